@@ -1,0 +1,120 @@
+package migrations_test
+
+import (
+	"context"
+	"testing"
+
+	"sozialplattform/migrations"
+	"sozialplattform/migrations/testdb"
+)
+
+// coreTables are the tables migration 0001 must create.
+var coreTables = []string{
+	"tenants", "users", "memberships", "invitations", "password_resets", "api_tokens",
+	"sessions", "login_throttle", "audit_log", "authz_rules", "authz_revision",
+	"mail_messages", "job_leases", "job_runs",
+}
+
+func tableExists(t *testing.T, db *migrations.DB, name string) bool {
+	t.Helper()
+	ctx := context.Background()
+	var n int
+	var err error
+	if db.Kind == migrations.Postgres {
+		err = db.Read.QueryRowContext(ctx,
+			"SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?", name).Scan(&n)
+	} else {
+		err = db.Read.QueryRowContext(ctx,
+			"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n)
+	}
+	if err != nil {
+		t.Fatalf("look up table %s: %v", name, err)
+	}
+	return n == 1
+}
+
+func TestEveryMigrationGoesUpDownAndUpAgain(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t)
+	m, err := migrations.NewMigrator(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied, err := m.Up(ctx)
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if len(applied) == 0 {
+		t.Fatal("no migration applied on an empty database")
+	}
+	for _, table := range coreTables {
+		if !tableExists(t, db, table) {
+			t.Errorf("after up: table %s missing", table)
+		}
+	}
+	if again, err := m.Up(ctx); err != nil || len(again) != 0 {
+		t.Fatalf("second up should be a no-op, got %v, %v", again, err)
+	}
+	if err := m.DownAll(ctx); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	for _, table := range coreTables {
+		if tableExists(t, db, table) {
+			t.Errorf("after down: table %s still there", table)
+		}
+	}
+	status, err := m.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range status {
+		if s.Applied {
+			t.Errorf("after down: %s still marked applied", s.Name)
+		}
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatalf("up after down: %v", err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	if _, err := db.Write.ExecContext(ctx,
+		"INSERT INTO audit_log (at, action, object_type) VALUES (CURRENT_TIMESTAMP, 'create', 'tenant')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.ExecContext(ctx, "UPDATE audit_log SET action = 'forged'"); err == nil {
+		t.Error("updating the audit log succeeded")
+	}
+	if _, err := db.Write.ExecContext(ctx, "DELETE FROM audit_log"); err == nil {
+		t.Error("deleting from the audit log succeeded")
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		dsn  string
+		want migrations.Kind
+	}{
+		{"postgres://u@h/db", migrations.Postgres},
+		{"postgresql://u@h/db", migrations.Postgres},
+		{"data/sozialplattform.sqlite", migrations.SQLite},
+		{"file:data/x.db?cache=shared", migrations.SQLite},
+	}
+	for _, tt := range tests {
+		if got := migrations.KindOf(tt.dsn); got != tt.want {
+			t.Errorf("KindOf(%q) = %s, want %s", tt.dsn, got, tt.want)
+		}
+	}
+}
+
+func TestSQLiteReadPoolRejectsWrites(t *testing.T) {
+	if testdb.Kind() != migrations.SQLite {
+		t.Skip("SQLite only")
+	}
+	db := testdb.New(t)
+	if _, err := db.Read.ExecContext(context.Background(), "DELETE FROM tenants"); err == nil {
+		t.Fatal("the read pool accepted a write")
+	}
+}
