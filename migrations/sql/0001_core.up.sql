@@ -158,6 +158,7 @@ CREATE TABLE mail_messages (
     id              TEXT PRIMARY KEY,
     tenant_id       TEXT REFERENCES tenants (id) ON DELETE SET NULL,
     template        TEXT NOT NULL,
+    from_addr       TEXT NOT NULL DEFAULT '',
     to_addr         TEXT NOT NULL,
     subject         TEXT NOT NULL,
     text_body       TEXT NOT NULL,

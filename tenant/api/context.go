@@ -1,0 +1,39 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+type humaCtxKey struct{}
+
+// KeepHumaContext is a huma middleware that makes the huma.Context
+// reachable from the handler's context, for the few handlers that must
+// touch the raw request or response (cookies).
+func KeepHumaContext(ctx huma.Context, next func(huma.Context)) {
+	next(huma.WithValue(ctx, humaCtxKey{}, ctx))
+}
+
+func humaContext(ctx context.Context) huma.Context {
+	return ctx.Value(humaCtxKey{}).(huma.Context)
+}
+
+// clientIP is the request's remote address without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func newFormToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,6 @@
+// Package api is the JSON API of the platform core under /api/v1 (huma v2)
+// and the plumbing every domain's API shares: each operation declares its
+// Access (object, action, and which path parameter names the tenant), one
+// middleware enforces it through casbin, and store errors become RFC 9457
+// problems with field locations.
+package api

@@ -1,0 +1,103 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+type loginInput struct {
+	Body struct {
+		Email    string `json:"email" maxLength:"254" doc:"E-Mail-Adresse des Kontos"`
+		Password string `json:"password" maxLength:"256" doc:"Passwort"`
+	}
+}
+
+type membershipView struct {
+	TenantID   string      `json:"tenantId"`
+	TenantName string      `json:"tenantName"`
+	TenantKind tenant.Kind `json:"tenantKind"`
+	Role       tenant.Role `json:"role"`
+}
+
+type meBody struct {
+	Kind        string           `json:"kind" enum:"user,token" doc:"Wer angemeldet ist: ein Benutzer oder ein API-Token"`
+	User        *tenant.User     `json:"user,omitempty"`
+	Token       *tenant.APIToken `json:"token,omitempty"`
+	Memberships []membershipView `json:"memberships"`
+}
+
+type meOutput struct{ Body meBody }
+
+func (c *Core) registerSession(api huma.API) {
+	Register(api, huma.Operation{
+		OperationID: "login", Method: http.MethodPost, Path: "/v1/session", Tags: []string{tagSession},
+		Summary:     "Anmelden",
+		Description: "Prüft E-Mail-Adresse und Passwort und setzt das Sitzungs-Cookie (HttpOnly, SameSite=Lax). Nach mehreren Fehlversuchen wird das Konto vorübergehend gesperrt (429).",
+		Errors:      []int{http.StatusUnauthorized, http.StatusTooManyRequests},
+	}, Access{Public: true}, func(ctx context.Context, in *loginInput) (*meOutput, error) {
+		hctx := humaContext(ctx)
+		r, w := humago.Unwrap(hctx)
+		u, err := c.store.Authenticate(ctx, in.Body.Email, in.Body.Password, clientIP(r))
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		if err := c.auth.Login(w, r, u, newFormToken()); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		return c.me(ctx, authz.Principal{UserID: u.ID, Label: u.Email})
+	})
+	Register(api, huma.Operation{
+		OperationID: "logout", Method: http.MethodDelete, Path: "/v1/session", Tags: []string{tagSession},
+		Summary: "Abmelden", Description: "Beendet die Sitzung auf dem Server.", DefaultStatus: http.StatusNoContent,
+	}, Access{Public: true}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+		r, w := humago.Unwrap(humaContext(ctx))
+		if err := c.auth.Logout(w, r); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		return nil, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "get-me", Method: http.MethodGet, Path: "/v1/me", Tags: []string{tagSession},
+		Summary: "Wer bin ich?", Description: "Der angemeldete Benutzer oder das API-Token mit seinen Rollen.",
+	}, Access{}, func(ctx context.Context, _ *struct{}) (*meOutput, error) {
+		return c.me(ctx, authz.PrincipalFrom(ctx))
+	})
+}
+
+func (c *Core) me(ctx context.Context, p authz.Principal) (*meOutput, error) {
+	out := &meOutput{Body: meBody{Memberships: []membershipView{}}}
+	var ms []tenant.Membership
+	if p.TokenID != "" {
+		out.Body.Kind = "token"
+		tok, err := c.store.GetAPIToken(ctx, p.TokenID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.Body.Token = tok
+		ms = []tenant.Membership{{TenantID: tok.TenantID, Role: tok.Role}}
+	} else {
+		out.Body.Kind = "user"
+		u, err := c.store.GetUser(ctx, p.UserID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.Body.User = u
+		if ms, err = c.store.Memberships(ctx, u.ID); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+	}
+	for _, m := range ms {
+		t, err := c.store.GetTenant(ctx, m.TenantID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.Body.Memberships = append(out.Body.Memberships, membershipView{TenantID: t.ID, TenantName: t.Name, TenantKind: t.Kind, Role: m.Role})
+	}
+	return out, nil
+}

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+type listUsersOutput struct {
+	Body struct {
+		Items []tenant.Member `json:"items"`
+	}
+}
+
+type createUserInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	Body     struct {
+		Email    string      `json:"email" maxLength:"254"`
+		Name     string      `json:"name" minLength:"1" maxLength:"200"`
+		Role     tenant.Role `json:"role" enum:"ministry-admin,municipality-admin,municipality-clerk,counselling-editor"`
+		Password string      `json:"password" minLength:"12" maxLength:"256" doc:"Erstes Passwort; besser ist eine Einladung"`
+	}
+}
+
+type memberOutput struct{ Body *tenant.Member }
+
+type memberPathInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	UserID   string `path:"userId" maxLength:"64"`
+}
+
+type updateMemberInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	UserID   string `path:"userId" maxLength:"64"`
+	Body     struct {
+		Role   *tenant.Role `json:"role,omitempty" enum:"ministry-admin,municipality-admin,municipality-clerk,counselling-editor"`
+		Active *bool        `json:"active,omitempty" doc:"false deaktiviert das Konto und beendet seine Sitzungen"`
+	}
+}
+
+func (c *Core) registerUsers(api huma.API) {
+	Register(api, huma.Operation{
+		OperationID: "list-users", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
+		Summary: "Benutzer einer Körperschaft",
+	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listUsersOutput, error) {
+		items, err := c.store.ListMembers(ctx, in.TenantID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out := &listUsersOutput{}
+		out.Body.Items = items
+		return out, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "create-user", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
+		Summary: "Benutzer anlegen", Description: "Legt ein Konto mit erstem Passwort und Rolle an. Für Personen ist eine Einladung der bessere Weg.",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
+	}, Access{Obj: authz.ObjUser, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *createUserInput) (*memberOutput, error) {
+		if err := c.checkGrant(ctx, in.TenantID, in.Body.Role); err != nil {
+			return nil, err
+		}
+		u, err := c.store.CreateUser(ctx, tenant.NewUserInput{Email: in.Body.Email, Name: in.Body.Name, Password: in.Body.Password,
+			TenantID: in.TenantID, Role: in.Body.Role})
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		m, err := c.store.GetMember(ctx, in.TenantID, u.ID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		return &memberOutput{Body: m}, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "get-user", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		Summary: "Benutzer lesen",
+	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *memberPathInput) (*memberOutput, error) {
+		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		return &memberOutput{Body: m}, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "update-user", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		Summary: "Rolle ändern, Konto (de)aktivieren",
+		Errors:  []int{http.StatusUnprocessableEntity},
+	}, Access{Obj: authz.ObjUser, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *updateMemberInput) (*memberOutput, error) {
+		p := authz.PrincipalFrom(ctx)
+		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		if in.UserID == p.UserID {
+			return nil, huma.Error422UnprocessableEntity("Die eigene Rolle und das eigene Konto können Sie nicht selbst ändern.")
+		}
+		// Whoever changes a member must be able to grant both the old role
+		// and the new one: a municipal admin cannot demote the ministry.
+		if err := c.checkGrant(ctx, in.TenantID, m.Role); err != nil {
+			return nil, err
+		}
+		if in.Body.Role != nil {
+			if err := c.checkGrant(ctx, in.TenantID, *in.Body.Role); err != nil {
+				return nil, err
+			}
+			if err := c.store.SetRole(ctx, in.TenantID, in.UserID, *in.Body.Role); err != nil {
+				return nil, Problem(ctx, c.logger, err)
+			}
+		}
+		if in.Body.Active != nil {
+			// An account is global; only who administers every tenant the
+			// person belongs to may switch it off.
+			ms, err := c.store.Memberships(ctx, in.UserID)
+			if err != nil {
+				return nil, Problem(ctx, c.logger, err)
+			}
+			for _, other := range ms {
+				if !c.authz.Allowed(p, other.TenantID, authz.ObjUser, authz.Update) {
+					return nil, huma.Error403Forbidden("Die Person gehört auch zu einer Körperschaft außerhalb Ihres Bereichs; entfernen Sie sie stattdessen aus Ihrer Körperschaft.")
+				}
+			}
+			if err := c.store.SetUserActive(ctx, in.TenantID, in.UserID, *in.Body.Active); err != nil {
+				return nil, Problem(ctx, c.logger, err)
+			}
+		}
+		if m, err = c.store.GetMember(ctx, in.TenantID, in.UserID); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		return &memberOutput{Body: m}, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "remove-user", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		Summary: "Benutzer aus der Körperschaft entfernen", DefaultStatus: http.StatusNoContent,
+	}, Access{Obj: authz.ObjUser, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *memberPathInput) (*struct{}, error) {
+		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		if err := c.checkGrant(ctx, in.TenantID, m.Role); err != nil {
+			return nil, err
+		}
+		if err := c.store.RemoveMember(ctx, in.TenantID, in.UserID); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		return nil, nil
+	})
+}
+
+// checkGrant answers 403 when the caller may not give role in the tenant.
+func (c *Core) checkGrant(ctx context.Context, tenantID string, role tenant.Role) error {
+	if !c.authz.CanGrant(authz.PrincipalFrom(ctx), tenantID, role) {
+		return huma.Error403Forbidden("Die Rolle " + role.Label() + " dürfen Sie nicht vergeben.")
+	}
+	return nil
+}

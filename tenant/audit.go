@@ -1,0 +1,115 @@
+package tenant
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	bun.BaseModel `bun:"table:audit_log"`
+
+	ID         int64          `bun:"id,pk,autoincrement" json:"id"`
+	At         time.Time      `bun:"at" json:"at"`
+	TenantID   *string        `bun:"tenant_id" json:"tenantId,omitempty"`
+	ActorID    string         `bun:"actor_id" json:"actorId"`
+	ActorLabel string         `bun:"actor_label" json:"actorLabel"`
+	Action     string         `bun:"action" json:"action"`
+	ObjectType string         `bun:"object_type" json:"objectType"`
+	ObjectID   string         `bun:"object_id" json:"objectId"`
+	Summary    map[string]any `bun:"summary,type:text" json:"summary"`
+	RequestID  string         `bun:"request_id" json:"requestId,omitempty"`
+}
+
+// Audit is what a change reports to the audit log. Summary holds a short
+// before/after description and never a secret.
+type Audit struct {
+	TenantID   string
+	Action     string // create, update, delete, login, …
+	ObjectType string
+	ObjectID   string
+	Summary    map[string]any
+}
+
+// WriteAudit appends an entry inside the caller's transaction; the actor
+// comes from the context. Other domains call it for their own changes.
+func WriteAudit(ctx context.Context, db bun.IDB, a Audit) error {
+	actor := ActorFrom(ctx)
+	e := &AuditEntry{
+		At:         time.Now().UTC(),
+		ActorID:    actor.ID,
+		ActorLabel: actor.Label,
+		Action:     a.Action,
+		ObjectType: a.ObjectType,
+		ObjectID:   a.ObjectID,
+		Summary:    a.Summary,
+		RequestID:  actor.RequestID,
+	}
+	if a.TenantID != "" {
+		e.TenantID = &a.TenantID
+	}
+	if e.Summary == nil {
+		e.Summary = map[string]any{}
+	}
+	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("write audit entry %s %s: %w", a.Action, a.ObjectType, err)
+	}
+	return nil
+}
+
+// AuditFilter narrows an audit query. TenantIDs limits the result to those
+// tenants; nil means no limit (the ministry's state-wide view is given the
+// list of its tenants by the caller, so nil is only for the system).
+type AuditFilter struct {
+	TenantIDs  []string
+	ObjectType string
+	Action     string
+	ActorID    string
+	Since      time.Time
+	Until      time.Time
+	Limit      int
+	BeforeID   int64 // for paging: entries older than this ID
+}
+
+// ListAudit returns matching entries, newest first.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	q := s.db.Read.NewSelect().Model((*AuditEntry)(nil)).OrderExpr("id DESC")
+	if f.TenantIDs != nil {
+		if len(f.TenantIDs) == 0 {
+			return []AuditEntry{}, nil
+		}
+		q = q.Where("tenant_id IN (?)", bun.In(f.TenantIDs))
+	}
+	if f.ObjectType != "" {
+		q = q.Where("object_type = ?", f.ObjectType)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.ActorID != "" {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("at < ?", f.Until.UTC())
+	}
+	if f.BeforeID > 0 {
+		q = q.Where("id < ?", f.BeforeID)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	var out []AuditEntry
+	if err := q.Limit(int64(f.Limit)).Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list audit log: %w", err)
+	}
+	if out == nil {
+		out = []AuditEntry{}
+	}
+	return out, nil
+}

@@ -1,0 +1,69 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant"
+)
+
+// Actions on objects.
+const (
+	Read   = "read"
+	Create = "create"
+	Update = "update"
+	Delete = "delete"
+)
+
+// Objects of the platform core; other domains add their own names.
+const (
+	ObjTenant     = "tenant"
+	ObjUser       = "user"
+	ObjInvitation = "invitation"
+	ObjAPIToken   = "api-token"
+	ObjAudit      = "audit"
+	ObjMail       = "mail"
+	ObjJob        = "job"
+)
+
+// Rule is one permission: a role may do act on obj in every tenant where it
+// holds (and below).
+type Rule struct {
+	Role tenant.Role
+	Obj  string
+	Act  string
+}
+
+// DefaultRules is the built-in permission table. The ministry may do
+// everything within its Land; municipal admins run their own body; clerks
+// and counselling editors read their tenant and get their domain rights from
+// the domains that need them.
+var DefaultRules = []Rule{
+	{tenant.RoleMinistryAdmin, "*", "*"},
+
+	{tenant.RoleMunicipalityAdmin, ObjTenant, Read},
+	{tenant.RoleMunicipalityAdmin, ObjTenant, Update},
+	{tenant.RoleMunicipalityAdmin, ObjUser, "*"},
+	{tenant.RoleMunicipalityAdmin, ObjInvitation, "*"},
+	{tenant.RoleMunicipalityAdmin, ObjAPIToken, "*"},
+	{tenant.RoleMunicipalityAdmin, ObjAudit, Read},
+	{tenant.RoleMunicipalityAdmin, ObjMail, Read},
+
+	{tenant.RoleMunicipalityClerk, ObjTenant, Read},
+	{tenant.RoleCounsellingEditor, ObjTenant, Read},
+}
+
+// SyncRules makes sure every given rule is stored (other domains pass
+// theirs at start); rules already present are left alone, so a rule an
+// operator added stays.
+func SyncRules(ctx context.Context, db bun.IDB, rules []Rule) error {
+	for _, r := range rules {
+		row := &ruleRow{Ptype: "p", V0: rolePrefix + string(r.Role), V1: "*", V2: r.Obj, V3: r.Act}
+		if _, err := db.NewInsert().Model(row).On("CONFLICT (ptype, v0, v1, v2, v3, v4, v5) DO NOTHING").Exec(ctx); err != nil {
+			return fmt.Errorf("store permission %v: %w", r, err)
+		}
+	}
+	return bumpRevision(ctx, db)
+}

@@ -1,0 +1,80 @@
+package tenant
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/mail"
+)
+
+type passwordReset struct {
+	bun.BaseModel `bun:"table:password_resets"`
+
+	TokenHash string     `bun:"token_hash,pk"`
+	UserID    string     `bun:"user_id"`
+	CreatedAt time.Time  `bun:"created_at"`
+	ExpiresAt time.Time  `bun:"expires_at"`
+	UsedAt    *time.Time `bun:"used_at"`
+}
+
+// PasswordResetLink is the page where a reset token is used.
+func PasswordResetLink(baseURL, token string) string {
+	return baseURL + "/admin/passwort/neu/" + token
+}
+
+// RequestPasswordReset mails a reset link when the address belongs to an
+// active account. It answers the same either way, so the form reveals
+// nothing; the token is returned only for tests ("" when nothing was sent).
+func (s *Store) RequestPasswordReset(ctx context.Context, email string) (string, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil || !u.Active {
+		return "", nil
+	}
+	token := newSecret()
+	now := s.now()
+	r := &passwordReset{TokenHash: hashSecret(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.PasswordResetTTL)}
+	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+			return fmt.Errorf("insert password reset: %w", err)
+		}
+		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: u.Email, Template: "password-reset",
+			Data: mail.PasswordResetData{Name: u.Name, Link: PasswordResetLink(s.opts.BaseURL, token), ExpiresAt: r.ExpiresAt}}); err != nil {
+			return fmt.Errorf("queue password reset mail: %w", err)
+		}
+		return WriteAudit(ctx, tx, Audit{Action: "request-password-reset", ObjectType: "user", ObjectID: u.ID})
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// ResetPassword uses a reset token once to set a new password; every
+// session of the user ends.
+func (s *Store) ResetPassword(ctx context.Context, token, password string) error {
+	if err := CheckPasswordStrength(password); err != nil {
+		return fieldError("password", "%s", err.Error())
+	}
+	r := new(passwordReset)
+	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+		return ErrTokenInvalid
+	}
+	if r.UsedAt != nil || s.now().After(r.ExpiresAt) {
+		return ErrTokenInvalid
+	}
+	res, err := s.db.Write.NewUpdate().Model(r).Set("used_at = ?", s.now()).WherePK().Where("used_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("use password reset: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrTokenInvalid
+	}
+	u, err := s.GetUser(ctx, r.UserID)
+	if err != nil {
+		return err
+	}
+	return s.setPassword(ctx, u, password, "")
+}

@@ -1,0 +1,110 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
+	"sozialplattform/tenant/mail"
+)
+
+// Mailer queues a mail inside the caller's transaction.
+type Mailer interface {
+	Enqueue(ctx context.Context, db bun.IDB, m mail.Message) error
+}
+
+// Options configure a Store.
+type Options struct {
+	BaseURL          string        // public URL, for links in mails
+	InvitationTTL    time.Duration // default 7 days
+	PasswordResetTTL time.Duration // default 1 hour
+	// PolicyChanged is called after a commit that changed who may do what
+	// (memberships, users, tokens, tenants), so that the local authorizer
+	// reloads at once; other instances notice the revision within seconds.
+	PolicyChanged func()
+	Now           func() time.Time
+}
+
+// Store reads and changes the platform core's data.
+type Store struct {
+	db     *migrations.DB
+	mailer Mailer
+	opts   Options
+}
+
+// NewStore returns a Store on db that sends mail through mailer.
+func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
+	if opts.InvitationTTL == 0 {
+		opts.InvitationTTL = 7 * 24 * time.Hour
+	}
+	if opts.PasswordResetTTL == 0 {
+		opts.PasswordResetTTL = time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PolicyChanged == nil {
+		opts.PolicyChanged = func() {}
+	}
+	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	return &Store{db: db, mailer: mailer, opts: opts}
+}
+
+// DB returns the database the store works on, for domains built on top.
+func (s *Store) DB() *migrations.DB { return s.db }
+
+// now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps them.
+func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+
+// policyTx runs fn in a transaction that also bumps the access-policy
+// revision, and tells the local authorizer after the commit.
+func (s *Store) policyTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+		return BumpPolicyRevision(ctx, tx)
+	})
+	if err == nil {
+		s.opts.PolicyChanged()
+	}
+	return err
+}
+
+// BumpPolicyRevision marks the access policy as changed; every instance
+// reloads its authorizer when it sees a new revision.
+func BumpPolicyRevision(ctx context.Context, db bun.IDB) error {
+	if _, err := db.NewRaw("UPDATE authz_revision SET revision = revision + 1 WHERE id = 1").Exec(ctx); err != nil {
+		return fmt.Errorf("bump policy revision: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation tells whether err is a unique-constraint violation on
+// either engine.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
+		strings.Contains(msg, "SQLSTATE 23505") || // PostgreSQL
+		strings.Contains(msg, "duplicate key value")
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound.
+func notFound(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
