@@ -35,6 +35,9 @@ type snapshot struct {
 
 // New loads the policy and tree from db.
 func New(ctx context.Context, db *migrations.DB, logger *slog.Logger) (*Authorizer, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	a := &Authorizer{db: db, logger: logger}
 	if err := a.Reload(ctx); err != nil {
 		return nil, err
@@ -228,4 +231,23 @@ func (a *Authorizer) Subtree(tenantID string) []string {
 	}
 	walk(tenantID)
 	return out
+}
+
+// NewFilteredEnforcer loads a casbin enforcer holding only the role
+// assignments of the filter's tenants – for tools that look at one tenant's
+// rights without loading the whole state.
+func NewFilteredEnforcer(db *migrations.DB, f Filter) (*casbin.Enforcer, error) {
+	m, err := newModel()
+	if err != nil {
+		return nil, err
+	}
+	e, err := casbin.NewEnforcer(m)
+	if err != nil {
+		return nil, fmt.Errorf("casbin enforcer: %w", err)
+	}
+	e.SetAdapter(NewAdapter(db))
+	if err := e.LoadFilteredPolicy(f); err != nil {
+		return nil, fmt.Errorf("load filtered policy: %w", err)
+	}
+	return e, nil
 }

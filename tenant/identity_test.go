@@ -1,0 +1,217 @@
+package tenant_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"sozialplattform/tenant"
+)
+
+func TestCreateUserRejectsBadInput(t *testing.T) {
+	w := newWorld(t)
+	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
+	tests := []struct {
+		name  string
+		in    tenant.NewUserInput
+		field string
+	}{
+		{"duplicate e-mail, other case", tenant.NewUserInput{Email: "HARZ@example.org", Name: "X", Password: "ein-langes-passwort", TenantID: w.harz.ID, Role: tenant.RoleMunicipalityClerk}, "email"},
+		{"invalid e-mail", tenant.NewUserInput{Email: "harz(at)example", Name: "X", Password: "ein-langes-passwort", TenantID: w.harz.ID, Role: tenant.RoleMunicipalityClerk}, "email"},
+		{"casbin separator", tenant.NewUserInput{Email: "a::b@example.org", Name: "X", Password: "ein-langes-passwort", TenantID: w.harz.ID, Role: tenant.RoleMunicipalityClerk}, "email"},
+		{"unknown role", tenant.NewUserInput{Email: "x@example.org", Name: "X", Password: "ein-langes-passwort", TenantID: w.harz.ID, Role: "superuser"}, "role"},
+		{"role does not fit kind", tenant.NewUserInput{Email: "x@example.org", Name: "X", Password: "ein-langes-passwort", TenantID: w.harz.ID, Role: tenant.RoleMinistryAdmin}, "role"},
+		{"short password", tenant.NewUserInput{Email: "x@example.org", Name: "X", Password: "kurz", TenantID: w.harz.ID, Role: tenant.RoleMunicipalityClerk}, "password"},
+		{"missing name", tenant.NewUserInput{Email: "x@example.org", Password: "ein-langes-passwort", TenantID: w.harz.ID, Role: tenant.RoleMunicipalityClerk}, "name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := w.store.CreateUser(context.Background(), tt.in)
+			if fieldOf(t, err, tt.field) == "" {
+				t.Fatalf("no message for %s: %v", tt.field, err)
+			}
+		})
+	}
+}
+
+func TestAuthenticateAndThrottle(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
+	if _, err := w.store.Authenticate(ctx, "Harz@Example.org", "ein-langes-passwort", "10.0.0.1"); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+	for _, pw := range []string{"falsch-1", "falsch-2", "falsch-3", "falsch-4"} {
+		if _, err := w.store.Authenticate(ctx, "harz@example.org", pw, "10.0.0.1"); !errors.Is(err, tenant.ErrInvalidLogin) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	if _, err := w.store.Authenticate(ctx, "nobody@example.org", "x", "10.0.0.1"); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("unknown account: %v", err)
+	}
+	// The fifth failure locks the account, even for the right password.
+	if _, err := w.store.Authenticate(ctx, "harz@example.org", "falsch-5", "10.0.0.2"); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("fifth failure: %v", err)
+	}
+	if _, err := w.store.Authenticate(ctx, "harz@example.org", "ein-langes-passwort", "10.0.0.3"); !errors.Is(err, tenant.ErrThrottled) {
+		t.Fatalf("locked account: %v", err)
+	}
+	w.now = w.now.Add(16 * time.Minute)
+	if _, err := w.store.Authenticate(ctx, "harz@example.org", "ein-langes-passwort", "10.0.0.3"); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+}
+
+func TestInactiveUserCannotLogIn(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	u := w.user(t, "clerk@example.org", w.harz, tenant.RoleMunicipalityClerk)
+	if err := w.store.SetUserActive(ctx, w.harz.ID, u.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.Authenticate(ctx, "clerk@example.org", "ein-langes-passwort", "10.0.0.1"); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("inactive user: %v", err)
+	}
+}
+
+func TestInvitationIsSingleUseAndExpires(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	inv, token, err := w.store.Invite(ctx, w.harz.ID, "Neu@Example.org", tenant.RoleMunicipalityClerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Email != "neu@example.org" {
+		t.Errorf("invitation e-mail not normalized: %q", inv.Email)
+	}
+	p, err := w.store.LookupInvitation(ctx, token)
+	if err != nil || p.TenantName != "Landkreis Harz" || p.HasAccount {
+		t.Fatalf("lookup: %+v, %v", p, err)
+	}
+	if _, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "kurz"); fieldOf(t, err, "password") == "" {
+		t.Fatalf("short password accepted: %v", err)
+	}
+	u, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "ein-langes-passwort")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := w.store.GetMember(ctx, w.harz.ID, u.ID)
+	if err != nil || m.Role != tenant.RoleMunicipalityClerk {
+		t.Fatalf("membership after acceptance: %+v, %v", m, err)
+	}
+	if _, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+		t.Fatalf("second use: %v", err)
+	}
+	_, late, _ := w.store.Invite(ctx, w.harz.ID, "spaet@example.org", tenant.RoleMunicipalityClerk)
+	w.now = w.now.Add(8 * 24 * time.Hour)
+	if _, err := w.store.AcceptInvitation(ctx, late, "Spät", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+		t.Fatalf("expired invitation: %v", err)
+	}
+	if _, err := w.store.AcceptInvitation(ctx, "erfunden", "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+		t.Fatalf("made-up token: %v", err)
+	}
+}
+
+func TestInvitationOfExistingAccountNeedsItsPassword(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	u := w.user(t, "beide@example.org", w.harz, tenant.RoleMunicipalityAdmin)
+	_, token, err := w.store.Invite(ctx, w.wernigerode.ID, "beide@example.org", tenant.RoleMunicipalityAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.AcceptInvitation(ctx, token, "", "nicht-das-passwort"); fieldOf(t, err, "password") == "" {
+		t.Fatalf("wrong password of the existing account accepted: %v", err)
+	}
+	got, err := w.store.AcceptInvitation(ctx, token, "", "ein-langes-passwort")
+	if err != nil || got.ID != u.ID {
+		t.Fatalf("accept with existing account: %v, %v", got, err)
+	}
+	if _, _, err := w.store.Invite(ctx, w.harz.ID, "beide@example.org", tenant.RoleMunicipalityClerk); fieldOf(t, err, "email") == "" {
+		t.Fatalf("inviting a member again: %v", err)
+	}
+}
+
+func TestRevokedInvitationCannotBeUsed(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	inv, token, _ := w.store.Invite(ctx, w.harz.ID, "weg@example.org", tenant.RoleMunicipalityClerk)
+	if err := w.store.RevokeInvitation(ctx, w.wittenberg.ID, inv.ID); !errors.Is(err, tenant.ErrNotFound) {
+		t.Fatalf("revoking through another tenant: %v", err)
+	}
+	if err := w.store.RevokeInvitation(ctx, w.harz.ID, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.AcceptInvitation(ctx, token, "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+		t.Fatalf("revoked invitation: %v", err)
+	}
+}
+
+func TestPasswordReset(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
+	if token, err := w.store.RequestPasswordReset(ctx, "unbekannt@example.org"); err != nil || token != "" {
+		t.Fatalf("unknown address: %q, %v", token, err)
+	}
+	token, err := w.store.RequestPasswordReset(ctx, "harz@example.org")
+	if err != nil || token == "" {
+		t.Fatalf("request: %q, %v", token, err)
+	}
+	if err := w.store.ResetPassword(ctx, token, "ein-neues-langes-passwort"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.ResetPassword(ctx, token, "noch-ein-neues-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+		t.Fatalf("second use: %v", err)
+	}
+	if _, err := w.store.Authenticate(ctx, "harz@example.org", "ein-neues-langes-passwort", "10.0.0.1"); err != nil {
+		t.Fatalf("login with the new password: %v", err)
+	}
+	expiring, _ := w.store.RequestPasswordReset(ctx, "harz@example.org")
+	w.now = w.now.Add(2 * time.Hour)
+	if err := w.store.ResetPassword(ctx, expiring, "ein-drittes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+		t.Fatalf("expired reset: %v", err)
+	}
+}
+
+func TestAPITokens(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	tok, secret, err := w.store.CreateAPIToken(ctx, w.harz.ID, "Open/Prosoz", tenant.RoleMunicipalityClerk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.TokenHash == secret || len(secret) < 40 {
+		t.Fatalf("secret %q stored as %q", secret, tok.TokenHash)
+	}
+	got, err := w.store.AuthenticateToken(ctx, secret)
+	if err != nil || got.ID != tok.ID {
+		t.Fatalf("authenticate: %v, %v", got, err)
+	}
+	if _, err := w.store.AuthenticateToken(ctx, secret+"x"); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("tampered secret: %v", err)
+	}
+	if err := w.store.RevokeAPIToken(ctx, w.wittenberg.ID, tok.ID); !errors.Is(err, tenant.ErrNotFound) {
+		t.Fatalf("revoking through another tenant: %v", err)
+	}
+	if err := w.store.RevokeAPIToken(ctx, w.harz.ID, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.store.AuthenticateToken(ctx, secret); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("revoked token: %v", err)
+	}
+	soon := w.now.Add(time.Hour)
+	_, expiring, err := w.store.CreateAPIToken(ctx, w.harz.ID, "Skript", tenant.RoleMunicipalityClerk, &soon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.now = w.now.Add(2 * time.Hour)
+	if _, err := w.store.AuthenticateToken(ctx, expiring); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("expired token: %v", err)
+	}
+	past := w.now.Add(-time.Hour)
+	if _, _, err := w.store.CreateAPIToken(ctx, w.harz.ID, "Alt", tenant.RoleMunicipalityClerk, &past); fieldOf(t, err, "expiresAt") == "" {
+		t.Fatalf("expiry in the past accepted: %v", err)
+	}
+}

@@ -1,0 +1,27 @@
+// Package web owns the HTTP plumbing shared by the console (admin/) and the
+// citizen portal (portal/): the vendored KERN UX stylesheet and fonts served
+// from the binary with fingerprinted URLs (Assets), the middleware every
+// server stacks in front of its ServeMux (request IDs, access log, Prometheus
+// metrics, security headers, body limits, panic recovery, cross-origin
+// protection), RFC 9457 problem answers for plain net/http routes, the
+// session-bound form token for HTML forms and the client address.
+//
+// Middleware has the shape func(http.Handler) http.Handler and is stacked with
+// Chain, the first one outermost. A server typically builds:
+//
+//	handler := web.Chain(mux,
+//		web.RequestID,
+//		web.Logging(logger),
+//		metrics.Middleware,
+//		web.Recover(logger),
+//		web.SecurityHeaders(web.HeaderOptions{HTTPS: true}),
+//		crossOrigin,
+//		web.CapturePattern, // innermost: records the ServeMux pattern
+//	)
+//
+// Request bodies are limited per route group with LimitBody, so that an
+// upload route can allow more than the 1 MiB forms and JSON get.
+//
+// The package keeps no mutable package-level state: everything configurable
+// is created at start and handed around.
+package web
