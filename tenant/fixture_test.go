@@ -13,9 +13,9 @@ import (
 
 // world is a small Sachsen-Anhalt: the Land, two Landkreise and a Gemeinde.
 type world struct {
-	db                               *migrations.DB
-	store                            *tenant.Store
-	now                              time.Time
+	db                                  *migrations.DB
+	store                               *tenant.Store
+	now                                 time.Time
 	land, harz, wittenberg, wernigerode *tenant.Tenant
 }
 

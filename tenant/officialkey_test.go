@@ -35,12 +35,12 @@ func TestParseOfficialKey(t *testing.T) {
 
 func TestSlugify(t *testing.T) {
 	tests := map[string]string{
-		"Landkreis Harz":              "landkreis-harz",
-		"Halle (Saale)":               "halle-saale",
-		"Landkreis Börde":             "landkreis-boerde",
-		"Stadt Dessau-Roßlau":         "stadt-dessau-rosslau",
-		"Landkreis Mansfeld-Südharz":  "landkreis-mansfeld-suedharz",
-		"  Café  Élan  ":              "cafe-elan",
+		"Landkreis Harz":             "landkreis-harz",
+		"Halle (Saale)":              "halle-saale",
+		"Landkreis Börde":            "landkreis-boerde",
+		"Stadt Dessau-Roßlau":        "stadt-dessau-rosslau",
+		"Landkreis Mansfeld-Südharz": "landkreis-mansfeld-suedharz",
+		"  Café  Élan  ":             "cafe-elan",
 	}
 	for in, want := range tests {
 		if got := tenant.Slugify(in); got != want {
