@@ -188,7 +188,43 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.Write.PingContext(ctx)
 }
 
-// Tx runs fn in a write transaction, committing when fn returns nil.
+// txState is the transaction a context carries, with the work to do once
+// it commits.
+type txState struct {
+	tx          bun.Tx
+	afterCommit []func()
+}
+
+type txKey struct{}
+
+// Tx runs fn in a write transaction, committing when fn returns nil. When
+// ctx already carries a transaction of this database (Tx called inside
+// Tx), fn joins it: several store operations then commit or roll back
+// together, as in Gitea's models/db.
 func (db *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return db.Write.RunInTx(ctx, nil, fn)
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return fn(ctx, st.tx)
+	}
+	st := &txState{}
+	err := db.Write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		st.tx = tx
+		return fn(context.WithValue(ctx, txKey{}, st), tx)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range st.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// AfterCommit runs f once the transaction ctx carries has committed, or at
+// once when ctx carries none. It never runs after a rollback.
+func AfterCommit(ctx context.Context, f func()) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.afterCommit = append(st.afterCommit, f)
+		return
+	}
+	f()
 }

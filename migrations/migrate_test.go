@@ -1,7 +1,10 @@
 package migrations_test
 
 import (
+	"errors"
+
 	"context"
+	"github.com/uptrace/bun"
 	"testing"
 
 	"sozialplattform/migrations"
@@ -116,5 +119,50 @@ func TestSQLiteReadPoolRejectsWrites(t *testing.T) {
 	db := testdb.New(t)
 	if _, err := db.Read.ExecContext(context.Background(), "DELETE FROM tenants"); err == nil {
 		t.Fatal("the read pool accepted a write")
+	}
+}
+
+func TestNestedTxJoinsTheOuterOneAndDefersHooks(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	insert := func(ctx context.Context, tx bun.Tx, action string) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at, action, object_type) VALUES (CURRENT_TIMESTAMP, ?, 'test')", action)
+		return err
+	}
+	count := func() int {
+		var n int
+		if err := db.Read.QueryRowContext(ctx, "SELECT count(*) FROM audit_log WHERE object_type = 'test'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	hooks := 0
+	errRollback := errors.New("roll back")
+	err := db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := insert(ctx, tx, "outer"); err != nil {
+			return err
+		}
+		if err := db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			migrations.AfterCommit(ctx, func() { hooks++ })
+			return insert(ctx, tx, "inner")
+		}); err != nil {
+			return err
+		}
+		if hooks != 0 {
+			t.Error("hook ran before the outer commit")
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) || count() != 0 || hooks != 0 {
+		t.Fatalf("rollback: err %v, rows %d, hooks %d", err, count(), hooks)
+	}
+	err = db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			migrations.AfterCommit(ctx, func() { hooks++ })
+			return insert(ctx, tx, "inner")
+		})
+	})
+	if err != nil || count() != 1 || hooks != 1 {
+		t.Fatalf("commit: err %v, rows %d, hooks %d", err, count(), hooks)
 	}
 }

@@ -65,16 +65,13 @@ func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Micros
 // policyTx runs fn in a transaction that also bumps the access-policy
 // revision, and tells the local authorizer after the commit.
 func (s *Store) policyTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
+		migrations.AfterCommit(ctx, s.opts.PolicyChanged)
 		return BumpPolicyRevision(ctx, tx)
 	})
-	if err == nil {
-		s.opts.PolicyChanged()
-	}
-	return err
 }
 
 // BumpPolicyRevision marks the access policy as changed; every instance

@@ -7,19 +7,33 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/jobs"
+	"sozialplattform/tenant/mail"
 )
+
+// Deps are what the core operations work with.
+type Deps struct {
+	Store  *tenant.Store
+	Authz  *authz.Authorizer
+	Auth   *authz.Authenticator
+	Outbox *mail.Outbox
+	Jobs   *jobs.Registry
+	Logger *slog.Logger
+}
 
 // Core serves the platform core's operations.
 type Core struct {
 	store  *tenant.Store
 	authz  *authz.Authorizer
 	auth   *authz.Authenticator
+	outbox *mail.Outbox
+	jobs   *jobs.Registry
 	logger *slog.Logger
 }
 
 // NewCore returns the core operations.
-func NewCore(store *tenant.Store, az *authz.Authorizer, auth *authz.Authenticator, logger *slog.Logger) *Core {
-	return &Core{store: store, authz: az, auth: auth, logger: logger}
+func NewCore(d Deps) *Core {
+	return &Core{store: d.Store, authz: d.Authz, auth: d.Auth, outbox: d.Outbox, jobs: d.Jobs, logger: d.Logger}
 }
 
 // Register adds the core operations to api.
@@ -31,6 +45,8 @@ func (c *Core) Register(api huma.API) {
 	c.registerPasswords(api)
 	c.registerTokens(api)
 	c.registerAudit(api)
+	c.registerMails(api)
+	c.registerJobs(api)
 }
 
 // Tags group the operations in the documentation.
@@ -40,4 +56,5 @@ const (
 	tagUsers   = "Benutzer und Einladungen"
 	tagTokens  = "API-Token"
 	tagAudit   = "Protokoll"
+	tagOps     = "Betrieb"
 )

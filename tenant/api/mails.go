@@ -1,0 +1,93 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/mail"
+)
+
+type listMailsInput struct {
+	Status string `query:"status" enum:"queued,sent,failed" doc:"Nur E-Mails in diesem Zustand"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+}
+
+type listMailsOutput struct {
+	Body struct {
+		Items []mail.Stored `json:"items"`
+	}
+}
+
+type mailPathInput struct {
+	MailID string `path:"mailId" maxLength:"64"`
+}
+
+type mailOutput struct{ Body mail.Stored }
+
+func (c *Core) registerMails(api huma.API) {
+	Register(api, huma.Operation{
+		OperationID: "list-mails", Method: http.MethodGet, Path: "/v1/mails", Tags: []string{tagOps},
+		Summary:     "Postausgang",
+		Description: "E-Mails der sichtbaren Körperschaften mit Zustand, Versuchen und letztem Fehler – ohne Inhalt, denn Einladungs- und Passwort-Links sind Geheimnisse.",
+	}, Access{Obj: authz.ObjMail, Act: authz.Read}, func(ctx context.Context, in *listMailsInput) (*listMailsOutput, error) {
+		ids, all := c.mailScope(ctx, authz.Read)
+		f := mail.ListFilter{Status: mail.Status(in.Status), Limit: in.Limit}
+		if !all {
+			f.TenantIDs = ids
+		}
+		items, err := c.outbox.List(ctx, f)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out := &listMailsOutput{}
+		out.Body.Items = items
+		return out, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "retry-mail", Method: http.MethodPost, Path: "/v1/mails/{mailId}/retry", Tags: []string{tagOps},
+		Summary: "E-Mail erneut versenden", Description: "Stellt eine fehlgeschlagene E-Mail wieder in die Warteschlange.",
+	}, Access{Obj: authz.ObjMail, Act: authz.Update}, func(ctx context.Context, in *mailPathInput) (*mailOutput, error) {
+		m, err := c.outbox.Get(ctx, in.MailID)
+		if errors.Is(err, mail.ErrNotFound) || (err == nil && !c.mayReachMail(ctx, m, authz.Update)) {
+			return nil, huma.Error404NotFound("Diese E-Mail gibt es nicht.")
+		}
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		if err := c.outbox.Retry(ctx, in.MailID); err != nil {
+			if errors.Is(err, mail.ErrAlreadySent) {
+				return nil, huma.Error409Conflict("Diese E-Mail wurde bereits versandt.")
+			}
+			return nil, Problem(ctx, c.logger, err)
+		}
+		if m, err = c.outbox.Get(ctx, in.MailID); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		m.TextBody, m.HTMLBody = "", ""
+		return &mailOutput{Body: m}, nil
+	})
+}
+
+// mailScope returns the tenants whose mail the caller may act on, and
+// whether the caller may also see mails without a tenant (password resets),
+// which only who holds the right on a root tenant (the ministry) may.
+func (c *Core) mailScope(ctx context.Context, act string) ([]string, bool) {
+	p := authz.PrincipalFrom(ctx)
+	ids := c.authz.Tenants(p, authz.ObjMail, act)
+	for _, id := range ids {
+		if c.authz.IsRoot(id) {
+			return ids, true
+		}
+	}
+	return ids, false
+}
+
+func (c *Core) mayReachMail(ctx context.Context, m mail.Stored, act string) bool {
+	ids, all := c.mailScope(ctx, act)
+	return all || (m.TenantID != "" && slices.Contains(ids, m.TenantID))
+}

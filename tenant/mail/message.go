@@ -1,0 +1,71 @@
+package mail
+
+import (
+	"errors"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Errors of the outbox.
+var (
+	ErrNotFound        = errors.New("E-Mail nicht gefunden")
+	ErrUnknownTemplate = errors.New("unbekannte E-Mail-Vorlage")
+	ErrInvalidAddress  = errors.New("ungültige E-Mail-Adresse")
+	ErrAlreadySent     = errors.New("die E-Mail wurde bereits versendet")
+)
+
+// Message is a mail to be enqueued: which template to render for whom, with
+// which data. TenantID may be empty for platform mails that belong to no
+// tenant.
+type Message struct {
+	TenantID string
+	To       string
+	Template string
+	Data     any
+}
+
+// Status is where a stored message stands.
+type Status string
+
+// The states of a stored message. A queued message waits for its next
+// attempt; a failed one gave up after too many attempts and waits for Retry.
+const (
+	StatusQueued Status = "queued"
+	StatusSent   Status = "sent"
+	StatusFailed Status = "failed"
+)
+
+// Label is the German name of a status for the console.
+func (s Status) Label() string {
+	switch s {
+	case StatusQueued:
+		return "In Warteschlange"
+	case StatusSent:
+		return "Versendet"
+	case StatusFailed:
+		return "Fehlgeschlagen"
+	}
+	return string(s)
+}
+
+// Stored is a message in the outbox, rendered and ready to send.
+type Stored struct {
+	bun.BaseModel `bun:"table:mail_messages"`
+
+	ID            string     `bun:"id,pk" json:"id"`
+	TenantID      string     `bun:"tenant_id,nullzero" json:"tenantId,omitempty"`
+	Template      string     `bun:"template,notnull" json:"template"`
+	From          string     `bun:"from_addr,notnull" json:"from"`
+	To            string     `bun:"to_addr,notnull" json:"to"`
+	Subject       string     `bun:"subject,notnull" json:"subject"`
+	TextBody      string     `bun:"text_body,notnull" json:"textBody"`
+	HTMLBody      string     `bun:"html_body,notnull" json:"htmlBody"`
+	Status        Status     `bun:"status,notnull" json:"status"`
+	Attempts      int        `bun:"attempts,notnull" json:"attempts"`
+	NextAttemptAt time.Time  `bun:"next_attempt_at,notnull" json:"nextAttemptAt"`
+	LeaseUntil    *time.Time `bun:"lease_until" json:"leaseUntil,omitempty"`
+	LastError     string     `bun:"last_error,notnull" json:"lastError,omitempty"`
+	CreatedAt     time.Time  `bun:"created_at,notnull" json:"createdAt"`
+	SentAt        *time.Time `bun:"sent_at" json:"sentAt,omitempty"`
+}
