@@ -49,6 +49,17 @@ func (c *Core) Register(api huma.API) {
 	c.registerJobs(api)
 }
 
+// Tags lists the core's tags in the order the documentation shows them;
+// other domains append theirs.
+var Tags = []*huma.Tag{
+	{Name: tagSession, Description: "Anmelden per Sitzungs-Cookie, Passwort vergessen, eigenes Konto."},
+	{Name: tagTenants, Description: "Land, Landkreise, kreisfreie Städte, Gemeinden, Landesbehörden und Organisationen."},
+	{Name: tagUsers, Description: "Mitglieder einer Körperschaft mit ihren Rollen, Einladungen per E-Mail."},
+	{Name: tagTokens, Description: "Token für Fachverfahren und Skripte; gezeigt nur einmal, gespeichert als Hash."},
+	{Name: tagAudit, Description: "Das nur anhängbare Änderungsprotokoll."},
+	{Name: tagOps, Description: "Postausgang und geplante Aufgaben."},
+}
+
 // Tags group the operations in the documentation.
 const (
 	tagSession = "Anmeldung"

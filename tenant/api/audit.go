@@ -11,7 +11,8 @@ import (
 	"sozialplattform/tenant/authz"
 )
 
-type auditFilterInput struct {
+// AuditQuery filters audit listings.
+type AuditQuery struct {
 	ObjectType string    `query:"objectType" maxLength:"50" doc:"z. B. tenant, user, invitation, api-token"`
 	Action     string    `query:"action" maxLength:"50" doc:"z. B. create, update, revoke"`
 	Since      time.Time `query:"since" doc:"Einträge ab diesem Zeitpunkt (RFC 3339)"`
@@ -23,7 +24,7 @@ type auditFilterInput struct {
 type tenantAuditInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
 	Subtree  bool   `query:"subtree" doc:"auch alle Körperschaften darunter"`
-	auditFilterInput
+	AuditQuery
 }
 
 type auditOutput struct {
@@ -41,12 +42,12 @@ func (c *Core) registerAudit(api huma.API) {
 		if in.Subtree {
 			ids = c.subtree(ctx, in.TenantID)
 		}
-		return c.listAudit(ctx, ids, in.auditFilterInput)
+		return c.listAudit(ctx, ids, in.AuditQuery)
 	})
 	Register(api, huma.Operation{
 		OperationID: "list-audit", Method: http.MethodGet, Path: "/v1/audit", Tags: []string{tagAudit},
 		Summary: "Änderungsprotokoll aller sichtbaren Körperschaften",
-	}, Access{Obj: authz.ObjAudit, Act: authz.Read}, func(ctx context.Context, in *auditFilterInput) (*auditOutput, error) {
+	}, Access{Obj: authz.ObjAudit, Act: authz.Read}, func(ctx context.Context, in *AuditQuery) (*auditOutput, error) {
 		return c.listAudit(ctx, c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read), *in)
 	})
 }
@@ -67,7 +68,7 @@ func (c *Core) subtree(ctx context.Context, tenantID string) []string {
 	return out
 }
 
-func (c *Core) listAudit(ctx context.Context, ids []string, in auditFilterInput) (*auditOutput, error) {
+func (c *Core) listAudit(ctx context.Context, ids []string, in AuditQuery) (*auditOutput, error) {
 	items, err := c.store.ListAudit(ctx, tenant.AuditFilter{TenantIDs: ids, ObjectType: in.ObjectType, Action: in.Action,
 		Since: in.Since, Until: in.Until, BeforeID: in.Before, Limit: in.Limit})
 	if err != nil {

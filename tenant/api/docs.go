@@ -35,7 +35,7 @@ type docsPage struct {
 }
 
 type docsGroup struct {
-	Tag string
+	Tag, Description string
 	Ops []docsOp
 }
 
@@ -74,6 +74,11 @@ func buildDocs(doc *huma.OpenAPI, stylesheets []string) docsPage {
 			g := groups[tag]
 			if g == nil {
 				g = &docsGroup{Tag: tag}
+				for _, t := range doc.Tags {
+					if t.Name == tag {
+						g.Description = t.Description
+					}
+				}
 				groups[tag] = g
 				order = append(order, tag)
 			}
@@ -109,7 +114,19 @@ func buildDocs(doc *huma.OpenAPI, stylesheets []string) docsPage {
 			g.Ops = append(g.Ops, d)
 		}
 	}
+	// Groups follow the order of the document's tag list, then the rest.
+	var sorted []string
+	for _, t := range doc.Tags {
+		if groups[t.Name] != nil {
+			sorted = append(sorted, t.Name)
+		}
+	}
 	for _, tag := range order {
+		if !slices.Contains(sorted, tag) {
+			sorted = append(sorted, tag)
+		}
+	}
+	for _, tag := range sorted {
 		page.Groups = append(page.Groups, *groups[tag])
 	}
 	return page
@@ -160,26 +177,28 @@ const docsTemplate = `<!DOCTYPE html>
 {{end}}</head>
 <body>
 <a class="app-skip-link" href="#inhalt">Zum Inhalt springen</a>
-<main id="inhalt" class="app-main">
-<h1>{{.Title}} <small>Version {{.Version}}</small></h1>
+<main id="inhalt" class="app-main kern-container">
+<h1 class="kern-heading-large">{{.Title}}</h1>
+<p>Version {{.Version}}</p>
 <p>{{.Description}}</p>
 <p>Maschinenlesbar: <a href="/api/openapi.json">OpenAPI 3.1 (JSON)</a> · <a href="/api/openapi.yaml">YAML</a></p>
 <nav aria-label="Bereiche der API"><ul>{{range .Groups}}<li><a href="#{{.Tag}}">{{.Tag}}</a></li>{{end}}</ul></nav>
 {{range .Groups}}
 <section aria-labelledby="{{.Tag}}">
 <h2 id="{{.Tag}}">{{.Tag}}</h2>
+{{with .Description}}<p>{{.}}</p>{{end}}
 {{range .Ops}}
 <article aria-labelledby="op-{{.ID}}">
 <h3 id="op-{{.ID}}"><code>{{.Method}} {{.Path}}</code> – {{.Summary}}</h3>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <p>{{if .Public}}Ohne Anmeldung.{{else}}Anmeldung: Sitzungs-Cookie oder <code>Authorization: Bearer spt_…</code>.{{end}}
 Antworten: {{range $i, $c := .Responses}}{{if $i}}, {{end}}<code>{{$c}}</code>{{end}}.</p>
-{{if .Params}}<table class="kern-table"><caption>Parameter</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Ort</th><th scope="col">Typ</th><th scope="col">Beschreibung</th></tr></thead>
-<tbody>{{range .Params}}<tr><th scope="row"><code>{{.Name}}</code>{{if .Required}} *{{end}}</th><td>{{.In}}</td><td>{{.Type}}</td><td>{{.Doc}}</td></tr>{{end}}</tbody></table>{{end}}
-{{if .Body}}<table class="kern-table"><caption>JSON-Körper</caption>
-<thead><tr><th scope="col">Feld</th><th scope="col">Typ</th><th scope="col">Beschreibung</th></tr></thead>
-<tbody>{{range .Body}}<tr><th scope="row"><code>{{.Name}}</code>{{if .Required}} *{{end}}</th><td>{{.Type}}</td><td>{{.Doc}}</td></tr>{{end}}</tbody></table>{{end}}
+{{if .Params}}<div class="kern-table-responsive"><table class="kern-table kern-table--small"><caption>Parameter</caption>
+<thead class="kern-table__header"><tr class="kern-table__row"><th class="kern-table__cell" scope="col">Name</th><th class="kern-table__cell" scope="col">Ort</th><th class="kern-table__cell" scope="col">Typ</th><th class="kern-table__cell" scope="col">Beschreibung</th></tr></thead>
+<tbody class="kern-table__body">{{range .Params}}<tr class="kern-table__row"><th class="kern-table__cell" scope="row"><code>{{.Name}}</code>{{if .Required}} *{{end}}</th><td class="kern-table__cell">{{.In}}</td><td class="kern-table__cell">{{.Type}}</td><td class="kern-table__cell">{{.Doc}}</td></tr>{{end}}</tbody></table></div>{{end}}
+{{if .Body}}<div class="kern-table-responsive"><table class="kern-table kern-table--small"><caption>JSON-Körper</caption>
+<thead class="kern-table__header"><tr class="kern-table__row"><th class="kern-table__cell" scope="col">Feld</th><th class="kern-table__cell" scope="col">Typ</th><th class="kern-table__cell" scope="col">Beschreibung</th></tr></thead>
+<tbody class="kern-table__body">{{range .Body}}<tr class="kern-table__row"><th class="kern-table__cell" scope="row"><code>{{.Name}}</code>{{if .Required}} *{{end}}</th><td class="kern-table__cell">{{.Type}}</td><td class="kern-table__cell">{{.Doc}}</td></tr>{{end}}</tbody></table></div>{{end}}
 </article>
 {{end}}
 </section>

@@ -25,7 +25,8 @@ type listTenantsOutput struct {
 	}
 }
 
-type tenantFields struct {
+// TenantFields are the changeable fields of a tenant, shared by create and update.
+type TenantFields struct {
 	Name            *string           `json:"name,omitempty" minLength:"1" maxLength:"200"`
 	OfficialKey     *string           `json:"officialKey,omitempty" maxLength:"14" doc:"Land 2, Kreis 5, Gemeinde 8 Ziffern oder 12-stelliger ARS"`
 	Slug            *string           `json:"slug,omitempty" maxLength:"100" doc:"Kurzname für Adressen, z. B. landkreis-harz"`
@@ -38,7 +39,7 @@ type tenantFields struct {
 	Active          *bool             `json:"active,omitempty"`
 }
 
-func (f tenantFields) patch() tenant.TenantPatch {
+func (f TenantFields) patch() tenant.TenantPatch {
 	return tenant.TenantPatch{Name: f.Name, OfficialKey: f.OfficialKey, Slug: f.Slug, FunctionMailbox: f.FunctionMailbox,
 		Street: f.Street, PostalCode: f.PostalCode, City: f.City, Contacts: f.Contacts, ITProvider: f.ITProvider, Active: f.Active}
 }
@@ -47,7 +48,7 @@ type createTenantInput struct {
 	Body struct {
 		ParentID string      `json:"parentId" maxLength:"64" doc:"Übergeordnete Körperschaft"`
 		Kind     tenant.Kind `json:"kind" enum:"land,landkreis,kreisfreie-stadt,gemeinde,landesbehoerde,organisation"`
-		tenantFields
+		TenantFields
 	}
 }
 
@@ -59,7 +60,7 @@ type updateTenantInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
 	Body     struct {
 		Version int `json:"version,omitempty" minimum:"0" doc:"Stand, auf dem die Änderung beruht; bei Abweichung 409"`
-		tenantFields
+		TenantFields
 	}
 }
 
@@ -93,7 +94,7 @@ func (c *Core) registerTenants(api huma.API) {
 				&huma.ErrorDetail{Location: "body.parentId", Message: "Bitte wählen Sie eine übergeordnete Körperschaft in Ihrem Bereich.", Value: in.Body.ParentID})
 		}
 		t := &tenant.Tenant{ParentID: &in.Body.ParentID, Kind: in.Body.Kind, Active: true}
-		applyFields(t, in.Body.tenantFields)
+		applyFields(t, in.Body.TenantFields)
 		if err := c.store.CreateTenant(ctx, t); err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
@@ -127,7 +128,7 @@ func (c *Core) registerTenants(api huma.API) {
 	})
 }
 
-func applyFields(t *tenant.Tenant, f tenantFields) {
+func applyFields(t *tenant.Tenant, f TenantFields) {
 	str := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v

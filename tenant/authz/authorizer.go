@@ -31,6 +31,9 @@ type snapshot struct {
 	enforcer *casbin.SyncedEnforcer
 	parent   map[string]string
 	children map[string][]string
+	// domains lists, per subject, the tenants where it holds a role: only
+	// there casbin needs to be asked, since rights pass down from them.
+	domains map[string][]string
 }
 
 // New loads the policy and tree from db.
@@ -76,7 +79,19 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s := &snapshot{revision: rev, enforcer: e, parent: map[string]string{}, children: map[string][]string{}}
+	s := &snapshot{revision: rev, enforcer: e, parent: map[string]string{}, children: map[string][]string{}, domains: map[string][]string{}}
+	assignments, err := e.GetGroupingPolicy()
+	if err != nil {
+		return fmt.Errorf("read role assignments: %w", err)
+	}
+	for _, g := range assignments {
+		if len(g) == 3 {
+			tid := strings.TrimPrefix(g[2], domainPrefix)
+			if !slices.Contains(s.domains[g[0]], tid) {
+				s.domains[g[0]] = append(s.domains[g[0]], tid)
+			}
+		}
+	}
 	for _, n := range nodes {
 		if n.ParentID != "" {
 			s.parent[n.ID] = n.ParentID
@@ -129,14 +144,24 @@ func (s *snapshot) ancestors(tenantID string) []string {
 	}
 }
 
+// allowed asks casbin at each tenant on the way up from tenantID where
+// the subject holds a role.
 func (s *snapshot) allowed(sub, tenantID, obj, act string) bool {
+	held := s.domains[sub]
+	if len(held) == 0 {
+		return false
+	}
 	for _, d := range s.ancestors(tenantID) {
-		ok, err := s.enforcer.Enforce(sub, domainOf(d), obj, act)
-		if err == nil && ok {
+		if slices.Contains(held, d) && s.enforce(sub, d, obj, act) {
 			return true
 		}
 	}
 	return false
+}
+
+func (s *snapshot) enforce(sub, tenantID, obj, act string) bool {
+	ok, err := s.enforcer.Enforce(sub, domainOf(tenantID), obj, act)
+	return err == nil && ok
 }
 
 // Allowed reports whether p may do act on obj in the tenant: a role held
@@ -150,7 +175,17 @@ func (a *Authorizer) Allowed(p Principal, tenantID, obj, act string) bool {
 
 // AllowedAnywhere reports whether p may do act on obj in at least one tenant.
 func (a *Authorizer) AllowedAnywhere(p Principal, obj, act string) bool {
-	return len(a.Tenants(p, obj, act)) > 0
+	if p.IsZero() {
+		return false
+	}
+	s := a.state.Load()
+	sub := p.Subject()
+	for _, d := range s.domains[sub] {
+		if s.enforce(sub, d, obj, act) {
+			return true
+		}
+	}
+	return false
 }
 
 // Tenants returns every tenant in which p may do act on obj: the tenants
@@ -161,7 +196,6 @@ func (a *Authorizer) Tenants(p Principal, obj, act string) []string {
 	}
 	s := a.state.Load()
 	sub := p.Subject()
-	domains, _ := s.enforcer.GetDomainsForUser(sub)
 	seen := map[string]bool{}
 	out := []string{}
 	var walk func(id string)
@@ -170,15 +204,18 @@ func (a *Authorizer) Tenants(p Principal, obj, act string) []string {
 			return
 		}
 		seen[id] = true
-		if s.allowed(sub, id, obj, act) {
-			out = append(out, id)
-		}
+		out = append(out, id)
 		for _, c := range s.children[id] {
 			walk(c)
 		}
 	}
-	for _, d := range domains {
-		walk(strings.TrimPrefix(d, domainPrefix))
+	// Where casbin allows it at a held tenant, it is allowed in the whole
+	// subtree; a tenant below allowed only through its own role is a held
+	// tenant itself.
+	for _, d := range s.domains[sub] {
+		if s.enforce(sub, d, obj, act) {
+			walk(d)
+		}
 	}
 	slices.Sort(out)
 	return out
@@ -192,7 +229,11 @@ func (a *Authorizer) Roles(p Principal, tenantID string) []tenant.Role {
 	}
 	s := a.state.Load()
 	var out []tenant.Role
+	held := s.domains[p.Subject()]
 	for _, d := range s.ancestors(tenantID) {
+		if !slices.Contains(held, d) {
+			continue
+		}
 		for _, r := range s.enforcer.GetRolesForUserInDomain(p.Subject(), domainOf(d)) {
 			role := tenant.Role(strings.TrimPrefix(r, rolePrefix))
 			if !slices.Contains(out, role) {
@@ -250,4 +291,10 @@ func NewFilteredEnforcer(db *migrations.DB, f Filter) (*casbin.Enforcer, error) 
 		return nil, fmt.Errorf("load filtered policy: %w", err)
 	}
 	return e, nil
+}
+
+// IsRoot reports whether the tenant has no parent (a Land).
+func (a *Authorizer) IsRoot(tenantID string) bool {
+	_, hasParent := a.state.Load().parent[tenantID]
+	return !hasParent
 }
