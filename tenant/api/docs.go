@@ -36,7 +36,7 @@ type docsPage struct {
 
 type docsGroup struct {
 	Tag, Description string
-	Ops []docsOp
+	Ops              []docsOp
 }
 
 type docsOp struct {
