@@ -186,3 +186,15 @@ func checkMailbox(addr string) error {
 	}
 	return nil
 }
+
+// ChildKinds lists the kinds that may be placed below a tenant of kind k,
+// in the order of Kinds.
+func (k Kind) ChildKinds() []Kind {
+	var out []Kind
+	for _, child := range Kinds {
+		if slices.Contains(allowedParents[child], k) {
+			out = append(out, child)
+		}
+	}
+	return out
+}

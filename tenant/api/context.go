@@ -4,10 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"net"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"sozialplattform/tenant/web"
 )
 
 type humaCtxKey struct{}
@@ -23,14 +24,8 @@ func humaContext(ctx context.Context) huma.Context {
 	return ctx.Value(humaCtxKey{}).(huma.Context)
 }
 
-// clientIP is the request's remote address without the port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the client's address as web.RealIP recorded it.
+func clientIP(r *http.Request) string { return web.ClientIPFrom(r.Context()) }
 
 func newFormToken() string {
 	b := make([]byte, 32)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -46,4 +47,24 @@ func lastForwardedFor(values []string) (string, bool) {
 		return ap.Addr().Unmap().String(), true
 	}
 	return "", false
+}
+
+type clientIPKey struct{}
+
+// RealIP records the client's address (see ClientIP) in the request
+// context once, so that handlers read it with ClientIPFrom and never decide
+// about proxies themselves.
+func RealIP(trustProxy bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := context.WithValue(r.Context(), clientIPKey{}, ClientIP(r, trustProxy))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// ClientIPFrom returns the address RealIP recorded, or "" without it.
+func ClientIPFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
 }

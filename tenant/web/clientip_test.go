@@ -40,3 +40,23 @@ func TestClientIP(t *testing.T) {
 		})
 	}
 }
+
+func TestRealIPRecordsTheAddressOnce(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		var got string
+		h := RealIP(trust)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got = ClientIPFrom(r.Context())
+		}))
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "192.0.2.1:1234"
+		r.Header.Set("X-Forwarded-For", "198.51.100.7, 203.0.113.9")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		want := "192.0.2.1"
+		if trust {
+			want = "203.0.113.9"
+		}
+		if got != want {
+			t.Errorf("trust=%v: %q, want %q", trust, got, want)
+		}
+	}
+}

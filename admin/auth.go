@@ -1,0 +1,203 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/web"
+)
+
+type userKey struct{}
+
+// userFrom returns the logged-in user that user() put into the request, or
+// nil on pages before login.
+func userFrom(r *http.Request) *tenant.User {
+	u, _ := r.Context().Value(userKey{}).(*tenant.User)
+	return u
+}
+
+// user wraps a page that needs a logged-in person.
+func (c *Console) user(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r, ok := c.requireLogin(w, r); ok {
+			h(w, r)
+		}
+	}
+}
+
+// userForm wraps a POST that needs a logged-in person and a valid form
+// token.
+func (c *Console) userForm(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, ok := c.requireLogin(w, r)
+		if ok && c.csrfOK(w, r, backLink(r)) {
+			h(w, r)
+		}
+	}
+}
+
+// requireLogin sends anonymous visitors to the login page (coming back to
+// the page they asked for) and loads the user of a session. An account
+// deactivated or deleted meanwhile ends the session.
+func (c *Console) requireLogin(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	p := authz.PrincipalFrom(r.Context())
+	if p.IsZero() {
+		next := "/admin/"
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next = r.URL.RequestURI()
+		}
+		http.Redirect(w, r, loginPath(next), http.StatusSeeOther)
+		return r, false
+	}
+	if p.UserID == "" {
+		c.forbidden(w, r, "Die Konsole ist für angemeldete Personen; mit einem API-Token lässt sie sich nicht nutzen.")
+		return r, false
+	}
+	u, err := c.store.GetUser(r.Context(), p.UserID)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !u.Active) {
+		if err := c.auth.Logout(w, r); err != nil {
+			c.logger.WarnContext(r.Context(), "console: end session of inactive user", "err", err)
+		}
+		http.Redirect(w, r, loginPath(""), http.StatusSeeOther)
+		return r, false
+	}
+	if err != nil {
+		c.serverError(w, r, err)
+		return r, false
+	}
+	return r.WithContext(context.WithValue(r.Context(), userKey{}, u)), true
+}
+
+// loginPath is the login page that returns to next afterwards.
+func loginPath(next string) string {
+	if next == "" || next == "/admin/" {
+		return "/admin/anmelden"
+	}
+	return "/admin/anmelden?next=" + url.QueryEscape(next)
+}
+
+// safeNext accepts only a console path of this site as the page to go to
+// after login; anything else (other hosts, "//host", "/\host", schemes)
+// becomes the dashboard.
+func safeNext(next string) string {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/admin/") ||
+		strings.ContainsAny(next, "\\\r\n\t") {
+		return "/admin/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(path.Clean(u.Path)+"/", "/admin/") {
+		return "/admin/"
+	}
+	return next
+}
+
+// backLink is the console page a form was sent from (from the Referer of
+// this site), for the link on an error page; otherwise the dashboard.
+func backLink(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host {
+		return "/admin/"
+	}
+	return safeNext(ref.RequestURI())
+}
+
+// csrfOK parses the form and checks its token against the session's. On
+// failure it answers (403 with an explanation, or 400/413 for a broken or
+// oversized body) and returns false. back is where the error page points.
+func (c *Console) csrfOK(w http.ResponseWriter, r *http.Request, back string) bool {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			c.errorPage(w, r, http.StatusRequestEntityTooLarge, "Anfrage zu groß", errorData{
+				Heading: "Anfrage zu groß", Text: "Das Formular enthielt mehr Daten, als angenommen werden. Bitte kürzen Sie Ihre Eingaben.",
+				Back: back, BackTo: "Zurück",
+			})
+			return false
+		}
+		c.errorPage(w, r, http.StatusBadRequest, "Ungültige Anfrage", errorData{
+			Heading: "Ungültige Anfrage", Text: "Das Formular konnte nicht gelesen werden. Bitte versuchen Sie es erneut.",
+			Back: back, BackTo: "Zurück",
+		})
+		return false
+	}
+	if !web.CSRFTokenValid(c.auth.CSRFToken(r), r.PostForm.Get("csrf")) {
+		c.errorPage(w, r, http.StatusForbidden, "Formular abgelaufen", errorData{
+			Heading: "Formular abgelaufen",
+			Text: "Aus Sicherheitsgründen wurde das Formular nicht verarbeitet: Es gehört nicht (mehr) zu Ihrer Sitzung. " +
+				"Das passiert, wenn die Seite lange offen war, Sie sich zwischenzeitlich an- oder abgemeldet haben " +
+				"oder Ihr Browser keine Cookies annimmt. Ihre Eingaben wurden nicht gespeichert. " +
+				"Bitte laden Sie die Seite neu und senden Sie das Formular noch einmal.",
+			Back: back, BackTo: "Seite neu laden",
+		})
+		return false
+	}
+	return true
+}
+
+// formToken returns the session's form token. Before login it starts an
+// anonymous session that holds one, so that the login, password and
+// invitation forms are protected as well.
+func (c *Console) formToken(w http.ResponseWriter, r *http.Request) (string, error) {
+	st := c.auth.Sessions()
+	sess, err := st.Get(r, st.CookieName())
+	if err != nil {
+		return "", fmt.Errorf("console session: %w", err)
+	}
+	if tok, _ := sess.Values[tenant.SessionCSRF].(string); tok != "" {
+		return tok, nil
+	}
+	tok := web.NewCSRFToken()
+	sess.Values[tenant.SessionCSRF] = tok
+	if err := sess.Save(r, w); err != nil {
+		return "", fmt.Errorf("console session: %w", err)
+	}
+	return tok, nil
+}
+
+// allowed asks the Authorizer for the request's principal.
+func (c *Console) allowed(r *http.Request, tenantID, obj, act string) bool {
+	return c.authz.Allowed(authz.PrincipalFrom(r.Context()), tenantID, obj, act)
+}
+
+// tenantFor loads the tenant the path's {id} names and checks access: a
+// tenant that does not exist or lies outside the user's area is 404, one
+// where the user lacks obj/act is 403. On failure it has answered.
+func (c *Console) tenantFor(w http.ResponseWriter, r *http.Request, obj, act string) (*tenant.Tenant, bool) {
+	return c.tenantByID(w, r, r.PathValue("id"), obj, act)
+}
+
+func (c *Console) tenantByID(w http.ResponseWriter, r *http.Request, id, obj, act string) (*tenant.Tenant, bool) {
+	if id == "" || len(id) > 64 {
+		c.notFound(w, r)
+		return nil, false
+	}
+	t, err := c.store.GetTenant(r.Context(), id)
+	if errors.Is(err, tenant.ErrNotFound) {
+		c.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		c.serverError(w, r, err)
+		return nil, false
+	}
+	if !c.allowed(r, t.ID, authz.ObjTenant, authz.Read) {
+		c.notFound(w, r)
+		return nil, false
+	}
+	if obj != "" && !c.allowed(r, t.ID, obj, act) {
+		c.forbidden(w, r, "")
+		return nil, false
+	}
+	return t, true
+}
+
+// clientIP is the address login throttling counts failures for.
+func clientIP(r *http.Request) string { return web.ClientIPFrom(r.Context()) }

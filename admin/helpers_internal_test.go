@@ -1,0 +1,63 @@
+package admin
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestSafeNextAcceptsOnlyConsolePaths(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "/admin/"},
+		{"/admin/protokoll?objekt=tenant", "/admin/protokoll?objekt=tenant"},
+		{"/admin/koerperschaften/abc", "/admin/koerperschaften/abc"},
+		{"https://evil.example/admin/", "/admin/"},
+		{"//evil.example/admin/", "/admin/"},
+		{"/\\evil.example", "/admin/"},
+		{"/admin/\\..\\x", "/admin/"},
+		{"/api/v1/me", "/admin/"},
+		{"/admin/../api/v1/me", "/admin/"},
+		{"/admin/konto", "/admin/konto"},
+		{"/admin/\r\nSet-Cookie: x", "/admin/"},
+		{"javascript:alert(1)", "/admin/"},
+	} {
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLinksInFindsTheLinksOfAMail(t *testing.T) {
+	text := "Bitte öffnen Sie:\n\nhttps://sozial.example.de/admin/einladung/abc_DEF-123\n\n" +
+		"Mehr unter https://sozial.example.de/hilfe. Oder (http://x.example/a) – javascript:alert(1) nicht.\n" +
+		"https://sozial.example.de/admin/einladung/abc_DEF-123"
+	want := []string{"https://sozial.example.de/admin/einladung/abc_DEF-123", "https://sozial.example.de/hilfe", "http://x.example/a"}
+	if got := linksIn(text); !slices.Equal(got, want) {
+		t.Errorf("linksIn = %q, want %q", got, want)
+	}
+}
+
+func TestSummaryLinesShowChangesAndValues(t *testing.T) {
+	got := summaryLines(map[string]any{
+		"before": map[string]any{"city": "", "active": true},
+		"after":  map[string]any{"city": "Halberstadt", "active": false},
+	})
+	want := []summaryLine{
+		{Label: "Aktiv", Before: "ja", After: "nein", Change: true},
+		{Label: "Ort", Before: "(leer)", After: "Halberstadt", Change: true},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes: %+v", got)
+	}
+	got = summaryLines(map[string]any{"email": "a@b.de", "role": "municipality-clerk"})
+	want = []summaryLine{{Label: "E-Mail-Adresse", Value: "a@b.de"}, {Label: "Rolle", Value: "Kommune: Sachbearbeitung"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("values: %+v", got)
+	}
+}
+
+func TestSentence(t *testing.T) {
+	if got := sentence("zu viele fehlgeschlagene Anmeldeversuche; bitte später erneut versuchen"); got !=
+		"Zu viele fehlgeschlagene Anmeldeversuche; bitte später erneut versuchen." {
+		t.Errorf("sentence = %q", got)
+	}
+}

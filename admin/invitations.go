@@ -1,0 +1,199 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+type invitationsData struct {
+	Nav         tenantNav
+	Invitations []invitationRow
+	Roles       []option
+	CanInvite   bool
+	CanRevoke   bool
+	Form        *form
+}
+
+type invitationRow struct {
+	tenant.Invitation
+	State string
+}
+
+func (c *Console) invitationsPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjInvitation, authz.Read)
+	if !ok {
+		return
+	}
+	f := newForm()
+	if roles := c.grantableRoles(r, t); len(roles) > 0 {
+		f.Set("rolle", string(roles[len(roles)-1])) // the least powerful
+	}
+	c.renderInvitations(w, r, http.StatusOK, t, f)
+}
+
+func (c *Console) renderInvitations(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *form) {
+	invs, err := c.store.ListInvitations(r.Context(), t.ID)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	now := time.Now()
+	rows := make([]invitationRow, len(invs))
+	for i, inv := range invs {
+		rows[i] = invitationRow{Invitation: inv, State: inv.State(now)}
+	}
+	roles := c.grantableRoles(r, t)
+	d := invitationsData{Nav: c.tenantNav(r, t, "einladungen", "Einladungen"), Invitations: rows, Form: f,
+		Roles:     roleOptions(roles),
+		CanInvite: c.allowed(r, t.ID, authz.ObjInvitation, authz.Create) && len(roles) > 0,
+		CanRevoke: c.allowed(r, t.ID, authz.ObjInvitation, authz.Delete),
+	}
+	c.render(w, r, status, "einladungen", &view{Title: "Einladungen – " + t.Name, Data: d})
+}
+
+func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjInvitation, authz.Create)
+	if !ok {
+		return
+	}
+	f := newForm()
+	email := f.text(r, "email", tenant.MaxEmailLen)
+	if email == "" {
+		f.Add("email", "Bitte geben Sie die E-Mail-Adresse der Person an.")
+	}
+	role := tenant.Role(f.choice(r, "rolle", roleOptions(c.grantableRoles(r, t)),
+		"Bitte wählen Sie eine Rolle, die Sie in dieser Körperschaft vergeben dürfen."))
+	if !f.Invalid() {
+		// The same rule as the API's checkGrant; the list above already
+		// holds only grantable roles, this guards a forged value.
+		if !c.authz.CanGrant(authz.PrincipalFrom(r.Context()), t.ID, role) {
+			c.forbidden(w, r, "Die Rolle "+role.Label()+" dürfen Sie nicht vergeben.")
+			return
+		}
+		_, _, err := c.store.Invite(r.Context(), t.ID, email, role)
+		if err == nil {
+			seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "eingeladen")
+			return
+		}
+		if !f.storeErrors(err, func(field string) string {
+			if field == "role" {
+				return "rolle"
+			}
+			return sameIDs("email")(field)
+		}) {
+			c.serverError(w, r, err)
+			return
+		}
+	}
+	c.renderInvitations(w, r, http.StatusUnprocessableEntity, t, f)
+}
+
+func (c *Console) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjInvitation, authz.Delete)
+	if !ok {
+		return
+	}
+	err := c.store.RevokeInvitation(r.Context(), t.ID, r.PathValue("iid"))
+	switch {
+	case errors.Is(err, tenant.ErrNotFound):
+		f := newForm()
+		f.Fail("Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.")
+		c.renderInvitations(w, r, http.StatusConflict, t, f)
+	case err != nil:
+		c.serverError(w, r, err)
+	default:
+		seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "zurueckgezogen")
+	}
+}
+
+type acceptData struct {
+	Token   string
+	Pending *tenant.PendingInvitation
+	Invalid string // why the link is unusable
+	Done    bool
+	Form    *form
+}
+
+func (c *Console) invitationForm(w http.ResponseWriter, r *http.Request) {
+	d := acceptData{Token: r.PathValue("token"), Form: newForm()}
+	status := http.StatusOK
+	if !c.lookupInvitation(w, r, &d) {
+		return
+	}
+	if d.Invalid != "" {
+		status = http.StatusGone
+	}
+	c.anonymous(w, r, status, "einladung", "Einladung annehmen", d)
+}
+
+// lookupInvitation fills d.Pending, or d.Invalid for a link that cannot be
+// used. It returns false after answering an internal error.
+func (c *Console) lookupInvitation(w http.ResponseWriter, r *http.Request, d *acceptData) bool {
+	if len(d.Token) > maxTokenLen {
+		d.Invalid = msgTokenInvalid
+		return true
+	}
+	p, err := c.store.LookupInvitation(r.Context(), d.Token)
+	switch {
+	case errors.Is(err, tenant.ErrTokenInvalid), errors.Is(err, tenant.ErrNotFound):
+		d.Invalid = msgTokenInvalid
+	case err != nil:
+		c.serverError(w, r, err)
+		return false
+	default:
+		d.Pending = p
+	}
+	return true
+}
+
+func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
+	d := acceptData{Token: r.PathValue("token"), Form: newForm()}
+	if !c.csrfOK(w, r, r.URL.Path) || !c.lookupInvitation(w, r, &d) {
+		return
+	}
+	if d.Invalid != "" {
+		c.anonymous(w, r, http.StatusGone, "einladung", "Einladung annehmen", d)
+		return
+	}
+	f := d.Form
+	var name, password string
+	if d.Pending.HasAccount {
+		if password = f.secret(r, "passwort"); password == "" {
+			f.Add("passwort", "Bitte geben Sie das Passwort Ihres bestehenden Kontos an.")
+		}
+	} else {
+		if name = f.text(r, "name", tenant.MaxNameLen); name == "" {
+			f.Add("name", "Bitte geben Sie Ihren Namen an.")
+		}
+		password = newPassword(f, r, "passwort", "passwort2")
+	}
+	if !f.Invalid() {
+		_, err := c.store.AcceptInvitation(r.Context(), d.Token, name, password)
+		switch {
+		case err == nil:
+			d.Done = true
+			c.anonymous(w, r, http.StatusOK, "einladung", "Einladung angenommen", d)
+			return
+		case errors.Is(err, tenant.ErrTokenInvalid):
+			d.Invalid = msgTokenInvalid
+			c.anonymous(w, r, http.StatusGone, "einladung", "Einladung annehmen", d)
+			return
+		case !f.storeErrors(err, func(field string) string {
+			switch field {
+			case "password":
+				return "passwort"
+			case "name":
+				return "name"
+			}
+			return ""
+		}):
+			c.serverError(w, r, err)
+			return
+		}
+	}
+	c.anonymous(w, r, http.StatusUnprocessableEntity, "einladung", "Einladung annehmen", d)
+}

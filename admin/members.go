@@ -1,0 +1,216 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+type membersData struct {
+	Nav     tenantNav
+	Members []memberRow
+	Problem string
+}
+
+// memberRow is a member with what the user may do to them.
+type memberRow struct {
+	tenant.Member
+	Self        bool
+	Roles       []option // roles the user may give this member here
+	CanRole     bool
+	CanActivate bool
+	CanRemove   bool
+}
+
+func (c *Console) membersPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjUser, authz.Read)
+	if !ok {
+		return
+	}
+	c.renderMembers(w, r, http.StatusOK, t, "")
+}
+
+func (c *Console) renderMembers(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, problem string) {
+	ctx := r.Context()
+	p := authz.PrincipalFrom(ctx)
+	members, err := c.store.ListMembers(ctx, t.ID)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	canUpdate := c.allowed(r, t.ID, authz.ObjUser, authz.Update)
+	canDelete := c.allowed(r, t.ID, authz.ObjUser, authz.Delete)
+	grantable := c.grantableRoles(r, t)
+	rows := make([]memberRow, len(members))
+	for i, m := range members {
+		row := memberRow{Member: m, Self: m.ID == p.UserID}
+		mayTouch := !row.Self && c.authz.CanGrant(p, t.ID, m.Role)
+		row.CanRole = mayTouch && canUpdate && len(grantable) > 0
+		row.CanRemove = !row.Self && c.authz.CanGrant(p, t.ID, m.Role) && canDelete
+		if mayTouch && canUpdate {
+			row.CanActivate, err = c.mayDeactivate(r, m.ID)
+			if err != nil {
+				c.serverError(w, r, err)
+				return
+			}
+		}
+		if row.CanRole {
+			row.Roles = roleOptions(grantable)
+			if !slices.Contains(grantable, m.Role) {
+				row.Roles = append([]option{{Value: string(m.Role), Label: m.Role.Label()}}, row.Roles...)
+			}
+		}
+		rows[i] = row
+	}
+	c.render(w, r, status, "benutzer", &view{Title: "Benutzer – " + t.Name,
+		Data: membersData{Nav: c.tenantNav(r, t, "benutzer", "Benutzer"), Members: rows, Problem: problem}})
+}
+
+// grantableRoles are the roles the user may give in the tenant that also
+// fit its kind.
+func (c *Console) grantableRoles(r *http.Request, t *tenant.Tenant) []tenant.Role {
+	p := authz.PrincipalFrom(r.Context())
+	var out []tenant.Role
+	for _, role := range tenant.Roles {
+		if role.FitsKind(t.Kind) && c.authz.CanGrant(p, t.ID, role) {
+			out = append(out, role)
+		}
+	}
+	return out
+}
+
+// mayDeactivate applies the API's rule: an account is global, so only who
+// may update users in every tenant the person belongs to may switch it off
+// or on.
+func (c *Console) mayDeactivate(r *http.Request, userID string) (bool, error) {
+	ms, err := c.store.Memberships(r.Context(), userID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if !c.allowed(r, m.TenantID, authz.ObjUser, authz.Update) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// memberFor loads the member the path names and applies the rules every
+// change shares: nobody changes themselves (unless allowSelf), and the
+// user must be able to grant the member's present role. On failure it has
+// answered.
+func (c *Console) memberFor(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, allowSelf bool) (*tenant.Member, bool) {
+	uid := r.PathValue("uid")
+	if len(uid) > 64 {
+		c.notFound(w, r)
+		return nil, false
+	}
+	m, err := c.store.GetMember(r.Context(), t.ID, uid)
+	if errors.Is(err, tenant.ErrNotFound) {
+		c.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		c.serverError(w, r, err)
+		return nil, false
+	}
+	if !allowSelf && m.ID == authz.PrincipalFrom(r.Context()).UserID {
+		c.renderMembers(w, r, http.StatusUnprocessableEntity, t, "Die eigene Rolle und das eigene Konto können Sie nicht selbst ändern.")
+		return nil, false
+	}
+	if !c.authz.CanGrant(authz.PrincipalFrom(r.Context()), t.ID, m.Role) {
+		c.renderMembers(w, r, http.StatusForbidden, t, "Die Rolle "+m.Role.Label()+" dürfen Sie nicht vergeben; deshalb können Sie diese Person nicht ändern.")
+		return nil, false
+	}
+	return m, true
+}
+
+func (c *Console) setMemberRole(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjUser, authz.Update)
+	if !ok {
+		return
+	}
+	m, ok := c.memberFor(w, r, t, false)
+	if !ok {
+		return
+	}
+	role := tenant.Role(r.PostForm.Get("rolle"))
+	if !role.Valid() {
+		c.renderMembers(w, r, http.StatusUnprocessableEntity, t, "Bitte wählen Sie eine Rolle aus der Liste.")
+		return
+	}
+	if !c.authz.CanGrant(authz.PrincipalFrom(r.Context()), t.ID, role) {
+		c.renderMembers(w, r, http.StatusForbidden, t, "Die Rolle "+role.Label()+" dürfen Sie nicht vergeben.")
+		return
+	}
+	if err := c.store.SetRole(r.Context(), t.ID, m.ID, role); err != nil {
+		c.memberError(w, r, t, err)
+		return
+	}
+	seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/benutzer", "rolle")
+}
+
+func (c *Console) setMemberActive(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjUser, authz.Update)
+	if !ok {
+		return
+	}
+	m, ok := c.memberFor(w, r, t, false)
+	if !ok {
+		return
+	}
+	active := r.PostForm.Get("aktiv") == "1"
+	may, err := c.mayDeactivate(r, m.ID)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	if !may {
+		c.renderMembers(w, r, http.StatusForbidden, t, "Die Person gehört auch zu einer Körperschaft außerhalb Ihres Bereichs; "+
+			"entfernen Sie sie stattdessen aus Ihrer Körperschaft.")
+		return
+	}
+	if err := c.store.SetUserActive(r.Context(), t.ID, m.ID, active); err != nil {
+		c.memberError(w, r, t, err)
+		return
+	}
+	notice := "deaktiviert"
+	if active {
+		notice = "aktiviert"
+	}
+	seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/benutzer", notice)
+}
+
+func (c *Console) removeMember(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.tenantFor(w, r, authz.ObjUser, authz.Delete)
+	if !ok {
+		return
+	}
+	// As in the API, removing oneself is allowed; the page offers it to
+	// nobody for their own row.
+	m, ok := c.memberFor(w, r, t, true)
+	if !ok {
+		return
+	}
+	if err := c.store.RemoveMember(r.Context(), t.ID, m.ID); err != nil {
+		c.memberError(w, r, t, err)
+		return
+	}
+	seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/benutzer", "entfernt")
+}
+
+// memberError shows a store error of a member change on the members page.
+func (c *Console) memberError(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, err error) {
+	var fe tenant.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		c.renderMembers(w, r, http.StatusUnprocessableEntity, t, fe[0].Message)
+	case errors.Is(err, tenant.ErrNotFound):
+		c.notFound(w, r)
+	default:
+		c.serverError(w, r, err)
+	}
+}

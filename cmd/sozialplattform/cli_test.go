@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"sozialplattform/migrations/testdb"
+	"sozialplattform/tenant"
+)
+
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func TestCommandLine(t *testing.T) {
+	env := map[string]string{"SOZIALPLATTFORM_DB": testdb.DSN(t), "SOZIALPLATTFORM_LOG_LEVEL": "error"}
+
+	if out, err := runCLI(t, env, "", "version"); err != nil || !strings.Contains(out, "sozialplattform") {
+		t.Errorf("version: %q, %v", out, err)
+	}
+	if out, err := runCLI(t, env, "", "migrate", "status"); err != nil || !strings.Contains(out, "ausstehend") {
+		t.Errorf("status on an empty database: %q, %v", out, err)
+	}
+	if out, err := runCLI(t, env, "", "migrate", "up"); err != nil || !strings.Contains(out, "angewendet") {
+		t.Errorf("up: %q, %v", out, err)
+	}
+	if out, err := runCLI(t, env, "", "migrate", "status"); err != nil || strings.Contains(out, "ausstehend") {
+		t.Errorf("status after up: %q, %v", out, err)
+	}
+	if _, err := runCLI(t, env, "", "migrate", "sideways"); err == nil {
+		t.Error("unknown migrate action accepted")
+	}
+
+	// A fresh installation: create the Land through the demo loader's data
+	// would be cheating, so make the Land directly and then its admin.
+	a, err := newApp(context.Background(), mustConfig(t, env), newLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "15"
+	if err := a.store.CreateTenant(context.Background(), &tenant.Tenant{Kind: tenant.KindLand, Name: "Sachsen-Anhalt", OfficialKey: &key, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	a.close()
+
+	out, err := runCLI(t, env, "ein-sehr-langes-passwort\n", "user", "create", "--tenant", "15", "--role", "ministry-admin",
+		"--email", "admin@mid.example", "--password-stdin")
+	if err != nil || !strings.Contains(out, "admin@mid.example") {
+		t.Fatalf("user create: %q, %v", out, err)
+	}
+	if out, err := runCLI(t, env, "ein-sehr-langes-passwort\n", "user", "create", "--tenant", "15", "--role", "ministry-admin",
+		"--email", "admin@mid.example", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "bereits") {
+		t.Errorf("duplicate user: %q, %v", out, err)
+	}
+	for _, args := range [][]string{
+		{"user", "create", "--tenant", "99", "--role", "ministry-admin", "--email", "x@mid.example", "--password-stdin"},
+		{"user", "create", "--tenant", "15", "--role", "kaiser", "--email", "x@mid.example", "--password-stdin"},
+		{"user", "create", "--tenant", "15", "--role", "ministry-admin", "--email", "x@mid.example"},
+	} {
+		if _, err := runCLI(t, env, "ein-sehr-langes-passwort\n", args...); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+
+	out, err = runCLI(t, env, "", "openapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1") || doc.Paths["/v1/tenants"] == nil {
+		t.Errorf("openapi: %v, version %q, %d paths", err, doc.OpenAPI, len(doc.Paths))
+	}
+	if _, err := runCLI(t, env, "", "frobnicate"); err == nil {
+		t.Error("unknown command accepted")
+	}
+}
+
+func mustConfig(t *testing.T, env map[string]string) *config {
+	t.Helper()
+	cfg, _, err := parseConfig("test", nil, func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestConfigPrecedenceAndValidation(t *testing.T) {
+	env := map[string]string{"SOZIALPLATTFORM_ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://u@h/db"}
+	cfg, _, err := parseConfig("test", []string{"--addr", "127.0.0.1:9100"}, func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9100" || cfg.DB != "postgres://u@h/db" || cfg.BaseURL != "http://127.0.0.1:9100" || cfg.secure() {
+		t.Errorf("config %+v", cfg)
+	}
+	for _, bad := range [][]string{{"--base-url", "ftp://x"}, {"--smtp-tls", "maybe"}, {"--session-idle", "lang"}, {"--smtp-port", "x"}} {
+		if _, _, err := parseConfig("test", bad, func(string) string { return "" }, nil); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestDemoLoaderIsIdempotent(t *testing.T) {
+	a, _ := testApp(t) // loads the demo once
+	ctx := context.Background()
+	count := func() (tenants, users, audit int) {
+		ts, _ := a.store.ListTenants(ctx, tenant.TenantFilter{})
+		n, _ := a.db.Read.NewSelect().Table("users").Count(ctx)
+		m, _ := a.db.Read.NewSelect().Table("audit_log").Count(ctx)
+		return len(ts), int(n), int(m)
+	}
+	t1, u1, a1 := count()
+	if _, err := a.store.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t2, u2, a2 := count()
+	if t1 != t2 || u1 != u2 || a1 != a2 {
+		t.Errorf("second demo load changed counts: tenants %d→%d, users %d→%d, audit %d→%d", t1, t2, u1, u2, a1, a2)
+	}
+	if t1 != 18 || u1 != 4 {
+		t.Errorf("demo has %d tenants and %d users", t1, u1)
+	}
+}
+
+func TestReadinessFailsWhenTheDatabaseIsGone(t *testing.T) {
+	a, srv := testApp(t)
+	c := newClient(t, srv.URL)
+	c.must(200, "GET", "/readyz", nil, nil)
+	a.db.Close()
+	c.must(503, "GET", "/readyz", nil, nil)
+	c.must(200, "GET", "/healthz", nil, nil)
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"sozialplattform/tenant/mail"
+)
+
+// config is everything the program can be told from outside.
+type config struct {
+	Addr          string
+	DB            string
+	BaseURL       string
+	Demo          bool
+	LogLevel      string
+	TrustProxy    bool
+	InstanceID    string
+	SMTP          mail.SMTPConfig
+	MailFrom      string
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
+	PolicyRefresh time.Duration
+	MailInterval  time.Duration
+	// baseURLDerived is true when no base URL was given and it follows
+	// the listening address.
+	baseURLDerived bool
+}
+
+// option is one setting: its flag, its environment variables and default.
+type option struct {
+	flag, env, def, help string
+	alsoEnv              []string
+	set                  func(c *config, v string) error
+}
+
+func parseBool(v string) (bool, error) { return strconv.ParseBool(v) }
+
+// options is the table of settings, shared by every subcommand that
+// touches them, in the manner of Miniflux's options table.
+var options = []option{
+	{flag: "addr", env: "SOZIALPLATTFORM_ADDR", def: "127.0.0.1:8080", help: "Adresse, auf der der Server lauscht",
+		set: func(c *config, v string) error { c.Addr = v; return nil }},
+	{flag: "db", env: "SOZIALPLATTFORM_DB", alsoEnv: []string{"DATABASE_URL"}, def: "data/sozialplattform.sqlite",
+		help: "Datenbank: Dateipfad oder file:-DSN für SQLite, postgres://… für PostgreSQL",
+		set:  func(c *config, v string) error { c.DB = v; return nil }},
+	{flag: "base-url", env: "SOZIALPLATTFORM_BASE_URL", def: "",
+		help: "öffentliche Adresse (z. B. https://sozialplattform.sachsen-anhalt.de); https schaltet Secure-Cookies ein; leer: http://<addr>",
+		set:  func(c *config, v string) error { c.BaseURL = v; return nil }},
+	{flag: "log-level", env: "SOZIALPLATTFORM_LOG_LEVEL", def: "info", help: "debug, info, warn oder error",
+		set: func(c *config, v string) error { c.LogLevel = v; return nil }},
+	{flag: "trust-proxy", env: "SOZIALPLATTFORM_TRUST_PROXY", def: "false", help: "X-Forwarded-For eines vorgeschalteten Proxys vertrauen",
+		set: func(c *config, v string) (err error) { c.TrustProxy, err = parseBool(v); return }},
+	{flag: "instance-id", env: "SOZIALPLATTFORM_INSTANCE_ID", def: "", help: "Name dieser Instanz (Aufgaben-Sperren); leer: Rechnername und Prozessnummer",
+		set: func(c *config, v string) error { c.InstanceID = v; return nil }},
+	{flag: "smtp-host", env: "SOZIALPLATTFORM_SMTP_HOST", def: "", help: "SMTP-Server; leer: E-Mails bleiben im Postausgang der Konsole",
+		set: func(c *config, v string) error { c.SMTP.Host = v; return nil }},
+	{flag: "smtp-port", env: "SOZIALPLATTFORM_SMTP_PORT", def: "587", help: "SMTP-Port",
+		set: func(c *config, v string) (err error) { c.SMTP.Port, err = strconv.Atoi(v); return }},
+	{flag: "smtp-username", env: "SOZIALPLATTFORM_SMTP_USERNAME", def: "", help: "SMTP-Benutzer",
+		set: func(c *config, v string) error { c.SMTP.Username = v; return nil }},
+	{flag: "smtp-password", env: "SOZIALPLATTFORM_SMTP_PASSWORD", def: "", help: "SMTP-Passwort (oder SOZIALPLATTFORM_SMTP_PASSWORD_FILE)",
+		set: func(c *config, v string) error { c.SMTP.Password = v; return nil }},
+	{flag: "smtp-tls", env: "SOZIALPLATTFORM_SMTP_TLS", def: "starttls", help: "starttls, tls oder none",
+		set: func(c *config, v string) error { c.SMTP.TLS = v; return nil }},
+	{flag: "mail-from", env: "SOZIALPLATTFORM_MAIL_FROM", def: "Sozialplattform Sachsen-Anhalt <noreply@sozialplattform.example>", help: "Absender der E-Mails",
+		set: func(c *config, v string) error { c.MailFrom = v; return nil }},
+	{flag: "session-idle", env: "SOZIALPLATTFORM_SESSION_IDLE", def: "30m", help: "Sitzung endet nach so langer Untätigkeit",
+		set: func(c *config, v string) (err error) { c.SessionIdle, err = time.ParseDuration(v); return }},
+	{flag: "session-max", env: "SOZIALPLATTFORM_SESSION_MAX", def: "12h", help: "Sitzung endet spätestens nach dieser Zeit",
+		set: func(c *config, v string) (err error) { c.SessionMax, err = time.ParseDuration(v); return }},
+	{flag: "mail-interval", env: "SOZIALPLATTFORM_MAIL_INTERVAL", def: "15s", help: "wie oft der Postausgang versendet wird",
+		set: func(c *config, v string) (err error) { c.MailInterval, err = time.ParseDuration(v); return }},
+	{flag: "policy-refresh", env: "SOZIALPLATTFORM_POLICY_REFRESH", def: "2s", help: "wie oft Rechteänderungen anderer Instanzen übernommen werden",
+		set: func(c *config, v string) (err error) { c.PolicyRefresh, err = time.ParseDuration(v); return }},
+}
+
+// optionsHelp lists the options for the usage text.
+func optionsHelp() string {
+	var b strings.Builder
+	for _, o := range options {
+		fmt.Fprintf(&b, "  --%-16s %-32s %s (Standard: %q)\n", o.flag, o.env, o.help, o.def)
+	}
+	return b.String()
+}
+
+// parseConfig reads flags from args, falling back to the environment and
+// then to the defaults. Secrets may also come from <ENV>_FILE.
+func parseConfig(name string, args []string, getenv func(string) string, extra func(fs *flag.FlagSet)) (*config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(new(strings.Builder))
+	values := map[string]*string{}
+	for _, o := range options {
+		values[o.flag] = fs.String(o.flag, "", o.help)
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	c := &config{}
+	for _, o := range options {
+		v, source := o.def, "default"
+		if given[o.flag] {
+			v, source = *values[o.flag], "--"+o.flag
+		} else if ev, ok := lookupEnv(getenv, o.env, o.alsoEnv); ok {
+			v, source = ev, o.env
+		}
+		if err := o.set(c, v); err != nil {
+			return nil, nil, fmt.Errorf("%s: %s %q: %w", name, source, v, err)
+		}
+	}
+	if err := c.finish(); err != nil {
+		return nil, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+func lookupEnv(getenv func(string) string, env string, also []string) (string, bool) {
+	for _, e := range append([]string{env}, also...) {
+		if v := getenv(e); v != "" {
+			return v, true
+		}
+		if path := getenv(e + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err == nil {
+				return strings.TrimSpace(string(b)), true
+			}
+		}
+	}
+	return "", false
+}
+
+// finish derives what follows from the options and checks them.
+func (c *config) finish() error {
+	if c.BaseURL == "" {
+		if err := c.deriveBaseURL(c.Addr); err != nil {
+			return err
+		}
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q: must be an http or https URL", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	switch c.SMTP.TLS {
+	case "starttls", "tls", "none":
+	default:
+		return fmt.Errorf("--smtp-tls %q: must be starttls, tls or none", c.SMTP.TLS)
+	}
+	c.SMTP.From = c.MailFrom
+	if c.InstanceID == "" {
+		host, _ := os.Hostname()
+		c.InstanceID = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	return nil
+}
+
+// deriveBaseURL sets the base URL from the address the server listens on.
+func (c *config) deriveBaseURL(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	c.baseURLDerived = true
+	return nil
+}
+
+// secure reports whether cookies must be Secure (base URL is https).
+func (c *config) secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

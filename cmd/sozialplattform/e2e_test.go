@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"sozialplattform/migrations/testdb"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/mail/mailtest"
+)
+
+// startServer runs the real program in-process (`serve --demo` on a free
+// port) and returns its base URL. The server stops when the test ends.
+func startServer(t *testing.T, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), stdout, stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server ended with: %v\n%s", err, stderr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("server did not shut down within 30 s")
+		}
+	})
+	urlPattern := regexp.MustCompile(`läuft: (http://127\.0\.0\.1:\d+)`)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := urlPattern.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server ended early: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server did not start:\n%s\n%s", stdout.String(), stderr.String())
+	return ""
+}
+
+// TestEndToEnd walks the platform core as its users would: the ministry
+// logs in, creates a tenant and invites its administrator; the invitation
+// travels through a real SMTP server; the administrator accepts, logs in,
+// creates an API token, and a machine client uses it.
+func TestEndToEnd(t *testing.T) {
+	smtp := mailtest.NewServer(t)
+	host, port := smtp.Addr()
+	base := startServer(t, map[string]string{
+		"SOZIALPLATTFORM_DB":            testdb.DSN(t),
+		"SOZIALPLATTFORM_SMTP_HOST":     host,
+		"SOZIALPLATTFORM_SMTP_PORT":     fmt.Sprint(port),
+		"SOZIALPLATTFORM_SMTP_TLS":      "none",
+		"SOZIALPLATTFORM_MAIL_INTERVAL": "1s",
+		"SOZIALPLATTFORM_LOG_LEVEL":     "warn",
+	})
+
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/openapi.json"} {
+		newClient(t, base).must(http.StatusOK, "GET", path, nil, nil)
+	}
+
+	ministry := newClient(t, base)
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+	var harz tenant.Tenant
+	var list struct{ Items []tenant.Tenant }
+	ministry.must(http.StatusOK, "GET", "/api/v1/tenants?kind=landkreis", nil, &list)
+	if len(list.Items) != 11 {
+		t.Fatalf("ministry sees %d Landkreise, want 11", len(list.Items))
+	}
+	for _, it := range list.Items {
+		if it.Key() == "15085" {
+			harz = it
+		}
+	}
+
+	var halberstadt tenant.Tenant
+	ministry.must(http.StatusCreated, "POST", "/api/v1/tenants", map[string]any{
+		"parentId": harz.ID, "kind": "gemeinde", "name": "Stadt Halberstadt", "officialKey": "15085135",
+		"functionMailbox": "sozialamt@halberstadt.example", "postalCode": "38820", "city": "Halberstadt",
+	}, &halberstadt)
+	if halberstadt.Slug != "stadt-halberstadt" {
+		t.Errorf("slug %q", halberstadt.Slug)
+	}
+	ministry.must(http.StatusCreated, "POST", "/api/v1/tenants/"+halberstadt.ID+"/invitations",
+		map[string]string{"email": "verwaltung@halberstadt.example", "role": "municipality-admin"}, nil)
+
+	msgs := smtp.WaitFor(t, 1, 30*time.Second)
+	invitation := msgs[0]
+	if len(invitation.To) != 1 || invitation.To[0] != "verwaltung@halberstadt.example" {
+		t.Fatalf("invitation went to %v", invitation.To)
+	}
+	if !strings.Contains(invitation.Subject, "Einladung") || invitation.HTMLBody == "" {
+		t.Errorf("invitation mail: subject %q, html %d bytes", invitation.Subject, len(invitation.HTMLBody))
+	}
+	link := firstLink(invitation.TextBody, base+"/admin/einladung/")
+	if link == "" {
+		t.Fatalf("no invitation link in:\n%s", invitation.TextBody)
+	}
+	// The link opens the console's acceptance page.
+	newClient(t, base).must(http.StatusOK, "GET", strings.TrimPrefix(link, base), nil, nil)
+	token := strings.TrimPrefix(link, base+"/admin/einladung/")
+	newClient(t, base).must(http.StatusOK, "POST", "/api/v1/invitations/"+token+"/accept",
+		map[string]string{"name": "Vera Verwaltung", "password": "halberstadt-ist-schoen"}, nil)
+	newClient(t, base).must(http.StatusGone, "POST", "/api/v1/invitations/"+token+"/accept",
+		map[string]string{"name": "Zweiter Versuch", "password": "halberstadt-ist-schoen"}, nil)
+
+	admin := newClient(t, base)
+	admin.login("verwaltung@halberstadt.example", "halberstadt-ist-schoen")
+	var me struct {
+		Memberships []struct {
+			TenantID string      `json:"tenantId"`
+			Role     tenant.Role `json:"role"`
+		} `json:"memberships"`
+	}
+	admin.must(http.StatusOK, "GET", "/api/v1/me", nil, &me)
+	if len(me.Memberships) != 1 || me.Memberships[0].TenantID != halberstadt.ID || me.Memberships[0].Role != tenant.RoleMunicipalityAdmin {
+		t.Fatalf("me: %+v", me)
+	}
+	var created struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+	}
+	admin.must(http.StatusCreated, "POST", "/api/v1/tenants/"+halberstadt.ID+"/tokens",
+		map[string]string{"name": "Fachverfahren Open/Prosoz", "role": "municipality-clerk"}, &created)
+	if !strings.HasPrefix(created.Secret, "spt_") {
+		t.Fatalf("token secret %q", created.Secret)
+	}
+	raw := admin.must(http.StatusOK, "GET", "/api/v1/tenants/"+halberstadt.ID+"/tokens", nil, nil)
+	if strings.Contains(raw, created.Secret) {
+		t.Fatal("the token list shows the secret again")
+	}
+
+	machine := newClient(t, base)
+	machine.bearer = created.Secret
+	var got tenant.Tenant
+	machine.must(http.StatusOK, "GET", "/api/v1/tenants/"+halberstadt.ID, nil, &got)
+	if got.Name != "Stadt Halberstadt" {
+		t.Errorf("token read %q", got.Name)
+	}
+	machine.must(http.StatusOK, "GET", "/api/v1/tenants", nil, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != halberstadt.ID {
+		t.Errorf("token sees %d tenants, want only its own", len(list.Items))
+	}
+	machine.must(http.StatusForbidden, "GET", "/api/v1/tenants/"+harz.ID, nil, nil)
+	machine.must(http.StatusForbidden, "POST", "/api/v1/tenants/"+halberstadt.ID+"/invitations",
+		map[string]string{"email": "x@example.org", "role": "municipality-clerk"}, nil)
+
+	// Revocation takes effect at once.
+	admin.must(http.StatusNoContent, "DELETE", "/api/v1/tenants/"+halberstadt.ID+"/tokens/"+created.ID, nil, nil)
+	machine.must(http.StatusUnauthorized, "GET", "/api/v1/tenants/"+halberstadt.ID, nil, nil)
+
+	// The audit log shows the story, and logout ends the session.
+	var audit struct{ Items []tenant.AuditEntry }
+	ministry.must(http.StatusOK, "GET", "/api/v1/tenants/"+halberstadt.ID+"/audit", nil, &audit)
+	actions := []string{}
+	for _, e := range audit.Items {
+		actions = append(actions, e.ObjectType+":"+e.Action)
+	}
+	for _, want := range []string{"tenant:create", "invitation:create", "invitation:accept", "api-token:create", "api-token:revoke"} {
+		if !strings.Contains(strings.Join(actions, " "), want) {
+			t.Errorf("audit log lacks %s: %v", want, actions)
+		}
+	}
+	ministry.must(http.StatusOK, "GET", "/api/v1/tenants/"+halberstadt.ID+"/audit?objectType=invitation&limit=10", nil, &audit)
+	if len(audit.Items) != 2 {
+		t.Errorf("filtered audit: %d entries, want the invitation's create and accept", len(audit.Items))
+	}
+	for _, e := range audit.Items {
+		if e.ObjectType != "invitation" {
+			t.Errorf("filter let through %s", e.ObjectType)
+		}
+	}
+	admin.must(http.StatusNoContent, "DELETE", "/api/v1/session", nil, nil)
+	admin.must(http.StatusUnauthorized, "GET", "/api/v1/me", nil, nil)
+}

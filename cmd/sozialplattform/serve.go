@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"sozialplattform/tenant"
+)
+
+// serveCmd runs the server until ctx ends (SIGINT/SIGTERM), then drains
+// requests and running jobs.
+func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var demo bool
+	cfg, _, err := parseConfig("serve", args, getenv, func(fs *flag.FlagSet) {
+		fs.BoolVar(&demo, "demo", false, "Demodaten laden (idempotent)")
+	})
+	if err != nil {
+		return err
+	}
+	cfg.Demo = demo || getenv("SOZIALPLATTFORM_DEMO") == "true"
+	logger := newLogger(stderr, cfg.LogLevel)
+	started := time.Now()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	if cfg.baseURLDerived { // port 0 or a host name: use what we really got
+		if err := cfg.deriveBaseURL(ln.Addr().String()); err != nil {
+			return err
+		}
+	}
+	a, err := newApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	var logins []tenant.DemoLogin
+	if cfg.Demo {
+		if logins, err = a.store.LoadDemo(ctx); err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+	}
+	handler, err := newHandler(a, prometheus.NewRegistry())
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	go a.authz.Watch(ctx, cfg.PolicyRefresh)
+	a.jobs.Start(ctx)
+
+	fmt.Fprintf(stdout, "Sozialplattform läuft: %s (Datenbank: %s, bereit nach %s)\n", cfg.BaseURL, a.db.Kind, time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "  Konsole:  %s/admin/\n  API-Doku: %s/api/docs\n", cfg.BaseURL, cfg.BaseURL)
+	if len(logins) > 0 {
+		fmt.Fprintf(stdout, "Demo-Zugänge (Passwort für alle: %s):\n", tenant.DemoPassword)
+		for _, l := range logins {
+			fmt.Fprintf(stdout, "  %-36s %s, %s\n", l.Email, l.Role, l.Tenant)
+		}
+	}
+	if !cfg.SMTP.Enabled() {
+		fmt.Fprintln(stdout, "Kein SMTP-Server eingestellt: E-Mails bleiben im Postausgang der Konsole.")
+	}
+	logger.Info("server started", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", string(a.db.Kind), "instance", cfg.InstanceID)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	<-a.jobs.Stop().Done()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
