@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"database/sql"
+	"errors"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -102,7 +104,12 @@ func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	}
 	var row sessionRow
 	if err := st.db.Read.NewSelect().Model(&row).Where("id_hash = ?", hashSecret(c.Value)).Scan(r.Context()); err != nil {
-		return s, nil // unknown or deleted: a fresh session
+		if errors.Is(err, sql.ErrNoRows) {
+			return s, nil // unknown or deleted: a fresh session
+		}
+		// The database did not answer: say so rather than treating a
+		// logged-in user as anonymous.
+		return s, fmt.Errorf("load session: %w", err)
 	}
 	if !st.now().Before(row.ExpiresAt) {
 		return s, nil

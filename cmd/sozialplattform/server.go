@@ -99,6 +99,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		return nil, err
 	}
 	a.auth.RequestID = func(r *http.Request) string { return web.RequestIDFrom(r.Context()) }
+	a.auth.Skip = []string{"/healthz", "/readyz", "/metrics", web.StaticPrefix}
 	return web.Chain(mux,
 		web.RequestID,
 		web.RealIP(a.cfg.TrustProxy),

@@ -19,6 +19,10 @@ type Authenticator struct {
 	logger   *slog.Logger
 	// RequestID returns the request's ID for the audit log.
 	RequestID func(*http.Request) string
+	// Skip lists path prefixes that never need a principal (probes,
+	// static assets): they are served without touching sessions, so that
+	// /healthz answers even while the database is down.
+	Skip []string
 }
 
 // NewAuthenticator returns an Authenticator.
@@ -34,6 +38,12 @@ const sessionEmail = "email"
 // learn that they failed rather than be treated as anonymous.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, prefix := range a.Skip {
+			if strings.HasPrefix(r.URL.Path, prefix) {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
 		ctx := r.Context()
 		reqID := a.RequestID(r)
 		if auth := r.Header.Get("Authorization"); auth != "" {
@@ -46,7 +56,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			if err != nil {
 				if !errors.Is(err, tenant.ErrInvalidLogin) {
 					a.logger.Error("authenticate api token", "err", err, "request_id", reqID)
-					http.Error(w, "Service vorübergehend nicht verfügbar", http.StatusServiceUnavailable)
+					writeUnavailable(w, r)
 					return
 				}
 				writeUnauthorized(w, "Das API-Token ist ungültig, abgelaufen oder widerrufen.")
@@ -61,7 +71,12 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		ctx = tenant.WithActor(ctx, tenant.Actor{ID: "anonymous", Label: "anonym", RequestID: reqID})
 		r = r.WithContext(ctx)
 		sess, err := a.sessions.Get(r, a.sessions.CookieName())
-		if err == nil && !sess.IsNew {
+		if err != nil {
+			a.logger.Error("load session", "err", err, "request_id", reqID)
+			writeUnavailable(w, r)
+			return
+		}
+		if !sess.IsNew {
 			if uid, _ := sess.Values[tenant.SessionUserID].(string); uid != "" {
 				email, _ := sess.Values[sessionEmail].(string)
 				p := Principal{UserID: uid, Label: email}
@@ -77,6 +92,22 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// writeUnavailable answers 503 when the database cannot be reached, as
+// problem+json for the API and as a short German page elsewhere.
+func writeUnavailable(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "5")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"title":"Service Unavailable","status":503,"detail":"Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."}`))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	w.Write([]byte(`<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Vorübergehend nicht erreichbar</title></head>` +
+		`<body><main><h1>Vorübergehend nicht erreichbar</h1><p>Die Sozialplattform ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten noch einmal.</p></main></body></html>`))
 }
 
 func writeUnauthorized(w http.ResponseWriter, detail string) {
