@@ -1,10 +1,10 @@
 package tenant
 
 import (
-	"database/sql"
-	"errors"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"

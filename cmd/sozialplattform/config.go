@@ -24,6 +24,7 @@ type config struct {
 	InstanceID    string
 	SMTP          mail.SMTPConfig
 	MailFrom      string
+	OrderMailbox  string // the ministry's copy of every marketplace order
 	SessionIdle   time.Duration
 	SessionMax    time.Duration
 	PolicyRefresh time.Duration
@@ -71,6 +72,9 @@ var options = []option{
 		set: func(c *config, v string) error { c.SMTP.TLS = v; return nil }},
 	{flag: "mail-from", env: "SOZIALPLATTFORM_MAIL_FROM", def: "Sozialplattform Sachsen-Anhalt <noreply@sozialplattform.example>", help: "Absender der E-Mails",
 		set: func(c *config, v string) error { c.MailFrom = v; return nil }},
+	{flag: "order-mailbox", env: "SOZIALPLATTFORM_ORDER_MAILBOX", def: "mid-55@mid.sachsen-anhalt.example",
+		help: "Postfach des Ministeriums für Bestellbestätigungen des Marktplatzes (z. B. Referat MID-55); leer: keine",
+		set:  func(c *config, v string) error { c.OrderMailbox = v; return nil }},
 	{flag: "session-idle", env: "SOZIALPLATTFORM_SESSION_IDLE", def: "30m", help: "Sitzung endet nach so langer Untätigkeit",
 		set: func(c *config, v string) (err error) { c.SessionIdle, err = time.ParseDuration(v); return }},
 	{flag: "session-max", env: "SOZIALPLATTFORM_SESSION_MAX", def: "12h", help: "Sitzung endet spätestens nach dieser Zeit",

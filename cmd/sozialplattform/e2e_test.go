@@ -18,12 +18,19 @@ import (
 // port) and returns its base URL. The server stops when the test ends.
 func startServer(t *testing.T, env map[string]string) string {
 	t.Helper()
+	return startInstance(t, env, "--demo")
+}
+
+// startInstance runs `serve` with extra arguments on a free port.
+func startInstance(t *testing.T, env map[string]string, extra ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), stdout, stderr)
+		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, extra...)
+		done <- run(ctx, args, getenv, strings.NewReader(""), stdout, stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -56,6 +56,7 @@ func benchApp(t testing.TB) (*app, *httptest.Server) {
 type scope struct {
 	tenant                                  *tenant.Tenant
 	adminID, invitationID, apiToken, mailID string
+	market                                  marketObjects
 }
 
 func seedScope(t *testing.T, a *app, slug, adminEmail string) scope {
@@ -81,7 +82,7 @@ func seedScope(t *testing.T, a *app, slug, adminEmail string) scope {
 	if err != nil || len(mails) == 0 {
 		t.Fatalf("invitation mail of %s: %v", slug, err)
 	}
-	return scope{tenant: tt, adminID: admin.ID, invitationID: inv.ID, apiToken: tok.ID, mailID: mails[0].ID}
+	return scope{tenant: tt, adminID: admin.ID, invitationID: inv.ID, apiToken: tok.ID, mailID: mails[0].ID, market: seedMarket(t, a, tt)}
 }
 
 // fill substitutes the path parameters of an operation with the scope's
@@ -90,7 +91,8 @@ func seedScope(t *testing.T, a *app, slug, adminEmail string) scope {
 func (s scope) fill(t *testing.T, path string) string {
 	r := strings.NewReplacer("{tenantId}", s.tenant.ID, "{userId}", s.adminID, "{invitationId}", s.invitationID,
 		"{tokenId}", s.apiToken, "{token}", "unbekannter-token",
-		"{mailId}", s.mailID, "{name}", "sitzungen-aufraeumen")
+		"{mailId}", s.mailID, "{name}", "sitzungen-aufraeumen",
+		"{productId}", s.market.productID, "{orderId}", s.market.orderID, "{registrationId}", s.market.registrationID)
 	out := r.Replace(path)
 	if strings.Contains(out, "{") {
 		t.Fatalf("isolation matrix cannot fill %s: teach it the new parameter", path)
@@ -170,7 +172,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		{name: "ministry-admin", client: login("ministerium@demo.example"), ministry: true},
 	}
 	anonymous := newClient(t, srv.URL)
-	otherIDs := []string{other.tenant.ID, other.adminID, other.invitationID, other.apiToken, other.mailID}
+	otherIDs := []string{other.tenant.ID, other.adminID, other.invitationID, other.apiToken, other.mailID, other.market.orderID}
 
 	for _, op := range operations(t, a) {
 		if op.access.Public {

@@ -48,6 +48,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		if logins, err = a.store.LoadDemo(ctx); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
+		if err := a.market.LoadDemo(ctx); err != nil {
+			return fmt.Errorf("load marketplace demo data: %w", err)
+		}
+		if err := a.onboard.LoadDemo(ctx); err != nil {
+			return fmt.Errorf("load onboarding demo data: %w", err)
+		}
 	}
 	handler, err := newHandler(a, prometheus.NewRegistry())
 	if err != nil {

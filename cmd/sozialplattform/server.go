@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sozialplattform/admin"
+	marketapi "sozialplattform/marketplace/api"
+	onboardingapi "sozialplattform/onboarding/api"
 	"sozialplattform/tenant/api"
 	"sozialplattform/tenant/web"
 )
@@ -27,6 +29,8 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	cfg.DocsPath = "" // served by api.DocsHandler: no CDN, no script
 	cfg.Servers = []*huma.Server{{URL: a.cfg.BaseURL + "/api"}}
 	cfg.Tags = append(cfg.Tags, api.Tags...)
+	cfg.Tags = append(cfg.Tags, marketapi.Tags()...)
+	cfg.Tags = append(cfg.Tags, onboardingapi.Tags()...)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "API-Token einer Körperschaft (spt_…)"},
 		"session": {Type: "apiKey", In: "cookie", Name: a.sessions.CookieName(), Description: "Sitzungs-Cookie nach POST /api/v1/session"},
@@ -34,6 +38,8 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	humaAPI := humago.NewWithPrefix(mux, "/api", cfg)
 	humaAPI.UseMiddleware(api.KeepHumaContext, api.NewGuard(humaAPI, a.authz, a.store).Middleware)
 	api.NewCore(api.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs, Logger: a.logger}).Register(humaAPI)
+	marketapi.New(marketapi.Deps{Store: a.market, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
+	onboardingapi.New(onboardingapi.Deps{Store: a.onboard, Tenants: a.store, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	if err := api.MustDeclareAccess(humaAPI); err != nil {
 		return nil, err
 	}

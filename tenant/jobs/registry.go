@@ -77,6 +77,18 @@ func NewRegistry(db *migrations.DB, instanceID string, logger *slog.Logger) *Reg
 	}
 }
 
+// alignedEvery fires at the multiples of its period since the zero time,
+// unlike robfig's "@every", which counts from each process's start. So
+// every instance fires a job in the same moment and the lease's gap lets
+// exactly one of them run it per period.
+type alignedEvery time.Duration
+
+// Next returns the first multiple of the period after t.
+func (a alignedEvery) Next(t time.Time) time.Time {
+	d := time.Duration(a)
+	return t.Truncate(d).Add(d)
+}
+
 // Register adds a job. Names are unique; the schedule must parse.
 func (r *Registry) Register(j Job) error {
 	if j.Name == "" {
@@ -88,6 +100,9 @@ func (r *Registry) Register(j Job) error {
 	sched, err := cron.ParseStandard(j.Schedule)
 	if err != nil {
 		return fmt.Errorf("register job %s: schedule %q: %w", j.Name, j.Schedule, err)
+	}
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok {
+		sched = alignedEvery(every.Delay)
 	}
 	next := sched.Next(time.Now().In(r.loc))
 	if next.IsZero() {

@@ -301,3 +301,17 @@ func TestStopWaitsForARunningJob(t *testing.T) {
 		t.Fatal("Stop did not finish after the job ended")
 	}
 }
+
+func TestEverySchedulesAreAlignedToTheClock(t *testing.T) {
+	r := NewRegistry(nil, "i", nil)
+	if err := r.Register(Job{Name: "x", Schedule: "@every 10s", Run: func(context.Context) error { return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
+	for _, offset := range []time.Duration{0, 3 * time.Second, 9*time.Second + 999*time.Millisecond} {
+		// Two instances that started at different moments agree on the slot.
+		if got, want := r.jobs["x"].schedule.Next(base.Add(offset)), base.Add(10*time.Second); !got.Equal(want) {
+			t.Errorf("Next(+%s) = %s, want %s", offset, got, want)
+		}
+	}
+}
