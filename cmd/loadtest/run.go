@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// options are the command's flags.
+type options struct {
+	target    string
+	duration  time.Duration
+	rate      int
+	workers   int
+	scenarios []string
+	email     string
+	password  string
+}
+
+const maxDuration = 2 * time.Minute
+
+func parseOptions(args []string) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.StringVar(&o.target, "target", "http://127.0.0.1:8080", "Adresse des laufenden Servers (nur Loopback)")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "Dauer je Szenario (höchstens 2m)")
+	fs.IntVar(&o.rate, "rate", 0, "Anfragen pro Sekunde; 0 = so schnell wie möglich mit --workers")
+	fs.IntVar(&o.workers, "workers", 16, "gleichzeitige Verbindungen")
+	scen := fs.String("scenario", "all", "Szenarien, durch Komma getrennt: "+strings.Join(scenarioNames(), ", ")+" oder all")
+	fs.StringVar(&o.email, "email", "ministerium@demo.example", "Konto für Szenarien mit Anmeldung (Demo-Ministerium)")
+	fs.StringVar(&o.password, "password", "Sozialplattform-Demo-2026", "Passwort dieses Kontos")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if o.duration <= 0 || o.duration > maxDuration {
+		return nil, fmt.Errorf("--duration must be between 0 and %s", maxDuration)
+	}
+	if o.workers < 1 || o.workers > 512 {
+		return nil, errors.New("--workers must be between 1 and 512")
+	}
+	if err := requireLoopback(o.target); err != nil {
+		return nil, err
+	}
+	if *scen == "all" {
+		o.scenarios = scenarioNames()
+	} else {
+		for _, s := range strings.Split(*scen, ",") {
+			if !slices.Contains(scenarioNames(), s) {
+				return nil, fmt.Errorf("unknown scenario %q (known: %s)", s, strings.Join(scenarioNames(), ", "))
+			}
+			o.scenarios = append(o.scenarios, s)
+		}
+	}
+	return o, nil
+}
+
+// requireLoopback refuses any target that is not this machine: a load test
+// must never leave it.
+func requireLoopback(target string) error {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("--target %q is not a URL", target)
+	}
+	ips, err := net.LookupIP(u.Hostname())
+	if err != nil {
+		return fmt.Errorf("--target %q: %w", target, err)
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("--target %q resolves to %s: only loopback addresses may be load-tested", target, ip)
+		}
+	}
+	return nil
+}
+
+// result is one scenario's measurement.
+type result struct {
+	name    string
+	metrics vegeta.Metrics
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	o, err := parseOptions(args)
+	if err != nil {
+		return err
+	}
+	setup := &setupClient{base: strings.TrimSuffix(o.target, "/"), http: &http.Client{Timeout: 30 * time.Second}, email: o.email, password: o.password}
+	var results []result
+	for _, name := range o.scenarios {
+		targets, err := scenarios[name].targets(ctx, setup)
+		if err != nil {
+			return fmt.Errorf("prepare %s: %w", name, err)
+		}
+		m := attack(ctx, o, name, targets)
+		results = append(results, result{name: name, metrics: m})
+	}
+	bare, stop, err := startBare()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	results = append(results, result{name: "bare net/http", metrics: attack(ctx, o, "bare", []vegeta.Target{{Method: "GET", URL: bare}})})
+	report(out, o, results)
+	return nil
+}
+
+// attack drives targets round-robin for the configured duration.
+func attack(ctx context.Context, o *options, name string, targets []vegeta.Target) vegeta.Metrics {
+	attacker := vegeta.NewAttacker(
+		vegeta.Workers(uint64(o.workers)),
+		vegeta.MaxWorkers(uint64(o.workers)),
+		vegeta.Connections(o.workers),
+		vegeta.KeepAlive(true),
+		vegeta.Timeout(10*time.Second),
+	)
+	pacer := vegeta.Rate{Freq: o.rate, Per: time.Second}
+	var m vegeta.Metrics
+	results := attacker.Attack(vegeta.NewStaticTargeter(targets...), pacer, o.duration, name)
+	for {
+		select {
+		case <-ctx.Done():
+			attacker.Stop()
+			for res := range results {
+				m.Add(res)
+			}
+			m.Close()
+			return m
+		case res, ok := <-results:
+			if !ok {
+				m.Close()
+				return m
+			}
+			m.Add(res)
+		}
+	}
+}
+
+// startBare serves the yardstick: a handler writing a small fixed JSON
+// answer, with nothing between it and net/http.
+func startBare() (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	body := []byte(`{"items":[{"id":"0190","name":"Landkreis Harz","officialKey":"15085"}]}`)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String() + "/", func() { srv.Close() }, nil
+}
+
+func report(out io.Writer, o *options, results []result) {
+	mode := fmt.Sprintf("so schnell wie möglich, %d Verbindungen", o.workers)
+	if o.rate > 0 {
+		mode = fmt.Sprintf("%d Anfragen/s, %d Verbindungen", o.rate, o.workers)
+	}
+	fmt.Fprintf(out, "Lasttest gegen %s, je %s, %s\n\n", o.target, o.duration, mode)
+	bare := results[len(results)-1].metrics.Throughput
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Szenario\tAnfragen\treq/s\tErfolg\tp50\tp95\tp99\t× bare\t")
+	for _, r := range results {
+		m := r.metrics
+		ratio := 0.0
+		if bare > 0 {
+			ratio = m.Throughput / bare
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f %%\t%s\t%s\t%s\t%.2f\t\n", r.name, m.Requests, m.Throughput, m.Success*100,
+			m.Latencies.P50.Round(time.Microsecond), m.Latencies.P95.Round(time.Microsecond), m.Latencies.P99.Round(time.Microsecond), ratio)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if len(r.metrics.Errors) > 0 {
+			errs := r.metrics.Errors
+			if len(errs) > 3 {
+				errs = errs[:3]
+			}
+			fmt.Fprintf(out, "Fehler in %s: %s\n", r.name, strings.Join(errs, "; "))
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// scenario prepares the requests of one kind of user.
+type scenario struct {
+	description string
+	targets     func(ctx context.Context, c *setupClient) ([]vegeta.Target, error)
+}
+
+// scenarios are what the load test can drive.
+var scenarios = map[string]scenario{
+	"api-tenants": {
+		description: "API-Clients listen Körperschaften (Bearer-Token des Ministeriums)",
+		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+			token, err := c.apiToken(ctx)
+			if err != nil {
+				return nil, err
+			}
+			h := http.Header{"Authorization": {"Bearer " + token}}
+			return []vegeta.Target{
+				{Method: "GET", URL: c.base + "/api/v1/tenants", Header: h},
+				{Method: "GET", URL: c.base + "/api/v1/tenants?kind=landkreis", Header: h},
+			}, nil
+		},
+	},
+}
+
+func scenarioNames() []string {
+	names := make([]string, 0, len(scenarios))
+	for n := range scenarios {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// setupClient logs in and prepares credentials before the attack.
+type setupClient struct {
+	base            string
+	http            *http.Client
+	email, password string
+	loggedIn        bool
+}
+
+func (c *setupClient) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, raw)
+	}
+	if out != nil {
+		return json.Unmarshal(raw, out)
+	}
+	return nil
+}
+
+func (c *setupClient) login(ctx context.Context) error {
+	if c.loggedIn {
+		return nil
+	}
+	jar, _ := cookiejar.New(nil)
+	c.http.Jar = jar
+	if err := c.do(ctx, "POST", "/api/v1/session", map[string]string{"email": c.email, "password": c.password}, nil); err != nil {
+		return fmt.Errorf("login as %s (start the server with --demo): %w", c.email, err)
+	}
+	c.loggedIn = true
+	return nil
+}
+
+// sessionHeader returns the Cookie header of the logged-in session.
+func (c *setupClient) sessionHeader(ctx context.Context) (http.Header, error) {
+	if err := c.login(ctx); err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(c.base)
+	h := http.Header{}
+	for _, ck := range c.http.Jar.Cookies(u) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	return h, nil
+}
+
+// apiToken creates a token for the login's first tenant.
+func (c *setupClient) apiToken(ctx context.Context) (string, error) {
+	if err := c.login(ctx); err != nil {
+		return "", err
+	}
+	var me struct {
+		Memberships []struct {
+			TenantID string `json:"tenantId"`
+			Role     string `json:"role"`
+		} `json:"memberships"`
+	}
+	if err := c.do(ctx, "GET", "/api/v1/me", nil, &me); err != nil {
+		return "", err
+	}
+	if len(me.Memberships) == 0 {
+		return "", fmt.Errorf("%s has no membership", c.email)
+	}
+	m := me.Memberships[0]
+	var tok struct {
+		Secret string `json:"secret"`
+	}
+	if err := c.do(ctx, "POST", "/api/v1/tenants/"+m.TenantID+"/tokens", map[string]string{"name": "Lasttest", "role": m.Role}, &tok); err != nil {
+		return "", err
+	}
+	return tok.Secret, nil
+}
