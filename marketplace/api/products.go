@@ -1,0 +1,170 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"sozialplattform/marketplace"
+	"sozialplattform/tenant"
+	coreapi "sozialplattform/tenant/api"
+	"sozialplattform/tenant/authz"
+)
+
+// productView is a product with today's price.
+type productView struct {
+	marketplace.Product
+	CurrentPriceCents *marketplace.Cents `json:"currentPriceCents" doc:"Preis für Kommunen heute in Cent; null, wenn keiner festgelegt ist"`
+	CurrentPrice      string             `json:"currentPrice" doc:"derselbe Preis zum Anzeigen, z. B. 0,00 €"`
+}
+
+func (a *API) view(p marketplace.Product) productView {
+	v := productView{Product: p, CurrentPrice: "kein Preis festgelegt"}
+	if c, ok := p.PriceAt(a.store.Today()); ok {
+		v.CurrentPriceCents, v.CurrentPrice = &c, c.String()
+	}
+	return v
+}
+
+type listProductsInput struct {
+	Q         string   `query:"q" maxLength:"100" doc:"Suchbegriffe (Name, Beschreibung, Produktnummer, OZG-ID)"`
+	Type      []string `query:"type,explode" maxItems:"20" doc:"Art des Dienstes, z. B. EfA-Dienst; mehrfach möglich"`
+	Topic     []string `query:"topic,explode" maxItems:"20" doc:"Themenfeld, z. B. Arbeit und Ruhestand; mehrfach möglich"`
+	Sort      string   `query:"sort" enum:"name,-name" default:"name" doc:"name: A–Z, -name: Z–A"`
+	Published string   `query:"published" enum:"true,false" doc:"nur für das Ministerium: nur veröffentlichte bzw. unveröffentlichte"`
+}
+
+type listProductsOutput struct {
+	Body struct {
+		Items  []productView       `json:"items"`
+		Types  []marketplace.Facet `json:"types" doc:"Art des Dienstes mit der Anzahl, die die Auswahl zusammen mit den übrigen Filtern zeigt"`
+		Topics []marketplace.Facet `json:"topics" doc:"Themenfeld mit Anzahl"`
+	}
+}
+
+type productPathInput struct {
+	ProductID string `path:"productId" maxLength:"64" doc:"ID oder Produktnummer (SW…)"`
+}
+
+type productOutput struct{ Body productView }
+
+// ProductFields are a product's fields in a request body; absent fields
+// stay unchanged. (Exported so that huma flattens it where it is embedded:
+// huma skips unexported embedded structs.)
+type ProductFields struct {
+	Number           *string              `json:"number,omitempty" maxLength:"12" doc:"Produktnummer, z. B. SW10186"`
+	Name             *string              `json:"name,omitempty" maxLength:"200"`
+	ShortDescription *string              `json:"shortDescription,omitempty" maxLength:"500"`
+	Description      *string              `json:"description,omitempty" maxLength:"10000"`
+	ServiceType      *string              `json:"serviceType,omitempty" maxLength:"100" doc:"Art des Dienstes"`
+	Topic            *string              `json:"topic,omitempty" maxLength:"100" doc:"Themenfeld"`
+	OZGID            *string              `json:"ozgId,omitempty" maxLength:"6"`
+	Antragsstrecken  *[]string            `json:"antragsstrecken,omitempty" maxItems:"30" doc:"Schlüssel der Antragsstrecken, z. B. [\"hzl\", \"eb-hzl\"]"`
+	PreviewURL       *string              `json:"previewUrl,omitempty" maxLength:"500"`
+	FreeForState     *bool                `json:"freeForState,omitempty" doc:"auch von einer Landesbehörde genutzt: bleibt für Kommunen unentgeltlich"`
+	Published        *bool                `json:"published,omitempty" doc:"im öffentlichen Katalog zeigen"`
+	Prices           *[]marketplace.Price `json:"prices,omitempty" maxItems:"20" doc:"ersetzt alle Preise"`
+}
+
+func (f ProductFields) patch() marketplace.ProductPatch {
+	return marketplace.ProductPatch{Number: f.Number, Name: f.Name, ShortDescription: f.ShortDescription,
+		Description: f.Description, ServiceType: f.ServiceType, Topic: f.Topic, OZGID: f.OZGID,
+		Antragsstrecken: f.Antragsstrecken, PreviewURL: f.PreviewURL, FreeForState: f.FreeForState,
+		Published: f.Published, Prices: f.Prices}
+}
+
+type createProductInput struct {
+	Body ProductFields
+}
+
+type updateProductInput struct {
+	ProductID string `path:"productId" maxLength:"64" doc:"ID oder Produktnummer (SW…)"`
+	Body      struct {
+		Version int `json:"version,omitempty" minimum:"0" doc:"Stand, auf dem die Änderung beruht; bei Abweichung 409"`
+		ProductFields
+	}
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func (a *API) registerProducts(api huma.API) {
+	coreapi.Register(api, huma.Operation{
+		OperationID: "list-products", Method: http.MethodGet, Path: "/v1/products", Tags: []string{tagCatalogue},
+		Summary:     "Produkte des Marktplatzes",
+		Description: "Der öffentliche Katalog: veröffentlichte Produkte mit Suche, Filtern (Art des Dienstes, Themenfeld) samt Anzahlen und Sortierung. Das Ministerium sieht auch unveröffentlichte.",
+	}, coreapi.Access{Public: true}, func(ctx context.Context, in *listProductsInput) (*listProductsOutput, error) {
+		ministry := a.isMinistry(ctx, marketplace.ObjProduct, authz.Update)
+		c, err := a.store.ListProducts(ctx, marketplace.CatalogueFilter{Query: in.Q, Types: in.Type, Topics: in.Topic,
+			Descending: in.Sort == "-name", All: ministry})
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out := &listProductsOutput{}
+		out.Body.Items = []productView{}
+		for _, p := range c.Items {
+			if ministry && in.Published != "" && p.Published != (in.Published == "true") {
+				continue
+			}
+			out.Body.Items = append(out.Body.Items, a.view(p))
+		}
+		out.Body.Types, out.Body.Topics = c.Types, c.Topics
+		return out, nil
+	})
+	coreapi.Register(api, huma.Operation{
+		OperationID: "get-product", Method: http.MethodGet, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
+		Summary: "Produkt lesen", Description: "Ein Produkt mit Beschreibung, OZG-ID, Antragsstrecken, Preisen und Vorschau-Adresse.",
+	}, coreapi.Access{Public: true}, func(ctx context.Context, in *productPathInput) (*productOutput, error) {
+		p, err := a.store.GetProduct(ctx, in.ProductID)
+		if err == nil && !p.Published && !a.isMinistry(ctx, marketplace.ObjProduct, authz.Update) {
+			err = tenant.ErrNotFound
+		}
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		return &productOutput{Body: a.view(*p)}, nil
+	})
+	coreapi.Register(api, huma.Operation{
+		OperationID: "create-product", Method: http.MethodPost, Path: "/v1/products", Tags: []string{tagCatalogue},
+		Summary: "Produkt anlegen", Description: "Nur das Ministerium. Ohne `published: true` bleibt das Produkt unveröffentlicht.",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
+	}, coreapi.Access{Obj: marketplace.ObjProduct, Act: authz.Create}, func(ctx context.Context, in *createProductInput) (*productOutput, error) {
+		if err := a.requireMinistry(ctx, marketplace.ObjProduct, authz.Create); err != nil {
+			return nil, err
+		}
+		f := in.Body
+		p, err := a.store.CreateProduct(ctx, marketplace.ProductInput{Number: deref(f.Number), Name: deref(f.Name),
+			ShortDescription: deref(f.ShortDescription), Description: deref(f.Description), ServiceType: deref(f.ServiceType),
+			Topic: deref(f.Topic), OZGID: deref(f.OZGID), Antragsstrecken: deref(f.Antragsstrecken), PreviewURL: deref(f.PreviewURL),
+			FreeForState: deref(f.FreeForState), Published: deref(f.Published), Prices: deref(f.Prices)})
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		return &productOutput{Body: a.view(*p)}, nil
+	})
+	coreapi.Register(api, huma.Operation{
+		OperationID: "update-product", Method: http.MethodPatch, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
+		Summary:     "Produkt ändern, veröffentlichen, Preise setzen",
+		Description: "Ändert die angegebenen Felder; `published` veröffentlicht oder zieht zurück, `prices` ersetzt die Preisliste. Mit `version` wird auf zwischenzeitliche Änderungen geprüft (409).",
+		Errors:      []int{http.StatusConflict, http.StatusUnprocessableEntity},
+	}, coreapi.Access{Obj: marketplace.ObjProduct, Act: authz.Update}, func(ctx context.Context, in *updateProductInput) (*productOutput, error) {
+		if err := a.requireMinistry(ctx, marketplace.ObjProduct, authz.Update); err != nil {
+			return nil, err
+		}
+		p, err := a.store.UpdateProduct(ctx, in.ProductID, in.Body.Version, in.Body.patch())
+		if err != nil {
+			if errors.Is(err, tenant.ErrNotFound) {
+				return nil, huma.Error404NotFound("Dieses Produkt gibt es nicht.")
+			}
+			return nil, a.problem(ctx, err)
+		}
+		return &productOutput{Body: a.view(*p)}, nil
+	})
+}
