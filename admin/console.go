@@ -139,6 +139,8 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/konto", c.user(c.accountPage))
 	mux.HandleFunc("POST /admin/konto", c.userForm(c.changePassword))
 
+	c.registerPortal(mux) // the citizen portal's settings, links, offices and videos (portal_console.go)
+
 	// Everything else under /admin/ is a console 404.
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		if authz.PrincipalFrom(r.Context()).IsZero() {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,10 +15,20 @@ import (
 	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/onboarding/delivery/dvdv"
+	"sozialplattform/portal"
+	"sozialplattform/portal/appointments"
+	"sozialplattform/portal/citizen"
+	"sozialplattform/portal/counselling"
+	"sozialplattform/portal/forms"
+	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 // app holds the program's long-lived parts, built once from the config.
@@ -32,6 +44,26 @@ type app struct {
 	jobs     *jobs.Registry
 	market   *marketplace.Store
 	onboard  *onboarding.Store
+	portal   *portal.Portal      // the citizen portal (issue 5)
+	counsel  *counselling.Store  // the Beratungsstellen directory (issue 8)
+	appts    *appointments.Store // online appointments (issue 8)
+	delivery *delivery.Service   // delivery to the Fachverfahren (issue 7)
+	dvdv     *dvdv.Directory     // the DVDV directory for OSCI/XTA2 (issue 7)
+
+	// Online applications and citizen accounts (issue 6).
+	forms           *forms.Store
+	citizens        *citizen.Store
+	citizenSessions *citizen.Sessions
+	saml            *citizen.SAML // nil without --saml-idp-metadata
+	dataKeys        *envelope.Keyring
+
+	// onDeliveryStatus reports delivery progress to the applications
+	// side (issue 6) inside the delivery's transaction; nil until wired.
+	onDeliveryStatus delivery.StatusFunc
+
+	// counsellingOpts are the directory's settings (serve's
+	// --counselling-remind-after and --counselling-outdated-after).
+	counsellingOpts counselling.Options
 
 	// Onboarding's side of the marketplace contract (issue 4): its
 	// catalogue of Antragsstrecken and the hand-off that opens its cases
@@ -68,12 +100,15 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 }
 
 // newApp opens the database, applies migrations and builds every part.
-func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error) {
+func newApp(ctx context.Context, cfg *config, logger *slog.Logger, opts ...appOption) (*app, error) {
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	a := &app{cfg: cfg, logger: logger, db: db}
+	for _, o := range opts {
+		o(a)
+	}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -84,7 +119,7 @@ func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error)
 func (a *app) build(ctx context.Context) error {
 	var err error
 	a.outbox, err = mail.NewOutbox(a.db, mail.OutboxOptions{BaseURL: a.cfg.BaseURL, From: a.cfg.MailFrom, PlatformName: "Sozialplattform Sachsen-Anhalt",
-		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates()}})
+		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), portal.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates()}})
 	if err != nil {
 		return fmt.Errorf("mail templates: %w", err)
 	}
@@ -96,6 +131,14 @@ func (a *app) build(ctx context.Context) error {
 	}
 	if err := authz.SyncRules(ctx, a.db.Write, onboarding.Rules()); err != nil {
 		return err
+	}
+	if err := authz.SyncRules(ctx, a.db.Write, site.Rules); err != nil {
+		return err
+	}
+	for _, rules := range [][]authz.Rule{counselling.Rules(), appointments.Rules(), delivery.Rules(), forms.Rules()} {
+		if err := authz.SyncRules(ctx, a.db.Write, rules); err != nil {
+			return err
+		}
 	}
 	a.authz, err = authz.New(ctx, a.db, a.logger)
 	if err != nil {
@@ -115,6 +158,16 @@ func (a *app) build(ctx context.Context) error {
 	if err := a.buildOnboarding(ctx); err != nil {
 		return err
 	}
+	if err := a.buildDelivery(); err != nil {
+		return err
+	}
+	if err := a.buildPortal(); err != nil {
+		return err
+	}
+	if err := a.buildApplications(ctx); err != nil {
+		return err
+	}
+	a.delivery.SetSealer(keyringSealer{a.dataKeys})
 	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, marketplace.Options{
 		BaseURL:              a.cfg.BaseURL,
 		MinistryOrderMailbox: a.cfg.OrderMailbox,
@@ -132,6 +185,9 @@ func (a *app) build(ctx context.Context) error {
 		},
 	})
 	if err != nil {
+		return err
+	}
+	if err := a.buildCounselling(ctx); err != nil {
 		return err
 	}
 	return a.registerJobs()
@@ -186,6 +242,130 @@ func (a *app) buildOnboarding(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// buildPortal builds the citizen portal (issue 5); onboarding tells it
+// which Antragsstrecken each municipality runs live.
+func (a *app) buildPortal() error {
+	assets, err := web.NewAssets()
+	if err != nil {
+		return err
+	}
+	a.portal, err = portal.New(portal.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
+		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure()})
+	if err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	return nil
+}
+
+// appOption adjusts the app before it is built (serve's own flags).
+type appOption func(*app)
+
+// withCounselling sets the directory's staleness rules.
+func withCounselling(opts counselling.Options) appOption {
+	return func(a *app) { a.counsellingOpts = opts }
+}
+
+// buildCounselling builds the Beratungsstellen directory and the online
+// appointments (issue 8), their default topics and scheduled jobs.
+func (a *app) buildCounselling(ctx context.Context) error {
+	var err error
+	opts := a.counsellingOpts
+	opts.BaseURL = a.cfg.BaseURL
+	if a.counsel, err = counselling.NewStore(a.db, a.store, a.outbox, opts); err != nil {
+		return err
+	}
+	if err := a.counsel.EnsureTopics(ctx); err != nil {
+		return err
+	}
+	if a.appts, err = appointments.NewStore(a.db, a.outbox, appointments.Options{BaseURL: a.cfg.BaseURL}); err != nil {
+		return err
+	}
+	if err := a.portal.RegisterCounselling(portal.CounsellingDeps{Directory: a.counsel, Appointments: a.appts}); err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	for _, j := range append(a.counsel.Jobs(), a.appts.Jobs()...) {
+		if err := a.jobs.Register(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buildDelivery builds the delivery to the Fachverfahren (issue 7): routes
+// come from the onboarding cases, a successful connection test is recorded
+// at the case, status goes to the applications side through
+// onDeliveryStatus. FIT-Connect and XTA2 stay off until configured (the
+// demo runs local servers and switches them on).
+func (a *app) buildDelivery() error {
+	a.dvdv = dvdv.New(a.db, nil)
+	router := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}
+	var err error
+	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
+		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger,
+		OnStatus: func(ctx context.Context, db bun.IDB, applicationID, status, detail string) error {
+			if a.onDeliveryStatus == nil {
+				return nil
+			}
+			return a.onDeliveryStatus(ctx, db, applicationID, status, detail)
+		}})
+	if err != nil {
+		return err
+	}
+	for _, j := range []jobs.Job{
+		{Name: "zustellung", Schedule: "@every 5s", Description: "Anträge an die Fachverfahren zustellen und deren Stand abfragen",
+			Run: func(ctx context.Context) error {
+				_, err := a.delivery.RunDue(ctx)
+				return err
+			}},
+		{Name: "zustellung-aufraeumen", Schedule: "@every 6h", Description: "Abgeholte Postfach-Inhalte nach der Aufbewahrungsfrist löschen",
+			Run: func(ctx context.Context) error {
+				_, err := a.delivery.Cleanup(ctx)
+				return err
+			}},
+	} {
+		if err := a.jobs.Register(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyringSealer seals delivery payloads and mailbox files with the
+// platform's data keys (envelope encryption, as the applications' data):
+// version byte, key ID, wrapped data key, ciphertext.
+type keyringSealer struct{ k *envelope.Keyring }
+
+var deliveryAAD = []byte("delivery-payload")
+
+func (s keyringSealer) Seal(p []byte) ([]byte, error) {
+	sealed, err := s.k.Seal(p, deliveryAAD)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, 4+len(sealed.KeyID)+len(sealed.DEK)+len(sealed.Data))
+	out = append(out, 1, byte(len(sealed.KeyID)))
+	out = append(out, sealed.KeyID...)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(sealed.DEK)))
+	out = append(out, sealed.DEK...)
+	return append(out, sealed.Data...), nil
+}
+
+func (s keyringSealer) Open(b []byte) ([]byte, error) {
+	if len(b) < 2 || b[0] != 1 {
+		return nil, errors.New("delivery payload: unknown seal format")
+	}
+	n := int(b[1])
+	if len(b) < 2+n+2 {
+		return nil, errors.New("delivery payload: truncated")
+	}
+	id, rest := string(b[2:2+n]), b[2+n:]
+	m := int(binary.BigEndian.Uint16(rest))
+	if len(rest) < 2+m {
+		return nil, errors.New("delivery payload: truncated")
+	}
+	return s.k.Open(envelope.Sealed{KeyID: id, DEK: rest[2 : 2+m], Data: rest[2+m:]}, deliveryAAD)
 }
 
 func (a *app) close() error { return a.db.Close() }

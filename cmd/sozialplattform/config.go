@@ -29,6 +29,7 @@ type config struct {
 	SessionMax    time.Duration
 	PolicyRefresh time.Duration
 	MailInterval  time.Duration
+	Apps          applicationsConfig // online applications (issue 6)
 	// baseURLDerived is true when no base URL was given and it follows
 	// the listening address.
 	baseURLDerived bool
@@ -81,6 +82,23 @@ var options = []option{
 		set: func(c *config, v string) (err error) { c.SessionMax, err = time.ParseDuration(v); return }},
 	{flag: "mail-interval", env: "SOZIALPLATTFORM_MAIL_INTERVAL", def: "15s", help: "wie oft der Postausgang versendet wird",
 		set: func(c *config, v string) (err error) { c.MailInterval, err = time.ParseDuration(v); return }},
+	{flag: "data-key", env: "SOZIALPLATTFORM_DATA_KEY", def: "",
+		help: "Schlüssel für Antragsdaten (AES-256, base64; mehrere mit Komma, der erste verschlüsselt, id:schlüssel benennt); leer: Entwicklungsschlüssel im Datenordner",
+		set:  func(c *config, v string) error { c.Apps.DataKey = v; return nil }},
+	{flag: "draft-days", env: "SOZIALPLATTFORM_DRAFT_DAYS", def: "30", help: "Tage, die ein Antragsentwurf nach der letzten Änderung bleibt (Voreinstellung je Kommune)",
+		set: func(c *config, v string) (err error) { c.Apps.DraftDays, err = parseDays(v); return }},
+	{flag: "draft-reminder-days", env: "SOZIALPLATTFORM_DRAFT_REMINDER_DAYS", def: "7", help: "Tage vor dem Löschen eines Entwurfs, an denen erinnert wird",
+		set: func(c *config, v string) (err error) { c.Apps.ReminderDays, err = parseDays(v); return }},
+	{flag: "retention-days", env: "SOZIALPLATTFORM_RETENTION_DAYS", def: "90", help: "Tage, die ein zugestellter Antrag auf der Plattform bleibt (Voreinstellung je Kommune)",
+		set: func(c *config, v string) (err error) { c.Apps.RetentionDays, err = parseDays(v); return }},
+	{flag: "saml-idp-metadata", env: "SOZIALPLATTFORM_SAML_IDP_METADATA", def: "", help: "SAML-Metadaten des Identitätsproviders (https-URL oder Datei); leer: keine Anmeldung per SAML",
+		set: func(c *config, v string) error { c.Apps.SAMLMetadata = v; return nil }},
+	{flag: "saml-key", env: "SOZIALPLATTFORM_SAML_KEY", def: "", help: "privater Schlüssel des SAML-Service-Providers (PEM-Datei); leer: im Datenordner erzeugt",
+		set: func(c *config, v string) error { c.Apps.SAMLKey = v; return nil }},
+	{flag: "saml-cert", env: "SOZIALPLATTFORM_SAML_CERT", def: "", help: "Zertifikat des SAML-Service-Providers (PEM-Datei)",
+		set: func(c *config, v string) error { c.Apps.SAMLCert = v; return nil }},
+	{flag: "saml-name", env: "SOZIALPLATTFORM_SAML_NAME", def: "BundID", help: "Name des Identitätsproviders auf der Anmeldeschaltfläche",
+		set: func(c *config, v string) error { c.Apps.SAMLName = v; return nil }},
 	{flag: "policy-refresh", env: "SOZIALPLATTFORM_POLICY_REFRESH", def: "2s", help: "wie oft Rechteänderungen anderer Instanzen übernommen werden",
 		set: func(c *config, v string) (err error) { c.PolicyRefresh, err = time.ParseDuration(v); return }},
 }

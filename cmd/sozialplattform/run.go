@@ -33,6 +33,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch cmd {
 	case "serve":
 		return serveCmd(ctx, rest, getenv, stdout, stderr)
+	case "fitconnect-server":
+		return fitconnectServerCmd(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "user":

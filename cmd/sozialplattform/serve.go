@@ -8,10 +8,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"sozialplattform/migrations"
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 )
 
@@ -19,9 +24,16 @@ import (
 // requests and running jobs.
 func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var demo bool
+	var remindAfter, outdatedAfter string
 	cfg, _, err := parseConfig("serve", args, getenv, func(fs *flag.FlagSet) {
 		fs.BoolVar(&demo, "demo", false, "Demodaten laden (idempotent)")
+		fs.StringVar(&remindAfter, "counselling-remind-after", "", "Beratungsstellen erinnern, deren Eintrag so lange nicht bestätigt wurde (z. B. 6mo, 183d; Standard 183d)")
+		fs.StringVar(&outdatedAfter, "counselling-outdated-after", "", "Einträge so lange ohne Bestätigung als möglicherweise veraltet zeigen (Standard 365d)")
 	})
+	if err != nil {
+		return err
+	}
+	counsellingOpts, err := counsellingOptions(remindAfter, outdatedAfter, getenv)
 	if err != nil {
 		return err
 	}
@@ -38,7 +50,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	a, err := newApp(ctx, cfg, logger)
+	a, err := newApp(ctx, cfg, logger, withCounselling(counsellingOpts))
 	if err != nil {
 		return err
 	}
@@ -54,6 +66,21 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		if err := a.onboard.LoadDemo(ctx); err != nil {
 			return fmt.Errorf("load onboarding demo data: %w", err)
 		}
+		counsellingDemo, err := a.counsel.LoadDemo(ctx)
+		if err != nil {
+			return fmt.Errorf("load counselling demo data: %w", err)
+		}
+		if err := a.appts.LoadDemo(ctx, a.store, counsellingDemo.CalendarTenants); err != nil {
+			return fmt.Errorf("load appointment demo data: %w", err)
+		}
+		logins = append(logins, counsellingDemo.Logins...)
+		demoDelivery, err := a.delivery.StartDemo(ctx, delivery.DemoOptions{DataDir: dataDir(cfg.DB), BaseURL: cfg.BaseURL,
+			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger})
+		if err != nil {
+			return fmt.Errorf("start delivery demo: %w", err)
+		}
+		defer demoDelivery.Close()
+		fmt.Fprintf(stdout, "Demo-Zustellung: FIT-Connect lokal unter %s, XTA2 lokal unter %s\n", demoDelivery.FITConnectURL, demoDelivery.XTAURL)
 	}
 	handler, err := newHandler(a, prometheus.NewRegistry())
 	if err != nil {
@@ -100,4 +127,46 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// dataDir is the folder next to the SQLite database (or "data" for
+// PostgreSQL), where the demo keeps its keys.
+func dataDir(dsn string) string {
+	if migrations.KindOf(dsn) == migrations.Postgres {
+		return "data"
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	p, _, _ = strings.Cut(p, "?")
+	return filepath.Dir(p)
+}
+
+// counsellingOptions reads the directory's staleness rules from serve's
+// flags, else from SOZIALPLATTFORM_COUNSELLING_REMIND_AFTER and
+// SOZIALPLATTFORM_COUNSELLING_OUTDATED_AFTER (issue 8).
+func counsellingOptions(remindFlag, outdatedFlag string, getenv func(string) string) (counselling.Options, error) {
+	var opts counselling.Options
+	for _, o := range []struct {
+		flag, value, env string
+		dst              *time.Duration
+	}{
+		{"--counselling-remind-after", remindFlag, "SOZIALPLATTFORM_COUNSELLING_REMIND_AFTER", &opts.RemindAfter},
+		{"--counselling-outdated-after", outdatedFlag, "SOZIALPLATTFORM_COUNSELLING_OUTDATED_AFTER", &opts.OutdatedAfter},
+	} {
+		v, source := o.value, o.flag
+		if v == "" {
+			v, source = getenv(o.env), o.env
+		}
+		if v == "" {
+			continue
+		}
+		d, err := counselling.ParseAge(v)
+		if err != nil {
+			return opts, fmt.Errorf("serve: %s: %w", source, err)
+		}
+		*o.dst = d
+	}
+	if opts.RemindAfter > 0 && opts.OutdatedAfter > 0 && opts.RemindAfter >= opts.OutdatedAfter {
+		return opts, fmt.Errorf("serve: --counselling-remind-after must be shorter than --counselling-outdated-after")
+	}
+	return opts, nil
 }

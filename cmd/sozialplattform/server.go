@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -15,6 +16,10 @@ import (
 	"sozialplattform/admin"
 	marketapi "sozialplattform/marketplace/api"
 	onboardingapi "sozialplattform/onboarding/api"
+	"sozialplattform/onboarding/delivery"
+	deliveryapi "sozialplattform/onboarding/delivery/api"
+	counsellingapi "sozialplattform/portal/counselling/api"
+	formsapi "sozialplattform/portal/forms/api"
 	"sozialplattform/tenant/api"
 	"sozialplattform/tenant/web"
 )
@@ -31,6 +36,9 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	cfg.Tags = append(cfg.Tags, api.Tags...)
 	cfg.Tags = append(cfg.Tags, marketapi.Tags()...)
 	cfg.Tags = append(cfg.Tags, onboardingapi.Tags()...)
+	cfg.Tags = append(cfg.Tags, deliveryapi.Tags()...)
+	cfg.Tags = append(cfg.Tags, counsellingapi.Tags()...)
+	cfg.Tags = append(cfg.Tags, formsapi.Tags()...)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "API-Token einer Körperschaft (spt_…)"},
 		"session": {Type: "apiKey", In: "cookie", Name: a.sessions.CookieName(), Description: "Sitzungs-Cookie nach POST /api/v1/session"},
@@ -40,6 +48,11 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	api.NewCore(api.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs, Logger: a.logger}).Register(humaAPI)
 	marketapi.New(marketapi.Deps{Store: a.market, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	onboardingapi.New(onboardingapi.Deps{Store: a.onboard, Tenants: a.store, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
+	deliveryapi.New(deliveryapi.Deps{Service: a.delivery, Directory: a.dvdv, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
+	a.portal.RegisterAPI(humaAPI)
+	counsellingapi.New(counsellingapi.Deps{Store: a.counsel, Appointments: a.appts, Tenants: a.store, Authz: a.authz, Logger: a.logger,
+		BaseURL: a.cfg.BaseURL}).Register(humaAPI)
+	formsapi.New(formsapi.Deps{Store: a.forms, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	if err := api.MustDeclareAccess(humaAPI); err != nil {
 		return nil, err
 	}
@@ -69,9 +82,23 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	console.Register(mux)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
-	})
+	if err := console.RegisterMarketplace(mux, a.market); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	if err := console.RegisterOnboarding(mux, a.onboard); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	if err := console.RegisterDelivery(mux, a.delivery, a.dvdv); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	if err := console.RegisterCounselling(mux, a.counsel, a.appts); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	if err := a.registerApplications(mux); err != nil { // before the portal serves: its application pages
+		return nil, fmt.Errorf("applications: %w", err)
+	}
+	a.portal.Register(mux) // the citizen portal at "/" and /static/portal/
+	mux.Handle("POST "+delivery.CallbackPath, a.delivery.CallbackHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -113,9 +140,33 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		metrics.Middleware,
 		web.Recover(a.logger),
 		web.SecurityHeaders(web.HeaderOptions{HTTPS: a.cfg.secure()}),
-		web.LimitBody(web.DefaultBodyLimit),
-		crossOrigin,
+		bodyLimit(a.onboard.MaxAttachmentBytes()+64<<10),
+		exceptACS(crossOrigin),
 		a.auth.Middleware,
+		a.citizenSessions.Middleware(a.auth.Skip),
 		web.CapturePattern,
 	), nil
+}
+
+// bodyLimit caps request bodies at 1 MiB, except onboarding's attachment
+// uploads (API and console), which get their own, larger limit: limits
+// nest only downwards, so the upload routes need theirs out here.
+func bodyLimit(upload int64) func(http.Handler) http.Handler {
+	small, large := web.LimitBody(web.DefaultBodyLimit), web.LimitBody(upload)
+	return func(next http.Handler) http.Handler {
+		s, l := small(next), large(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p := r.URL.Path
+			if isApplicationUpload(r) {
+				web.LimitBody(applicationUploadLimit)(next).ServeHTTP(w, r)
+				return
+			}
+			if r.Method == http.MethodPost && ((strings.HasPrefix(p, "/api/v1/onboarding-cases/") && strings.HasSuffix(p, "/attachments")) ||
+				(strings.HasPrefix(p, "/admin/anbindung/") && strings.HasSuffix(p, "/anhang"))) {
+				l.ServeHTTP(w, r)
+				return
+			}
+			s.ServeHTTP(w, r)
+		})
+	}
 }

@@ -1,0 +1,262 @@
+package admin
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+type rolloutData struct {
+	Nav       onbNav
+	Report    *onboarding.Rollout
+	Form      *form
+	Query     template.URL // the filter as query string, for the CSV links
+	Services  []option
+	Legal     []option
+	Districts []option
+	Chart     goLiveChart
+	Map       districtMap
+	Statuses  []onboarding.Status
+}
+
+// legalOptions are the Rechtskreise the filter offers.
+func legalOptions() []option {
+	var out []option
+	for _, l := range []string{"SGB II", "SGB XII", "SGB XIV", "AsylbLG", "BKGG"} {
+		out = append(out, option{Value: l, Label: l})
+	}
+	return out
+}
+
+// rolloutFilter reads the dashboard's filter from the query and keeps it
+// on the form; visible are the tenants the person may see.
+func (o *onboardingConsole) rolloutFilter(r *http.Request, visible []string, f *form) (onboarding.RolloutFilter, url.Values, bool) {
+	q := r.URL.Query()
+	out := onboarding.RolloutFilter{TenantIDs: visible}
+	kept := url.Values{}
+	keep := func(k, v string) {
+		f.Set(k, v)
+		kept.Set(k, v)
+	}
+	if v := q.Get("dienst"); v != "" && len(v) <= 10 {
+		out.OZGID = v
+		keep("dienst", v)
+	}
+	if v := q.Get("rechtskreis"); slices.ContainsFunc(legalOptions(), func(o option) bool { return o.Value == v }) {
+		out.LegalBasis = v
+		keep("rechtskreis", v)
+	}
+	if v := q.Get("kreis"); v != "" {
+		if !slices.Contains(visible, v) {
+			return out, kept, false
+		}
+		out.TenantID = v
+		keep("kreis", v)
+	}
+	if q.Get("bestellt") == "1" {
+		out.OnlyOrdered = true
+		keep("bestellt", "1")
+	}
+	return out, kept, true
+}
+
+func (o *onboardingConsole) rolloutPage(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	ctx := r.Context()
+	visible := o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	f := newForm()
+	filter, kept, ok := o.rolloutFilter(r, visible, f)
+	if !ok {
+		o.notFound(w, r)
+		return
+	}
+	report, err := o.store.RolloutReport(ctx, filter)
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	nav, err := o.nav(r, "rollout")
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	catalog, err := o.store.Catalog(ctx)
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	d := rolloutData{Nav: nav, Report: report, Form: f, Query: template.URL(kept.Encode()), Legal: legalOptions(),
+		Chart: newGoLiveChart(report.GoLives), Statuses: onboarding.Statuses()}
+	for _, s := range catalog {
+		d.Services = append(d.Services, option{Value: s.OZGID, Label: s.OZGID + " " + s.Name})
+	}
+	// The district choice comes from the unfiltered report: a filtered one
+	// holds only the chosen district.
+	all := report
+	if filter.TenantID != "" {
+		if all, err = o.store.RolloutReport(ctx, onboarding.RolloutFilter{TenantIDs: visible}); err != nil {
+			o.serverError(w, r, err)
+			return
+		}
+	}
+	for _, t := range all.Districts {
+		d.Districts = append(d.Districts, option{Value: t.TenantID, Label: t.Name})
+	}
+	d.Map = newDistrictMap(report.Districts)
+	o.render(w, r, http.StatusOK, "anbindung-rollout", o.page(r, "Umsetzungsstand", d))
+}
+
+// rolloutCSV exports a table of the dashboard: matrix, kreise,
+// livegaenge or faelle, with the dashboard's filter.
+func (o *onboardingConsole) rolloutCSV(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	ctx := r.Context()
+	visible := o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	filter, _, ok := o.rolloutFilter(r, visible, newForm())
+	if !ok {
+		o.notFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	if k := q.Get("antragsstrecke"); k != "" {
+		filter.Antragsstrecke = k
+	}
+	if id := q.Get("kommune"); id != "" {
+		if !slices.Contains(visible, id) {
+			o.notFound(w, r)
+			return
+		}
+		filter.TenantID = id
+	}
+	if q.Get("tabelle") == "faelle" {
+		cases, err := o.store.RolloutCases(ctx, filter)
+		if err != nil {
+			o.serverError(w, r, err)
+			return
+		}
+		o.writeCSV(w, r, o.store.CasesCSV(cases), "faelle.csv")
+		return
+	}
+	report, err := o.store.RolloutReport(ctx, filter)
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	switch q.Get("tabelle") {
+	case "kreise":
+		o.writeCSV(w, r, o.store.DistrictsCSV(report), "kreise.csv")
+	case "livegaenge":
+		o.writeCSV(w, r, o.store.GoLivesCSV(report), "livegaenge.csv")
+	default:
+		o.writeCSV(w, r, o.store.MatrixCSV(report), "umsetzungsstand.csv")
+	}
+}
+
+type drillData struct {
+	Nav     onbNav
+	Title   string
+	Tenant  *tenant.Tenant
+	Stream  *onboarding.Antragsstrecke
+	Cases   []onboarding.RolloutCase
+	Counts  onboarding.Counts
+	CSVLink string
+}
+
+func countCases(cases []onboarding.RolloutCase) onboarding.Counts {
+	var c onboarding.Counts
+	for _, rc := range cases {
+		c.Ordered++
+		switch rc.Stage {
+		case onboarding.StageLive:
+			c.Live++
+		case onboarding.StageTests, onboarding.StageProduction:
+			c.InTests++
+		default:
+			c.Preparation++
+		}
+	}
+	return c
+}
+
+// rolloutTenantPage is the drill-down to one municipality (with the
+// Gemeinden below it).
+func (o *onboardingConsole) rolloutTenantPage(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	t, ok := o.tenantFor(w, r, onboarding.ObjRollout, authz.Read)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	cases, err := o.store.RolloutCases(ctx, onboarding.RolloutFilter{
+		TenantIDs: o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), TenantID: t.ID})
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	nav, err := o.nav(r, "rollout")
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	o.render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
+		Tenant: t, Cases: cases, Counts: countCases(cases), CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)}))
+}
+
+// rolloutServicePage is the drill-down to one Antragsstrecke across the
+// municipalities.
+func (o *onboardingConsole) rolloutServicePage(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	ctx := r.Context()
+	key := r.PathValue("key")
+	catalog, err := o.store.Catalog(ctx)
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	var stream *onboarding.Antragsstrecke
+	for _, s := range catalog {
+		for i := range s.Antragsstrecken {
+			if s.Antragsstrecken[i].Key == key {
+				stream = &s.Antragsstrecken[i]
+			}
+		}
+	}
+	if stream == nil {
+		o.notFound(w, r)
+		return
+	}
+	cases, err := o.store.RolloutCases(ctx, onboarding.RolloutFilter{
+		TenantIDs: o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), Antragsstrecke: key})
+	if errors.Is(err, tenant.ErrNotFound) {
+		o.notFound(w, r)
+		return
+	}
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	nav, err := o.nav(r, "rollout")
+	if err != nil {
+		o.serverError(w, r, err)
+		return
+	}
+	title := stream.OZGID + " " + stream.Label
+	o.render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
+		Stream: stream, Cases: cases, Counts: countCases(cases),
+		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))}))
+}

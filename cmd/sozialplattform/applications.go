@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/portal"
+	"sozialplattform/portal/citizen"
+	"sozialplattform/portal/forms"
+	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/jobs"
+)
+
+// applicationsConfig are the options of the online applications (issue 6).
+type applicationsConfig struct {
+	DataKey       string // key-encryption keys, "id:base64" or base64, the primary first
+	DraftDays     int
+	RetentionDays int
+	ReminderDays  int
+	SAMLMetadata  string // IdP metadata: https URL or file; empty: no SAML login
+	SAMLKey       string // SP key and certificate (PEM files); empty: generated
+	SAMLCert      string
+	SAMLName      string
+}
+
+func parseDays(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), "d"))
+	if err != nil || n < 1 || n > 3650 {
+		return 0, fmt.Errorf("1 bis 3650 Tage erwartet")
+	}
+	return n, nil
+}
+
+// dataFolder is where development keys live: beside the SQLite file, or,
+// for PostgreSQL without a data folder, a folder per database in the
+// system's temporary directory.
+func dataFolder(dsn string) string {
+	if migrations.KindOf(dsn) == migrations.Postgres {
+		sum := sha256.Sum256([]byte(dsn))
+		return filepath.Join(os.TempDir(), "sozialplattform-"+hex.EncodeToString(sum[:6]))
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+	p, _, _ = strings.Cut(p, "?")
+	return filepath.Dir(p)
+}
+
+// keyring returns the configured data keys, or in development a key file
+// in the data folder, created on first use, with a clear warning.
+func (a *app) keyring() (*envelope.Keyring, error) {
+	if a.cfg.Apps.DataKey != "" {
+		kr, err := envelope.Parse(a.cfg.Apps.DataKey)
+		if err != nil {
+			return nil, fmt.Errorf("--data-key: %w", err)
+		}
+		return kr, nil
+	}
+	path := filepath.Join(dataFolder(a.cfg.DB), "data-key")
+	kr, created, err := envelope.LoadOrCreateFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a.logger.Warn("no --data-key configured: application data are encrypted with a development key from a file; "+
+		"set SOZIALPLATTFORM_DATA_KEY (or _FILE) in production", "key_file", path, "created", created)
+	return kr, nil
+}
+
+// buildApplications builds the online applications: the form store with
+// its delivery outbox, the citizen accounts, the SAML login and the
+// retention job. The portal pages and the API are registered in
+// server.go.
+func (a *app) buildApplications(ctx context.Context) error {
+	keys, err := a.keyring()
+	if err != nil {
+		return err
+	}
+	a.dataKeys = keys
+	reg, err := forms.Load()
+	if err != nil {
+		return err
+	}
+	c := a.cfg.Apps
+	a.forms, err = forms.NewStore(forms.Deps{DB: a.db, Keys: keys, Registry: reg, Tenants: a.store, Mailer: a.outbox,
+		Outbox: func(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
+			atts := make([]delivery.Attachment, len(d.Attachments))
+			for i, at := range d.Attachments {
+				atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
+			}
+			doc := delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
+				ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt}
+			if a.delivery != nil {
+				return a.delivery.Enqueue(ctx, db, doc)
+			}
+			return delivery.Enqueue(ctx, db, doc)
+		},
+		Reader: a.readerIdentity,
+		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) {
+			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
+			return slices.Contains(live, strecke), err
+		},
+		Options: forms.Options{BaseURL: a.cfg.BaseURL, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
+			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,
+			Logger: a.logger}})
+	if err != nil {
+		return err
+	}
+	a.onDeliveryStatus = a.forms.SetDeliveryStatus
+	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{BaseURL: a.cfg.BaseURL})
+	a.citizenSessions = citizen.NewSessions(a.sessions)
+	if c.SAMLMetadata != "" {
+		md, err := citizen.LoadIDPMetadata(ctx, c.SAMLMetadata, &http.Client{Timeout: 15 * time.Second})
+		if err != nil {
+			return err
+		}
+		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, dataFolder(a.cfg.DB), "Sozialplattform Servicekonto")
+		if err != nil {
+			return err
+		}
+		if created {
+			a.logger.Warn("SAML: a self-signed SP key pair was created in the data folder; configure --saml-key and --saml-cert in production")
+		}
+		if a.saml, err = citizen.NewSAML(a.db, a.citizens, a.citizenSessions, citizen.SAMLConfig{BaseURL: a.cfg.BaseURL, IDPMetadata: md,
+			Key: key, Certificate: cert, Name: c.SAMLName, Secure: a.cfg.secure(), Logger: a.logger}); err != nil {
+			return err
+		}
+	}
+	for _, j := range []jobs.Job{
+		{Name: "antraege-aufbewahrung", Schedule: "@every 1h", Description: "Erinnerung vor dem Löschen von Antragsentwürfen; abgelaufene Entwürfe und zugestellte Anträge nach der Aufbewahrungsfrist löschen (protokolliert)",
+			Run: func(ctx context.Context) error {
+				res, err := a.forms.Cleanup(ctx)
+				if err == nil && (res.Reminded+res.DraftsDeleted+res.ApplicationsPurged) > 0 {
+					a.logger.Info("application retention", "reminded", res.Reminded, "drafts_deleted", res.DraftsDeleted, "applications_purged", res.ApplicationsPurged)
+				}
+				if err == nil {
+					err = citizen.CleanupRequests(ctx, a.db.Write)
+				}
+				return err
+			}},
+		{Name: "datenschluessel-rotation", Schedule: "@every 6h", Description: "Datenschlüssel von Entwürfen und Anträgen mit dem aktuellen Hauptschlüssel neu verpacken (nach einem Schlüsselwechsel)",
+			Run: func(ctx context.Context) error {
+				n, err := a.forms.RotateKeys(ctx)
+				if n > 0 {
+					a.logger.Info("data keys rewrapped", "records", n, "primary", a.dataKeys.PrimaryID())
+				}
+				return err
+			}},
+	} {
+		if err := a.jobs.Register(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readerIdentity is the municipality's DVDV identity for an
+// Antragsstrecke as its onboarding case records it; without one the
+// store's default (derived from the official key) applies.
+func (a *app) readerIdentity(ctx context.Context, tenantID, strecke string) (string, string, error) {
+	t, err := a.store.GetTenant(ctx, tenantID)
+	if err != nil {
+		return "", "", err
+	}
+	if cases, err := a.onboard.ListCases(ctx, tenantID); err == nil {
+		for _, c := range cases {
+			if c.Antragsstrecke == strecke && c.Transport.DVDVKennung != "" {
+				return c.Transport.DVDVKennung, t.Name, nil
+			}
+		}
+	}
+	key := t.Key()
+	for len(key) < 12 {
+		key += "0"
+	}
+	return "sop:" + key, t.Name, nil
+}
+
+// registerApplications adds the application pages to the portal and the
+// SAML endpoints to the mux.
+func (a *app) registerApplications(mux *http.ServeMux) error {
+	if err := a.portal.RegisterApplications(portal.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
+		SAML: a.saml, Keys: a.dataKeys, BaseURL: a.cfg.BaseURL}); err != nil {
+		return err
+	}
+	if a.saml != nil {
+		mux.HandleFunc("GET "+citizen.MetadataPath, a.saml.Metadata)
+		mux.HandleFunc("POST "+citizen.ACSPath, a.saml.ACS)
+	}
+	return nil
+}
+
+// exceptACS keeps the cross-origin protection off the SAML ACS: the
+// identity provider posts there from its own site by design, and the ACS
+// checks the signed assertion, the request ID and the browser binding.
+func exceptACS(protect func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		p := protect(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == citizen.ACSPath {
+				next.ServeHTTP(w, r)
+				return
+			}
+			p.ServeHTTP(w, r)
+		})
+	}
+}
+
+// isApplicationUpload reports whether a request uploads a document to an
+// application draft (the portal's larger body limit applies).
+func isApplicationUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/antrag/") && strings.HasSuffix(r.URL.Path, "/unterlagen")
+}
+
+// applicationUploadLimit is the body limit of an upload request: one file
+// of at most 10 MiB plus the form fields.
+const applicationUploadLimit = 11 << 20

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/portal/forms"
+	"sozialplattform/portal/forms/formstest"
+)
+
+// BenchmarkSubmission measures the whole submission of a complete HzL
+// application with one uploaded PDF: validate all steps → reserve the
+// reference number → PDF → XSozial-basis XML → one transaction with the
+// encrypted answers, the documents, the delivery outbox entry (the real
+// delivery.Enqueue) and the receipt mail. The drafts are prepared before
+// the clock runs. Run with TEST_DB=postgres for PostgreSQL.
+func BenchmarkSubmission(b *testing.B) {
+	a, _ := benchApp(b)
+	ctx := context.Background()
+	harz, err := a.store.ResolveTenant(ctx, "15085")
+	if err != nil {
+		b.Fatal(err)
+	}
+	acc := seedCitizen(b, a, "bench@example.org", harz.Slug)
+	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
+		Outbox: func(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
+			atts := make([]delivery.Attachment, len(d.Attachments))
+			for i, at := range d.Attachments {
+				atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
+			}
+			return delivery.Enqueue(ctx, db, delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
+				ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt})
+		},
+		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: 1 << 30}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	drafts := make([]string, b.N)
+	for i := range drafts {
+		d, err := store.CreateDraft(ctx, acc, harz.ID, "hzl", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, st := range formstest.HzL() {
+			if _, err := store.SaveStep(ctx, acc, d.ID, st.ID, st.Form, "de", nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := store.AddUpload(ctx, acc, d.ID, "ausweis", "ausweis.pdf", formstest.PDF, "de"); err != nil {
+			b.Fatal(err)
+		}
+		drafts[i] = d.ID
+	}
+	in := forms.SubmitInput{CitizenID: acc, Email: "bench@example.org", Trust: forms.TrustNiedrig, Declarations: formstest.Declarations()}
+	var next atomic.Int64
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := drafts[next.Add(1)-1]
+			if _, err := store.Submit(ctx, id, in); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "applications/s")
+}
+
+// seedCitizen creates a confirmed citizen account and returns its ID.
+func seedCitizen(t testing.TB, a *app, email, slug string) string {
+	t.Helper()
+	ctx := context.Background()
+	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "", a.cfg.BaseURL+"/"+slug+"/servicekonto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := a.citizens.Confirm(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc.ID
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
+)
+
+// upload sends a file as multipart/form-data in the field "file".
+func (c *client) upload(path, filename string, data []byte) (int, string) {
+	c.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", filename)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	req, err := http.NewRequest("POST", c.base+path, &body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
+}
+
+// raw sends a GET and returns status, headers and body.
+func (c *client) raw(path string) (int, http.Header, []byte) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+// TestOnboardingAPI walks Wittenberg's HzL case through the API: bad
+// input, a concurrent edit, the phase rules, an attachment, the
+// Sprechstunde and the ministry's report.
+func TestOnboardingAPI(t *testing.T) {
+	a, srv := testApp(t)
+	ctx := context.Background()
+	if err := a.onboard.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	witt, err := a.store.ResolveTenant(ctx, "15091")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newClient(t, srv.URL)
+	w.login("wittenberg@demo.example", tenant.DemoPassword)
+	ministry := newClient(t, srv.URL)
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+
+	var list struct{ Items []onboarding.Case }
+	w.must(http.StatusOK, "GET", "/api/v1/tenants/"+witt.ID+"/onboarding-cases", nil, &list)
+	if len(list.Items) == 0 || list.Items[0].Antragsstrecke != "hzl" {
+		t.Fatalf("cases %+v", list.Items)
+	}
+	c := list.Items[0]
+	path := "/api/v1/onboarding-cases/" + c.ID
+
+	// The version is required; bad transport parameters come back per field.
+	if status, raw := w.do("PATCH", path, map[string]any{"variant": 3}, nil); status != 422 || !strings.Contains(raw, "body.version") {
+		t.Errorf("without version: %d %s", status, raw)
+	}
+	status, raw := w.do("PATCH", path, map[string]any{"version": c.Version, "variant": 3,
+		"transport": map[string]any{"destinationId": "1234", "encryptionKey": "kein schlüssel"}}, nil)
+	if status != 422 || !strings.Contains(raw, "body.transport.destinationId") || !strings.Contains(raw, "body.transport.encryptionKey") {
+		t.Errorf("bad transport: %d %s", status, raw)
+	}
+	var d onboarding.CaseDetail
+	w.must(http.StatusOK, "PATCH", path, map[string]any{"version": c.Version, "variant": 3, "fachverfahrenId": "care-4",
+		"transport": map[string]any{"destinationId": "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}}, &d)
+	if d.Variant != onboarding.VariantFITConnect || len(d.Warnings) == 0 || d.Warnings[0].Message != "Care 4: FIT-Connect geplant 2025" {
+		t.Errorf("after patch: %+v", d.Warnings)
+	}
+	// A second editor still on the old version.
+	status, raw = w.do("PATCH", path, map[string]any{"version": c.Version, "variant": 1}, nil)
+	if status != http.StatusConflict || !strings.Contains(raw, "Der Fall wurde zwischenzeitlich geändert") {
+		t.Errorf("concurrent edit: %d %s", status, raw)
+	}
+
+	// Phase rules: no skipping, no completing with open items.
+	status, raw = w.do("PUT", path+"/phases/production", map[string]any{"status": "completed"}, nil)
+	if status != http.StatusConflict || !strings.Contains(raw, "kann erst abgeschlossen werden") {
+		t.Errorf("skipping phases: %d %s", status, raw)
+	}
+	status, raw = w.do("PUT", path+"/phases/preparation", map[string]any{"status": "completed"}, nil)
+	if status != http.StatusConflict || !strings.Contains(raw, "Punkte der Checkliste offen") || !strings.Contains(raw, "öffentlicher Verschlüsselungsschlüssel") {
+		t.Errorf("open items: %d %s", status, raw)
+	}
+	if status, _ := w.do("PUT", path+"/phases/preparation", map[string]any{}, nil); status != 422 {
+		t.Errorf("without status: %d", status)
+	}
+	if status, _ := w.do("PUT", path+"/phases/livegang", map[string]any{"status": "completed"}, nil); status != 422 {
+		t.Errorf("unknown phase: %d", status)
+	}
+
+	// The contract as PDF on the first item; a text file is refused.
+	item := d.Items[0]
+	var att onboarding.Attachment
+	status, raw = w.upload(path+"/checklist/"+item.ID+"/attachments", "Vertrag Wittenberg.pdf", []byte(minimalPDF))
+	if status != http.StatusCreated || json.Unmarshal([]byte(raw), &att) != nil || att.ContentType != "application/pdf" {
+		t.Fatalf("upload: %d %s", status, raw)
+	}
+	if status, raw := w.upload(path+"/checklist/"+item.ID+"/attachments", "vertrag.pdf", []byte("nur Text")); status != 422 || !strings.Contains(raw, "text/plain") {
+		t.Errorf("text upload: %d %s", status, raw)
+	}
+	if status, _ := w.upload(path+"/checklist/"+item.ID+"/attachments", "gross.pdf", bytes.Repeat([]byte("%PDF"), 2<<20)); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("large upload: %d", status)
+	}
+	st, h, body := w.raw(path + "/attachments/" + att.ID)
+	if st != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(h.Get("Content-Disposition"), `attachment; filename="Vertrag Wittenberg.pdf"`) ||
+		string(body) != minimalPDF {
+		t.Errorf("download: %d %v", st, h)
+	}
+	var it onboarding.Item
+	w.must(http.StatusOK, "PUT", path+"/checklist/"+item.ID, map[string]any{"done": true, "comment": "unterzeichnet"}, &it)
+	if !it.Done || it.DoneBy != "wittenberg@demo.example" || len(it.Attachments) != 1 {
+		t.Errorf("item %+v", it)
+	}
+
+	// Sprechstunde: register, see it, get the feed.
+	var cons struct {
+		Items []struct {
+			ID         string
+			Registered bool
+		}
+	}
+	w.must(http.StatusOK, "GET", "/api/v1/tenants/"+witt.ID+"/consultations", nil, &cons)
+	if len(cons.Items) < 2 || !cons.Items[0].Registered || cons.Items[1].Registered {
+		t.Fatalf("consultations %+v", cons.Items[:2])
+	}
+	w.must(http.StatusOK, "PUT", "/api/v1/tenants/"+witt.ID+"/consultations/"+cons.Items[1].ID+"/attendance", map[string]any{}, nil)
+	st, h, body = w.raw("/api/v1/tenants/" + witt.ID + "/calendar.ics")
+	if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/calendar") || !bytes.HasPrefix(body, []byte("BEGIN:VCALENDAR\r\n")) ||
+		bytes.Count(body, []byte("ist angemeldet.")) != 2 {
+		t.Errorf("calendar: %d %v", st, h)
+	}
+
+	// The ministry's report, as JSON and as CSV; the municipality may not.
+	var r onboarding.Rollout
+	ministry.must(http.StatusOK, "GET", "/api/v1/rollout", nil, &r)
+	if r.Totals.Live != 3 || len(r.Rows) != 19 {
+		t.Errorf("rollout %+v", r.Totals)
+	}
+	st, h, body = ministry.raw("/api/v1/rollout?format=csv")
+	if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !bytes.HasPrefix(body, []byte("\ufeffOZG-ID;Onlinedienst;Antragsstrecke;Rechtskreis;")) {
+		t.Errorf("rollout CSV: %d %v %q", st, h, body[:min(len(body), 80)])
+	}
+	st, _, body = ministry.raw("/api/v1/rollout/cases?antragsstrecke=hzl&format=csv")
+	if st != 200 || bytes.Count(body, []byte("\r\n")) != 3 {
+		t.Errorf("HzL cases CSV: %d\n%s", st, body)
+	}
+	if st, _, _ := ministry.raw("/api/v1/rollout?tenantId=unbekannt"); st != 404 {
+		t.Errorf("unknown tenant filter: %d", st)
+	}
+	if status, _ := w.do("GET", "/api/v1/rollout", nil, nil); status != http.StatusForbidden {
+		t.Errorf("municipality reads the report: %d", status)
+	}
+
+	// Only the ministry confirms a go-live.
+	ministry.must(http.StatusOK, "GET", path, nil, &d)
+	ministry.must(http.StatusOK, "PATCH", path, map[string]any{"version": d.Version, "liveConfirmed": true}, &d)
+	if d.LiveConfirmedAt == nil || d.LiveConfirmedBy != "ministerium@demo.example" {
+		t.Errorf("confirmation %+v", d.Case)
+	}
+	// The OpenAPI document names every operation of onboarding.
+	st, _, body = ministry.raw("/api/openapi.json")
+	for _, id := range []string{"list-onboarding-cases", "update-onboarding-case", "set-onboarding-phase", "update-checklist-item",
+		"add-checklist-attachment", "get-rollout", "list-fachverfahren", "put-fachverfahren", "list-consultations", "get-onboarding-calendar"} {
+		if !bytes.Contains(body, []byte(`"operationId":"`+id+`"`)) && !bytes.Contains(body, []byte(`"operationId": "`+id+`"`)) {
+			t.Errorf("OpenAPI lacks %s", id)
+		}
+	}
+}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
+)
+
+// onbPage GETs a console page and fails unless the status is want.
+func (c *client) onbPage(want int, path string) string {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("GET %s: %d, want %d:\n%s", path, resp.StatusCode, want, b)
+	}
+	return string(b)
+}
+
+var onbCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// onbPost sends a form from a page (with that page's form token) and
+// returns status, Location and body; files are sent as multipart.
+func (c *client) onbPost(from, action string, vals url.Values, file []byte) (int, string, string) {
+	c.t.Helper()
+	m := onbCSRF.FindStringSubmatch(c.onbPage(http.StatusOK, from))
+	if m == nil {
+		c.t.Fatalf("no form token on %s", from)
+	}
+	if vals == nil {
+		vals = url.Values{}
+	}
+	vals.Set("csrf", html.UnescapeString(m[1]))
+	var body io.Reader
+	ct := "application/x-www-form-urlencoded"
+	if file != nil {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for k, vs := range vals {
+			for _, v := range vs {
+				w.WriteField(k, v)
+			}
+		}
+		part, _ := w.CreateFormFile("datei", "Vertrag.pdf")
+		part.Write(file)
+		w.Close()
+		body, ct = &buf, w.FormDataContentType()
+	} else {
+		body = strings.NewReader(vals.Encode())
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.base+action, body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Origin", c.base)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("POST %s: %v", action, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+func onbContains(t *testing.T, page, what string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+// TestOnboardingConsole walks the onboarding pages without JavaScript: a
+// municipality works through its task list, the ministry looks at the
+// dashboard, maintains the matrix and the Sprechstunden.
+func TestOnboardingConsole(t *testing.T) {
+	a, srv := testApp(t)
+	ctx := context.Background()
+	if err := a.onboard.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	witt, _ := a.store.ResolveTenant(ctx, "15091")
+	harz, _ := a.store.ResolveTenant(ctx, "15085")
+	w := newClient(t, srv.URL)
+	w.login("wittenberg@demo.example", tenant.DemoPassword)
+
+	// The start page leads to the only body; its overview is a task list.
+	resp, err := w.http.Get(srv.URL + "/admin/anbindung/")
+	if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/anbindung/"+witt.ID {
+		t.Fatalf("start: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	overview := w.onbPage(200, "/admin/anbindung/"+witt.ID)
+	onbContains(t, overview, "overview", "Was ist als Nächstes zu tun?", "Hilfe zum Lebensunterhalt 1.0", "Anbindungsvariante wählen",
+		"kern-task-list", "in Vorbereitung", "calendar.ics")
+	cases, _ := a.onboard.ListCases(ctx, witt.ID)
+	c := cases[0]
+	page := "/admin/anbindung/fall/" + c.ID
+	ver := func() string {
+		cur, err := a.onboard.GetCase(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return itoa(cur.Version)
+	}
+	body := w.onbPage(200, page)
+	onbContains(t, body, "case page", "Variante 1 (OSCI/XTA2)", "Machine-to-Machine-Kommunikation", "Gute Übergangslösung",
+		"Bedarf einer FIT-Connect-Schnittstelle", "Sub-Nachnutzungsvertrag unterzeichnet", "Vorbereitung technische Anbindung")
+
+	// Choose variant 3 and Care 4: the page warns.
+	if st, loc, b := w.onbPost(page, page+"/variante", url.Values{"variante": {"3"}, "version": {ver()}}, nil); st != http.StatusSeeOther {
+		t.Fatalf("variant: %d %s %s", st, loc, b)
+	}
+	st, _, b := w.onbPost(page, page+"/fachverfahren", url.Values{"fachverfahren": {"care-4"}, "version": {ver()}}, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("Fachverfahren: %d %s", st, b)
+	}
+	body = w.onbPage(200, page)
+	onbContains(t, body, "case with Care 4", "Care 4: FIT-Connect geplant 2025", "Zustellpunkt (DestinationID)", "DestinationID des Zustellpunkts")
+
+	// Bad transport parameters: errors next to the fields, input kept.
+	st, _, b = w.onbPost(page, page+"/anbindungsdaten", url.Values{"destinationId": {"keine-uuid"}, "encryptionKey": {"geheim"}, "version": {ver()}}, nil)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("bad transport: %d", st)
+	}
+	onbContains(t, b, "transport errors", `id="destinationId-fehler"`, "Die DestinationID ist eine UUID", `value="keine-uuid"`,
+		`id="encryptionKey-fehler"`, `aria-invalid="true"`)
+	// A stale version: the page says so and keeps the input.
+	st, _, b = w.onbPost(page, page+"/anbindungsdaten", url.Values{"destinationId": {"7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}, "version": {"1"}}, nil)
+	if st != http.StatusConflict || !strings.Contains(b, "zwischenzeitlich geändert") || !strings.Contains(b, "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f") {
+		t.Fatalf("stale transport: %d", st)
+	}
+
+	// Completing the preparation with open items: the reasons are shown.
+	st, _, b = w.onbPost(page, page+"/phasen/preparation", url.Values{"stand": {"completed"}}, nil)
+	if st != http.StatusConflict {
+		t.Fatalf("phase: %d", st)
+	}
+	onbContains(t, b, "rule violation", "Das geht so noch nicht", "Es sind noch Punkte der Checkliste offen")
+
+	// A checklist item: comment, done, attachment.
+	items, _ := a.onboard.Checklist(ctx, c.ID)
+	item := items[0]
+	st, loc, _ := w.onbPost(page, page+"/checkliste/"+item.ID, url.Values{"erledigt": {"1"}, "kommentar": {"Vertrag liegt vor."}, "version": {"1"}}, nil)
+	if st != http.StatusSeeOther || !strings.Contains(loc, "#punkt-") {
+		t.Fatalf("item: %d %s", st, loc)
+	}
+	st, _, b = w.onbPost(page, page+"/checkliste/"+item.ID+"/anhang", url.Values{}, []byte("%PDF-1.4\n%%EOF\n"))
+	if st != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", st, b)
+	}
+	st, _, b = w.onbPost(page, page+"/checkliste/"+item.ID+"/anhang", url.Values{}, []byte("kein pdf"))
+	if st != http.StatusUnprocessableEntity || !strings.Contains(b, "Erlaubt sind PDF-, PNG- und JPEG-Dateien") {
+		t.Fatalf("text upload: %d", st)
+	}
+	body = w.onbPage(200, page)
+	onbContains(t, body, "item", "Vertrag liegt vor.", "von wittenberg@demo.example", "Vertrag.pdf")
+	items, _ = a.onboard.Checklist(ctx, c.ID)
+	resp, err = w.http.Get(srv.URL + page + "/anhang/" + items[0].Attachments[0].ID)
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("download: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+
+	// Another municipality's case is not found; the clerk reads only.
+	h := newClient(t, srv.URL)
+	h.login("harz@demo.example", tenant.DemoPassword)
+	h.onbPage(http.StatusNotFound, page)
+	h.onbPage(http.StatusNotFound, "/admin/anbindung/"+witt.ID)
+	h.onbPage(http.StatusForbidden, "/admin/rollout")
+	hc, _ := a.onboard.ListCases(ctx, harz.ID)
+	clerk := newClient(t, srv.URL)
+	clerk.login("sachbearbeitung.harz@demo.example", tenant.DemoPassword)
+	cb := clerk.onbPage(200, "/admin/anbindung/fall/"+hc[0].ID)
+	if strings.Contains(cb, "Variante speichern") {
+		t.Error("the clerk sees the edit forms")
+	}
+	if st, _, _ := clerk.onbPost("/admin/anbindung/fall/"+hc[0].ID, "/admin/anbindung/fall/"+hc[0].ID+"/variante", url.Values{"variante": {"2"}}, nil); st != http.StatusForbidden {
+		t.Errorf("clerk changes the variant: %d", st)
+	}
+
+	// Sprechstunden: register and unregister.
+	sp := w.onbPage(200, "/admin/sprechstunden")
+	onbContains(t, sp, "Sprechstunden", "Jeden zweiten Mittwoch, 14:00 Uhr, 30 Minuten", "Abmelden", "Anmelden")
+	cons, _ := a.onboard.ListConsultations(ctx, onboardingFrom(a))
+	st, _, _ = w.onbPost("/admin/sprechstunden", "/admin/sprechstunden/"+cons[1].ID+"/anmeldung", url.Values{"koerperschaft": {witt.ID}}, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("register: %d", st)
+	}
+	if st, _, _ := w.onbPost("/admin/sprechstunden", "/admin/sprechstunden/"+cons[1].ID+"/anmeldung", url.Values{"koerperschaft": {harz.ID}}, nil); st != http.StatusNotFound {
+		t.Errorf("registering another body: %d", st)
+	}
+
+	// The ministry: dashboard, drill-downs, CSV, matrix and rule.
+	m := newClient(t, srv.URL)
+	m.login("ministerium@demo.example", tenant.DemoPassword)
+	dash := m.onbPage(200, "/admin/rollout")
+	onbContains(t, dash, "dashboard", "Aktueller Umsetzungsstand", "Hilfe zum Lebensunterhalt 1.0", "Grundsicherung (GruSi)",
+		`<title id="chart-titel">`, `<desc id="chart-text">`, `<title id="karte-titel">`, "Landkreis Harz", "Mai 2025",
+		"Stand je Kreis und kreisfreier Stadt", "Farblegende", "abgeschlossen", "keine Bestellung")
+	if strings.Contains(dash, "<script") || strings.Contains(dash, "style=") {
+		t.Error("the dashboard uses script or inline styles")
+	}
+	filtered := m.onbPage(200, "/admin/rollout?dienst=10086&bestellt=1")
+	if strings.Contains(filtered, "Grundsicherung (GruSi)") || !strings.Contains(filtered, "EB-HzL") {
+		t.Error("filter by Onlinedienst")
+	}
+	onbContains(t, m.onbPage(200, "/admin/rollout/kommune/"+harz.ID), "Harz drill-down", "XOEV.Exchange", "Bildung und Teilhabe (BuT)")
+	onbContains(t, m.onbPage(200, "/admin/rollout/dienst/hzl"), "HzL drill-down", "Landkreis Harz", "Landkreis Wittenberg")
+	m.onbPage(http.StatusNotFound, "/admin/rollout/dienst/gibt-es-nicht")
+	for _, tbl := range []string{"matrix", "kreise", "livegaenge", "faelle"} {
+		resp, err := m.http.Get(srv.URL + "/admin/rollout/export.csv?tabelle=" + tbl)
+		if err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+			t.Errorf("CSV %s: %v %v", tbl, resp.StatusCode, err)
+		}
+		resp.Body.Close()
+	}
+	onbContains(t, m.onbPage(200, "/admin/fachverfahren"), "matrix", "Care 4", "geplant ab 2025", "Der Status der Anbindung ist nicht leistungsspezifisch abgebildet")
+	st, _, b = m.onbPost("/admin/fachverfahren", "/admin/fachverfahren", url.Values{"zeile": {"care-4"}, "id": {"care-4"}, "produkt": {"Care 4"},
+		"hersteller": {"Infosys-Kommunal"}, "stand-fit-connect": {"done"}, "stand-osci": {"unknown"}, "stand-xta2": {"unknown"},
+		"stand-xsozial-basis": {"done"}, "stand-datum": {"2026-11-01"}, "version": {"1"}}, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("matrix edit: %d %s", st, b)
+	}
+	if body := w.onbPage(200, page); strings.Contains(body, "Care 4: FIT-Connect geplant 2025") {
+		t.Error("the warning stays after Care 4 finished FIT-Connect")
+	}
+	onbContains(t, m.onbPage(200, "/admin/checklisten"), "templates", "DVDV-Eintrag vorhanden", "Punkt hinzufügen")
+	onbContains(t, m.onbPage(200, "/admin/sprechstunden"), "ministry Sprechstunden", "Regel speichern", "Zusätzlichen Termin anlegen")
+	// Confirm Wittenberg's go-live from the case page.
+	st, _, _ = m.onbPost(page, page+"/bestaetigung", url.Values{"bestaetigt": {"1"}, "version": {ver()}}, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("confirmation: %d", st)
+	}
+	if st, _, _ := w.onbPost(page, page+"/bestaetigung", url.Values{"bestaetigt": {"0"}}, nil); st != http.StatusForbidden {
+		t.Errorf("municipality withdraws the confirmation: %d", st)
+	}
+}
+
+func onboardingFrom(a *app) onboarding.ConsultationFilter {
+	return onboarding.ConsultationFilter{From: a.onboard.Now()}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,103 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"sozialplattform/onboarding"
+	coreapi "sozialplattform/tenant/api"
+	"sozialplattform/tenant/authz"
+)
+
+type rolloutInput struct {
+	Format         string `query:"format" enum:"json,csv" doc:"csv liefert die gewählte Tabelle als CSV (UTF-8, Semikolon)"`
+	Table          string `query:"table" enum:"matrix,districts,go-lives" doc:"bei format=csv: matrix (Umsetzungsstand), districts (Kreise) oder go-lives (Livegänge je Monat)"`
+	TenantID       string `query:"tenantId" maxLength:"64" doc:"nur diese Körperschaft und die darunter"`
+	OZGID          string `query:"ozgId" maxLength:"10" doc:"nur dieser Onlinedienst"`
+	Antragsstrecke string `query:"antragsstrecke" maxLength:"40" doc:"nur diese Antragsstrecke"`
+	LegalBasis     string `query:"rechtskreis" maxLength:"40" doc:"nur Zeilen, deren Rechtskreis dies enthält, z. B. SGB II"`
+	OnlyOrdered    bool   `query:"onlyOrdered" doc:"nur Zeilen mit mindestens einer Bestellung"`
+}
+
+func (in *rolloutInput) filter(visible []string) (onboarding.RolloutFilter, error) {
+	f := onboarding.RolloutFilter{TenantIDs: visible, TenantID: in.TenantID, OZGID: in.OZGID, Antragsstrecke: in.Antragsstrecke,
+		LegalBasis: in.LegalBasis, OnlyOrdered: in.OnlyOrdered}
+	if in.TenantID != "" && !slices.Contains(visible, in.TenantID) {
+		return f, huma.Error404NotFound("Diese Körperschaft gibt es nicht oder sie liegt außerhalb Ihres Bereichs.")
+	}
+	return f, nil
+}
+
+type csvOrJSONOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               any
+}
+
+func csvOutput(t onboarding.CSVTable, name string) (*csvOrJSONOutput, error) {
+	var buf bytes.Buffer
+	if err := t.WriteCSV(&buf); err != nil {
+		return nil, err
+	}
+	return &csvOrJSONOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
+}
+
+func (a *API) registerRollout(api huma.API) {
+	op := huma.Operation{
+		OperationID: "get-rollout", Method: http.MethodGet, Path: "/v1/rollout", Tags: []string{tagRollout},
+		Summary: "Umsetzungsstand",
+		Description: "Die Tabelle „Umsetzungsstand“ über alle Kommunen: je Antragsstrecke OZG-ID, Onlinedienst, Rechtskreis, die drei Phasen " +
+			"(weitester Stand und Anzahl je Stand) und die Zahlen bestellt / in Anbindungstests / live; dazu die Kreise und die Livegänge je Monat. " +
+			"`format=csv` liefert eine Tabelle als CSV. Nur für das Ministerium.",
+	}
+	docResponse(api, &op, onboarding.Rollout{}, "text/csv", "Umsetzungsstand")
+	coreapi.Register(api, op, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, in *rolloutInput) (*csvOrJSONOutput, error) {
+		f, err := in.filter(a.visible(ctx, onboarding.ObjRollout, authz.Read))
+		if err != nil {
+			return nil, err
+		}
+		r, err := a.store.RolloutReport(ctx, f)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		if in.Format != "csv" {
+			return &csvOrJSONOutput{ContentType: "application/json", Body: r}, nil
+		}
+		switch in.Table {
+		case "districts":
+			return csvOutput(a.store.DistrictsCSV(r), "kreise.csv")
+		case "go-lives":
+			return csvOutput(a.store.GoLivesCSV(r), "livegaenge.csv")
+		}
+		return csvOutput(a.store.MatrixCSV(r), "umsetzungsstand.csv")
+	})
+
+	cases := huma.Operation{
+		OperationID: "list-rollout-cases", Method: http.MethodGet, Path: "/v1/rollout/cases", Tags: []string{tagRollout},
+		Summary:     "Umsetzungsstand je Kommune und Antragsstrecke",
+		Description: "Die einzelnen Fälle hinter der Tabelle – mit `tenantId` je Kommune, mit `antragsstrecke` je Dienst. `format=csv` liefert sie als CSV.",
+	}
+	docResponse(api, &cases, rolloutCasesBody{}, "text/csv", "Fälle")
+	coreapi.Register(api, cases, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, in *rolloutInput) (*csvOrJSONOutput, error) {
+		f, err := in.filter(a.visible(ctx, onboarding.ObjRollout, authz.Read))
+		if err != nil {
+			return nil, err
+		}
+		items, err := a.store.RolloutCases(ctx, f)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		if in.Format == "csv" {
+			return csvOutput(a.store.CasesCSV(items), "faelle.csv")
+		}
+		return &csvOrJSONOutput{ContentType: "application/json", Body: rolloutCasesBody{Items: items}}, nil
+	})
+}
+
+type rolloutCasesBody struct {
+	Items []onboarding.RolloutCase `json:"items"`
+}

@@ -1,0 +1,369 @@
+package delivery
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery/dvdv"
+	"sozialplattform/onboarding/delivery/fitconnect"
+	"sozialplattform/onboarding/delivery/fitconnect/fitserver"
+	"sozialplattform/onboarding/delivery/pki"
+	"sozialplattform/onboarding/delivery/xta2"
+	"sozialplattform/onboarding/delivery/xta2/xtaserver"
+	"sozialplattform/tenant"
+)
+
+// DemoOptions configure StartDemo.
+type DemoOptions struct {
+	// DataDir keeps the demo's RSA keys (subfolder zustellung-demo), so
+	// that they are generated only once.
+	DataDir string
+	// BaseURL is the platform's address, for FIT-Connect's callbacks.
+	BaseURL    string
+	Onboarding *onboarding.Store
+	Tenants    *tenant.Store
+	Directory  *dvdv.Directory
+	Logger     *slog.Logger
+}
+
+// Demo runs a local FIT-Connect with a subscriber and a local XTA2 server
+// with a fetching Fachverfahren, in this process.
+type Demo struct {
+	FITConnectURL, XTAURL string
+	DestinationID         string
+	cancel                func()
+	stop                  []func()
+}
+
+// Close stops the demo's loops, then its servers.
+func (d *Demo) Close() {
+	if d.cancel != nil {
+		d.cancel()
+	}
+	for i := len(d.stop) - 1; i >= 0; i-- {
+		d.stop[i]()
+	}
+}
+
+// DemoDestinationID is the demo's FIT-Connect destination (Landkreis
+// Wittenberg).
+const DemoDestinationID = "5e0c8a34-6f1d-4b2e-9a7c-3d15091f1c01"
+
+// Demo tenants and their connections, as the seed's field report and the
+// onboarding demo have them: Harz via OSCI/XTA2 (DVDV sop:150850000100),
+// Wittenberg via FIT-Connect (HzL) and the mailbox (EB-HzL).
+const (
+	demoHarzKey       = "15085"
+	demoWittenbergKey = "15091"
+)
+
+// StartDemo starts the local transports, switches the service's
+// FIT-Connect and XTA2 on, gives the demo municipalities their connection
+// data (only on cases without a variant, and the DVDV entry of Harz), and
+// enqueues a few sample applications per variant (once). It returns when
+// the servers listen; the deliveries arrive within seconds through the
+// job "zustellung".
+func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	log := o.Logger.With("component", "delivery-demo")
+	ctx = tenant.WithActor(ctx, tenant.Actor{ID: "system", Label: "Demodaten Zustellung"})
+	dir := filepath.Join(o.DataDir, "zustellung-demo")
+	keys, err := demoKeys(dir)
+	if err != nil {
+		return nil, err
+	}
+	d := &Demo{DestinationID: DemoDestinationID}
+	ok := false
+	defer func() {
+		if !ok {
+			d.Close()
+		}
+	}()
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	d.cancel = cancel
+
+	// FIT-Connect: service, destination of Wittenberg, subscriber.
+	strecken, err := o.Onboarding.Antragsstrecken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var services []string
+	for k := range strecken {
+		services = append(services, DefaultFITConnectService(k).Identifier)
+	}
+	slices.Sort(services)
+	env, err := fitserver.NewEnv(fitserver.EnvConfig{ServiceKey: keys[0], AllowHTTPCallbacks: true, Logger: log,
+		Destinations: []fitserver.EnvDestinationConfig{{ID: DemoDestinationID, Regions: []string{"DE" + demoWittenbergKey}, Services: services,
+			EncryptionKey: keys[1], SigningKey: keys[2]}}})
+	if err != nil {
+		return nil, err
+	}
+	fitURL, stopFIT, err := serveLocal(env.Server.Handler(), nil)
+	if err != nil {
+		return nil, err
+	}
+	d.FITConnectURL = fitURL
+	d.stop = append(d.stop, stopFIT, env.Server.Close)
+	secret := randomSecret()
+	cfg := env.SenderConfig(fitURL, &http.Client{Timeout: 30 * time.Second})
+	cfg.CallbackURL, cfg.CallbackSecret = o.BaseURL+CallbackPath, secret
+	sender, err := fitconnect.NewSender(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.SetFITConnect(&FITConnectOptions{Sender: sender, CallbackSecret: secret})
+	dest := env.Destinations[0]
+	sub := fitserver.NewSubscriber(fitserver.SubscriberConfig{BaseURL: fitURL, TokenURL: fitURL + "/token", ClientID: dest.ClientID,
+		ClientSecret: dest.ClientSecret, DestinationID: dest.ID, EncryptionKey: dest.EncryptionKey, EncryptionKid: dest.EncryptionJWK.Kid,
+		SigningKey: dest.SigningKey, SigningKid: dest.SigningJWK.Kid,
+		OnReceived: func(r fitserver.Received) {
+			ref := ""
+			if r.Metadata.AdditionalReferenceInfo != nil {
+				ref = r.Metadata.AdditionalReferenceInfo.SenderReference
+			}
+			log.Info("Demo-Fachverfahren (FIT-Connect): Einreichung abgeholt, entschlüsselt und geprüft", "submission", r.SubmissionID,
+				"aktenzeichen", ref, "angenommen", r.Accepted, "anlagen", len(r.Attachments))
+		}})
+	wake := make(chan struct{}, 1)
+	env.Server.OnSubmitted(func(string) {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+	var loops sync.WaitGroup
+	loops.Add(1)
+	go func() {
+		defer loops.Done()
+		sub.Run(runCtx, 3*time.Second, wake, func(err error) { log.Warn("Demo-Fachverfahren (FIT-Connect)", "err", err) })
+	}()
+	d.stop = append(d.stop, loops.Wait)
+
+	// XTA2: a server with client certificates; the platform's account and
+	// Harz's Fachverfahren.
+	now := time.Now()
+	ca, err := pki.NewCA("XTA2-Demo-CA", now, 365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	spec := func(cn string, server bool) pki.Spec {
+		return pki.Spec{CommonName: cn, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(364 * 24 * time.Hour), Server: server, Client: !server,
+			Hosts: []string{"127.0.0.1"}}
+	}
+	serverCert, err := ca.TLSCertificate(spec("127.0.0.1", true))
+	if err != nil {
+		return nil, err
+	}
+	platformCert, err := ca.TLSCertificate(spec(PlatformName, false))
+	if err != nil {
+		return nil, err
+	}
+	readerCert, err := ca.TLSCertificate(spec("Open/Prosoz Landkreis Harz (Demo)", false))
+	if err != nil {
+		return nil, err
+	}
+	harz, err := o.Tenants.ResolveTenant(ctx, demoHarzKey)
+	if err != nil {
+		return nil, fmt.Errorf("delivery demo: %w", err)
+	}
+	kennung := demoHarzKennung(ctx, o.Onboarding, harz.ID)
+	xs := xtaserver.New(xtaserver.Options{Identity: "xta2-demo", Logger: log})
+	xs.AddAccount(PlatformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
+	xs.AddAccount(kennung, xtaserver.Fingerprint(readerCert.Leaf.Raw))
+	xtaURL, stopXTA, err := serveLocal(xs.Handler(), &tls.Config{Certificates: []tls.Certificate{serverCert},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool(), MinVersion: tls.VersionTLS12})
+	if err != nil {
+		return nil, err
+	}
+	d.XTAURL = xtaURL + "/xta"
+	d.stop = append(d.stop, stopXTA)
+	s.SetXTA(&XTAOptions{Author: xta2.Party{Identifier: PlatformKennung, Name: PlatformName}, ClientCert: platformCert})
+	if err := putDemoDVDV(ctx, o.Directory, kennung, d.XTAURL, string(pki.CertPEM(serverCert.Leaf))); err != nil {
+		return nil, err
+	}
+	reader := xta2.NewClient(xta2.Config{Endpoint: d.XTAURL, Identity: xta2.Party{Identifier: kennung},
+		HTTPClient: xta2.TLSClient(readerCert, ca.Pool(), 30*time.Second)})
+	loops.Add(1)
+	go func() {
+		defer loops.Done()
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			_, err := xta2.FetchAll(runCtx, reader, func(f xta2.Fetched) error {
+				log.Info("Demo-Fachverfahren (XTA2, Landkreis Harz): Nachricht abgeholt", "messageId", f.Meta.MessageID,
+					"betreff", f.Meta.Subject, "anlagen", len(f.Content.Attachments))
+				return nil
+			})
+			if err != nil && runCtx.Err() == nil {
+				log.Warn("Demo-Fachverfahren (XTA2)", "err", err)
+			}
+			select {
+			case <-runCtx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+
+	// Connection data of the demo municipalities and sample applications.
+	wittenberg, err := o.Tenants.ResolveTenant(ctx, demoWittenbergKey)
+	if err != nil {
+		return nil, fmt.Errorf("delivery demo: %w", err)
+	}
+	if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, dest.RegisteredKey()); err != nil {
+		return nil, err
+	}
+	if err := s.demoApplications(ctx, []demoApp{{harz, "grusi"}, {harz, "but"}, {wittenberg, "hzl"}, {wittenberg, "eb-hzl"}}); err != nil {
+		return nil, err
+	}
+	ok = true
+	log.Info("Demo-Zustellung bereit", "fitConnect", d.FITConnectURL, "xta2", d.XTAURL)
+	return d, nil
+}
+
+// demoKeys reads or makes the three RSA-4096 keys (service signing,
+// destination encryption, destination signing), in parallel.
+func demoKeys(dir string) ([]*rsa.PrivateKey, error) {
+	names := []string{"fit-zustelldienst-signatur.pem", "fit-zustellpunkt-verschluesselung.pem", "fit-zustellpunkt-signatur.pem"}
+	keys := make([]*rsa.PrivateKey, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keys[i], errs[i] = pki.RSAKeyFile(filepath.Join(dir, n), fitconnect.MinRSABits)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("delivery demo keys: %w", err)
+	}
+	return keys, nil
+}
+
+// serveLocal serves h on a fresh loopback port (with TLS when given).
+func serveLocal(h http.Handler, tc *tls.Config) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("delivery demo: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tc}
+	scheme := "http"
+	if tc != nil {
+		scheme = "https"
+		go srv.ServeTLS(ln, "", "") //nolint:errcheck // ends with Shutdown
+	} else {
+		go srv.Serve(ln) //nolint:errcheck // ends with Shutdown
+	}
+	return scheme + "://" + ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+func randomSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// demoHarzKennung is the Behördenkennung of Harz's cases (the onboarding
+// demo sets sop:150850000100).
+func demoHarzKennung(ctx context.Context, store *onboarding.Store, tenantID string) string {
+	cases, err := store.ListCases(ctx, tenantID)
+	if err == nil {
+		for _, c := range cases {
+			if c.Variant == onboarding.VariantOSCIXTA2 && c.Transport.DVDVKennung != "" {
+				return c.Transport.DVDVKennung
+			}
+		}
+	}
+	return "sop:150850000100"
+}
+
+// putDemoDVDV points Harz's DVDV entry at the local XTA2 server (whose
+// port changes with every start).
+func putDemoDVDV(ctx context.Context, dir *dvdv.Directory, kennung, endpoint, cert string) error {
+	in := dvdv.Input{Name: "Landkreis Harz – Sozialamt (Demo-Intermediär)", Endpoint: endpoint, Certificate: cert, Active: true}
+	version := 0
+	if e, err := dir.Lookup(ctx, kennung); err == nil {
+		version = e.Version
+	} else if !errors.Is(err, dvdv.ErrNotFound) {
+		return err
+	}
+	_, err := dir.Put(ctx, "", kennung, version, in)
+	return err
+}
+
+// demoCases gives Wittenberg's HzL case FIT-Connect (variant 3) and its
+// EB-HzL case the mailbox (variant 2), where no variant is chosen yet.
+func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenantID, key string) error {
+	cases, err := store.ListCases(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cases {
+		if c.Variant != onboarding.VariantNone {
+			continue
+		}
+		var p onboarding.CasePatch
+		switch c.Antragsstrecke {
+		case "hzl":
+			v := onboarding.VariantFITConnect
+			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DemoDestinationID, EncryptionKey: key}}
+		case "eb-hzl":
+			v := onboarding.VariantOSCIClient
+			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{MailboxUsers: []string{"wittenberg@demo.example"}}}
+		default:
+			continue
+		}
+		if _, err := store.UpdateCase(ctx, c.ID, 0, p); err != nil {
+			return fmt.Errorf("demo connection data of %s: %w", c.Antragsstrecke, err)
+		}
+	}
+	return nil
+}
+
+type demoApp struct {
+	t       *tenant.Tenant
+	strecke string
+}
+
+// demoApplications enqueues two sample applications per entry, once.
+func (s *Service) demoApplications(ctx context.Context, apps []demoApp) error {
+	now := s.now()
+	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		for _, a := range apps {
+			rt := Route{TenantName: a.t.Name}
+			for i := 1; i <= 2; i++ {
+				ref := fmt.Sprintf("DEMO-%s-%s-%d", a.t.Key(), a.strecke, i)
+				pdf := simplePDF(fmt.Sprintf("Demoantrag %s (%s) - Beispieldaten, kein echter Antrag.", ref, a.strecke))
+				doc := Document{ApplicationID: "demo-" + ref, TenantID: a.t.ID, Antragsstrecke: a.strecke, ReferenceNumber: ref,
+					XML: xsozialMessage(rt, a.strecke, pdf, now, "Sozialplattform Sachsen-Anhalt – Demoantrag"), PDF: pdf, SubmittedAt: now}
+				if _, err := enqueue(ctx, tx, doc, s.sealerOf(), PurposeApplication, "", now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,74 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
+)
+
+// OnboardingRouter routes by the municipalities' onboarding cases: the
+// case of the tenant's Antragsstrecke names the variant and its
+// transport parameters.
+type OnboardingRouter struct {
+	Cases   *onboarding.Store
+	Tenants *tenant.Store
+}
+
+// Route implements Router.
+func (o OnboardingRouter) Route(ctx context.Context, tenantID, antragsstrecke string) (Route, error) {
+	cases, err := o.Cases.ListCases(ctx, tenantID)
+	if err != nil {
+		return Route{}, err
+	}
+	for _, c := range cases {
+		if c.Antragsstrecke != antragsstrecke {
+			continue
+		}
+		return o.routeOf(ctx, &c)
+	}
+	return Route{}, fmt.Errorf("%s: %w", antragsstrecke, ErrNoRoute)
+}
+
+func (o OnboardingRouter) routeOf(ctx context.Context, c *onboarding.Case) (Route, error) {
+	if !c.Variant.Valid() {
+		return Route{}, fmt.Errorf("%s: %w", c.Antragsstrecke, ErrNoRoute)
+	}
+	t, err := o.Tenants.GetTenant(ctx, c.TenantID)
+	if err != nil {
+		return Route{}, err
+	}
+	rt := Route{CaseID: c.ID, Variant: int(c.Variant), TenantName: t.Name}
+	if k := t.Key(); k != "" {
+		rt.Region = "DE" + k
+	}
+	tr := c.Transport
+	switch c.Variant {
+	case onboarding.VariantOSCIXTA2:
+		rt.DVDVKennung = tr.DVDVKennung
+		rt.XTAEndpoint = tr.XTA2URL
+		if rt.XTAEndpoint == "" {
+			rt.XTAEndpoint = tr.IntermediaryURL
+		}
+		if rt.DVDVKennung == "" {
+			return Route{}, fmt.Errorf("%s: die DVDV-Behördenkennung fehlt: %w", c.Antragsstrecke, ErrNoRoute)
+		}
+	case onboarding.VariantFITConnect:
+		rt.DestinationID, rt.FITConnectKey = tr.DestinationID, tr.EncryptionKey
+		if missing := tr.Missing(c.Variant); len(missing) > 0 {
+			return Route{}, fmt.Errorf("%s: es fehlen %s: %w", c.Antragsstrecke, strings.Join(missing, ", "), ErrNoRoute)
+		}
+	}
+	return rt, nil
+}
+
+// Case implements CaseResolver.
+func (o OnboardingRouter) Case(ctx context.Context, caseID string) (string, string, error) {
+	c, err := o.Cases.GetCase(ctx, caseID)
+	if err != nil {
+		return "", "", err
+	}
+	return c.TenantID, c.Antragsstrecke, nil
+}

@@ -1,0 +1,51 @@
+package onboarding
+
+import (
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+// The access-control objects of onboarding. The ministry holds every right
+// through its "*" rule; the rules below give the municipalities theirs.
+const (
+	// ObjCase is an onboarding case with its checklist and attachments.
+	ObjCase = "onboarding-case"
+	// ObjGoLive is the ministry's confirmation that a case may go live
+	// while no successful test delivery is recorded.
+	ObjGoLive = "onboarding-go-live"
+	// ObjFachverfahren is the Fachverfahren matrix.
+	ObjFachverfahren = "fachverfahren"
+	// ObjChecklistTemplate is a checklist template.
+	ObjChecklistTemplate = "checklist-template"
+	// ObjConsultation is a Sprechstunde and the recurrence rule.
+	ObjConsultation = "consultation"
+	// ObjAttendance is a municipality's registration for a Sprechstunde.
+	ObjAttendance = "consultation-attendance"
+	// ObjRollout is the ministry's rollout report ("Umsetzungsstand").
+	ObjRollout = "rollout"
+)
+
+// Rules returns the permission rules onboarding adds at start
+// (authz.SyncRules). Municipal admins run their cases and register for
+// Sprechstunden; clerks read the cases and may register too; the matrix,
+// templates and Sprechstunden are read by both and maintained by the
+// ministry; the rollout report and the go-live confirmation are the
+// ministry's alone.
+func Rules() []authz.Rule {
+	admin, clerk := tenant.RoleMunicipalityAdmin, tenant.RoleMunicipalityClerk
+	return []authz.Rule{
+		{Role: admin, Obj: ObjCase, Act: authz.Read},
+		{Role: admin, Obj: ObjCase, Act: authz.Update},
+		{Role: clerk, Obj: ObjCase, Act: authz.Read},
+
+		{Role: admin, Obj: ObjFachverfahren, Act: authz.Read},
+		{Role: clerk, Obj: ObjFachverfahren, Act: authz.Read},
+		{Role: admin, Obj: ObjChecklistTemplate, Act: authz.Read},
+		{Role: clerk, Obj: ObjChecklistTemplate, Act: authz.Read},
+		{Role: admin, Obj: ObjConsultation, Act: authz.Read},
+		{Role: clerk, Obj: ObjConsultation, Act: authz.Read},
+
+		{Role: admin, Obj: ObjAttendance, Act: "*"},
+		{Role: clerk, Obj: ObjAttendance, Act: "*"},
+	}
+}

@@ -1,0 +1,326 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"sozialplattform/portal/citizen"
+	"sozialplattform/portal/forms"
+	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/portal/site"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/web"
+)
+
+// ApplicationDeps are what the online applications and the citizen
+// accounts need; cmd passes them to RegisterApplications.
+type ApplicationDeps struct {
+	Forms    *forms.Store
+	Accounts *citizen.Store
+	Sessions *citizen.Sessions
+	// SAML is the identity provider login; nil when none is configured.
+	SAML *citizen.SAML
+	// Keys seal answers that are parked in the session while the citizen
+	// logs in again after the session expired.
+	Keys *envelope.Keyring
+	// BaseURL is the public address for links in mails.
+	BaseURL string
+}
+
+// applications serves the application and account pages of every site:
+// /{slug}/antrag/{strecke}/… and /{slug}/servicekonto/….
+type applications struct {
+	p     *Portal
+	d     ApplicationDeps
+	pages map[string]map[string]*template.Template // lang → page
+}
+
+// RegisterApplications adds the online applications (issue 6) to the
+// portal: the application flow behind "Antrag stellen" and the citizen's
+// Servicekonto. Its routes are matched before the portal's own table, so
+// that /{slug}/antrag/{strecke} opens the application.
+func (p *Portal) RegisterApplications(d ApplicationDeps) error {
+	if d.Forms == nil || d.Accounts == nil || d.Sessions == nil || d.Keys == nil {
+		return errors.New("portal applications: Forms, Accounts, Sessions and Keys are required")
+	}
+	a := &applications{p: p, d: d}
+	var err error
+	if a.pages, err = a.parseTemplates(); err != nil {
+		return err
+	}
+	m := http.NewServeMux()
+	m.HandleFunc("GET /antrag/{strecke}", a.start)
+	m.HandleFunc("POST /antrag/{strecke}", a.create)
+	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}", a.resume)
+	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/schritt/{step}", a.step)
+	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/schritt/{step}", a.saveStep)
+	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/unterlagen", a.upload)
+	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/unterlagen/{upload}", a.download)
+	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/unterlagen/{upload}/loeschen", a.removeUpload)
+	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/pdf", a.draftPDF)
+	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/absenden", a.summary)
+	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/absenden", a.submit)
+	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/loeschen", a.deleteDraft)
+	m.HandleFunc("GET /antrag/{strecke}/eingang/{app}", a.receipt)
+	m.HandleFunc("GET /servicekonto/{$}", a.account)
+	m.HandleFunc("GET /servicekonto/anmelden", a.loginForm)
+	m.HandleFunc("POST /servicekonto/anmelden", a.login)
+	m.HandleFunc("GET /servicekonto/saml", a.samlStart)
+	m.HandleFunc("POST /servicekonto/abmelden", a.logout)
+	m.HandleFunc("GET /servicekonto/registrieren", a.registerForm)
+	m.HandleFunc("POST /servicekonto/registrieren", a.register)
+	m.HandleFunc("GET /servicekonto/bestaetigen/{token}", a.confirmForm)
+	m.HandleFunc("POST /servicekonto/bestaetigen/{token}", a.confirm)
+	m.HandleFunc("GET /servicekonto/passwort-vergessen", a.forgotForm)
+	m.HandleFunc("POST /servicekonto/passwort-vergessen", a.forgot)
+	m.HandleFunc("GET /servicekonto/passwort/{token}", a.resetForm)
+	m.HandleFunc("POST /servicekonto/passwort/{token}", a.reset)
+	m.HandleFunc("GET /servicekonto/antraege/{app}", a.applicationPage)
+	m.HandleFunc("GET /servicekonto/antraege/{app}/pdf", a.applicationPDF)
+	m.Handle("/", p.tenantMux) // everything else: the portal's own pages
+	p.tenantMux = m
+	return nil
+}
+
+// parseTemplates sets every page of templates/antrag in the portal's
+// layout, once per language, the way the portal parses its own pages.
+func (a *applications) parseTemplates() (map[string]map[string]*template.Template, error) {
+	p := a.p
+	common := template.FuncMap{
+		"asset": p.assets.Path, "own": p.own.Path,
+		"t": func(string) string { return "" }, "tf": func(string, ...any) string { return "" }, "money": func(float64) string { return "" },
+		"join": strings.Join, "inc": func(i int) int { return i + 1 }, "dict": dict, "rklabel": site.RechtskreisLabel,
+		"lines":  func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"anchor": func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
+	}
+	base, err := template.New("layout").Funcs(common).ParseFS(files, "templates/layout.html", "templates/parts.html", "templates/antrag/bausteine.html")
+	if err != nil {
+		return nil, fmt.Errorf("application templates: %w", err)
+	}
+	pageFiles, err := fs.Glob(files, "templates/antrag/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pageFiles = slices.DeleteFunc(pageFiles, func(f string) bool { return path.Base(f) == "bausteine.html" })
+	out := map[string]map[string]*template.Template{}
+	for _, l := range Languages {
+		cat := p.cats[l.Code]
+		byPage := map[string]*template.Template{}
+		for _, f := range pageFiles {
+			t, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
+			if t, err = t.ParseFS(files, f); err != nil {
+				return nil, fmt.Errorf("application templates: %w", err)
+			}
+			byPage[strings.TrimSuffix(path.Base(f), ".html")] = t
+		}
+		out[l.Code] = byPage
+	}
+	return out, nil
+}
+
+// render writes a page; application pages are personal: never cached.
+func (a *applications) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, ok := a.pages[v.Lang.Code][page]
+	if !ok {
+		a.p.serverError(w, r, v, fmt.Errorf("no application template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		a.p.serverError(w, r, v, fmt.Errorf("render %s: %w", page, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang.Code)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// notice renders a short message page (kind: info, success, warning, danger).
+func (a *applications) notice(w http.ResponseWriter, r *http.Request, status int, kind, titleKey, text string, links ...noticeLink) {
+	cat := a.p.cat(r)
+	v := a.p.view(r, cat.T(titleKey))
+	v.Data = noticeData{Kind: kind, Heading: cat.T(titleKey), Text: text, Links: links}
+	a.render(w, r, status, "hinweis", v)
+}
+
+type noticeData struct {
+	Kind, Heading, Text string
+	Links               []noticeLink
+}
+
+type noticeLink struct{ Label, URL string }
+
+// accountBase is the Servicekonto area of the request's site.
+func (a *applications) accountBase(r *http.Request) string {
+	return "/" + stateFrom(r).site.Tenant.Slug + "/servicekonto"
+}
+
+// citizen returns the logged-in citizen, or answers with a redirect to
+// the login (back to this page afterwards) and false.
+func (a *applications) citizen(w http.ResponseWriter, r *http.Request) (citizen.Principal, bool) {
+	c, ok, err := a.d.Sessions.Current(r)
+	if err != nil {
+		a.p.serverError(w, r, a.p.view(r, ""), err)
+		return citizen.Principal{}, false
+	}
+	if !ok {
+		http.Redirect(w, r, a.accountBase(r)+"/anmelden?ziel="+url.QueryEscape(stateFrom(r).path), http.StatusSeeOther)
+		return citizen.Principal{}, false
+	}
+	return c, true
+}
+
+// formToken is the session's form token (a session is started if needed).
+func (a *applications) formToken(w http.ResponseWriter, r *http.Request) string {
+	tok, err := a.p.formToken(w, r)
+	if err != nil {
+		a.p.logger.WarnContext(r.Context(), "portal: form token", "err", err)
+	}
+	return tok
+}
+
+// stashKey holds answers posted after the session had expired, sealed,
+// until the citizen logged in again.
+const stashKey = "antrag_zwischenstand"
+
+type stash struct {
+	Draft, Step string
+	Form        url.Values
+}
+
+// stashForm keeps a step's answers that arrived without a valid session,
+// so that nothing typed is lost: sealed with the data key in a fresh
+// session, applied after the next login to the citizen's own draft only.
+func (a *applications) stashForm(w http.ResponseWriter, r *http.Request, draftID, stepID string, form url.Values) error {
+	form = cloneValues(form)
+	for _, k := range []string{"csrf", "aktion"} {
+		form.Del(k)
+	}
+	raw, err := json.Marshal(stash{Draft: draftID, Step: stepID, Form: form})
+	if err != nil {
+		return err
+	}
+	sealed, err := a.d.Keys.Seal(raw, []byte(stashKey))
+	if err != nil {
+		return err
+	}
+	b, _ := json.Marshal(sealed)
+	sess, err := a.p.sessions.Get(r, a.p.sessions.CookieName())
+	if err != nil {
+		return err
+	}
+	sess.Values[stashKey] = base64.RawURLEncoding.EncodeToString(b)
+	return sess.Save(r, w)
+}
+
+// applyStash saves parked answers into the draft when the draft belongs
+// to the citizen now logged in; it clears the stash either way.
+func (a *applications) applyStash(w http.ResponseWriter, r *http.Request, c citizen.Principal) {
+	sess, err := a.p.sessions.Get(r, a.p.sessions.CookieName())
+	if err != nil {
+		return
+	}
+	enc, _ := sess.Values[stashKey].(string)
+	if enc == "" {
+		return
+	}
+	delete(sess.Values, stashKey)
+	_ = sess.Save(r, w)
+	b, err := base64.RawURLEncoding.DecodeString(enc)
+	var sealed envelope.Sealed
+	if err != nil || json.Unmarshal(b, &sealed) != nil {
+		return
+	}
+	raw, err := a.d.Keys.Open(sealed, []byte(stashKey))
+	var st stash
+	if err != nil || json.Unmarshal(raw, &st) != nil {
+		return
+	}
+	if _, err := a.d.Forms.SaveStep(r.Context(), c.ID, st.Draft, st.Step, st.Form, stateFrom(r).lang.Code, nil); err != nil {
+		a.p.logger.InfoContext(r.Context(), "portal: parked answers not applied", "err", err)
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// checkCSRF compares the form token with the session's.
+func (a *applications) checkCSRF(r *http.Request) bool {
+	sess, err := a.p.sessions.Get(r, a.p.sessions.CookieName())
+	if err != nil {
+		return false
+	}
+	tok, _ := sess.Values[tenant.SessionCSRF].(string)
+	return web.CSRFTokenValid(tok, r.PostForm.Get("csrf"))
+}
+
+// parseForm reads a urlencoded form up to limit bytes; on failure it has
+// answered.
+func (a *applications) parseForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		cat := a.p.cat(r)
+		status, text := http.StatusBadRequest, cat.T("error.form.text")
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			status, text = http.StatusRequestEntityTooLarge, cat.T("error.toolarge.text")
+		}
+		a.notice(w, r, status, "danger", "error.form.title", text)
+		return false
+	}
+	return true
+}
+
+// csrfFailed answers a form whose token does not match.
+func (a *applications) csrfFailed(w http.ResponseWriter, r *http.Request) {
+	a.notice(w, r, http.StatusForbidden, "danger", "error.csrf.title", a.p.cat(r).T("error.csrf.text"))
+}
+
+// localPath accepts only a path on this site as a return target.
+func localPath(s, fallback string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") || len(s) > 300 {
+		return fallback
+	}
+	return s
+}
+
+// storeError maps the forms store's errors to pages.
+func (a *applications) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	cat := a.p.cat(r)
+	switch {
+	case errors.Is(err, forms.ErrNotFound):
+		a.p.notFound(w, r, a.p.view(r, ""))
+	case errors.Is(err, forms.ErrNotLive):
+		a.notice(w, r, http.StatusConflict, "warning", "app.notlive.title", cat.T("application.notlive"))
+	case errors.Is(err, forms.ErrTooMany):
+		a.notice(w, r, http.StatusConflict, "warning", "app.toomany.title", cat.T("app.toomany.text"), noticeLink{cat.T("account.title"), a.accountBase(r) + "/"})
+	case errors.Is(err, forms.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded):
+		w.Header().Set("Retry-After", "5")
+		a.notice(w, r, http.StatusServiceUnavailable, "warning", "app.busy.title", cat.T("app.busy.text"))
+	default:
+		a.p.serverError(w, r, a.p.view(r, ""), err)
+	}
+}

@@ -1,0 +1,102 @@
+package citizen_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations/testdb"
+	"sozialplattform/portal/citizen"
+	"sozialplattform/tenant/mail"
+)
+
+type nopMailer struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+func (m *nopMailer) Enqueue(ctx context.Context, db bun.IDB, msg mail.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, msg)
+	return nil
+}
+
+func mustB64(t *testing.T, s string) string {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestAccountLifecycle(t *testing.T) {
+	db := testdb.New(t)
+	m := &nopMailer{}
+	s := citizen.NewStore(db, m, citizen.Options{})
+	ctx := context.Background()
+	const site = "https://sozial.example/landkreis-harz/servicekonto"
+	if _, err := s.Register(ctx, "kein-at", "kurz", "", site); err == nil || !strings.Contains(err.Error(), "email") || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("bad input: %v", err)
+	}
+	token, err := s.Register(ctx, "Jana@Example.org", "ein-langes-passwort", "Jana", site)
+	if err != nil || token == "" {
+		t.Fatalf("register: %v", err)
+	}
+	if len(m.sent) != 1 || m.sent[0].Template != citizen.MailConfirm || !strings.Contains(m.sent[0].Data.(citizen.LinkData).Link, site+"/bestaetigen/") {
+		t.Fatalf("confirmation mail: %+v", m.sent)
+	}
+	if _, err := s.Authenticate(ctx, "jana@example.org", "ein-langes-passwort", "127.0.0.1"); !errors.Is(err, citizen.ErrNotConfirmed) {
+		t.Fatalf("unconfirmed login: %v", err)
+	}
+	if _, err := s.Confirm(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Confirm(ctx, token); !errors.Is(err, citizen.ErrTokenInvalid) {
+		t.Errorf("link used twice: %v", err)
+	}
+	a, err := s.Authenticate(ctx, "JANA@example.org ", "ein-langes-passwort", "127.0.0.1")
+	if err != nil || a.Email != "jana@example.org" {
+		t.Fatalf("login: %v", err)
+	}
+	// Registering again reveals nothing and mails the owner.
+	if tok, err := s.Register(ctx, "jana@example.org", "noch-ein-passwort", "", site); err != nil || tok != "" {
+		t.Fatalf("second registration: %q %v", tok, err)
+	}
+	if m.sent[len(m.sent)-1].Template != citizen.MailExists {
+		t.Errorf("mail %s", m.sent[len(m.sent)-1].Template)
+	}
+	// Wrong passwords lock the address after five tries.
+	for i := 0; i < 5; i++ {
+		if _, err := s.Authenticate(ctx, "jana@example.org", "falsch-falsch-falsch", "10.0.0.1"); !errors.Is(err, citizen.ErrInvalidLogin) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	if _, err := s.Authenticate(ctx, "jana@example.org", "ein-langes-passwort", "10.0.0.1"); !errors.Is(err, citizen.ErrThrottled) {
+		t.Errorf("after five failures: %v", err)
+	}
+	// Password reset.
+	if tok, _ := s.RequestReset(ctx, "unbekannt@example.org", site); tok != "" {
+		t.Error("reset for an unknown address")
+	}
+	reset, err := s.RequestReset(ctx, "jana@example.org", site)
+	if err != nil || reset == "" {
+		t.Fatal(err)
+	}
+	if _, err := s.ResetPassword(ctx, reset, "kurz"); err == nil {
+		t.Error("weak password accepted")
+	}
+	if _, err := s.ResetPassword(ctx, reset, "ein-neues-langes-passwort"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ResetPassword(ctx, reset, "ein-neues-langes-passwort"); !errors.Is(err, citizen.ErrTokenInvalid) {
+		t.Errorf("reset link used twice: %v", err)
+	}
+}

@@ -1,0 +1,245 @@
+package counselling
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"sozialplattform/tenant"
+)
+
+// Public is a published entry as the portal and the public API show it.
+type Public struct {
+	Entry
+	ID         string     `json:"id"`
+	VerifiedOn *time.Time `json:"verifiedOn,omitempty" doc:"Tag, an dem die Angaben zuletzt bestätigt wurden"`
+	// PossiblyOutdated: not verified for longer than a year (the store's
+	// OutdatedAfter); the portal says so.
+	PossiblyOutdated bool `json:"possiblyOutdated"`
+	// Status is the opening status now, Emergency that of the emergency
+	// hours.
+	Status    Status `json:"openingStatus"`
+	Emergency Status `json:"emergencyStatus"`
+	// Calendars are the centre's calendars for online appointments; the
+	// API fills them on the single entry, the search leaves them out.
+	Calendars []CalendarRef `json:"calendars,omitempty" doc:"Terminkalender mit Online-Buchung (GET /v1/appointment-calendars/{id}/slots)"`
+}
+
+// CalendarRef names an appointment calendar of a centre.
+type CalendarRef struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	SlotMinutes int    `json:"slotMinutes"`
+}
+
+// Point is where a citizen searches from.
+type Point struct {
+	Lat, Lon float64
+}
+
+// Query is a search of the published entries. Empty fields do not filter.
+type Query struct {
+	Topic         string
+	Language      string
+	Way           string
+	Accessibility []string // every one must be offered
+	Insolvency305 bool     // only recognised insolvency counselling
+	Area          string   // an official key the centre serves (its service area holds it or a key above it)
+	Text          string   // part of the name, Träger or description
+	Near          *Point   // sort by distance from here
+	RadiusKm      float64  // with Near: only centres within this distance
+	Limit, Offset int      // paging (default 20, at most 100)
+}
+
+// Result is one hit: the entry and, when searched from a point, the
+// distance to its nearest address.
+type Result struct {
+	Public
+	DistanceKm *float64 `json:"distanceKm,omitempty"`
+	// Nearest is the index of the nearest address.
+	Nearest int `json:"nearestAddress"`
+}
+
+// Results is a page of hits and their total number.
+type Results struct {
+	Total int      `json:"total"`
+	Items []Result `json:"items"`
+}
+
+// MaxRadiusKm caps a search radius.
+const MaxRadiusKm = 500
+
+// DistanceKm is the great-circle distance (haversine) in kilometres.
+func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const earthRadiusKm = 6371.0
+	rad := func(d float64) float64 { return d * math.Pi / 180 }
+	dLat, dLon := rad(lat2-lat1), rad(lon2-lon1)
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(rad(lat1))*math.Cos(rad(lat2))*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// publicRow is what a search reads of a centre.
+type publicRow struct {
+	ID            string     `bun:"id"`
+	PublishedData string     `bun:"published_data"`
+	VerifiedOn    *time.Time `bun:"verified_on"`
+	CreatedAt     time.Time  `bun:"created_at"`
+}
+
+// publicQuery selects the published entries of active organisations.
+func (s *Store) publicQuery() *bun.SelectQuery {
+	return s.db.Read.NewSelect().TableExpr("counselling_centres AS c").
+		ColumnExpr("c.id, c.published_data, c.verified_on, c.created_at").
+		Join("JOIN tenants AS t ON t.id = c.id").
+		Where("t.active = ?", true).
+		Where("c.published_version IS NOT NULL")
+}
+
+func (s *Store) public(r publicRow, now time.Time) (Public, error) {
+	e, err := decodeEntry(r.PublishedData)
+	if err != nil {
+		return Public{}, err
+	}
+	outdated, _ := s.staleness(r.VerifiedOn, r.CreatedAt)
+	return Public{Entry: e, ID: r.ID, VerifiedOn: r.VerifiedOn, PossiblyOutdated: outdated,
+		Status: OpeningStatus(e.OpeningHours, now, s.loc), Emergency: OpeningStatus(e.EmergencyHours, now, s.loc)}, nil
+}
+
+// GetPublic returns the published entry of a centre; a centre that is not
+// published or whose organisation is inactive is tenant.ErrNotFound.
+func (s *Store) GetPublic(ctx context.Context, id string) (*Public, error) {
+	var r publicRow
+	if err := s.publicQuery().Where("c.id = ?", id).Scan(ctx, &r); err != nil {
+		return nil, notFound(err, "counselling centre "+id)
+	}
+	p, err := s.public(r, s.opts.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Search finds published entries. With Near, hits are sorted by the
+// distance of their nearest address (then by name); without, by name. The
+// filters run in the database on the index; the distance in Go, after a
+// bounding box when a radius is given.
+func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
+	var errs tenant.FieldErrors
+	if q.Near != nil && (math.IsNaN(q.Near.Lat) || q.Near.Lat < -90 || q.Near.Lat > 90 || math.IsNaN(q.Near.Lon) || q.Near.Lon < -180 || q.Near.Lon > 180) {
+		errs.Add("near", "Ungültige Koordinaten.")
+	}
+	if q.RadiusKm < 0 || q.RadiusKm > MaxRadiusKm || math.IsNaN(q.RadiusKm) {
+		errs.Add("radiusKm", "Der Umkreis liegt zwischen 0 und %d km.", MaxRadiusKm)
+	}
+	if q.RadiusKm > 0 && q.Near == nil {
+		errs.Add("radiusKm", "Ein Umkreis braucht einen Ort (near).")
+	}
+	if q.Area != "" {
+		k, err := tenant.ParseOfficialKey(q.Area)
+		if err != nil {
+			errs.Add("area", "%s.", sentence(err.Error()))
+		}
+		q.Area = k
+	}
+	if err := errs.Err(); err != nil {
+		return Results{}, err
+	}
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	q.Limit = min(q.Limit, 100)
+	q.Offset = max(q.Offset, 0)
+
+	sel := s.publicQuery()
+	tag := func(kind, value string) {
+		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_tags AS g WHERE g.centre_id = c.id AND g.kind = ? AND g.value = ?)", kind, value)
+	}
+	if q.Topic != "" {
+		tag(tagTopic, q.Topic)
+	}
+	if q.Language != "" {
+		tag(tagLanguage, strings.ToLower(q.Language))
+	}
+	if q.Way != "" {
+		tag(tagWay, q.Way)
+	}
+	for _, a := range q.Accessibility {
+		tag(tagAccess, a)
+	}
+	if q.Insolvency305 {
+		tag(tagInsolvency, "yes")
+	}
+	if q.Area != "" {
+		// The service area holds the key itself or one above it (the
+		// Kreis of a Gemeinde, the Land).
+		var keys []string
+		for _, n := range []int{2, 5, 8, 12} {
+			if len(q.Area) >= n {
+				keys = append(keys, q.Area[:n])
+			}
+		}
+		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_tags AS g WHERE g.centre_id = c.id AND g.kind = ? AND g.value IN (?))", tagArea, bun.In(keys))
+	}
+	if q.Near != nil && q.RadiusKm > 0 {
+		dLat := q.RadiusKm / 111.0
+		dLon := q.RadiusKm / (111.0 * math.Max(0.05, math.Cos(q.Near.Lat*math.Pi/180)))
+		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_places AS pl WHERE pl.centre_id = c.id AND pl.lat BETWEEN ? AND ? AND pl.lon BETWEEN ? AND ?)",
+			q.Near.Lat-dLat, q.Near.Lat+dLat, q.Near.Lon-dLon, q.Near.Lon+dLon)
+	}
+	var rows []publicRow
+	if err := sel.Scan(ctx, &rows); err != nil {
+		return Results{}, fmt.Errorf("search counselling centres: %w", err)
+	}
+	now := s.opts.Now()
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	hits := make([]Result, 0, len(rows))
+	for _, r := range rows {
+		p, err := s.public(r, now)
+		if err != nil {
+			return Results{}, err
+		}
+		if text != "" && !strings.Contains(strings.ToLower(p.Name+"\n"+p.Provider+"\n"+p.Description), text) {
+			continue
+		}
+		res := Result{Public: p}
+		if q.Near != nil && len(p.Addresses) > 0 {
+			best := math.Inf(1)
+			for i, a := range p.Addresses {
+				if d := DistanceKm(q.Near.Lat, q.Near.Lon, a.Lat, a.Lon); d < best {
+					best, res.Nearest = d, i
+				}
+			}
+			if q.RadiusKm > 0 && best > q.RadiusKm {
+				continue
+			}
+			d := math.Round(best*10) / 10
+			res.DistanceKm = &d
+		}
+		hits = append(hits, res)
+	}
+	col := collate.New(language.German, collate.IgnoreCase)
+	slices.SortStableFunc(hits, func(a, b Result) int {
+		if a.DistanceKm != nil && b.DistanceKm != nil && *a.DistanceKm != *b.DistanceKm {
+			if *a.DistanceKm < *b.DistanceKm {
+				return -1
+			}
+			return 1
+		}
+		if c := col.CompareString(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	out := Results{Total: len(hits), Items: []Result{}}
+	if q.Offset < len(hits) {
+		out.Items = hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
+	}
+	return out, nil
+}

@@ -1,0 +1,140 @@
+package portal
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// walk answers every page of the finder with the given answers (question
+// ID → form values) and returns the result page.
+func walk(t *testing.T, b *browser, base string, answers map[string][]string, p *Portal) string {
+	t.Helper()
+	page := b.get(base + "schritt/1")
+	for i, g := range p.rules.Groups() {
+		form := url.Values{"csrf": {csrf(t, page.body)}, "aktion": {"weiter"}}
+		for _, q := range g.Questions {
+			if v, ok := answers[q.ID]; ok {
+				form[q.ID] = v
+			}
+		}
+		r := b.do("POST", base+"schritt/"+strconv.Itoa(i+1), form)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("step %d: %d\n%s", i+1, r.status, r.body)
+		}
+		next := r.header.Get("Location")
+		page = b.get(next)
+	}
+	return page.body
+}
+
+func TestFinderFlow(t *testing.T) {
+	e := newEnv(t)
+	e.services.live[e.harz.ID] = []string{"grusi", "hzl"}
+	b := e.browser(t)
+	result := walk(t, b, "/landkreis-harz/sozialleistungsfinder/", map[string][]string{
+		"partner": {"no"}, "children": {"0"}, "child_care": {"no"},
+		"birth_year": {"1955"}, "birth_month": {"4"},
+		"work_capacity": {"temporary"}, "addiction": {""},
+		"education":    {"none"},
+		"income_gross": {"0"}, "income_net": {"700"}, "current_benefits": {"none"}, "debts": {"yes"},
+		"rent": {"450"}, "rent_arrears": {"no"},
+		"residence_status": {"german"},
+	}, e.portal)
+	for _, want := range []string{
+		"Ihr Ergebnis", "Möglicherweise Anspruch", "Grundsicherung im Alter und bei Erwerbsminderung",
+		"Sie haben die Regelaltersgrenze erreicht", "§ 41 Abs. 2 und 3 SGB XII",
+		`href="/landkreis-harz/antrag/grusi"`, `href="/landkreis-harz/beratung"`, "keine verbindliche Aussage",
+		"Das prüft der Finder nicht", "Fehlende Angaben", "Suchtberatung", // addiction left open
+		"563 €",
+	} {
+		if !strings.Contains(result, want) {
+			t.Errorf("result lacks %q", want)
+		}
+	}
+	// Back goes one page back and keeps the answers.
+	page := b.get("/landkreis-harz/sozialleistungsfinder/schritt/2")
+	if !strings.Contains(page.body, `value="1955"`) {
+		t.Error("answers not kept in the session")
+	}
+	r := b.do("POST", "/landkreis-harz/sozialleistungsfinder/schritt/2", url.Values{"csrf": {csrf(t, page.body)}, "aktion": {"zurueck"}, "birth_year": {"1955"}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/landkreis-harz/sozialleistungsfinder/schritt/1" {
+		t.Errorf("back = %d %s", r.status, r.header.Get("Location"))
+	}
+	// Deleting the answers.
+	intro := b.get("/landkreis-harz/sozialleistungsfinder/")
+	r = b.do("POST", "/landkreis-harz/sozialleistungsfinder/loeschen", url.Values{"csrf": {csrf(t, intro.body)}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("clear = %d", r.status)
+	}
+	if page := b.get("/landkreis-harz/sozialleistungsfinder/schritt/2"); strings.Contains(page.body, `value="1955"`) {
+		t.Error("answers survived deletion")
+	}
+}
+
+// TestFinderBadInput: tampered or wrong answers give messages next to the
+// field, never a 500.
+func TestFinderBadInput(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser(t)
+	page := b.get("/sozialleistungsfinder/schritt/1")
+	tok := csrf(t, page.body)
+	for _, tt := range []struct {
+		form   url.Values
+		status int
+		want   string
+	}{
+		{url.Values{"children": {"99"}}, 422, "zwischen 0 und 15"},
+		{url.Values{"children": {"zwei"}}, 422, "ganze Zahl"},
+		{url.Values{"partner": {"vielleicht"}}, 422, "Ja oder Nein"},
+		{url.Values{"children": {strings.Repeat("9", 5000)}}, 422, "ganze Zahl"},
+		{url.Values{"unbekannt": {"1"}, "partner": {"yes"}}, 303, ""},
+	} {
+		tt.form.Set("csrf", tok)
+		tt.form.Set("aktion", "weiter")
+		r := b.do("POST", "/sozialleistungsfinder/schritt/1", tt.form)
+		if r.status != tt.status || !strings.Contains(r.body, tt.want) {
+			t.Errorf("POST %v = %d, want %d with %q", tt.form, r.status, tt.status, tt.want)
+		}
+		if tt.status == 422 && (!strings.Contains(r.body, `aria-invalid="true"`) && !strings.Contains(r.body, "kern-fieldset--error")) {
+			t.Errorf("POST %v: error not tied to the field", tt.form)
+		}
+	}
+	// Multi question with a forged option and too many values.
+	page = b.get("/sozialleistungsfinder/schritt/5")
+	r := b.do("POST", "/sozialleistungsfinder/schritt/5", url.Values{"csrf": {csrf(t, page.body)}, "aktion": {"weiter"},
+		"current_benefits": {"none", "wohngeld", "x", "y", "z", "a", "b", "c", "d"}})
+	if r.status != 422 {
+		t.Errorf("forged multi = %d", r.status)
+	}
+	// Without a form token nothing is stored.
+	if r := b.do("POST", "/sozialleistungsfinder/schritt/1", url.Values{"partner": {"yes"}}); r.status != http.StatusForbidden {
+		t.Errorf("no token = %d", r.status)
+	}
+	// An oversized body.
+	big := url.Values{"csrf": {tok}, "x": {strings.Repeat("a", 64<<10)}}
+	if r := b.do("POST", "/sozialleistungsfinder/schritt/1", big); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized = %d", r.status)
+	}
+	if r := b.get("/sozialleistungsfinder/ergebnis"); r.status != 200 {
+		t.Errorf("result after bad input = %d", r.status)
+	}
+}
+
+func TestFinderSessionDamage(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser(t)
+	page := b.get("/sozialleistungsfinder/schritt/1")
+	req := httptestRequest(t, e, page)
+	// Put garbage into the session directly.
+	sess, _ := e.portal.sessions.Get(req, e.portal.sessions.CookieName())
+	for _, garbage := range []any{`{"children":"-5","x":"1","partner":"yes"}`, "not json", 42} {
+		sess.Values[sessionFinder] = garbage
+		a := e.portal.answers(req)
+		if a["children"] != "" || a["x"] != "" {
+			t.Errorf("damaged session gave %v", a)
+		}
+	}
+}

@@ -1,0 +1,475 @@
+package portal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sozialplattform/portal/finder"
+	"sozialplattform/portal/site"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/web"
+)
+
+// sessionFinder is the session value holding the finder's answers (JSON
+// of finder.Answers). They live only in the session, which ends after 30
+// minutes without use, and the citizen can delete them at any time.
+const sessionFinder = "finder"
+
+// answers reads the session's answers. Anything that is not a valid
+// answer is dropped, so that a session from an older rules version or a
+// damaged one never breaks the finder.
+func (p *Portal) answers(r *http.Request) finder.Answers {
+	out := finder.Answers{}
+	sess, err := p.sessions.Get(r, p.sessions.CookieName())
+	if err != nil {
+		return out
+	}
+	raw, _ := sess.Values[sessionFinder].(string)
+	if raw == "" || len(raw) > 8<<10 {
+		return out
+	}
+	var stored map[string]string
+	if json.Unmarshal([]byte(raw), &stored) != nil {
+		return out
+	}
+	for id, text := range stored {
+		if v, prob := p.rules.Normalize(id, text); prob == nil && v != "" {
+			out[id] = v
+		}
+	}
+	return out
+}
+
+func (p *Portal) saveAnswers(w http.ResponseWriter, r *http.Request, a finder.Answers) error {
+	sess, err := p.sessions.Get(r, p.sessions.CookieName())
+	if err != nil {
+		return fmt.Errorf("finder session: %w", err)
+	}
+	if len(a) == 0 {
+		delete(sess.Values, sessionFinder)
+	} else {
+		raw, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("finder answers: %w", err)
+		}
+		sess.Values[sessionFinder] = string(raw)
+	}
+	if err := sess.Save(r, w); err != nil {
+		return fmt.Errorf("finder session: %w", err)
+	}
+	return nil
+}
+
+// formToken returns the session's form token, starting a session that
+// holds one when there is none yet.
+func (p *Portal) formToken(w http.ResponseWriter, r *http.Request) (string, error) {
+	sess, err := p.sessions.Get(r, p.sessions.CookieName())
+	if err != nil {
+		return "", fmt.Errorf("portal session: %w", err)
+	}
+	if tok, _ := sess.Values[tenant.SessionCSRF].(string); tok != "" {
+		return tok, nil
+	}
+	tok := web.NewCSRFToken()
+	sess.Values[tenant.SessionCSRF] = tok
+	if err := sess.Save(r, w); err != nil {
+		return "", fmt.Errorf("portal session: %w", err)
+	}
+	return tok, nil
+}
+
+// maxFormBytes caps the portal's forms; the largest is the feedback form.
+const maxFormBytes = 32 << 10
+
+// checkForm reads a POSTed form and checks its token. On failure it has
+// answered with an error page in the user's language.
+func (p *Portal) checkForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	cat := p.cat(r)
+	v := p.view(r, "")
+	if err := r.ParseForm(); err != nil {
+		status, text := http.StatusBadRequest, cat.T("error.form.text")
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			status, text = http.StatusRequestEntityTooLarge, cat.T("error.toolarge.text")
+		}
+		v.Title = cat.T("error.form.title")
+		v.Data = errorData{Heading: v.Title, Text: text}
+		p.render(w, r, status, "fehler", v, private)
+		return false
+	}
+	sess, err := p.sessions.Get(r, p.sessions.CookieName())
+	tok := ""
+	if err == nil {
+		tok, _ = sess.Values[tenant.SessionCSRF].(string)
+	}
+	if !web.CSRFTokenValid(tok, r.PostForm.Get("csrf")) {
+		v.Title = cat.T("error.csrf.title")
+		v.Data = errorData{Heading: v.Title, Text: cat.T("error.csrf.text")}
+		p.render(w, r, http.StatusForbidden, "fehler", v, private)
+		return false
+	}
+	return true
+}
+
+// questionView is one question on a finder page.
+type questionView struct {
+	*finder.Question
+	Value    string   // the answer in text form
+	Selected []string // for multi questions
+	Error    string
+}
+
+// Is reports whether the answer is v.
+func (q questionView) Is(v string) bool { return q.Value == v }
+
+// Has reports whether a multi answer includes v.
+func (q questionView) Has(v string) bool { return slices.Contains(q.Selected, v) }
+
+// Months lists 1 … 12 for the month select.
+func (q questionView) Months() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} }
+
+// finderStepData fills a finder page.
+type finderStepData struct {
+	Step, Steps int
+	Group       *finder.Group
+	Questions   []questionView
+	Errors      []questionView // those with an error, for the summary
+	Action      string
+	Prev        string
+}
+
+func (p *Portal) finderBase(r *http.Request) string {
+	return stateFrom(r).site.Prefix + "/sozialleistungsfinder/"
+}
+
+// introData fills the finder's first page.
+type introData struct {
+	Start, Result string
+	Answered      int
+	Questions     int
+	Groups        int
+}
+
+func (p *Portal) finderIntro(w http.ResponseWriter, r *http.Request) {
+	tok, err := p.formToken(w, r)
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	v := p.view(r, p.cat(r).T("finder.title"))
+	v.Nav = "finder"
+	v.CSRF = tok
+	base := p.finderBase(r)
+	v.Data = introData{Start: base + "schritt/1", Result: base + "ergebnis", Answered: len(p.answers(r)),
+		Questions: len(p.rules.Questions()), Groups: len(p.rules.Groups())}
+	p.render(w, r, http.StatusOK, "finder-start", v, private)
+}
+
+// step parses {n}; false (and a 404) when it is no page of the finder.
+func (p *Portal) step(w http.ResponseWriter, r *http.Request) (int, bool) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > len(p.rules.Groups()) || len(r.PathValue("n")) > 2 {
+		p.notFound(w, r, p.view(r, ""))
+		return 0, false
+	}
+	return n, true
+}
+
+func (p *Portal) finderStep(w http.ResponseWriter, r *http.Request) {
+	n, ok := p.step(w, r)
+	if !ok {
+		return
+	}
+	a := p.answers(r)
+	p.renderStep(w, r, n, a, nil, http.StatusOK)
+}
+
+func (p *Portal) renderStep(w http.ResponseWriter, r *http.Request, n int, a finder.Answers, problems map[string]string, status int) {
+	tok, err := p.formToken(w, r)
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	g := p.rules.Groups()[n-1]
+	cat := p.cat(r)
+	d := finderStepData{Step: n, Steps: len(p.rules.Groups()), Group: g, Action: p.finderBase(r) + "schritt/" + strconv.Itoa(n)}
+	if n > 1 {
+		d.Prev = p.finderBase(r) + "schritt/" + strconv.Itoa(n-1)
+	} else {
+		d.Prev = p.finderBase(r)
+	}
+	for _, q := range g.Questions {
+		qv := questionView{Question: q, Value: a[q.ID], Error: problems[q.ID]}
+		if q.Type == finder.TypeMulti && qv.Value != "" {
+			qv.Selected = strings.Split(qv.Value, ",")
+		}
+		d.Questions = append(d.Questions, qv)
+		if qv.Error != "" {
+			d.Errors = append(d.Errors, qv)
+		}
+	}
+	title := cat.Tf("finder.step.title", cat.T("finder.group."+g.ID), n, d.Steps)
+	if len(d.Errors) > 0 {
+		title = cat.T("form.errors.prefix") + " " + title
+	}
+	v := p.view(r, title)
+	v.Nav = "finder"
+	v.CSRF = tok
+	v.Data = d
+	p.render(w, r, status, "finder-schritt", v, private)
+}
+
+// problemText is the message for an invalid answer in the user's language.
+func problemText(cat *Catalogue, pr *finder.Problem) string {
+	return cat.Tf("finder.error."+pr.Code, pr.Min, pr.Max)
+}
+
+func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
+	n, ok := p.step(w, r)
+	if !ok || !p.checkForm(w, r) {
+		return
+	}
+	cat := p.cat(r)
+	a := p.answers(r)
+	g := p.rules.Groups()[n-1]
+	problems := map[string]string{}
+	for _, q := range g.Questions {
+		var text string
+		if q.Type == finder.TypeMulti {
+			vals := r.PostForm[q.ID]
+			if len(vals) > len(q.Options) {
+				vals = vals[:len(q.Options)+1] // Normalize rejects the surplus
+			}
+			text = strings.Join(vals, ",")
+		} else {
+			text = r.PostForm.Get(q.ID)
+		}
+		norm, prob := p.rules.Normalize(q.ID, text)
+		if prob != nil {
+			problems[q.ID] = problemText(cat, prob)
+			delete(a, q.ID)
+			continue
+		}
+		if norm == "" {
+			delete(a, q.ID)
+		} else {
+			a[q.ID] = norm
+		}
+	}
+	back := r.PostForm.Get("aktion") == "zurueck"
+	if err := p.saveAnswers(w, r, a); err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	if len(problems) > 0 && !back {
+		// Show what was typed, with the message next to it.
+		shown := finder.Answers{}
+		for k, v := range a {
+			shown[k] = v
+		}
+		for _, q := range g.Questions {
+			if _, bad := problems[q.ID]; bad {
+				s := r.PostForm.Get(q.ID)
+				if len(s) > 40 {
+					s = s[:40]
+				}
+				shown[q.ID] = s
+			}
+		}
+		p.renderStep(w, r, n, shown, problems, http.StatusUnprocessableEntity)
+		return
+	}
+	base := p.finderBase(r)
+	switch {
+	case back && n == 1:
+		http.Redirect(w, r, base, http.StatusSeeOther)
+	case back:
+		http.Redirect(w, r, base+"schritt/"+strconv.Itoa(n-1), http.StatusSeeOther)
+	case n == len(p.rules.Groups()):
+		http.Redirect(w, r, base+"ergebnis", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, base+"schritt/"+strconv.Itoa(n+1), http.StatusSeeOther)
+	}
+}
+
+func (p *Portal) finderClear(w http.ResponseWriter, r *http.Request) {
+	if !p.checkForm(w, r) {
+		return
+	}
+	if err := p.saveAnswers(w, r, nil); err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	http.Redirect(w, r, p.finderBase(r)+"?geloescht=1", http.StatusSeeOther)
+}
+
+// resultView is one benefit on the result page.
+type resultView struct {
+	ID, Name, About string
+	Status          finder.Status
+	StatusLabel     string
+	Reasons         []reasonView
+	Missing         []missingView
+	NotChecked      []string
+	Law             string
+	InfoURL         string
+	ApplyURL        string // "Antrag stellen" when live for the place, else "Jetzt beantragen"
+	ApplyLive       bool
+	CounsellingURL  string
+	Card            template.HTML // the rendered card (see cardHTML)
+}
+
+type reasonView struct{ Text, Law string }
+
+type missingView struct{ Label, URL string }
+
+// resultData fills the result page.
+type resultData struct {
+	Groups   []resultGroup
+	Answered int
+	Date     string
+	Version  string
+	Local    bool
+	Start    string
+	Base     string
+}
+
+type resultGroup struct {
+	Status finder.Status
+	Title  string
+	Items  []resultView
+}
+
+// reasonText renders a reason with its parameters in the user's language.
+func reasonText(cat *Catalogue, rs finder.Reason) string {
+	values := map[string]string{}
+	for k, v := range rs.Params {
+		values[k] = cat.Money(v)
+	}
+	return cat.Named(rs.Key, values)
+}
+
+func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
+	st := stateFrom(r)
+	cat := p.cat(r)
+	a := p.answers(r)
+	now := p.now()
+	ev, err := p.rules.Evaluate(a, now)
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	var live []string
+	if st.site.Local {
+		if live, err = p.live(r.Context(), st.site.Tenant.ID); err != nil {
+			p.serverError(w, r, p.view(r, ""), err)
+			return
+		}
+	}
+	base := p.finderBase(r)
+	groups := []resultGroup{
+		{Status: finder.Possible, Title: cat.T("finder.status.possible")},
+		{Status: finder.Missing, Title: cat.T("finder.status.missing")},
+		{Status: finder.Unlikely, Title: cat.T("finder.status.unlikely")},
+	}
+	stepOf := map[string]int{}
+	for i, g := range p.rules.Groups() {
+		for _, q := range g.Questions {
+			stepOf[q.ID] = i + 1
+		}
+	}
+	for _, res := range ev.Results {
+		b := res.Benefit
+		rv := resultView{ID: b.ID, Name: cat.T("finder.benefit." + b.ID + ".name"), About: cat.T("finder.benefit." + b.ID + ".about"),
+			Status: res.Status, StatusLabel: cat.T("finder.status." + string(res.Status)), Law: b.Law}
+		for _, rs := range res.Reasons {
+			rv.Reasons = append(rv.Reasons, reasonView{Text: reasonText(cat, rs), Law: rs.Law})
+		}
+		for _, q := range res.Missing {
+			rv.Missing = append(rv.Missing, missingView{Label: cat.T("finder.q." + q.ID + ".label"), URL: base + "schritt/" + strconv.Itoa(stepOf[q.ID])})
+		}
+		for _, n := range b.NotChecked {
+			rv.NotChecked = append(rv.NotChecked, cat.T("finder.unchecked."+n))
+		}
+		if b.Service != "" {
+			rv.InfoURL = st.site.Prefix + "/leistungen/" + b.Service
+			rv.ApplyURL = rv.InfoURL + "/beantragen"
+			if svc, ok := site.ServiceByKey(b.Service); ok && st.site.Local {
+				for _, s := range svc.Antragsstrecken {
+					if slices.Contains(live, s) {
+						rv.ApplyURL, rv.ApplyLive = "/"+st.site.Tenant.Slug+"/antrag/"+s, true
+						break
+					}
+				}
+			}
+		}
+		if st.site.Local {
+			rv.CounsellingURL = "/" + st.site.Tenant.Slug + "/beratung"
+		}
+		card, err := p.cardHTML(st.lang.Code, &rv)
+		if err != nil {
+			p.serverError(w, r, p.view(r, ""), err)
+			return
+		}
+		rv.Card = card
+		for i := range groups {
+			if groups[i].Status == res.Status {
+				groups[i].Items = append(groups[i].Items, rv)
+			}
+		}
+	}
+	tok, err := p.formToken(w, r)
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	v := p.view(r, cat.T("finder.result.title"))
+	v.Nav = "finder"
+	v.CSRF = tok
+	v.Data = resultData{Groups: groups, Answered: len(a), Date: p.date(now), Version: ev.Version, Local: st.site.Local,
+		Start: base + "schritt/1", Base: base}
+	p.render(w, r, http.StatusOK, "finder-ergebnis", v, private)
+}
+
+// cardHTML renders one benefit of the result page. A card depends only on
+// what it shows, which repeats across citizens (most see the same card for
+// Suchtberatung), so rendered cards are kept in a small shared cache.
+func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, error) {
+	var key strings.Builder
+	key.WriteString(lang)
+	for _, s := range []string{rv.ID, string(rv.Status), rv.InfoURL, rv.ApplyURL, rv.CounsellingURL} {
+		key.WriteString("\x00")
+		key.WriteString(s)
+	}
+	for _, rs := range rv.Reasons {
+		key.WriteString("\x00r")
+		key.WriteString(rs.Text)
+	}
+	for _, m := range rv.Missing {
+		key.WriteString("\x00m")
+		key.WriteString(m.URL)
+		key.WriteString(m.Label)
+	}
+	if rv.ApplyLive {
+		key.WriteString("\x00live")
+	}
+	k := key.String()
+	if html, ok := p.cards.get(k); ok {
+		return html, nil
+	}
+	var buf bytes.Buffer
+	if err := p.pages[lang]["finder-ergebnis"].ExecuteTemplate(&buf, "resultcard", rv); err != nil {
+		return "", fmt.Errorf("render result card %s: %w", rv.ID, err)
+	}
+	html := template.HTML(buf.String()) // produced by html/template: escaped
+	p.cards.put(k, html)
+	return html, nil
+}

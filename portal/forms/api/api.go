@@ -1,0 +1,303 @@
+// Package api is the applications' JSON API: the citizen's own
+// applications, a municipality's applications with their delivery status,
+// one application for its owner or the responsible municipality, its
+// XSozial-basis XML and PDF for the municipality, the retention settings,
+// and counts for the ministry (never personal data).
+//
+// A citizen is no staff principal: the citizen operations are declared
+// public for the staff guard and check the citizen session themselves
+// (portal/citizen); every other caller gets 401, and another citizen's or
+// another municipality's application answers 404.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"sozialplattform/portal/citizen"
+	"sozialplattform/portal/forms"
+	coreapi "sozialplattform/tenant/api"
+	"sozialplattform/tenant/authz"
+)
+
+// Deps are what the operations work with.
+type Deps struct {
+	Store  *forms.Store
+	Authz  *authz.Authorizer
+	Logger *slog.Logger
+}
+
+// API serves the applications' operations.
+type API struct {
+	store  *forms.Store
+	authz  *authz.Authorizer
+	logger *slog.Logger
+}
+
+// New returns the operations.
+func New(d Deps) *API {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &API{store: d.Store, authz: d.Authz, logger: d.Logger}
+}
+
+const tag = "Online-Anträge"
+
+// Tags returns the applications' tag.
+func Tags() []*huma.Tag {
+	return []*huma.Tag{{Name: tag, Description: "Online-Anträge der Bürgerinnen und Bürger: eigene Anträge (Servicekonto), Anträge einer Kommune mit Zustellstand, " +
+		"XSozial-basis-Nachricht und PDF für die Kommune, Aufbewahrungsfristen, Zahlen für das Ministerium (ohne personenbezogene Daten)."}}
+}
+
+// list of an application as the lists show it.
+type listOutput struct {
+	Body struct {
+		Items []forms.Application `json:"items"`
+		Total int                 `json:"total"`
+	}
+}
+
+type tenantListInput struct {
+	TenantID       string `path:"tenantId"`
+	Antragsstrecke string `query:"antragsstrecke" maxLength:"40" doc:"nur diese Antragsstrecke, z. B. hzl"`
+	Status         string `query:"status" enum:"eingereicht,zugestellt,abgeholt,angenommen,problem," doc:"nur dieser Stand"`
+	Since          string `query:"since" format:"date" doc:"eingereicht ab (JJJJ-MM-TT)"`
+	Until          string `query:"until" format:"date" doc:"eingereicht vor (JJJJ-MM-TT)"`
+	Subtree        bool   `query:"subtree" doc:"auch die Anträge der Körperschaften darunter (z. B. Gemeinden eines Landkreises)"`
+	Limit          int    `query:"limit" minimum:"0" maximum:"500" doc:"höchstens so viele (Standard 100)"`
+	Offset         int    `query:"offset" minimum:"0"`
+}
+
+type idInput struct {
+	ApplicationID string `path:"applicationId" maxLength:"64"`
+}
+
+type detailsOutput struct {
+	Body detailsBody
+}
+
+type detailsBody struct {
+	forms.Details
+	Answers []section `json:"answers" doc:"die Angaben nach Schritten (leer nach Ablauf der Aufbewahrungsfrist)"`
+}
+
+type section struct {
+	Title string `json:"title"`
+	Rows  []row  `json:"rows"`
+}
+
+type row struct {
+	Label   string `json:"label"`
+	Value   string `json:"value,omitempty"`
+	Heading bool   `json:"heading,omitempty"`
+}
+
+type fileOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	CacheControl       string `header:"Cache-Control"`
+	Body               []byte
+}
+
+type statsInput struct {
+	Since string `query:"since" format:"date"`
+	Until string `query:"until" format:"date"`
+}
+
+type statsOutput struct {
+	Body struct {
+		Items []forms.StatRow `json:"items" doc:"Anzahl je Körperschaft, Antragsstrecke und Stand"`
+	}
+}
+
+type settingsInput struct {
+	TenantID string `path:"tenantId"`
+}
+
+type settingsPutInput struct {
+	TenantID string `path:"tenantId"`
+	Body     struct {
+		DraftDays     int `json:"draftDays" minimum:"1" maximum:"365"`
+		RetentionDays int `json:"retentionDays" minimum:"1" maximum:"3650"`
+	}
+}
+
+type settingsOutput struct {
+	Body forms.RetentionSettings
+}
+
+func day(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, huma.Error422UnprocessableEntity("Datum im Format JJJJ-MM-TT erwartet.")
+	}
+	return t, nil
+}
+
+// Register adds the operations.
+func (a *API) Register(api huma.API) {
+	coreapi.Register(api, huma.Operation{OperationID: "list-my-applications", Method: http.MethodGet, Path: "/v1/me/applications", Tags: []string{tag},
+		Summary: "Eigene Anträge (Servicekonto)", Description: "Die Anträge der angemeldeten Bürgerin oder des angemeldeten Bürgers mit Stand. Nur mit der Sitzung des Servicekontos; Mitarbeitende und API-Token erhalten 401.",
+		Security: []map[string][]string{{"session": {}}}, Errors: []int{http.StatusUnauthorized}},
+		coreapi.Access{Public: true}, func(ctx context.Context, _ *struct{}) (*listOutput, error) {
+			c, ok := citizen.PrincipalFrom(ctx)
+			if !ok || !authz.PrincipalFrom(ctx).IsZero() {
+				return nil, huma.Error401Unauthorized("Bitte melden Sie sich mit Ihrem Servicekonto an.")
+			}
+			items, err := a.store.ForCitizen(ctx, c.ID)
+			if err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			out := &listOutput{}
+			out.Body.Items, out.Body.Total = items, len(items)
+			return out, nil
+		})
+
+	coreapi.Register(api, huma.Operation{OperationID: "list-tenant-applications", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/applications", Tags: []string{tag},
+		Summary: "Anträge einer Kommune", Description: "Eingegangene Anträge mit Zustellstand, neueste zuerst; Filter nach Antragsstrecke, Stand und Zeitraum. Nur für die Kommune selbst: das Ministerium erhält Zahlen über /v1/applications/stats."},
+		coreapi.Access{Obj: forms.ObjApplication, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantListInput) (*listOutput, error) {
+			if !forms.MayReadPersonal(a.authz, authz.PrincipalFrom(ctx), in.TenantID) {
+				return nil, huma.Error403Forbidden("Anträge mit personenbezogenen Daten sieht nur die zuständige Kommune; das Ministerium erhält Zahlen (GET /api/v1/applications/stats).")
+			}
+			since, err := day(in.Since)
+			if err != nil {
+				return nil, err
+			}
+			until, err := day(in.Until)
+			if err != nil {
+				return nil, err
+			}
+			ids := []string{in.TenantID}
+			if in.Subtree {
+				ids = a.authz.Subtree(in.TenantID)
+			}
+			items, total, err := a.store.List(ctx, forms.Filter{TenantIDs: ids, Antragsstrecke: in.Antragsstrecke, Status: forms.Status(in.Status),
+				Since: since, Until: until, Limit: in.Limit, Offset: in.Offset})
+			if err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			out := &listOutput{}
+			out.Body.Items, out.Body.Total = items, total
+			return out, nil
+		})
+
+	coreapi.Register(api, huma.Operation{OperationID: "get-application", Method: http.MethodGet, Path: "/v1/applications/{applicationId}", Tags: []string{tag},
+		Summary: "Ein Antrag", Description: "Ein Antrag mit Angaben, Dokumenten und Verlauf – für die Antragstellerin oder den Antragsteller (Servicekonto) und für die zuständige Kommune; für alle anderen 404.",
+		Security: []map[string][]string{{"bearer": {}}, {"session": {}}}, Errors: []int{http.StatusUnauthorized, http.StatusNotFound}},
+		coreapi.Access{Public: true}, func(ctx context.Context, in *idInput) (*detailsOutput, error) {
+			d, err := a.readable(ctx, in.ApplicationID, true)
+			if err != nil {
+				return nil, err
+			}
+			out := &detailsOutput{Body: detailsBody{Details: *d, Answers: []section{}}}
+			for _, s := range d.Answers {
+				sec := section{Title: s.Title, Rows: []row{}}
+				for _, r := range s.Rows {
+					sec.Rows = append(sec.Rows, row{Label: r.Label, Value: r.Value, Heading: r.Heading})
+				}
+				out.Body.Answers = append(out.Body.Answers, sec)
+			}
+			return out, nil
+		})
+
+	for _, doc := range []struct{ id, path, kind, summary string }{
+		{"get-application-xml", "/v1/applications/{applicationId}/xml", forms.DocXML, "XSozial-basis-Nachricht eines Antrags"},
+		{"get-application-pdf", "/v1/applications/{applicationId}/pdf", forms.DocPDF, "PDF eines Antrags"},
+	} {
+		coreapi.Register(api, huma.Operation{OperationID: doc.id, Method: http.MethodGet, Path: doc.path, Tags: []string{tag},
+			Summary: doc.summary, Description: "Für die zuständige Kommune (vorgang.transportieren.1000001 bzw. das Antrags-PDF); andere Kommunen erhalten 404.",
+			Errors: []int{http.StatusNotFound}},
+			coreapi.Access{Obj: forms.ObjApplication, Act: authz.Read}, func(ctx context.Context, in *idInput) (*fileOutput, error) {
+				if _, err := a.readable(ctx, in.ApplicationID, false); err != nil {
+					return nil, err
+				}
+				info, data, err := a.store.Document(ctx, in.ApplicationID, doc.kind, "")
+				if errors.Is(err, forms.ErrNotFound) {
+					return nil, huma.Error404NotFound("Das Dokument ist nicht (mehr) vorhanden.")
+				}
+				if err != nil {
+					return nil, coreapi.Problem(ctx, a.logger, err)
+				}
+				ct := info.ContentType
+				if doc.kind == forms.DocXML {
+					ct = "application/xml; charset=utf-8"
+				}
+				return &fileOutput{ContentType: ct, ContentDisposition: `attachment; filename="` + info.Name + `"`, CacheControl: "no-store", Body: data}, nil
+			})
+	}
+
+	coreapi.Register(api, huma.Operation{OperationID: "application-stats", Method: http.MethodGet, Path: "/v1/applications/stats", Tags: []string{tag},
+		Summary: "Antragszahlen", Description: "Anzahl der Anträge je Körperschaft, Antragsstrecke und Stand – ohne personenbezogene Daten; das Ministerium sieht alle Kommunen, eine Kommune sich und die Körperschaften darunter."},
+		coreapi.Access{Obj: forms.ObjApplicationStats, Act: authz.Read}, func(ctx context.Context, in *statsInput) (*statsOutput, error) {
+			since, err := day(in.Since)
+			if err != nil {
+				return nil, err
+			}
+			until, err := day(in.Until)
+			if err != nil {
+				return nil, err
+			}
+			ids := a.authz.Tenants(authz.PrincipalFrom(ctx), forms.ObjApplicationStats, authz.Read)
+			items, err := a.store.Stats(ctx, ids, since, until)
+			if err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			out := &statsOutput{}
+			out.Body.Items = items
+			return out, nil
+		})
+
+	coreapi.Register(api, huma.Operation{OperationID: "get-application-settings", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/application-settings", Tags: []string{tag},
+		Summary: "Aufbewahrungsfristen", Description: "Wie lange Entwürfe und zugestellte Anträge der Kommune aufbewahrt werden. Gelöschtes steht im Änderungsprotokoll (delete-expired)."},
+		coreapi.Access{Obj: forms.ObjApplicationSettings, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *settingsInput) (*settingsOutput, error) {
+			s, err := a.store.Settings(ctx, in.TenantID)
+			if err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			return &settingsOutput{Body: s}, nil
+		})
+
+	coreapi.Register(api, huma.Operation{OperationID: "set-application-settings", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/application-settings", Tags: []string{tag},
+		Summary: "Aufbewahrungsfristen ändern"},
+		coreapi.Access{Obj: forms.ObjApplicationSettings, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *settingsPutInput) (*settingsOutput, error) {
+			s, err := a.store.SetSettings(ctx, in.TenantID, forms.RetentionSettings{DraftDays: in.Body.DraftDays, RetentionDays: in.Body.RetentionDays})
+			if err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			return &settingsOutput{Body: s}, nil
+		})
+}
+
+// readable loads an application the caller may read: its citizen (when
+// citizens are allowed) or staff of the responsible municipality with a
+// municipal role. Everyone else gets 404, an anonymous caller 401.
+func (a *API) readable(ctx context.Context, id string, citizens bool) (*forms.Details, error) {
+	p := authz.PrincipalFrom(ctx)
+	c, isCitizen := citizen.PrincipalFrom(ctx)
+	if p.IsZero() && (!citizens || !isCitizen) {
+		return nil, huma.Error401Unauthorized("Bitte melden Sie sich an.")
+	}
+	d, err := a.store.Details(ctx, id, "de")
+	if errors.Is(err, forms.ErrNotFound) {
+		return nil, huma.Error404NotFound("Diesen Antrag gibt es nicht.")
+	}
+	if err != nil {
+		return nil, coreapi.Problem(ctx, a.logger, err)
+	}
+	switch {
+	case !p.IsZero() && forms.MayReadPersonal(a.authz, p, d.TenantID):
+		return d, nil
+	case p.IsZero() && citizens && isCitizen && d.CitizenID == c.ID:
+		return d, nil
+	}
+	return nil, huma.Error404NotFound("Diesen Antrag gibt es nicht.")
+}

@@ -1,0 +1,404 @@
+package forms
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/mail"
+)
+
+// Status is where an application stands.
+type Status string
+
+// The statuses: pending while the submission is being written (never
+// shown), then eingereicht → zugestellt → abgeholt/angenommen, or problem
+// with a detail both the citizen and the municipality see.
+const (
+	StatusPending     Status = "pending"
+	StatusEingereicht Status = "eingereicht"
+	StatusZugestellt  Status = "zugestellt"
+	StatusAbgeholt    Status = "abgeholt"
+	StatusAngenommen  Status = "angenommen"
+	StatusProblem     Status = "problem"
+)
+
+// Statuses lists the visible statuses in their order.
+var Statuses = []Status{StatusEingereicht, StatusZugestellt, StatusAbgeholt, StatusAngenommen, StatusProblem}
+
+// Label is the status in German.
+func (s Status) Label() string {
+	switch s {
+	case StatusEingereicht:
+		return "Eingereicht"
+	case StatusZugestellt:
+		return "Zugestellt"
+	case StatusAbgeholt:
+		return "Abgeholt"
+	case StatusAngenommen:
+		return "Angenommen"
+	case StatusProblem:
+		return "Problem bei der Zustellung"
+	}
+	return string(s)
+}
+
+// delivered reports whether the application reached the authority.
+func (s Status) delivered() bool {
+	return s == StatusZugestellt || s == StatusAbgeholt || s == StatusAngenommen
+}
+
+type applicationRow struct {
+	bun.BaseModel `bun:"table:applications"`
+
+	ID             string     `bun:"id,pk"`
+	Reference      string     `bun:"reference"`
+	DraftID        string     `bun:"draft_id"`
+	CitizenID      *string    `bun:"citizen_id"`
+	TenantID       string     `bun:"tenant_id"`
+	Antragsstrecke string     `bun:"antragsstrecke"`
+	DefVersion     string     `bun:"def_version"`
+	Status         Status     `bun:"status"`
+	StatusDetail   string     `bun:"status_detail"`
+	StatusAt       time.Time  `bun:"status_at"`
+	KeyID          string     `bun:"key_id"`
+	DEK            []byte     `bun:"dek"`
+	Payload        []byte     `bun:"payload"`
+	DeliveryID     string     `bun:"delivery_id"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	SubmittedAt    *time.Time `bun:"submitted_at"`
+	DeliveredAt    *time.Time `bun:"delivered_at"`
+	DeleteAfter    *time.Time `bun:"delete_after"`
+	DeletedAt      *time.Time `bun:"deleted_at"`
+}
+
+type documentRow struct {
+	bun.BaseModel `bun:"table:application_documents"`
+
+	ID            string    `bun:"id,pk"`
+	ApplicationID string    `bun:"application_id"`
+	Kind          string    `bun:"kind"`
+	FieldID       string    `bun:"field_id"`
+	FileName      string    `bun:"file_name"`
+	ContentType   string    `bun:"content_type"`
+	Size          int64     `bun:"size"`
+	SHA256        string    `bun:"sha256"`
+	KeyID         string    `bun:"key_id"`
+	DEK           []byte    `bun:"dek"`
+	Data          []byte    `bun:"data"`
+	CreatedAt     time.Time `bun:"created_at"`
+}
+
+type statusLogRow struct {
+	bun.BaseModel `bun:"table:application_status_log"`
+
+	ID            int64     `bun:"id,pk,autoincrement"`
+	ApplicationID string    `bun:"application_id"`
+	Status        Status    `bun:"status"`
+	Detail        string    `bun:"detail"`
+	At            time.Time `bun:"at"`
+}
+
+// Document kinds.
+const (
+	DocPDF        = "antrag-pdf"
+	DocXML        = "xsozial-xml"
+	DocAttachment = "anlage"
+)
+
+func documentAAD(id string) string { return "document:" + id }
+
+// Application is a submitted application as the API and pages show it.
+type Application struct {
+	ID             string     `json:"id"`
+	Reference      string     `json:"referenceNumber" doc:"Antragsnummer, z. B. SP-2026-000123"`
+	TenantID       string     `json:"tenantId"`
+	CitizenID      string     `json:"-"`
+	Antragsstrecke string     `json:"antragsstrecke"`
+	Title          string     `json:"title"`
+	DefVersion     string     `json:"definitionVersion"`
+	Status         Status     `json:"status" enum:"eingereicht,zugestellt,abgeholt,angenommen,problem"`
+	StatusLabel    string     `json:"statusLabel"`
+	StatusDetail   string     `json:"statusDetail,omitempty"`
+	StatusAt       time.Time  `json:"statusAt"`
+	SubmittedAt    time.Time  `json:"submittedAt"`
+	DeliveredAt    *time.Time `json:"deliveredAt,omitempty"`
+	DeleteAfter    *time.Time `json:"deleteAfter,omitempty" doc:"ab dann werden die Antragsdaten gelöscht"`
+	Deleted        bool       `json:"deleted" doc:"die Antragsdaten wurden nach Ablauf der Aufbewahrungsfrist gelöscht"`
+}
+
+func (s *Store) toApplication(r *applicationRow) Application {
+	a := Application{ID: r.ID, Reference: r.Reference, TenantID: r.TenantID, Antragsstrecke: r.Antragsstrecke, DefVersion: r.DefVersion,
+		Status: r.Status, StatusLabel: r.Status.Label(), StatusDetail: r.StatusDetail, StatusAt: r.StatusAt, DeliveredAt: r.DeliveredAt,
+		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil}
+	if r.CitizenID != nil {
+		a.CitizenID = *r.CitizenID
+	}
+	if r.SubmittedAt != nil {
+		a.SubmittedAt = *r.SubmittedAt
+	}
+	if d, ok := s.reg.Get(r.Antragsstrecke, r.DefVersion); ok {
+		a.Title = d.Title.In("de")
+	}
+	return a
+}
+
+// Details are an application with its answers (for the owner and the
+// responsible municipality), its documents and its status history.
+type Details struct {
+	Application
+	Answers   []SummarySection `json:"-"`
+	Documents []DocumentInfo   `json:"documents"`
+	History   []StatusChange   `json:"history"`
+}
+
+// DocumentInfo describes a stored document.
+type DocumentInfo struct {
+	ID          string `json:"id"`
+	Kind        string `json:"kind" enum:"antrag-pdf,xsozial-xml,anlage"`
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+// StatusChange is one entry of the history.
+type StatusChange struct {
+	Status Status    `json:"status"`
+	Detail string    `json:"detail,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Get returns an application (not pending) by ID.
+func (s *Store) Get(ctx context.Context, id string) (*Application, error) {
+	var r applicationRow
+	if err := s.db.Read.NewSelect().Model(&r).ExcludeColumn("dek", "payload").Where("id = ?", id).Where("status <> ?", StatusPending).Scan(ctx); err != nil {
+		return nil, notFound(err)
+	}
+	a := s.toApplication(&r)
+	return &a, nil
+}
+
+// Details returns an application with its answers (German labels), the
+// documents and the history.
+func (s *Store) Details(ctx context.Context, id, lang string) (*Details, error) {
+	var r applicationRow
+	if err := s.db.Read.NewSelect().Model(&r).Where("id = ?", id).Where("status <> ?", StatusPending).Scan(ctx); err != nil {
+		return nil, notFound(err)
+	}
+	d := &Details{Application: s.toApplication(&r), Documents: []DocumentInfo{}, History: []StatusChange{}}
+	var docs []documentRow
+	if err := s.db.Read.NewSelect().Model(&docs).Column("id", "kind", "field_id", "file_name", "content_type", "size", "sha256").
+		Where("application_id = ?", id).OrderExpr("created_at, id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("application documents: %w", err)
+	}
+	files := map[string][]UploadInfo{}
+	for _, doc := range docs {
+		d.Documents = append(d.Documents, DocumentInfo{ID: doc.ID, Kind: doc.Kind, Name: doc.FileName, ContentType: doc.ContentType, Size: doc.Size, SHA256: doc.SHA256})
+		if doc.Kind == DocAttachment {
+			files[doc.FieldID] = append(files[doc.FieldID], UploadInfo{ID: doc.ID, Name: doc.FileName})
+		}
+	}
+	var log []statusLogRow
+	if err := s.db.Read.NewSelect().Model(&log).Where("application_id = ?", id).OrderExpr("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("application history: %w", err)
+	}
+	for _, l := range log {
+		d.History = append(d.History, StatusChange{Status: l.Status, Detail: l.Detail, At: l.At})
+	}
+	if r.DeletedAt == nil && len(r.Payload) > 0 {
+		plain, err := s.open(r.KeyID, r.DEK, r.Payload, "application:"+r.ID)
+		if err != nil {
+			return nil, err
+		}
+		var a Answers
+		if err := json.Unmarshal(plain, &a); err != nil {
+			return nil, fmt.Errorf("application %s: decode answers: %w", r.ID, err)
+		}
+		if def, ok := s.reg.Get(r.Antragsstrecke, r.DefVersion); ok {
+			d.Answers = def.Summary(a, files, lang)
+		}
+	}
+	return d, nil
+}
+
+// Document returns the content of an application's document of a kind
+// (the first one); an attachment by its ID.
+func (s *Store) Document(ctx context.Context, applicationID, kind, docID string) (*DocumentInfo, []byte, error) {
+	var r documentRow
+	q := s.db.Read.NewSelect().Model(&r).Where("application_id = ?", applicationID).Where("kind = ?", kind)
+	if docID != "" {
+		q = q.Where("id = ?", docID)
+	}
+	if err := q.OrderExpr("created_at, id").Limit(1).Scan(ctx); err != nil {
+		return nil, nil, notFound(err)
+	}
+	data, err := s.open(r.KeyID, r.DEK, r.Data, documentAAD(r.ID))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &DocumentInfo{ID: r.ID, Kind: r.Kind, Name: r.FileName, ContentType: r.ContentType, Size: r.Size, SHA256: r.SHA256}, data, nil
+}
+
+// ForCitizen lists a citizen's applications, the newest first.
+func (s *Store) ForCitizen(ctx context.Context, citizenID string) ([]Application, error) {
+	var rows []applicationRow
+	if err := s.db.Read.NewSelect().Model(&rows).ExcludeColumn("dek", "payload").
+		Where("citizen_id = ?", citizenID).Where("status <> ?", StatusPending).
+		OrderExpr("submitted_at DESC, id DESC").Limit(200).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list applications: %w", err)
+	}
+	out := make([]Application, len(rows))
+	for i := range rows {
+		out[i] = s.toApplication(&rows[i])
+	}
+	return out, nil
+}
+
+// Filter narrows a municipality's list.
+type Filter struct {
+	TenantIDs      []string
+	Antragsstrecke string
+	Status         Status
+	Since, Until   time.Time
+	Limit          int
+	Offset         int
+}
+
+// List returns applications of the filter's tenants, the newest first.
+func (s *Store) List(ctx context.Context, f Filter) ([]Application, int, error) {
+	if len(f.TenantIDs) == 0 {
+		return []Application{}, 0, nil
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	var rows []applicationRow
+	q := s.db.Read.NewSelect().Model(&rows).ExcludeColumn("dek", "payload").
+		Where("tenant_id IN (?)", bun.In(f.TenantIDs)).Where("status <> ?", StatusPending)
+	if f.Antragsstrecke != "" {
+		q = q.Where("antragsstrecke = ?", f.Antragsstrecke)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("submitted_at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("submitted_at < ?", f.Until.UTC())
+	}
+	total, err := q.OrderExpr("submitted_at DESC, id DESC").Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list applications: %w", err)
+	}
+	out := make([]Application, len(rows))
+	for i := range rows {
+		out[i] = s.toApplication(&rows[i])
+	}
+	return out, int(total), nil
+}
+
+// StatRow is a count of applications: no personal data.
+type StatRow struct {
+	TenantID       string `json:"tenantId"`
+	Antragsstrecke string `json:"antragsstrecke"`
+	Status         Status `json:"status"`
+	Count          int    `json:"count"`
+}
+
+// Stats counts applications per tenant, Antragsstrecke and status.
+func (s *Store) Stats(ctx context.Context, tenantIDs []string, since, until time.Time) ([]StatRow, error) {
+	out := []StatRow{}
+	if len(tenantIDs) == 0 {
+		return out, nil
+	}
+	q := s.db.Read.NewSelect().TableExpr("applications").
+		ColumnExpr("tenant_id, antragsstrecke, status, COUNT(*) AS count").
+		Where("tenant_id IN (?)", bun.In(tenantIDs)).Where("status <> ?", StatusPending)
+	if !since.IsZero() {
+		q = q.Where("submitted_at >= ?", since.UTC())
+	}
+	if !until.IsZero() {
+		q = q.Where("submitted_at < ?", until.UTC())
+	}
+	if err := q.GroupExpr("tenant_id, antragsstrecke, status").OrderExpr("tenant_id, antragsstrecke, status").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("application stats: %w", err)
+	}
+	return out, nil
+}
+
+// SetDeliveryStatus records a status the delivery reports, in the
+// caller's transaction (db): zugestellt, abgeholt, angenommen, or problem
+// with a detail the citizen and the municipality see. The first delivered
+// status starts the retention period; a problem mails the citizen.
+func (s *Store) SetDeliveryStatus(ctx context.Context, db bun.IDB, applicationID string, status string, detail string) error {
+	st := Status(status)
+	if !slices.Contains(Statuses, st) {
+		return fmt.Errorf("set delivery status: unknown status %q", status)
+	}
+	if len(detail) > 1000 {
+		detail = detail[:1000]
+	}
+	var r applicationRow
+	if err := db.NewSelect().Model(&r).Column("id", "tenant_id", "status", "citizen_id", "reference", "antragsstrecke", "delivered_at").
+		Where("id = ?", applicationID).Scan(ctx); err != nil {
+		if errors.Is(notFound(err), ErrNotFound) {
+			// Not an application of this platform (a connection test):
+			// nothing to record.
+			s.opts.Logger.DebugContext(ctx, "forms: delivery status of an unknown application", "application", applicationID, "status", status)
+			return nil
+		}
+		return err
+	}
+	if r.Status == StatusPending {
+		return fmt.Errorf("set delivery status: application %s is not submitted yet", applicationID)
+	}
+	now := s.now()
+	q := db.NewUpdate().Model((*applicationRow)(nil)).Set("status = ?", st).Set("status_detail = ?", detail).Set("status_at = ?", now).
+		Where("id = ?", applicationID)
+	if st.delivered() && r.DeliveredAt == nil {
+		set, err := s.settings(ctx, db, r.TenantID)
+		if err != nil {
+			return err
+		}
+		q = q.Set("delivered_at = ?", now).Set("delete_after = ?", now.Add(time.Duration(set.RetentionDays)*24*time.Hour))
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("set delivery status: %w", err)
+	}
+	if _, err := db.NewInsert().Model(&statusLogRow{ApplicationID: applicationID, Status: st, Detail: detail, At: now}).Exec(ctx); err != nil {
+		return fmt.Errorf("log delivery status: %w", err)
+	}
+	if st == StatusProblem && r.CitizenID != nil {
+		if email := s.citizenEmail(ctx, db, *r.CitizenID); email != "" {
+			if err := s.mailer.Enqueue(ctx, db, mail.Message{TenantID: r.TenantID, To: email, Template: MailStatusProblem,
+				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.opts.BaseURL + "/servicekonto/"}}); err != nil {
+				return err
+			}
+		}
+	}
+	return tenant.WriteAudit(ctx, db, tenant.Audit{TenantID: r.TenantID, Action: "status", ObjectType: "application", ObjectID: applicationID,
+		Summary: map[string]any{"reference": r.Reference, "status": status}})
+}
+
+func (s *Store) title(strecke string) string {
+	if d, ok := s.reg.Latest(strecke); ok {
+		return d.Title.In("de")
+	}
+	return strecke
+}
+
+func (s *Store) citizenEmail(ctx context.Context, db bun.IDB, citizenID string) string {
+	var email string
+	if err := db.NewRaw("SELECT email FROM citizens WHERE id = ?", citizenID).Scan(ctx, &email); err != nil {
+		return ""
+	}
+	return email
+}

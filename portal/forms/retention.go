@@ -1,0 +1,160 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/mail"
+)
+
+// CleanupResult counts what a cleanup run did.
+type CleanupResult struct {
+	Reminded, DraftsDeleted, ApplicationsPurged int
+}
+
+// Cleanup is the retention job: it mails a reminder before a draft
+// expires, deletes expired drafts with their uploads, and deletes the data
+// of delivered applications whose retention period ended (answers and
+// documents; reference, status and dates stay for the counts). Every
+// deletion is written to the audit log of the tenant, which is the
+// municipality's deletion log; the entries hold no personal data.
+func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
+	var res CleanupResult
+	now := s.now()
+	ctx = tenant.WithActor(ctx, tenant.Actor{ID: "system", Label: "Aufbewahrungsfristen"})
+
+	var remind []draftRow
+	if err := s.db.Read.NewSelect().Model(&remind).Column("id", "citizen_id", "tenant_id", "antragsstrecke", "expires_at").
+		Where("reminded_at IS NULL").Where("expires_at > ?", now).Where("expires_at <= ?", now.Add(s.opts.ReminderBefore)).
+		Limit(500).Scan(ctx); err != nil {
+		return res, fmt.Errorf("drafts to remind: %w", err)
+	}
+	for _, r := range remind {
+		err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			upd, err := tx.NewUpdate().Model((*draftRow)(nil)).Set("reminded_at = ?", now).Where("id = ?", r.ID).Where("reminded_at IS NULL").Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if n, _ := upd.RowsAffected(); n == 0 {
+				return nil
+			}
+			email := s.citizenEmail(ctx, tx, r.CitizenID)
+			if email == "" {
+				return nil
+			}
+			tname := r.TenantID
+			var slug string
+			if t, err := s.tenants.GetTenant(ctx, r.TenantID); err == nil {
+				tname, slug = t.Name, t.Slug
+			}
+			res.Reminded++
+			return s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: r.TenantID, To: email, Template: MailDraftReminder,
+				Data: ReminderData{Title: s.title(r.Antragsstrecke), Tenant: tname, ExpiresAt: r.ExpiresAt,
+					Link: s.opts.BaseURL + "/" + slug + "/antrag/" + r.Antragsstrecke + "/entwurf/" + r.ID}})
+		})
+		if err != nil {
+			return res, fmt.Errorf("remind draft %s: %w", r.ID, err)
+		}
+	}
+
+	var expired []draftRow
+	if err := s.db.Read.NewSelect().Model(&expired).Column("id", "tenant_id", "antragsstrecke", "created_at", "expires_at").
+		Where("expires_at <= ?", now).Limit(1000).Scan(ctx); err != nil {
+		return res, fmt.Errorf("expired drafts: %w", err)
+	}
+	for _, r := range expired {
+		err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			del, err := tx.NewDelete().Model((*draftRow)(nil)).Where("id = ?", r.ID).Where("expires_at <= ?", now).Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if n, _ := del.RowsAffected(); n == 0 {
+				return nil // changed meanwhile: lives on
+			}
+			res.DraftsDeleted++
+			return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: r.TenantID, Action: "delete-expired", ObjectType: "application-draft", ObjectID: r.ID,
+				Summary: map[string]any{"antragsstrecke": r.Antragsstrecke, "createdAt": r.CreatedAt, "expiredAt": r.ExpiresAt}})
+		})
+		if err != nil {
+			return res, fmt.Errorf("delete draft %s: %w", r.ID, err)
+		}
+	}
+
+	var due []applicationRow
+	if err := s.db.Read.NewSelect().Model(&due).Column("id", "tenant_id", "reference", "antragsstrecke", "delivered_at").
+		Where("deleted_at IS NULL").Where("delete_after IS NOT NULL").Where("delete_after <= ?", now).Limit(1000).Scan(ctx); err != nil {
+		return res, fmt.Errorf("applications to purge: %w", err)
+	}
+	for _, r := range due {
+		err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			upd, err := tx.NewUpdate().Model((*applicationRow)(nil)).Set("payload = NULL").Set("dek = NULL").Set("deleted_at = ?", now).
+				Where("id = ?", r.ID).Where("deleted_at IS NULL").Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if n, _ := upd.RowsAffected(); n == 0 {
+				return nil
+			}
+			if _, err := tx.NewDelete().Model((*documentRow)(nil)).Where("application_id = ?", r.ID).Exec(ctx); err != nil {
+				return err
+			}
+			res.ApplicationsPurged++
+			return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: r.TenantID, Action: "delete-expired", ObjectType: "application", ObjectID: r.ID,
+				Summary: map[string]any{"reference": r.Reference, "antragsstrecke": r.Antragsstrecke, "deliveredAt": r.DeliveredAt}})
+		})
+		if err != nil {
+			return res, fmt.Errorf("purge application %s: %w", r.ID, err)
+		}
+	}
+	return res, nil
+}
+
+// RotateKeys re-wraps the data keys of every record that is not on the
+// primary key-encryption key; the ciphertexts stay as they are. It works
+// in batches and returns the number of records re-wrapped. Run it after
+// adding a new primary key; then the old key can be removed.
+func (s *Store) RotateKeys(ctx context.Context) (int, error) {
+	total := 0
+	primary := s.keys.PrimaryID()
+	for _, table := range []string{"application_drafts", "draft_uploads", "applications", "application_documents"} {
+		for {
+			var rows []struct {
+				ID    string `bun:"id"`
+				KeyID string `bun:"key_id"`
+				DEK   []byte `bun:"dek"`
+			}
+			if err := s.db.Read.NewSelect().TableExpr(table).Column("id", "key_id", "dek").
+				Where("key_id <> ?", primary).Where("key_id <> ''").Where("dek IS NOT NULL").Limit(200).Scan(ctx, &rows); err != nil {
+				return total, fmt.Errorf("rotate %s: %w", table, err)
+			}
+			if len(rows) == 0 {
+				break
+			}
+			err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+				for _, r := range rows {
+					re, changed, err := s.keys.Rewrap(envelope.Sealed{KeyID: r.KeyID, DEK: r.DEK})
+					if err != nil {
+						return fmt.Errorf("%s %s: %w", table, r.ID, err)
+					}
+					if !changed {
+						continue
+					}
+					if _, err := tx.NewUpdate().TableExpr(table).Set("key_id = ?", re.KeyID).Set("dek = ?", re.DEK).
+						Where("id = ?", r.ID).Where("key_id = ?", r.KeyID).Exec(ctx); err != nil {
+						return fmt.Errorf("rotate %s %s: %w", table, r.ID, err)
+					}
+					total++
+				}
+				return nil
+			})
+			if err != nil {
+				return total, err
+			}
+		}
+	}
+	return total, nil
+}

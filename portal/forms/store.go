@@ -1,0 +1,274 @@
+package forms
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
+	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/portal/xsozial"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/mail"
+)
+
+// Delivery is what the delivery outbox receives for an application; it
+// mirrors onboarding/delivery's Document, which cmd adapts to.
+type Delivery struct {
+	ApplicationID, TenantID, Antragsstrecke, ReferenceNumber string
+	XML, PDF                                                 []byte
+	Attachments                                              []Attachment
+	SubmittedAt                                              time.Time
+}
+
+// Attachment is an uploaded document travelling with the application.
+type Attachment struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// Outbox writes a delivery outbox entry inside the submission's
+// transaction (db) and returns the delivery's ID.
+type Outbox func(ctx context.Context, db bun.IDB, d Delivery) (string, error)
+
+// ReaderIdentity names the municipality's DVDV identity for an
+// Antragsstrecke (the leser of the XSozial-basis message).
+type ReaderIdentity func(ctx context.Context, tenantID, antragsstrecke string) (kennung, name string, err error)
+
+// IsLive tells whether a municipality runs an Antragsstrecke live.
+type IsLive func(ctx context.Context, tenantID, antragsstrecke string) (bool, error)
+
+// Mailer queues a mail inside the caller's transaction.
+type Mailer interface {
+	Enqueue(ctx context.Context, db bun.IDB, m mail.Message) error
+}
+
+// Options tune the store; zero values take the defaults.
+type Options struct {
+	BaseURL string
+	// DraftTTL is how long a draft lives after its last change when the
+	// tenant set nothing (default 30 days); a reminder goes out
+	// ReminderBefore its end (default 7 days).
+	DraftTTL       time.Duration
+	ReminderBefore time.Duration
+	// Retention is how long an application's data are kept after its
+	// delivery when the tenant set nothing (default 90 days).
+	Retention time.Duration
+	// MaxUploadBytes caps one file (default 10 MiB); MaxUploads the
+	// files of one draft (default 20).
+	MaxUploadBytes int64
+	MaxUploads     int
+	// MaxDrafts caps the open drafts of one citizen (default 20).
+	MaxDrafts int
+	// Product and Author name the platform in the XSozial-basis message.
+	Product xsozial.Product
+	Author  xsozial.Party
+	// PlatformName appears in PDFs and mails.
+	PlatformName string
+	Now          func() time.Time
+	Logger       *slog.Logger
+}
+
+// Deps are what the store works with. Outbox, Reader and Live may be nil:
+// then no delivery entry is written, the reader is derived from the
+// tenant's official key, and every Antragsstrecke with a definition is
+// taken as live.
+type Deps struct {
+	DB       *migrations.DB
+	Keys     *envelope.Keyring
+	Registry *Registry
+	Tenants  *tenant.Store
+	Mailer   Mailer
+	Outbox   Outbox
+	Reader   ReaderIdentity
+	Live     IsLive
+	Options  Options
+}
+
+// Store keeps drafts, uploads and applications.
+type Store struct {
+	db      *migrations.DB
+	keys    *envelope.Keyring
+	reg     *Registry
+	tenants *tenant.Store
+	mailer  Mailer
+	outbox  Outbox
+	reader  ReaderIdentity
+	live    IsLive
+	xml     *xsozial.Builder
+	opts    Options
+	loc     *time.Location
+}
+
+// Errors of the store; the pages and the API map them to answers.
+var (
+	ErrNotFound    = errors.New("nicht gefunden")
+	ErrNotLive     = errors.New("dieser Antrag ist bei der gewählten Kommune nicht online verfügbar")
+	ErrTrustLevel  = errors.New("das Vertrauensniveau der Anmeldung reicht für diesen Antrag nicht aus")
+	ErrTooMany     = errors.New("zu viele offene Anträge")
+	ErrUnavailable = errors.New("die Datenbank ist vorübergehend nicht erreichbar")
+)
+
+// NewStore returns a store.
+func NewStore(d Deps) (*Store, error) {
+	if d.DB == nil || d.Keys == nil || d.Registry == nil || d.Tenants == nil || d.Mailer == nil {
+		return nil, errors.New("forms: DB, Keys, Registry, Tenants and Mailer are required")
+	}
+	o := d.Options
+	if o.DraftTTL <= 0 {
+		o.DraftTTL = 30 * 24 * time.Hour
+	}
+	if o.ReminderBefore <= 0 {
+		o.ReminderBefore = 7 * 24 * time.Hour
+	}
+	if o.Retention <= 0 {
+		o.Retention = 90 * 24 * time.Hour
+	}
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = 10 << 20
+	}
+	if o.MaxUploads <= 0 {
+		o.MaxUploads = 20
+	}
+	if o.MaxDrafts <= 0 {
+		o.MaxDrafts = 20
+	}
+	if o.PlatformName == "" {
+		o.PlatformName = "Sozialplattform Sachsen-Anhalt"
+	}
+	if o.Product.Name == "" {
+		o.Product = xsozial.Product{Name: o.PlatformName, Vendor: "Land Sachsen-Anhalt", Version: "1.0"}
+	}
+	if o.Author.Kennung == "" {
+		o.Author = xsozial.Party{Kennung: "sop:150000100099", Name: o.PlatformName}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
+	b, err := xsozial.NewBuilder()
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return nil, fmt.Errorf("forms: %w", err)
+	}
+	s := &Store{db: d.DB, keys: d.Keys, reg: d.Registry, tenants: d.Tenants, mailer: d.Mailer, outbox: d.Outbox,
+		reader: d.Reader, live: d.Live, xml: b, opts: o, loc: loc}
+	if s.reader == nil {
+		s.reader = s.defaultReader
+	}
+	return s, nil
+}
+
+// Registry returns the form definitions.
+func (s *Store) Registry() *Registry { return s.reg }
+
+// Options returns the store's effective options.
+func (s *Store) Options() Options { return s.opts }
+
+func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+
+// defaultReader derives the DVDV identity from the tenant's official key:
+// "sop:" and the key filled with zeros to twelve digits (Landkreis Harz
+// 15085 → sop:150850000000), the tenant's name as name. Onboarding's
+// recorded Behördenkennung replaces it once cmd wires it.
+func (s *Store) defaultReader(ctx context.Context, tenantID, _ string) (string, string, error) {
+	t, err := s.tenants.GetTenant(ctx, tenantID)
+	if err != nil {
+		return "", "", err
+	}
+	key := t.Key()
+	if key == "" {
+		key = "0"
+	}
+	for len(key) < 12 {
+		key += "0"
+	}
+	return "sop:" + key, t.Name, nil
+}
+
+// isLive asks the injected check, or takes every defined Antragsstrecke
+// as live.
+func (s *Store) isLive(ctx context.Context, tenantID, strecke string) (bool, error) {
+	if s.live == nil {
+		_, ok := s.reg.Latest(strecke)
+		return ok, nil
+	}
+	return s.live(ctx, tenantID, strecke)
+}
+
+// seal encrypts v under a new data key bound to aad.
+func (s *Store) seal(plain []byte, aad string) (envelope.Sealed, error) {
+	return s.keys.Seal(plain, []byte(aad))
+}
+
+func (s *Store) open(keyID string, dek, data []byte, aad string) ([]byte, error) {
+	out, err := s.keys.Open(envelope.Sealed{KeyID: keyID, DEK: dek, Data: data}, []byte(aad))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt %s: %w", aad, err)
+	}
+	return out, nil
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// transient reports whether err is a short-lived database condition worth
+// retrying: a locked SQLite file, a PostgreSQL serialisation failure or
+// deadlock.
+func transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	for _, m := range []string{"database is locked", "SQLITE_BUSY", "SQLSTATE 40001", "SQLSTATE 40P01"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// tx runs fn in a write transaction and retries it a few times when the
+// database was briefly locked; then it answers ErrUnavailable, and the
+// caller's data (the draft) stays as it was.
+func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		err = s.db.Tx(ctx, fn)
+		if !transient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(50*(attempt+1)*(attempt+1)) * time.Millisecond):
+		}
+	}
+	s.opts.Logger.WarnContext(ctx, "forms: database stayed locked", "err", err)
+	return fmt.Errorf("%w: %v", ErrUnavailable, err)
+}
+
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
+}

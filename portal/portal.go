@@ -1,0 +1,495 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Berlin also where the system has no zoneinfo
+
+	"sozialplattform/migrations"
+	"sozialplattform/portal/finder"
+	"sozialplattform/portal/gazetteer"
+	"sozialplattform/portal/site"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
+)
+
+// Services tells which Antragsstrecken a municipality runs live on the
+// platform. Onboarding implements it; a nil Services means none is live.
+type Services interface {
+	LiveAntragsstrecken(ctx context.Context, tenantID string) ([]string, error)
+}
+
+// Names is an optional extension of Services: the names of the
+// Antragsstrecken ("hzl" → "HzL 1.0").
+type Names interface {
+	Antragsstrecken(ctx context.Context) (map[string]string, error)
+}
+
+// Deps are what the portal needs from the platform.
+type Deps struct {
+	DB       *migrations.DB
+	Store    *tenant.Store
+	Sessions *tenant.SessionStore
+	Outbox   *mail.Outbox
+	Assets   *web.Assets // KERN UX and the platform's app.css
+	Services Services
+	Logger   *slog.Logger
+	// LandKey is the official key of the Land whose tenant runs the
+	// portal's start page and receives feedback of tenants without a
+	// mailbox (default "15", Sachsen-Anhalt).
+	LandKey string
+	// Secure marks cookies Secure (the site runs on https).
+	Secure bool
+	// Now is the clock of the finder (default time.Now).
+	Now func() time.Time
+}
+
+// Portal serves the citizen portal.
+type Portal struct {
+	db        *migrations.DB
+	store     *tenant.Store
+	site      *site.Store
+	sessions  *tenant.SessionStore
+	outbox    *mail.Outbox
+	assets    *web.Assets
+	own       *staticFiles
+	services  Services
+	logger    *slog.Logger
+	landKey   string
+	secure    bool
+	now       func() time.Time
+	rules     *finder.Rules
+	places    *gazetteer.Gazetteer
+	cats      map[string]*Catalogue
+	content   *contentSet
+	pages     map[string]map[string]*template.Template // lang → page → template set
+	loc       *time.Location
+	mux       *http.ServeMux
+	tenantMux *http.ServeMux
+	cache     *pageCache
+	cards     *cardCache
+	sites     *siteCache
+}
+
+//go:embed templates content static mailtemplates
+var files embed.FS
+
+// MailTemplates is the folder of the portal's mail templates, for
+// mail.OutboxOptions.Templates.
+func MailTemplates() fs.FS {
+	sub, err := fs.Sub(files, "mailtemplates")
+	if err != nil {
+		panic(err) // the folder is embedded: this cannot fail
+	}
+	return sub
+}
+
+// New loads rules, catalogues, content and templates and checks that they
+// fit together: a rule naming an unknown question, a text key missing in
+// a catalogue or a broken template stops the start.
+func New(d Deps) (*Portal, error) {
+	if d.DB == nil || d.Store == nil || d.Sessions == nil || d.Assets == nil {
+		return nil, errors.New("portal: DB, Store, Sessions and Assets are required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.LandKey == "" {
+		d.LandKey = "15"
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	p := &Portal{db: d.DB, store: d.Store, site: site.NewStore(d.DB), sessions: d.Sessions, outbox: d.Outbox,
+		assets: d.Assets, services: d.Services, logger: d.Logger, landKey: d.LandKey, secure: d.Secure, now: d.Now}
+	var err error
+	if p.loc, err = time.LoadLocation("Europe/Berlin"); err != nil {
+		return nil, fmt.Errorf("portal: %w", err)
+	}
+	if p.rules, err = finder.Load(); err != nil {
+		return nil, fmt.Errorf("portal: %w", err)
+	}
+	if p.places, err = gazetteer.Default(); err != nil {
+		return nil, fmt.Errorf("portal: %w", err)
+	}
+	if p.cats, err = loadCatalogues(); err != nil {
+		return nil, err
+	}
+	for _, key := range p.rules.TextKeys() {
+		for _, l := range Languages {
+			if !p.cats[l.Code].Has(key) {
+				return nil, fmt.Errorf("portal: message %q of the finder rules is missing in %s", key, l.Code)
+			}
+		}
+	}
+	if p.content, err = loadContent(files); err != nil {
+		return nil, err
+	}
+	for _, s := range site.Services {
+		if _, _, ok := p.content.service("de", s.Key); !ok {
+			return nil, fmt.Errorf("portal: no German content for service %s", s.Key)
+		}
+	}
+	if p.own, err = newStaticFiles(files, "static"); err != nil {
+		return nil, err
+	}
+	if p.pages, err = p.parseTemplates(); err != nil {
+		return nil, err
+	}
+	p.cache = newPageCache(time.Now)
+	p.cards = newCardCache()
+	p.sites = newSiteCache(time.Now)
+	p.routes()
+	return p, nil
+}
+
+// Rules returns the finder rules the portal uses.
+func (p *Portal) Rules() *finder.Rules { return p.rules }
+
+// Register adds the portal to mux: its own static files and everything
+// no other route claims ("/" is the least specific pattern).
+func (p *Portal) Register(mux *http.ServeMux) {
+	mux.Handle("GET "+StaticPrefix, p.own)
+	mux.Handle("/", p.mux)
+}
+
+// Handler returns the portal's routes alone (for tests and benchmarks).
+func (p *Portal) Handler() http.Handler {
+	mux := http.NewServeMux()
+	p.Register(mux)
+	return mux
+}
+
+// parseTemplates parses layout and parts once, then for every language
+// clones that set, binds the language's text functions to the clone and
+// adds each page. Requests only execute finished sets: nothing is changed
+// per request (Miniflux's lesson).
+func (p *Portal) parseTemplates() (map[string]map[string]*template.Template, error) {
+	common := template.FuncMap{
+		"asset":   p.assets.Path,
+		"own":     p.own.Path,
+		"t":       func(string) string { return "" },
+		"tf":      func(string, ...any) string { return "" },
+		"money":   func(float64) string { return "" },
+		"join":    strings.Join,
+		"inc":     func(i int) int { return i + 1 },
+		"dict":    dict,
+		"list":    func(s ...string) []string { return s },
+		"rklabel": site.RechtskreisLabel,
+		"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	}
+	base, err := template.New("layout").Funcs(common).ParseFS(files, "templates/layout.html", "templates/parts.html")
+	if err != nil {
+		return nil, fmt.Errorf("portal templates: %w", err)
+	}
+	pageFiles, err := fs.Glob(files, "templates/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("portal templates: %w", err)
+	}
+	out := map[string]map[string]*template.Template{}
+	for _, l := range Languages {
+		cat := p.cats[l.Code]
+		byPage := map[string]*template.Template{}
+		for _, f := range pageFiles {
+			t, err := base.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("portal templates: %w", err)
+			}
+			t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
+			if t, err = t.ParseFS(files, f); err != nil {
+				return nil, fmt.Errorf("portal templates: %w", err)
+			}
+			byPage[strings.TrimSuffix(path.Base(f), ".html")] = t
+		}
+		out[l.Code] = byPage
+	}
+	return out, nil
+}
+
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, errors.New("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// siteView is the tenant whose portal a page belongs to: a municipality
+// under /{slug}/, or the Land at the root.
+type siteView struct {
+	Tenant   *tenant.Tenant
+	Settings site.Settings
+	Prefix   string // "" for the Land's site at the root, "/landkreis-harz" otherwise
+	Local    bool   // a municipality's site (not the Land's)
+}
+
+// Home is the site's start page.
+func (s siteView) Home() string { return s.Prefix + "/" }
+
+// BrandCSS is the URL of the tenant's colour stylesheet.
+func (s siteView) BrandCSS() string {
+	return "/" + s.Tenant.Slug + "/marke.css?v=" + brandVersion(s.Settings)
+}
+
+// LogoURL is the URL of the tenant's logo, "" without one.
+func (s siteView) LogoURL() string {
+	if s.Settings.LogoHash == "" {
+		return ""
+	}
+	return "/" + s.Tenant.Slug + "/logo.png?v=" + s.Settings.LogoHash[:12]
+}
+
+// view is what every page template gets.
+type view struct {
+	Lang     Language
+	Title    string
+	Site     siteView
+	Path     string // the page's path, for the language switch
+	Query    string // further query parameters to keep on a language switch
+	CSRF     string
+	Fallback bool // content shown in German because the language has none
+	Nav      string
+	Data     any
+}
+
+// LangURL is the current page in another language.
+func (v *view) LangURL(code string) string {
+	q := "lang=" + code
+	if v.Query != "" {
+		q = v.Query + "&" + q
+	}
+	return v.Path + "?" + q
+}
+
+// Langs lists the languages for the switch.
+func (v *view) Langs() []Language { return Languages }
+
+// caching says how a page may be cached.
+type caching int
+
+const (
+	// revalidate: the same for everyone with this language; sent with an
+	// ETag and answered 304 when unchanged.
+	revalidate caching = iota
+	// private: personal content (finder answers, a form token): never stored.
+	private
+)
+
+// render executes a page into a buffer and writes it. A template error
+// becomes a 500 page instead of half a page.
+func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view, c caching) {
+	t, ok := p.pages[v.Lang.Code][page]
+	if !ok {
+		p.serverError(w, r, v, fmt.Errorf("portal: no template %q", page))
+		return
+	}
+	if v.Path == "" {
+		v.Path = r.URL.Path
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		p.serverError(w, r, v, fmt.Errorf("render %s: %w", page, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang.Code)
+	h.Set("Vary", "Accept-Language, Cookie")
+	if c == private || status != http.StatusOK {
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_, _ = w.Write(buf.Bytes())
+		return
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", etag)
+	if st := stateFrom(r); st != nil && st.cacheKey != "" {
+		p.cache.put(st.cacheKey, cachedPage{body: buf.Bytes(), etag: etag, lang: v.Lang.Code})
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+func etagMatch(header, etag string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == etag || part == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// errorData fills the error page.
+type errorData struct {
+	Heading, Text string
+}
+
+// notFound answers 404 with a page in the request's language.
+func (p *Portal) notFound(w http.ResponseWriter, r *http.Request, v *view) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"title":"Not Found","status":404,"detail":"Diese Adresse gibt es nicht."}`))
+		return
+	}
+	cat := p.cats[v.Lang.Code]
+	v.Title = cat.T("error.notfound.title")
+	v.Data = errorData{Heading: cat.T("error.notfound.title"), Text: cat.T("error.notfound.text")}
+	p.render(w, r, http.StatusNotFound, "fehler", v, private)
+}
+
+// serverError logs err and answers 500 (503 when the database is away).
+func (p *Portal) serverError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	ref := web.RequestIDFrom(r.Context())
+	p.logger.ErrorContext(r.Context(), "portal: request failed", "err", err, "path", r.URL.Path, "request_id", ref)
+	status := http.StatusInternalServerError
+	cat := p.cats[v.Lang.Code]
+	text := cat.T("error.internal.text")
+	if ref != "" {
+		text += " " + cat.Tf("error.reference", ref)
+	}
+	v.Title = cat.T("error.internal.title")
+	v.Data = errorData{Heading: v.Title, Text: text}
+	if t, ok := p.pages[v.Lang.Code]["fehler"]; ok && v.Site.Tenant != nil {
+		var buf bytes.Buffer
+		if t.ExecuteTemplate(&buf, "layout", v) == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			_, _ = w.Write(buf.Bytes())
+			return
+		}
+	}
+	http.Error(w, v.Title, status)
+}
+
+// slugPattern is what a tenant slug looks like; anything else is 404
+// without asking the database.
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// reservedSlugs are first path segments that never name a tenant.
+var reservedSlugs = []string{"admin", "api", "static", "healthz", "readyz", "metrics"}
+
+// landSite returns the site of the Land (the root of the portal).
+func (p *Portal) landSite(ctx context.Context) (siteView, error) {
+	if sv, ok, found := p.sites.get("land:" + p.landKey); found && ok {
+		return sv, nil
+	}
+	sv, err := p.loadLandSite(ctx)
+	if err == nil {
+		p.sites.put("land:"+p.landKey, sv, true)
+	}
+	return sv, err
+}
+
+func (p *Portal) loadLandSite(ctx context.Context) (siteView, error) {
+	t, err := p.store.ResolveTenant(ctx, p.landKey)
+	if err != nil {
+		return siteView{}, fmt.Errorf("land tenant %s: %w", p.landKey, err)
+	}
+	set, err := p.site.Settings(ctx, t.ID)
+	if err != nil {
+		return siteView{}, err
+	}
+	return siteView{Tenant: t, Settings: set}, nil
+}
+
+// tenantSite resolves a slug to a municipality's site; false when the
+// slug names no active tenant with a portal. Sites are kept for a few
+// seconds (siteCacheTTL), as tenants and their settings change rarely.
+func (p *Portal) tenantSite(ctx context.Context, slug string) (siteView, bool, error) {
+	if len(slug) > 64 || !slugPattern.MatchString(slug) || slices.Contains(reservedSlugs, slug) {
+		return siteView{}, false, nil
+	}
+	if sv, ok, found := p.sites.get("slug:" + slug); found {
+		return sv, ok, nil
+	}
+	sv, ok, err := p.loadTenantSite(ctx, slug)
+	if err == nil {
+		p.sites.put("slug:"+slug, sv, ok)
+	}
+	return sv, ok, err
+}
+
+func (p *Portal) loadTenantSite(ctx context.Context, slug string) (siteView, bool, error) {
+	t, err := p.store.ResolveTenant(ctx, slug)
+	if errors.Is(err, tenant.ErrNotFound) {
+		return siteView{}, false, nil
+	}
+	if err != nil {
+		return siteView{}, false, err
+	}
+	if t.Slug != slug || !t.Active || t.Kind == tenant.KindOrganisation {
+		return siteView{}, false, nil
+	}
+	set, err := p.site.Settings(ctx, t.ID)
+	if err != nil {
+		return siteView{}, false, err
+	}
+	sv := siteView{Tenant: t, Settings: set, Prefix: "/" + t.Slug, Local: t.Kind != tenant.KindLand}
+	if t.Kind == tenant.KindLand {
+		sv.Prefix = ""
+	}
+	return sv, true, nil
+}
+
+// chain returns the tenant's ID and those of every tenant above it.
+func (p *Portal) chain(ctx context.Context, t *tenant.Tenant) ([]string, error) {
+	ids := []string{t.ID}
+	cur := t
+	for cur.Parent() != "" && len(ids) < 8 {
+		parent, err := p.store.GetTenant(ctx, cur.Parent())
+		if err != nil {
+			return nil, fmt.Errorf("parent of %s: %w", cur.ID, err)
+		}
+		ids = append(ids, parent.ID)
+		cur = parent
+	}
+	return ids, nil
+}
+
+// live returns the Antragsstrecken the tenant runs live.
+func (p *Portal) live(ctx context.Context, tenantID string) ([]string, error) {
+	if p.services == nil {
+		return nil, nil
+	}
+	keys, err := p.services.LiveAntragsstrecken(ctx, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("live Antragsstrecken of %s: %w", tenantID, err)
+	}
+	return keys, nil
+}
+
+// date formats a day for the page.
+func (p *Portal) date(t time.Time) string { return t.In(p.loc).Format("02.01.2006") }
