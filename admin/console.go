@@ -165,14 +165,32 @@ type view struct {
 
 // menu says which navigation items the user may see.
 type menu struct {
-	Audit, Mail, Jobs bool
+	Audit, Mail, Jobs                                   bool
+	Marketplace, Onboarding, Rollout, Delivery, Centres bool
 }
 
+// Objects whose rights open the domains' sections of the navigation. They
+// are the domains' own authz object names.
+const (
+	navCart     = "cart"
+	navProduct  = "product"
+	navCase     = "onboarding-case"
+	navRollout  = "rollout"
+	navDelivery = "delivery"
+	navCentre   = "counselling-centre"
+)
+
 func (c *Console) menuFor(p authz.Principal) menu {
+	allowed := func(obj, act string) bool { return c.authz.AllowedAnywhere(p, obj, act) }
 	return menu{
-		Audit: c.authz.AllowedAnywhere(p, authz.ObjAudit, authz.Read),
-		Mail:  c.outbox != nil && c.authz.AllowedAnywhere(p, authz.ObjMail, authz.Read),
-		Jobs:  c.jobs != nil && c.authz.AllowedAnywhere(p, authz.ObjJob, authz.Read),
+		Audit:       allowed(authz.ObjAudit, authz.Read),
+		Mail:        c.outbox != nil && allowed(authz.ObjMail, authz.Read),
+		Jobs:        c.jobs != nil && allowed(authz.ObjJob, authz.Read),
+		Marketplace: allowed(navCart, authz.Read) || allowed(navProduct, authz.Update),
+		Onboarding:  allowed(navCase, authz.Read),
+		Rollout:     allowed(navRollout, authz.Read),
+		Delivery:    allowed(navDelivery, authz.Read),
+		Centres:     allowed(navCentre, authz.Read),
 	}
 }
 
