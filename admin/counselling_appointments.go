@@ -49,7 +49,7 @@ func (k *counsellingConsole) calendarsPage(w http.ResponseWriter, r *http.Reques
 		k.serverError(w, r, err)
 		return
 	}
-	k.render(w, r, http.StatusOK, "beratung-termine", k.page(r, "Online-Terminvereinbarung", "termine", struct {
+	k.render(w, r, http.StatusOK, "beratung-termine", k.page(r, "Online-Terminvereinbarung", "beratung", struct {
 		Items  []calendarItem
 		Owners []option
 	}{items, owners}))
@@ -117,7 +117,7 @@ func (k *counsellingConsole) bookingsPage(w http.ResponseWriter, r *http.Request
 			}
 		}
 	}
-	k.render(w, r, http.StatusOK, "beratung-buchungen", k.page(r, "Buchungen: "+c.Name, "termine", struct {
+	k.render(w, r, http.StatusOK, "beratung-buchungen", k.page(r, "Buchungen: "+c.Name, "beratung", struct {
 		Calendar  *appointments.Calendar
 		Bookings  []appointments.Booking
 		CanEdit   bool
@@ -293,7 +293,7 @@ func (k *counsellingConsole) renderCalendarForm(w http.ResponseWriter, r *http.R
 	if f.Invalid() {
 		title = "Fehler: " + title
 	}
-	k.render(w, r, status, "beratung-kalender", k.page(r, title, "termine", d))
+	k.render(w, r, status, "beratung-kalender", k.page(r, title, "beratung", d))
 }
 
 func (k *counsellingConsole) newCalendarForm(w http.ResponseWriter, r *http.Request) {

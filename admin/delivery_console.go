@@ -142,7 +142,9 @@ func (d *deliveryConsole) page(r *http.Request, title string, data any) *view {
 	return &view{Title: title, Nav: "zustellung", Notice: deliveryNotices[r.URL.Query().Get("hinweis")], Data: data}
 }
 
-func (d *deliveryConsole) principal(r *http.Request) authz.Principal { return authz.PrincipalFrom(r.Context()) }
+func (d *deliveryConsole) principal(r *http.Request) authz.Principal {
+	return authz.PrincipalFrom(r.Context())
+}
 
 // ministry reports whether the person may do act on obj in a Land.
 func (d *deliveryConsole) ministry(r *http.Request, obj, act string) bool {

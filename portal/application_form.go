@@ -116,10 +116,8 @@ func (a *applications) create(w http.ResponseWriter, r *http.Request) {
 		a.csrfFailed(w, r)
 		return
 	}
-	cat := a.p.cat(r)
 	if !forms.TrustLevel(c.Trust).Satisfies(def.TrustLevel) {
-		a.notice(w, r, http.StatusForbidden, "warning", "app.trust.title", cat.Tf("app.trust.text", trustLabel(cat, def.TrustLevel), trustLabel(cat, forms.TrustLevel(c.Trust))),
-			noticeLink{cat.T("account.saml.button"), a.accountBase(r) + "/saml?ziel=" + a.base(r, def.Key)})
+		a.trustNotice(w, r, def.TrustLevel, forms.TrustLevel(c.Trust), a.base(r, def.Key))
 		return
 	}
 	prefill := forms.Answers{}
@@ -673,13 +671,11 @@ func (a *applications) submit(w http.ResponseWriter, r *http.Request) {
 		Lang: lang, Declarations: checked})
 	var inc *forms.IncompleteError
 	var te *forms.TrustError
-	cat := a.p.cat(r)
 	switch {
 	case err == nil:
 		http.Redirect(w, r, a.base(r, rc.Antragsstrecke)+"/eingang/"+rc.ApplicationID, http.StatusSeeOther)
 	case errors.As(err, &te):
-		a.notice(w, r, http.StatusForbidden, "warning", "app.trust.title", cat.Tf("app.trust.text", trustLabel(cat, te.Need), trustLabel(cat, te.Have)),
-			noticeLink{cat.T("account.saml.button"), a.accountBase(r) + "/saml?ziel=" + stateFrom(r).path})
+		a.trustNotice(w, r, te.Need, te.Have, stateFrom(r).path)
 	case errors.As(err, &inc):
 		d, ok := a.loadDraft(w, r, c)
 		if !ok {
@@ -741,4 +737,15 @@ func (a *applications) receipt(w http.ResponseWriter, r *http.Request) {
 	v.Data = receiptData{App: app, Tenant: stateFrom(r).site.Tenant.Name, Date: app.SubmittedAt.In(a.p.loc).Format("02.01.2006, 15:04"),
 		PDF: a.accountBase(r) + "/antraege/" + app.ID + "/pdf", Account: a.accountBase(r) + "/"}
 	a.render(w, r, http.StatusOK, "eingang", v)
+}
+
+// trustNotice explains that the login's trust level is too low, with the
+// way to a stronger login when an identity provider is configured.
+func (a *applications) trustNotice(w http.ResponseWriter, r *http.Request, need, have forms.TrustLevel, back string) {
+	cat := a.p.cat(r)
+	var links []noticeLink
+	if a.d.SAML != nil {
+		links = append(links, noticeLink{cat.T("account.saml.button"), a.accountBase(r) + "/saml?ziel=" + url.QueryEscape(back)})
+	}
+	a.notice(w, r, http.StatusForbidden, "warning", "app.trust.title", cat.Tf("app.trust.text", trustLabel(cat, need), trustLabel(cat, have)), links...)
 }

@@ -139,6 +139,34 @@ func TestCounsellingAPI(t *testing.T) {
 		t.Errorf("versions: %+v", versions)
 	}
 
+	// Review on: the editor's change waits; the Landesredaktion approves it.
+	ministry := newClient(t, srv.URL)
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+	if status, _ := editor.do("PUT", "/api/v1/counselling-settings", map[string]any{"reviewRequired": true}, nil); status != http.StatusForbidden {
+		t.Errorf("editor switches review: %d", status)
+	}
+	ministry.must(http.StatusOK, "PUT", "/api/v1/counselling-settings", map[string]any{"reviewRequired": true}, nil)
+	editor.must(http.StatusOK, "PATCH", "/api/v1/counselling-centres/"+hbs.ID, map[string]any{"waitingDays": 7}, &draft)
+	if draft.State != counselling.StatePending || draft.PendingVersion == nil {
+		t.Fatalf("change under review: %+v", draft)
+	}
+	var pending []counselling.Centre
+	ministry.must(http.StatusOK, "GET", "/api/v1/counselling-reviews", nil, &pending)
+	if len(pending) != 1 || pending[0].ID != hbs.ID {
+		t.Errorf("pending: %+v", pending)
+	}
+	if status, _ := editor.do("POST", "/api/v1/counselling-centres/"+hbs.ID+"/review", map[string]any{"version": *draft.PendingVersion, "decision": "approve"}, nil); status != http.StatusForbidden {
+		t.Errorf("editor reviews: %d", status)
+	}
+	ministry.must(http.StatusOK, "POST", "/api/v1/counselling-centres/"+hbs.ID+"/review", map[string]any{"version": *draft.PendingVersion, "decision": "approve"}, &draft)
+	if draft.State != counselling.StatePublished || *draft.Entry.WaitingDays != 7 {
+		t.Errorf("approved: %+v", draft)
+	}
+	if status, _ := ministry.do("POST", "/api/v1/counselling-centres/"+hbs.ID+"/review", map[string]any{"version": *draft.PublishedVersion, "decision": "approve"}, nil); status != http.StatusConflict {
+		t.Errorf("second review: %d", status)
+	}
+	ministry.must(http.StatusOK, "PUT", "/api/v1/counselling-settings", map[string]any{"reviewRequired": false}, nil)
+
 	// CSV: export, import with wrong columns or encoding, a row report.
 	harz := newClient(t, srv.URL)
 	harz.login("harz@demo.example", tenant.DemoPassword)

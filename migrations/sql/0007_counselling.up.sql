@@ -25,6 +25,7 @@ CREATE TABLE counselling_centres (
     published_version INTEGER,
     pending_version   INTEGER,
     published_data    {{json}},
+    published_name    TEXT NOT NULL DEFAULT '',
     published_at      {{time}},
     verified_on       {{time}},
     stale_reminded_at {{time}},

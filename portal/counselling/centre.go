@@ -47,6 +47,7 @@ type centreRow struct {
 	PublishedVersion *int       `bun:"published_version"`
 	PendingVersion   *int       `bun:"pending_version"`
 	PublishedData    *string    `bun:"published_data"`
+	PublishedName    string     `bun:"published_name"`
 	PublishedAt      *time.Time `bun:"published_at"`
 	VerifiedOn       *time.Time `bun:"verified_on"`
 	StaleRemindedAt  *time.Time `bun:"stale_reminded_at"`
@@ -568,7 +569,7 @@ func (s *Store) publish(ctx context.Context, tx bun.Tx, id string, number int, e
 	verified := s.dateOf(changedAt)
 	if _, err := tx.NewUpdate().Model((*centreRow)(nil)).Where("id = ?", id).
 		Set("published_version = ?", number).Set("published_data = ?", data).Set("published_at = ?", now).
-		Set("verified_on = ?", verified).Set("stale_reminded_at = NULL").Set("name = ?", e.Name).Exec(ctx); err != nil {
+		Set("verified_on = ?", verified).Set("stale_reminded_at = NULL").Set("published_name = ?", e.Name).Exec(ctx); err != nil {
 		return fmt.Errorf("publish counselling centre %s: %w", id, err)
 	}
 	return s.index(ctx, tx, id, e)

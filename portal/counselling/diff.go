@@ -17,8 +17,10 @@ type Change struct {
 // fieldText is one field of an entry as text, for diffs.
 type fieldText struct{ field, label, value string }
 
-// texts renders every field of an entry as text, in form order.
-func (e Entry) texts() []fieldText {
+// entryTexts renders every field of an entry as text, in form order (a
+// function, not a method: a value method on Entry would keep huma from
+// linking the schemas of the types that embed it).
+func entryTexts(e Entry) []fieldText {
 	hours := func(list []Interval) string {
 		parts := make([]string, len(list))
 		for i, iv := range list {
@@ -71,7 +73,7 @@ func (e Entry) texts() []fieldText {
 
 // Diff lists the fields that differ between two entries.
 func Diff(before, after Entry) []Change {
-	b, a := before.texts(), after.texts()
+	b, a := entryTexts(before), entryTexts(after)
 	out := []Change{}
 	for i := range a {
 		if b[i].value != a[i].value {

@@ -1,6 +1,7 @@
 package counselling
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -85,44 +86,58 @@ func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-// publicRow is what a search reads of a centre.
+// publicRow is what a search reads of a centre; the entry itself
+// (PublishedData) only for the hits shown.
 type publicRow struct {
 	ID            string     `bun:"id"`
+	Name          string     `bun:"published_name"`
 	PublishedData string     `bun:"published_data"`
 	VerifiedOn    *time.Time `bun:"verified_on"`
 	CreatedAt     time.Time  `bun:"created_at"`
 }
 
-// publicQuery selects the published entries of active organisations.
-func (s *Store) publicQuery() *bun.SelectQuery {
-	return s.db.Read.NewSelect().TableExpr("counselling_centres AS c").
-		ColumnExpr("c.id, c.published_data, c.verified_on, c.created_at").
+// publicQuery selects the published entries of active organisations;
+// withData adds the entries themselves.
+func (s *Store) publicQuery(withData bool) *bun.SelectQuery {
+	q := s.db.Read.NewSelect().TableExpr("counselling_centres AS c").
+		ColumnExpr("c.id, c.published_name, c.verified_on, c.created_at").
 		Join("JOIN tenants AS t ON t.id = c.id").
 		Where("t.active = ?", true).
 		Where("c.published_version IS NOT NULL")
+	if withData {
+		q = q.ColumnExpr("c.published_data")
+	}
+	return q
 }
 
-func (s *Store) public(r publicRow, now time.Time) (Public, error) {
+// public decodes a published entry; its opening status is set by
+// withStatus, only for the entries shown.
+func (s *Store) public(r publicRow) (Public, error) {
 	e, err := decodeEntry(r.PublishedData)
 	if err != nil {
 		return Public{}, err
 	}
 	outdated, _ := s.staleness(r.VerifiedOn, r.CreatedAt)
-	return Public{Entry: e, ID: r.ID, VerifiedOn: r.VerifiedOn, PossiblyOutdated: outdated,
-		Status: OpeningStatus(e.OpeningHours, now, s.loc), Emergency: OpeningStatus(e.EmergencyHours, now, s.loc)}, nil
+	return Public{Entry: e, ID: r.ID, VerifiedOn: r.VerifiedOn, PossiblyOutdated: outdated}, nil
+}
+
+func (s *Store) withStatus(p *Public, now time.Time) {
+	p.Status = OpeningStatus(p.OpeningHours, now, s.loc)
+	p.Emergency = OpeningStatus(p.EmergencyHours, now, s.loc)
 }
 
 // GetPublic returns the published entry of a centre; a centre that is not
 // published or whose organisation is inactive is tenant.ErrNotFound.
 func (s *Store) GetPublic(ctx context.Context, id string) (*Public, error) {
 	var r publicRow
-	if err := s.publicQuery().Where("c.id = ?", id).Scan(ctx, &r); err != nil {
+	if err := s.publicQuery(true).Where("c.id = ?", id).Scan(ctx, &r); err != nil {
 		return nil, notFound(err, "counselling centre "+id)
 	}
-	p, err := s.public(r, s.opts.Now())
+	p, err := s.public(r)
 	if err != nil {
 		return nil, err
 	}
+	s.withStatus(&p, s.opts.Now())
 	return &p, nil
 }
 
@@ -157,7 +172,8 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	q.Limit = min(q.Limit, 100)
 	q.Offset = max(q.Offset, 0)
 
-	sel := s.publicQuery()
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	sel := s.publicQuery(text != "")
 	tag := func(kind, value string) {
 		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_tags AS g WHERE g.centre_id = c.id AND g.kind = ? AND g.value = ?)", kind, value)
 	}
@@ -187,59 +203,136 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 		}
 		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_tags AS g WHERE g.centre_id = c.id AND g.kind = ? AND g.value IN (?))", tagArea, bun.In(keys))
 	}
+	var box [4]float64
 	if q.Near != nil && q.RadiusKm > 0 {
 		dLat := q.RadiusKm / 111.0
 		dLon := q.RadiusKm / (111.0 * math.Max(0.05, math.Cos(q.Near.Lat*math.Pi/180)))
+		box = [4]float64{q.Near.Lat - dLat, q.Near.Lat + dLat, q.Near.Lon - dLon, q.Near.Lon + dLon}
 		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_places AS pl WHERE pl.centre_id = c.id AND pl.lat BETWEEN ? AND ? AND pl.lon BETWEEN ? AND ?)",
-			q.Near.Lat-dLat, q.Near.Lat+dLat, q.Near.Lon-dLon, q.Near.Lon+dLon)
+			box[0], box[1], box[2], box[3])
 	}
 	var rows []publicRow
 	if err := sel.Scan(ctx, &rows); err != nil {
 		return Results{}, fmt.Errorf("search counselling centres: %w", err)
 	}
-	now := s.opts.Now()
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	hits := make([]Result, 0, len(rows))
+
+	// The text filter needs the entries; everything else works on the
+	// index, and only the page's entries are decoded.
+	type hit struct {
+		row     publicRow
+		entry   *Public
+		dist    *float64
+		nearest int
+	}
+	hits := make([]hit, 0, len(rows))
 	for _, r := range rows {
-		p, err := s.public(r, now)
-		if err != nil {
-			return Results{}, err
-		}
-		if text != "" && !strings.Contains(strings.ToLower(p.Name+"\n"+p.Provider+"\n"+p.Description), text) {
-			continue
-		}
-		res := Result{Public: p}
-		if q.Near != nil && len(p.Addresses) > 0 {
-			best := math.Inf(1)
-			for i, a := range p.Addresses {
-				if d := DistanceKm(q.Near.Lat, q.Near.Lon, a.Lat, a.Lon); d < best {
-					best, res.Nearest = d, i
-				}
+		h := hit{row: r}
+		if text != "" {
+			p, err := s.public(r)
+			if err != nil {
+				return Results{}, err
 			}
-			if q.RadiusKm > 0 && best > q.RadiusKm {
+			if !strings.Contains(strings.ToLower(p.Name+"\n"+p.Provider+"\n"+p.Description), text) {
 				continue
 			}
-			d := math.Round(best*10) / 10
-			res.DistanceKm = &d
+			h.entry = &p
 		}
-		hits = append(hits, res)
+		hits = append(hits, h)
 	}
+	if q.Near != nil && len(hits) > 0 {
+		ids := make([]string, len(hits))
+		for i, h := range hits {
+			ids[i] = h.row.ID
+		}
+		var places []struct {
+			CentreID string  `bun:"centre_id"`
+			Position int     `bun:"position"`
+			Lat      float64 `bun:"lat"`
+			Lon      float64 `bun:"lon"`
+		}
+		if err := s.db.Read.NewSelect().Table("counselling_places").Column("centre_id", "position", "lat", "lon").
+			Where("centre_id IN (?)", bun.In(ids)).Scan(ctx, &places); err != nil {
+			return Results{}, fmt.Errorf("search counselling centres: %w", err)
+		}
+		best := map[string]float64{}
+		nearest := map[string]int{}
+		for _, pl := range places {
+			d := DistanceKm(q.Near.Lat, q.Near.Lon, pl.Lat, pl.Lon)
+			if b, ok := best[pl.CentreID]; !ok || d < b {
+				best[pl.CentreID], nearest[pl.CentreID] = d, pl.Position
+			}
+		}
+		kept := hits[:0]
+		for _, h := range hits {
+			d, ok := best[h.row.ID]
+			if !ok || (q.RadiusKm > 0 && d > q.RadiusKm) {
+				continue
+			}
+			d = math.Round(d*10) / 10
+			h.dist, h.nearest = &d, nearest[h.row.ID]
+			kept = append(kept, h)
+		}
+		hits = kept
+	}
+
+	// German order of names ("Ärzte" with "A"), by collation keys made
+	// once per hit rather than per comparison.
 	col := collate.New(language.German, collate.IgnoreCase)
-	slices.SortStableFunc(hits, func(a, b Result) int {
-		if a.DistanceKm != nil && b.DistanceKm != nil && *a.DistanceKm != *b.DistanceKm {
-			if *a.DistanceKm < *b.DistanceKm {
+	var buf collate.Buffer
+	keys := make(map[string][]byte, len(hits))
+	for _, h := range hits {
+		keys[h.row.ID] = append([]byte(nil), col.KeyFromString(&buf, h.row.Name)...)
+		buf.Reset()
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.dist != nil && b.dist != nil && *a.dist != *b.dist {
+			if *a.dist < *b.dist {
 				return -1
 			}
 			return 1
 		}
-		if c := col.CompareString(a.Name, b.Name); c != 0 {
+		if c := bytes.Compare(keys[a.row.ID], keys[b.row.ID]); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(a.row.ID, b.row.ID)
 	})
 	out := Results{Total: len(hits), Items: []Result{}}
-	if q.Offset < len(hits) {
-		out.Items = hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
+	if q.Offset >= len(hits) {
+		return out, nil
+	}
+	page := hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
+	if text == "" {
+		ids := make([]string, len(page))
+		for i, h := range page {
+			ids[i] = h.row.ID
+		}
+		var full []publicRow
+		if err := s.publicQuery(true).Where("c.id IN (?)", bun.In(ids)).Scan(ctx, &full); err != nil {
+			return Results{}, fmt.Errorf("search counselling centres: %w", err)
+		}
+		byID := map[string]publicRow{}
+		for _, r := range full {
+			byID[r.ID] = r
+		}
+		for i := range page {
+			r, ok := byID[page[i].row.ID]
+			if !ok { // unpublished since the first query
+				continue
+			}
+			p, err := s.public(r)
+			if err != nil {
+				return Results{}, err
+			}
+			page[i].entry = &p
+		}
+	}
+	now := s.opts.Now()
+	for _, h := range page {
+		if h.entry == nil {
+			continue
+		}
+		s.withStatus(h.entry, now)
+		out.Items = append(out.Items, Result{Public: *h.entry, DistanceKm: h.dist, Nearest: h.nearest})
 	}
 	return out, nil
 }

@@ -154,13 +154,15 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 	if err != nil {
 		return nil, err
 	}
-	docs := []*documentRow{s.newDocument(app.ID, DocPDF, "", "Antrag-"+app.Reference+".pdf", "application/pdf", pdfBytes, now),
-		s.newDocument(app.ID, DocXML, "", "Antrag-"+app.Reference+".xml", "application/xml", xmlBytes, now)}
-	for _, doc := range docs {
-		if doc == nil {
-			return nil, errors.New("seal document failed")
-		}
+	pdfDoc, err := s.newDocument(app.ID, DocPDF, "Antrag-"+app.Reference+".pdf", "application/pdf", pdfBytes, now)
+	if err != nil {
+		return nil, err
 	}
+	xmlDoc, err := s.newDocument(app.ID, DocXML, "Antrag-"+app.Reference+".xml", "application/xml", xmlBytes, now)
+	if err != nil {
+		return nil, err
+	}
+	docs := []*documentRow{pdfDoc, xmlDoc}
 	duplicate := false
 	err = s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*applicationRow)(nil)).
@@ -294,20 +296,21 @@ func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
 	return out, err
 }
 
-func (s *Store) newDocument(appID, kind, fieldID, name, ct string, data []byte, now time.Time) *documentRow {
+// newDocument seals a generated document of an application.
+func (s *Store) newDocument(appID, kind, name, ct string, data []byte, now time.Time) (*documentRow, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	row := &documentRow{ID: id.String(), ApplicationID: appID, Kind: kind, FieldID: fieldID, FileName: name, ContentType: ct,
+	row := &documentRow{ID: id.String(), ApplicationID: appID, Kind: kind, FileName: name, ContentType: ct,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: now}
 	sealed, err := s.seal(data, documentAAD(row.ID))
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	row.KeyID, row.DEK, row.Data = sealed.KeyID, sealed.DEK, sealed.Data
-	return row
+	return row, nil
 }
 
 type uploadData struct {
