@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -17,6 +18,8 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/dvdv"
+	"sozialplattform/onboarding/delivery/fitconnect"
+	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/portal"
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/citizen"
@@ -313,6 +316,9 @@ func (a *app) buildDelivery() error {
 	if err != nil {
 		return err
 	}
+	if err := a.configureTransports(); err != nil {
+		return err
+	}
 	for _, j := range []jobs.Job{
 		{Name: "zustellung", Schedule: "@every 5s", Description: "Anträge an die Fachverfahren zustellen und deren Stand abfragen",
 			Run: func(ctx context.Context) error {
@@ -328,6 +334,31 @@ func (a *app) buildDelivery() error {
 		if err := a.jobs.Register(j); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// configureTransports switches on FIT-Connect and XTA2 when the
+// configuration names their credentials.
+func (a *app) configureTransports() error {
+	if f := a.cfg.FITConnect; f.BaseURL != "" {
+		cbURL := ""
+		if f.CallbackSecret != "" {
+			cbURL = a.cfg.BaseURL + "/fit-connect/callback"
+		}
+		sender, err := fitconnect.NewSender(fitconnect.Config{BaseURL: f.BaseURL, TokenURL: f.TokenURL, ClientID: f.ClientID,
+			ClientSecret: f.ClientSecret, Scope: f.Scope, CallbackURL: cbURL, CallbackSecret: f.CallbackSecret})
+		if err != nil {
+			return fmt.Errorf("FIT-Connect: %w", err)
+		}
+		a.delivery.SetFITConnect(&delivery.FITConnectOptions{Sender: sender, CallbackSecret: f.CallbackSecret})
+	}
+	if x := a.cfg.XTA; x.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(x.CertFile, x.KeyFile)
+		if err != nil {
+			return fmt.Errorf("XTA2 client certificate: %w", err)
+		}
+		a.delivery.SetXTA(&delivery.XTAOptions{Author: xta2.Party{Identifier: x.Author}, ClientCert: cert})
 	}
 	return nil
 }

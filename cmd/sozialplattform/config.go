@@ -30,9 +30,21 @@ type config struct {
 	PolicyRefresh time.Duration
 	MailInterval  time.Duration
 	Apps          applicationsConfig // online applications (issue 6)
+	FITConnect    fitConnectConfig
+	XTA           xtaConfig
 	// baseURLDerived is true when no base URL was given and it follows
 	// the listening address.
 	baseURLDerived bool
+}
+
+// fitConnectConfig reaches a FIT-Connect delivery service (variant 3).
+type fitConnectConfig struct {
+	BaseURL, TokenURL, ClientID, ClientSecret, Scope, CallbackSecret string
+}
+
+// xtaConfig is the platform's own XTA2 identity (variant 1).
+type xtaConfig struct {
+	Author, CertFile, KeyFile string
 }
 
 // option is one setting: its flag, its environment variables and default.
@@ -99,6 +111,24 @@ var options = []option{
 		set: func(c *config, v string) error { c.Apps.SAMLCert = v; return nil }},
 	{flag: "saml-name", env: "SOZIALPLATTFORM_SAML_NAME", def: "BundID", help: "Name des Identitätsproviders auf der Anmeldeschaltfläche",
 		set: func(c *config, v string) error { c.Apps.SAMLName = v; return nil }},
+	{flag: "fitconnect-url", env: "SOZIALPLATTFORM_FITCONNECT_URL", def: "", help: "FIT-Connect Submission API (leer: Variante 3 aus, außer im Demobetrieb)",
+		set: func(c *config, v string) error { c.FITConnect.BaseURL = v; return nil }},
+	{flag: "fitconnect-token-url", env: "SOZIALPLATTFORM_FITCONNECT_TOKEN_URL", def: "", help: "OAuth-2-Token-Endpunkt von FIT-Connect",
+		set: func(c *config, v string) error { c.FITConnect.TokenURL = v; return nil }},
+	{flag: "fitconnect-client-id", env: "SOZIALPLATTFORM_FITCONNECT_CLIENT_ID", def: "", help: "Client-ID des Senders",
+		set: func(c *config, v string) error { c.FITConnect.ClientID = v; return nil }},
+	{flag: "fitconnect-client-secret", env: "SOZIALPLATTFORM_FITCONNECT_CLIENT_SECRET", def: "", help: "Client-Secret des Senders (auch …_FILE)",
+		set: func(c *config, v string) error { c.FITConnect.ClientSecret = v; return nil }},
+	{flag: "fitconnect-scope", env: "SOZIALPLATTFORM_FITCONNECT_SCOPE", def: "", help: "angefragter Scope, z. B. send:region:DE15",
+		set: func(c *config, v string) error { c.FITConnect.Scope = v; return nil }},
+	{flag: "fitconnect-callback-secret", env: "SOZIALPLATTFORM_FITCONNECT_CALLBACK_SECRET", def: "", help: "Geheimnis der Callback-Signatur (HMAC-SHA512; auch …_FILE)",
+		set: func(c *config, v string) error { c.FITConnect.CallbackSecret = v; return nil }},
+	{flag: "xta-author", env: "SOZIALPLATTFORM_XTA_AUTHOR", def: "", help: "eigene DVDV-Behördenkennung als XTA-Absender, z. B. psw:01234567",
+		set: func(c *config, v string) error { c.XTA.Author = v; return nil }},
+	{flag: "xta-client-cert", env: "SOZIALPLATTFORM_XTA_CLIENT_CERT", def: "", help: "PEM-Datei des Client-Zertifikats für XTA2 (leer: Variante 1 aus, außer im Demobetrieb)",
+		set: func(c *config, v string) error { c.XTA.CertFile = v; return nil }},
+	{flag: "xta-client-key", env: "SOZIALPLATTFORM_XTA_CLIENT_KEY", def: "", help: "PEM-Datei des zugehörigen privaten Schlüssels",
+		set: func(c *config, v string) error { c.XTA.KeyFile = v; return nil }},
 	{flag: "policy-refresh", env: "SOZIALPLATTFORM_POLICY_REFRESH", def: "2s", help: "wie oft Rechteänderungen anderer Instanzen übernommen werden",
 		set: func(c *config, v string) (err error) { c.PolicyRefresh, err = time.ParseDuration(v); return }},
 }
@@ -180,6 +210,12 @@ func (c *config) finish() error {
 		return fmt.Errorf("--smtp-tls %q: must be starttls, tls or none", c.SMTP.TLS)
 	}
 	c.SMTP.From = c.MailFrom
+	if f := c.FITConnect; f.BaseURL != "" && (f.TokenURL == "" || f.ClientID == "" || f.ClientSecret == "") {
+		return fmt.Errorf("--fitconnect-url needs --fitconnect-token-url, --fitconnect-client-id and --fitconnect-client-secret")
+	}
+	if x := c.XTA; (x.CertFile != "") != (x.KeyFile != "") || (x.CertFile != "" && x.Author == "") {
+		return fmt.Errorf("XTA2 needs --xta-author, --xta-client-cert and --xta-client-key together")
+	}
 	if c.InstanceID == "" {
 		host, _ := os.Hostname()
 		c.InstanceID = fmt.Sprintf("%s-%d", host, os.Getpid())
