@@ -22,6 +22,37 @@ type scenario struct {
 
 // scenarios are what the load test can drive.
 var scenarios = map[string]scenario{
+	"citizen-finder": {
+		description: "Bürgerinnen und Bürger besuchen das Portal und werten den Sozialleistungsfinder aus",
+		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+			answers := []byte(`{"answers":{"partner":"no","children":"1","birth_year":"1960","birth_month":"3","work_capacity":"yes",` +
+				`"income_net":"1100","rent":"450","residence_status":"german"}}`)
+			if err := c.do(ctx, "POST", "/api/v1/finder/evaluate", json.RawMessage(answers), nil); err != nil {
+				return nil, fmt.Errorf("finder answers rejected: %w", err)
+			}
+			h := http.Header{"Content-Type": {"application/json"}}
+			return []vegeta.Target{
+				{Method: "GET", URL: c.base + "/"},
+				{Method: "GET", URL: c.base + "/landkreis-harz/"},
+				{Method: "GET", URL: c.base + "/landkreis-harz/leistungen/hzl"},
+				{Method: "GET", URL: c.base + "/landkreis-harz/sozialleistungsfinder/"},
+				{Method: "POST", URL: c.base + "/api/v1/finder/evaluate", Body: answers, Header: h},
+			}, nil
+		},
+	},
+	"ministry-dashboard": {
+		description: "Das Ministerium öffnet den Umsetzungsstand (Konsole und API)",
+		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+			h, err := c.sessionHeader(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return []vegeta.Target{
+				{Method: "GET", URL: c.base + "/admin/rollout", Header: h},
+				{Method: "GET", URL: c.base + "/api/v1/rollout", Header: h},
+			}, nil
+		},
+	},
 	"api-tenants": {
 		description: "API-Clients listen Körperschaften (Bearer-Token des Ministeriums)",
 		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
