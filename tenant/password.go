@@ -12,12 +12,15 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// argon2id parameters after RFC 9106's second recommendation, scaled for a
-// 2-core server: 64 MiB, 2 passes, 2 lanes.
+// argon2id parameters as the OWASP Password Storage Cheat Sheet recommends
+// (19 MiB, 2 passes, 1 lane). More memory per hash would make every login a
+// large allocation: 20 concurrent logins at RFC 9106's 64 MiB cost 1.3 GB,
+// an easy way to exhaust a server. Hashes keep their parameters, so older
+// ones still verify.
 const (
 	argonTime    = 2
-	argonMemory  = 64 * 1024
-	argonThreads = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -95,6 +96,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
+	// Start-up (templates, demo data, password hashes) leaves much freed
+	// memory behind; hand it back now rather than idle with it.
+	debug.FreeOSMemory()
 	go a.authz.Watch(ctx, cfg.PolicyRefresh)
 	a.jobs.Start(ctx)
 
