@@ -86,4 +86,4 @@ func VerifyPassword(hash, pw string) bool {
 
 // dummyHash is verified against when an e-mail address is unknown, so that a
 // login for a missing account takes as long as one with a wrong password.
-const dummyHash = "$argon2id$v=19$m=65536,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$0bPqP1pDv2m2KLq3nqO0eKjv3J3Y5r1t4V6Cq8m8s9E"
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$mJWTOTJrXgOOnPUEko+5Sg$czBZPfQksonsFmL8Juqr5vFvN7XrzwDA90PYAusTPoo"

@@ -283,7 +283,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Account, error) {
 
 // dummyHash keeps a login for an unknown address as slow as a wrong
 // password (an argon2id hash of a throw-away password).
-const dummyHash = "$argon2id$v=19$m=65536,t=2,p=2$zm2zlhtYLFnSb/2ePpQXww$t1pR9zIje2wYwtUkgURFN8cqzvt4s4znRhx79iIkhV4"
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$mJWTOTJrXgOOnPUEko+5Sg$czBZPfQksonsFmL8Juqr5vFvN7XrzwDA90PYAusTPoo"
 
 // Authenticate checks a password login. Unknown address and wrong
 // password answer the same after the same work; an unconfirmed account
