@@ -25,8 +25,8 @@ var scenarios = map[string]scenario{
 	"citizen-finder": {
 		description: "Bürgerinnen und Bürger besuchen das Portal und werten den Sozialleistungsfinder aus",
 		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
-			answers := []byte(`{"answers":{"partner":"no","children":"1","birth_year":"1960","birth_month":"3","work_capacity":"yes",` +
-				`"income_net":"1100","rent":"450","residence_status":"german"}}`)
+			answers := []byte(`{"answers":{"partner":false,"children":1,"birth_year":1960,"birth_month":3,"work_capacity":"yes",` +
+				`"income_net":1100,"rent":450,"residence_status":"german"}}`)
 			if err := c.do(ctx, "POST", "/api/v1/finder/evaluate", json.RawMessage(answers), nil); err != nil {
 				return nil, fmt.Errorf("finder answers rejected: %w", err)
 			}
