@@ -82,20 +82,27 @@ func (c *Console) parseTemplates() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin templates: %w", err)
 	}
-	files, err := fs.Glob(templateFS, "templates/pages/*.html")
+	return parsePages(base, "templates/pages/*.html", "")
+}
+
+// parsePages parses every page file matching pattern into its own clone of
+// base (the layout and the shared parts), named prefix + file name. Pages
+// are parsed once at start; nothing is changed per request.
+func parsePages(base *template.Template, pattern, prefix string) (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFS, pattern)
 	if err != nil {
-		return nil, fmt.Errorf("admin templates: %w", err)
+		return nil, fmt.Errorf("admin templates %s: %w", pattern, err)
 	}
 	pages := make(map[string]*template.Template, len(files))
 	for _, f := range files {
 		t, err := base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(templateFS, f)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("admin templates: %w", err)
+			return nil, fmt.Errorf("admin template %s: %w", f, err)
 		}
-		if t, err = t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("admin templates: %w", err)
-		}
-		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		pages[prefix+strings.TrimSuffix(path.Base(f), ".html")] = t
 	}
 	return pages, nil
 }

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"slices"
 	"strings"
 
@@ -122,22 +120,7 @@ func (c *Console) parseCounsellingTemplates() (map[string]*template.Template, er
 	if err != nil {
 		return nil, fmt.Errorf("admin counselling templates: %w", err)
 	}
-	files, err := fs.Glob(templateFS, "templates/counselling/pages/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin counselling templates: %w", err)
-	}
-	pages := make(map[string]*template.Template, len(files))
-	for _, f := range files {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("admin counselling templates: %w", err)
-		}
-		if t, err = t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("admin counselling templates: %w", err)
-		}
-		pages["beratung-"+strings.TrimSuffix(path.Base(f), ".html")] = t
-	}
-	return pages, nil
+	return parsePages(base, "templates/counselling/pages/*.html", "beratung-")
 }
 
 var germanWeekdays = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}

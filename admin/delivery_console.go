@@ -4,12 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"mime"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
 	"time"
 
 	"sozialplattform/onboarding/delivery"
@@ -69,22 +66,7 @@ func (d *deliveryConsole) parseTemplates() (map[string]*template.Template, error
 	if err != nil {
 		return nil, fmt.Errorf("admin delivery templates: %w", err)
 	}
-	files, err := fs.Glob(templateFS, "templates/delivery/pages/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin delivery templates: %w", err)
-	}
-	pages := make(map[string]*template.Template, len(files))
-	for _, f := range files {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("admin delivery templates: %w", err)
-		}
-		if t, err = t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("admin delivery templates: %w", err)
-		}
-		pages["zustellung-"+strings.TrimSuffix(path.Base(f), ".html")] = t
-	}
-	return pages, nil
+	return parsePages(base, "templates/delivery/pages/*.html", "zustellung-")
 }
 
 // deliveryFuncs are the template functions of the delivery pages.

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"unicode"
@@ -100,22 +98,7 @@ func (c *Console) parseMarketTemplates() (map[string]*template.Template, error) 
 	if err != nil {
 		return nil, fmt.Errorf("admin marketplace templates: %w", err)
 	}
-	files, err := fs.Glob(templateFS, "templates/market/pages/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin marketplace templates: %w", err)
-	}
-	pages := make(map[string]*template.Template, len(files))
-	for _, f := range files {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("admin marketplace templates: %w", err)
-		}
-		if t, err = t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("admin marketplace templates: %w", err)
-		}
-		pages["markt-"+strings.TrimSuffix(path.Base(f), ".html")] = t
-	}
-	return pages, nil
+	return parsePages(base, "templates/market/pages/*.html", "markt-")
 }
 
 // marketNotices are the confirmations of the marketplace's pages, named by

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"slices"
 	"strings"
 	"unicode"
@@ -91,22 +89,7 @@ func (o *onboardingConsole) parseTemplates() (map[string]*template.Template, err
 	if err != nil {
 		return nil, fmt.Errorf("admin onboarding templates: %w", err)
 	}
-	files, err := fs.Glob(templateFS, "templates/onboarding/pages/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin onboarding templates: %w", err)
-	}
-	pages := make(map[string]*template.Template, len(files))
-	for _, f := range files {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("admin onboarding templates: %w", err)
-		}
-		if t, err = t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("admin onboarding templates: %w", err)
-		}
-		pages["anbindung-"+strings.TrimSuffix(path.Base(f), ".html")] = t
-	}
-	return pages, nil
+	return parsePages(base, "templates/onboarding/pages/*.html", "anbindung-")
 }
 
 // onboardingFuncs are the template functions of onboarding's pages; like

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 
 	"sozialplattform/portal/site"
@@ -57,22 +55,7 @@ func (c *Console) parsePortalTemplates() (map[string]*template.Template, error) 
 	if err != nil {
 		return nil, fmt.Errorf("admin portal templates: %w", err)
 	}
-	files, err := fs.Glob(templateFS, "templates/portal/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin portal templates: %w", err)
-	}
-	pages := map[string]*template.Template{}
-	for _, f := range files {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("admin portal templates: %w", err)
-		}
-		if t, err = t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("admin portal templates: %w", err)
-		}
-		pages["portal-"+strings.TrimSuffix(path.Base(f), ".html")] = t
-	}
-	return pages, nil
+	return parsePages(base, "templates/portal/*.html", "portal-")
 }
 
 // portalData fills the portal page. Each section has its own form, so
