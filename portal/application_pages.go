@@ -8,17 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
-	"slices"
 	"strings"
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/envelope"
-	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/web"
 )
@@ -96,41 +92,7 @@ func (p *Portal) RegisterApplications(d ApplicationDeps) error {
 // parseTemplates sets every page of templates/antrag in the portal's
 // layout, once per language, the way the portal parses its own pages.
 func (a *applications) parseTemplates() (map[string]map[string]*template.Template, error) {
-	p := a.p
-	common := template.FuncMap{
-		"asset": p.assets.Path, "own": p.own.Path,
-		"t": func(string) string { return "" }, "tf": func(string, ...any) string { return "" }, "money": func(float64) string { return "" },
-		"join": strings.Join, "inc": func(i int) int { return i + 1 }, "dict": dict, "rklabel": site.RechtskreisLabel,
-		"lines":  func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"anchor": func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
-	}
-	base, err := template.New("layout").Funcs(common).ParseFS(files, "templates/layout.html", "templates/parts.html", "templates/antrag/bausteine.html")
-	if err != nil {
-		return nil, fmt.Errorf("application templates: %w", err)
-	}
-	pageFiles, err := fs.Glob(files, "templates/antrag/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pageFiles = slices.DeleteFunc(pageFiles, func(f string) bool { return path.Base(f) == "bausteine.html" })
-	out := map[string]map[string]*template.Template{}
-	for _, l := range Languages {
-		cat := p.cats[l.Code]
-		byPage := map[string]*template.Template{}
-		for _, f := range pageFiles {
-			t, err := base.Clone()
-			if err != nil {
-				return nil, err
-			}
-			t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
-			if t, err = t.ParseFS(files, f); err != nil {
-				return nil, fmt.Errorf("application templates: %w", err)
-			}
-			byPage[strings.TrimSuffix(path.Base(f), ".html")] = t
-		}
-		out[l.Code] = byPage
-	}
-	return out, nil
+	return a.p.parseLanguagePages("templates/antrag/*.html", "", []string{"templates/antrag/bausteine.html"})
 }
 
 // render writes a page; application pages are personal: never cached.

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"math"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +15,6 @@ import (
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/portal/gazetteer"
-	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
 )
 
@@ -77,41 +74,7 @@ func (p *Portal) RegisterCounselling(d CounsellingDeps) error {
 // layout, once per language, the way the portal parses its own pages.
 // Page names get the prefix "beratung-".
 func (c *counsellingPages) parseTemplates() (map[string]map[string]*template.Template, error) {
-	p := c.p
-	common := template.FuncMap{
-		"asset": p.assets.Path, "own": p.own.Path,
-		"t": func(string) string { return "" }, "tf": func(string, ...any) string { return "" }, "money": func(float64) string { return "" },
-		"join": strings.Join, "inc": func(i int) int { return i + 1 }, "dict": dict, "list": func(s ...string) []string { return s },
-		"rklabel": site.RechtskreisLabel,
-		"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-	}
-	base, err := template.New("layout").Funcs(common).ParseFS(files, "templates/layout.html", "templates/parts.html", "templates/beratung/parts.html")
-	if err != nil {
-		return nil, fmt.Errorf("counselling templates: %w", err)
-	}
-	pageFiles, err := fs.Glob(files, "templates/beratung/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pageFiles = slices.DeleteFunc(pageFiles, func(f string) bool { return path.Base(f) == "parts.html" })
-	out := map[string]map[string]*template.Template{}
-	for _, l := range Languages {
-		cat := p.cats[l.Code]
-		byPage := map[string]*template.Template{}
-		for _, f := range pageFiles {
-			t, err := base.Clone()
-			if err != nil {
-				return nil, err
-			}
-			t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
-			if t, err = t.ParseFS(files, f); err != nil {
-				return nil, fmt.Errorf("counselling templates: %w", err)
-			}
-			byPage["beratung-"+strings.TrimSuffix(path.Base(f), ".html")] = t
-		}
-		out[l.Code] = byPage
-	}
-	return out, nil
+	return c.p.parseLanguagePages("templates/beratung/*.html", "beratung-", []string{"templates/beratung/parts.html"})
 }
 
 // csLabels turns the directory's keys into the citizen's language.

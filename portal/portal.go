@@ -180,7 +180,14 @@ func (p *Portal) Handler() http.Handler {
 // adds each page. Requests only execute finished sets: nothing is changed
 // per request (Miniflux's lesson).
 func (p *Portal) parseTemplates() (map[string]map[string]*template.Template, error) {
-	common := template.FuncMap{
+	return p.parseLanguagePages("templates/pages/*.html", "", nil)
+}
+
+// templateFuncs are what every portal page may call. "t", "tf" and
+// "money" are stand-ins here; parseLanguagePages binds them to each
+// language's catalogue.
+func (p *Portal) templateFuncs() template.FuncMap {
+	return template.FuncMap{
 		"asset":   p.assets.Path,
 		"own":     p.own.Path,
 		"t":       func(string) string { return "" },
@@ -192,29 +199,39 @@ func (p *Portal) parseTemplates() (map[string]map[string]*template.Template, err
 		"list":    func(s ...string) []string { return s },
 		"rklabel": site.RechtskreisLabel,
 		"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"anchor":  func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
 	}
-	base, err := template.New("layout").Funcs(common).ParseFS(files, "templates/layout.html", "templates/parts.html")
+}
+
+// parseLanguagePages sets every page matching pattern (except the shared
+// part files, which go into the base) in the portal's layout, once per
+// language, named prefix + file name. Pages are finished at start; nothing
+// is changed per request.
+func (p *Portal) parseLanguagePages(pattern, prefix string, parts []string) (map[string]map[string]*template.Template, error) {
+	base, err := template.New("layout").Funcs(p.templateFuncs()).
+		ParseFS(files, append([]string{"templates/layout.html", "templates/parts.html"}, parts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("portal templates: %w", err)
+		return nil, fmt.Errorf("portal templates %s: %w", pattern, err)
 	}
-	pageFiles, err := fs.Glob(files, "templates/pages/*.html")
+	pageFiles, err := fs.Glob(files, pattern)
 	if err != nil {
-		return nil, fmt.Errorf("portal templates: %w", err)
+		return nil, fmt.Errorf("portal templates %s: %w", pattern, err)
 	}
+	pageFiles = slices.DeleteFunc(pageFiles, func(f string) bool { return slices.Contains(parts, f) })
 	out := map[string]map[string]*template.Template{}
 	for _, l := range Languages {
 		cat := p.cats[l.Code]
 		byPage := map[string]*template.Template{}
 		for _, f := range pageFiles {
 			t, err := base.Clone()
+			if err == nil {
+				t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
+				t, err = t.ParseFS(files, f)
+			}
 			if err != nil {
-				return nil, fmt.Errorf("portal templates: %w", err)
+				return nil, fmt.Errorf("portal template %s: %w", f, err)
 			}
-			t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
-			if t, err = t.ParseFS(files, f); err != nil {
-				return nil, fmt.Errorf("portal templates: %w", err)
-			}
-			byPage[strings.TrimSuffix(path.Base(f), ".html")] = t
+			byPage[prefix+strings.TrimSuffix(path.Base(f), ".html")] = t
 		}
 		out[l.Code] = byPage
 	}
