@@ -154,3 +154,41 @@ func (c *siteCache) put(key string, sv siteView, ok bool) {
 	}
 	c.sites[key] = cachedSite{site: sv, ok: ok, expires: c.now().Add(siteCacheTTL)}
 }
+
+// liveCache keeps each municipality's live Antragsstrecken for
+// siteCacheTTL: every result and service page asks, the answer changes
+// with a go-live a few times a year, and the application itself checks
+// again when a draft starts.
+type liveCache struct {
+	mu      sync.RWMutex
+	entries map[string]cachedLive
+	now     func() time.Time
+}
+
+type cachedLive struct {
+	keys    []string
+	expires time.Time
+}
+
+func newLiveCache(now func() time.Time) *liveCache {
+	return &liveCache{entries: map[string]cachedLive{}, now: now}
+}
+
+func (c *liveCache) get(tenantID string) ([]string, bool) {
+	c.mu.RLock()
+	e, ok := c.entries[tenantID]
+	c.mu.RUnlock()
+	if !ok || c.now().After(e.expires) {
+		return nil, false
+	}
+	return e.keys, true
+}
+
+func (c *liveCache) put(tenantID string, keys []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= 1024 {
+		clear(c.entries)
+	}
+	c.entries[tenantID] = cachedLive{keys: keys, expires: c.now().Add(siteCacheTTL)}
+}

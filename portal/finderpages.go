@@ -2,10 +2,11 @@ package portal
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,56 +17,6 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/web"
 )
-
-// sessionFinder is the session value holding the finder's answers (JSON
-// of finder.Answers). They live only in the session, which ends after 30
-// minutes without use, and the citizen can delete them at any time.
-const sessionFinder = "finder"
-
-// answers reads the session's answers. Anything that is not a valid
-// answer is dropped, so that a session from an older rules version or a
-// damaged one never breaks the finder.
-func (p *Portal) answers(r *http.Request) finder.Answers {
-	out := finder.Answers{}
-	sess, err := p.sessions.Get(r, p.sessions.CookieName())
-	if err != nil {
-		return out
-	}
-	raw, _ := sess.Values[sessionFinder].(string)
-	if raw == "" || len(raw) > 8<<10 {
-		return out
-	}
-	var stored map[string]string
-	if json.Unmarshal([]byte(raw), &stored) != nil {
-		return out
-	}
-	for id, text := range stored {
-		if v, prob := p.rules.Normalize(id, text); prob == nil && v != "" {
-			out[id] = v
-		}
-	}
-	return out
-}
-
-func (p *Portal) saveAnswers(w http.ResponseWriter, r *http.Request, a finder.Answers) error {
-	sess, err := p.sessions.Get(r, p.sessions.CookieName())
-	if err != nil {
-		return fmt.Errorf("finder session: %w", err)
-	}
-	if len(a) == 0 {
-		delete(sess.Values, sessionFinder)
-	} else {
-		raw, err := json.Marshal(a)
-		if err != nil {
-			return fmt.Errorf("finder answers: %w", err)
-		}
-		sess.Values[sessionFinder] = string(raw)
-	}
-	if err := sess.Save(r, w); err != nil {
-		return fmt.Errorf("finder session: %w", err)
-	}
-	return nil
-}
 
 // formToken returns the session's form token, starting a session that
 // holds one when there is none yet.
@@ -88,9 +39,19 @@ func (p *Portal) formToken(w http.ResponseWriter, r *http.Request) (string, erro
 // maxFormBytes caps the portal's forms; the largest is the feedback form.
 const maxFormBytes = 32 << 10
 
-// checkForm reads a POSTed form and checks its token. On failure it has
-// answered with an error page in the user's language.
+// checkForm reads a POSTed form and checks its token against the
+// session's. On failure it has answered with an error page in the user's
+// language.
 func (p *Portal) checkForm(w http.ResponseWriter, r *http.Request) bool {
+	tok := ""
+	if sess, err := p.sessions.Get(r, p.sessions.CookieName()); err == nil {
+		tok, _ = sess.Values[tenant.SessionCSRF].(string)
+	}
+	return p.checkFormToken(w, r, tok)
+}
+
+// checkFormToken reads a POSTed form and checks its token against want.
+func (p *Portal) checkFormToken(w http.ResponseWriter, r *http.Request, want string) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	cat := p.cat(r)
 	v := p.view(r, "")
@@ -105,12 +66,7 @@ func (p *Portal) checkForm(w http.ResponseWriter, r *http.Request) bool {
 		p.render(w, r, status, "fehler", v, private)
 		return false
 	}
-	sess, err := p.sessions.Get(r, p.sessions.CookieName())
-	tok := ""
-	if err == nil {
-		tok, _ = sess.Values[tenant.SessionCSRF].(string)
-	}
-	if !web.CSRFTokenValid(tok, r.PostForm.Get("csrf")) {
+	if !web.CSRFTokenValid(want, r.PostForm.Get("csrf")) {
 		v.Title = cat.T("error.csrf.title")
 		v.Data = errorData{Heading: v.Title, Text: cat.T("error.csrf.text")}
 		p.render(w, r, http.StatusForbidden, "fehler", v, private)
@@ -159,7 +115,7 @@ type introData struct {
 }
 
 func (p *Portal) finderIntro(w http.ResponseWriter, r *http.Request) {
-	tok, err := p.formToken(w, r)
+	tok, err := p.finderToken(w, r)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
@@ -193,7 +149,7 @@ func (p *Portal) finderStep(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) renderStep(w http.ResponseWriter, r *http.Request, n int, a finder.Answers, problems map[string]string, status int) {
-	tok, err := p.formToken(w, r)
+	tok, err := p.finderToken(w, r)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
@@ -234,7 +190,7 @@ func problemText(cat *Catalogue, pr *finder.Problem) string {
 
 func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
 	n, ok := p.step(w, r)
-	if !ok || !p.checkForm(w, r) {
+	if !ok || !p.checkFinderForm(w, r) {
 		return
 	}
 	cat := p.cat(r)
@@ -301,7 +257,7 @@ func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) finderClear(w http.ResponseWriter, r *http.Request) {
-	if !p.checkForm(w, r) {
+	if !p.checkFinderForm(w, r) {
 		return
 	}
 	if err := p.saveAnswers(w, r, nil); err != nil {
@@ -360,7 +316,8 @@ func reasonText(cat *Catalogue, rs finder.Reason) string {
 func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(r)
 	cat := p.cat(r)
-	a := p.answers(r)
+	fs, valid := p.finderState(r)
+	a := p.validAnswers(fs)
 	now := p.now()
 	ev, err := p.rules.Evaluate(a, now)
 	if err != nil {
@@ -374,75 +331,120 @@ func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	base := p.finderBase(r)
-	groups := []resultGroup{
-		{Status: finder.Possible, Title: cat.T("finder.status.possible")},
-		{Status: finder.Missing, Title: cat.T("finder.status.missing")},
-		{Status: finder.Unlikely, Title: cat.T("finder.status.unlikely")},
-	}
-	stepOf := map[string]int{}
-	for i, g := range p.rules.Groups() {
-		for _, q := range g.Questions {
-			stepOf[q.ID] = i + 1
-		}
-	}
-	for _, res := range ev.Results {
-		b := res.Benefit
-		rv := resultView{ID: b.ID, Name: cat.T("finder.benefit." + b.ID + ".name"), About: cat.T("finder.benefit." + b.ID + ".about"),
-			Status: res.Status, StatusLabel: cat.T("finder.status." + string(res.Status)), Law: b.Law}
-		for _, rs := range res.Reasons {
-			rv.Reasons = append(rv.Reasons, reasonView{Text: reasonText(cat, rs), Law: rs.Law})
-		}
-		for _, q := range res.Missing {
-			rv.Missing = append(rv.Missing, missingView{Label: cat.T("finder.q." + q.ID + ".label"), URL: base + "schritt/" + strconv.Itoa(stepOf[q.ID])})
-		}
-		for _, n := range b.NotChecked {
-			rv.NotChecked = append(rv.NotChecked, cat.T("finder.unchecked."+n))
-		}
-		if b.Service != "" {
-			rv.InfoURL = st.site.Prefix + "/leistungen/" + b.Service
-			rv.ApplyURL = rv.InfoURL + "/beantragen"
-			if svc, ok := site.ServiceByKey(b.Service); ok && st.site.Local {
-				for _, s := range svc.Antragsstrecken {
-					if slices.Contains(live, s) {
-						rv.ApplyURL, rv.ApplyLive = "/"+st.site.Tenant.Slug+"/antrag/"+s, true
-						break
-					}
-				}
-			}
-		}
-		if st.site.Local {
-			rv.CounsellingURL = "/" + st.site.Tenant.Slug + "/beratung"
-		}
-		card, err := p.cardHTML(st.lang.Code, &rv)
-		if err != nil {
-			p.serverError(w, r, p.view(r, ""), err)
-			return
-		}
-		rv.Card = card
-		for i := range groups {
-			if groups[i].Status == res.Status {
-				groups[i].Items = append(groups[i].Items, rv)
-			}
-		}
-	}
-	tok, err := p.formToken(w, r)
+	tok, err := p.tokenOf(w, fs, valid)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
 	v := p.view(r, cat.T("finder.result.title"))
 	v.Nav = "finder"
-	v.CSRF = tok
-	v.Data = resultData{Groups: groups, Answered: len(a), Date: p.date(now), Version: ev.Version, Local: st.site.Local,
-		Start: base + "schritt/1", Base: base}
-	p.render(w, r, http.StatusOK, "finder-ergebnis", v, private)
+	base := p.finderBase(r)
+	data := resultData{Groups: []resultGroup{
+		{Status: finder.Possible, Title: cat.T("finder.status.possible")},
+		{Status: finder.Missing, Title: cat.T("finder.status.missing")},
+		{Status: finder.Unlikely, Title: cat.T("finder.status.unlikely")},
+	}, Answered: len(a), Date: p.date(now), Version: ev.Version, Local: st.site.Local, Start: base + "schritt/1", Base: base}
+	// The page is a function of what it shows: the same cards, count,
+	// date and place give the same page, whoever asks. So it is rendered
+	// once and kept (see resultPageKey); only the form token differs.
+	var key strings.Builder
+	for _, part := range []string{v.Lang.Code, v.Path, v.Query, st.site.Prefix, st.site.Tenant.ID, strconv.Itoa(data.Answered), data.Date, data.Version} {
+		key.WriteString(part)
+		key.WriteByte(0)
+	}
+	for _, res := range ev.Results {
+		rv := p.resultView(r, cat, res, live, base)
+		card, cardKey, err := p.cardHTML(v.Lang.Code, &rv)
+		if err != nil {
+			p.serverError(w, r, p.view(r, ""), err)
+			return
+		}
+		rv.Card = card
+		key.WriteString(cardKey)
+		key.WriteByte(1)
+		for i := range data.Groups {
+			if data.Groups[i].Status == res.Status {
+				data.Groups[i].Items = append(data.Groups[i].Items, rv)
+			}
+		}
+	}
+	k := key.String()
+	page, ok := p.results.get(k)
+	if !ok {
+		v.CSRF = tokenPlaceholder
+		v.Data = data
+		body, err := p.renderBytes("finder-ergebnis", v)
+		if err != nil {
+			p.serverError(w, r, p.view(r, ""), err)
+			return
+		}
+		page = cachedPage{body: body, lang: v.Lang.Code}
+		p.results.put(k, page)
+	}
+	setPageHeaders(w, page.lang)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	writeWithToken(w, page.body, tok)
+}
+
+// tokenPlaceholder stands for the form token in a kept page; it has the
+// token's alphabet, so the templates write it unchanged.
+const tokenPlaceholder = "form-token-placeholder-c2b1f0e4a7d94b3e8f21"
+
+// resultCacheMax bounds the kept result pages (about 30 KB each).
+const resultCacheMax = 512
+
+// writeWithToken writes a kept page with the request's form token.
+func writeWithToken(w http.ResponseWriter, body []byte, tok string) {
+	for {
+		i := bytes.Index(body, []byte(tokenPlaceholder))
+		if i < 0 {
+			_, _ = w.Write(body)
+			return
+		}
+		_, _ = w.Write(body[:i])
+		_, _ = io.WriteString(w, html.EscapeString(tok))
+		body = body[i+len(tokenPlaceholder):]
+	}
+}
+
+// resultView fills one benefit of the result page.
+func (p *Portal) resultView(r *http.Request, cat *Catalogue, res finder.Result, live []string, base string) resultView {
+	st := stateFrom(r)
+	b := res.Benefit
+	rv := resultView{ID: b.ID, Name: cat.T("finder.benefit." + b.ID + ".name"), About: cat.T("finder.benefit." + b.ID + ".about"),
+		Status: res.Status, StatusLabel: cat.T("finder.status." + string(res.Status)), Law: b.Law}
+	for _, rs := range res.Reasons {
+		rv.Reasons = append(rv.Reasons, reasonView{Text: reasonText(cat, rs), Law: rs.Law})
+	}
+	for _, q := range res.Missing {
+		rv.Missing = append(rv.Missing, missingView{Label: cat.T("finder.q." + q.ID + ".label"), URL: base + "schritt/" + strconv.Itoa(q.Step)})
+	}
+	for _, n := range b.NotChecked {
+		rv.NotChecked = append(rv.NotChecked, cat.T("finder.unchecked."+n))
+	}
+	if b.Service != "" {
+		rv.InfoURL = st.site.Prefix + "/leistungen/" + b.Service
+		rv.ApplyURL = rv.InfoURL + "/beantragen"
+		if svc, ok := site.ServiceByKey(b.Service); ok && st.site.Local {
+			for _, s := range svc.Antragsstrecken {
+				if slices.Contains(live, s) {
+					rv.ApplyURL, rv.ApplyLive = "/"+st.site.Tenant.Slug+"/antrag/"+s, true
+					break
+				}
+			}
+		}
+	}
+	if st.site.Local {
+		rv.CounsellingURL = "/" + st.site.Tenant.Slug + "/beratung"
+	}
+	return rv
 }
 
 // cardHTML renders one benefit of the result page. A card depends only on
 // what it shows, which repeats across citizens (most see the same card for
 // Suchtberatung), so rendered cards are kept in a small shared cache.
-func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, error) {
+func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, string, error) {
 	var key strings.Builder
 	key.WriteString(lang)
 	for _, s := range []string{rv.ID, string(rv.Status), rv.InfoURL, rv.ApplyURL, rv.CounsellingURL} {
@@ -462,14 +464,14 @@ func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, error) {
 		key.WriteString("\x00live")
 	}
 	k := key.String()
-	if html, ok := p.cards.get(k); ok {
-		return html, nil
+	if card, ok := p.cards.get(k); ok {
+		return card, k, nil
 	}
 	var buf bytes.Buffer
 	if err := p.pages[lang]["finder-ergebnis"].ExecuteTemplate(&buf, "resultcard", rv); err != nil {
-		return "", fmt.Errorf("render result card %s: %w", rv.ID, err)
+		return "", "", fmt.Errorf("render result card %s: %w", rv.ID, err)
 	}
-	html := template.HTML(buf.String()) // produced by html/template: escaped
-	p.cards.put(k, html)
-	return html, nil
+	card := template.HTML(buf.String()) // produced by html/template: escaped
+	p.cards.put(k, card)
+	return card, k, nil
 }

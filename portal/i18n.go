@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -97,22 +96,37 @@ func (c *Catalogue) Tf(key string, args ...any) string {
 	return s
 }
 
-// Named returns the text for key with {name} placeholders replaced.
+// Named returns the text for key with {name} placeholders replaced; a
+// placeholder without a value stays as it is. One pass, no replacer to
+// build: the finder's result page calls it for every reason.
 func (c *Catalogue) Named(key string, values map[string]string) string {
 	s := c.T(key)
-	if len(values) == 0 {
+	if len(values) == 0 || !strings.Contains(s, "{") {
 		return s
 	}
-	names := make([]string, 0, len(values))
-	for k := range values {
-		names = append(names, k)
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			break
+		}
+		name := s[open+1 : open+end]
+		v, ok := values[name]
+		b.WriteString(s[:open])
+		if ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(s[open : open+end+1])
+		}
+		s = s[open+end+1:]
 	}
-	sort.Strings(names)
-	pairs := make([]string, 0, 2*len(names))
-	for _, k := range names {
-		pairs = append(pairs, "{"+k+"}", values[k])
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	b.WriteString(s)
+	return b.String()
 }
 
 // Money formats a euro amount the way the language writes it.

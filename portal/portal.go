@@ -55,6 +55,10 @@ type Deps struct {
 	LandKey string
 	// Secure marks cookies Secure (the site runs on https).
 	Secure bool
+	// CookieKey (32 bytes) seals the cookie with the finder's answers.
+	// Every instance must have the same key; empty means a random key for
+	// this process (tests, development).
+	CookieKey []byte
 	// Now is the clock of the finder (default time.Now).
 	Now func() time.Time
 }
@@ -83,7 +87,10 @@ type Portal struct {
 	tenantMux *http.ServeMux
 	cache     *pageCache
 	cards     *cardCache
+	results   *pageCache // rendered finder result pages by what they show (see finderResult)
+	sealer    *cookieSealer
 	sites     *siteCache
+	lives     *liveCache
 }
 
 //go:embed templates content static mailtemplates
@@ -153,7 +160,13 @@ func New(d Deps) (*Portal, error) {
 	}
 	p.cache = newPageCache(time.Now)
 	p.cards = newCardCache()
+	p.results = newPageCache(time.Now)
+	p.results.max = resultCacheMax
+	if p.sealer, err = newCookieSealer(d.CookieKey); err != nil {
+		return nil, err
+	}
 	p.sites = newSiteCache(time.Now)
+	p.lives = newLiveCache(time.Now)
 	p.routes()
 	return p, nil
 }
@@ -317,23 +330,17 @@ const (
 // render executes a page into a buffer and writes it. A template error
 // becomes a 500 page instead of half a page.
 func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view, c caching) {
-	t, ok := p.pages[v.Lang.Code][page]
-	if !ok {
-		p.serverError(w, r, v, fmt.Errorf("portal: no template %q", page))
-		return
-	}
 	if v.Path == "" {
 		v.Path = r.URL.Path
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		p.serverError(w, r, v, fmt.Errorf("render %s: %w", page, err))
+	body, err := p.renderBytes(page, v)
+	if err != nil {
+		p.serverError(w, r, v, err)
 		return
 	}
+	buf := bytes.NewBuffer(body)
+	setPageHeaders(w, v.Lang.Code)
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", v.Lang.Code)
-	h.Set("Vary", "Accept-Language, Cookie")
 	if c == private || status != http.StatusOK {
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(status)
@@ -355,6 +362,27 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
 	}
+}
+
+// renderBytes executes a page's layout with v.
+func (p *Portal) renderBytes(page string, v *view) ([]byte, error) {
+	t, ok := p.pages[v.Lang.Code][page]
+	if !ok {
+		return nil, fmt.Errorf("portal: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return nil, fmt.Errorf("render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// setPageHeaders sets the headers every HTML page has.
+func setPageHeaders(w http.ResponseWriter, lang string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", lang)
+	h.Set("Vary", "Accept-Language, Cookie")
 }
 
 func etagMatch(header, etag string) bool {
@@ -501,10 +529,14 @@ func (p *Portal) live(ctx context.Context, tenantID string) ([]string, error) {
 	if p.services == nil {
 		return nil, nil
 	}
+	if keys, ok := p.lives.get(tenantID); ok {
+		return keys, nil
+	}
 	keys, err := p.services.LiveAntragsstrecken(ctx, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("live Antragsstrecken of %s: %w", tenantID, err)
 	}
+	p.lives.put(tenantID, keys)
 	return keys, nil
 }
 

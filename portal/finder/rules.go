@@ -41,6 +41,7 @@ type Question struct {
 	Options  []string // for TypeChoice and TypeMulti
 	Unit     string   // "EUR" for amounts, "" otherwise
 	Widget   string   // a rendering hint: "month" for a month select
+	Step     int      // the page (1-based) that asks it
 	index    int
 }
 
@@ -351,6 +352,7 @@ func (r *Rules) parseQuestions(f fileRules) error {
 			default:
 				return fmt.Errorf("question %s: unknown type %q", id, fq.Type)
 			}
+			q.Step = len(r.groups) + 1
 			r.byID[id] = q
 			r.questions = append(r.questions, q)
 			grp.Questions = append(grp.Questions, q)

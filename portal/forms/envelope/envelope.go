@@ -9,6 +9,7 @@ package envelope
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -40,8 +41,9 @@ type Sealed struct {
 }
 
 type kek struct {
-	id   string
-	aead cipher.AEAD
+	id     string
+	aead   cipher.AEAD
+	secret []byte // kept only to derive purpose keys (see Derive)
 }
 
 // Keyring holds the configured KEKs; the first is the primary, which wraps
@@ -90,13 +92,25 @@ func Parse(spec string) (*Keyring, error) {
 		if err != nil {
 			return nil, err
 		}
-		k := &kek{id: id, aead: aead}
+		k := &kek{id: id, aead: aead, secret: raw}
 		kr.byID[id] = k
 		if kr.primary == nil {
 			kr.primary = k
 		}
 	}
 	return kr, nil
+}
+
+// Derive returns a 32-byte key for purpose, derived from the primary KEK
+// with HKDF-SHA256. Other parts (the portal's sealed cookies) so get their
+// own key from the one configured secret without ever using the KEK
+// itself. A rotation of the primary key changes every derived key.
+func (kr *Keyring) Derive(purpose string) []byte {
+	key, err := hkdf.Key(sha256.New, kr.primary.secret, nil, "sozialplattform "+purpose, KeySize)
+	if err != nil {
+		panic(err) // only for lengths beyond 255×32 bytes
+	}
+	return key
 }
 
 // NewKey returns a new random key, base64-encoded, for the configuration.

@@ -90,3 +90,24 @@ func TestLoadOrCreateFile(t *testing.T) {
 		t.Fatalf("reload: %v %v", created, err)
 	}
 }
+
+func TestDeriveSeparatesPurposesAndKeys(t *testing.T) {
+	kr, err := Parse(NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Parse(NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := kr.Derive("portal cookie"), kr.Derive("portal cookie")
+	if len(a) != KeySize || string(a) != string(b) {
+		t.Fatalf("Derive is not a stable %d-byte key", KeySize)
+	}
+	if string(kr.Derive("other purpose")) == string(a) {
+		t.Error("two purposes share a key")
+	}
+	if string(other.Derive("portal cookie")) == string(a) {
+		t.Error("two primary keys derive the same key")
+	}
+}
