@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -26,6 +27,8 @@ type options struct {
 	scenarios []string
 	email     string
 	password  string
+	citizen   string
+	apps      int
 }
 
 const maxDuration = 2 * time.Minute
@@ -39,12 +42,17 @@ func parseOptions(args []string) (*options, error) {
 	fs.IntVar(&o.workers, "workers", 16, "gleichzeitige Verbindungen")
 	scen := fs.String("scenario", "all", "Szenarien, durch Komma getrennt: "+strings.Join(scenarioNames(), ", ")+" oder all")
 	fs.StringVar(&o.email, "email", "ministerium@demo.example", "Konto für Szenarien mit Anmeldung (Demo-Ministerium)")
-	fs.StringVar(&o.password, "password", "Sozialplattform-Demo-2026", "Passwort dieses Kontos")
+	fs.StringVar(&o.password, "password", "Sozialplattform-Demo-2026", "Passwort dieses Kontos (und des Servicekontos)")
+	fs.StringVar(&o.citizen, "citizen", "buerger@demo.example", "Servicekonto für citizen-applications (Demo)")
+	fs.IntVar(&o.apps, "applications", 300, "höchstens so viele Anträge in citizen-applications (je einer wird vorher ausgefüllt; höchstens 5000)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if o.duration <= 0 || o.duration > maxDuration {
 		return nil, fmt.Errorf("--duration must be between 0 and %s", maxDuration)
+	}
+	if o.apps < 1 || o.apps > 5000 {
+		return nil, errors.New("--applications must be between 1 and 5000")
 	}
 	if o.workers < 1 || o.workers > 512 {
 		return nil, errors.New("--workers must be between 1 and 512")
@@ -95,14 +103,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	setup := &setupClient{base: strings.TrimSuffix(o.target, "/"), http: &http.Client{Timeout: 30 * time.Second}, email: o.email, password: o.password}
+	setup := &setupClient{base: strings.TrimSuffix(o.target, "/"), http: &http.Client{Timeout: 30 * time.Second}, email: o.email, password: o.password,
+		citizenEmail: o.citizen, applications: o.apps}
 	var results []result
 	for _, name := range o.scenarios {
 		targets, err := scenarios[name].targets(ctx, setup)
 		if err != nil {
 			return fmt.Errorf("prepare %s: %w", name, err)
 		}
-		m := attack(ctx, o, name, targets)
+		m := attack(ctx, o, name, targets, scenarios[name].once)
 		results = append(results, result{name: name, metrics: m})
 	}
 	bare, stop, err := startBare()
@@ -110,29 +119,47 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer stop()
-	results = append(results, result{name: "bare net/http", metrics: attack(ctx, o, "bare", []vegeta.Target{{Method: "GET", URL: bare}})})
+	results = append(results, result{name: "bare net/http", metrics: attack(ctx, o, "bare", []vegeta.Target{{Method: "GET", URL: bare}}, false)})
 	report(out, o, results)
+	for _, n := range setup.notes {
+		fmt.Fprintln(out, "Hinweis:", n)
+	}
 	return nil
 }
 
-// attack drives targets round-robin for the configured duration.
-func attack(ctx context.Context, o *options, name string, targets []vegeta.Target) vegeta.Metrics {
-	attacker := vegeta.NewAttacker(
+// attack drives targets round-robin for the configured duration; with
+// once, each target is sent a single time and the attack ends when all
+// are used.
+func attack(ctx context.Context, o *options, name string, targets []vegeta.Target, once bool) vegeta.Metrics {
+	opts := []func(*vegeta.Attacker){
 		vegeta.Workers(uint64(o.workers)),
 		vegeta.MaxWorkers(uint64(o.workers)),
 		vegeta.Connections(o.workers),
 		vegeta.KeepAlive(true),
-		vegeta.Timeout(10*time.Second),
-	)
+		vegeta.Timeout(10 * time.Second),
+	}
+	if once {
+		opts = append(opts, vegeta.Redirects(vegeta.NoFollow))
+	}
+	attacker := vegeta.NewAttacker(opts...)
+	targeter := vegeta.NewStaticTargeter(targets...)
+	if once {
+		targeter = onceTargeter(targets, func() { attacker.Stop() })
+	}
 	pacer := vegeta.Rate{Freq: o.rate, Per: time.Second}
 	var m vegeta.Metrics
-	results := attacker.Attack(vegeta.NewStaticTargeter(targets...), pacer, o.duration, name)
+	add := func(res *vegeta.Result) {
+		if res.Error != vegeta.ErrNoTargets.Error() { // the hits after the last target
+			m.Add(res)
+		}
+	}
+	results := attacker.Attack(targeter, pacer, o.duration, name)
 	for {
 		select {
 		case <-ctx.Done():
 			attacker.Stop()
 			for res := range results {
-				m.Add(res)
+				add(res)
 			}
 			m.Close()
 			return m
@@ -141,8 +168,25 @@ func attack(ctx context.Context, o *options, name string, targets []vegeta.Targe
 				m.Close()
 				return m
 			}
-			m.Add(res)
+			add(res)
 		}
+	}
+}
+
+// onceTargeter hands out each target once, then stops the attack.
+func onceTargeter(targets []vegeta.Target, stop func()) vegeta.Targeter {
+	var mu sync.Mutex
+	next := 0
+	return func(t *vegeta.Target) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if next >= len(targets) {
+			go stop()
+			return vegeta.ErrNoTargets
+		}
+		*t = targets[next]
+		next++
+		return nil
 	}
 }
 

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
 
 func TestOnlyLoopbackTargets(t *testing.T) {
 	for target, ok := range map[string]bool{
@@ -29,5 +34,24 @@ func TestOptionsAreBounded(t *testing.T) {
 		if _, err := parseOptions(args); err == nil {
 			t.Errorf("%v accepted", args)
 		}
+	}
+}
+
+func TestOnceTargeterSendsEachTargetOnceThenStops(t *testing.T) {
+	targets := []vegeta.Target{{Method: "POST", URL: "http://127.0.0.1/a"}, {Method: "POST", URL: "http://127.0.0.1/b"}}
+	stopped := make(chan struct{})
+	tr := onceTargeter(targets, func() { close(stopped) })
+	var got []string
+	var tg vegeta.Target
+	for tr(&tg) == nil {
+		got = append(got, tg.URL)
+	}
+	if len(got) != 2 || got[0] != targets[0].URL || got[1] != targets[1].URL {
+		t.Fatalf("targets handed out: %v", got)
+	}
+	select {
+	case <-stopped:
+	case <-time.After(time.Second):
+		t.Fatal("the attack was not stopped when the targets ran out")
 	}
 }

@@ -18,6 +18,9 @@ import (
 type scenario struct {
 	description string
 	targets     func(ctx context.Context, c *setupClient) ([]vegeta.Target, error)
+	// once: every target is sent exactly once (no replays, redirects not
+	// followed); the attack ends early when they are used up.
+	once bool
 }
 
 // scenarios are what the load test can drive.
@@ -38,6 +41,17 @@ var scenarios = map[string]scenario{
 				{Method: "GET", URL: c.base + "/landkreis-harz/sozialleistungsfinder/"},
 				{Method: "POST", URL: c.base + "/api/v1/finder/evaluate", Body: answers, Header: h},
 			}, nil
+		},
+	},
+	"citizen-applications": {
+		description: "Bürgerinnen und Bürger senden ausgefüllte HzL-Anträge ab (Servicekonto der Demo; je Entwurf eine Anfrage)",
+		once:        true,
+		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+			targets, note, err := submissionTargets(ctx, c.base, c.citizenEmail, c.password, c.applications)
+			if note != "" {
+				c.notes = append(c.notes, note)
+			}
+			return targets, err
 		},
 	},
 	"ministry-dashboard": {
@@ -83,6 +97,9 @@ type setupClient struct {
 	base            string
 	http            *http.Client
 	email, password string
+	citizenEmail    string
+	applications    int      // drafts to prepare for citizen-applications
+	notes           []string // what the report should mention
 	loggedIn        bool
 }
 

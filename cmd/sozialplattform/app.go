@@ -164,6 +164,9 @@ func (a *app) build(ctx context.Context) error {
 	if err := a.buildDelivery(); err != nil {
 		return err
 	}
+	if a.dataKeys, err = a.keyring(); err != nil {
+		return err
+	}
 	if err := a.buildPortal(); err != nil {
 		return err
 	}
@@ -255,7 +258,7 @@ func (a *app) buildPortal() error {
 		return err
 	}
 	a.portal, err = portal.New(portal.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
-		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure()})
+		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1")})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}

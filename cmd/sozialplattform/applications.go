@@ -30,6 +30,7 @@ type applicationsConfig struct {
 	DraftDays     int
 	RetentionDays int
 	ReminderDays  int
+	MaxDrafts     int    // open drafts per citizen
 	SAMLMetadata  string // IdP metadata: https URL or file; empty: no SAML login
 	SAMLKey       string // SP key and certificate (PEM files); empty: generated
 	SAMLCert      string
@@ -82,11 +83,7 @@ func (a *app) keyring() (*envelope.Keyring, error) {
 // retention job. The portal pages and the API are registered in
 // server.go.
 func (a *app) buildApplications(ctx context.Context) error {
-	keys, err := a.keyring()
-	if err != nil {
-		return err
-	}
-	a.dataKeys = keys
+	keys := a.dataKeys
 	reg, err := forms.Load()
 	if err != nil {
 		return err
@@ -110,7 +107,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
 			return slices.Contains(live, strecke), err
 		},
-		Options: forms.Options{BaseURL: a.cfg.BaseURL, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
+		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: c.MaxDrafts, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
 			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,
 			Logger: a.logger}})
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -101,6 +102,15 @@ var options = []option{
 		set: func(c *config, v string) (err error) { c.Apps.DraftDays, err = parseDays(v); return }},
 	{flag: "draft-reminder-days", env: "SOZIALPLATTFORM_DRAFT_REMINDER_DAYS", def: "7", help: "Tage vor dem Löschen eines Entwurfs, an denen erinnert wird",
 		set: func(c *config, v string) (err error) { c.Apps.ReminderDays, err = parseDays(v); return }},
+	{flag: "max-drafts", env: "SOZIALPLATTFORM_MAX_DRAFTS", def: "20", help: "offene Antragsentwürfe je Servicekonto höchstens (Schutz vor Missbrauch; für Lasttests höher)",
+		set: func(c *config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000000 {
+				return errors.New("1 bis 1000000 erwartet")
+			}
+			c.Apps.MaxDrafts = n
+			return nil
+		}},
 	{flag: "retention-days", env: "SOZIALPLATTFORM_RETENTION_DAYS", def: "90", help: "Tage, die ein zugestellter Antrag auf der Plattform bleibt (Voreinstellung je Kommune)",
 		set: func(c *config, v string) (err error) { c.Apps.RetentionDays, err = parseDays(v); return }},
 	{flag: "saml-idp-metadata", env: "SOZIALPLATTFORM_SAML_IDP_METADATA", def: "", help: "SAML-Metadaten des Identitätsproviders (https-URL oder Datei); leer: keine Anmeldung per SAML",

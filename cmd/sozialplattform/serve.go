@@ -75,6 +75,11 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("load appointment demo data: %w", err)
 		}
 		logins = append(logins, counsellingDemo.Logins...)
+		citizenLogin, err := a.citizens.LoadDemo(ctx)
+		if err != nil {
+			return fmt.Errorf("load citizen demo data: %w", err)
+		}
+		logins = append(logins, citizenLogin)
 		demoDelivery, err := a.delivery.StartDemo(ctx, delivery.DemoOptions{DataDir: dataDir(cfg.DB), BaseURL: cfg.BaseURL,
 			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger})
 		if err != nil {
