@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,7 +38,7 @@ type ApplicationDeps struct {
 type applications struct {
 	p     *Portal
 	d     ApplicationDeps
-	pages map[string]map[string]*template.Template // lang → page
+	pages *pageSets
 }
 
 // RegisterApplications adds the online applications (issue 6) to the
@@ -52,7 +51,8 @@ func (p *Portal) RegisterApplications(d ApplicationDeps) error {
 	}
 	a := &applications{p: p, d: d}
 	var err error
-	if a.pages, err = a.parseTemplates(); err != nil {
+	a.pages = newPageSets()
+	if err = p.addPages(a.pages, "templates/antrag/*.html", "", []string{"templates/antrag/bausteine.html"}); err != nil {
 		return err
 	}
 	m := http.NewServeMux()
@@ -89,17 +89,11 @@ func (p *Portal) RegisterApplications(d ApplicationDeps) error {
 	return nil
 }
 
-// parseTemplates sets every page of templates/antrag in the portal's
-// layout, once per language, the way the portal parses its own pages.
-func (a *applications) parseTemplates() (map[string]map[string]*template.Template, error) {
-	return a.p.parseLanguagePages("templates/antrag/*.html", "", []string{"templates/antrag/bausteine.html"})
-}
-
 // render writes a page; application pages are personal: never cached.
 func (a *applications) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
-	t, ok := a.pages[v.Lang.Code][page]
-	if !ok {
-		a.p.serverError(w, r, v, fmt.Errorf("no application template %q", page))
+	t, err := a.pages.page(v.Lang.Code, page)
+	if err != nil {
+		a.p.serverError(w, r, v, err)
 		return
 	}
 	var buf bytes.Buffer

@@ -43,17 +43,8 @@ func (p *Portal) RegisterCounselling(d CounsellingDeps) error {
 		return errors.New("portal counselling: Directory and Appointments are required")
 	}
 	c := &counsellingPages{p: p, dir: d.Directory, appts: d.Appointments}
-	pages, err := c.parseTemplates()
-	if err != nil {
-		return err
-	}
-	for lang, byPage := range pages {
-		for name, t := range byPage {
-			if _, dup := p.pages[lang][name]; dup {
-				return fmt.Errorf("portal counselling: page %s defined twice", name)
-			}
-			p.pages[lang][name] = t
-		}
+	if err := p.addPages(p.pages, "templates/beratung/*.html", "beratung-", []string{"templates/beratung/parts.html"}); err != nil {
+		return fmt.Errorf("portal counselling: %w", err)
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("GET /beratung", c.search)
@@ -68,13 +59,6 @@ func (p *Portal) RegisterCounselling(d CounsellingDeps) error {
 	m.Handle("/", p.tenantMux) // everything else: the portal's own pages
 	p.tenantMux = m
 	return nil
-}
-
-// parseTemplates sets every page of templates/beratung in the portal's
-// layout, once per language, the way the portal parses its own pages.
-// Page names get the prefix "beratung-".
-func (c *counsellingPages) parseTemplates() (map[string]map[string]*template.Template, error) {
-	return c.p.parseLanguagePages("templates/beratung/*.html", "beratung-", []string{"templates/beratung/parts.html"})
 }
 
 // csLabels turns the directory's keys into the citizen's language.

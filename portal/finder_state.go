@@ -5,7 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
-		"errors"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"

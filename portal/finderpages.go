@@ -467,8 +467,12 @@ func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, string, e
 	if card, ok := p.cards.get(k); ok {
 		return card, k, nil
 	}
+	t, err := p.pages.page(lang, "finder-ergebnis")
+	if err != nil {
+		return "", "", err
+	}
 	var buf bytes.Buffer
-	if err := p.pages[lang]["finder-ergebnis"].ExecuteTemplate(&buf, "resultcard", rv); err != nil {
+	if err := t.ExecuteTemplate(&buf, "resultcard", rv); err != nil {
 		return "", "", fmt.Errorf("render result card %s: %w", rv.ID, err)
 	}
 	card := template.HTML(buf.String()) // produced by html/template: escaped

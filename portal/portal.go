@@ -81,7 +81,7 @@ type Portal struct {
 	places    *gazetteer.Gazetteer
 	cats      map[string]*Catalogue
 	content   *contentSet
-	pages     map[string]map[string]*template.Template // lang → page → template set
+	pages     *pageSets
 	loc       *time.Location
 	mux       *http.ServeMux
 	tenantMux *http.ServeMux
@@ -155,7 +155,8 @@ func New(d Deps) (*Portal, error) {
 	if p.own, err = newStaticFiles(files, "static"); err != nil {
 		return nil, err
 	}
-	if p.pages, err = p.parseTemplates(); err != nil {
+	p.pages = newPageSets()
+	if err := p.addPages(p.pages, "templates/pages/*.html", "", nil); err != nil {
 		return nil, err
 	}
 	p.cache = newPageCache(time.Now)
@@ -188,12 +189,13 @@ func (p *Portal) Handler() http.Handler {
 	return mux
 }
 
-// parseTemplates parses layout and parts once, then for every language
-// clones that set, binds the language's text functions to the clone and
-// adds each page. Requests only execute finished sets: nothing is changed
-// per request (Miniflux's lesson).
-func (p *Portal) parseTemplates() (map[string]map[string]*template.Template, error) {
-	return p.parseLanguagePages("templates/pages/*.html", "", nil)
+// addPages registers a group of pages with sets (see pageSets).
+func (p *Portal) addPages(sets *pageSets, pattern, prefix string, parts []string) error {
+	build, err := p.languagePages(pattern, prefix, parts)
+	if err != nil {
+		return err
+	}
+	return sets.add(build)
 }
 
 // templateFuncs are what every portal page may call. "t", "tf" and
@@ -216,11 +218,13 @@ func (p *Portal) templateFuncs() template.FuncMap {
 	}
 }
 
-// parseLanguagePages sets every page matching pattern (except the shared
-// part files, which go into the base) in the portal's layout, once per
-// language, named prefix + file name. Pages are finished at start; nothing
-// is changed per request.
-func (p *Portal) parseLanguagePages(pattern, prefix string, parts []string) (map[string]map[string]*template.Template, error) {
+// languagePages returns a builder that sets every page matching pattern
+// (except the shared part files, which go into the base) in the portal's
+// layout for a language, named prefix + file name. Layout and parts are
+// parsed once; each language clones them and binds its text functions.
+// Pages are finished when built; nothing is changed per request
+// (Miniflux's lesson).
+func (p *Portal) languagePages(pattern, prefix string, parts []string) (pageBuilder, error) {
 	base, err := template.New("layout").Funcs(p.templateFuncs()).
 		ParseFS(files, append([]string{"templates/layout.html", "templates/parts.html"}, parts...)...)
 	if err != nil {
@@ -231,9 +235,8 @@ func (p *Portal) parseLanguagePages(pattern, prefix string, parts []string) (map
 		return nil, fmt.Errorf("portal templates %s: %w", pattern, err)
 	}
 	pageFiles = slices.DeleteFunc(pageFiles, func(f string) bool { return slices.Contains(parts, f) })
-	out := map[string]map[string]*template.Template{}
-	for _, l := range Languages {
-		cat := p.cats[l.Code]
+	return func(lang string) (map[string]*template.Template, error) {
+		cat := p.cats[lang]
 		byPage := map[string]*template.Template{}
 		for _, f := range pageFiles {
 			t, err := base.Clone()
@@ -246,9 +249,8 @@ func (p *Portal) parseLanguagePages(pattern, prefix string, parts []string) (map
 			}
 			byPage[prefix+strings.TrimSuffix(path.Base(f), ".html")] = t
 		}
-		out[l.Code] = byPage
-	}
-	return out, nil
+		return byPage, nil
+	}, nil
 }
 
 func dict(kv ...any) (map[string]any, error) {
@@ -366,9 +368,9 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, page
 
 // renderBytes executes a page's layout with v.
 func (p *Portal) renderBytes(page string, v *view) ([]byte, error) {
-	t, ok := p.pages[v.Lang.Code][page]
-	if !ok {
-		return nil, fmt.Errorf("portal: no template %q", page)
+	t, err := p.pages.page(v.Lang.Code, page)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -426,7 +428,7 @@ func (p *Portal) serverError(w http.ResponseWriter, r *http.Request, v *view, er
 	}
 	v.Title = cat.T("error.internal.title")
 	v.Data = errorData{Heading: v.Title, Text: text}
-	if t, ok := p.pages[v.Lang.Code]["fehler"]; ok && v.Site.Tenant != nil {
+	if t, err := p.pages.page(v.Lang.Code, "fehler"); err == nil && v.Site.Tenant != nil {
 		var buf bytes.Buffer
 		if t.ExecuteTemplate(&buf, "layout", v) == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

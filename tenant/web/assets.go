@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -48,6 +49,7 @@ type Assets struct {
 	byName   map[string]*asset // "kern/kern.min.css"
 	byHashed map[string]*asset // "kern/kern.min.3f2a9c1b.css"
 	modTime  time.Time
+	fsys     fs.FS // where files kept as they are (fonts, images) are read from
 }
 
 type asset struct {
@@ -55,7 +57,7 @@ type asset struct {
 	hashedName  string
 	contentType string
 	etag        string // quoted, for the identity body
-	body        []byte
+	body        []byte // nil: served straight from the embedded file, not copied to the heap
 	gzipped     []byte // nil when compression does not pay off
 }
 
@@ -91,6 +93,7 @@ func newAssets(fsys fs.FS, modTime time.Time) (*Assets, error) {
 		byName:   make(map[string]*asset, len(raw)),
 		byHashed: make(map[string]*asset, len(raw)),
 		modTime:  modTime.UTC().Truncate(time.Second),
+		fsys:     fsys,
 	}
 	// Stylesheets are rewritten before they are hashed, so they are
 	// resolved recursively: a stylesheet's hash depends on the hashes of the
@@ -124,6 +127,11 @@ func newAssets(fsys fs.FS, modTime time.Time) (*Assets, error) {
 			}
 		}
 		as := newAsset(name, body)
+		if path.Ext(name) != ".css" && as.gzipped == nil {
+			// Unchanged and sent as it is (fonts, images): read from
+			// the embedded file per request rather than held twice.
+			as.body = nil
+		}
 		a.byName[name] = as
 		a.byHashed[as.hashedName] = as
 		return as, nil
@@ -232,6 +240,21 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Set("ETag", etag)
+	if body == nil {
+		f, err := a.fsys.Open(as.name)
+		if err != nil {
+			http.Error(w, "Datei nicht lesbar", http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		rs, ok := f.(io.ReadSeeker)
+		if !ok {
+			http.Error(w, "Datei nicht lesbar", http.StatusInternalServerError)
+			return
+		}
+		http.ServeContent(w, r, path.Base(as.name), modTime, rs)
+		return
+	}
 	http.ServeContent(w, r, path.Base(as.name), modTime, bytes.NewReader(body))
 }
 

@@ -162,8 +162,21 @@ func TestAssetsGzip(t *testing.T) {
 		t.Error("gzip;q=0 still got gzip")
 	}
 	// Fonts are compressed already.
-	if w := get(t, h, a.Path("kern/fonts/fira-sans/FiraSans-Bold.woff2"), "Accept-Encoding", "gzip"); w.Header().Get("Content-Encoding") != "" {
+	w := get(t, h, a.Path("kern/fonts/fira-sans/FiraSans-Bold.woff2"), "Accept-Encoding", "gzip")
+	if w.Header().Get("Content-Encoding") != "" {
 		t.Error("woff2 served gzipped")
+	}
+	// They are served straight from the embedded file, byte for byte, and
+	// answer range requests.
+	want, err := fs.ReadFile(staticFS, "static/kern/fonts/fira-sans/FiraSans-Bold.woff2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(w.Body.Bytes(), want) {
+		t.Errorf("font body: %d bytes, want the embedded %d", w.Body.Len(), len(want))
+	}
+	if r := get(t, h, a.Path("kern/fonts/fira-sans/FiraSans-Bold.woff2"), "Range", "bytes=0-9"); r.Code != http.StatusPartialContent || !bytes.Equal(r.Body.Bytes(), want[:10]) {
+		t.Errorf("range request: %d %q", r.Code, r.Body.Bytes())
 	}
 }
 
