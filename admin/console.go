@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Berlin also where the system has no zoneinfo
 
@@ -46,7 +47,11 @@ type Console struct {
 	logger  *slog.Logger
 	baseURL string
 	loc     *time.Location
-	pages   map[string]*template.Template
+	pages   map[string]*page
+
+	// applications is set by RegisterApplications: the menu names the
+	// applications' pages only when they are served.
+	applications bool
 }
 
 //go:embed templates
@@ -77,7 +82,7 @@ func New(d Deps) (*Console, error) {
 // parseTemplates parses the layout and the shared form parts once, then
 // clones that set for every page and adds the page to its clone. Requests
 // only execute the finished sets; nothing is changed per request.
-func (c *Console) parseTemplates() (map[string]*template.Template, error) {
+func (c *Console) parseTemplates() (map[string]*page, error) {
 	base, err := template.New("layout").Funcs(c.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("admin templates: %w", err)
@@ -85,26 +90,53 @@ func (c *Console) parseTemplates() (map[string]*template.Template, error) {
 	return parsePages(base, "templates/pages/*.html", "")
 }
 
-// parsePages parses every page file matching pattern into its own clone of
-// base (the layout and the shared parts), named prefix + file name. Pages
-// are parsed once at start; nothing is changed per request.
-func parsePages(base *template.Template, pattern, prefix string) (map[string]*template.Template, error) {
+// parsePages prepares every page file matching pattern, named prefix +
+// file name, in its own clone of base (the layout and the shared parts).
+// Each page is parsed now, so that a broken template stops the start, but
+// kept only from its first use: a clone holds a copy of the whole layout,
+// and an instance need not hold the ~90 pages nobody opened (idle memory,
+// issue 9). Nothing is changed per request.
+func parsePages(base *template.Template, pattern, prefix string) (map[string]*page, error) {
 	files, err := fs.Glob(templateFS, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("admin templates %s: %w", pattern, err)
 	}
-	pages := make(map[string]*template.Template, len(files))
+	pages := make(map[string]*page, len(files))
 	for _, f := range files {
-		t, err := base.Clone()
-		if err == nil {
-			t, err = t.ParseFS(templateFS, f)
+		if _, err := buildPage(base, f); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("admin template %s: %w", f, err)
-		}
-		pages[prefix+strings.TrimSuffix(path.Base(f), ".html")] = t
+		pages[prefix+strings.TrimSuffix(path.Base(f), ".html")] = &page{base: base, file: f}
 	}
 	return pages, nil
+}
+
+// page is a console page, built on first use.
+type page struct {
+	base *template.Template
+	file string
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+func (p *page) template() (*template.Template, error) {
+	if p == nil {
+		return nil, errors.New("admin: no such page")
+	}
+	p.once.Do(func() { p.t, p.err = buildPage(p.base, p.file) })
+	return p.t, p.err
+}
+
+func buildPage(base *template.Template, file string) (*template.Template, error) {
+	t, err := base.Clone()
+	if err == nil {
+		t, err = t.ParseFS(templateFS, file)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("admin template %s: %w", file, err)
+	}
+	return t, nil
 }
 
 // Register adds the console's routes to mux, all under /admin/.
@@ -174,6 +206,7 @@ type view struct {
 type menu struct {
 	Audit, Mail, Jobs                                   bool
 	Marketplace, Onboarding, Rollout, Delivery, Centres bool
+	Applications                                        bool
 }
 
 // Objects whose rights open the domains' sections of the navigation. They
@@ -185,28 +218,38 @@ const (
 	navRollout  = "rollout"
 	navDelivery = "delivery"
 	navCentre   = "counselling-centre"
+	// The applications' objects (portal/forms): municipal staff read the
+	// applications, the ministry the counts.
+	navApplication      = "application"
+	navApplicationStats = "application-stats"
 )
 
 func (c *Console) menuFor(p authz.Principal) menu {
 	allowed := func(obj, act string) bool { return c.authz.AllowedAnywhere(p, obj, act) }
 	return menu{
-		Audit:       allowed(authz.ObjAudit, authz.Read),
-		Mail:        c.outbox != nil && allowed(authz.ObjMail, authz.Read),
-		Jobs:        c.jobs != nil && allowed(authz.ObjJob, authz.Read),
-		Marketplace: allowed(navCart, authz.Read) || allowed(navProduct, authz.Update),
-		Onboarding:  allowed(navCase, authz.Read),
-		Rollout:     allowed(navRollout, authz.Read),
-		Delivery:    allowed(navDelivery, authz.Read),
-		Centres:     allowed(navCentre, authz.Read),
+		Audit:        allowed(authz.ObjAudit, authz.Read),
+		Mail:         c.outbox != nil && allowed(authz.ObjMail, authz.Read),
+		Jobs:         c.jobs != nil && allowed(authz.ObjJob, authz.Read),
+		Marketplace:  allowed(navCart, authz.Read) || allowed(navProduct, authz.Update),
+		Onboarding:   allowed(navCase, authz.Read),
+		Rollout:      allowed(navRollout, authz.Read),
+		Delivery:     allowed(navDelivery, authz.Read),
+		Centres:      allowed(navCentre, authz.Read),
+		Applications: c.applications && (allowed(navApplication, authz.Read) || allowed(navApplicationStats, authz.Read)),
 	}
 }
 
 // render executes page into a buffer and writes it with status; a template
 // error becomes a 500 page instead of half a page.
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
-	t, ok := c.pages[page]
+	pg, ok := c.pages[page]
 	if !ok {
 		c.serverError(w, r, fmt.Errorf("admin: no template %q", page))
+		return
+	}
+	t, err := pg.template()
+	if err != nil {
+		c.serverError(w, r, err)
 		return
 	}
 	if v.User == nil {
@@ -248,7 +291,7 @@ type errorData struct {
 
 func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, title string, d errorData) {
 	v := &view{Title: title, Data: d}
-	if t, ok := c.pages["fehler"]; ok {
+	if t, err := c.pages["fehler"].template(); err == nil {
 		var buf bytes.Buffer
 		if v.User = userFrom(r); v.User != nil {
 			v.CSRF = c.auth.CSRFToken(r)

@@ -81,7 +81,7 @@ func (c *Console) RegisterCounselling(mux *http.ServeMux, dir *counselling.Store
 // parseCounsellingTemplates parses templates/counselling/pages/*.html,
 // each into a clone of the layout, the shared form parts and the
 // directory's parts; page names get the prefix "beratung-".
-func (c *Console) parseCounsellingTemplates() (map[string]*template.Template, error) {
+func (c *Console) parseCounsellingTemplates() (map[string]*page, error) {
 	funcs := template.FuncMap{
 		"stateLabel": counselling.StateLabel,
 		"waiting": func(d *int) string {

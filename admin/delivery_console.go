@@ -60,7 +60,7 @@ func (c *Console) RegisterDelivery(mux *http.ServeMux, svc *delivery.Service, di
 	return nil
 }
 
-func (d *deliveryConsole) parseTemplates() (map[string]*template.Template, error) {
+func (d *deliveryConsole) parseTemplates() (map[string]*page, error) {
 	base, err := template.New("layout").Funcs(d.funcs()).Funcs(deliveryFuncs()).ParseFS(templateFS,
 		"templates/layout.html", "templates/parts.html")
 	if err != nil {

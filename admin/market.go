@@ -92,7 +92,7 @@ func (c *Console) RegisterMarketplace(mux *http.ServeMux, store *marketplace.Sto
 // (templates/market/pages/*.html) each into a clone of the layout, the
 // shared form parts and the marketplace's parts; page names get the
 // prefix "markt-".
-func (c *Console) parseMarketTemplates() (map[string]*template.Template, error) {
+func (c *Console) parseMarketTemplates() (map[string]*page, error) {
 	base, err := template.New("layout").Funcs(c.funcs()).ParseFS(templateFS,
 		"templates/layout.html", "templates/parts.html", "templates/market/parts.html")
 	if err != nil {

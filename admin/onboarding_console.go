@@ -83,7 +83,7 @@ func (c *Console) RegisterOnboarding(mux *http.ServeMux, store *onboarding.Store
 // parseTemplates parses onboarding's pages (templates/onboarding/pages)
 // each into a clone of the layout, the shared form parts and onboarding's
 // parts; page names get the prefix "anbindung-".
-func (o *onboardingConsole) parseTemplates() (map[string]*template.Template, error) {
+func (o *onboardingConsole) parseTemplates() (map[string]*page, error) {
 	base, err := template.New("layout").Funcs(o.funcs()).Funcs(o.onboardingFuncs()).ParseFS(templateFS,
 		"templates/layout.html", "templates/parts.html", "templates/onboarding/parts.html")
 	if err != nil {

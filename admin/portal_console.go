@@ -49,7 +49,7 @@ func (c *Console) registerPortal(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+base+"/videos/{vid}/entfernen", c.userForm(p.deleteVideo))
 }
 
-func (c *Console) parsePortalTemplates() (map[string]*template.Template, error) {
+func (c *Console) parsePortalTemplates() (map[string]*page, error) {
 	base, err := template.New("layout").Funcs(c.funcs()).Funcs(template.FuncMap{"rklabel": site.RechtskreisLabel}).
 		ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {

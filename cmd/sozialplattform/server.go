@@ -94,6 +94,9 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 	if err := console.RegisterCounselling(mux, a.counsel, a.appts); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
+	if err := console.RegisterApplications(mux, a.forms, a.delivery); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
 	if err := a.registerApplications(mux); err != nil { // before the portal serves: its application pages
 		return nil, fmt.Errorf("applications: %w", err)
 	}

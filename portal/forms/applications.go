@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -131,12 +132,15 @@ type Application struct {
 	DeliveredAt    *time.Time `json:"deliveredAt,omitempty"`
 	DeleteAfter    *time.Time `json:"deleteAfter,omitempty" doc:"ab dann werden die Antragsdaten gelöscht"`
 	Deleted        bool       `json:"deleted" doc:"die Antragsdaten wurden nach Ablauf der Aufbewahrungsfrist gelöscht"`
+	// DeliveryID names the delivery outbox entry (onboarding/delivery),
+	// "" when none was written; the console links to it.
+	DeliveryID string `json:"-"`
 }
 
 func (s *Store) toApplication(r *applicationRow) Application {
 	a := Application{ID: r.ID, Reference: r.Reference, TenantID: r.TenantID, Antragsstrecke: r.Antragsstrecke, DefVersion: r.DefVersion,
 		Status: r.Status, StatusLabel: r.Status.Label(), StatusDetail: r.StatusDetail, StatusAt: r.StatusAt, DeliveredAt: r.DeliveredAt,
-		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil}
+		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil, DeliveryID: r.DeliveryID}
 	if r.CitizenID != nil {
 		a.CitizenID = *r.CitizenID
 	}
@@ -239,7 +243,13 @@ func (s *Store) Document(ctx context.Context, applicationID, kind, docID string)
 	if err := q.OrderExpr("created_at, id").Limit(1).Scan(ctx); err != nil {
 		return nil, nil, notFound(err)
 	}
-	data, err := s.open(r.KeyID, r.DEK, r.Data, documentAAD(r.ID))
+	aad := documentAAD(r.ID)
+	if r.Kind == DocAttachment {
+		// Attachments moved over from the draft as they were sealed
+		// there (Submit), bound to their upload ID.
+		aad = uploadAAD(r.ID)
+	}
+	data, err := s.open(r.KeyID, r.DEK, r.Data, aad)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -267,8 +277,10 @@ type Filter struct {
 	Antragsstrecke string
 	Status         Status
 	Since, Until   time.Time
-	Limit          int
-	Offset         int
+	// Query matches part of the reference number, in any case.
+	Query  string
+	Limit  int
+	Offset int
 }
 
 // List returns applications of the filter's tenants, the newest first.
@@ -293,6 +305,11 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Application, int, error) 
 	}
 	if !f.Until.IsZero() {
 		q = q.Where("submitted_at < ?", f.Until.UTC())
+	}
+	if qs := strings.TrimSpace(f.Query); qs != "" {
+		// LIKE's wildcards are dropped: a search is for a part of the
+		// number, not a pattern.
+		q = q.Where("LOWER(reference) LIKE ?", "%"+strings.ToLower(strings.NewReplacer("%", "", "_", "").Replace(qs))+"%")
 	}
 	total, err := q.OrderExpr("submitted_at DESC, id DESC").Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
 	if err != nil {

@@ -48,8 +48,9 @@ func (s *Store) settings(ctx context.Context, db bun.IDB, tenantID string) (Rete
 	return RetentionSettings{DraftDays: row.DraftDays, RetentionDays: row.RetentionDays, Custom: true, UpdatedAt: row.UpdatedAt}, nil
 }
 
-// SetSettings changes a tenant's retention settings (audited).
-func (s *Store) SetSettings(ctx context.Context, tenantID string, in RetentionSettings) (RetentionSettings, error) {
+// Check returns the field errors of settings a tenant may set (German
+// messages by JSON field name), or nil.
+func (in RetentionSettings) Check() error {
 	var fe tenant.FieldErrors
 	if in.DraftDays < 1 || in.DraftDays > 365 {
 		fe.Add("draftDays", "Entwürfe werden 1 bis 365 Tage aufbewahrt.")
@@ -57,7 +58,12 @@ func (s *Store) SetSettings(ctx context.Context, tenantID string, in RetentionSe
 	if in.RetentionDays < 1 || in.RetentionDays > 3650 {
 		fe.Add("retentionDays", "Zugestellte Anträge bleiben 1 bis 3650 Tage.")
 	}
-	if err := fe.Err(); err != nil {
+	return fe.Err()
+}
+
+// SetSettings changes a tenant's retention settings (audited).
+func (s *Store) SetSettings(ctx context.Context, tenantID string, in RetentionSettings) (RetentionSettings, error) {
+	if err := in.Check(); err != nil {
 		return RetentionSettings{}, err
 	}
 	row := &settingsRow{TenantID: tenantID, DraftDays: in.DraftDays, RetentionDays: in.RetentionDays, UpdatedAt: s.now()}

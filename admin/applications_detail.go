@@ -1,0 +1,162 @@
+package admin
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/portal/forms"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+// appDetailData fills the page of one application.
+type appDetailData struct {
+	A           *forms.Details
+	Tenant      *tenant.Tenant
+	Title       string // of the definition version the citizen filled
+	Delivery    *delivery.DeliveryRecord
+	DeliveryURL string // "" without the right to open the delivery page
+	PDF, XML    *forms.DocumentInfo
+	Attachments []forms.DocumentInfo
+}
+
+// application loads the path's application for pages with personal data:
+// unknown or outside the person's area 404, without the permission or
+// with the ministry's role only 403. It does not read personal data.
+func (k *applicationsConsole) application(w http.ResponseWriter, r *http.Request) (*forms.Application, bool) {
+	id := r.PathValue("aid")
+	if id == "" || len(id) > 64 {
+		k.notFound(w, r)
+		return nil, false
+	}
+	a, err := k.forms.Get(r.Context(), id)
+	if errors.Is(err, forms.ErrNotFound) || (err == nil && !k.allowed(r, a.TenantID, authz.ObjTenant, authz.Read)) {
+		k.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		k.serverError(w, r, err)
+		return nil, false
+	}
+	if !k.personal(r, a.TenantID) {
+		k.forbidden(w, r, noPersonalData)
+		return nil, false
+	}
+	return a, true
+}
+
+func (k *applicationsConsole) detailPage(w http.ResponseWriter, r *http.Request) {
+	a, ok := k.application(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	t, err := k.Console.store.GetTenant(ctx, a.TenantID)
+	if err != nil {
+		k.serverError(w, r, err)
+		return
+	}
+	data := &appDetailData{Tenant: t, Title: a.Title}
+	if def, ok := k.forms.Registry().Get(a.Antragsstrecke, a.DefVersion); ok {
+		data.Title = def.Title.In("de")
+	}
+	if k.delivery != nil && a.DeliveryID != "" && k.allowed(r, a.TenantID, delivery.ObjDelivery, authz.Read) {
+		rec, err := k.delivery.Get(ctx, a.DeliveryID, delivery.PermissionGuard(k.authz, k.principal(r), delivery.ObjDelivery, authz.Read))
+		switch {
+		case errors.Is(err, tenant.ErrNotFound):
+		case err != nil:
+			k.serverError(w, r, err)
+			return
+		default:
+			data.Delivery, data.DeliveryURL = rec, "/admin/zustellung/eintrag/"+rec.ID
+		}
+	}
+	// The answers last: reading them writes the audit entry, so it
+	// happens only when the page can be shown.
+	d, err := k.forms.OpenForStaff(ctx, a.ID, "de", k.guard(r))
+	if errors.Is(err, forms.ErrNotFound) {
+		k.notFound(w, r)
+		return
+	}
+	if err != nil {
+		k.serverError(w, r, err)
+		return
+	}
+	data.A = d
+	for i := range d.Documents {
+		doc := &d.Documents[i]
+		switch {
+		case doc.Kind == forms.DocPDF && data.PDF == nil:
+			data.PDF = doc
+		case doc.Kind == forms.DocXML && data.XML == nil:
+			data.XML = doc
+		case doc.Kind == forms.DocAttachment:
+			data.Attachments = append(data.Attachments, *doc)
+		}
+	}
+	k.render(w, r, http.StatusOK, "antraege-antrag", k.page(r, "Antrag "+d.Reference, data))
+}
+
+// download serves the application's PDF (…/pdf) or its XSozial-basis
+// message (…/xml).
+func (k *applicationsConsole) download(w http.ResponseWriter, r *http.Request) {
+	switch r.PathValue("doc") {
+	case "pdf":
+		k.serveDocument(w, r, forms.DocPDF, "")
+	case "xml":
+		k.serveDocument(w, r, forms.DocXML, "")
+	default:
+		k.notFound(w, r)
+	}
+}
+
+// downloadAttachment serves an upload of the citizen.
+func (k *applicationsConsole) downloadAttachment(w http.ResponseWriter, r *http.Request) {
+	did := r.PathValue("did")
+	if did == "" || len(did) > 64 {
+		k.notFound(w, r)
+		return
+	}
+	k.serveDocument(w, r, forms.DocAttachment, did)
+}
+
+// serveDocument sends a document as an attachment that no browser renders
+// or keeps; the store audits the download.
+func (k *applicationsConsole) serveDocument(w http.ResponseWriter, r *http.Request, kind, docID string) {
+	a, ok := k.application(w, r)
+	if !ok {
+		return
+	}
+	info, data, err := k.forms.DocumentForStaff(r.Context(), a.ID, kind, docID, k.guard(r))
+	if errors.Is(err, forms.ErrNotFound) {
+		k.errorPage(w, r, http.StatusNotFound, "Dokument nicht vorhanden", errorData{Heading: "Dokument nicht vorhanden",
+			Text: "Dieses Dokument gibt es nicht (mehr): Nach Ablauf der Aufbewahrungsfrist werden die Dokumente eines Antrags gelöscht.",
+			Back: "/admin/antraege/antrag/" + a.ID, BackTo: "Zurück zum Antrag"})
+		return
+	}
+	if err != nil {
+		k.serverError(w, r, err)
+		return
+	}
+	ct := info.ContentType
+	switch {
+	case kind == forms.DocXML:
+		ct = "application/xml; charset=utf-8"
+	case ct == "":
+		ct = "application/octet-stream"
+	}
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": info.Name})
+	if disposition == "" {
+		disposition = "attachment"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Disposition", disposition)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(data)
+}
