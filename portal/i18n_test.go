@@ -1,7 +1,9 @@
 package portal
 
 import (
+	"html"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -84,14 +86,27 @@ func TestContentComplete(t *testing.T) {
 			t.Errorf("page %s missing", page)
 		}
 	}
-	// A language without the entry falls back to German and says so.
-	if _, fallback, ok := cs.service("tr", "wbs"); !ok || (!fallback && cs.services["tr"]["wbs"].Title == "") {
-		t.Error("no fallback to German")
+	// A translated entry is used as it is (content_test.go checks every
+	// translation); an entry a language lacks – the Leichte Sprache pages
+	// are German only – falls back to German and says so.
+	if c, fallback, ok := cs.service("en", "hzl"); !ok || fallback || c.Title == "" || c.Title == cs.services["de"]["hzl"].Title {
+		t.Errorf("English hzl: fallback %v, title %q", fallback, c.Title)
+	}
+	if c, fallback, ok := cs.page("en", "ls-start"); !ok || !fallback || c.Title != cs.pages["de"]["ls-start"].Title {
+		t.Errorf("English ls-start: fallback %v, title %q", fallback, c.Title)
 	}
 }
 
 func TestLanguageNegotiation(t *testing.T) {
 	e := newEnv(t)
+	// Every language has every service; for the fallback check below this
+	// portal's content leaves out the Arabic wbs entry (before any request,
+	// so the page cache holds no Arabic version of the page).
+	stripped := *e.portal.content
+	stripped.services = maps.Clone(stripped.services)
+	stripped.services["ar"] = maps.Clone(stripped.services["ar"])
+	delete(stripped.services["ar"], "wbs")
+	e.portal.content = &stripped
 	for _, tt := range []struct {
 		path, accept, cookie string
 		lang, dir            string
@@ -125,8 +140,27 @@ func TestLanguageNegotiation(t *testing.T) {
 	if r := b.get("/leistungen/"); !strings.Contains(r.body, `lang="tr"`) {
 		t.Error("language not remembered")
 	}
-	// Content missing in a language: German with a notice.
-	if r := b.get("/leistungen/wbs?lang=ar"); !strings.Contains(r.body, `dir="rtl"`) || !strings.Contains(r.body, e.portal.cats["ar"].T("content.fallback.text")) {
+	// Translated content: the page in the language, without the notice.
+	notice := func(lang string) string { return html.EscapeString(e.portal.cats[lang].T("content.fallback.text")) }
+	for _, tt := range []struct{ path, lang, title string }{
+		{"/leistungen/hzl?lang=en", "en", e.portal.content.services["en"]["hzl"].Title},
+		{"/leistungen/grusi?lang=ar", "ar", e.portal.content.services["ar"]["grusi"].Title},
+		{"/barrierefreiheit?lang=uk", "uk", e.portal.content.pages["uk"]["barrierefreiheit"].Title},
+		{"/datenschutz?lang=tr", "tr", e.portal.content.pages["tr"]["datenschutz"].Title},
+	} {
+		r := b.get(tt.path)
+		if tt.title == "" || !strings.Contains(r.body, `<html lang="`+tt.lang+`"`) || !strings.Contains(r.body, html.EscapeString(tt.title)) || strings.Contains(r.body, notice(tt.lang)) {
+			t.Errorf("%s: not translated (title %q) or with the fallback notice", tt.path, tt.title)
+		}
+	}
+	// Leichte Sprache stays German in every language, marked as German.
+	if r := b.get("/leichte-sprache/?lang=en"); !strings.Contains(r.body, `<html lang="de"`) || !strings.Contains(r.body, html.EscapeString(e.portal.content.pages["de"]["ls-start"].Title)) {
+		t.Error("Leichte Sprache in English is not the German page")
+	}
+	// Content missing in a language (wbs in Arabic, left out above):
+	// German with a notice.
+	if r := b.get("/leistungen/wbs?lang=ar"); !strings.Contains(r.body, `dir="rtl"`) || !strings.Contains(r.body, notice("ar")) ||
+		!strings.Contains(r.body, html.EscapeString(e.portal.content.services["de"]["wbs"].Title)) {
 		t.Error("no fallback notice")
 	}
 	// 404 in the chosen language.
