@@ -217,12 +217,11 @@ func (a *API) Register(api huma.API) {
 			Summary: doc.summary, Description: "Für die zuständige Kommune (vorgang.transportieren.1000001 bzw. das Antrags-PDF); andere Kommunen erhalten 404.",
 			Errors: []int{http.StatusNotFound}},
 			coreapi.Access{Obj: forms.ObjApplication, Act: authz.Read}, func(ctx context.Context, in *idInput) (*fileOutput, error) {
-				if _, err := a.readable(ctx, in.ApplicationID, false); err != nil {
-					return nil, err
-				}
-				info, data, err := a.store.Document(ctx, in.ApplicationID, doc.kind, "")
+				// Audited like the console's downloads; a foreign or
+				// unknown application is 404 either way.
+				info, data, err := a.store.DocumentForStaff(ctx, in.ApplicationID, doc.kind, "", a.staffGuard(ctx))
 				if errors.Is(err, forms.ErrNotFound) {
-					return nil, huma.Error404NotFound("Das Dokument ist nicht (mehr) vorhanden.")
+					return nil, huma.Error404NotFound("Diesen Antrag oder das Dokument gibt es nicht (mehr).")
 				}
 				if err != nil {
 					return nil, coreapi.Problem(ctx, a.logger, err)
@@ -286,18 +285,28 @@ func (a *API) readable(ctx context.Context, id string, citizens bool) (*forms.De
 	if p.IsZero() && (!citizens || !isCitizen) {
 		return nil, huma.Error401Unauthorized("Bitte melden Sie sich an.")
 	}
-	d, err := a.store.Details(ctx, id, "de")
+	var d *forms.Details
+	var err error
+	if !p.IsZero() {
+		d, err = a.store.OpenForStaff(ctx, id, "de", a.staffGuard(ctx)) // audited
+	} else {
+		d, err = a.store.Details(ctx, id, "de")
+		if err == nil && (!citizens || !isCitizen || d.CitizenID != c.ID) {
+			err = forms.ErrNotFound
+		}
+	}
 	if errors.Is(err, forms.ErrNotFound) {
 		return nil, huma.Error404NotFound("Diesen Antrag gibt es nicht.")
 	}
 	if err != nil {
 		return nil, coreapi.Problem(ctx, a.logger, err)
 	}
-	switch {
-	case !p.IsZero() && forms.MayReadPersonal(a.authz, p, d.TenantID):
-		return d, nil
-	case p.IsZero() && citizens && isCitizen && d.CitizenID == c.ID:
-		return d, nil
-	}
-	return nil, huma.Error404NotFound("Diesen Antrag gibt es nicht.")
+	return d, nil
+}
+
+// staffGuard lets the caller's staff principal see the personal data of
+// the tenants it may (see forms.MayReadPersonal).
+func (a *API) staffGuard(ctx context.Context) forms.Guard {
+	p := authz.PrincipalFrom(ctx)
+	return func(tenantID string) bool { return !p.IsZero() && forms.MayReadPersonal(a.authz, p, tenantID) }
 }
