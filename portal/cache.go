@@ -24,6 +24,7 @@ type cachedPage struct {
 	body    []byte
 	etag    string
 	lang    string
+	holes   []int // offsets of the form token's placeholder (finder result pages)
 	expires time.Time
 }
 

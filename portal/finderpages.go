@@ -2,15 +2,17 @@ package portal
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"html/template"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sozialplattform/portal/finder"
 	"sozialplattform/portal/site"
@@ -338,39 +340,34 @@ func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 	}
 	v := p.view(r, cat.T("finder.result.title"))
 	v.Nav = "finder"
-	base := p.finderBase(r)
-	data := resultData{Groups: []resultGroup{
-		{Status: finder.Possible, Title: cat.T("finder.status.possible")},
-		{Status: finder.Missing, Title: cat.T("finder.status.missing")},
-		{Status: finder.Unlikely, Title: cat.T("finder.status.unlikely")},
-	}, Answered: len(a), Date: p.date(now), Version: ev.Version, Local: st.site.Local, Start: base + "schritt/1", Base: base}
-	// The page is a function of what it shows: the same cards, count,
-	// date and place give the same page, whoever asks. So it is rendered
-	// once and kept (see resultPageKey); only the form token differs.
-	var key strings.Builder
-	for _, part := range []string{v.Lang.Code, v.Path, v.Query, st.site.Prefix, st.site.Tenant.ID, strconv.Itoa(data.Answered), data.Date, data.Version} {
-		key.WriteString(part)
-		key.WriteByte(0)
-	}
-	for _, res := range ev.Results {
-		rv := p.resultView(r, cat, res, live, base)
-		card, cardKey, err := p.cardHTML(v.Lang.Code, &rv)
-		if err != nil {
-			p.serverError(w, r, p.view(r, ""), err)
-			return
-		}
-		rv.Card = card
-		key.WriteString(cardKey)
-		key.WriteByte(1)
-		for i := range data.Groups {
-			if data.Groups[i].Status == res.Status {
-				data.Groups[i].Items = append(data.Groups[i].Items, rv)
-			}
-		}
-	}
-	k := key.String()
+	date := p.date(now)
+	// The page is a function of what it shows: the same verdicts with the
+	// same reasons, the same count, date and place give the same page,
+	// whoever asks. So it is rendered once and kept; only the form token
+	// differs. The key is a 128-bit hash of exactly those inputs.
+	k := p.resultKey(v, st, len(a), date, ev, live)
 	page, ok := p.results.get(k)
 	if !ok {
+		base := p.finderBase(r)
+		data := resultData{Groups: []resultGroup{
+			{Status: finder.Possible, Title: cat.T("finder.status.possible")},
+			{Status: finder.Missing, Title: cat.T("finder.status.missing")},
+			{Status: finder.Unlikely, Title: cat.T("finder.status.unlikely")},
+		}, Answered: len(a), Date: date, Version: ev.Version, Local: st.site.Local, Start: base + "schritt/1", Base: base}
+		for _, res := range ev.Results {
+			rv := p.resultView(r, cat, res, live, base)
+			card, err := p.cardHTML(v.Lang.Code, &rv)
+			if err != nil {
+				p.serverError(w, r, p.view(r, ""), err)
+				return
+			}
+			rv.Card = card
+			for i := range data.Groups {
+				if data.Groups[i].Status == res.Status {
+					data.Groups[i].Items = append(data.Groups[i].Items, rv)
+				}
+			}
+		}
 		v.CSRF = tokenPlaceholder
 		v.Data = data
 		body, err := p.renderBytes("finder-ergebnis", v)
@@ -378,13 +375,67 @@ func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 			p.serverError(w, r, p.view(r, ""), err)
 			return
 		}
-		page = cachedPage{body: body, lang: v.Lang.Code}
+		page = cachedPage{body: body, lang: v.Lang.Code, holes: tokenHoles(body)}
 		p.results.put(k, page)
 	}
 	setPageHeaders(w, page.lang)
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	writeWithToken(w, page.body, tok)
+	writeWithToken(w, page, tok)
+}
+
+// resultKey hashes what a result page shows (see finderResult).
+func (p *Portal) resultKey(v *view, st *reqState, answered int, date string, ev *finder.Evaluation, live []string) string {
+	var h [2]maphash.Hash
+	h[0].SetSeed(p.keySeeds[0])
+	h[1].SetSeed(p.keySeeds[1])
+	str := func(s string) {
+		for i := range h {
+			h[i].WriteString(s)
+			h[i].WriteByte(0)
+		}
+	}
+	num := func(n int) { str(strconv.Itoa(n)) }
+	str(v.Lang.Code)
+	str(v.Path)
+	str(v.Query)
+	str(st.site.Prefix)
+	if st.site.Tenant != nil {
+		str(st.site.Tenant.ID)
+		str(st.site.Tenant.Slug)
+	}
+	num(answered)
+	str(date)
+	str(ev.Version)
+	num(len(live))
+	for _, l := range live {
+		str(l)
+	}
+	for _, res := range ev.Results {
+		str(res.Benefit.ID)
+		str(string(res.Status))
+		num(len(res.Reasons))
+		for _, rs := range res.Reasons {
+			str(rs.Key)
+			str(rs.Law)
+			names := make([]string, 0, len(rs.Params))
+			for n := range rs.Params {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			for _, n := range names {
+				str(n)
+				str(strconv.FormatFloat(rs.Params[n], 'g', -1, 64))
+			}
+		}
+		num(len(res.Missing))
+		for _, q := range res.Missing {
+			str(q.ID)
+		}
+	}
+	var out [16]byte
+	binary.LittleEndian.PutUint64(out[:8], h[0].Sum64())
+	binary.LittleEndian.PutUint64(out[8:], h[1].Sum64())
+	return string(out[:])
 }
 
 // tokenPlaceholder stands for the form token in a kept page; it has the
@@ -394,18 +445,39 @@ const tokenPlaceholder = "form-token-placeholder-c2b1f0e4a7d94b3e8f21"
 // resultCacheMax bounds the kept result pages (about 30 KB each).
 const resultCacheMax = 512
 
-// writeWithToken writes a kept page with the request's form token.
-func writeWithToken(w http.ResponseWriter, body []byte, tok string) {
-	for {
-		i := bytes.Index(body, []byte(tokenPlaceholder))
+// tokenHoles finds where a kept page has the token placeholder.
+func tokenHoles(body []byte) []int {
+	var holes []int
+	for off := 0; ; {
+		i := bytes.Index(body[off:], []byte(tokenPlaceholder))
 		if i < 0 {
-			_, _ = w.Write(body)
-			return
+			return holes
 		}
-		_, _ = w.Write(body[:i])
-		_, _ = io.WriteString(w, html.EscapeString(tok))
-		body = body[i+len(tokenPlaceholder):]
+		holes = append(holes, off+i)
+		off += i + len(tokenPlaceholder)
 	}
+}
+
+// pageBuffers are reused for writing kept pages.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeWithToken writes a kept page with the request's form token in its
+// holes, in one write with its length (no chunked encoding).
+func writeWithToken(w http.ResponseWriter, page cachedPage, tok string) {
+	tok = html.EscapeString(tok)
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer pageBuffers.Put(buf)
+	buf.Reset()
+	last := 0
+	for _, h := range page.holes {
+		buf.Write(page.body[last:h])
+		buf.WriteString(tok)
+		last = h + len(tokenPlaceholder)
+	}
+	buf.Write(page.body[last:])
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // resultView fills one benefit of the result page.
@@ -444,7 +516,7 @@ func (p *Portal) resultView(r *http.Request, cat *Catalogue, res finder.Result, 
 // cardHTML renders one benefit of the result page. A card depends only on
 // what it shows, which repeats across citizens (most see the same card for
 // Suchtberatung), so rendered cards are kept in a small shared cache.
-func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, string, error) {
+func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, error) {
 	var key strings.Builder
 	key.WriteString(lang)
 	for _, s := range []string{rv.ID, string(rv.Status), rv.InfoURL, rv.ApplyURL, rv.CounsellingURL} {
@@ -465,17 +537,17 @@ func (p *Portal) cardHTML(lang string, rv *resultView) (template.HTML, string, e
 	}
 	k := key.String()
 	if card, ok := p.cards.get(k); ok {
-		return card, k, nil
+		return card, nil
 	}
 	t, err := p.pages.page(lang, "finder-ergebnis")
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "resultcard", rv); err != nil {
-		return "", "", fmt.Errorf("render result card %s: %w", rv.ID, err)
+		return "", fmt.Errorf("render result card %s: %w", rv.ID, err)
 	}
 	card := template.HTML(buf.String()) // produced by html/template: escaped
 	p.cards.put(k, card)
-	return card, k, nil
+	return card, nil
 }

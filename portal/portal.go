@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -89,6 +90,7 @@ type Portal struct {
 	cards     *cardCache
 	results   *pageCache // rendered finder result pages by what they show (see finderResult)
 	sealer    *cookieSealer
+	keySeeds  [2]maphash.Seed // for the keys of kept result pages
 	sites     *siteCache
 	lives     *liveCache
 }
@@ -162,6 +164,7 @@ func New(d Deps) (*Portal, error) {
 	p.cache = newPageCache(time.Now)
 	p.cards = newCardCache()
 	p.results = newPageCache(time.Now)
+	p.keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	p.results.max = resultCacheMax
 	if p.sealer, err = newCookieSealer(d.CookieKey); err != nil {
 		return nil, err
