@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"strconv"
 	"context"
 	"sync/atomic"
 	"testing"
@@ -16,8 +18,8 @@ import (
 // BenchmarkSubmission measures the whole submission of a complete HzL
 // application with one uploaded PDF: validate all steps → reserve the
 // reference number → PDF → XSozial-basis XML → one transaction with the
-// encrypted answers, the documents, the delivery outbox entry (the real
-// delivery.Enqueue) and the receipt mail. The drafts are prepared before
+// encrypted answers, the documents, the delivery outbox entry (the app's
+// delivery service, which seals the payload) and the receipt mail. The drafts are prepared before
 // the clock runs. Run with TEST_DB=postgres for PostgreSQL.
 func BenchmarkSubmission(b *testing.B) {
 	a, _ := benchApp(b)
@@ -33,7 +35,7 @@ func BenchmarkSubmission(b *testing.B) {
 			for i, at := range d.Attachments {
 				atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
 			}
-			return delivery.Enqueue(ctx, db, delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
+			return a.delivery.Enqueue(ctx, db, delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
 				ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt})
 		},
 		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: 1 << 30}})
@@ -58,6 +60,10 @@ func BenchmarkSubmission(b *testing.B) {
 	}
 	in := forms.SubmitInput{CitizenID: acc, Email: "bench@example.org", Trust: forms.TrustNiedrig, Declarations: formstest.Declarations()}
 	var next atomic.Int64
+	if p := os.Getenv("BENCH_PARALLELISM"); p != "" {
+		n, _ := strconv.Atoi(p)
+		b.SetParallelism(n)
+	}
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {

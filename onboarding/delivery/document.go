@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
 )
 
 // Document is a finished application to deliver.
@@ -136,7 +138,10 @@ func enqueue(ctx context.Context, db bun.IDB, doc Document, sealer Sealer, purpo
 		}
 		return id, nil
 	}
-	if _, err := db.NewInsert().Model(&payloadRow{DeliveryID: r.ID, Sealed: sealed, Data: raw, CreatedAt: now}).Exec(ctx); err != nil {
+	if _, err := db.NewInsert().Model(&payloadRow{DeliveryID: r.ID, Sealed: sealed, Data: []byte{}, CreatedAt: now}).Exec(ctx); err != nil {
+		return "", fmt.Errorf("enqueue delivery payload of %s: %w", doc.ApplicationID, err)
+	}
+	if err := migrations.WriteBlob(ctx, db, "delivery_payloads", "data", "delivery_id", r.ID, raw); err != nil {
 		return "", fmt.Errorf("enqueue delivery payload of %s: %w", doc.ApplicationID, err)
 	}
 	return r.ID, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
@@ -177,8 +178,13 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 			return nil
 		}
 		for _, doc := range docs {
+			data := doc.Data
+			doc.Data = []byte{}
 			if _, err := tx.NewInsert().Model(doc).Exec(ctx); err != nil {
 				return fmt.Errorf("store document: %w", err)
+			}
+			if err := migrations.WriteBlob(ctx, tx, "application_documents", "data", "id", doc.ID, data); err != nil {
+				return err
 			}
 		}
 		// The uploads move over as they are: same ID, same sealed data.

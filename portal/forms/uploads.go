@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
 )
 
 type uploadRow struct {
@@ -135,9 +137,12 @@ func (s *Store) AddUpload(ctx context.Context, citizenID, draftID, fieldID, name
 		if err != nil {
 			return err
 		}
-		row.KeyID, row.DEK, row.Data = sealed.KeyID, sealed.DEK, sealed.Data
+		row.KeyID, row.DEK, row.Data = sealed.KeyID, sealed.DEK, []byte{}
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 			return fmt.Errorf("insert upload: %w", err)
+		}
+		if err := migrations.WriteBlob(ctx, tx, "draft_uploads", "data", "id", row.ID, sealed.Data); err != nil {
+			return err
 		}
 		if _, err := tx.NewUpdate().Model((*draftRow)(nil)).Set("updated_at = ?", row.CreatedAt).Where("id = ?", d.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("touch draft: %w", err)

@@ -59,15 +59,21 @@ func (s *scratch) writeFont(w *pdfWriter, f *font) error {
 	w.out = append(w.out, " >>"...)
 	w.end()
 
-	s.font = f.subset(s.font[:0], c.used)
-	z, err := s.deflate(s.font, nil)
-	if err != nil {
-		return err
+	key := f.subsets.key(c.used)
+	sub, ok := f.subsets.get(key)
+	if !ok {
+		s.font = f.subset(s.font[:0], c.used)
+		z, err := s.deflate(s.font, nil)
+		if err != nil {
+			return err
+		}
+		sub = compressedSubset{z: append([]byte(nil), z...), length: len(s.font)}
+		f.subsets.put(key, sub)
 	}
-	w.stream(fontFileObj, "/Length1 "+strconv.Itoa(len(s.font))+" /Filter /FlateDecode", z)
+	w.stream(fontFileObj, "/Length1 "+strconv.Itoa(sub.length)+" /Filter /FlateDecode", sub.z)
 
 	s.misc = appendToUnicode(s.misc[:0], c.uni)
-	z, err = s.deflate(s.misc, nil)
+	z, err := s.deflate(s.misc, nil)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ type font struct {
 	components                 [][]uint16 // per composite glyph: every glyph it needs, transitively
 	keep                       []table    // tables copied unchanged into a subset
 	fallback, space            uint16     // glyphs drawn for an unknown rune and for a tab
+	subsets                    subsetCache
 }
 
 // table is one TrueType table with its precomputed checksum.
