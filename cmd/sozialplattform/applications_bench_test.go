@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"os"
 	"strconv"
-	"context"
 	"sync/atomic"
 	"testing"
 	"time"
