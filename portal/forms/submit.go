@@ -164,18 +164,33 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		return nil, err
 	}
 	docs := []*documentRow{pdfDoc, xmlDoc}
-	duplicate := false
 	err = s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// The outbox entry first, so that one statement records it with
+		// the status. When another request finished this application
+		// first, the update below finds no pending row and the whole
+		// transaction, outbox entry included, is rolled back.
+		deliveryID := ""
+		if s.outbox != nil {
+			atts := make([]Attachment, len(uploads))
+			for i, u := range uploads {
+				atts[i] = Attachment{Name: u.info.Name, ContentType: u.info.ContentType, Data: u.data}
+			}
+			id, err := s.outbox(ctx, tx, Delivery{ApplicationID: app.ID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
+				ReferenceNumber: app.Reference, XML: xmlBytes, PDF: pdfBytes, Attachments: atts, SubmittedAt: now})
+			if err != nil {
+				return fmt.Errorf("delivery outbox: %w", err)
+			}
+			deliveryID = id
+		}
 		res, err := tx.NewUpdate().Model((*applicationRow)(nil)).
 			Set("status = ?", StatusEingereicht).Set("status_at = ?", now).Set("submitted_at = ?", now).
-			Set("key_id = ?", sealed.KeyID).Set("dek = ?", sealed.DEK).Set("payload = ?", sealed.Data).
+			Set("key_id = ?", sealed.KeyID).Set("dek = ?", sealed.DEK).Set("payload = ?", sealed.Data).Set("delivery_id = ?", deliveryID).
 			Where("id = ?", app.ID).Where("status = ?", StatusPending).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("submit application: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			duplicate = true // another request finished it first
-			return nil
+			return errFinishedElsewhere
 		}
 		for _, doc := range docs {
 			data := doc.Data
@@ -196,20 +211,6 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		if _, err := tx.NewInsert().Model(&statusLogRow{ApplicationID: app.ID, Status: StatusEingereicht, At: now}).Exec(ctx); err != nil {
 			return fmt.Errorf("log status: %w", err)
 		}
-		if s.outbox != nil {
-			atts := make([]Attachment, len(uploads))
-			for i, u := range uploads {
-				atts[i] = Attachment{Name: u.info.Name, ContentType: u.info.ContentType, Data: u.data}
-			}
-			deliveryID, err := s.outbox(ctx, tx, Delivery{ApplicationID: app.ID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-				ReferenceNumber: app.Reference, XML: xmlBytes, PDF: pdfBytes, Attachments: atts, SubmittedAt: now})
-			if err != nil {
-				return fmt.Errorf("delivery outbox: %w", err)
-			}
-			if _, err := tx.NewUpdate().Model((*applicationRow)(nil)).Set("delivery_id = ?", deliveryID).Where("id = ?", app.ID).Exec(ctx); err != nil {
-				return fmt.Errorf("record delivery: %w", err)
-			}
-		}
 		if email := strings.TrimSpace(in.Email); email != "" {
 			if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: d.TenantID, To: email, Template: MailReceipt,
 				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: t.Name, SubmittedAt: now,
@@ -223,14 +224,18 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: d.TenantID, Action: "submit", ObjectType: "application", ObjectID: app.ID,
 			Summary: map[string]any{"reference": app.Reference, "antragsstrecke": d.Antragsstrecke, "version": def.Version}})
 	})
+	if errors.Is(err, errFinishedElsewhere) {
+		return s.receiptFor(ctx, in.CitizenID, draftID)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if duplicate {
-		return s.receiptFor(ctx, in.CitizenID, draftID)
-	}
 	return &Receipt{ApplicationID: app.ID, Reference: app.Reference, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke, SubmittedAt: now}, nil
 }
+
+// errFinishedElsewhere rolls back a submission that another request (a
+// second tab, a retry) completed first.
+var errFinishedElsewhere = errors.New("forms: application submitted by another request")
 
 // receiptFor returns the receipt of a draft already submitted, nil when
 // there is none (or it is still pending).
@@ -259,16 +264,8 @@ func (s *Store) receiptFor(ctx context.Context, citizenID, draftID string) (*Rec
 func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
 	var out *Application
 	err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var r applicationRow
-		err := tx.NewSelect().Model(&r).ExcludeColumn("dek", "payload").Where("draft_id = ?", d.ID).Scan(ctx)
-		if err == nil {
-			a := s.toApplication(&r)
-			out = &a
-			return nil
-		}
-		if !errors.Is(notFound(err), ErrNotFound) {
-			return err
-		}
+		// No look for an existing row first: the unique draft_id answers
+		// that (below), and a submission is nearly always the first.
 		now := s.now()
 		year := now.In(s.loc).Year()
 		var n int64
@@ -281,7 +278,7 @@ func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
 			return err
 		}
 		citizen := d.CitizenID
-		r = applicationRow{ID: id.String(), Reference: fmt.Sprintf("SP-%d-%06d", year, n), DraftID: d.ID, CitizenID: &citizen,
+		r := applicationRow{ID: id.String(), Reference: fmt.Sprintf("SP-%d-%06d", year, n), DraftID: d.ID, CitizenID: &citizen,
 			TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke, DefVersion: d.DefVersion, Status: StatusPending, StatusAt: now, CreatedAt: now}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
 			return fmt.Errorf("reserve application: %w", err)
