@@ -16,8 +16,9 @@ import (
 // childProcess is the program as a real process (the test binary run
 // through TestMain, see main_test.go) on a fixed loopback address, so that
 // it can be killed with SIGKILL and started again on the same address and
-// database, as a supervisor would restart it. Every incarnation gets its
-// own instance ID (crash-1, crash-2, …), under which it holds its leases.
+// database, as a supervisor would restart it. Every incarnation has the
+// default instance ID, host name and process ID, under which it holds its
+// leases – so that a restart can tell that its predecessor is gone.
 type childProcess struct {
 	addr string
 	args []string
@@ -48,11 +49,15 @@ func newChildProcess(t *testing.T, addr string, args []string, env map[string]st
 	return &childProcess{addr: addr, args: args, env: base, dir: t.TempDir(), out: &syncBuffer{}}
 }
 
-// instance names the current incarnation.
+// instance names the current incarnation as the program does by default.
 func (c *childProcess) instance() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return fmt.Sprintf("crash-%d", c.n)
+	host, _ := os.Hostname()
+	if c.cmd == nil || c.cmd.Process == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s-%d", host, c.cmd.Process.Pid)
 }
 
 // start runs the next incarnation and returns once /readyz answers 200,
@@ -63,7 +68,7 @@ func (c *childProcess) start() (time.Duration, error) {
 	n := c.n
 	c.mu.Unlock()
 	cmd := exec.Command(os.Args[0], c.args...)
-	cmd.Env = append(c.env[:len(c.env):len(c.env)], fmt.Sprintf("SOZIALPLATTFORM_INSTANCE_ID=crash-%d", n))
+	cmd.Env = c.env
 	cmd.Dir = c.dir
 	cmd.Stdout, cmd.Stderr = c.out, c.out
 	fmt.Fprintf(c.out, "=== incarnation %d ===\n", n)

@@ -50,12 +50,11 @@ const (
 // one delivery row, and exactly one submission at the endpoint; there is
 // no application without a receipt and none submitted twice.
 //
-// A killed process leaves its leases behind (job 2 min, delivery 3 min):
-// the product waits them out, because another instance cannot tell a dead
-// holder from a slow one. The test knows the holder is dead – it reaped
-// it – and expires them at once, as the passage of time would. For the
-// same reason it pulls the retries of the outbox forward in the drain
-// phase instead of waiting out the backoff (30 s doubling).
+// A killed process leaves its leases behind (job 2 min, delivery 3 min).
+// The restarted process sees that their holder, a process of this machine,
+// is gone and frees them at once (releaseDeadLeases); the test checks
+// that after every restart. It pulls the retries of the outbox forward in
+// the drain phase instead of waiting out the backoff (30 s doubling).
 func TestCrashSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: about 35 s with child processes")
@@ -209,7 +208,7 @@ func TestCrashSIGKILL(t *testing.T) {
 			cancel()
 			t.Fatal(err)
 		}
-		if k.jobs, k.deliveries, err = expireLeases(db, dead); err != nil {
+		if k.jobs, k.deliveries, err = heldLeases(db, dead); err != nil {
 			cancel()
 			t.Fatal(err)
 		}
@@ -221,6 +220,10 @@ func TestCrashSIGKILL(t *testing.T) {
 		if err != nil {
 			cancel()
 			t.Fatal(err)
+		}
+		if jobs, deliveries, err := heldLeases(db, dead); err != nil || jobs+deliveries > 0 {
+			cancel()
+			t.Fatalf("the restart left %d job and %d delivery leases of the killed process (%v)", jobs, deliveries, err)
 		}
 		k.restart, lastUp = took, time.Now()
 		kills = append(kills, k)
@@ -308,7 +311,7 @@ func TestCrashSIGKILL(t *testing.T) {
 		unfinished += k.pending
 	}
 	t.Logf("summary (%s): %d receipts, %d applications, %d delivery rows, %d submissions at FIT-Connect; %d drafts begun, %d abandoned at an unknown start\n"+
-		"  kills: %d (%d hit a citizen's submit in flight, %d between FIT-Connect's acceptance and the platform's record); leases expired after kills: %d job, %d delivery; reserved applications left unfinished by a kill: %d\n"+
+		"  kills: %d (%d hit a citizen's submit in flight, %d between FIT-Connect's acceptance and the platform's record); leases left by kills and released at restart: %d job, %d delivery; reserved applications left unfinished by a kill: %d\n"+
 		"  client retries: %d submits without answer (%d receipts needed a repeated submit), %d steps, %d receipt pages\n"+
 		"  FIT-Connect faults: %v in %d requests; delivery attempts: %v\n"+
 		"  time: load %s, drain %s, total %s",
@@ -535,24 +538,20 @@ func killWhenSubmitted(k *killSwitch, hits *atomic.Int64, next http.Handler) htt
 	})
 }
 
-// expireLeases ends the leases a killed incarnation left behind, as their
-// running out would: job leases and claimed deliveries.
-func expireLeases(db *migrations.DB, instance string) (jobs, deliveries int64, err error) {
+// heldLeases counts the leases instance still holds: job leases and
+// claimed deliveries.
+func heldLeases(db *migrations.DB, instance string) (jobs, deliveries int64, err error) {
 	ctx := context.Background()
 	now := time.Now().UTC()
-	res, err := db.Write.NewUpdate().Table("job_leases").Set("lease_until = ?", now).
-		Where("holder = ?", instance).Where("lease_until > ?", now).Exec(ctx)
+	n, err := db.Read.NewSelect().Table("job_leases").Where("holder = ?", instance).Where("lease_until > ?", now).Count(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("expire job leases of %s: %w", instance, err)
+		return 0, 0, fmt.Errorf("count job leases of %s: %w", instance, err)
 	}
-	jobs, _ = res.RowsAffected()
-	res, err = db.Write.NewUpdate().Table("deliveries").Set("lease_until = NULL").
-		Where("lease_holder = ?", instance).Where("lease_until IS NOT NULL").Exec(ctx)
+	m, err := db.Read.NewSelect().Table("deliveries").Where("lease_holder = ?", instance).Where("lease_until > ?", now).Count(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("expire delivery leases of %s: %w", instance, err)
+		return 0, 0, fmt.Errorf("count delivery leases of %s: %w", instance, err)
 	}
-	deliveries, _ = res.RowsAffected()
-	return jobs, deliveries, nil
+	return int64(n), int64(m), nil
 }
 
 // pullRetriesForward makes waiting deliveries due now, as the backoff's

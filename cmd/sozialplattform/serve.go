@@ -105,6 +105,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	// memory behind; hand it back now rather than idle with it.
 	debug.FreeOSMemory()
 	go a.authz.Watch(ctx, cfg.PolicyRefresh)
+	a.releaseDeadLeases(ctx)
 	a.jobs.Start(ctx)
 
 	fmt.Fprintf(stdout, "Sozialplattform läuft: %s (Datenbank: %s, bereit nach %s)\n", cfg.BaseURL, a.db.Kind, time.Since(started).Round(time.Millisecond))

@@ -217,6 +217,35 @@ func TestProcessKilledBetweenSentAndRecordedResumesWithoutDuplicate(t *testing.T
 	}
 }
 
+// TestRestartReleasesTheDeadWorkersLeases: a restarted process that
+// knows the killed one is gone (same machine, process ended) frees its
+// leases and resumes at once – still without a duplicate – while the
+// leases of a worker that still runs are left alone.
+func TestRestartReleasesTheDeadWorkersLeases(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	fitDoc := doc(harzID, streckeFIT)
+	ids := e.enqueue(fitDoc)
+	e.svc.SetCrashAfterTransport(func(string) bool { return true })
+	e.run(e.svc)
+	o := e.opts
+	o.Instance = "test-2"
+	fresh := e.service(o)
+	ctx := context.Background()
+	if n, err := fresh.ReleaseDead(ctx, func(string) bool { return false }); err != nil || n != 0 {
+		t.Fatalf("released the leases of a live worker: %d %v", n, err)
+	}
+	if n, err := fresh.ReleaseDead(ctx, func(instance string) bool { return instance == "test-1" }); err != nil || n != 1 {
+		t.Fatalf("released %d rows (%v), want 1", n, err)
+	}
+	e.run(fresh)
+	if d := e.get(ids[0]); d.Status != delivery.StatusSent {
+		t.Fatalf("not resumed at once: %+v", d)
+	}
+	if s := e.fit.Env.Server.Stats(); s[fitserver.StateSubmitted] != 1 || fitRefs(t, e)[fitDoc.ReferenceNumber] != 1 {
+		t.Fatalf("FIT-Connect duplicated: %v", s)
+	}
+}
+
 // TestCancelledWorkerReleasesWithoutCountingAndResumes cancels a worker's
 // context while the submit is in flight (processed by the server, answer
 // never read): the row goes back unleased, and the next run finds the
