@@ -35,15 +35,8 @@ func (c *Console) RegisterApplications(mux *http.ServeMux, store *forms.Store, s
 		return errors.New("admin: the applications store is required")
 	}
 	k := &applicationsConsole{Console: c, forms: store, delivery: svc}
-	pages, err := k.parseTemplates()
-	if err != nil {
+	if err := c.addPages(k.parseTemplates()); err != nil {
 		return err
-	}
-	for name, t := range pages {
-		if _, dup := c.pages[name]; dup {
-			return fmt.Errorf("admin: page %s defined twice", name)
-		}
-		c.pages[name] = t
 	}
 	c.applications = true
 	mux.HandleFunc("GET /admin/antraege", c.user(k.start))

@@ -111,6 +111,21 @@ func parsePages(base *template.Template, pattern, prefix string) (map[string]*pa
 	return pages, nil
 }
 
+// addPages adds a module's pages (from parsePages) to the console; a page
+// name given twice is an error.
+func (c *Console) addPages(pages map[string]*page, err error) error {
+	if err != nil {
+		return err
+	}
+	for name, p := range pages {
+		if _, dup := c.pages[name]; dup {
+			return fmt.Errorf("admin: page %s defined twice", name)
+		}
+		c.pages[name] = p
+	}
+	return nil
+}
+
 // page is a console page, built on first use.
 type page struct {
 	base *template.Template

@@ -33,15 +33,8 @@ func (c *Console) RegisterCounselling(mux *http.ServeMux, dir *counselling.Store
 	if dir == nil || appts == nil {
 		return errors.New("admin: counselling and appointments stores are required")
 	}
-	pages, err := c.parseCounsellingTemplates()
-	if err != nil {
+	if err := c.addPages(c.parseCounsellingTemplates()); err != nil {
 		return err
-	}
-	for name, t := range pages {
-		if _, dup := c.pages[name]; dup {
-			return fmt.Errorf("admin: page %s defined twice", name)
-		}
-		c.pages[name] = t
 	}
 	k := &counsellingConsole{Console: c, dir: dir, appts: appts}
 	mux.HandleFunc("GET /admin/beratung/{$}", c.user(k.hub))

@@ -34,15 +34,8 @@ func (c *Console) RegisterDelivery(mux *http.ServeMux, svc *delivery.Service, di
 		return errors.New("admin: delivery service and DVDV directory are required")
 	}
 	d := &deliveryConsole{Console: c, svc: svc, dir: dir}
-	pages, err := d.parseTemplates()
-	if err != nil {
+	if err := c.addPages(d.parseTemplates()); err != nil {
 		return err
-	}
-	for name, t := range pages {
-		if _, dup := c.pages[name]; dup {
-			return fmt.Errorf("admin: page %s defined twice", name)
-		}
-		c.pages[name] = t
 	}
 	mux.HandleFunc("GET /admin/zustellung", c.user(d.start))
 	mux.HandleFunc("GET /admin/zustellung/{id}", c.user(d.listPage))

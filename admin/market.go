@@ -33,15 +33,8 @@ func (c *Console) RegisterMarketplace(mux *http.ServeMux, store *marketplace.Sto
 	if store == nil {
 		return errors.New("admin: marketplace store is required")
 	}
-	pages, err := c.parseMarketTemplates()
-	if err != nil {
+	if err := c.addPages(c.parseMarketTemplates()); err != nil {
 		return err
-	}
-	for name, t := range pages {
-		if _, dup := c.pages[name]; dup {
-			return fmt.Errorf("admin: page %s defined twice", name)
-		}
-		c.pages[name] = t
 	}
 	m := &marketConsole{Console: c, store: store}
 

@@ -32,15 +32,8 @@ func (c *Console) RegisterOnboarding(mux *http.ServeMux, store *onboarding.Store
 		return errors.New("admin: onboarding store is required")
 	}
 	o := &onboardingConsole{Console: c, store: store}
-	pages, err := o.parseTemplates()
-	if err != nil {
+	if err := c.addPages(o.parseTemplates()); err != nil {
 		return err
-	}
-	for name, t := range pages {
-		if _, dup := c.pages[name]; dup {
-			return fmt.Errorf("admin: page %s defined twice", name)
-		}
-		c.pages[name] = t
 	}
 
 	// A municipality's onboarding: its cases and each case's task list.
