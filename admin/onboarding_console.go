@@ -50,6 +50,10 @@ func (c *Console) RegisterOnboarding(mux *http.ServeMux, store *onboarding.Store
 	mux.HandleFunc("POST /admin/anbindung/fall/{cid}/anhang/{aid}/loeschen", c.userForm(o.deleteAttachment))
 	mux.HandleFunc("POST /admin/anbindung/fall/{cid}/phasen/{phase}", c.userForm(o.setPhase))
 	mux.HandleFunc("POST /admin/anbindung/fall/{cid}/bestaetigung", c.userForm(o.confirmGoLive))
+	mux.HandleFunc("POST /admin/anbindung/{id}/kalender-abo", c.userForm(o.newCalendarFeed))
+	// For calendar apps, without login: the secret address is the key
+	// ("token" in the pattern keeps it out of the request log).
+	mux.HandleFunc("GET /kalender/{id}/{token}", o.calendarFeed)
 
 	// Sprechstunden, Fachverfahren and checklist templates.
 	mux.HandleFunc("GET /admin/sprechstunden", c.user(o.consultationsPage))

@@ -256,3 +256,61 @@ func onboardingFrom(a *app) onboarding.ConsultationFilter {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestCalendarSubscription: a municipality makes a secret address for its
+// calendar app, which fetches the feed without a session; a new address
+// replaces the old one, another municipality cannot make one for it, and
+// a wrong address gets a 404 that tells nothing.
+func TestCalendarSubscription(t *testing.T) {
+	a, srv := testApp(t)
+	ctx := context.Background()
+	if err := a.onboard.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	witt, _ := a.store.ResolveTenant(ctx, "15091")
+	w := newClient(t, srv.URL)
+	w.login("wittenberg@demo.example", tenant.DemoPassword)
+	page := "/admin/anbindung/" + witt.ID
+	address := regexp.MustCompile(`id="abo" type="text" value="([^"]+)"`)
+	subscribe := func() string {
+		t.Helper()
+		status, _, body := w.onbPost(page, page+"/kalender-abo", nil, nil)
+		m := address.FindStringSubmatch(body)
+		if status != http.StatusOK || m == nil {
+			t.Fatalf("new address: %d\n%s", status, body)
+		}
+		return html.UnescapeString(m[1])
+	}
+	first := subscribe()
+	if u, err := url.Parse(first); err != nil || !u.IsAbs() || !strings.HasPrefix(u.Path, "/kalender/"+witt.ID+"/") {
+		t.Fatalf("address %s", first)
+	}
+	fetch := func(u string) (int, string, string) {
+		resp, err := http.Get(u) // a calendar app: no cookie, no login
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	}
+	local := func(u string) string { p, _ := url.Parse(u); return srv.URL + p.Path }
+	if status, ct, body := fetch(local(first)); status != http.StatusOK || !strings.HasPrefix(ct, "text/calendar") || !strings.Contains(body, "BEGIN:VCALENDAR") {
+		t.Fatalf("feed: %d %s", status, ct)
+	}
+	second := subscribe()
+	for name, u := range map[string]string{"replaced": first, "altered": second + "x", "other tenant": strings.Replace(second, witt.ID, "00000000-0000-0000-0000-000000000000", 1)} {
+		if status, _, body := fetch(local(u)); status != http.StatusNotFound || strings.Contains(body, "VCALENDAR") {
+			t.Errorf("%s address: %d", name, status)
+		}
+	}
+	if status, _, _ := fetch(local(second)); status != http.StatusOK {
+		t.Errorf("current address: %d", status)
+	}
+	harz := newClient(t, srv.URL)
+	harz.login("harz@demo.example", tenant.DemoPassword)
+	harzPage := "/admin/anbindung/" + func() string { h, _ := a.store.ResolveTenant(ctx, "15085"); return h.ID }()
+	if status, _, _ := harz.onbPost(harzPage, page+"/kalender-abo", nil, nil); status != http.StatusForbidden && status != http.StatusNotFound {
+		t.Errorf("Harz made an address for Wittenberg: %d", status)
+	}
+}
