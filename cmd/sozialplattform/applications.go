@@ -78,6 +78,21 @@ func (a *app) keyring() (*envelope.Keyring, error) {
 	return kr, nil
 }
 
+// enqueueDelivery hands a submitted application to the delivery outbox,
+// inside the submission's transaction db.
+func (a *app) enqueueDelivery(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
+	atts := make([]delivery.Attachment, len(d.Attachments))
+	for i, at := range d.Attachments {
+		atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
+	}
+	doc := delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
+		ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt}
+	if a.delivery != nil {
+		return a.delivery.Enqueue(ctx, db, doc)
+	}
+	return delivery.Enqueue(ctx, db, doc)
+}
+
 // buildApplications builds the online applications: the form store with
 // its delivery outbox, the citizen accounts, the SAML login and the
 // retention job. The portal pages and the API are registered in
@@ -90,18 +105,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 	}
 	c := a.cfg.Apps
 	a.forms, err = forms.NewStore(forms.Deps{DB: a.db, Keys: keys, Registry: reg, Tenants: a.store, Mailer: a.outbox,
-		Outbox: func(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
-			atts := make([]delivery.Attachment, len(d.Attachments))
-			for i, at := range d.Attachments {
-				atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
-			}
-			doc := delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-				ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt}
-			if a.delivery != nil {
-				return a.delivery.Enqueue(ctx, db, doc)
-			}
-			return delivery.Enqueue(ctx, db, doc)
-		},
+		Outbox: a.enqueueDelivery,
 		Reader: a.readerIdentity,
 		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) {
 			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)

@@ -8,9 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
-	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
 )
@@ -30,14 +27,7 @@ func BenchmarkSubmission(b *testing.B) {
 	}
 	acc := seedCitizen(b, a, "bench@example.org", harz.Slug)
 	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
-		Outbox: func(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
-			atts := make([]delivery.Attachment, len(d.Attachments))
-			for i, at := range d.Attachments {
-				atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
-			}
-			return a.delivery.Enqueue(ctx, db, delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-				ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt})
-		},
+		Outbox:  a.enqueueDelivery,
 		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: 1 << 30}})
 	if err != nil {
 		b.Fatal(err)

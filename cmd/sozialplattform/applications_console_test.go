@@ -13,7 +13,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/onboarding"
-	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/tenant"
@@ -34,14 +33,7 @@ func submitForConsole(t *testing.T, a *app, tt *tenant.Tenant, email string) *fo
 		t.Fatal(err)
 	}
 	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
-		Outbox: func(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
-			atts := make([]delivery.Attachment, len(d.Attachments))
-			for i, at := range d.Attachments {
-				atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
-			}
-			return a.delivery.Enqueue(ctx, db, delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-				ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt})
-		},
+		Outbox:  a.enqueueDelivery,
 		Options: forms.Options{BaseURL: a.cfg.BaseURL}})
 	if err != nil {
 		t.Fatal(err)
