@@ -26,12 +26,16 @@ type scenario struct {
 // scenarios are what the load test can drive.
 var scenarios = map[string]scenario{
 	"citizen-finder": {
-		description: "Bürgerinnen und Bürger besuchen das Portal und werten den Sozialleistungsfinder aus",
+		description: "Bürgerinnen und Bürger besuchen das Portal, beantworten den Sozialleistungsfinder und lesen ihr Ergebnis",
 		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
 			answers := []byte(`{"answers":{"partner":false,"children":1,"birth_year":1960,"birth_month":3,"work_capacity":"yes",` +
 				`"income_net":1100,"rent":450,"residence_status":"german"}}`)
 			if err := c.do(ctx, "POST", "/api/v1/finder/evaluate", json.RawMessage(answers), nil); err != nil {
 				return nil, fmt.Errorf("finder answers rejected: %w", err)
+			}
+			result, err := finderResultTarget(ctx, c.base)
+			if err != nil {
+				return nil, err
 			}
 			h := http.Header{"Content-Type": {"application/json"}}
 			return []vegeta.Target{
@@ -39,6 +43,7 @@ var scenarios = map[string]scenario{
 				{Method: "GET", URL: c.base + "/landkreis-harz/"},
 				{Method: "GET", URL: c.base + "/landkreis-harz/leistungen/hzl"},
 				{Method: "GET", URL: c.base + "/landkreis-harz/sozialleistungsfinder/"},
+				result,
 				{Method: "POST", URL: c.base + "/api/v1/finder/evaluate", Body: answers, Header: h},
 			}, nil
 		},
