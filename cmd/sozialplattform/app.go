@@ -64,10 +64,6 @@ type app struct {
 	// side (issue 6) inside the delivery's transaction; nil until wired.
 	onDeliveryStatus delivery.StatusFunc
 
-	// counsellingOpts are the directory's settings (serve's
-	// --counselling-remind-after and --counselling-outdated-after).
-	counsellingOpts counselling.Options
-
 	// Onboarding's side of the marketplace contract (issue 4): its
 	// catalogue of Antragsstrecken and the hand-off that opens its cases
 	// inside the order's transaction. While nil, any Antragsstrecke key is
@@ -103,15 +99,12 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 }
 
 // newApp opens the database, applies migrations and builds every part.
-func newApp(ctx context.Context, cfg *config, logger *slog.Logger, opts ...appOption) (*app, error) {
+func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error) {
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	a := &app{cfg: cfg, logger: logger, db: db}
-	for _, o := range opts {
-		o(a)
-	}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -265,19 +258,11 @@ func (a *app) buildPortal() error {
 	return nil
 }
 
-// appOption adjusts the app before it is built (serve's own flags).
-type appOption func(*app)
-
-// withCounselling sets the directory's staleness rules.
-func withCounselling(opts counselling.Options) appOption {
-	return func(a *app) { a.counsellingOpts = opts }
-}
-
 // buildCounselling builds the Beratungsstellen directory and the online
 // appointments (issue 8), their default topics and scheduled jobs.
 func (a *app) buildCounselling(ctx context.Context) error {
 	var err error
-	opts := a.counsellingOpts
+	opts := a.cfg.Counselling
 	opts.BaseURL = a.cfg.BaseURL
 	if a.counsel, err = counselling.NewStore(a.db, a.store, a.outbox, opts); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
@@ -103,7 +104,11 @@ func TestConfigPrecedenceAndValidation(t *testing.T) {
 	if cfg.Addr != "127.0.0.1:9100" || cfg.DB != "postgres://u@h/db" || cfg.BaseURL != "http://127.0.0.1:9100" || cfg.secure() {
 		t.Errorf("config %+v", cfg)
 	}
-	for _, bad := range [][]string{{"--base-url", "ftp://x"}, {"--smtp-tls", "maybe"}, {"--session-idle", "lang"}, {"--smtp-port", "x"}} {
+	if cfg.Counselling.RemindAfter != 183*24*time.Hour || cfg.Counselling.OutdatedAfter != 365*24*time.Hour {
+		t.Errorf("counselling defaults %+v", cfg.Counselling)
+	}
+	for _, bad := range [][]string{{"--base-url", "ftp://x"}, {"--smtp-tls", "maybe"}, {"--session-idle", "lang"}, {"--smtp-port", "x"},
+		{"--counselling-remind-after", "bald"}, {"--counselling-remind-after", "400d"}, {"--max-drafts", "0"}} {
 		if _, _, err := parseConfig("test", bad, func(string) string { return "" }, nil); err == nil {
 			t.Errorf("%v accepted", bad)
 		}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"sozialplattform/portal/counselling"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type config struct {
 	Apps          applicationsConfig // online applications (issue 6)
 	FITConnect    fitConnectConfig
 	XTA           xtaConfig
+	Counselling   counselling.Options // staleness of the Beratungsstellen (issue 8)
 	// baseURLDerived is true when no base URL was given and it follows
 	// the listening address.
 	baseURLDerived bool
@@ -141,6 +143,16 @@ var options = []option{
 		set: func(c *config, v string) error { c.XTA.KeyFile = v; return nil }},
 	{flag: "policy-refresh", env: "SOZIALPLATTFORM_POLICY_REFRESH", def: "2s", help: "wie oft Rechteänderungen anderer Instanzen übernommen werden",
 		set: func(c *config, v string) (err error) { c.PolicyRefresh, err = time.ParseDuration(v); return }},
+	{flag: "counselling-remind-after", env: "SOZIALPLATTFORM_COUNSELLING_REMIND_AFTER", def: "183d", help: "Beratungsstellen erinnern, deren Eintrag so lange nicht bestätigt wurde (z. B. 6mo, 183d)",
+		set: func(c *config, v string) (err error) {
+			c.Counselling.RemindAfter, err = counselling.ParseAge(v)
+			return
+		}},
+	{flag: "counselling-outdated-after", env: "SOZIALPLATTFORM_COUNSELLING_OUTDATED_AFTER", def: "365d", help: "Einträge so lange ohne Bestätigung als möglicherweise veraltet zeigen",
+		set: func(c *config, v string) (err error) {
+			c.Counselling.OutdatedAfter, err = counselling.ParseAge(v)
+			return
+		}},
 }
 
 // optionsHelp lists the options for the usage text.
@@ -225,6 +237,9 @@ func (c *config) finish() error {
 	}
 	if x := c.XTA; (x.CertFile != "") != (x.KeyFile != "") || (x.CertFile != "" && x.Author == "") {
 		return fmt.Errorf("XTA2 needs --xta-author, --xta-client-cert and --xta-client-key together")
+	}
+	if c.Counselling.RemindAfter >= c.Counselling.OutdatedAfter {
+		return fmt.Errorf("--counselling-remind-after must be shorter than --counselling-outdated-after")
 	}
 	if c.InstanceID == "" {
 		host, _ := os.Hostname()

@@ -17,7 +17,6 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding/delivery"
-	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 )
 
@@ -25,16 +24,9 @@ import (
 // requests and running jobs.
 func serveCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var demo bool
-	var remindAfter, outdatedAfter string
 	cfg, _, err := parseConfig("serve", args, getenv, func(fs *flag.FlagSet) {
 		fs.BoolVar(&demo, "demo", false, "Demodaten laden (idempotent)")
-		fs.StringVar(&remindAfter, "counselling-remind-after", "", "Beratungsstellen erinnern, deren Eintrag so lange nicht bestätigt wurde (z. B. 6mo, 183d; Standard 183d)")
-		fs.StringVar(&outdatedAfter, "counselling-outdated-after", "", "Einträge so lange ohne Bestätigung als möglicherweise veraltet zeigen (Standard 365d)")
 	})
-	if err != nil {
-		return err
-	}
-	counsellingOpts, err := counsellingOptions(remindAfter, outdatedAfter, getenv)
 	if err != nil {
 		return err
 	}
@@ -51,7 +43,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	a, err := newApp(ctx, cfg, logger, withCounselling(counsellingOpts))
+	a, err := newApp(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -148,35 +140,4 @@ func dataDir(dsn string) string {
 	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
 	p, _, _ = strings.Cut(p, "?")
 	return filepath.Dir(p)
-}
-
-// counsellingOptions reads the directory's staleness rules from serve's
-// flags, else from SOZIALPLATTFORM_COUNSELLING_REMIND_AFTER and
-// SOZIALPLATTFORM_COUNSELLING_OUTDATED_AFTER (issue 8).
-func counsellingOptions(remindFlag, outdatedFlag string, getenv func(string) string) (counselling.Options, error) {
-	var opts counselling.Options
-	for _, o := range []struct {
-		flag, value, env string
-		dst              *time.Duration
-	}{
-		{"--counselling-remind-after", remindFlag, "SOZIALPLATTFORM_COUNSELLING_REMIND_AFTER", &opts.RemindAfter},
-		{"--counselling-outdated-after", outdatedFlag, "SOZIALPLATTFORM_COUNSELLING_OUTDATED_AFTER", &opts.OutdatedAfter},
-	} {
-		v, source := o.value, o.flag
-		if v == "" {
-			v, source = getenv(o.env), o.env
-		}
-		if v == "" {
-			continue
-		}
-		d, err := counselling.ParseAge(v)
-		if err != nil {
-			return opts, fmt.Errorf("serve: %s: %w", source, err)
-		}
-		*o.dst = d
-	}
-	if opts.RemindAfter > 0 && opts.OutdatedAfter > 0 && opts.RemindAfter >= opts.OutdatedAfter {
-		return opts, fmt.Errorf("serve: --counselling-remind-after must be shorter than --counselling-outdated-after")
-	}
-	return opts, nil
 }
