@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,10 +102,10 @@ func processWith(ctx context.Context, s *fitserver.Subscriber, got *[]fitserver.
 
 func TestResumeAfterLostSubmitAnswerDoesNotDuplicate(t *testing.T) {
 	ctx := context.Background()
-	var dropSubmit bool
+	var dropSubmit atomic.Bool // read by the server's goroutines
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{Wrap: func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if dropSubmit && r.Method == http.MethodPut && strings.Count(r.URL.Path, "/") == 3 {
+			if dropSubmit.Load() && r.Method == http.MethodPut && strings.Count(r.URL.Path, "/") == 3 {
 				fl := deliverytest.NewFlaky(h, 1, 1)
 				fl.Kinds = []string{deliverytest.FaultDrop}
 				fl.ServeHTTP(w, r)
@@ -120,11 +121,11 @@ func TestResumeAfterLostSubmitAnswerDoesNotDuplicate(t *testing.T) {
 	in := submission("HZL-2026-000002")
 	var st fitconnect.State
 	rec := &recorder{}
-	dropSubmit = true
+	dropSubmit.Store(true)
 	if err := sender.Send(ctx, in, &st, rec.hooks()); err == nil {
 		t.Fatal("the lost answer should be an error")
 	}
-	dropSubmit = false
+	dropSubmit.Store(false)
 	stored := rec.states[len(rec.states)-1] // what the caller persisted
 	if err := sender.Send(ctx, in, &stored, rec.hooks()); err != nil {
 		t.Fatalf("resume: %v", err)
