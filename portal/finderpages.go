@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"sozialplattform/portal/finder"
 	"sozialplattform/portal/site"
@@ -380,7 +379,7 @@ func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 	}
 	setPageHeaders(w, page.lang)
 	w.Header().Set("Cache-Control", "no-store")
-	writeWithToken(w, page, tok)
+	p.writeWithToken(w, page, tok)
 }
 
 // resultKey hashes what a result page shows (see finderResult).
@@ -458,15 +457,15 @@ func tokenHoles(body []byte) []int {
 	}
 }
 
-// pageBuffers are reused for writing kept pages.
-var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // writeWithToken writes a kept page with the request's form token in its
 // holes, in one write with its length (no chunked encoding).
-func writeWithToken(w http.ResponseWriter, page cachedPage, tok string) {
+func (p *Portal) writeWithToken(w http.ResponseWriter, page cachedPage, tok string) {
 	tok = html.EscapeString(tok)
-	buf := pageBuffers.Get().(*bytes.Buffer)
-	defer pageBuffers.Put(buf)
+	buf, _ := p.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer p.buffers.Put(buf)
 	buf.Reset()
 	last := 0
 	for _, h := range page.holes {

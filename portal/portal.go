@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Berlin also where the system has no zoneinfo
 
@@ -91,6 +92,7 @@ type Portal struct {
 	results   *pageCache // rendered finder result pages by what they show (see finderResult)
 	sealer    *cookieSealer
 	keySeeds  [2]maphash.Seed // for the keys of kept result pages
+	buffers   sync.Pool       // of *bytes.Buffer, for writing kept result pages
 	sites     *siteCache
 	lives     *liveCache
 }

@@ -102,6 +102,10 @@ func TestEveryDefinitionCompletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	renderer, err := pdf.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	for _, key := range r.Keys() {
 		d, _ := r.Latest(key)
@@ -124,7 +128,7 @@ func TestEveryDefinitionCompletes(t *testing.T) {
 			if err := xsozial.Check(doc, b.Lists()); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := pdf.Render(&pdf.Document{Title: d.Title.In("de"), Tenant: "Landkreis Harz", Date: now, Sections: d.pdfDocument(a, nil)}); err != nil {
+			if _, err := renderer.Render(&pdf.Document{Title: d.Title.In("de"), Tenant: "Landkreis Harz", Date: now, Sections: d.pdfDocument(a, nil)}); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -13,6 +13,7 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
@@ -102,6 +103,7 @@ type Store struct {
 	reader  ReaderIdentity
 	live    IsLive
 	xml     *xsozial.Builder
+	pdf     *pdf.Renderer
 	opts    Options
 	loc     *time.Location
 }
@@ -159,12 +161,16 @@ func NewStore(d Deps) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	renderer, err := pdf.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		return nil, fmt.Errorf("forms: %w", err)
 	}
 	s := &Store{db: d.DB, keys: d.Keys, reg: d.Registry, tenants: d.Tenants, mailer: d.Mailer, outbox: d.Outbox,
-		reader: d.Reader, live: d.Live, xml: b, opts: o, loc: loc}
+		reader: d.Reader, live: d.Live, xml: b, pdf: renderer, opts: o, loc: loc}
 	if s.reader == nil {
 		s.reader = s.defaultReader
 	}

@@ -350,7 +350,7 @@ func (s *Store) renderPDF(def *Definition, a Answers, files map[string][]UploadI
 		addr = append(addr, strings.TrimSpace(t.PostalCode+" "+t.City))
 	}
 	doc.Address = addr
-	return pdf.Render(doc)
+	return s.pdf.Render(doc)
 }
 
 // DraftPDF renders what a draft holds so far ("Als PDF exportieren").

@@ -34,22 +34,50 @@ type Row struct {
 	Heading      bool
 }
 
-// Render returns the PDF.
-func Render(d *Document) ([]byte, error) {
-	if d.Title == "" || d.Tenant == "" {
-		return nil, errors.New("pdf: title and tenant are required")
-	}
-	f, err := embeddedFont()
+// Renderer renders application PDFs. It holds what every document shares:
+// the parsed font with the subsets already compressed, the compressed
+// colour profile and a pool of scratch buffers. Make one with NewRenderer
+// and share it; it is safe for concurrent use.
+type Renderer struct {
+	font    *font
+	icc     []byte
+	scratch sync.Pool // of *scratch
+}
+
+// NewRenderer parses the embedded font and prepares the colour profile.
+func NewRenderer() (*Renderer, error) {
+	f, err := parseFont(fontTTF)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: embedded font: %w", err)
 	}
-	s := scratchPool.Get().(*scratch)
-	defer s.release()
-	s.reset(f)
+	r := &Renderer{font: f}
+	r.scratch.New = func() any {
+		s := &scratch{}
+		s.zw, _ = zlib.NewWriterLevel(&s.z, zlib.BestSpeed) // the level is valid
+		return s
+	}
+	s := r.scratch.Get().(*scratch)
+	defer r.scratch.Put(s)
+	z, err := s.deflate(srgbProfile(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: colour profile: %w", err)
+	}
+	r.icc = append([]byte(nil), z...)
+	return r, nil
+}
+
+// Render returns the PDF.
+func (r *Renderer) Render(d *Document) ([]byte, error) {
+	if d.Title == "" || d.Tenant == "" {
+		return nil, errors.New("pdf: title and tenant are required")
+	}
+	s := r.scratch.Get().(*scratch)
+	defer r.release(s)
+	s.reset(r.font)
 	l := layout{c: &s.canvas, d: d, pages: s.pages[:0], labels: s.labels[:0], values: s.values[:0]}
 	l.run()
 	s.pages, s.labels, s.values = l.pages, l.labels, l.values
-	out, err := s.write(d, f)
+	out, err := s.write(d, r.font, r.icc)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
@@ -59,7 +87,7 @@ func Render(d *Document) ([]byte, error) {
 // scratch holds the buffers of one rendering. Allocating them – above all
 // the zlib compressor, which is most of a megabyte – for every document
 // cost more than laying the document out, so finished renderings hand
-// them back to a pool. Everything is reset before use; no document's data
+// them back to the Renderer's pool. Everything is reset before use; no document's data
 // reaches the next one's output.
 type scratch struct {
 	canvas canvas
@@ -74,12 +102,6 @@ type scratch struct {
 	xref   []int  // object offsets
 }
 
-var scratchPool = sync.Pool{New: func() any {
-	s := &scratch{}
-	s.zw, _ = zlib.NewWriterLevel(&s.z, zlib.BestSpeed) // the level is valid
-	return s
-}}
-
 func (s *scratch) reset(f *font) {
 	c := &s.canvas
 	c.f, c.buf = f, c.buf[:0]
@@ -93,8 +115,8 @@ func (s *scratch) reset(f *font) {
 
 // release returns s to the pool without the references into the document
 // that the wrapped lines hold.
-func (s *scratch) release() {
+func (r *Renderer) release(s *scratch) {
 	clear(s.labels[:cap(s.labels)])
 	clear(s.values[:cap(s.values)])
-	scratchPool.Put(s)
+	r.scratch.Put(s)
 }

@@ -32,7 +32,7 @@ func sample(rows int) *Document {
 
 func render(t testing.TB, d *Document) []byte {
 	t.Helper()
-	out, err := Render(d)
+	out, err := testRenderer.Render(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func render(t testing.TB, d *Document) []byte {
 
 func TestRenderRequiresTitleAndTenant(t *testing.T) {
 	for _, d := range []*Document{{Tenant: "Landkreis Harz"}, {Title: "Antrag"}} {
-		if _, err := Render(d); err == nil {
+		if _, err := testRenderer.Render(d); err == nil {
 			t.Errorf("Render(%+v) succeeded", d)
 		}
 	}
@@ -152,12 +152,9 @@ func TestNothingLeavesTheCell(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
-	f, err := embeddedFont()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(s)
+	f := mustFont(t)
+	s := testRenderer.scratch.Get().(*scratch)
+	defer testRenderer.scratch.Put(s)
 	s.reset(f)
 	l := layout{c: &s.canvas}
 	wmax := int(math.Ceil((valueW - 2*cellPad) * 1000 / (bodySize / k)))
@@ -300,7 +297,7 @@ func TestRenderIsDeterministicAndConcurrent(t *testing.T) {
 			if i%2 == 1 {
 				d = sample(3) // other documents in between must not leak into ours
 			}
-			out, _ := Render(d)
+			out, _ := testRenderer.Render(d)
 			done <- out
 		}()
 	}
@@ -318,7 +315,7 @@ func BenchmarkRenderPage(b *testing.B) {
 	pages := pageCount(render(b, d))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Render(d); err != nil {
+		if _, err := testRenderer.Render(d); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -348,14 +345,14 @@ func BenchmarkRender(b *testing.B) {
 			if bc.parallel {
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
-						if _, err := Render(bc.d); err != nil {
+						if _, err := testRenderer.Render(bc.d); err != nil {
 							b.Error(err)
 						}
 					}
 				})
 			} else {
 				for b.Loop() {
-					if _, err := Render(bc.d); err != nil {
+					if _, err := testRenderer.Render(bc.d); err != nil {
 						b.Fatal(err)
 					}
 				}

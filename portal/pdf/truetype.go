@@ -7,18 +7,14 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 )
 
 //go:embed fonts/DejaVuSans-subset.ttf
 var fontTTF []byte
 
-// embeddedFont parses the embedded font once; every document shares the
-// immutable result, so no document pays for parsing the TrueType tables.
-var embeddedFont = sync.OnceValues(func() (*font, error) { return parseFont(fontTTF) })
-
-// font is a parsed TrueType font. It is never changed after parseFont, so
-// concurrent renderings share it without locks.
+// font is a parsed TrueType font. Its tables are never changed after
+// parseFont, so concurrent renderings share it without locks; only the
+// cache of compressed subsets has its own.
 type font struct {
 	name       string // PostScript name, e.g. "DejaVuSans"
 	unitsPerEm int

@@ -7,13 +7,19 @@ import (
 	"testing"
 )
 
+// testRenderer is shared by the package's tests, as the platform shares
+// one Renderer.
+var testRenderer = func() *Renderer {
+	r, err := NewRenderer()
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()
+
 func mustFont(t testing.TB) *font {
 	t.Helper()
-	f, err := embeddedFont()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return testRenderer.font
 }
 
 func TestEmbeddedFont(t *testing.T) {

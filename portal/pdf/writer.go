@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"fmt"
 	"strconv"
-	"sync"
 )
 
 // Object numbers; page i (from 0) is object pageObj+2i, its content the
@@ -26,14 +25,6 @@ const (
 
 // mediaBox is A4 in points.
 const mediaBox = "[0 0 595.28 841.89]"
-
-// iccStream is the sRGB profile of the output intent, compressed once.
-var iccStream = sync.OnceValues(func() (compressed []byte, err error) {
-	s := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(s)
-	z, err := s.deflate(srgbProfile(), nil)
-	return append([]byte(nil), z...), err
-})
 
 // pdfWriter appends numbered objects to out and remembers their offsets
 // for the cross-reference table.
@@ -86,11 +77,7 @@ func (s *scratch) deflate(a, b []byte) ([]byte, error) {
 }
 
 // write assembles the PDF from the laid-out pages in s.canvas.
-func (s *scratch) write(d *Document, f *font) ([]byte, error) {
-	icc, err := iccStream()
-	if err != nil {
-		return nil, fmt.Errorf("colour profile: %w", err)
-	}
+func (s *scratch) write(d *Document, f *font, icc []byte) ([]byte, error) {
 	c := &s.canvas
 	f.addComponents(c.used)
 
