@@ -102,17 +102,7 @@ func (k *applicationsConsole) applicationFuncs() template.FuncMap {
 		},
 		"size":           humanSize,
 		"deliveryStatus": delivery.StatusLabel,
-		"deliveryBadge": func(s string) string {
-			switch s {
-			case delivery.StatusAccepted, delivery.StatusPickedUp:
-				return "kern-badge--success"
-			case delivery.StatusSent:
-				return "kern-badge--info"
-			case delivery.StatusFailed, delivery.StatusRejected:
-				return "kern-badge--danger"
-			}
-			return "kern-badge--warning"
-		},
+		"deliveryBadge":  deliveryBadge,
 	}
 }
 

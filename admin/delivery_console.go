@@ -63,22 +63,25 @@ func (d *deliveryConsole) parseTemplates() (map[string]*page, error) {
 }
 
 // deliveryFuncs are the template functions of the delivery pages.
+// deliveryBadge is the KERN badge of a delivery status.
+func deliveryBadge(status string) string {
+	switch status {
+	case delivery.StatusAccepted, delivery.StatusPickedUp:
+		return "kern-badge--success"
+	case delivery.StatusSent:
+		return "kern-badge--info"
+	case delivery.StatusFailed, delivery.StatusRejected:
+		return "kern-badge--danger"
+	}
+	return "kern-badge--warning"
+}
+
 func deliveryFuncs() template.FuncMap {
 	return template.FuncMap{
 		"statusLabel":  delivery.StatusLabel,
 		"variantLabel": delivery.VariantLabel,
 		"statuses":     delivery.Statuses,
-		"statusBadge": func(s string) string {
-			switch s {
-			case delivery.StatusAccepted, delivery.StatusPickedUp:
-				return "kern-badge--success"
-			case delivery.StatusSent:
-				return "kern-badge--info"
-			case delivery.StatusFailed, delivery.StatusRejected:
-				return "kern-badge--danger"
-			}
-			return "kern-badge--warning"
-		},
+		"statusBadge":  deliveryBadge,
 		"stepBadge": func(s string) string {
 			switch s {
 			case "done":
