@@ -2,9 +2,7 @@ package admin
 
 import (
 	"errors"
-	"mime"
 	"net/http"
-	"strconv"
 
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/forms"
@@ -142,21 +140,8 @@ func (k *applicationsConsole) serveDocument(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	ct := info.ContentType
-	switch {
-	case kind == forms.DocXML:
+	if kind == forms.DocXML {
 		ct = "application/xml; charset=utf-8"
-	case ct == "":
-		ct = "application/octet-stream"
 	}
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": info.Name})
-	if disposition == "" {
-		disposition = "attachment"
-	}
-	h := w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", disposition)
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(data)
+	writeDownload(w, ct, info.Name, data)
 }

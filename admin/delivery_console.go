@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -339,12 +338,7 @@ func (d *deliveryConsole) download(w http.ResponseWriter, r *http.Request) {
 		d.serverError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	_, _ = w.Write(f.Data)
+	writeDownload(w, f.ContentType, f.Name, f.Data)
 }
 
 func (d *deliveryConsole) pickup(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -527,24 +526,7 @@ func (o *onboardingConsole) download(w http.ResponseWriter, r *http.Request) {
 		o.serverError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", a.ContentType)
-	h.Set("Content-Disposition", contentDisposition(a.Filename))
-	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
-	h.Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(a.Data)
-}
-
-// contentDisposition builds an attachment header with an ASCII fallback
-// and the UTF-8 name (RFC 6266, RFC 8187).
-func contentDisposition(name string) string {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
+	writeDownload(w, a.ContentType, a.Filename, a.Data)
 }
 
 func (o *onboardingConsole) deleteAttachment(w http.ResponseWriter, r *http.Request) {
