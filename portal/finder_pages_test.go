@@ -161,7 +161,8 @@ func TestFinderCookieDamage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := httptest.NewRequest("GET", "/", nil)
 			req.AddCookie(&http.Cookie{Name: finderCookie, Value: tt.value})
-			got := p.answers(req)
+			st, _ := p.finderState(req)
+			got := p.validAnswers(st)
 			if len(got) != len(tt.want) {
 				t.Fatalf("answers = %v, want %v", got, tt.want)
 			}
@@ -186,5 +187,38 @@ func TestFinderStoresNothingOnServer(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("%d server sessions after the finder, want 0", n)
+	}
+}
+
+// A page posted with a mistake answers 422 with the page again. When the
+// cookie is old enough to be refreshed, that answer must still carry the
+// answers just saved, not the stale ones of the request.
+func TestFinderMistakeKeepsTheSavedAnswers(t *testing.T) {
+	e := newEnv(t)
+	p := e.portal
+	old := finderState{Token: "tok", Answers: map[string]string{"partner": "yes", "rent": "450"}, Saved: p.now().Add(-finderRefreshAfter - time.Minute).Unix()}
+	form := url.Values{"csrf": {"tok"}, "aktion": {"weiter"}, "partner": {"no"}, "children": {"-5"}}
+	req := httptest.NewRequest("POST", "/sozialleistungsfinder/schritt/1", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: finderCookie, Value: p.sealer.seal(finderCookie, old.marshal())})
+	rec := httptest.NewRecorder()
+	p.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", rec.Code)
+	}
+	var last *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == finderCookie {
+			last = c
+		}
+	}
+	if last == nil {
+		t.Fatal("no finder cookie set")
+	}
+	check := httptest.NewRequest("GET", "/", nil)
+	check.AddCookie(last)
+	st, ok := p.finderState(check)
+	if !ok || st.Answers["partner"] != "no" || st.Answers["rent"] != "450" || st.Token != "tok" {
+		t.Errorf("the browser keeps %+v (valid %v), want partner=no, rent kept, same token", st, ok)
 	}
 }

@@ -149,12 +149,6 @@ func (p *Portal) finderState(r *http.Request) (st finderState, fresh bool) {
 	return st, true
 }
 
-// answers are the citizen's valid answers.
-func (p *Portal) answers(r *http.Request) finder.Answers {
-	st, _ := p.finderState(r)
-	return p.validAnswers(st)
-}
-
 // validAnswers drops anything that is not a valid answer, so that a cookie
 // from an older rules version never breaks the finder.
 func (p *Portal) validAnswers(st finderState) finder.Answers {
@@ -182,25 +176,27 @@ func (p *Portal) saveFinderState(w http.ResponseWriter, st finderState) (finderS
 	return st, nil
 }
 
-// saveAnswers replaces the stored answers, keeping the form token.
-func (p *Portal) saveAnswers(w http.ResponseWriter, r *http.Request, a finder.Answers) error {
-	st, _ := p.finderState(r)
+// saveAnswers replaces the answers of st, keeping its form token, and
+// returns the state as sealed.
+func (p *Portal) saveAnswers(w http.ResponseWriter, st finderState, a finder.Answers) (finderState, error) {
 	st.Answers = map[string]string(a)
 	if len(a) == 0 {
 		st.Answers = nil
 	}
-	_, err := p.saveFinderState(w, st)
-	return err
+	return p.saveFinderState(w, st)
 }
 
-// finderToken returns the form token of the finder's pages, sealing a new
-// cookie when there is none and refreshing an ageing one.
-func (p *Portal) finderToken(w http.ResponseWriter, r *http.Request) (string, error) {
+// finderSession reads the finder cookie once and returns the state with
+// the form token of the finder's pages, sealing a new cookie when there is
+// none and refreshing an ageing one.
+func (p *Portal) finderSession(w http.ResponseWriter, r *http.Request) (finderState, string, error) {
 	st, ok := p.finderState(r)
-	return p.tokenOf(w, st, ok)
+	tok, err := p.tokenOf(w, st, ok)
+	return st, tok, err
 }
 
-// tokenOf is finderToken for a state already read.
+// tokenOf returns the form token of a state already read (see
+// finderSession).
 func (p *Portal) tokenOf(w http.ResponseWriter, st finderState, ok bool) (string, error) {
 	if ok && p.now().Sub(time.Unix(st.Saved, 0)) < finderRefreshAfter {
 		return st.Token, nil
@@ -210,8 +206,8 @@ func (p *Portal) tokenOf(w http.ResponseWriter, st finderState, ok bool) (string
 }
 
 // checkFinderForm is checkForm for the finder's forms, whose token lives
-// in the finder cookie.
-func (p *Portal) checkFinderForm(w http.ResponseWriter, r *http.Request) bool {
+// in the finder cookie; it returns the state it read.
+func (p *Portal) checkFinderForm(w http.ResponseWriter, r *http.Request) (finderState, bool) {
 	st, _ := p.finderState(r)
-	return p.checkFormToken(w, r, st.Token)
+	return st, p.checkFormToken(w, r, st.Token)
 }

@@ -116,7 +116,7 @@ type introData struct {
 }
 
 func (p *Portal) finderIntro(w http.ResponseWriter, r *http.Request) {
-	tok, err := p.finderToken(w, r)
+	st, tok, err := p.finderSession(w, r)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
@@ -125,7 +125,7 @@ func (p *Portal) finderIntro(w http.ResponseWriter, r *http.Request) {
 	v.Nav = "finder"
 	v.CSRF = tok
 	base := p.finderBase(r)
-	v.Data = introData{Start: base + "schritt/1", Result: base + "ergebnis", Answered: len(p.answers(r)),
+	v.Data = introData{Start: base + "schritt/1", Result: base + "ergebnis", Answered: len(p.validAnswers(st)),
 		Questions: len(p.rules.Questions()), Groups: len(p.rules.Groups())}
 	p.render(w, r, http.StatusOK, "finder-start", v, private)
 }
@@ -145,16 +145,16 @@ func (p *Portal) finderStep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a := p.answers(r)
-	p.renderStep(w, r, n, a, nil, http.StatusOK)
-}
-
-func (p *Portal) renderStep(w http.ResponseWriter, r *http.Request, n int, a finder.Answers, problems map[string]string, status int) {
-	tok, err := p.finderToken(w, r)
+	st, tok, err := p.finderSession(w, r)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
+	p.renderStep(w, r, n, p.validAnswers(st), tok, nil, http.StatusOK)
+}
+
+// renderStep shows page n with the answers a and the form token tok.
+func (p *Portal) renderStep(w http.ResponseWriter, r *http.Request, n int, a finder.Answers, tok string, problems map[string]string, status int) {
 	g := p.rules.Groups()[n-1]
 	cat := p.cat(r)
 	d := finderStepData{Step: n, Steps: len(p.rules.Groups()), Group: g, Action: p.finderBase(r) + "schritt/" + strconv.Itoa(n)}
@@ -191,11 +191,15 @@ func problemText(cat *Catalogue, pr *finder.Problem) string {
 
 func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
 	n, ok := p.step(w, r)
-	if !ok || !p.checkFinderForm(w, r) {
+	if !ok {
+		return
+	}
+	st, ok := p.checkFinderForm(w, r)
+	if !ok {
 		return
 	}
 	cat := p.cat(r)
-	a := p.answers(r)
+	a := p.validAnswers(st)
 	g := p.rules.Groups()[n-1]
 	problems := map[string]string{}
 	for _, q := range g.Questions {
@@ -222,7 +226,8 @@ func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	back := r.PostForm.Get("aktion") == "zurueck"
-	if err := p.saveAnswers(w, r, a); err != nil {
+	st, err := p.saveAnswers(w, st, a)
+	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
@@ -241,7 +246,7 @@ func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
 				shown[q.ID] = s
 			}
 		}
-		p.renderStep(w, r, n, shown, problems, http.StatusUnprocessableEntity)
+		p.renderStep(w, r, n, shown, st.Token, problems, http.StatusUnprocessableEntity)
 		return
 	}
 	base := p.finderBase(r)
@@ -258,10 +263,11 @@ func (p *Portal) finderSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) finderClear(w http.ResponseWriter, r *http.Request) {
-	if !p.checkFinderForm(w, r) {
+	st, ok := p.checkFinderForm(w, r)
+	if !ok {
 		return
 	}
-	if err := p.saveAnswers(w, r, nil); err != nil {
+	if _, err := p.saveAnswers(w, st, nil); err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
