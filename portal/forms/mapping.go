@@ -121,15 +121,68 @@ func (d *Definition) message(a Answers, app *Application, reader xsozial.Party, 
 }
 
 // pdfDocument lays out the answers for the PDF, in German (the authority's
-// language), grouped by step.
+// language), grouped by step. An answer with several parts – documents
+// uploaded, boxes ticked – prints as a list, which the tagged PDF also
+// announces as one.
 func (d *Definition) pdfDocument(a Answers, files map[string][]UploadInfo) []pdf.Section {
 	var out []pdf.Section
 	for _, sec := range d.Summary(a, files, "de") {
 		ps := pdf.Section{Title: sec.Title}
 		for _, r := range sec.Rows {
-			ps.Rows = append(ps.Rows, pdf.Row{Label: r.Label, Value: r.Value, Heading: r.Heading})
+			row := pdf.Row{Label: r.Label, Value: r.Value, Heading: r.Heading}
+			if items := d.pdfItems(r.Path, a, files); len(items) > 1 {
+				row.Value, row.Items = "", items
+			}
+			ps.Rows = append(ps.Rows, row)
 		}
 		out = append(out, ps)
 	}
 	return out
+}
+
+// pdfItems returns the parts of the answer at path ("field" or
+// "group.row.field") when it is a file or checkbox-group answer.
+func (d *Definition) pdfItems(path string, a Answers, files map[string][]UploadInfo) []string {
+	id, rest, nested := strings.Cut(path, ".")
+	f, ok := d.Field(id)
+	if !ok {
+		return nil
+	}
+	v := a[id]
+	if nested {
+		n, sub, _ := strings.Cut(rest, ".")
+		i, err := strconv.Atoi(n)
+		rows := a.Rows(id)
+		if err != nil || i < 0 || i >= len(rows) {
+			return nil
+		}
+		f = nil
+		for gi := range d.fields[id].Fields {
+			if g := &d.fields[id].Fields[gi]; g.ID == sub {
+				f = g
+			}
+		}
+		if f == nil {
+			return nil
+		}
+		v = rows[i][sub]
+	}
+	var items []string
+	switch f.Type {
+	case TypeFile:
+		if !nested {
+			for _, u := range files[f.ID] {
+				items = append(items, u.Name)
+			}
+		}
+	case TypeCheckboxes:
+		for _, o := range d.OptionsFor(f, a, "de") {
+			for _, x := range v.L {
+				if o.Value == x {
+					items = append(items, o.Label.In("de"))
+				}
+			}
+		}
+	}
+	return items
 }

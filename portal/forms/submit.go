@@ -133,7 +133,7 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		return nil, err
 	}
 	files := d.UploadsByField()
-	pdfBytes, err := s.renderPDF(def, answers, files, t, app.Reference, now, false)
+	pdfBytes, err := s.renderPDF(def, answers, files, t, app.Reference, now, false, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -337,11 +337,13 @@ func (s *Store) uploadsWithData(ctx context.Context, draftID string) ([]uploadDa
 	return out, nil
 }
 
-// renderPDF lays out an application (or a draft) as PDF.
-func (s *Store) renderPDF(def *Definition, a Answers, files map[string][]UploadInfo, t *tenant.Tenant, reference string, at time.Time, draft bool) ([]byte, error) {
+// renderPDF lays out an application (or a draft) as PDF; lang is the
+// citizen's portal language ("" when unknown), which tells the tagged PDF
+// the language of answers whose script alone does not.
+func (s *Store) renderPDF(def *Definition, a Answers, files map[string][]UploadInfo, t *tenant.Tenant, reference string, at time.Time, draft bool, lang string) ([]byte, error) {
 	doc := &pdf.Document{Title: def.Title.In("de"), Tenant: t.Name, Reference: reference, Date: at.In(s.loc),
 		Version: fmt.Sprintf("%s, Version %s (%s)", def.Title.In("de"), def.Version, def.LegalBasis), Draft: draft,
-		Platform: s.opts.PlatformName, Sections: def.pdfDocument(a, files)}
+		Platform: s.opts.PlatformName, Sections: def.pdfDocument(a, files), CitizenLang: lang}
 	var addr []string
 	if t.Street != "" {
 		addr = append(addr, t.Street)
@@ -363,5 +365,5 @@ func (s *Store) DraftPDF(ctx context.Context, citizenID, draftID string) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	return s.renderPDF(d.Def, d.Def.Prune(d.Answers), d.UploadsByField(), t, "", s.now(), true)
+	return s.renderPDF(d.Def, d.Def.Prune(d.Answers), d.UploadsByField(), t, "", s.now(), true, "")
 }

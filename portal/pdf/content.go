@@ -106,6 +106,32 @@ func (c *canvas) text(x, y, size float64, col color, s string) {
 	c.buf = append(c.buf, ">Tj ET\n"...)
 }
 
+// beginMarked opens a marked-content sequence of structure element type r
+// with its MCID: "/TD <</MCID 3>> BDC".
+func (c *canvas) beginMarked(r role, mcid int32) {
+	c.buf = append(c.buf, '/')
+	c.buf = append(c.buf, roleNames[r]...)
+	c.buf = append(c.buf, " <</MCID "...)
+	c.buf = strconv.AppendInt(c.buf, int64(mcid), 10)
+	c.buf = append(c.buf, ">> BDC\n"...)
+}
+
+// Artifact property lists: running headers and footers, the draft mark on
+// every page, and rules that only structure the layout.
+const (
+	artifactHeader    = "/Artifact <</Type /Pagination /Subtype /Header>> BDC\n"
+	artifactFooter    = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+	artifactWatermark = "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n"
+	artifactLayout    = "/Artifact BMC\n"
+)
+
+// beginArtifact opens an artifact, content that is not part of the
+// document's structure and that assistive technology skips.
+func (c *canvas) beginArtifact(props string) { c.buf = append(c.buf, props...) }
+
+// endMarked closes the innermost marked-content sequence.
+func (c *canvas) endMarked() { c.buf = append(c.buf, "EMC\n"...) }
+
 // line strokes a line between two points given in millimetres.
 func (c *canvas) line(x1, y1, x2, y2, width float64, col color) {
 	if width != c.lineW {

@@ -105,7 +105,7 @@ func (m *metadata) appendXMP(b []byte) []byte {
 		b = appendXMLText(b, m.subject)
 		b = append(b, "</rdf:li></rdf:Alt></dc:description>\n"...)
 	}
-	b = append(b, "<dc:language><rdf:Bag><rdf:li>de-DE</rdf:li></rdf:Bag></dc:language>\n"+
+	b = append(b, "<dc:language><rdf:Bag><rdf:li>"+docLang+"</rdf:li></rdf:Bag></dc:language>\n"+
 		"</rdf:Description>\n"+
 		"<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n<xmp:CreateDate>"...)
 	b = appendXMPDate(b, m.date)

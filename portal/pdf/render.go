@@ -20,6 +20,11 @@ type Document struct {
 	Draft     bool   // marks every page as a draft not yet submitted
 	Platform  string // "Sozialplattform Sachsen-Anhalt"
 	Sections  []Section
+	// CitizenLang is the portal language the citizen applied in ("uk").
+	// The document is German; an answer in another script is tagged with
+	// its language, and where the script alone does not tell which (Cyrillic
+	// without a letter only Ukrainian or only Russian has), this decides.
+	CitizenLang string
 }
 
 // Section is one step of the form.
@@ -29,8 +34,11 @@ type Section struct {
 }
 
 // Row is one answer; a Heading row starts a sub-part (a household member).
+// An answer with several parts (documents uploaded, boxes ticked) gives
+// them as Items instead of a Value: they print as a bulleted list.
 type Row struct {
 	Label, Value string
+	Items        []string
 	Heading      bool
 }
 
@@ -74,9 +82,9 @@ func (r *Renderer) Render(d *Document) ([]byte, error) {
 	s := r.scratch.Get().(*scratch)
 	defer r.release(s)
 	s.reset(r.font)
-	l := layout{c: &s.canvas, d: d, pages: s.pages[:0], labels: s.labels[:0], values: s.values[:0]}
+	l := layout{c: &s.canvas, t: &s.tree, d: d, pages: s.pages[:0], labels: s.labels[:0], values: s.values[:0], items: s.items[:0]}
 	l.run()
-	s.pages, s.labels, s.values = l.pages, l.labels, l.values
+	s.pages, s.labels, s.values, s.items = l.pages, l.labels, l.values, l.items
 	out, err := s.write(d, r.font, r.icc)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
@@ -91,7 +99,9 @@ func (r *Renderer) Render(d *Document) ([]byte, error) {
 // reaches the next one's output.
 type scratch struct {
 	canvas canvas
+	tree   tree
 	pages  []pageSpan
+	items  []int32
 	labels []string
 	values []string
 	font   []byte       // the uncompressed font subset
@@ -111,6 +121,7 @@ func (s *scratch) reset(f *font) {
 	clear(c.used)
 	clear(c.uni)
 	c.resetState()
+	s.tree.reset()
 }
 
 // release returns s to the pool without the references into the document
@@ -118,5 +129,6 @@ func (s *scratch) reset(f *font) {
 func (r *Renderer) release(s *scratch) {
 	clear(s.labels[:cap(s.labels)])
 	clear(s.values[:cap(s.values)])
+	clear(s.tree.strs)
 	r.scratch.Put(s)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func sample(rows int) *Document {
@@ -175,7 +176,8 @@ func TestWrap(t *testing.T) {
 				t.Errorf("wrap = %q, want %q", got, tc.want)
 			}
 			for _, line := range got {
-				if w := l.c.width(line); w > wmax {
+				// the space a line was broken at ends it, but does not count
+				if w := l.c.width(strings.TrimRightFunc(line, unicode.IsSpace)); w > wmax {
 					t.Errorf("line %q is %d wide, more than %d", line, w, wmax)
 				}
 				if strings.HasPrefix(line, "000") {
@@ -253,7 +255,7 @@ func TestOddCharacters(t *testing.T) {
 	}}}
 	out := render(t, d)
 	p := readPDF(t, out)
-	for obj := pageObj + 1; obj < len(p.objects)+1; obj += 2 {
+	for obj := pageObj + 1; obj < pageObj+2*pageCount(out); obj += 2 {
 		for _, hex := range regexp.MustCompile(`<([0-9A-F]*)>Tj`).FindAllSubmatch(p.decoded(t, obj), -1) {
 			for i := 0; i+4 <= len(hex[1]); i += 4 {
 				if string(hex[1][i:i+4]) == "0000" {

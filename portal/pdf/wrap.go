@@ -9,7 +9,9 @@ import (
 
 // wrap appends the lines of s that fit a cell w millimetres wide at size
 // points, keeping the citizen's line breaks; an empty text is one dash.
-// The lines are substrings of s.
+// A line broken at a space keeps that space at its end, drawn but not
+// counted: text extraction and screen readers, which join the lines of a
+// table cell, must not run the last word of a line into the next one.
 func (l *layout) wrap(dst []string, s string, w, size float64) []string {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -31,8 +33,9 @@ func (l *layout) wrap(dst []string, s string, w, size float64) []string {
 }
 
 // splitText breaks a left-to-right paragraph at the last space that keeps
-// the line within wmax (1/1000 em); a word longer than a line is broken
-// between characters, so nothing runs out of its cell.
+// the line within wmax (1/1000 em), the space ending the line; a word
+// longer than a line is broken between characters, so nothing runs out of
+// its cell. The lines are substrings of s.
 func (l *layout) splitText(dst []string, s string, wmax int) []string {
 	start, width := 0, 0
 	sep, after := -1, 0 // the last space of the line and where the next line starts
@@ -54,7 +57,7 @@ func (l *layout) splitText(dst []string, s string, wmax int) []string {
 			}
 			dst = append(dst, s[start:i])
 		} else {
-			dst = append(dst, s[start:sep])
+			dst = append(dst, s[start:after])
 			i = after
 		}
 		start, width, sep = i, 0, -1
@@ -81,7 +84,7 @@ func (l *layout) wrapWords(dst []string, s string, wmax int) []string {
 			try = line + " " + word
 		}
 		if line != "" && l.c.width(shapeArabic(try)) > wmax {
-			dst = append(dst, line)
+			dst = append(dst, line+" ")
 			try = word
 		}
 		line = try

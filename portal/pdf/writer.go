@@ -2,13 +2,12 @@ package pdf
 
 import (
 	"bytes"
-	"crypto/md5"
 	"fmt"
 	"strconv"
 )
 
 // Object numbers; page i (from 0) is object pageObj+2i, its content the
-// next one.
+// next one; the structure elements follow the pages.
 const (
 	catalogObj = 1 + iota
 	pagesObj
@@ -20,6 +19,8 @@ const (
 	descriptorObj // font descriptor
 	fontFileObj   // the embedded TrueType subset
 	toUnicodeObj  // CMap from glyphs back to characters
+	structRootObj // the structure tree root
+	parentTreeObj // marked content → structure element, per page
 	pageObj
 )
 
@@ -81,7 +82,8 @@ func (s *scratch) write(d *Document, f *font, icc []byte) ([]byte, error) {
 	c := &s.canvas
 	f.addComponents(c.used)
 
-	n := pageObj + 2*len(s.pages)
+	elemBase := pageObj + 2*len(s.pages)
+	n := elemBase + len(s.tree.elems)
 	if cap(s.xref) < n {
 		s.xref = make([]int, n)
 	}
@@ -96,7 +98,11 @@ func (s *scratch) write(d *Document, f *font, icc []byte) ([]byte, error) {
 	w.ref(pagesObj)
 	w.out = append(w.out, " /Metadata "...)
 	w.ref(metadataObj)
-	w.out = append(w.out, " /Lang (de-DE) /ViewerPreferences << /DisplayDocTitle true >>"+
+	// Tagged PDF: the structure tree, and /Marked true, which says the
+	// content is marked up to it.
+	w.out = append(w.out, " /StructTreeRoot "...)
+	w.ref(structRootObj)
+	w.out = append(w.out, " /MarkInfo << /Marked true >> /Lang ("+docLang+") /ViewerPreferences << /DisplayDocTitle true >>"+
 		" /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier ("+iccDescription+")"+
 		" /Info ("+iccDescription+") /RegistryName (http://www.color.org) /DestOutputProfile "...)
 	w.ref(iccObj)
@@ -138,7 +144,11 @@ func (s *scratch) write(d *Document, f *font, icc []byte) ([]byte, error) {
 		w.ref(fontObj)
 		w.out = append(w.out, " >> >> /Contents "...)
 		w.ref(obj + 1)
-		w.out = append(w.out, " >>"...)
+		// /StructParents is the page's key in the parent tree; /Tabs /S
+		// orders any annotations by the structure.
+		w.out = append(w.out, " /StructParents "...)
+		w.out = strconv.AppendInt(w.out, int64(i), 10)
+		w.out = append(w.out, " /Tabs /S >>"...)
 		w.end()
 		z, err := s.deflate(c.buf[p.body[0]:p.body[1]], c.buf[p.foot[0]:p.foot[1]])
 		if err != nil {
@@ -147,9 +157,10 @@ func (s *scratch) write(d *Document, f *font, icc []byte) ([]byte, error) {
 		w.stream(obj+1, "/Filter /FlateDecode", z)
 	}
 
-	// The file identifier is a digest of the content, so the same
-	// document always gets the same identifier.
-	id := md5.Sum(w.out)
+	w.writeStructure(&s.tree, elemBase, s.pages)
+
+	var id [16]byte
+	id, s.misc = fileID(d, s.misc)
 	xref := len(w.out)
 	w.out = append(w.out, "xref\n0 "...)
 	w.out = strconv.AppendInt(w.out, int64(n), 10)
