@@ -100,6 +100,39 @@ var messages = map[msgKey]map[string]string{
 		"ar": "يرجى اختيار ملف.", "uk": "Будь ласка, виберіть файл.", "tr": "Lütfen bir dosya seçin.", "ru": "Пожалуйста, выберите файл."},
 	msgUploadTotal: {"de": "Sie haben die Höchstzahl von {0} Dateien für diesen Antrag erreicht.", "en": "You have reached the maximum of {0} files for this application.",
 		"ar": "لقد وصلت إلى الحد الأقصى وهو {0} ملفات لهذا الطلب.", "uk": "Ви досягли максимуму {0} файлів для цієї заяви.", "tr": "Bu başvuru için en fazla {0} dosya sınırına ulaştınız.", "ru": "Вы достигли максимума в {0} файлов для этого заявления."},
+	// What uploadcheck refuses: a file the clerk could not open. German and
+	// English are the reference; a language without an entry falls back to
+	// German.
+	msgUploadDamagedPDF: {"de": "Diese PDF-Datei ist beschädigt oder unvollständig und lässt sich nicht öffnen. Bitte speichern oder scannen Sie das Dokument neu und laden Sie es noch einmal hoch.",
+		"en": "This PDF file is damaged or incomplete and cannot be opened. Please save or scan the document again and upload it once more.",
+		"ar": "ملف PDF هذا تالف أو غير مكتمل ولا يمكن فتحه. يرجى حفظ المستند أو مسحه ضوئيًا من جديد ثم تحميله مرة أخرى.",
+		"uk": "Цей PDF-файл пошкоджений або неповний, і його неможливо відкрити. Збережіть або відскануйте документ знову та завантажте його ще раз.",
+		"tr": "Bu PDF dosyası bozuk veya eksik ve açılamıyor. Lütfen belgeyi yeniden kaydedin veya tarayın ve tekrar yükleyin.",
+		"ru": "Этот PDF-файл повреждён или неполон, и его невозможно открыть. Сохраните или отсканируйте документ заново и загрузите его ещё раз."},
+	msgUploadNoPages: {"de": "Diese PDF-Datei enthält keine Seite. Bitte laden Sie das vollständige Dokument hoch.",
+		"en": "This PDF file contains no page. Please upload the complete document.",
+		"ar": "ملف PDF هذا لا يحتوي على أي صفحة. يرجى تحميل المستند كاملًا.",
+		"uk": "Цей PDF-файл не містить жодної сторінки. Завантажте, будь ласка, повний документ.",
+		"tr": "Bu PDF dosyası hiç sayfa içermiyor. Lütfen belgenin tamamını yükleyin.",
+		"ru": "Этот PDF-файл не содержит ни одной страницы. Загрузите, пожалуйста, полный документ."},
+	msgUploadPassword: {"de": "Diese PDF-Datei ist mit einem Kennwort geschützt, das die Behörde nicht kennt. Bitte laden Sie das Dokument ohne Kennwortschutz hoch.",
+		"en": "This PDF file is protected by a password the authority does not know. Please upload the document without password protection.",
+		"ar": "ملف PDF هذا محمي بكلمة مرور لا تعرفها الجهة المختصة. يرجى تحميل المستند بدون حماية بكلمة مرور.",
+		"uk": "Цей PDF-файл захищено паролем, якого орган не знає. Завантажте, будь ласка, документ без захисту паролем.",
+		"tr": "Bu PDF dosyası, kurumun bilmediği bir parola ile korunuyor. Lütfen belgeyi parola koruması olmadan yükleyin.",
+		"ru": "Этот PDF-файл защищён паролем, который ведомству неизвестен. Загрузите, пожалуйста, документ без защиты паролем."},
+	msgUploadDamagedImage: {"de": "Dieses Bild ist beschädigt oder unvollständig und lässt sich nicht öffnen. Bitte fotografieren oder scannen Sie das Dokument neu.",
+		"en": "This image is damaged or incomplete and cannot be opened. Please photograph or scan the document again.",
+		"ar": "هذه الصورة تالفة أو غير مكتملة ولا يمكن فتحها. يرجى تصوير المستند أو مسحه ضوئيًا من جديد.",
+		"uk": "Це зображення пошкоджене або неповне, і його неможливо відкрити. Сфотографуйте або відскануйте документ знову.",
+		"tr": "Bu görüntü bozuk veya eksik ve açılamıyor. Lütfen belgenin fotoğrafını yeniden çekin veya yeniden tarayın.",
+		"ru": "Это изображение повреждено или неполно, и его невозможно открыть. Сфотографируйте или отсканируйте документ заново."},
+	msgUploadPixels: {"de": "Das Bild ist zu groß ({0} Megapixel, höchstens {1}). Bitte verkleinern Sie es oder fotografieren Sie mit geringerer Auflösung.",
+		"en": "The image is too large ({0} megapixels, at most {1}). Please reduce it or take the photo at a lower resolution.",
+		"ar": "الصورة كبيرة جدًا ({0} ميغابكسل، بحد أقصى {1}). يرجى تصغيرها أو التصوير بدقة أقل.",
+		"uk": "Зображення завелике ({0} мегапікселів, не більше {1}). Зменште його або сфотографуйте з меншою роздільною здатністю.",
+		"tr": "Görüntü çok büyük ({0} megapiksel, en fazla {1}). Lütfen küçültün veya daha düşük çözünürlükte fotoğraf çekin.",
+		"ru": "Изображение слишком большое ({0} мегапикселей, не более {1}). Уменьшите его или сфотографируйте с меньшим разрешением."},
 	msgDeclaration: {"de": "Bitte bestätigen Sie diese Erklärung.", "en": "Please confirm this declaration.",
 		"ar": "يرجى تأكيد هذا الإقرار.", "uk": "Будь ласка, підтвердьте цю заяву.", "tr": "Lütfen bu beyanı onaylayın.", "ru": "Пожалуйста, подтвердите это заявление."},
 }
@@ -123,4 +156,10 @@ const (
 	msgUploadType     msgKey = "uploadType"
 	msgUploadEmpty    msgKey = "uploadEmpty"
 	msgUploadTotal    msgKey = "uploadTotal"
+
+	msgUploadDamagedPDF   msgKey = "uploadDamagedPDF"
+	msgUploadNoPages      msgKey = "uploadNoPages"
+	msgUploadPassword     msgKey = "uploadPassword"
+	msgUploadDamagedImage msgKey = "uploadDamagedImage"
+	msgUploadPixels       msgKey = "uploadPixels"
 )

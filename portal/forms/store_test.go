@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	pngenc "image/png"
 	"io/fs"
 	"net/url"
 	"os"
@@ -345,6 +347,9 @@ func TestDraftsUploadsAndRules(t *testing.T) {
 		{"seite.html", []byte("<html><body>hi</body></html>"), "kein PDF"},
 		{"leer.pdf", nil, "Datei aus"},
 		{"gross.pdf", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 10<<20)...), "zu groß"},
+		// the content is read, not only its first bytes (issue 17, F20)
+		{"kontoauszug.pdf", []byte("%PDF-1.4\n<html><script>alert(1)</script></html>"), "PDF-Datei ist beschädigt"},
+		{"foto.jpg", []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), "Bild ist beschädigt"},
 	} {
 		_, err := f.store.AddUpload(ctx, f.citizen, d.ID, "ausweis", tt.name, tt.data, "de")
 		var ue *forms.UploadError
@@ -352,7 +357,11 @@ func TestDraftsUploadsAndRules(t *testing.T) {
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 		}
 	}
-	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+	var pngBuf bytes.Buffer
+	if err := pngenc.Encode(&pngBuf, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
+		t.Fatal(err)
+	}
+	png := pngBuf.Bytes()
 	u1, err := f.store.AddUpload(ctx, f.citizen, d.ID, "ausweis", "../../etc/vorderseite.exe", png, "de")
 	if err != nil || u1.Name != "vorderseite.png" || u1.ContentType != "image/png" {
 		t.Fatalf("png upload: %+v %v", u1, err)

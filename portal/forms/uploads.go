@@ -1,12 +1,11 @@
 package forms
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"net/http"
 	"path"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/portal/forms/uploadcheck"
 )
 
 type uploadRow struct {
@@ -51,24 +51,20 @@ type UploadError struct {
 
 func (e *UploadError) Error() string { return e.Message }
 
-// allowedTypes are the document types accepted, by content.
-var allowedTypes = map[string]string{"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+// allowedTypes are the document types accepted (by content: see
+// uploadcheck) with the extension a stored file gets.
+var allowedTypes = map[string]string{uploadcheck.PDF: ".pdf", uploadcheck.PNG: ".png", uploadcheck.JPEG: ".jpg"}
 
-// SniffType decides a file's type by its content: PDF (which must also
-// start with the PDF magic "%PDF-"), PNG or JPEG; anything else – an
-// .exe renamed .pdf, a ZIP, an HTML page – is refused.
-func SniffType(data []byte) (string, bool) {
-	ct := http.DetectContentType(data)
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	if _, ok := allowedTypes[ct]; !ok {
-		return ct, false
-	}
-	if ct == "application/pdf" && !bytes.HasPrefix(data, []byte("%PDF-")) {
-		return ct, false
-	}
-	return ct, true
+// uploadProblems turns the reason uploadcheck gives into the message the
+// citizen reads next to the field.
+var uploadProblems = map[uploadcheck.Problem]msgKey{
+	uploadcheck.ProblemType:      msgUploadType,
+	uploadcheck.ProblemEmptyFile: msgUploadEmpty,
+	uploadcheck.ProblemDamaged:   msgUploadDamagedPDF,
+	uploadcheck.ProblemNoPages:   msgUploadNoPages,
+	uploadcheck.ProblemPassword:  msgUploadPassword,
+	uploadcheck.ProblemImage:     msgUploadDamagedImage,
+	uploadcheck.ProblemTooLarge:  msgUploadPixels,
 }
 
 // safeName keeps the base of a file name, without path, control or
@@ -92,9 +88,18 @@ func safeName(name, contentType string) string {
 }
 
 // AddUpload stores a document for a file field of a draft, encrypted.
-// The size, the number of files (per field and per draft) and the type by
-// content are checked; a refusal is an *UploadError in lang.
+// The size, the number of files (per field and per draft) and the content
+// are checked – a PDF must lead to pages, an image must decode, so that
+// the clerk can open what arrives; a refusal is an *UploadError in lang.
 func (s *Store) AddUpload(ctx context.Context, citizenID, draftID, fieldID, name string, data []byte, lang string) (*UploadInfo, error) {
+	// The content is checked before the transaction: decoding a photo
+	// takes tens of milliseconds that no database lock should wait for.
+	var checked error
+	ct := ""
+	if len(data) > 0 && int64(len(data)) <= s.opts.MaxUploadBytes {
+		res, err := uploadcheck.Check(data)
+		ct, checked = res.ContentType, err
+	}
 	var info *UploadInfo
 	err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		d, err := s.loadDraft(ctx, tx, citizenID, draftID)
@@ -122,9 +127,11 @@ func (s *Store) AddUpload(ctx context.Context, citizenID, draftID, fieldID, name
 		case len(d.Uploads) >= s.opts.MaxUploads:
 			return refuse(msgUploadTotal, s.opts.MaxUploads)
 		}
-		ct, ok := SniffType(data)
-		if !ok {
-			return refuse(msgUploadType)
+		var bad *uploadcheck.Error
+		if errors.As(checked, &bad) {
+			return refuse(uploadProblems[bad.Problem], (bad.Pixels+500_000)/1_000_000, uploadcheck.MaxPixels/1_000_000)
+		} else if checked != nil {
+			return checked
 		}
 		id, err := uuid.NewV7()
 		if err != nil {
