@@ -10,8 +10,8 @@
 // submission. The font is parsed once (truetype.go); each document lays out
 // its pages into content streams (layout.go, wrap.go, content.go), embeds a
 // subset of the font that keeps the glyph IDs and drops unused outlines
-// (subset.go, fontobj.go), and is assembled with a classic cross-reference
-// table (writer.go).
+// (subset.go, fontobj.go), and is assembled with its structure tree in a
+// compressed object stream and a cross-reference stream (writer.go).
 //
 // The PDF is a Tagged PDF (ISO 32000-1, 14.8), so that screen readers read
 // the receipt a citizen downloads: a structure tree (structure.go) with

@@ -13,18 +13,24 @@ import (
 	"testing"
 )
 
-// parsed is a PDF read back through its cross-reference table – just
+// parsed is a PDF read back through its cross-reference stream – just
 // enough of a reader to check the structure this package writes.
 type parsed struct {
 	raw     []byte
-	objects map[int][]byte // object number → text between "obj" and "endobj"
-	trailer string
+	objects map[int][]byte // object number → text between "obj" and "endobj" (for packed objects: the object)
+	packed  map[int]bool   // objects stored in the object stream
+	trailer string         // the cross-reference stream's dictionary
 }
 
-var startxrefRE = regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`)
+var (
+	startxrefRE = regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`)
+	wRE         = regexp.MustCompile(`/W \[(\d) (\d) (\d)\]`)
+	sizeRE      = regexp.MustCompile(`/Size (\d+)`)
+)
 
-// readPDF checks the cross-reference table (every offset points at its
-// object) and splits the file into objects.
+// readPDF checks the cross-reference stream (every offset points at its
+// object, every packed object is in the object stream) and splits the file
+// into objects.
 func readPDF(t *testing.T, raw []byte) *parsed {
 	t.Helper()
 	m := startxrefRE.FindSubmatch(raw)
@@ -32,31 +38,109 @@ func readPDF(t *testing.T, raw []byte) *parsed {
 		t.Fatalf("no startxref/%%%%EOF at the end")
 	}
 	xref, _ := strconv.Atoi(string(m[1]))
-	if xref >= len(raw) || !bytes.HasPrefix(raw[xref:], []byte("xref\n0 ")) {
-		t.Fatalf("startxref %d does not point at the xref table", xref)
+	p := &parsed{raw: raw, objects: map[int][]byte{}, packed: map[int]bool{}}
+	head := regexp.MustCompile(`^(\d+) 0 obj\n`).FindSubmatch(raw[min(xref, len(raw)):])
+	if head == nil {
+		t.Fatalf("startxref %d does not point at an object", xref)
 	}
-	lines := strings.Split(string(raw[xref:]), "\n")
-	n, _ := strconv.Atoi(strings.Fields(lines[1])[1])
-	p := &parsed{raw: raw, objects: map[int][]byte{}}
-	for i := 1; i < n; i++ {
-		e := lines[2+i]
-		if len(e)+1 != 20 || !strings.HasSuffix(e, " 00000 n ") {
-			t.Fatalf("xref entry %d %q is not a 20-byte in-use entry", i, e)
-		}
-		off, _ := strconv.Atoi(e[:10])
-		head := strconv.Itoa(i) + " 0 obj\n"
-		if !bytes.HasPrefix(raw[off:], []byte(head)) {
-			t.Fatalf("xref offset of object %d points at %q", i, raw[off:min(off+20, len(raw))])
-		}
-		body := raw[off+len(head):]
-		end := bytes.Index(body, []byte("\nendobj\n"))
-		if end < 0 {
-			t.Fatalf("object %d has no endobj", i)
-		}
-		p.objects[i] = body[:end]
+	xrefObj, _ := strconv.Atoi(string(head[1]))
+	p.objects[xrefObj] = objectBody(t, raw, xref, xrefObj)
+	p.trailer = p.dict(xrefObj)
+	if !strings.Contains(p.trailer, "/Type /XRef") {
+		t.Fatalf("startxref points at %s, not a cross-reference stream", p.trailer)
 	}
-	p.trailer = strings.Join(lines[2+n:], "\n")
+	w := wRE.FindStringSubmatch(p.trailer)
+	sz := sizeRE.FindStringSubmatch(p.trailer)
+	if w == nil || sz == nil {
+		t.Fatalf("cross-reference stream without /W or /Size: %s", p.trailer)
+	}
+	var width [3]int
+	for i := range width {
+		width[i], _ = strconv.Atoi(w[i+1])
+	}
+	size, _ := strconv.Atoi(sz[1])
+	rows := p.decoded(t, xrefObj)
+	rec := width[0] + width[1] + width[2]
+	if len(rows) != size*rec {
+		t.Fatalf("cross-reference stream holds %d bytes, %d entries of %d expected", len(rows), size, rec)
+	}
+	field := func(b []byte) int {
+		v := 0
+		for _, c := range b {
+			v = v<<8 | int(c)
+		}
+		return v
+	}
+	type slot struct{ stream, index int }
+	inStream := map[int]slot{}
+	for i := range size {
+		r := rows[i*rec : (i+1)*rec]
+		typ, f2, f3 := field(r[:width[0]]), field(r[width[0]:width[0]+width[1]]), field(r[width[0]+width[1]:])
+		switch {
+		case i == 0:
+			if typ != 0 || f3 != 65535 {
+				t.Fatalf("entry 0 is %d %d %d, not the free head", typ, f2, f3)
+			}
+		case typ == 1:
+			if f3 != 0 {
+				t.Fatalf("object %d has generation %d", i, f3)
+			}
+			p.objects[i] = objectBody(t, raw, f2, i)
+		case typ == 2:
+			inStream[i] = slot{f2, f3}
+		default:
+			t.Fatalf("object %d: entry of type %d", i, typ)
+		}
+	}
+	// unpack the object stream(s)
+	streams := map[int][][]byte{}
+	for obj, sl := range inStream {
+		objs, ok := streams[sl.stream]
+		if !ok {
+			d := p.dict(sl.stream)
+			if !strings.Contains(d, "/Type /ObjStm") {
+				t.Fatalf("object %d is said to be in %d, which is no object stream: %s", obj, sl.stream, d)
+			}
+			data := p.decoded(t, sl.stream)
+			first, _ := strconv.Atoi(regexp.MustCompile(`/First (\d+)`).FindStringSubmatch(d)[1])
+			n, _ := strconv.Atoi(regexp.MustCompile(`/N (\d+)`).FindStringSubmatch(d)[1])
+			hdr := strings.Fields(string(data[:first]))
+			if len(hdr) != 2*n {
+				t.Fatalf("object stream %d: header of %d numbers for /N %d", sl.stream, len(hdr), n)
+			}
+			for k := 0; k < n; k++ {
+				num, _ := strconv.Atoi(hdr[2*k])
+				off, _ := strconv.Atoi(hdr[2*k+1])
+				end := len(data) - first
+				if k+1 < n {
+					end, _ = strconv.Atoi(hdr[2*k+3])
+				}
+				if inStream[num] != (slot{sl.stream, k}) {
+					t.Fatalf("object stream %d holds object %d as number %d; the cross-reference data says %+v", sl.stream, num, k, inStream[num])
+				}
+				objs = append(objs, bytes.TrimSpace(data[first+off:first+end]))
+			}
+			streams[sl.stream] = objs
+		}
+		p.objects[obj] = objs[sl.index]
+		p.packed[obj] = true
+	}
 	return p
+}
+
+// objectBody returns the text of object num, which must start at off.
+func objectBody(t *testing.T, raw []byte, off, num int) []byte {
+	t.Helper()
+	head := strconv.Itoa(num) + " 0 obj\n"
+	if off >= len(raw) || !bytes.HasPrefix(raw[off:], []byte(head)) {
+		t.Fatalf("cross-reference offset of object %d points at %q", num, raw[min(off, len(raw)):min(off+20, len(raw))])
+	}
+	body := raw[off+len(head):]
+	end := bytes.Index(body, []byte("\nendobj\n"))
+	if end < 0 {
+		t.Fatalf("object %d has no endobj", num)
+	}
+	return body[:end]
 }
 
 // dict returns an object's dictionary text (for streams, the part before

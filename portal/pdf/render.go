@@ -110,6 +110,8 @@ type scratch struct {
 	misc   []byte // XMP and ToUnicode before compression
 	out    []byte // the PDF, copied out at the end at its exact size
 	xref   []int  // object offsets
+	body   []byte // the object stream's objects
+	packed []int  // the object stream's header
 }
 
 func (s *scratch) reset(f *font) {
