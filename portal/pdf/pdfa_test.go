@@ -123,7 +123,7 @@ func TestPDFAMarkers(t *testing.T) {
 	})
 	t.Run("qpdf --check", func(t *testing.T) {
 		if _, err := exec.LookPath("qpdf"); err != nil {
-			t.Skip("qpdf not installed")
+			t.Skip("qpdf not installed (CI installs it with .ci/poppler-install)")
 		}
 		path := t.TempDir() + "/a.pdf"
 		writeFile(t, path, out)

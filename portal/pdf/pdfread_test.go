@@ -213,7 +213,7 @@ func pageCount(out []byte) int {
 func poppler(t *testing.T, out []byte, tool string, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath(tool); err != nil {
-		t.Skipf("%s (poppler-utils) not installed", tool)
+		t.Skipf("%s not installed: Debian's poppler-utils is needed to read the PDF back (CI installs it with .ci/poppler-install)", tool)
 	}
 	path := filepath.Join(t.TempDir(), "antrag.pdf")
 	if err := os.WriteFile(path, out, 0o600); err != nil {
