@@ -237,15 +237,17 @@ func unpredict(data []byte, p dict) ([]byte, error) {
 	}
 	bpp := max(1, int(colors*bpc+7)/8)
 	row := int(cols*colors*bpc+7) / 8
-	out := make([]byte, 0, len(data))
-	prev := make([]byte, row)
+	out := make([]byte, 0, len(data)/(row+1)*row)
+	prev := make([]byte, row) // the row above the first is zeros
 	for len(data) > 0 {
 		if len(data) < row+1 {
 			return nil, fmt.Errorf("%w: predictor row cut short", errFilter)
 		}
 		typ, cur := data[0], data[1:row+1]
 		data = data[row+1:]
-		line := make([]byte, row)
+		start := len(out)
+		out = append(out, cur...)
+		line := out[start:]
 		for i := range row {
 			var left, upLeft byte
 			if i >= bpp {
@@ -254,20 +256,18 @@ func unpredict(data []byte, p dict) ([]byte, error) {
 			up := prev[i]
 			switch typ {
 			case 0:
-				line[i] = cur[i]
 			case 1:
-				line[i] = cur[i] + left
+				line[i] += left
 			case 2:
-				line[i] = cur[i] + up
+				line[i] += up
 			case 3:
-				line[i] = cur[i] + byte((int(left)+int(up))/2)
+				line[i] += byte((int(left) + int(up)) / 2)
 			case 4:
-				line[i] = cur[i] + paeth(left, up, upLeft)
+				line[i] += paeth(left, up, upLeft)
 			default:
 				return nil, fmt.Errorf("%w: predictor type %d", errFilter, typ)
 			}
 		}
-		out = append(out, line...)
 		prev = line
 	}
 	return out, nil

@@ -90,6 +90,7 @@ func TestInspect(t *testing.T) {
 		{"linearized, object streams (qpdf)", fixture(t, "linearized-objstm.pdf"), 2, nil, false, false},
 		{"RC4 40 bit, no user password (qpdf)", fixture(t, "rc4-40-empty-user.pdf"), 2, nil, false, true},
 		{"RC4 128 bit, no user password (qpdf)", fixture(t, "rc4-128-empty-user.pdf"), 2, nil, false, true},
+		{"RC4 128 bit with object streams, no user password (qpdf)", fixture(t, "rc4-128-objstm-empty-user.pdf"), 2, nil, false, true},
 		{"AES-128 with object streams, no user password (qpdf)", fixture(t, "aes128-objstm-empty-user.pdf"), 2, nil, false, true},
 		{"AES-256 with object streams, no user password (qpdf)", fixture(t, "aes256-objstm-empty-user.pdf"), 2, nil, false, true},
 		{"AES-256 revision 5, no user password (qpdf)", fixture(t, "aes256-r5-objstm-empty-user.pdf"), 2, nil, false, true},
