@@ -315,3 +315,46 @@ func TestForgedEventIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalServerPagingFollowsTheSpec: limit and offset are checked as
+// components/parameters of the Submission API 1.1.3 define them
+// (limit 1..500, offset ≥ 0); anything else is 400, as a real delivery
+// service answers.
+func TestLocalServerPagingFollowsTheSpec(t *testing.T) {
+	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
+	form := strings.NewReader("grant_type=client_credentials")
+	req, _ := http.NewRequest(http.MethodPost, f.URL+"/token", form)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(f.Env.SenderID, f.Env.SenderSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"limit=500", http.StatusNotFound}, // valid paging; the case is unknown
+		{"limit=1&offset=0", http.StatusNotFound},
+		{"limit=501", http.StatusBadRequest},
+		{"limit=0", http.StatusBadRequest},
+		{"limit=zehn", http.StatusBadRequest},
+		{"offset=-1", http.StatusBadRequest},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, f.URL+"/v1/cases/"+deliverytest.DestinationID+"/events?"+tc.query, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("events?%s: HTTP %d, want %d", tc.query, resp.StatusCode, tc.want)
+		}
+	}
+}
