@@ -295,6 +295,10 @@ func (a *app) buildDelivery() error {
 	var err error
 	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
 		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger,
+		OnKey: func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error {
+			return a.onboard.RecordDestinationKey(ctx, db, caseID, onboarding.KeyInfo{Kid: k.Kid, Bits: k.Bits, Subject: k.Subject,
+				Issuer: k.Issuer, NotBefore: k.NotBefore, NotAfter: k.NotAfter, Thumbprint: k.Thumbprint, FetchedAt: k.FetchedAt})
+		},
 		OnStatus: func(ctx context.Context, db bun.IDB, applicationID, status, detail string) error {
 			if a.onDeliveryStatus == nil {
 				return nil

@@ -57,7 +57,6 @@ func BenchmarkFITConnectDelivery(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	registered := &f.Destination.EncryptionKey.PublicKey
 	var n atomic.Int64
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -71,7 +70,7 @@ func BenchmarkFITConnectDelivery(b *testing.B) {
 			in := &fitconnect.Submission{DestinationID: deliverytest.DestinationID, Service: fitconnect.ServiceType{Identifier: deliverytest.ServiceID},
 				Region: "DE15085", DataSchema: fitconnect.SubmissionSchema{MimeType: "application/xml", SchemaURI: fitserver.XSozialSchemaURI},
 				Data: xml, Attachments: []fitconnect.Attachment{{Purpose: fitconnect.PurposeForm, Filename: "Antrag.pdf", MimeType: "application/pdf", Data: pdf}},
-				SenderReference: fmt.Sprintf("B-%d", i), RegisteredKey: registered}
+				SenderReference: fmt.Sprintf("B-%d", i)}
 			var st fitconnect.State
 			if err := sender.Send(ctx, in, &st, fitconnect.Hooks{Checkpoint: func(context.Context, fitconnect.State) error { return nil }}); err != nil {
 				b.Error(err)

@@ -60,9 +60,32 @@ func (d *Demo) Close() {
 	}
 }
 
-// DemoDestinationID is the demo's FIT-Connect destination (Landkreis
-// Wittenberg).
+// DemoDestinationID is the demo's FIT-Connect destination (used by
+// Landkreis Wittenberg's HzL case, open to every municipality).
 const DemoDestinationID = "5e0c8a34-6f1d-4b2e-9a7c-3d15091f1c01"
+
+// DemoRegion is where the demo destination offers its services: the ARS
+// prefix of Sachsen-Anhalt (the region check matches by prefix).
+const DemoRegion = "DE15"
+
+// demoServices are the FIT-Connect service identifiers of the catalogue
+// (the ministry's LeiKa keys, in the demo the marked demo values).
+func demoServices(ctx context.Context, store *onboarding.Store) ([]string, error) {
+	catalog, err := store.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, od := range catalog {
+		for _, a := range od.Antragsstrecken {
+			if a.FITConnectService != "" {
+				out = append(out, a.FITConnectService)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
 
 // Demo tenants and their connections, as the seed's field report and the
 // onboarding demo have them: Harz via OSCI/XTA2 (DVDV sop:150850000100),
@@ -99,18 +122,16 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d.cancel = cancel
 
-	// FIT-Connect: service, destination of Wittenberg, subscriber.
-	strecken, err := o.Onboarding.Antragsstrecken(ctx)
+	// FIT-Connect: a delivery service with one destination that offers
+	// the catalogue's (demo) LeiKa services for all of Sachsen-Anhalt, so
+	// that every municipality of the demo – also one registered later – can
+	// name it in its case and pass a connection test; and its subscriber.
+	services, err := demoServices(ctx, o.Onboarding)
 	if err != nil {
 		return nil, err
 	}
-	var services []string
-	for k := range strecken {
-		services = append(services, DefaultFITConnectService(k).Identifier)
-	}
-	slices.Sort(services)
 	env, err := fitserver.NewEnv(fitserver.EnvConfig{ServiceKey: keys[0], AllowHTTPCallbacks: true, Logger: log,
-		Destinations: []fitserver.EnvDestinationConfig{{ID: DemoDestinationID, Regions: []string{"DE" + demoWittenbergKey}, Services: services,
+		Destinations: []fitserver.EnvDestinationConfig{{ID: DemoDestinationID, Regions: []string{DemoRegion}, Services: services,
 			EncryptionKey: keys[1], SigningKey: keys[2]}}})
 	if err != nil {
 		return nil, err
@@ -227,7 +248,7 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("delivery demo: %w", err)
 	}
-	if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, dest.RegisteredKey()); err != nil {
+	if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID); err != nil {
 		return nil, err
 	}
 	if err := s.demoApplications(ctx, []demoApp{{harz, "grusi"}, {harz, "but"}, {wittenberg, "hzl"}, {wittenberg, "eb-hzl"}}); err != nil {
@@ -316,7 +337,7 @@ func putDemoDVDV(ctx context.Context, dir *dvdv.Directory, kennung, endpoint, ce
 
 // demoCases gives Wittenberg's HzL case FIT-Connect (variant 3) and its
 // EB-HzL case the mailbox (variant 2), where no variant is chosen yet.
-func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenantID, key string) error {
+func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenantID string) error {
 	cases, err := store.ListCases(ctx, tenantID)
 	if err != nil {
 		return err
@@ -329,7 +350,7 @@ func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenant
 		switch c.Antragsstrecke {
 		case "hzl":
 			v := onboarding.VariantFITConnect
-			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DemoDestinationID, EncryptionKey: key}}
+			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DemoDestinationID}}
 		case "eb-hzl":
 			v := onboarding.VariantOSCIClient
 			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{MailboxUsers: []string{"wittenberg@demo.example"}}}

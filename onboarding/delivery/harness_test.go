@@ -276,7 +276,7 @@ func newEnvOn(t testing.TB, db *migrations.DB, eo envOptions) *env {
 	e.router.set(harzID, streckeXTA, delivery.Route{CaseID: "case-harz-grusi", Variant: delivery.VariantXTA2, TenantName: "Landkreis Harz",
 		Region: "DE15085", DVDVKennung: harzKennung})
 	e.router.set(harzID, streckeFIT, delivery.Route{CaseID: "case-harz-hzl", Variant: delivery.VariantFITConnect, TenantName: "Landkreis Harz",
-		Region: "DE15085", DestinationID: deliverytest.DestinationID, FITConnectKey: e.fit.Destination.RegisteredKey()})
+		Region: "DE15085", DestinationID: deliverytest.DestinationID, Service: deliverytest.ServiceID, Label: "Hilfe zum Lebensunterhalt 1.0"})
 	e.router.set(wittenbergID, streckeMailbox, delivery.Route{CaseID: "case-wb-but", Variant: delivery.VariantMailbox, TenantName: "Landkreis Wittenberg", Region: "DE15091"})
 	return e
 }

@@ -28,6 +28,12 @@ import (
 // detail explains a problem in German, without technical details.
 type StatusFunc func(ctx context.Context, db bun.IDB, applicationID, status, detail string) error
 
+// KeyFunc records, inside the transaction db, the encryption key that a
+// FIT-Connect attempt fetched from the case's destination and validated
+// (onboarding.Store.RecordDestinationKey): the case shows it and the
+// expiry reminder watches it.
+type KeyFunc func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error
+
 // TestFunc records a successful connection test of an onboarding case,
 // inside the transaction db (onboarding.Store.RecordTestDelivery).
 type TestFunc func(ctx context.Context, db bun.IDB, caseID string, at time.Time, ref string) error
@@ -38,9 +44,6 @@ type FITConnectOptions struct {
 	// CallbackSecret checks the delivery service's callbacks (the same
 	// secret the Sender announces).
 	CallbackSecret string
-	// Service names the Verwaltungsleistung of an Antragsstrecke; the
-	// default is "urn:sozialplattform-st:antragsstrecke:<key>".
-	Service func(antragsstrecke string) fitconnect.ServiceType
 }
 
 // XTAOptions configure variant 1.
@@ -70,6 +73,7 @@ type Options struct {
 	XTA        *XTAOptions
 	OnStatus   StatusFunc
 	OnTest     TestFunc
+	OnKey      KeyFunc
 	Sealer     Sealer
 	// MaxAttempts before a delivery fails (default 8).
 	MaxAttempts int
@@ -174,11 +178,6 @@ func (s *Service) sealerOf() Sealer {
 // SetFITConnect enables (or, with nil, disables) variant 3; the demo
 // calls it once its local FIT-Connect runs.
 func (s *Service) SetFITConnect(o *FITConnectOptions) {
-	if o != nil && o.Service == nil {
-		c := *o
-		c.Service = DefaultFITConnectService
-		o = &c
-	}
 	s.mu.Lock()
 	s.fit = o
 	s.mu.Unlock()
@@ -207,14 +206,6 @@ func (s *Service) xtaOptions() *XTAOptions {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.xta
-}
-
-// DefaultFITConnectService names an Antragsstrecke's service by an own
-// URN; LeiKa identifiers can be configured through
-// FITConnectOptions.Service.
-func DefaultFITConnectService(antragsstrecke string) fitconnect.ServiceType {
-	return fitconnect.ServiceType{Name: "Sozialplattform Sachsen-Anhalt: " + antragsstrecke,
-		Identifier: "urn:sozialplattform-st:antragsstrecke:" + antragsstrecke}
 }
 
 // now is the clock in UTC at microseconds, as PostgreSQL keeps it.

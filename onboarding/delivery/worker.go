@@ -120,6 +120,9 @@ type job struct {
 	r     *row
 	route Route
 	steps []stepRow
+	// key is the destination's encryption key a FIT-Connect attempt
+	// fetched and validated; it is recorded with the onboarding case.
+	key *fitconnect.KeyInfo
 }
 
 func (j *job) step(step, detail string) {
@@ -210,6 +213,10 @@ func (s *Service) routeOf(ctx context.Context, r *row) (Route, error) {
 		return rt, nil
 	}
 	rt, err := s.opts.Router.Route(ctx, r.TenantID, r.Antragsstrecke)
+	var nse *NoServiceError
+	if errors.As(err, &nse) {
+		return Route{}, permanent("%s", nse.Error())
+	}
 	if errors.Is(err, ErrNoRoute) {
 		return Route{}, permanent("Für %s ist keine Anbindung eingerichtet (Anbindungsvariante und -daten im Onboarding-Fall fehlen).", r.Antragsstrecke)
 	}
@@ -346,6 +353,11 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 		if o.err == nil && o.mailbox != nil {
 			if err := s.storeMailbox(ctx, tx, r, o.mailbox, now); err != nil {
 				return err
+			}
+		}
+		if j.key != nil && j.route.CaseID != "" && s.opts.OnKey != nil {
+			if err := s.opts.OnKey(ctx, tx, j.route.CaseID, *j.key); err != nil {
+				return fmt.Errorf("record destination key of case %s: %w", j.route.CaseID, err)
 			}
 		}
 		success := o.err == nil && j.route.Variant == VariantMailbox
