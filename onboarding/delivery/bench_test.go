@@ -87,7 +87,7 @@ func BenchmarkFITConnectDelivery(b *testing.B) {
 // sides).
 func BenchmarkXTA2Delivery(b *testing.B) {
 	x := newXTA(b, nil)
-	c := xta2.NewClient(xta2.Config{Endpoint: x.endpoint, Identity: xta2.Party{Identifier: delivery.PlatformKennung},
+	c := xta2.NewClient(xta2.Config{Endpoint: x.endpoint, Identity: xta2.Party{Identifier: platformKennung},
 		HTTPClient: xta2.TLSClient(x.platform, x.ca.Pool(), 30*time.Second)})
 	var n atomic.Int64
 	ctx := context.Background()
@@ -104,7 +104,7 @@ func BenchmarkXTA2Delivery(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			meta := &xta2.MessageMetaData{Origin: time.Now(), InitialSend: time.Now(), Author: xta2.Party{Identifier: delivery.PlatformKennung},
+			meta := &xta2.MessageMetaData{Origin: time.Now(), InitialSend: time.Now(), Author: xta2.Party{Identifier: platformKennung},
 				Reader: xta2.Party{Identifier: harzKennung}, MessageID: id, Service: delivery.XSozialSchemaURI, BusinessScenarioText: "XSozial-basis",
 				MessageType:   xta2.KeyCode{Code: "1000001", ListURI: "urn:xoev-de:xsozial-basis:codeliste:nachrichtentyp", ListVersionID: "2.4.0"},
 				PayloadSchema: delivery.XSozialSchemaURI}

@@ -168,7 +168,7 @@ func newXTA(t testing.TB, wrap func(http.Handler) http.Handler) *xtaEnv {
 		t.Fatal(err)
 	}
 	srv := xtaserver.New(xtaserver.Options{})
-	srv.AddAccount(delivery.PlatformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
+	srv.AddAccount(platformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
 	srv.AddAccount(harzKennung, xtaserver.Fingerprint(readerCert.Leaf.Raw))
 	h := srv.Handler()
 	if wrap != nil {
@@ -265,8 +265,8 @@ func newEnvOn(t testing.TB, db *migrations.DB, eo envOptions) *env {
 	e.sealer = sealer
 	e.opts = delivery.Options{Instance: "test-1", Router: e.router, Cases: e.router, Directory: e.dir,
 		FITConnect: &delivery.FITConnectOptions{Sender: sender, CallbackSecret: "callback-secret-callback-secret-0123456789"},
-		XTA:        &delivery.XTAOptions{Author: xta2.Party{Identifier: delivery.PlatformKennung, Name: delivery.PlatformName}, ClientCert: e.xta.platform, Timeout: 5 * time.Second},
-		OnStatus:   e.log.onStatus, OnTest: e.log.onTest, Sealer: sealer,
+		XTA:        &delivery.XTAOptions{Author: xta2.Party{Identifier: platformKennung, Name: platformName}, ClientCert: e.xta.platform, Timeout: 5 * time.Second},
+		OnStatus:   e.log.onStatus, OnTest: e.log.onTest, Sealer: sealer, TestApplication: testApplication,
 		BackoffBase: time.Second, BackoffCap: 8 * time.Second, FollowBase: time.Second, FollowCap: 4 * time.Second,
 		Now: e.clock.Now, Concurrency: 4}
 	if eo.tune != nil {
@@ -287,6 +287,21 @@ func (e *env) service(o delivery.Options) *delivery.Service {
 		e.t.Fatal(err)
 	}
 	return s
+}
+
+// The platform's identity in the tests (cmd takes it from
+// --platform-kennung).
+const (
+	platformKennung = "sop:150000000099"
+	platformName    = "Sozialplattform Sachsen-Anhalt"
+)
+
+// testApplication stands in for the application builders of
+// portal/forms, which this package does not know: a test application is an
+// ordinary document here.
+func testApplication(_ context.Context, tenantID, strecke, ref string, at time.Time) ([]byte, []byte, error) {
+	d := doc(tenantID, strecke)
+	return d.XML, d.PDF, nil
 }
 
 var docSeq struct {

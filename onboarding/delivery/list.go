@@ -178,6 +178,40 @@ func (s *Service) Retry(ctx context.Context, id string, guard Guard) (*DeliveryR
 			return fmt.Errorf("die Antragsdaten sind nicht mehr gespeichert: %w", tenant.ErrConflict)
 		}
 		now := s.now()
+		// Before anything is sent again, the transport is asked whether it
+		// already has this delivery (its answer may have been lost): then
+		// the delivery is handed over, not repeated. A rejected one is sent
+		// anew on purpose.
+		if r.Status != StatusRejected {
+			h, err := s.reconcile(ctx, r)
+			if err != nil {
+				return fmt.Errorf("%w: der Zustellweg lässt sich gerade nicht fragen, ob er den Antrag schon hat (%v); bitte später erneut versuchen", tenant.ErrConflict, err)
+			}
+			if h == heldYes {
+				if _, err := tx.NewUpdate().Model((*row)(nil)).Where("id = ?", id).Where("status = ?", r.Status).
+					Set("status = ?", StatusSent).Set("sent_at = COALESCE(sent_at, ?)", now).Set("follow_at = ?", now).Set("follow_checks = 0").
+					Set("last_error = ''").Set("status_detail = ?", "Beim Wiederholen festgestellt: der Zustellweg hatte den Antrag bereits.").
+					Set("lease_until = NULL").Set("lease_token = ''").Set("updated_at = ?", now).Exec(ctx); err != nil {
+					return fmt.Errorf("retry %s: %w", id, err)
+				}
+				if err := tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: r.TenantID, Action: "retry", ObjectType: ObjDelivery, ObjectID: id,
+					Summary: map[string]any{"before": map[string]any{"status": r.Status, "error": r.LastError}, "applicationId": r.ApplicationID,
+						"reconciled": "der Zustellweg hatte den Antrag bereits; nicht erneut gesendet"}}); err != nil {
+					return err
+				}
+				if r.Purpose != PurposeConnectionTest && s.opts.OnStatus != nil {
+					if err := s.opts.OnStatus(ctx, tx, r.ApplicationID, CitizenDelivered, ""); err != nil {
+						return err
+					}
+				}
+				r, err = s.load(ctx, tx, id, guard)
+				if err != nil {
+					return err
+				}
+				out = s.view(r)
+				return nil
+			}
+		}
 		fresh := r.Status == StatusRejected || r.TransportState == "" || s.targetChanged(ctx, r)
 		upd := tx.NewUpdate().Model((*row)(nil)).Where("id = ?", id).Where("status = ?", r.Status).
 			Set("status = ?", StatusPending).Set("next_attempt_at = ?", now).Set("attempts = 0").Set("last_error = ''").

@@ -74,7 +74,10 @@ type Options struct {
 	OnStatus   StatusFunc
 	OnTest     TestFunc
 	OnKey      KeyFunc
-	Sealer     Sealer
+	// TestApplication builds the application of a connection test with
+	// the builders of real applications.
+	TestApplication BuildFunc
+	Sealer          Sealer
 	// MaxAttempts before a delivery fails (default 8).
 	MaxAttempts int
 	// BackoffBase and BackoffCap bound the wait between attempts

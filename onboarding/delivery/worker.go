@@ -438,18 +438,13 @@ func (s *Service) finishFollow(ctx context.Context, j *job, started time.Time, o
 		switch {
 		case o.err != nil:
 			msg := errorText(o.err)
-			temporary, _ := classify(o.err)
 			att = &attemptRow{DeliveryID: r.ID, Number: r.Attempts, Phase: string(phaseFollow), Instance: s.opts.Instance, StartedAt: started,
 				FinishedAt: now, Outcome: OutcomeRetry, Error: msg}
-			if temporary {
-				upd = upd.Set("follow_at = ?", now.Add(s.followWait(r.FollowChecks))).Set("follow_checks = follow_checks + 1").Set("last_error = ?", msg)
-			} else {
-				att.Outcome = OutcomeFailed
-				upd = upd.Set("status = ?", StatusFailed).Set("follow_at = NULL").Set("last_error = ?", msg).
-					Set("status_detail = ?", "Der Stand beim Fachverfahren lässt sich nicht verlässlich ermitteln.")
-				citizen, citizenDetail = CitizenProblem, citizenFailed
-				j.steps = append(j.steps, stepRow{DeliveryID: r.ID, At: now, Step: "error", OK: false, Detail: msg})
-			}
+			// The delivery was handed over; not being able to read its
+			// status now is no reason from the transport to call it
+			// failed. It stays handed over, and the status is asked again
+			// later (at most every FollowCap).
+			upd = upd.Set("follow_at = ?", now.Add(s.followWait(r.FollowChecks))).Set("follow_checks = follow_checks + 1").Set("last_error = ?", msg)
 		case o.final == "":
 			upd = upd.Set("follow_at = ?", now.Add(s.followWait(r.FollowChecks))).Set("follow_checks = follow_checks + 1")
 		default:

@@ -22,6 +22,13 @@ const (
 	DefaultDVDVService = Namespace + "/XSoz240-BTH-BEA-SOP2BTH.wsdl"
 )
 
+// PlaceholderKennung is the platform's author identity while none is
+// configured (development, demo, tests). It is no real DVDV entry: the
+// real Behördenkennung of the platform comes from the DVDV maintainer and
+// is configured with --platform-kennung, which serve requires once a real
+// transport is set up.
+const PlaceholderKennung = "sop:150000000099"
+
 // Product names the sending software (root attributes).
 type Product struct {
 	Name, Vendor, Version string
