@@ -43,7 +43,7 @@ type DemoOptions struct {
 	Author xta2.Party
 	// Build makes the sample applications with the same builders as real
 	// ones (cmd wires forms.Store.TestApplication).
-	Build BuildFunc
+	Build  BuildFunc
 	Logger *slog.Logger
 }
 
