@@ -304,6 +304,10 @@ func testApplication(_ context.Context, tenantID, strecke, ref string, at time.T
 	return d.XML, d.PDF, nil
 }
 
+// dvdvService is the DVDV service the sample messages name, as in the
+// reference message.
+const dvdvService = "https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0/XSoz240-BTH-BEA-SOP2BTH.wsdl"
+
 var docSeq struct {
 	sync.Mutex
 	n int
@@ -317,7 +321,8 @@ func doc(tenantID, strecke string) delivery.Document {
 	docSeq.Unlock()
 	ref := fmt.Sprintf("%s-2026-%06d", strecke, n)
 	return delivery.Document{ApplicationID: fmt.Sprintf("app-%06d", n), TenantID: tenantID, Antragsstrecke: strecke, ReferenceNumber: ref,
-		XML:         []byte(`<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0"><ref>` + ref + `</ref></xsb:vorgang.transportieren.1000001>`),
+		XML: []byte(`<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0">` +
+			`<nachrichtenkopf.g2g><dvdvDienstkennung>` + dvdvService + `</dvdvDienstkennung></nachrichtenkopf.g2g><ref>` + ref + `</ref></xsb:vorgang.transportieren.1000001>`),
 		PDF:         []byte("%PDF-1.4 Antrag " + ref),
 		Attachments: []delivery.Attachment{{Name: "Mietvertrag.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 Mietvertrag " + ref)}},
 		SubmittedAt: time.Now().UTC()}

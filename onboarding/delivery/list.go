@@ -151,6 +151,10 @@ func (s *Service) Get(ctx context.Context, id string, guard Guard) (*DeliveryRec
 	return &d, nil
 }
 
+// ErrCannotReconcile answers a retry while the transport cannot be asked
+// whether it already has the delivery: nothing is sent blindly.
+var ErrCannotReconcile = fmt.Errorf("der Zustellweg lässt sich gerade nicht fragen, ob er den Antrag schon hat; bitte später erneut versuchen: %w", tenant.ErrConflict)
+
 // ErrNotRetryable answers a retry of a delivery that is on its way or
 // arrived.
 var ErrNotRetryable = fmt.Errorf("diese Zustellung ist unterwegs oder angekommen und kann nicht wiederholt werden: %w", tenant.ErrConflict)
@@ -185,7 +189,7 @@ func (s *Service) Retry(ctx context.Context, id string, guard Guard) (*DeliveryR
 		if r.Status != StatusRejected {
 			h, err := s.reconcile(ctx, r)
 			if err != nil {
-				return fmt.Errorf("%w: der Zustellweg lässt sich gerade nicht fragen, ob er den Antrag schon hat (%v); bitte später erneut versuchen", tenant.ErrConflict, err)
+				return fmt.Errorf("%w (%v)", ErrCannotReconcile, err)
 			}
 			if h == heldYes {
 				if _, err := tx.NewUpdate().Model((*row)(nil)).Where("id = ?", id).Where("status = ?", r.Status).
