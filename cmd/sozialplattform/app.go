@@ -118,7 +118,8 @@ func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error)
 func (a *app) build(ctx context.Context) error {
 	var err error
 	a.outbox, err = mail.NewOutbox(a.db, mail.OutboxOptions{BaseURL: a.cfg.BaseURL, From: a.cfg.MailFrom, PlatformName: "Sozialplattform Sachsen-Anhalt",
-		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), portal.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates()}})
+		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), portal.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates(),
+			delivery.MailTemplates()}})
 	if err != nil {
 		return fmt.Errorf("mail templates: %w", err)
 	}
@@ -298,6 +299,7 @@ func (a *app) buildDelivery() error {
 	var err error
 	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
 		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger, TestApplication: a.testApplication,
+		Mailer: a.outbox, BaseURL: a.cfg.BaseURL, Labels: a.onboard.Antragsstrecken,
 		OnKey: func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error {
 			return a.onboard.RecordDestinationKey(ctx, db, caseID, onboarding.KeyInfo{Kid: k.Kid, Bits: k.Bits, Subject: k.Subject,
 				Issuer: k.Issuer, NotBefore: k.NotBefore, NotAfter: k.NotAfter, Thumbprint: k.Thumbprint, FetchedAt: k.FetchedAt})
@@ -318,6 +320,11 @@ func (a *app) buildDelivery() error {
 		{Name: "zustellung", Schedule: "@every 5s", Description: "Anträge an die Fachverfahren zustellen und deren Stand abfragen",
 			Run: func(ctx context.Context) error {
 				_, err := a.delivery.RunDue(ctx)
+				return err
+			}},
+		{Name: "postfach-uebersicht", Schedule: "@every 1h", Description: "Sachbearbeitung und Administration der Kommunen mit Variante 2 über neue, noch nicht abgeholte Anträge im Postfach benachrichtigen (je Antrag einmal)",
+			Run: func(ctx context.Context) error {
+				_, err := a.delivery.SendMailboxDigests(ctx)
 				return err
 			}},
 		{Name: "zustellung-aufraeumen", Schedule: "@every 6h", Description: "Abgeholte Postfach-Inhalte nach der Aufbewahrungsfrist löschen",

@@ -104,19 +104,32 @@ func (r *router) Case(_ context.Context, caseID string) (string, string, error) 
 
 // statusLog records OnStatus calls.
 type statusLog struct {
-	mu    sync.Mutex
-	calls map[string][]string
-	tests []string
+	mu      sync.Mutex
+	calls   map[string][]string
+	details map[string]string // the last detail per application
+	tests   []string
 }
 
-func (l *statusLog) onStatus(_ context.Context, _ bun.IDB, appID, status, _ string) error {
+func (l *statusLog) onStatus(_ context.Context, _ bun.IDB, appID, status, detail string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.calls == nil {
-		l.calls = map[string][]string{}
+		l.calls, l.details = map[string][]string{}, map[string]string{}
 	}
 	l.calls[appID] = append(l.calls[appID], status)
+	l.details[appID] = detail
 	return nil
+}
+
+// lastStatus is the last status and detail reported for an application.
+func (l *statusLog) lastStatus(appID string) (string, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.calls[appID]
+	if len(c) == 0 {
+		return "", ""
+	}
+	return c[len(c)-1], l.details[appID]
 }
 
 func (l *statusLog) onTest(_ context.Context, _ bun.IDB, caseID string, _ time.Time, _ string) error {

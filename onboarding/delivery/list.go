@@ -343,3 +343,31 @@ func (s *Service) Cleanup(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// FailedCounts returns, per tenant, how many deliveries of applications
+// failed or were rejected and wait for the municipality to act – the
+// domain query behind the console's work queue "Zustellungen mit Problem".
+// tenantIDs limits the tenants (nil: all); tenants without any are left
+// out.
+func (s *Service) FailedCounts(ctx context.Context, tenantIDs []string) (map[string]int, error) {
+	var rows []struct {
+		TenantID string `bun:"tenant_id"`
+		N        int    `bun:"n"`
+	}
+	q := s.db.Read.NewSelect().Model((*row)(nil)).ColumnExpr("tenant_id, COUNT(*) AS n").
+		Where("status IN (?)", bun.In([]string{StatusFailed, StatusRejected})).Where("purpose = ?", PurposeApplication).GroupExpr("tenant_id")
+	if tenantIDs != nil {
+		if len(tenantIDs) == 0 {
+			return map[string]int{}, nil
+		}
+		q = q.Where("tenant_id IN (?)", bun.In(tenantIDs))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("failed deliveries per tenant: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.TenantID] = r.N
+	}
+	return out, nil
+}

@@ -20,6 +20,7 @@ import (
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
+	"sozialplattform/tenant"
 )
 
 // StatusFunc tells the applications side about a delivery's progress,
@@ -77,6 +78,14 @@ type Options struct {
 	// TestApplication builds the application of a connection test with
 	// the builders of real applications.
 	TestApplication BuildFunc
+	// Mailer queues the mails to the municipalities (a failed delivery,
+	// the mailbox digest) in the transaction that causes them; BaseURL
+	// makes the console links in them.
+	Mailer  tenant.Mailer
+	BaseURL string
+	// Labels names the Antragsstrecken ("hzl" → "Hilfe zum
+	// Lebensunterhalt 1.0"); onboarding.Store.Antragsstrecken.
+	Labels func(ctx context.Context) (map[string]string, error)
 	Sealer          Sealer
 	// MaxAttempts before a delivery fails (default 8).
 	MaxAttempts int
@@ -113,6 +122,10 @@ type Service struct {
 	fit    *FITConnectOptions
 	xta    *XTAOptions
 	sealer Sealer
+
+	// labels caches Options.Labels until labelsUntil.
+	labels      map[string]string
+	labelsUntil time.Time
 
 	// crashAfterTransport, set by tests, simulates a process killed right
 	// after the transport answered: nothing is recorded.

@@ -289,8 +289,10 @@ func errorText(err error) string {
 
 // Problem texts for the citizen (no technical details).
 const (
-	citizenFailed   = "Ihr Antrag konnte der zuständigen Stelle bisher nicht zugestellt werden. Die Kommune ist informiert und kümmert sich darum; Ihr Antrag bleibt gespeichert."
-	citizenRejected = "Die zuständige Stelle konnte Ihren Antrag technisch nicht annehmen. Die Kommune ist informiert; bitte wenden Sie sich bei Fragen an die zuständige Stelle."
+	citizenFailed = "Ihr Antrag konnte der zuständigen Stelle bisher nicht zugestellt werden. Die Kommune hat dazu eine E-Mail mit dem Grund erhalten " +
+		"und kann die Zustellung erneut anstoßen, sobald er behoben ist. Ihr Antrag bleibt bis dahin gespeichert; Sie müssen ihn nicht noch einmal stellen."
+	citizenRejected = "Das Fachverfahren der zuständigen Stelle hat Ihren Antrag technisch nicht angenommen. Die Kommune hat dazu eine E-Mail mit dem Grund " +
+		"erhalten. Ihr Antrag bleibt gespeichert; bei Fragen wenden Sie sich bitte an die zuständige Stelle."
 )
 
 // finishSend records an attempt's outcome in one transaction, fenced by
@@ -308,7 +310,7 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 			upd = upd.Set("transport_ref = ?", o.ref).Set("transport_state = ?", o.state)
 		}
 		att := &attemptRow{DeliveryID: r.ID, Number: r.Attempts, Phase: string(phaseSend), Instance: s.opts.Instance, StartedAt: started, FinishedAt: now}
-		var citizen, citizenDetail, newStatus string
+		var citizen, citizenDetail, newStatus, notify string
 		if o.err == nil {
 			newStatus = StatusSent
 			att.Outcome = OutcomeOK
@@ -338,6 +340,7 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 				}
 				upd = upd.Set("status = ?", StatusFailed).Set("last_error = ?", msg).Set("status_detail = ?", reason)
 				citizen, citizenDetail = CitizenProblem, citizenFailed
+				notify = msg
 			}
 		}
 		res, err := upd.Exec(ctx)
@@ -358,6 +361,11 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 		if j.key != nil && j.route.CaseID != "" && s.opts.OnKey != nil {
 			if err := s.opts.OnKey(ctx, tx, j.route.CaseID, *j.key); err != nil {
 				return fmt.Errorf("record destination key of case %s: %w", j.route.CaseID, err)
+			}
+		}
+		if notify != "" {
+			if err := s.notifyFailed(ctx, tx, j, StatusFailed, notify); err != nil {
+				return err
 			}
 		}
 		success := o.err == nil && j.route.Variant == VariantMailbox
@@ -461,6 +469,9 @@ func (s *Service) finishFollow(ctx context.Context, j *job, started time.Time, o
 			case StatusRejected:
 				citizen, citizenDetail = CitizenProblem, citizenRejected
 				j.steps = append(j.steps, stepRow{DeliveryID: r.ID, At: now, Step: "rejected", OK: false, Detail: o.detail})
+				if err := s.notifyFailed(ctx, tx, j, StatusRejected, o.detail); err != nil {
+					return err
+				}
 			}
 		}
 		res, err := upd.Exec(ctx)
