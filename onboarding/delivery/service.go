@@ -86,7 +86,7 @@ type Options struct {
 	// Labels names the Antragsstrecken ("hzl" → "Hilfe zum
 	// Lebensunterhalt 1.0"); onboarding.Store.Antragsstrecken.
 	Labels func(ctx context.Context) (map[string]string, error)
-	Sealer          Sealer
+	Sealer Sealer
 	// MaxAttempts before a delivery fails (default 8).
 	MaxAttempts int
 	// BackoffBase and BackoffCap bound the wait between attempts
