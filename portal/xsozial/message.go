@@ -277,8 +277,10 @@ func (w *writer) code(parent *etree.Element, tag, list, value string) {
 			e = parent.CreateElement(tag)
 		}
 	}
-	e.CreateAttr("listURI", l.URI)
-	e.CreateAttr("listVersionID", l.Version)
+	if l.URI != "" { // as the reference: no listURI where it has none
+		e.CreateAttr("listURI", l.URI)
+		e.CreateAttr("listVersionID", l.Version)
+	}
 	text(e, "code", value)
 }
 
