@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -53,7 +54,10 @@ func (c *Console) RegisterDelivery(mux *http.ServeMux, svc *delivery.Service, di
 }
 
 func (d *deliveryConsole) parseTemplates() (map[string]*page, error) {
-	base, err := template.New("layout").Funcs(d.funcs()).Funcs(deliveryFuncs()).ParseFS(templateFS,
+	base, err := template.New("layout").Funcs(d.funcs()).Funcs(deliveryFuncs()).Funcs(template.FuncMap{
+		// strecke names an Antragsstrecke by its catalogue label (m13).
+		"strecke": func(key string) string { return d.svc.Label(context.Background(), key) },
+	}).ParseFS(templateFS,
 		"templates/layout.html", "templates/parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("admin delivery templates: %w", err)
@@ -186,6 +190,7 @@ func (d *deliveryConsole) start(w http.ResponseWriter, r *http.Request) {
 
 type listData struct {
 	Tenant     *tenant.Tenant
+	Failed     int // failed or rejected applications waiting for the municipality
 	Items      []delivery.DeliveryRecord
 	Filter     delivery.Filter
 	CanRetry   bool
@@ -210,7 +215,12 @@ func (d *deliveryConsole) listPage(w http.ResponseWriter, r *http.Request) {
 		d.serverError(w, r, err)
 		return
 	}
-	d.render(w, r, http.StatusOK, "zustellung-liste", d.page(r, "Zustellungen: "+t.Name, listData{Tenant: t, Items: items, Filter: f,
+	failed, err := d.svc.FailedCounts(r.Context(), []string{t.ID})
+	if err != nil {
+		d.serverError(w, r, err)
+		return
+	}
+	d.render(w, r, http.StatusOK, "zustellung-liste", d.page(r, "Zustellungen: "+t.Name, listData{Tenant: t, Items: items, Filter: f, Failed: failed[t.ID],
 		CanRetry: d.allowed(r, t.ID, delivery.ObjDelivery, authz.Update), CanMailbox: delivery.MayOpenMailbox(d.authz.Roles(d.principal(r), t.ID))}))
 }
 

@@ -289,10 +289,7 @@ func (o *onboardingConsole) renderCase(w http.ResponseWriter, r *http.Request, s
 func transportForm(t onboarding.Transport) *form {
 	f := newForm()
 	f.Set("dvdvKennung", t.DVDVKennung)
-	f.Set("intermediaryUrl", t.IntermediaryURL)
-	f.Set("xta2Url", t.XTA2URL)
 	f.Set("destinationId", t.DestinationID)
-	f.Set("encryptionKey", t.EncryptionKey)
 	f.Set("mailboxUsers", strings.Join(t.MailboxUsers, "\n"))
 	return f
 }
@@ -369,10 +366,7 @@ func (o *onboardingConsole) setTransport(w http.ResponseWriter, r *http.Request)
 	f := newForm()
 	t := c.Transport
 	t.DVDVKennung = f.text(r, "dvdvKennung", 80)
-	t.IntermediaryURL = f.text(r, "intermediaryUrl", 500)
-	t.XTA2URL = f.text(r, "xta2Url", 500)
 	t.DestinationID = f.text(r, "destinationId", 64)
-	t.EncryptionKey = f.multiline(r, "encryptionKey", 65536)
 	if c.Variant == onboarding.VariantOSCIClient {
 		t.MailboxUsers = r.PostForm["mailboxUsers"]
 		if len(t.MailboxUsers) > 50 {

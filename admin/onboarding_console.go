@@ -66,6 +66,8 @@ func (c *Console) RegisterOnboarding(mux *http.ServeMux, store *onboarding.Store
 	mux.HandleFunc("GET /admin/fachverfahren", c.user(o.fachverfahrenPage))
 	mux.HandleFunc("GET /admin/fachverfahren/export.csv", c.user(o.fachverfahrenCSV))
 	mux.HandleFunc("POST /admin/fachverfahren", c.userForm(o.saveFachverfahren))
+	mux.HandleFunc("GET /admin/katalog", c.user(o.catalogPage))
+	mux.HandleFunc("POST /admin/katalog/{key}", c.userForm(o.saveCatalogService))
 	mux.HandleFunc("GET /admin/checklisten", c.user(o.templatesPage))
 	mux.HandleFunc("POST /admin/checklisten", c.userForm(o.saveTemplate))
 

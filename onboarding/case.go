@@ -413,16 +413,21 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int, p CasePa
 					return err
 				}
 			}
+			// The destination's key stays recorded only while the case
+			// names the same destination; it is never taken from a request.
+			var prev Transport
+			_ = json.Unmarshal([]byte(row.Transport), &prev)
+			t.Key = nil
+			if prev.Key != nil && prev.DestinationID == t.DestinationID {
+				t.Key = prev.Key
+			}
 			raw, err := json.Marshal(t)
 			if err != nil {
 				return fmt.Errorf("encode transport parameters: %w", err)
 			}
 			row.Transport = string(raw)
-			row.KeyExpiresAt = nil
-			row.KeyRemindedAt = nil
-			if t.Key != nil {
-				exp := t.Key.NotAfter
-				row.KeyExpiresAt = &exp
+			if t.Key == nil {
+				row.KeyExpiresAt, row.KeyRemindedAt = nil, nil
 			}
 		}
 		if p.PlannedLiveOn != nil {
@@ -488,12 +493,12 @@ func (s *Store) checkMailboxUsers(ctx context.Context, db bun.IDB, tenantID stri
 	return nil
 }
 
-// caseSummary is what the audit log keeps of a case's editable fields; the
-// key text itself is not repeated, only its thumbprint.
+// caseSummary is what the audit log keeps of a case's editable fields and
+// the thumbprint of the destination's key.
 func caseSummary(c *Case) map[string]any {
 	t := c.Transport
 	out := map[string]any{"variant": int(c.Variant), "fachverfahrenId": c.FachverfahrenID,
-		"dvdvKennung": t.DVDVKennung, "intermediaryUrl": t.IntermediaryURL, "xta2Url": t.XTA2URL,
+		"dvdvKennung":   t.DVDVKennung,
 		"destinationId": t.DestinationID, "mailboxUsers": strings.Join(t.MailboxUsers, ", "), "keyThumbprint": "", "plannedLiveOn": ""}
 	if t.Key != nil {
 		out["keyThumbprint"] = t.Key.Thumbprint
@@ -563,4 +568,43 @@ func (s *Store) RecordTestDelivery(ctx context.Context, db bun.IDB, caseID strin
 	}
 	return audit(ctx, db, row.TenantID, "test-delivery", ObjCase, row.ID, map[string]any{
 		"antragsstrecke": row.Antragsstrecke, "at": at.Format(time.RFC3339), "ref": ref})
+}
+
+// RecordDestinationKey records the encryption key the delivery fetched
+// from the case's FIT-Connect destination and validated, inside the
+// delivery's transaction db: the case page shows it, the expiry reminder
+// and the go-live rule watch its certificate. An unchanged key (same
+// thumbprint) only refreshes the time it was fetched, without touching the
+// case's version; a new one resets the reminder.
+func (s *Store) RecordDestinationKey(ctx context.Context, db bun.IDB, caseID string, k KeyInfo) error {
+	row, err := s.loadCaseRow(ctx, db, caseID)
+	if err != nil {
+		return err
+	}
+	var t Transport
+	if row.Transport != "" {
+		if err := json.Unmarshal([]byte(row.Transport), &t); err != nil {
+			return fmt.Errorf("transport parameters of %s: %w", caseID, err)
+		}
+	}
+	changed := t.Key == nil || t.Key.Thumbprint != k.Thumbprint
+	k.NotBefore, k.NotAfter, k.FetchedAt = k.NotBefore.UTC(), k.NotAfter.UTC(), k.FetchedAt.UTC().Truncate(time.Microsecond)
+	t.Key = &k
+	raw, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("encode transport parameters: %w", err)
+	}
+	q := db.NewUpdate().Table("onboarding_cases").Set("transport = ?", string(raw)).Where("id = ?", caseID)
+	if changed {
+		exp := k.NotAfter
+		q = q.Set("key_expires_at = ?", exp).Set("key_reminded_at = NULL")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("record destination key of %s: %w", caseID, err)
+	}
+	if !changed {
+		return nil
+	}
+	return audit(ctx, db, row.TenantID, "destination-key", ObjCase, row.ID, map[string]any{
+		"kid": k.Kid, "thumbprint": k.Thumbprint, "notAfter": k.NotAfter.Format(time.DateOnly)})
 }

@@ -78,11 +78,11 @@ func TestUpdateCaseValidatesAndLocks(t *testing.T) {
 
 	// Field errors, nothing stored.
 	v3 := onboarding.VariantFITConnect
-	bad := onboarding.Transport{DestinationID: "nicht-uuid", EncryptionKey: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"}
+	bad := onboarding.Transport{DestinationID: "nicht-uuid"}
 	fv := "gibt-es-nicht"
 	_, err := f.store.UpdateCase(ctx, c.ID, c.Version, onboarding.CasePatch{Variant: &v3, Transport: &bad, FachverfahrenID: &fv})
 	var fe tenant.FieldErrors
-	if !errors.As(err, &fe) || fe.For("transport.destinationId") == "" || fe.For("transport.encryptionKey") == "" || fe.For("fachverfahrenId") == "" {
+	if !errors.As(err, &fe) || fe.For("transport.destinationId") == "" || fe.For("fachverfahrenId") == "" {
 		t.Fatalf("err = %v", err)
 	}
 	if got := f.caseOf(t, f.witt.ID, "hzl"); got.Version != c.Version || got.Variant != onboarding.VariantNone {
@@ -90,16 +90,19 @@ func TestUpdateCaseValidatesAndLocks(t *testing.T) {
 	}
 
 	// A valid patch: variant 3 with Care 4 and a key; the detail warns.
-	good := onboarding.Transport{DestinationID: "7B0E3C1A-5D2F-4E8A-9C61-0F3B2A4D5E6F", EncryptionKey: validJWK(t, seedNow)}
+	good := onboarding.Transport{DestinationID: "7B0E3C1A-5D2F-4E8A-9C61-0F3B2A4D5E6F", Key: &onboarding.KeyInfo{Bits: 1024, Thumbprint: "aus der Anfrage"}}
 	care := "care-4"
 	planned := time.Date(2027, 3, 1, 0, 0, 0, 0, berlin)
 	got, err := f.store.UpdateCase(ctx, c.ID, c.Version, onboarding.CasePatch{Variant: &v3, Transport: &good, FachverfahrenID: &care, PlannedLiveOn: &planned})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != c.Version+1 || got.Transport.DestinationID != "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f" || got.Transport.Key == nil ||
-		got.Transport.Key.Bits != 4096 || got.PlannedLiveOn.Format("2006-01-02") != "2027-03-01" {
+	if got.Version != c.Version+1 || got.Transport.DestinationID != "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f" ||
+		got.PlannedLiveOn.Format("2006-01-02") != "2027-03-01" {
 		t.Fatalf("updated %+v", got)
+	}
+	if got.Transport.Key != nil {
+		t.Fatalf("a key given in the request was stored: %+v (only the delivery records the destination's key)", got.Transport.Key)
 	}
 	d, err := f.store.Detail(ctx, c.ID)
 	if err != nil {

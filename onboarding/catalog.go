@@ -30,6 +30,12 @@ type Antragsstrecke struct {
 	OZGID      string `json:"ozgId"`
 	Label      string `json:"label"`
 	LegalBasis string `json:"rechtskreis" doc:"Rechtskreis"`
+	// FITConnectService is the LeiKa identifier under which FIT-Connect
+	// destinations offer this Antragsstrecke; the ministry keeps it.
+	FITConnectService string `json:"fitConnectService" doc:"FIT-Connect-Leistungskennung (LeiKa), urn:de:fim:leika:leistung: und 14 Ziffern; leer: noch nicht hinterlegt"`
+	// FITConnectServiceDemo marks an identifier of the demo data set,
+	// which no real destination lists.
+	FITConnectServiceDemo bool `json:"fitConnectServiceDemo" doc:"die Kennung ist ein Demowert und keine echte LeiKa-Kennung"`
 }
 
 type serviceRow struct {
@@ -48,6 +54,8 @@ type streamRow struct {
 	Label         string `bun:"label"`
 	LegalBasis    string `bun:"legal_basis"`
 	Position      int    `bun:"position"`
+	Service       string `bun:"fitconnect_service"`
+	ServiceDemo   bool   `bun:"fitconnect_service_demo"`
 }
 
 // Catalog returns every Onlinedienst with its Antragsstrecken, in the
@@ -84,7 +92,8 @@ func (s *Store) streams(ctx context.Context) ([]Antragsstrecke, error) {
 	}
 	out := make([]Antragsstrecke, len(rows))
 	for i, r := range rows {
-		out[i] = Antragsstrecke{Key: r.Key, OZGID: r.OZGID, Label: r.Label, LegalBasis: r.LegalBasis}
+		out[i] = Antragsstrecke{Key: r.Key, OZGID: r.OZGID, Label: r.Label, LegalBasis: r.LegalBasis,
+			FITConnectService: r.Service, FITConnectServiceDemo: r.ServiceDemo}
 	}
 	return out, nil
 }

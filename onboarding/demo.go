@@ -170,6 +170,9 @@ func (s *Store) LoadDemo(ctx context.Context) error {
 	if err := s.loadDemoConsultations(ctx); err != nil {
 		return err
 	}
+	if err := s.loadDemoFITConnectServices(ctx); err != nil {
+		return err
+	}
 	harz, err := s.demoTenant(ctx, "15085")
 	if err != nil {
 		return err
@@ -241,7 +244,7 @@ func (s *Store) loadDemoHarz(ctx context.Context, tenantID string) error {
 		t := time.Date(2025, m, day, 9, 0, 0, 0, s.loc).UTC()
 		return &t
 	}
-	transport := Transport{DVDVKennung: "sop:150850000100", IntermediaryURL: "https://osci-intermediaer.dataport.example/osci-manager"}
+	transport := Transport{DVDVKennung: "sop:150850000100"}
 	raw, err := json.Marshal(transport)
 	if err != nil {
 		return err

@@ -70,7 +70,7 @@ func TestDemoReproducesTheSeed(t *testing.T) {
 	for _, key := range live {
 		c := f.caseOf(t, f.harz.ID, key)
 		if c.Variant != onboarding.VariantOSCIXTA2 || c.FachverfahrenID != "open-prosoz" || c.LiveAt == nil ||
-			c.LiveAt.In(berlin).Format("01/2006") != "05/2025" || c.Transport.IntermediaryURL == "" || c.LiveConfirmedAt == nil {
+			c.LiveAt.In(berlin).Format("01/2006") != "05/2025" || c.Transport.DVDVKennung == "" || c.LiveConfirmedAt == nil {
 			t.Errorf("Harz %s: %+v", key, c)
 		}
 		d, err := f.store.Detail(ctx, c.ID)

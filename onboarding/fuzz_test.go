@@ -3,7 +3,6 @@ package onboarding
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // FuzzTransportParameters: the parsers of what a municipality types as its
@@ -11,11 +10,9 @@ import (
 // form.
 func FuzzTransportParameters(f *testing.F) {
 	for _, s := range []string{"sop:150850000100", "psw:01234567", "sop:", ":x", "a::b", "https://xta.kreis-hz.de/xta2",
-		"http://x", "javascript:alert(1)", "7b8f3c1e-2a4d-4f6b-9c0e-1d2e3f405162", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
-		`{"kty":"RSA","n":"AQAB","e":"AQAB","x5c":["AA=="]}`, "{}"} {
+		"http://x", "javascript:alert(1)", "7b8f3c1e-2a4d-4f6b-9c0e-1d2e3f405162", "99010003001006", "urn:de:fim:leika:leistung:99010003001006", "{}"} {
 		f.Add(s)
 	}
-	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
 		if CheckDVDVKennung(s) == nil {
 			prefix, key, ok := strings.Cut(s, ":")
@@ -29,8 +26,8 @@ func FuzzTransportParameters(f *testing.F) {
 		if CheckDestinationID(s) == nil && len(strings.TrimSpace(s)) != 36 {
 			t.Fatalf("accepted destination ID %q is not a UUID", s)
 		}
-		if info, err := ParseEncryptionKey(s, now); err == nil && info == nil {
-			t.Fatalf("accepted key %q without information", s)
+		if id, err := CheckFITConnectService(s); err == nil && !strings.HasPrefix(id, LeiKaPrefix) {
+			t.Fatalf("accepted service identifier %q is not a LeiKa URN", id)
 		}
 	})
 }

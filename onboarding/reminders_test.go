@@ -57,10 +57,15 @@ func TestReminders(t *testing.T) {
 
 	// A certificate expiring within 30 days: one mail, once.
 	now := f.clock.Now()
-	k := testKeys(t)
-	cert := certFor(t, k.rsa4096, now.AddDate(0, -11, 0), now.AddDate(0, 0, 20))
-	tr := onboarding.Transport{DestinationID: "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f", EncryptionKey: rsaJWK(&k.rsa4096.PublicKey, cert, nil)}
+	tr := onboarding.Transport{DestinationID: "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}
 	if _, err := f.store.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Transport: &tr}); err != nil {
+		t.Fatal(err)
+	}
+	// The delivery fetched the destination's key and recorded it.
+	notAfter := now.AddDate(0, 0, 20)
+	key := onboarding.KeyInfo{Kid: "enc-1", Bits: 4096, Subject: "CN=Zustellpunkt Landkreis Wittenberg", NotBefore: now.AddDate(0, -11, 0),
+		NotAfter: notAfter, Thumbprint: "ab12", FetchedAt: now}
+	if err := f.store.RecordDestinationKey(ctx, f.db.Write, c.ID, key); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.store.RemindExpiringKeys(ctx); err != nil || n != 1 {
@@ -70,7 +75,7 @@ func TestReminders(t *testing.T) {
 		t.Errorf("certificate reminded twice: %d", n)
 	}
 	km := f.mails(t, onboarding.MailKeyExpiring)
-	if len(km) != 1 || km[0].To != f.witt.FunctionMailbox || !strings.Contains(km[0].TextBody, "gültig bis "+cert.NotAfter.In(berlin).Format("02.01.2006")) {
+	if len(km) != 1 || km[0].To != f.witt.FunctionMailbox || !strings.Contains(km[0].TextBody, "gültig bis "+notAfter.In(berlin).Format("02.01.2006")) {
 		t.Errorf("certificate mail %+v", km)
 	}
 	d, _ := f.store.Detail(ctx, c.ID)

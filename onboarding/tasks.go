@@ -2,7 +2,9 @@ package onboarding
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,6 +30,9 @@ type CaseDetail struct {
 	Fachverfahren *Fachverfahren `json:"fachverfahren,omitempty"`
 	Warnings      []Warning      `json:"warnings" doc:"Kompatibilität von Fachverfahren und Variante"`
 	Steps         []Step         `json:"nextSteps" doc:"Was ist als Nächstes zu tun?"`
+	// SharedDestination names the other municipalities whose cases name
+	// the same FIT-Connect destination: usually a copied DestinationID.
+	SharedDestination []string `json:"sharedDestination,omitempty" doc:"andere Kommunen, deren Fälle denselben FIT-Connect-Zustellpunkt nennen"`
 }
 
 // Detail returns a case with its checklist, Fachverfahren, compatibility
@@ -50,7 +55,37 @@ func (s *Store) Detail(ctx context.Context, caseID string) (*CaseDetail, error) 
 		}
 	}
 	d.Steps = NextSteps(c, d.Items, d.Fachverfahren, s.now())
+	if c.Variant == VariantFITConnect && c.Transport.DestinationID != "" {
+		if d.SharedDestination, err = s.DestinationUsedBy(ctx, c.Transport.DestinationID, c.TenantID); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// DestinationUsedBy returns the names of the municipalities other than
+// exceptTenant whose FIT-Connect cases name the destination. Applications
+// of one municipality must never reach another's Fachverfahren, so a
+// shared DestinationID is worth a warning (the demo's destination is
+// shared on purpose).
+func (s *Store) DestinationUsedBy(ctx context.Context, destinationID, exceptTenant string) ([]string, error) {
+	var rows []struct {
+		Name      string `bun:"name"`
+		Transport string `bun:"transport"`
+	}
+	if err := s.db.Read.NewSelect().TableExpr("onboarding_cases AS c").Join("JOIN tenants AS t ON t.id = c.tenant_id").
+		ColumnExpr("t.name, c.transport").Where("c.variant = ?", int(VariantFITConnect)).Where("c.tenant_id <> ?", exceptTenant).
+		Where("c.transport LIKE ?", "%"+destinationID+"%").OrderExpr("t.name").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("cases naming destination %s: %w", destinationID, err)
+	}
+	var out []string
+	for _, r := range rows {
+		var t Transport
+		if json.Unmarshal([]byte(r.Transport), &t) == nil && t.DestinationID == destinationID && !slices.Contains(out, r.Name) {
+			out = append(out, r.Name)
+		}
+	}
+	return out, nil
 }
 
 // NextSteps derives a case's task list: what the municipality does next,

@@ -1,11 +1,8 @@
 package onboarding_test
 
 import (
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
-	"time"
 
 	"sozialplattform/onboarding"
 )
@@ -76,79 +73,12 @@ func TestCheckDestinationID(t *testing.T) {
 	}
 }
 
-func TestParseEncryptionKey(t *testing.T) {
-	k := testKeys(t)
-	now := seedNow
-	year := now.AddDate(1, 0, 0)
-	good := certFor(t, k.rsa4096, now.AddDate(0, 0, -1), year)
-	expired := certFor(t, k.rsa4096, now.AddDate(-2, 0, 0), now.AddDate(0, 0, -1))
-	future := certFor(t, k.rsa4096, now.AddDate(0, 1, 0), now.AddDate(2, 0, 0))
-	short := certFor(t, k.rsa2048, now.AddDate(0, 0, -1), year)
-	ec := certFor(t, k.ec, now.AddDate(0, 0, -1), year)
-	pubDER, err := x509.MarshalPKIXPublicKey(&k.rsa4096.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
-	privPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("not really")}))
-
-	for _, tt := range []struct {
-		name, in, wantErr string
-		bits              int
-		format            string
-	}{
-		{"JWK with x5c", rsaJWK(&k.rsa4096.PublicKey, good, nil), "", 4096, "jwk"},
-		{"JWK without use and alg", rsaJWK(&k.rsa4096.PublicKey, good, map[string]any{"use": nil, "alg": nil}), "", 4096, "jwk"},
-		{"PEM certificate", certPEM(good), "", 4096, "pem"},
-		{"PEM certificate with blanks around", "\n  " + certPEM(good) + "\n", "", 4096, "pem"},
-		{"JWK without x5c", rsaJWK(&k.rsa4096.PublicKey, nil, nil), "x5c", 0, ""},
-		{"JWK with expired certificate", rsaJWK(&k.rsa4096.PublicKey, expired, nil), "abgelaufen", 0, ""},
-		{"PEM expired", certPEM(expired), "abgelaufen", 0, ""},
-		{"PEM not yet valid", certPEM(future), "gilt erst ab", 0, ""},
-		{"PEM 2048 bit", certPEM(short), "2048 Bit", 0, ""},
-		{"JWK 2048 bit", rsaJWK(&k.rsa2048.PublicKey, short, nil), "2048 Bit", 0, ""},
-		{"PEM EC certificate", certPEM(ec), "keinen RSA-Schlüssel", 0, ""},
-		{"JWK EC key", `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}`, "kein RSA-Schlüssel", 0, ""},
-		{"JWK with private part", rsaJWK(&k.rsa4096.PublicKey, good, map[string]any{"d": "AQAB"}), "private Schlüsselteile", 0, ""},
-		{"JWK x5c of another key", rsaJWK(&k.rsa4096.PublicKey, short, nil), "JWK ist ungültig", 0, ""},
-		{"JWK for signing", rsaJWK(&k.rsa4096.PublicKey, good, map[string]any{"use": "sig"}), `"enc"`, 0, ""},
-		{"JWK with RS256", rsaJWK(&k.rsa4096.PublicKey, good, map[string]any{"alg": "RS256"}), "RSA-OAEP-256", 0, ""},
-		{"JWK not JSON", `{"kty": "RSA",`, "kein gültiges JSON", 0, ""},
-		{"bare public key", pubPEM, "Zertifikat", 0, ""},
-		{"private key", privPEM, "privater Schlüssel", 0, ""},
-		{"PEM garbage", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", "lässt sich nicht lesen", 0, ""},
-		{"broken PEM", "-----BEGIN CERTIFICATE-----\n???", "PEM-Text", 0, ""},
-		{"garbage", "hallo welt", "weder ein JWK", 0, ""},
-		{"empty", "  ", "Bitte geben Sie", 0, ""},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			info, err := onboarding.ParseEncryptionKey(tt.in, now)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if info.Bits != tt.bits || info.Format != tt.format || !info.NotAfter.Equal(year.Truncate(time.Second)) || len(info.Thumbprint) != 64 {
-				t.Errorf("info = %+v", info)
-			}
-			if !strings.Contains(info.Subject, "Zustellpunkt Landkreis Test") {
-				t.Errorf("subject = %q", info.Subject)
-			}
-		})
-	}
-}
-
 func TestTransportValidateAndMissing(t *testing.T) {
 	now := seedNow
-	tr := onboarding.Transport{DVDVKennung: " sop:050000100099 ", IntermediaryURL: "http://osci.example", DestinationID: "kaputt",
-		EncryptionKey: "hallo", MailboxUsers: []string{"a@example.org", "A@example.org ", "kein-mail"}}
+	tr := onboarding.Transport{DVDVKennung: " sop:050000100099 ", DestinationID: "kaputt",
+		MailboxUsers: []string{"a@example.org", "A@example.org ", "kein-mail"}}
 	errs := tr.Validate(now)
-	for _, field := range []string{"transport.intermediaryUrl", "transport.destinationId", "transport.encryptionKey",
-		"transport.mailboxUsers[1]", "transport.mailboxUsers[2]"} {
+	for _, field := range []string{"transport.destinationId", "transport.mailboxUsers[1]", "transport.mailboxUsers[2]"} {
 		if errs.For(field) == "" {
 			t.Errorf("no error for %s: %v", field, errs)
 		}
@@ -161,16 +91,33 @@ func TestTransportValidateAndMissing(t *testing.T) {
 		tr   onboarding.Transport
 		want int
 	}{
-		{onboarding.VariantOSCIXTA2, onboarding.Transport{}, 2},
-		{onboarding.VariantOSCIXTA2, onboarding.Transport{DVDVKennung: "sop:1234"}, 1},
-		{onboarding.VariantOSCIXTA2, onboarding.Transport{DVDVKennung: "sop:1234", IntermediaryURL: "https://x.example"}, 0},
+		{onboarding.VariantOSCIXTA2, onboarding.Transport{}, 1},
+		{onboarding.VariantOSCIXTA2, onboarding.Transport{DVDVKennung: "sop:1234"}, 0},
 		{onboarding.VariantOSCIClient, onboarding.Transport{}, 1},
 		{onboarding.VariantOSCIClient, onboarding.Transport{MailboxUsers: []string{"a@example.org"}}, 0},
-		{onboarding.VariantFITConnect, onboarding.Transport{DestinationID: "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}, 1},
-		{onboarding.VariantFITConnect, onboarding.Transport{DestinationID: "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f", Key: &onboarding.KeyInfo{}}, 0},
+		{onboarding.VariantFITConnect, onboarding.Transport{}, 1},
+		{onboarding.VariantFITConnect, onboarding.Transport{DestinationID: "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}, 0},
 	} {
 		if got := tt.tr.Missing(tt.v); len(got) != tt.want {
 			t.Errorf("Missing(%v) of %+v = %v, want %d entries", tt.v, tt.tr, got, tt.want)
+		}
+	}
+}
+
+func TestCheckFITConnectService(t *testing.T) {
+	for _, tt := range []struct{ in, want, err string }{
+		{"urn:de:fim:leika:leistung:99010003001006", "urn:de:fim:leika:leistung:99010003001006", ""},
+		{" 99010003001006 ", "urn:de:fim:leika:leistung:99010003001006", ""},
+		{"urn:sozialplattform-st:antragsstrecke:hzl", "", "LeiKa-Schlüssel"},
+		{"urn:de:fim:leika:leistung:9901000300100", "", "14 Ziffern"},
+		{"9901000300100X", "", "14 Ziffern"},
+	} {
+		got, err := onboarding.CheckFITConnectService(tt.in)
+		if tt.err == "" && (err != nil || got != tt.want) {
+			t.Errorf("%q: %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+		if tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%q: err %v, want one with %q", tt.in, err, tt.err)
 		}
 	}
 }

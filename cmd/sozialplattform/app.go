@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -115,7 +118,8 @@ func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error)
 func (a *app) build(ctx context.Context) error {
 	var err error
 	a.outbox, err = mail.NewOutbox(a.db, mail.OutboxOptions{BaseURL: a.cfg.BaseURL, From: a.cfg.MailFrom, PlatformName: "Sozialplattform Sachsen-Anhalt",
-		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), portal.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates()}})
+		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), portal.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates(),
+			delivery.MailTemplates()}})
 	if err != nil {
 		return fmt.Errorf("mail templates: %w", err)
 	}
@@ -294,7 +298,12 @@ func (a *app) buildDelivery() error {
 	router := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}
 	var err error
 	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
-		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger,
+		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger, TestApplication: a.testApplication,
+		Mailer: a.outbox, BaseURL: a.cfg.BaseURL, Labels: a.onboard.Antragsstrecken,
+		OnKey: func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error {
+			return a.onboard.RecordDestinationKey(ctx, db, caseID, onboarding.KeyInfo{Kid: k.Kid, Bits: k.Bits, Subject: k.Subject,
+				Issuer: k.Issuer, NotBefore: k.NotBefore, NotAfter: k.NotAfter, Thumbprint: k.Thumbprint, FetchedAt: k.FetchedAt})
+		},
 		OnStatus: func(ctx context.Context, db bun.IDB, applicationID, status, detail string) error {
 			if a.onDeliveryStatus == nil {
 				return nil
@@ -313,6 +322,11 @@ func (a *app) buildDelivery() error {
 				_, err := a.delivery.RunDue(ctx)
 				return err
 			}},
+		{Name: "postfach-uebersicht", Schedule: "@every 1h", Description: "Sachbearbeitung und Administration der Kommunen mit Variante 2 über neue, noch nicht abgeholte Anträge im Postfach benachrichtigen (je Antrag einmal)",
+			Run: func(ctx context.Context) error {
+				_, err := a.delivery.SendMailboxDigests(ctx)
+				return err
+			}},
 		{Name: "zustellung-aufraeumen", Schedule: "@every 6h", Description: "Abgeholte Postfach-Inhalte nach der Aufbewahrungsfrist löschen",
 			Run: func(ctx context.Context) error {
 				_, err := a.delivery.Cleanup(ctx)
@@ -327,15 +341,29 @@ func (a *app) buildDelivery() error {
 }
 
 // configureTransports switches on FIT-Connect and XTA2 when the
-// configuration names their credentials.
+// configuration names their credentials. Both speak as the one platform
+// identity (--platform-kennung), as the XSozial-basis messages do.
 func (a *app) configureTransports() error {
 	if f := a.cfg.FITConnect; f.BaseURL != "" {
 		cbURL := ""
 		if f.CallbackSecret != "" {
-			cbURL = a.cfg.BaseURL + "/fit-connect/callback"
+			cbURL = a.cfg.BaseURL + delivery.CallbackPath
+		}
+		var roots *x509.CertPool
+		if f.RootsFile != "" {
+			pem, err := os.ReadFile(f.RootsFile)
+			if err != nil {
+				return fmt.Errorf("--fitconnect-roots: %w", err)
+			}
+			roots = x509.NewCertPool()
+			if !roots.AppendCertsFromPEM(pem) {
+				return fmt.Errorf("--fitconnect-roots %s: no PEM certificate in the file", f.RootsFile)
+			}
+		} else {
+			a.logger.Warn("FIT-Connect without --fitconnect-roots: destination certificate chains are checked link by link but not anchored in the Verwaltungs-PKI; acceptable for the FIT-Connect test environment only")
 		}
 		sender, err := fitconnect.NewSender(fitconnect.Config{BaseURL: f.BaseURL, TokenURL: f.TokenURL, ClientID: f.ClientID,
-			ClientSecret: f.ClientSecret, Scope: f.Scope, CallbackURL: cbURL, CallbackSecret: f.CallbackSecret})
+			ClientSecret: f.ClientSecret, Scope: f.Scope, CallbackURL: cbURL, CallbackSecret: f.CallbackSecret, Roots: roots})
 		if err != nil {
 			return fmt.Errorf("FIT-Connect: %w", err)
 		}
@@ -346,9 +374,23 @@ func (a *app) configureTransports() error {
 		if err != nil {
 			return fmt.Errorf("XTA2 client certificate: %w", err)
 		}
-		a.delivery.SetXTA(&delivery.XTAOptions{Author: xta2.Party{Identifier: x.Author}, ClientCert: cert})
+		a.delivery.SetXTA(&delivery.XTAOptions{Author: a.xtaAuthor(), ClientCert: cert})
 	}
 	return nil
+}
+
+// testApplication builds a connection test's application with the
+// builders of real applications (forms is built after delivery).
+func (a *app) testApplication(ctx context.Context, tenantID, strecke, reference string, at time.Time) ([]byte, []byte, error) {
+	if a.forms == nil {
+		return nil, nil, errors.New("the application forms are not built")
+	}
+	return a.forms.TestApplication(ctx, tenantID, strecke, reference, at)
+}
+
+// xtaAuthor is the platform identity as XTA party.
+func (a *app) xtaAuthor() xta2.Party {
+	return xta2.Party{Identifier: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}
 }
 
 // keyringSealer seals delivery payloads and mailbox files with the

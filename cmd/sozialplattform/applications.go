@@ -21,6 +21,7 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/jobs"
 )
 
@@ -111,7 +112,8 @@ func (a *app) buildApplications(ctx context.Context) error {
 			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
 			return slices.Contains(live, strecke), err
 		},
-		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: c.MaxDrafts, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
+		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
+			Author: xsozial.Party{Kennung: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
 			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,
 			Logger: a.logger}})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,4 +145,48 @@ func TestReadinessFailsWhenTheDatabaseIsGone(t *testing.T) {
 	a.db.Close()
 	c.must(503, "GET", "/readyz", nil, nil)
 	c.must(200, "GET", "/healthz", nil, nil)
+}
+
+// TestServeRefusesWhatRealPeersRefuse: with a FIT-Connect endpoint the
+// public address must be https (the official schema admits only https
+// callbacks) – a local test server on loopback excepted –, and a real
+// transport needs the platform's own DVDV identity, which then is the
+// author of every message.
+func TestServeRefusesWhatRealPeersRefuse(t *testing.T) {
+	fit := []string{"--fitconnect-url", "https://submission-api-testing.fit-connect.example", "--fitconnect-token-url", "https://auth.example/token",
+		"--fitconnect-client-id", "id", "--fitconnect-client-secret", "geheim"}
+	local := []string{"--fitconnect-url", "http://127.0.0.1:8090", "--fitconnect-token-url", "http://127.0.0.1:8090/token",
+		"--fitconnect-client-id", "id", "--fitconnect-client-secret", "geheim"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string // "" = accepted
+	}{
+		{"FIT-Connect with http base URL", append(slices.Clone(fit), "--platform-kennung", "sop:150000100001"), "https-Adresse"},
+		{"FIT-Connect with https but the placeholder identity", append(slices.Clone(fit), "--base-url", "https://sozial.example"), "--platform-kennung"},
+		{"FIT-Connect, https, own identity", append(slices.Clone(fit), "--base-url", "https://sozial.example", "--platform-kennung", "sop:150000100001"), ""},
+		{"local FIT-Connect on loopback with http", local, ""},
+		{"no transport, placeholder identity", nil, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, _, err := parseConfig("serve", tt.args, func(string) string { return "" }, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.checkServe()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+	if _, _, err := parseConfig("serve", []string{"--platform-kennung", "keine kennung"}, func(string) string { return "" }, nil); err == nil {
+		t.Error("a malformed platform identity was accepted")
+	}
+	cfg, _, err := parseConfig("serve", []string{"--platform-kennung", "sop:150000100001", "--platform-name", "Sozialplattform ST"}, func(string) string { return "" }, nil)
+	if err != nil || cfg.Identity.Kennung != "sop:150000100001" || cfg.Identity.Name != "Sozialplattform ST" {
+		t.Errorf("identity %+v, %v", cfg.Identity, err)
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"sozialplattform/onboarding"
+	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/mail"
 )
 
@@ -34,7 +36,11 @@ type config struct {
 	Apps          applicationsConfig // online applications (issue 6)
 	FITConnect    fitConnectConfig
 	XTA           xtaConfig
-	Counselling   counselling.Options // staleness of the Beratungsstellen (issue 8)
+	// Identity is the platform's own party in every message it sends:
+	// the XTA Author, the XSozial-basis nachrichtenkopf.g2g/autor and the
+	// connection test (issue 15: one identity, from configuration).
+	Identity    platformIdentity
+	Counselling counselling.Options // staleness of the Beratungsstellen (issue 8)
 	// baseURLDerived is true when no base URL was given and it follows
 	// the listening address.
 	baseURLDerived bool
@@ -43,12 +49,28 @@ type config struct {
 // fitConnectConfig reaches a FIT-Connect delivery service (variant 3).
 type fitConnectConfig struct {
 	BaseURL, TokenURL, ClientID, ClientSecret, Scope, CallbackSecret string
+	// RootsFile holds the trust anchors of the destinations' certificate
+	// chains (PEM), e.g. the Verwaltungs-PKI's root.
+	RootsFile string
 }
 
-// xtaConfig is the platform's own XTA2 identity (variant 1).
+// xtaConfig is the platform's client certificate for XTA2 (variant 1).
 type xtaConfig struct {
-	Author, CertFile, KeyFile string
+	CertFile, KeyFile string
 }
+
+// platformIdentity is the platform's DVDV identity.
+type platformIdentity struct {
+	Kennung, Name string
+	// explicit is true when the Kennung was configured, not defaulted.
+	explicit bool
+}
+
+// defaultPlatformKennung is the platform's identity while none is
+// configured: a placeholder of the demo and of development. The real
+// Behördenkennung is assigned by the DVDV maintainer (DVDV-Pflege); the
+// platform refuses to start with an external transport but this one.
+const defaultPlatformKennung = xsozial.PlaceholderKennung
 
 // option is one setting: its flag, its environment variables and default.
 type option struct {
@@ -135,8 +157,18 @@ var options = []option{
 		set: func(c *config, v string) error { c.FITConnect.Scope = v; return nil }},
 	{flag: "fitconnect-callback-secret", env: "SOZIALPLATTFORM_FITCONNECT_CALLBACK_SECRET", def: "", help: "Geheimnis der Callback-Signatur (HMAC-SHA512; auch …_FILE)",
 		set: func(c *config, v string) error { c.FITConnect.CallbackSecret = v; return nil }},
-	{flag: "xta-author", env: "SOZIALPLATTFORM_XTA_AUTHOR", def: "", help: "eigene DVDV-Behördenkennung als XTA-Absender, z. B. psw:01234567",
-		set: func(c *config, v string) error { c.XTA.Author = v; return nil }},
+	{flag: "platform-kennung", env: "SOZIALPLATTFORM_PLATFORM_KENNUNG", def: "", help: "DVDV-Behördenkennung der Plattform (Autor jeder Nachricht: XTA, XSozial-basis, Anbindungstest), von der DVDV-Pflege vergeben; leer: Platzhalter " + defaultPlatformKennung + " (nur ohne externe Zustellung)",
+		set: func(c *config, v string) error {
+			c.Identity.Kennung, c.Identity.explicit = v, v != ""
+			if v == "" {
+				c.Identity.Kennung = defaultPlatformKennung
+			}
+			return nil
+		}},
+	{flag: "platform-name", env: "SOZIALPLATTFORM_PLATFORM_NAME", def: "Sozialplattform Sachsen-Anhalt", help: "Name der Plattform als Autor der Nachrichten",
+		set: func(c *config, v string) error { c.Identity.Name = v; return nil }},
+	{flag: "fitconnect-roots", env: "SOZIALPLATTFORM_FITCONNECT_ROOTS", def: "", help: "PEM-Datei mit den Vertrauensankern der Zustellpunkt-Zertifikate (Verwaltungs-PKI); leer: Kette nur in sich geprüft (Testumgebung)",
+		set: func(c *config, v string) error { c.FITConnect.RootsFile = v; return nil }},
 	{flag: "xta-client-cert", env: "SOZIALPLATTFORM_XTA_CLIENT_CERT", def: "", help: "PEM-Datei des Client-Zertifikats für XTA2 (leer: Variante 1 aus, außer im Demobetrieb)",
 		set: func(c *config, v string) error { c.XTA.CertFile = v; return nil }},
 	{flag: "xta-client-key", env: "SOZIALPLATTFORM_XTA_CLIENT_KEY", def: "", help: "PEM-Datei des zugehörigen privaten Schlüssels",
@@ -235,8 +267,13 @@ func (c *config) finish() error {
 	if f := c.FITConnect; f.BaseURL != "" && (f.TokenURL == "" || f.ClientID == "" || f.ClientSecret == "") {
 		return fmt.Errorf("--fitconnect-url needs --fitconnect-token-url, --fitconnect-client-id and --fitconnect-client-secret")
 	}
-	if x := c.XTA; (x.CertFile != "") != (x.KeyFile != "") || (x.CertFile != "" && x.Author == "") {
-		return fmt.Errorf("XTA2 needs --xta-author, --xta-client-cert and --xta-client-key together")
+	if x := c.XTA; (x.CertFile != "") != (x.KeyFile != "") {
+		return fmt.Errorf("XTA2 needs --xta-client-cert and --xta-client-key together")
+	}
+	if c.Identity.Kennung != defaultPlatformKennung || c.Identity.explicit {
+		if err := onboarding.CheckDVDVKennung(c.Identity.Kennung); err != nil {
+			return fmt.Errorf("--platform-kennung %q: %w", c.Identity.Kennung, err)
+		}
 	}
 	if c.Counselling.RemindAfter >= c.Counselling.OutdatedAfter {
 		return fmt.Errorf("--counselling-remind-after must be shorter than --counselling-outdated-after")
@@ -264,3 +301,38 @@ func (c *config) deriveBaseURL(addr string) error {
 
 // secure reports whether cookies must be Secure (base URL is https).
 func (c *config) secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// checkServe refuses settings under which real peers would refuse what the
+// platform sends (serve only):
+//   - FIT-Connect's schema admits only https callbacks, so with a
+//     FIT-Connect endpoint the public address must be https – except for
+//     a local test server on loopback, which accepts http;
+//   - a real transport (FIT-Connect outside loopback, XTA2) needs the
+//     platform's real DVDV identity, not the placeholder.
+func (c *config) checkServe() error {
+	f := c.FITConnect
+	external := (f.BaseURL != "" && !isLoopbackURL(f.BaseURL)) || c.XTA.CertFile != ""
+	if f.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "https://") && !isLoopbackURL(f.BaseURL) {
+		return fmt.Errorf("FIT-Connect (--fitconnect-url %s) verlangt eine öffentliche https-Adresse für die Callbacks; --base-url ist %s. "+
+			"Bitte --base-url https://… setzen (nur ein lokaler Test-Zustelldienst auf 127.0.0.1 geht mit http)", f.BaseURL, c.BaseURL)
+	}
+	if external && !c.Identity.explicit {
+		return fmt.Errorf("mit externer Zustellung (FIT-Connect oder XTA2) braucht die Plattform ihre eigene DVDV-Behördenkennung: " +
+			"--platform-kennung (SOZIALPLATTFORM_PLATFORM_KENNUNG) setzen; sie vergibt die DVDV-Pflege")
+	}
+	return nil
+}
+
+// isLoopbackURL reports whether u points at this machine.
+func isLoopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := p.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}

@@ -488,7 +488,7 @@ func seedCrashDatabase(t *testing.T, dsn, dataKey string, fit *deliverytest.FIT,
 		t.Fatal(err)
 	}
 	if _, err := a.onboard.UpdateCase(ctx, cases[i].ID, 0, onboarding.CasePatch{Transport: &onboarding.Transport{
-		DestinationID: fit.Destination.ID, EncryptionKey: fit.Destination.RegisteredKey()}}); err != nil {
+		DestinationID: fit.Destination.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	rt, err := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}.Route(ctx, harz.ID, "hzl")

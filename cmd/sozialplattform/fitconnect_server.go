@@ -10,18 +10,28 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"sozialplattform/onboarding"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/fitconnect/fitserver"
 	"sozialplattform/onboarding/delivery/pki"
 )
 
-// fitconnectStrecken are the Antragsstrecken the local destination offers
-// (the catalogue of migration 0003).
-var fitconnectStrecken = []string{"grusi", "hzl", "eb-hzl", "asylblg", "mrh", "but", "wbs", "lza", "tam", "esg", "frf", "ess", "avg", "vmb", "agh", "kel", "16h"}
+// defaultFITServices are the services the local destination offers
+// unless --services names others: the demo's LeiKa values (marked as demo
+// values; see onboarding.DemoFITConnectServices).
+func defaultFITServices() string {
+	var out []string
+	for _, id := range onboarding.DemoFITConnectServices {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return strings.Join(out, ",")
+}
 
 // fitconnectServerCmd runs a local FIT-Connect-compatible delivery
 // service with one destination and, unless switched off, a subscriber that
@@ -35,6 +45,7 @@ func fitconnectServerCmd(ctx context.Context, args []string, getenv func(string)
 	data := fs.String("data", envOr(getenv, "FITCONNECT_DATA", "data/fitconnect-server"), "Ordner für Schlüssel und Zugangsdaten")
 	dest := fs.String("destination", delivery.DemoDestinationID, "DestinationID des Zustellpunkts")
 	region := fs.String("region", "DE15", "Regionalschlüssel (ARS mit DE), für den der Zustellpunkt Leistungen anbietet")
+	serviceList := fs.String("services", defaultFITServices(), "Leistungen (LeiKa-Kennungen, durch Komma getrennt), die der Zustellpunkt anbietet")
 	subscribe := fs.Bool("subscriber", true, "Fachverfahren simulieren: Einreichungen abholen, prüfen und annehmen")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -57,8 +68,13 @@ func fitconnectServerCmd(ctx context.Context, args []string, getenv func(string)
 		return err
 	}
 	var services []string
-	for _, k := range fitconnectStrecken {
-		services = append(services, delivery.DefaultFITConnectService(k).Identifier)
+	for _, id := range strings.Split(*serviceList, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			if _, err := onboarding.CheckFITConnectService(id); err != nil {
+				return fmt.Errorf("--services %q: %w", id, err)
+			}
+			services = append(services, id)
+		}
 	}
 	env, err := fitserver.NewEnv(fitserver.EnvConfig{ServiceKey: svcKey, AllowHTTPCallbacks: true, SenderRegion: "DE15",
 		Destinations: []fitserver.EnvDestinationConfig{{ID: *dest, Regions: []string{*region}, Services: services, EncryptionKey: encKey, SigningKey: sigKey}}})
@@ -72,11 +88,7 @@ func fitconnectServerCmd(ctx context.Context, args []string, getenv func(string)
 	}
 	base := "http://" + ln.Addr().String()
 	d := env.Destinations[0]
-	jwkPath := filepath.Join(*data, "zustellpunkt-"+d.ID+".jwk.json")
 	caPath := filepath.Join(*data, "test-ca.pem")
-	if err := os.WriteFile(jwkPath, []byte(d.RegisteredKey()+"\n"), 0o644); err != nil {
-		return fmt.Errorf("write key: %w", err)
-	}
 	if err := os.WriteFile(caPath, pki.CertPEM(env.CA.Cert), 0o644); err != nil {
 		return fmt.Errorf("write CA: %w", err)
 	}
@@ -100,11 +112,12 @@ func fitconnectServerCmd(ctx context.Context, args []string, getenv func(string)
 	fmt.Fprintf(stdout, `Lokaler FIT-Connect-Zustelldienst läuft: %s
   Token-Endpunkt:   %s/token
   Absender:         client_id=%s client_secret=%s scope=%s
-  Zustellpunkt:     %s (Region %s)
-  Schlüssel (JWK):  %s  – in den Anbindungsdaten des Onboarding-Falls eintragen
-  Test-CA (x5c):    %s
+  Zustellpunkt:     %s (Region %s) – im Onboarding-Fall als DestinationID eintragen;
+                    den Schlüssel holt die Plattform selbst vom Zustellpunkt
+  Leistungen:       %s
+  Test-CA (x5c):    %s  – für --fitconnect-roots
   Subscriber:       %v
-`, base, base, env.SenderID, env.SenderSecret, env.SenderScope, d.ID, *region, jwkPath, caPath, *subscribe)
+`, base, base, env.SenderID, env.SenderSecret, env.SenderScope, d.ID, *region, strings.Join(services, ", "), caPath, *subscribe)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -82,8 +82,8 @@ func TestOnboardingAPI(t *testing.T) {
 		t.Errorf("without version: %d %s", status, raw)
 	}
 	status, raw := w.do("PATCH", path, map[string]any{"version": c.Version, "variant": 3,
-		"transport": map[string]any{"destinationId": "1234", "encryptionKey": "kein schlüssel"}}, nil)
-	if status != 422 || !strings.Contains(raw, "body.transport.destinationId") || !strings.Contains(raw, "body.transport.encryptionKey") {
+		"transport": map[string]any{"destinationId": "1234"}}, nil)
+	if status != 422 || !strings.Contains(raw, "body.transport.destinationId") {
 		t.Errorf("bad transport: %d %s", status, raw)
 	}
 	var d onboarding.CaseDetail
@@ -104,7 +104,7 @@ func TestOnboardingAPI(t *testing.T) {
 		t.Errorf("skipping phases: %d %s", status, raw)
 	}
 	status, raw = w.do("PUT", path+"/phases/preparation", map[string]any{"status": "completed"}, nil)
-	if status != http.StatusConflict || !strings.Contains(raw, "Punkte der Checkliste offen") || !strings.Contains(raw, "öffentlicher Verschlüsselungsschlüssel") {
+	if status != http.StatusConflict || !strings.Contains(raw, "Punkte der Checkliste offen") || strings.Contains(raw, "Verschlüsselungsschlüssel") {
 		t.Errorf("open items: %d %s", status, raw)
 	}
 	if status, _ := w.do("PUT", path+"/phases/preparation", map[string]any{}, nil); status != 422 {
@@ -189,6 +189,62 @@ func TestOnboardingAPI(t *testing.T) {
 		"add-checklist-attachment", "get-rollout", "list-fachverfahren", "put-fachverfahren", "list-consultations", "get-onboarding-calendar"} {
 		if !bytes.Contains(body, []byte(`"operationId":"`+id+`"`)) && !bytes.Contains(body, []byte(`"operationId": "`+id+`"`)) {
 			t.Errorf("OpenAPI lacks %s", id)
+		}
+	}
+}
+
+// TestFITConnectServiceInTheCatalogue: the ministry keeps the LeiKa
+// identifier of an Antragsstrecke (API and console); municipalities read
+// it but cannot change it; malformed identifiers are refused per field;
+// the demo values are marked as such.
+func TestFITConnectServiceInTheCatalogue(t *testing.T) {
+	a, srv := testApp(t)
+	if err := a.onboard.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w := newClient(t, srv.URL)
+	w.login("wittenberg@demo.example", tenant.DemoPassword)
+	ministry := newClient(t, srv.URL)
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+
+	var cat struct{ Items []onboarding.Onlinedienst }
+	w.must(http.StatusOK, "GET", "/api/v1/onlinedienste", nil, &cat)
+	demo := map[string]onboarding.Antragsstrecke{}
+	for _, od := range cat.Items {
+		for _, s := range od.Antragsstrecken {
+			demo[s.Key] = s
+		}
+	}
+	if hzl := demo["hzl"]; hzl.FITConnectService != onboarding.DemoFITConnectServices["hzl"] || !hzl.FITConnectServiceDemo {
+		t.Fatalf("demo HzL service %+v", hzl)
+	}
+	if wbs := demo["wbs"]; wbs.FITConnectService != "" {
+		t.Errorf("an Antragsstrecke without a known key got one: %+v", wbs)
+	}
+
+	path := "/api/v1/antragsstrecken/hzl/fitconnect-service"
+	if st, raw := w.do("PUT", path, map[string]any{"fitConnectService": "99010003001006"}, nil); st != http.StatusForbidden {
+		t.Errorf("municipality changed the catalogue: %d %s", st, raw)
+	}
+	if st, raw := ministry.do("PUT", path, map[string]any{"fitConnectService": "urn:sozialplattform-st:antragsstrecke:hzl"}, nil); st != 422 ||
+		!strings.Contains(raw, "body.fitConnectService") || !strings.Contains(raw, "14 Ziffern") {
+		t.Errorf("malformed identifier: %d %s", st, raw)
+	}
+	if st, _ := ministry.do("PUT", "/api/v1/antragsstrecken/gibt-es-nicht/fitconnect-service", map[string]any{"fitConnectService": ""}, nil); st != 404 {
+		t.Errorf("unknown Antragsstrecke: %d", st)
+	}
+	var got onboarding.Antragsstrecke
+	ministry.must(http.StatusOK, "PUT", path, map[string]any{"fitConnectService": "99010003001006"}, &got)
+	if got.FITConnectService != "urn:de:fim:leika:leistung:99010003001006" || got.FITConnectServiceDemo {
+		t.Errorf("after PUT: %+v", got)
+	}
+
+	// The console shows the catalogue; the ministry's form refuses nonsense
+	// next to the field.
+	page := ministry.mustPage(http.StatusOK, "/admin/katalog")
+	for _, want := range []string{"urn:de:fim:leika:leistung:99010003001006", "Demowert, keine echte LeiKa-Kennung", "nicht hinterlegt"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("catalogue page lacks %q", want)
 		}
 	}
 }

@@ -133,12 +133,12 @@ func TestOnboardingConsole(t *testing.T) {
 	onbContains(t, body, "case with Care 4", "Care 4: FIT-Connect geplant 2025", "Zustellpunkt (DestinationID)", "DestinationID des Zustellpunkts")
 
 	// Bad transport parameters: errors next to the fields, input kept.
-	st, _, b = w.onbPost(page, page+"/anbindungsdaten", url.Values{"destinationId": {"keine-uuid"}, "encryptionKey": {"geheim"}, "version": {ver()}}, nil)
+	st, _, b = w.onbPost(page, page+"/anbindungsdaten", url.Values{"destinationId": {"keine-uuid"}, "version": {ver()}}, nil)
 	if st != http.StatusUnprocessableEntity {
 		t.Fatalf("bad transport: %d", st)
 	}
 	onbContains(t, b, "transport errors", `id="destinationId-fehler"`, "Die DestinationID ist eine UUID", `value="keine-uuid"`,
-		`id="encryptionKey-fehler"`, `aria-invalid="true"`)
+		`aria-invalid="true"`)
 	// A stale version: the page says so and keeps the input.
 	st, _, b = w.onbPost(page, page+"/anbindungsdaten", url.Values{"destinationId": {"7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}, "version": {"1"}}, nil)
 	if st != http.StatusConflict || !strings.Contains(b, "zwischenzeitlich geändert") || !strings.Contains(b, "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f") {

@@ -52,7 +52,7 @@ func seedOnboarding(t *testing.T, a *app, tt *tenant.Tenant) onboardingObjects {
 // replacements are the onboarding path parameters for scope.fill.
 func (o onboardingObjects) replacements() []string {
 	return []string{"{caseId}", o.caseID, "{itemId}", o.itemID, "{attachmentId}", o.attachmentID, "{phase}", "preparation",
-		"{consultationId}", o.consultationID, "{fachverfahrenId}", o.fachverfahrenID, "{templateId}", o.templateID}
+		"{consultationId}", o.consultationID, "{fachverfahrenId}", o.fachverfahrenID, "{templateId}", o.templateID, "{key}", "hzl"}
 }
 
 // TestOnboardingIsolation: what the matrix cannot say in general – a

@@ -31,6 +31,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	cfg.Demo = demo || getenv("SOZIALPLATTFORM_DEMO") == "true"
+	if err := cfg.checkServe(); err != nil {
+		return err
+	}
 	logger := newLogger(stderr, cfg.LogLevel)
 	started := time.Now()
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -73,12 +76,12 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		logins = append(logins, citizenLogin)
 		demoDelivery, err := a.delivery.StartDemo(ctx, delivery.DemoOptions{DataDir: dataDir(cfg.DB), BaseURL: cfg.BaseURL,
-			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger})
+			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger, Author: a.xtaAuthor(), Build: a.testApplication})
 		if err != nil {
 			return fmt.Errorf("start delivery demo: %w", err)
 		}
 		defer demoDelivery.Close()
-		fmt.Fprintf(stdout, "Demo-Zustellung: FIT-Connect lokal unter %s, XTA2 lokal unter %s\n", demoDelivery.FITConnectURL, demoDelivery.XTAURL)
+		fmt.Fprintf(stdout, "Demo-Zustellung: FIT-Connect %s, XTA2 %s\n", orExternal(demoDelivery.FITConnectURL), orExternal(demoDelivery.XTAURL))
 	}
 	handler, err := newHandler(a, prometheus.NewRegistry())
 	if err != nil {
@@ -140,4 +143,13 @@ func dataDir(dsn string) string {
 	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
 	p, _, _ = strings.Cut(p, "?")
 	return filepath.Dir(p)
+}
+
+// orExternal names a demo server's address, or says that the configured
+// external transport is used instead.
+func orExternal(url string) string {
+	if url == "" {
+		return "extern eingerichtet (kein Demo-Server)"
+	}
+	return "lokal unter " + url
 }

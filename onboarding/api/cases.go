@@ -35,7 +35,29 @@ func (a *API) registerCatalog(api huma.API) {
 		}
 		return out, nil
 	})
+	coreapi.Register(api, huma.Operation{
+		OperationID: "put-antragsstrecke-fitconnect-service", Method: http.MethodPut, Path: "/v1/antragsstrecken/{key}/fitconnect-service",
+		Tags: []string{tagCases}, Summary: "FIT-Connect-Leistungskennung einer Antragsstrecke",
+		Description: "Das Ministerium hinterlegt je Antragsstrecke die LeiKa-Kennung, unter der FIT-Connect-Zustellpunkte die Leistung anbieten; " +
+			"jede Einreichung der Antragsstrecke wird damit angekündigt. Ein hier gesetzter Wert ist nie ein Demowert.",
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+	}, coreapi.Access{Obj: onboarding.ObjCatalog, Act: authz.Update}, func(ctx context.Context, in *putServiceInput) (*antragsstreckeOutput, error) {
+		st, err := a.store.SetFITConnectService(ctx, in.Key, onboarding.ServiceInput{Identifier: in.Body.FITConnectService})
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		return &antragsstreckeOutput{Body: st}, nil
+	})
 }
+
+type putServiceInput struct {
+	Key  string `path:"key" maxLength:"40" doc:"Schlüssel der Antragsstrecke, z. B. hzl"`
+	Body struct {
+		FITConnectService string `json:"fitConnectService" maxLength:"80" doc:"LeiKa-Kennung urn:de:fim:leika:leistung: und 14 Ziffern (oder nur die 14 Ziffern); leer entfernt sie"`
+	}
+}
+
+type antragsstreckeOutput struct{ Body *onboarding.Antragsstrecke }
 
 type listCasesInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
@@ -56,12 +78,9 @@ type caseOutput struct{ Body *onboarding.CaseDetail }
 // transportPatch changes single transport parameters; a field left out
 // stays as it is, an empty string clears it.
 type transportPatch struct {
-	DVDVKennung     *string   `json:"dvdvKennung,omitempty" maxLength:"80" doc:"DVDV-Behördenkennung präfix:schlüssel (Variante 1)"`
-	IntermediaryURL *string   `json:"intermediaryUrl,omitempty" maxLength:"500" doc:"https-Adresse des Intermediärs (Variante 1)"`
-	XTA2URL         *string   `json:"xta2Url,omitempty" maxLength:"500" doc:"https-Adresse des XTA2-Servers (Variante 1, optional)"`
-	DestinationID   *string   `json:"destinationId,omitempty" maxLength:"64" doc:"DestinationID des Zustellpunkts (UUID, Variante 3)"`
-	EncryptionKey   *string   `json:"encryptionKey,omitempty" maxLength:"65536" doc:"öffentlicher Schlüssel als JWK mit x5c oder PEM-Zertifikat, RSA ≥ 4096 Bit (Variante 3)"`
-	MailboxUsers    *[]string `json:"mailboxUsers,omitempty" maxItems:"50" doc:"E-Mail-Adressen der Postfach-Benutzer (Variante 2)"`
+	DVDVKennung   *string   `json:"dvdvKennung,omitempty" maxLength:"80" doc:"DVDV-Behördenkennung präfix:schlüssel (Variante 1)"`
+	DestinationID *string   `json:"destinationId,omitempty" maxLength:"64" doc:"DestinationID des Zustellpunkts (UUID, Variante 3)"`
+	MailboxUsers  *[]string `json:"mailboxUsers,omitempty" maxItems:"50" doc:"E-Mail-Adressen der Postfach-Benutzer (Variante 2)"`
 }
 
 func (p *transportPatch) apply(t onboarding.Transport) onboarding.Transport {
@@ -71,10 +90,7 @@ func (p *transportPatch) apply(t onboarding.Transport) onboarding.Transport {
 		}
 	}
 	set(&t.DVDVKennung, p.DVDVKennung)
-	set(&t.IntermediaryURL, p.IntermediaryURL)
-	set(&t.XTA2URL, p.XTA2URL)
 	set(&t.DestinationID, p.DestinationID)
-	set(&t.EncryptionKey, p.EncryptionKey)
 	if p.MailboxUsers != nil {
 		t.MailboxUsers = *p.MailboxUsers
 	}

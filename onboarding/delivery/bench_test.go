@@ -57,7 +57,6 @@ func BenchmarkFITConnectDelivery(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	registered := &f.Destination.EncryptionKey.PublicKey
 	var n atomic.Int64
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -71,7 +70,7 @@ func BenchmarkFITConnectDelivery(b *testing.B) {
 			in := &fitconnect.Submission{DestinationID: deliverytest.DestinationID, Service: fitconnect.ServiceType{Identifier: deliverytest.ServiceID},
 				Region: "DE15085", DataSchema: fitconnect.SubmissionSchema{MimeType: "application/xml", SchemaURI: fitserver.XSozialSchemaURI},
 				Data: xml, Attachments: []fitconnect.Attachment{{Purpose: fitconnect.PurposeForm, Filename: "Antrag.pdf", MimeType: "application/pdf", Data: pdf}},
-				SenderReference: fmt.Sprintf("B-%d", i), RegisteredKey: registered}
+				SenderReference: fmt.Sprintf("B-%d", i)}
 			var st fitconnect.State
 			if err := sender.Send(ctx, in, &st, fitconnect.Hooks{Checkpoint: func(context.Context, fitconnect.State) error { return nil }}); err != nil {
 				b.Error(err)
@@ -88,7 +87,7 @@ func BenchmarkFITConnectDelivery(b *testing.B) {
 // sides).
 func BenchmarkXTA2Delivery(b *testing.B) {
 	x := newXTA(b, nil)
-	c := xta2.NewClient(xta2.Config{Endpoint: x.endpoint, Identity: xta2.Party{Identifier: delivery.PlatformKennung},
+	c := xta2.NewClient(xta2.Config{Endpoint: x.endpoint, Identity: xta2.Party{Identifier: platformKennung},
 		HTTPClient: xta2.TLSClient(x.platform, x.ca.Pool(), 30*time.Second)})
 	var n atomic.Int64
 	ctx := context.Background()
@@ -105,7 +104,7 @@ func BenchmarkXTA2Delivery(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			meta := &xta2.MessageMetaData{Origin: time.Now(), InitialSend: time.Now(), Author: xta2.Party{Identifier: delivery.PlatformKennung},
+			meta := &xta2.MessageMetaData{Origin: time.Now(), InitialSend: time.Now(), Author: xta2.Party{Identifier: platformKennung},
 				Reader: xta2.Party{Identifier: harzKennung}, MessageID: id, Service: delivery.XSozialSchemaURI, BusinessScenarioText: "XSozial-basis",
 				MessageType:   xta2.KeyCode{Code: "1000001", ListURI: "urn:xoev-de:xsozial-basis:codeliste:nachrichtentyp", ListVersionID: "2.4.0"},
 				PayloadSchema: delivery.XSozialSchemaURI}

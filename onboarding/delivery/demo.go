@@ -38,7 +38,13 @@ type DemoOptions struct {
 	Onboarding *onboarding.Store
 	Tenants    *tenant.Store
 	Directory  *dvdv.Directory
-	Logger     *slog.Logger
+	// Author is the platform's identity (--platform-kennung), the account
+	// of the demo's XTA2 server.
+	Author xta2.Party
+	// Build makes the sample applications with the same builders as real
+	// ones (cmd wires forms.Store.TestApplication).
+	Build  BuildFunc
+	Logger *slog.Logger
 }
 
 // Demo runs a local FIT-Connect with a subscriber and a local XTA2 server
@@ -60,9 +66,32 @@ func (d *Demo) Close() {
 	}
 }
 
-// DemoDestinationID is the demo's FIT-Connect destination (Landkreis
-// Wittenberg).
+// DemoDestinationID is the demo's FIT-Connect destination (used by
+// Landkreis Wittenberg's HzL case, open to every municipality).
 const DemoDestinationID = "5e0c8a34-6f1d-4b2e-9a7c-3d15091f1c01"
+
+// DemoRegion is where the demo destination offers its services: the ARS
+// prefix of Sachsen-Anhalt (the region check matches by prefix).
+const DemoRegion = "DE15"
+
+// demoServices are the FIT-Connect service identifiers of the catalogue
+// (the ministry's LeiKa keys, in the demo the marked demo values).
+func demoServices(ctx context.Context, store *onboarding.Store) ([]string, error) {
+	catalog, err := store.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, od := range catalog {
+		for _, a := range od.Antragsstrecken {
+			if a.FITConnectService != "" {
+				out = append(out, a.FITConnectService)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
 
 // Demo tenants and their connections, as the seed's field report and the
 // onboarding demo have them: Harz via OSCI/XTA2 (DVDV sop:150850000100),
@@ -72,8 +101,9 @@ const (
 	demoWittenbergKey = "15091"
 )
 
-// StartDemo starts the local transports, switches the service's
-// FIT-Connect and XTA2 on, gives the demo municipalities their connection
+// StartDemo starts the local transports – each only where no external
+// one is configured (an operator's --fitconnect-url or XTA2 certificate
+// wins over the demo) –, gives the demo municipalities their connection
 // data (only on cases without a variant, and the DVDV entry of Harz), and
 // enqueues a few sample applications per variant (once). It returns when
 // the servers listen; the deliveries arrive within seconds through the
@@ -82,14 +112,12 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Author.Identifier == "" {
+		return nil, errors.New("delivery demo: the platform identity (Author) is required")
+	}
 	log := o.Logger.With("component", "delivery-demo")
 	ctx = tenant.WithActor(ctx, tenant.Actor{ID: "system", Label: "Demodaten Zustellung"})
-	dir := filepath.Join(o.DataDir, "zustellung-demo")
-	keys, err := demoKeys(dir)
-	if err != nil {
-		return nil, err
-	}
-	d := &Demo{DestinationID: DemoDestinationID}
+	d := &Demo{}
 	ok := false
 	defer func() {
 		if !ok {
@@ -98,35 +126,80 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	}()
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d.cancel = cancel
+	var loops sync.WaitGroup
+	d.stop = append(d.stop, loops.Wait)
 
-	// FIT-Connect: service, destination of Wittenberg, subscriber.
-	strecken, err := o.Onboarding.Antragsstrecken(ctx)
+	harz, err := o.Tenants.ResolveTenant(ctx, demoHarzKey)
 	if err != nil {
+		return nil, fmt.Errorf("delivery demo: %w", err)
+	}
+	wittenberg, err := o.Tenants.ResolveTenant(ctx, demoWittenbergKey)
+	if err != nil {
+		return nil, fmt.Errorf("delivery demo: %w", err)
+	}
+	apps := []demoApp{{wittenberg, "eb-hzl"}}
+	if s.fitOptions() == nil {
+		if err := s.startDemoFIT(ctx, runCtx, o, d, &loops, log); err != nil {
+			return nil, err
+		}
+		if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, true); err != nil {
+			return nil, err
+		}
+		apps = append(apps, demoApp{wittenberg, "hzl"})
+	} else {
+		log.Info("FIT-Connect ist extern eingerichtet: der lokale Demo-Zustelldienst startet nicht")
+		if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, false); err != nil {
+			return nil, err
+		}
+	}
+	if s.xtaOptions() == nil {
+		if err := s.startDemoXTA(ctx, runCtx, o, d, &loops, harz.ID, log); err != nil {
+			return nil, err
+		}
+		apps = append(apps, demoApp{harz, "grusi"}, demoApp{harz, "but"})
+	} else {
+		log.Info("XTA2 ist extern eingerichtet: der lokale Demo-XTA2-Server startet nicht")
+	}
+	if err := s.demoApplications(ctx, o, apps); err != nil {
 		return nil, err
 	}
-	var services []string
-	for k := range strecken {
-		services = append(services, DefaultFITConnectService(k).Identifier)
+	ok = true
+	log.Info("Demo-Zustellung bereit", "fitConnect", d.FITConnectURL, "xta2", d.XTAURL)
+	return d, nil
+}
+
+// startDemoFIT runs a local FIT-Connect: a delivery service with one
+// destination that offers the catalogue's (demo) LeiKa services for all
+// of Sachsen-Anhalt, so that every municipality of the demo – also one
+// registered later – can name it in its case and pass a connection test;
+// and its subscriber, the demo Fachverfahren.
+func (s *Service) startDemoFIT(ctx, runCtx context.Context, o DemoOptions, d *Demo, loops *sync.WaitGroup, log *slog.Logger) error {
+	keys, err := demoKeys(filepath.Join(o.DataDir, "zustellung-demo"))
+	if err != nil {
+		return err
 	}
-	slices.Sort(services)
+	services, err := demoServices(ctx, o.Onboarding)
+	if err != nil {
+		return err
+	}
 	env, err := fitserver.NewEnv(fitserver.EnvConfig{ServiceKey: keys[0], AllowHTTPCallbacks: true, Logger: log,
-		Destinations: []fitserver.EnvDestinationConfig{{ID: DemoDestinationID, Regions: []string{"DE" + demoWittenbergKey}, Services: services,
+		Destinations: []fitserver.EnvDestinationConfig{{ID: DemoDestinationID, Regions: []string{DemoRegion}, Services: services,
 			EncryptionKey: keys[1], SigningKey: keys[2]}}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	fitURL, stopFIT, err := serveLocal(env.Server.Handler(), nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	d.FITConnectURL = fitURL
+	d.FITConnectURL, d.DestinationID = fitURL, DemoDestinationID
 	d.stop = append(d.stop, stopFIT, env.Server.Close)
 	secret := randomSecret()
 	cfg := env.SenderConfig(fitURL, &http.Client{Timeout: 30 * time.Second})
 	cfg.CallbackURL, cfg.CallbackSecret = o.BaseURL+CallbackPath, secret
 	sender, err := fitconnect.NewSender(cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.SetFITConnect(&FITConnectOptions{Sender: sender, CallbackSecret: secret})
 	dest := env.Destinations[0]
@@ -148,20 +221,21 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		default:
 		}
 	})
-	var loops sync.WaitGroup
 	loops.Add(1)
 	go func() {
 		defer loops.Done()
 		sub.Run(runCtx, 3*time.Second, wake, func(err error) { log.Warn("Demo-Fachverfahren (FIT-Connect)", "err", err) })
 	}()
-	d.stop = append(d.stop, loops.Wait)
+	return nil
+}
 
-	// XTA2: a server with client certificates; the platform's account and
-	// Harz's Fachverfahren.
+// startDemoXTA runs a local XTA2 server with client certificates, the
+// platform's account and Harz's fetching Fachverfahren.
+func (s *Service) startDemoXTA(ctx, runCtx context.Context, o DemoOptions, d *Demo, loops *sync.WaitGroup, harzID string, log *slog.Logger) error {
 	now := time.Now()
 	ca, err := pki.NewCA("XTA2-Demo-CA", now, 365*24*time.Hour)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	spec := func(cn string, server bool) pki.Spec {
 		return pki.Spec{CommonName: cn, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(364 * 24 * time.Hour), Server: server, Client: !server,
@@ -169,34 +243,30 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	}
 	serverCert, err := ca.TLSCertificate(spec("127.0.0.1", true))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	platformCert, err := ca.TLSCertificate(spec(PlatformName, false))
+	platformCert, err := ca.TLSCertificate(spec(o.Author.Name, false))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	readerCert, err := ca.TLSCertificate(spec("Open/Prosoz Landkreis Harz (Demo)", false))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	harz, err := o.Tenants.ResolveTenant(ctx, demoHarzKey)
-	if err != nil {
-		return nil, fmt.Errorf("delivery demo: %w", err)
-	}
-	kennung := demoHarzKennung(ctx, o.Onboarding, harz.ID)
+	kennung := demoHarzKennung(ctx, o.Onboarding, harzID)
 	xs := xtaserver.New(xtaserver.Options{Identity: "xta2-demo", Logger: log})
-	xs.AddAccount(PlatformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
+	xs.AddAccount(o.Author.Identifier, xtaserver.Fingerprint(platformCert.Leaf.Raw))
 	xs.AddAccount(kennung, xtaserver.Fingerprint(readerCert.Leaf.Raw))
 	xtaURL, stopXTA, err := serveLocal(xs.Handler(), &tls.Config{Certificates: []tls.Certificate{serverCert},
 		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool(), MinVersion: tls.VersionTLS12})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	d.XTAURL = xtaURL + "/xta"
 	d.stop = append(d.stop, stopXTA)
-	s.SetXTA(&XTAOptions{Author: xta2.Party{Identifier: PlatformKennung, Name: PlatformName}, ClientCert: platformCert})
+	s.SetXTA(&XTAOptions{Author: o.Author, ClientCert: platformCert})
 	if err := putDemoDVDV(ctx, o.Directory, kennung, d.XTAURL, string(pki.CertPEM(serverCert.Leaf))); err != nil {
-		return nil, err
+		return err
 	}
 	reader := xta2.NewClient(xta2.Config{Endpoint: d.XTAURL, Identity: xta2.Party{Identifier: kennung},
 		HTTPClient: xta2.TLSClient(readerCert, ca.Pool(), 30*time.Second)})
@@ -221,21 +291,7 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 			}
 		}
 	}()
-
-	// Connection data of the demo municipalities and sample applications.
-	wittenberg, err := o.Tenants.ResolveTenant(ctx, demoWittenbergKey)
-	if err != nil {
-		return nil, fmt.Errorf("delivery demo: %w", err)
-	}
-	if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, dest.RegisteredKey()); err != nil {
-		return nil, err
-	}
-	if err := s.demoApplications(ctx, []demoApp{{harz, "grusi"}, {harz, "but"}, {wittenberg, "hzl"}, {wittenberg, "eb-hzl"}}); err != nil {
-		return nil, err
-	}
-	ok = true
-	log.Info("Demo-Zustellung bereit", "fitConnect", d.FITConnectURL, "xta2", d.XTAURL)
-	return d, nil
+	return nil
 }
 
 // demoKeys reads or makes the three RSA-4096 keys (service signing,
@@ -316,7 +372,7 @@ func putDemoDVDV(ctx context.Context, dir *dvdv.Directory, kennung, endpoint, ce
 
 // demoCases gives Wittenberg's HzL case FIT-Connect (variant 3) and its
 // EB-HzL case the mailbox (variant 2), where no variant is chosen yet.
-func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenantID, key string) error {
+func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenantID string, fit bool) error {
 	cases, err := store.ListCases(ctx, tenantID)
 	if err != nil {
 		return err
@@ -328,8 +384,11 @@ func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenant
 		var p onboarding.CasePatch
 		switch c.Antragsstrecke {
 		case "hzl":
+			if !fit {
+				continue
+			}
 			v := onboarding.VariantFITConnect
-			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DemoDestinationID, EncryptionKey: key}}
+			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DemoDestinationID}}
 		case "eb-hzl":
 			v := onboarding.VariantOSCIClient
 			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{MailboxUsers: []string{"wittenberg@demo.example"}}}
@@ -348,20 +407,31 @@ type demoApp struct {
 	strecke string
 }
 
-// demoApplications enqueues two sample applications per entry, once.
-func (s *Service) demoApplications(ctx context.Context, apps []demoApp) error {
+// demoApplications enqueues two sample applications per entry, once,
+// built like a citizen's application (o.Build); an Antragsstrecke without
+// an application form (EB-HzL) gets none.
+func (s *Service) demoApplications(ctx context.Context, o DemoOptions, apps []demoApp) error {
+	if o.Build == nil {
+		return nil
+	}
 	now := s.now()
+	var docs []Document
+	for _, a := range apps {
+		for i := 1; i <= 2; i++ {
+			ref := fmt.Sprintf("DEMO-%s-%s-%d", a.t.Key(), a.strecke, i)
+			xml, pdf, err := o.Build(ctx, a.t.ID, a.strecke, ref, now)
+			if err != nil {
+				o.Logger.Info("Demo-Zustellung: kein Beispielantrag", "antragsstrecke", a.strecke, "grund", err.Error())
+				break
+			}
+			docs = append(docs, Document{ApplicationID: "demo-" + ref, TenantID: a.t.ID, Antragsstrecke: a.strecke, ReferenceNumber: ref,
+				XML: xml, PDF: pdf, SubmittedAt: now})
+		}
+	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		for _, a := range apps {
-			rt := Route{TenantName: a.t.Name}
-			for i := 1; i <= 2; i++ {
-				ref := fmt.Sprintf("DEMO-%s-%s-%d", a.t.Key(), a.strecke, i)
-				pdf := simplePDF(fmt.Sprintf("Demoantrag %s (%s) - Beispieldaten, kein echter Antrag.", ref, a.strecke))
-				doc := Document{ApplicationID: "demo-" + ref, TenantID: a.t.ID, Antragsstrecke: a.strecke, ReferenceNumber: ref,
-					XML: xsozialMessage(rt, a.strecke, pdf, now, "Sozialplattform Sachsen-Anhalt – Demoantrag"), PDF: pdf, SubmittedAt: now}
-				if _, err := enqueue(ctx, tx, doc, s.sealerOf(), PurposeApplication, "", now); err != nil {
-					return err
-				}
+		for _, doc := range docs {
+			if _, err := enqueue(ctx, tx, doc, s.sealerOf(), PurposeApplication, "", now); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -26,8 +26,8 @@ func (s *Service) sendFIT(ctx context.Context, j *job, doc *payload) outcome {
 			return outcome{err: permanent("Der gespeicherte FIT-Connect-Stand ist beschädigt: %v", err)}
 		}
 	}
-	in := &fitconnect.Submission{DestinationID: rt.DestinationID, Service: fo.Service(j.r.Antragsstrecke), Region: rt.Region,
-		DataSchema: fitconnect.SubmissionSchema{MimeType: "application/xml", SchemaURI: XSozialSchemaURI}, Data: doc.XML,
+	in := &fitconnect.Submission{DestinationID: rt.DestinationID, Service: fitconnect.ServiceType{Identifier: rt.Service, Name: rt.Label},
+		Region: rt.Region, DataSchema: fitconnect.SubmissionSchema{MimeType: "application/xml", SchemaURI: XSozialSchemaURI}, Data: doc.XML,
 		SenderReference: j.r.ReferenceNumber, ApplicationDate: j.r.SubmittedAt}
 	if in.SenderReference == "" {
 		in.SenderReference = j.r.ApplicationID
@@ -40,16 +40,10 @@ func (s *Service) sendFIT(ctx context.Context, j *job, doc *payload) outcome {
 		in.Attachments = append(in.Attachments, fitconnect.Attachment{Purpose: fitconnect.PurposeAttachment, Filename: a.Name,
 			MimeType: a.ContentType, Data: a.Data})
 	}
-	if rt.FITConnectKey != "" {
-		pub, err := fitconnect.ParseRegisteredKey(rt.FITConnectKey)
-		if err != nil {
-			return outcome{err: permanent("Der im Onboarding-Fall hinterlegte Schlüssel ist unlesbar: %v", err)}
-		}
-		in.RegisteredKey = pub
-	}
 	err := fo.Sender.Send(ctx, in, &st, fitconnect.Hooks{
 		Checkpoint: func(ctx context.Context, st fitconnect.State) error { return j.checkpoint(ctx, st.SubmissionID, st) },
 		Step:       j.step,
+		Key:        func(k fitconnect.KeyInfo) { j.key = &k },
 	})
 	raw, _ := json.Marshal(st)
 	return outcome{err: err, ref: st.SubmissionID, state: string(raw), follow: true}

@@ -104,19 +104,32 @@ func (r *router) Case(_ context.Context, caseID string) (string, string, error) 
 
 // statusLog records OnStatus calls.
 type statusLog struct {
-	mu    sync.Mutex
-	calls map[string][]string
-	tests []string
+	mu      sync.Mutex
+	calls   map[string][]string
+	details map[string]string // the last detail per application
+	tests   []string
 }
 
-func (l *statusLog) onStatus(_ context.Context, _ bun.IDB, appID, status, _ string) error {
+func (l *statusLog) onStatus(_ context.Context, _ bun.IDB, appID, status, detail string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.calls == nil {
-		l.calls = map[string][]string{}
+		l.calls, l.details = map[string][]string{}, map[string]string{}
 	}
 	l.calls[appID] = append(l.calls[appID], status)
+	l.details[appID] = detail
 	return nil
+}
+
+// lastStatus is the last status and detail reported for an application.
+func (l *statusLog) lastStatus(appID string) (string, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.calls[appID]
+	if len(c) == 0 {
+		return "", ""
+	}
+	return c[len(c)-1], l.details[appID]
 }
 
 func (l *statusLog) onTest(_ context.Context, _ bun.IDB, caseID string, _ time.Time, _ string) error {
@@ -168,7 +181,7 @@ func newXTA(t testing.TB, wrap func(http.Handler) http.Handler) *xtaEnv {
 		t.Fatal(err)
 	}
 	srv := xtaserver.New(xtaserver.Options{})
-	srv.AddAccount(delivery.PlatformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
+	srv.AddAccount(platformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
 	srv.AddAccount(harzKennung, xtaserver.Fingerprint(readerCert.Leaf.Raw))
 	h := srv.Handler()
 	if wrap != nil {
@@ -265,8 +278,8 @@ func newEnvOn(t testing.TB, db *migrations.DB, eo envOptions) *env {
 	e.sealer = sealer
 	e.opts = delivery.Options{Instance: "test-1", Router: e.router, Cases: e.router, Directory: e.dir,
 		FITConnect: &delivery.FITConnectOptions{Sender: sender, CallbackSecret: "callback-secret-callback-secret-0123456789"},
-		XTA:        &delivery.XTAOptions{Author: xta2.Party{Identifier: delivery.PlatformKennung, Name: delivery.PlatformName}, ClientCert: e.xta.platform, Timeout: 5 * time.Second},
-		OnStatus:   e.log.onStatus, OnTest: e.log.onTest, Sealer: sealer,
+		XTA:        &delivery.XTAOptions{Author: xta2.Party{Identifier: platformKennung, Name: platformName}, ClientCert: e.xta.platform, Timeout: 5 * time.Second},
+		OnStatus:   e.log.onStatus, OnTest: e.log.onTest, Sealer: sealer, TestApplication: testApplication,
 		BackoffBase: time.Second, BackoffCap: 8 * time.Second, FollowBase: time.Second, FollowCap: 4 * time.Second,
 		Now: e.clock.Now, Concurrency: 4}
 	if eo.tune != nil {
@@ -276,7 +289,7 @@ func newEnvOn(t testing.TB, db *migrations.DB, eo envOptions) *env {
 	e.router.set(harzID, streckeXTA, delivery.Route{CaseID: "case-harz-grusi", Variant: delivery.VariantXTA2, TenantName: "Landkreis Harz",
 		Region: "DE15085", DVDVKennung: harzKennung})
 	e.router.set(harzID, streckeFIT, delivery.Route{CaseID: "case-harz-hzl", Variant: delivery.VariantFITConnect, TenantName: "Landkreis Harz",
-		Region: "DE15085", DestinationID: deliverytest.DestinationID, FITConnectKey: e.fit.Destination.RegisteredKey()})
+		Region: "DE15085", DestinationID: deliverytest.DestinationID, Service: deliverytest.ServiceID, Label: "Hilfe zum Lebensunterhalt 1.0"})
 	e.router.set(wittenbergID, streckeMailbox, delivery.Route{CaseID: "case-wb-but", Variant: delivery.VariantMailbox, TenantName: "Landkreis Wittenberg", Region: "DE15091"})
 	return e
 }
@@ -288,6 +301,25 @@ func (e *env) service(o delivery.Options) *delivery.Service {
 	}
 	return s
 }
+
+// The platform's identity in the tests (cmd takes it from
+// --platform-kennung).
+const (
+	platformKennung = "sop:150000000099"
+	platformName    = "Sozialplattform Sachsen-Anhalt"
+)
+
+// testApplication stands in for the application builders of
+// portal/forms, which this package does not know: a test application is an
+// ordinary document here.
+func testApplication(_ context.Context, tenantID, strecke, ref string, at time.Time) ([]byte, []byte, error) {
+	d := doc(tenantID, strecke)
+	return d.XML, d.PDF, nil
+}
+
+// dvdvService is the DVDV service the sample messages name, as in the
+// reference message.
+const dvdvService = "https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0/XSoz240-BTH-BEA-SOP2BTH.wsdl"
 
 var docSeq struct {
 	sync.Mutex
@@ -302,7 +334,8 @@ func doc(tenantID, strecke string) delivery.Document {
 	docSeq.Unlock()
 	ref := fmt.Sprintf("%s-2026-%06d", strecke, n)
 	return delivery.Document{ApplicationID: fmt.Sprintf("app-%06d", n), TenantID: tenantID, Antragsstrecke: strecke, ReferenceNumber: ref,
-		XML:         []byte(`<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0"><ref>` + ref + `</ref></xsb:vorgang.transportieren.1000001>`),
+		XML: []byte(`<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0">` +
+			`<nachrichtenkopf.g2g><dvdvDienstkennung>` + dvdvService + `</dvdvDienstkennung></nachrichtenkopf.g2g><ref>` + ref + `</ref></xsb:vorgang.transportieren.1000001>`),
 		PDF:         []byte("%PDF-1.4 Antrag " + ref),
 		Attachments: []delivery.Attachment{{Name: "Mietvertrag.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 Mietvertrag " + ref)}},
 		SubmittedAt: time.Now().UTC()}

@@ -151,6 +151,10 @@ func (s *Service) Get(ctx context.Context, id string, guard Guard) (*DeliveryRec
 	return &d, nil
 }
 
+// ErrCannotReconcile answers a retry while the transport cannot be asked
+// whether it already has the delivery: nothing is sent blindly.
+var ErrCannotReconcile = fmt.Errorf("der Zustellweg lässt sich gerade nicht fragen, ob er den Antrag schon hat; bitte später erneut versuchen: %w", tenant.ErrConflict)
+
 // ErrNotRetryable answers a retry of a delivery that is on its way or
 // arrived.
 var ErrNotRetryable = fmt.Errorf("diese Zustellung ist unterwegs oder angekommen und kann nicht wiederholt werden: %w", tenant.ErrConflict)
@@ -178,6 +182,40 @@ func (s *Service) Retry(ctx context.Context, id string, guard Guard) (*DeliveryR
 			return fmt.Errorf("die Antragsdaten sind nicht mehr gespeichert: %w", tenant.ErrConflict)
 		}
 		now := s.now()
+		// Before anything is sent again, the transport is asked whether it
+		// already has this delivery (its answer may have been lost): then
+		// the delivery is handed over, not repeated. A rejected one is sent
+		// anew on purpose.
+		if r.Status != StatusRejected {
+			h, err := s.reconcile(ctx, r)
+			if err != nil {
+				return fmt.Errorf("%w (%v)", ErrCannotReconcile, err)
+			}
+			if h == heldYes {
+				if _, err := tx.NewUpdate().Model((*row)(nil)).Where("id = ?", id).Where("status = ?", r.Status).
+					Set("status = ?", StatusSent).Set("sent_at = COALESCE(sent_at, ?)", now).Set("follow_at = ?", now).Set("follow_checks = 0").
+					Set("last_error = ''").Set("status_detail = ?", "Beim Wiederholen festgestellt: der Zustellweg hatte den Antrag bereits.").
+					Set("lease_until = NULL").Set("lease_token = ''").Set("updated_at = ?", now).Exec(ctx); err != nil {
+					return fmt.Errorf("retry %s: %w", id, err)
+				}
+				if err := tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: r.TenantID, Action: "retry", ObjectType: ObjDelivery, ObjectID: id,
+					Summary: map[string]any{"before": map[string]any{"status": r.Status, "error": r.LastError}, "applicationId": r.ApplicationID,
+						"reconciled": "der Zustellweg hatte den Antrag bereits; nicht erneut gesendet"}}); err != nil {
+					return err
+				}
+				if r.Purpose != PurposeConnectionTest && s.opts.OnStatus != nil {
+					if err := s.opts.OnStatus(ctx, tx, r.ApplicationID, CitizenDelivered, ""); err != nil {
+						return err
+					}
+				}
+				r, err = s.load(ctx, tx, id, guard)
+				if err != nil {
+					return err
+				}
+				out = s.view(r)
+				return nil
+			}
+		}
 		fresh := r.Status == StatusRejected || r.TransportState == "" || s.targetChanged(ctx, r)
 		upd := tx.NewUpdate().Model((*row)(nil)).Where("id = ?", id).Where("status = ?", r.Status).
 			Set("status = ?", StatusPending).Set("next_attempt_at = ?", now).Set("attempts = 0").Set("last_error = ''").
@@ -304,4 +342,32 @@ func (s *Service) Cleanup(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// FailedCounts returns, per tenant, how many deliveries of applications
+// failed or were rejected and wait for the municipality to act – the
+// domain query behind the console's work queue "Zustellungen mit Problem".
+// tenantIDs limits the tenants (nil: all); tenants without any are left
+// out.
+func (s *Service) FailedCounts(ctx context.Context, tenantIDs []string) (map[string]int, error) {
+	var rows []struct {
+		TenantID string `bun:"tenant_id"`
+		N        int    `bun:"n"`
+	}
+	q := s.db.Read.NewSelect().Model((*row)(nil)).ColumnExpr("tenant_id, COUNT(*) AS n").
+		Where("status IN (?)", bun.In([]string{StatusFailed, StatusRejected})).Where("purpose = ?", PurposeApplication).GroupExpr("tenant_id")
+	if tenantIDs != nil {
+		if len(tenantIDs) == 0 {
+			return map[string]int{}, nil
+		}
+		q = q.Where("tenant_id IN (?)", bun.In(tenantIDs))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("failed deliveries per tenant: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.TenantID] = r.N
+	}
+	return out, nil
 }

@@ -40,7 +40,12 @@ func (o OnboardingRouter) routeOf(ctx context.Context, c *onboarding.Case) (Rout
 	if err != nil {
 		return Route{}, err
 	}
-	rt := Route{CaseID: c.ID, Variant: int(c.Variant), TenantName: t.Name}
+	rt := Route{CaseID: c.ID, Variant: int(c.Variant), TenantName: t.Name, Label: c.Antragsstrecke}
+	st, err := o.Cases.AntragsstreckeByKey(ctx, c.Antragsstrecke)
+	if err != nil {
+		return Route{}, err
+	}
+	rt.Label = st.Label
 	if k := t.Key(); k != "" {
 		rt.Region = "DE" + k
 	}
@@ -48,17 +53,16 @@ func (o OnboardingRouter) routeOf(ctx context.Context, c *onboarding.Case) (Rout
 	switch c.Variant {
 	case onboarding.VariantOSCIXTA2:
 		rt.DVDVKennung = tr.DVDVKennung
-		rt.XTAEndpoint = tr.XTA2URL
-		if rt.XTAEndpoint == "" {
-			rt.XTAEndpoint = tr.IntermediaryURL
-		}
 		if rt.DVDVKennung == "" {
 			return Route{}, fmt.Errorf("%s: die DVDV-Behördenkennung fehlt: %w", c.Antragsstrecke, ErrNoRoute)
 		}
 	case onboarding.VariantFITConnect:
-		rt.DestinationID, rt.FITConnectKey = tr.DestinationID, tr.EncryptionKey
+		rt.DestinationID, rt.Service = tr.DestinationID, st.FITConnectService
 		if missing := tr.Missing(c.Variant); len(missing) > 0 {
 			return Route{}, fmt.Errorf("%s: es fehlen %s: %w", c.Antragsstrecke, strings.Join(missing, ", "), ErrNoRoute)
+		}
+		if rt.Service == "" {
+			return Route{}, &NoServiceError{Antragsstrecke: c.Antragsstrecke, Label: st.Label}
 		}
 	}
 	return rt, nil
@@ -72,3 +76,16 @@ func (o OnboardingRouter) Case(ctx context.Context, caseID string) (string, stri
 	}
 	return c.TenantID, c.Antragsstrecke, nil
 }
+
+// NoServiceError says that the ministry has not yet recorded the
+// FIT-Connect service identifier (LeiKa) of an Antragsstrecke: nothing can
+// be announced to a destination without it.
+type NoServiceError struct{ Antragsstrecke, Label string }
+
+func (e *NoServiceError) Error() string {
+	return "Für die Antragsstrecke „" + e.Label + "“ hat das Ministerium noch keine FIT-Connect-Leistungskennung (LeiKa) hinterlegt " +
+		"(Konsole: Anbindung → Antragsstrecken); ohne sie kann kein Zustellpunkt die Einreichung annehmen."
+}
+
+// Unwrap makes errors.Is(err, ErrNoRoute) true.
+func (e *NoServiceError) Unwrap() error { return ErrNoRoute }

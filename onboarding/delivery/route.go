@@ -14,14 +14,16 @@ type Route struct {
 	// receiving authority.
 	TenantName string `json:"tenantName,omitempty"`
 	Region     string `json:"region,omitempty"`
-	// Variant 1: the authority's DVDV Behördenkennung (the reader) and the
-	// XTA2 endpoint the onboarding case names (the DVDV entry decides).
+	// Variant 1: the authority's DVDV Behördenkennung (the reader); its
+	// intermediary (address, certificate) comes from the DVDV entry.
 	DVDVKennung string `json:"dvdvKennung,omitempty"`
-	XTAEndpoint string `json:"xtaEndpoint,omitempty"`
-	// Variant 3: the destination and the encryption key the municipality
-	// registered for it (JWK or PEM certificate).
+	// Variant 3: the destination the municipality named, and the service
+	// (LeiKa identifier from the ministry's catalogue) it must offer. The
+	// encryption key comes from the destination itself.
 	DestinationID string `json:"destinationId,omitempty"`
-	FITConnectKey string `json:"fitConnectKey,omitempty"`
+	Service       string `json:"service,omitempty"`
+	// Label names the Antragsstrecke ("Hilfe zum Lebensunterhalt 1.0").
+	Label string `json:"label,omitempty"`
 }
 
 // Router finds the route of a tenant's Antragsstrecke.

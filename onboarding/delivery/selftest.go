@@ -87,14 +87,22 @@ func (s *Service) RunConnectionTest(ctx context.Context, caseID string, wait tim
 	if err != nil {
 		return nil, err
 	}
+	// The worker resolves the route again; asking here fails early.
 	rt, err := s.opts.Router.Route(ctx, tenantID, strecke)
 	if err != nil {
 		return nil, err
 	}
+	if s.opts.TestApplication == nil {
+		return nil, errors.New("delivery: no TestApplication builder configured")
+	}
 	now := s.now()
-	pdf := TestPDF(strecke, now)
+	ref := "TEST-" + now.In(berlin()).Format("20060102-150405")
+	xml, pdf, err := s.opts.TestApplication(ctx, tenantID, strecke, ref, now)
+	if err != nil {
+		return nil, &TestApplicationError{Antragsstrecke: strecke, Err: err}
+	}
 	doc := Document{ApplicationID: "test:" + caseID + ":" + newToken()[:12], TenantID: tenantID, Antragsstrecke: strecke,
-		ReferenceNumber: "TEST-" + now.In(berlin()).Format("20060102-150405"), XML: TestXSozial(rt, strecke, pdf, now), PDF: pdf, SubmittedAt: now}
+		ReferenceNumber: ref, XML: xml, PDF: pdf, SubmittedAt: now}
 	var id string
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if id, err = enqueue(ctx, tx, doc, s.sealerOf(), PurposeConnectionTest, caseID, now); err != nil {
@@ -248,3 +256,15 @@ func (s *Service) CaseTenant(ctx context.Context, caseID string) (string, error)
 	tid, _, err := s.opts.Cases.Case(ctx, caseID)
 	return tid, err
 }
+
+// TestApplicationError says that no test application could be built for
+// an Antragsstrecke, e.g. because it has no application form yet.
+type TestApplicationError struct {
+	Antragsstrecke string
+	Err            error
+}
+
+func (e *TestApplicationError) Error() string {
+	return "Für die Antragsstrecke " + e.Antragsstrecke + " lässt sich kein Testantrag bilden: " + e.Err.Error()
+}
+func (e *TestApplicationError) Unwrap() error { return e.Err }

@@ -20,6 +20,7 @@ import (
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
+	"sozialplattform/tenant"
 )
 
 // StatusFunc tells the applications side about a delivery's progress,
@@ -27,6 +28,12 @@ import (
 // CitizenDelivered, CitizenPickedUp, CitizenAccepted, CitizenProblem;
 // detail explains a problem in German, without technical details.
 type StatusFunc func(ctx context.Context, db bun.IDB, applicationID, status, detail string) error
+
+// KeyFunc records, inside the transaction db, the encryption key that a
+// FIT-Connect attempt fetched from the case's destination and validated
+// (onboarding.Store.RecordDestinationKey): the case shows it and the
+// expiry reminder watches it.
+type KeyFunc func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error
 
 // TestFunc records a successful connection test of an onboarding case,
 // inside the transaction db (onboarding.Store.RecordTestDelivery).
@@ -38,9 +45,6 @@ type FITConnectOptions struct {
 	// CallbackSecret checks the delivery service's callbacks (the same
 	// secret the Sender announces).
 	CallbackSecret string
-	// Service names the Verwaltungsleistung of an Antragsstrecke; the
-	// default is "urn:sozialplattform-st:antragsstrecke:<key>".
-	Service func(antragsstrecke string) fitconnect.ServiceType
 }
 
 // XTAOptions configure variant 1.
@@ -70,7 +74,19 @@ type Options struct {
 	XTA        *XTAOptions
 	OnStatus   StatusFunc
 	OnTest     TestFunc
-	Sealer     Sealer
+	OnKey      KeyFunc
+	// TestApplication builds the application of a connection test with
+	// the builders of real applications.
+	TestApplication BuildFunc
+	// Mailer queues the mails to the municipalities (a failed delivery,
+	// the mailbox digest) in the transaction that causes them; BaseURL
+	// makes the console links in them.
+	Mailer  tenant.Mailer
+	BaseURL string
+	// Labels names the Antragsstrecken ("hzl" → "Hilfe zum
+	// Lebensunterhalt 1.0"); onboarding.Store.Antragsstrecken.
+	Labels func(ctx context.Context) (map[string]string, error)
+	Sealer Sealer
 	// MaxAttempts before a delivery fails (default 8).
 	MaxAttempts int
 	// BackoffBase and BackoffCap bound the wait between attempts
@@ -106,6 +122,10 @@ type Service struct {
 	fit    *FITConnectOptions
 	xta    *XTAOptions
 	sealer Sealer
+
+	// labels caches Options.Labels until labelsUntil.
+	labels      map[string]string
+	labelsUntil time.Time
 
 	// crashAfterTransport, set by tests, simulates a process killed right
 	// after the transport answered: nothing is recorded.
@@ -174,11 +194,6 @@ func (s *Service) sealerOf() Sealer {
 // SetFITConnect enables (or, with nil, disables) variant 3; the demo
 // calls it once its local FIT-Connect runs.
 func (s *Service) SetFITConnect(o *FITConnectOptions) {
-	if o != nil && o.Service == nil {
-		c := *o
-		c.Service = DefaultFITConnectService
-		o = &c
-	}
 	s.mu.Lock()
 	s.fit = o
 	s.mu.Unlock()
@@ -207,14 +222,6 @@ func (s *Service) xtaOptions() *XTAOptions {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.xta
-}
-
-// DefaultFITConnectService names an Antragsstrecke's service by an own
-// URN; LeiKa identifiers can be configured through
-// FITConnectOptions.Service.
-func DefaultFITConnectService(antragsstrecke string) fitconnect.ServiceType {
-	return fitconnect.ServiceType{Name: "Sozialplattform Sachsen-Anhalt: " + antragsstrecke,
-		Identifier: "urn:sozialplattform-st:antragsstrecke:" + antragsstrecke}
 }
 
 // now is the clock in UTC at microseconds, as PostgreSQL keeps it.

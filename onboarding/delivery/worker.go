@@ -120,6 +120,9 @@ type job struct {
 	r     *row
 	route Route
 	steps []stepRow
+	// key is the destination's encryption key a FIT-Connect attempt
+	// fetched and validated; it is recorded with the onboarding case.
+	key *fitconnect.KeyInfo
 }
 
 func (j *job) step(step, detail string) {
@@ -210,6 +213,10 @@ func (s *Service) routeOf(ctx context.Context, r *row) (Route, error) {
 		return rt, nil
 	}
 	rt, err := s.opts.Router.Route(ctx, r.TenantID, r.Antragsstrecke)
+	var nse *NoServiceError
+	if errors.As(err, &nse) {
+		return Route{}, permanent("%s", nse.Error())
+	}
 	if errors.Is(err, ErrNoRoute) {
 		return Route{}, permanent("Für %s ist keine Anbindung eingerichtet (Anbindungsvariante und -daten im Onboarding-Fall fehlen).", r.Antragsstrecke)
 	}
@@ -282,8 +289,10 @@ func errorText(err error) string {
 
 // Problem texts for the citizen (no technical details).
 const (
-	citizenFailed   = "Ihr Antrag konnte der zuständigen Stelle bisher nicht zugestellt werden. Die Kommune ist informiert und kümmert sich darum; Ihr Antrag bleibt gespeichert."
-	citizenRejected = "Die zuständige Stelle konnte Ihren Antrag technisch nicht annehmen. Die Kommune ist informiert; bitte wenden Sie sich bei Fragen an die zuständige Stelle."
+	citizenFailed = "Ihr Antrag konnte der zuständigen Stelle bisher nicht zugestellt werden. Die Kommune hat dazu eine E-Mail mit dem Grund erhalten " +
+		"und kann die Zustellung erneut anstoßen, sobald er behoben ist. Ihr Antrag bleibt bis dahin gespeichert; Sie müssen ihn nicht noch einmal stellen."
+	citizenRejected = "Das Fachverfahren der zuständigen Stelle hat Ihren Antrag technisch nicht angenommen. Die Kommune hat dazu eine E-Mail mit dem Grund " +
+		"erhalten. Ihr Antrag bleibt gespeichert; bei Fragen wenden Sie sich bitte an die zuständige Stelle."
 )
 
 // finishSend records an attempt's outcome in one transaction, fenced by
@@ -301,7 +310,7 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 			upd = upd.Set("transport_ref = ?", o.ref).Set("transport_state = ?", o.state)
 		}
 		att := &attemptRow{DeliveryID: r.ID, Number: r.Attempts, Phase: string(phaseSend), Instance: s.opts.Instance, StartedAt: started, FinishedAt: now}
-		var citizen, citizenDetail, newStatus string
+		var citizen, citizenDetail, newStatus, notify string
 		if o.err == nil {
 			newStatus = StatusSent
 			att.Outcome = OutcomeOK
@@ -331,6 +340,7 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 				}
 				upd = upd.Set("status = ?", StatusFailed).Set("last_error = ?", msg).Set("status_detail = ?", reason)
 				citizen, citizenDetail = CitizenProblem, citizenFailed
+				notify = msg
 			}
 		}
 		res, err := upd.Exec(ctx)
@@ -345,6 +355,16 @@ func (s *Service) finishSend(ctx context.Context, j *job, started time.Time, o o
 		}
 		if o.err == nil && o.mailbox != nil {
 			if err := s.storeMailbox(ctx, tx, r, o.mailbox, now); err != nil {
+				return err
+			}
+		}
+		if j.key != nil && j.route.CaseID != "" && s.opts.OnKey != nil {
+			if err := s.opts.OnKey(ctx, tx, j.route.CaseID, *j.key); err != nil {
+				return fmt.Errorf("record destination key of case %s: %w", j.route.CaseID, err)
+			}
+		}
+		if notify != "" {
+			if err := s.notifyFailed(ctx, tx, j, StatusFailed, notify); err != nil {
 				return err
 			}
 		}
@@ -426,18 +446,13 @@ func (s *Service) finishFollow(ctx context.Context, j *job, started time.Time, o
 		switch {
 		case o.err != nil:
 			msg := errorText(o.err)
-			temporary, _ := classify(o.err)
 			att = &attemptRow{DeliveryID: r.ID, Number: r.Attempts, Phase: string(phaseFollow), Instance: s.opts.Instance, StartedAt: started,
 				FinishedAt: now, Outcome: OutcomeRetry, Error: msg}
-			if temporary {
-				upd = upd.Set("follow_at = ?", now.Add(s.followWait(r.FollowChecks))).Set("follow_checks = follow_checks + 1").Set("last_error = ?", msg)
-			} else {
-				att.Outcome = OutcomeFailed
-				upd = upd.Set("status = ?", StatusFailed).Set("follow_at = NULL").Set("last_error = ?", msg).
-					Set("status_detail = ?", "Der Stand beim Fachverfahren lässt sich nicht verlässlich ermitteln.")
-				citizen, citizenDetail = CitizenProblem, citizenFailed
-				j.steps = append(j.steps, stepRow{DeliveryID: r.ID, At: now, Step: "error", OK: false, Detail: msg})
-			}
+			// The delivery was handed over; not being able to read its
+			// status now is no reason from the transport to call it
+			// failed. It stays handed over, and the status is asked again
+			// later (at most every FollowCap).
+			upd = upd.Set("follow_at = ?", now.Add(s.followWait(r.FollowChecks))).Set("follow_checks = follow_checks + 1").Set("last_error = ?", msg)
 		case o.final == "":
 			upd = upd.Set("follow_at = ?", now.Add(s.followWait(r.FollowChecks))).Set("follow_checks = follow_checks + 1")
 		default:
@@ -454,6 +469,9 @@ func (s *Service) finishFollow(ctx context.Context, j *job, started time.Time, o
 			case StatusRejected:
 				citizen, citizenDetail = CitizenProblem, citizenRejected
 				j.steps = append(j.steps, stepRow{DeliveryID: r.ID, At: now, Step: "rejected", OK: false, Detail: o.detail})
+				if err := s.notifyFailed(ctx, tx, j, StatusRejected, o.detail); err != nil {
+					return err
+				}
 			}
 		}
 		res, err := upd.Exec(ctx)

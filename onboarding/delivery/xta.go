@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"sozialplattform/onboarding/delivery/dvdv"
@@ -18,11 +19,35 @@ type xtaState struct {
 	Endpoint  string `json:"endpoint,omitempty"`
 }
 
-// Fixed descriptions of an XSozial-basis message for the XTA metadata.
-// The code list of the MessageType is the platform's own naming of the
-// XSozial-basis message type (no public XTA code list is bundled).
-var xsozialMessageType = xta2.KeyCode{Code: "1000001", Name: "vorgang.transportieren.1000001",
-	ListURI: "urn:xoev-de:xsozial-basis:codeliste:nachrichtentyp", ListVersionID: "2.4.0"}
+// XTA routing metadata of an XSozial-basis message (sources in the
+// README, "Codes und ihre Quellen"):
+//   - Qualifier/Service is the DVDV service the payload itself names in
+//     nachrichtenkopf.g2g/dvdvDienstkennung (reference message:
+//     …/Version_2_4_0/XSoz240-BTH-BEA-SOP2BTH.wsdl);
+//   - MessageType names the payload by its root element in the list
+//     urn:de:payloadSchema:elementName 1.0, payloadSchema its namespace;
+//     this list is the XTA practice of naming a payload by its element,
+//     NOT contained in the reference set – to be confirmed with the
+//     intermediary before production;
+//   - BusinessScenario: no code of the XTA business-scenario list for
+//     XSozial-basis is known from a citable source, so the scenario is
+//     given as Undefined text rather than an invented code.
+var xsozialMessageType = xta2.KeyCode{Code: "vorgang.transportieren.1000001", ListURI: "urn:de:payloadSchema:elementName", ListVersionID: "1.0"}
+
+// xsozialBusinessScenario is the Undefined business scenario text.
+const xsozialBusinessScenario = "XSozial-basis 2.4.0"
+
+// dvdvServiceOf reads the DVDV service the XSozial-basis message names
+// (nachrichtenkopf.g2g/dvdvDienstkennung).
+func dvdvServiceOf(msg []byte) (string, error) {
+	m := dvdvServicePattern.FindSubmatch(msg)
+	if m == nil {
+		return "", permanent("Die XSozial-basis-Nachricht nennt keinen DVDV-Dienst (dvdvDienstkennung); das XTA-Routing braucht ihn.")
+	}
+	return strings.TrimSpace(string(m[1])), nil
+}
+
+var dvdvServicePattern = regexp.MustCompile(`<dvdvDienstkennung>\s*([^<\s]+)\s*</dvdvDienstkennung>`)
 
 // xtaClient returns the client for a DVDV entry: TLS with the platform's
 // client certificate, trusting only the entry's certificate. Clients are
@@ -148,10 +173,18 @@ func (s *Service) sendXTA(ctx context.Context, j *job, doc *payload) outcome {
 		j.step("message-id", id)
 	}
 	now := s.now()
+	service, err := dvdvServiceOf(doc.XML)
+	if err != nil {
+		return done(err)
+	}
+	label := j.route.Label
+	if label == "" {
+		label = j.r.Antragsstrecke
+	}
 	meta := &xta2.MessageMetaData{TestMsg: j.r.Purpose == PurposeConnectionTest, Origin: j.r.SubmittedAt, InitialSend: now,
 		Author: xo.Author, Reader: xta2.Party{Identifier: j.route.DVDVKennung, Name: entry.Name}, MessageID: st.MessageID,
-		Subject: strings.TrimSpace("Antrag " + j.r.Antragsstrecke + " " + j.r.ReferenceNumber), Service: XSozialSchemaURI,
-		BusinessScenarioText: "XSozial-basis", MessageType: xsozialMessageType, PayloadSchema: XSozialSchemaURI, MsgSize: int64(len(doc.XML))}
+		Subject: strings.TrimSpace("Antrag " + label + " " + j.r.ReferenceNumber), Service: service,
+		BusinessScenarioText: xsozialBusinessScenario, MessageType: xsozialMessageType, PayloadSchema: XSozialSchemaURI, MsgSize: int64(len(doc.XML))}
 	name := j.r.ReferenceNumber
 	if name == "" {
 		name = "antrag"

@@ -67,7 +67,9 @@ type Options struct {
 	MaxUploads     int
 	// MaxDrafts caps the open drafts of one citizen (default 20).
 	MaxDrafts int
-	// Product and Author name the platform in the XSozial-basis message.
+	// Product and Author name the platform in the XSozial-basis message;
+	// Author is the platform's one identity (--platform-kennung), the same
+	// as the XTA Author.
 	Product xsozial.Product
 	Author  xsozial.Party
 	// PlatformName appears in PDFs and mails.
@@ -148,7 +150,9 @@ func NewStore(d Deps) (*Store, error) {
 		o.Product = xsozial.Product{Name: o.PlatformName, Vendor: "Land Sachsen-Anhalt", Version: "1.0"}
 	}
 	if o.Author.Kennung == "" {
-		o.Author = xsozial.Party{Kennung: "sop:150000100099", Name: o.PlatformName}
+		// cmd always sets the configured platform identity; tests and
+		// tools get the documented placeholder.
+		o.Author = xsozial.Party{Kennung: xsozial.PlaceholderKennung, Name: o.PlatformName}
 	}
 	if o.Now == nil {
 		o.Now = time.Now

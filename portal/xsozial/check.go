@@ -199,8 +199,8 @@ func (c *checker) element(e *etree.Element, s shape, path string) {
 	kids := e.ChildElements()
 	if s.code {
 		uri, ver := e.SelectAttrValue("listURI", ""), e.SelectAttrValue("listVersionID", "")
-		if uri == "" || ver == "" {
-			c.fail("%s: code without listURI/listVersionID", path)
+		if (uri == "") != (ver == "") {
+			c.fail("%s: listURI and listVersionID go together", path)
 		}
 		if len(kids) != 1 || kids[0].Tag != "code" || kids[0].NamespaceURI() != "" || strings.TrimSpace(kids[0].Text()) == "" {
 			c.fail("%s: a code holds exactly one unqualified <code>", path)

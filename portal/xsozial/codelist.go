@@ -66,7 +66,9 @@ func LoadCodeLists() (CodeLists, error) {
 	for _, name := range []string{ListVerzeichnisdienst, ListNachrichtentyp, ListVorgangstyp, ListPersonentyp, ListGeschlecht,
 		ListStaat, ListFamilienstand, ListLeistungArt, ListAusbildungsart, ListDritteTyp, ListKanal, ListPostfachTyp} {
 		l, ok := raw.Lists[name]
-		if !ok || l.URI == "" || l.Version == "" || len(l.Codes) == 0 {
+		// A list the reference writes without listURI has neither URI nor
+		// version; otherwise both are required.
+		if !ok || (l.URI == "") != (l.Version == "") || len(l.Codes) == 0 {
 			return nil, fmt.Errorf("xsozial code lists: %s missing or incomplete", name)
 		}
 		l.Name = name

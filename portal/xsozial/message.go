@@ -22,6 +22,13 @@ const (
 	DefaultDVDVService = Namespace + "/XSoz240-BTH-BEA-SOP2BTH.wsdl"
 )
 
+// PlaceholderKennung is the platform's author identity while none is
+// configured (development, demo, tests). It is no real DVDV entry: the
+// real Behördenkennung of the platform comes from the DVDV maintainer and
+// is configured with --platform-kennung, which serve requires once a real
+// transport is set up.
+const PlaceholderKennung = "sop:150000000099"
+
 // Product names the sending software (root attributes).
 type Product struct {
 	Name, Vendor, Version string
@@ -270,8 +277,10 @@ func (w *writer) code(parent *etree.Element, tag, list, value string) {
 			e = parent.CreateElement(tag)
 		}
 	}
-	e.CreateAttr("listURI", l.URI)
-	e.CreateAttr("listVersionID", l.Version)
+	if l.URI != "" { // as the reference: no listURI where it has none
+		e.CreateAttr("listURI", l.URI)
+		e.CreateAttr("listVersionID", l.Version)
+	}
 	text(e, "code", value)
 }
 

@@ -71,8 +71,10 @@ func Keys(t testing.TB) *KeySet {
 // DestinationID is the test destination's ID.
 const DestinationID = "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"
 
-// ServiceID is the service the test destination offers.
-const ServiceID = "urn:sozialplattform-st:antragsstrecke:hzl"
+// ServiceID is the only service the test destination offers: a LeiKa
+// identifier as real destinations list them (the demo value of HzL, see
+// onboarding.DemoFITConnectServices; no real LeiKa key).
+const ServiceID = "urn:de:fim:leika:leistung:00000000100861"
 
 // FIT is a local FIT-Connect served over httptest.
 type FIT struct {

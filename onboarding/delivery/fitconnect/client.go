@@ -30,8 +30,10 @@ type Config struct {
 	Scope string
 	// HTTPClient does the requests (default: 30 s timeout).
 	HTTPClient *http.Client
-	// Roots anchor the destinations' x5c chains; nil checks the chain's
-	// first certificate only (key match and validity).
+	// Roots anchor the destinations' x5c chains (the Verwaltungs-PKI in
+	// production). Without them the chain is still checked link by link
+	// (each certificate signed by the next, all valid now), but not
+	// anchored: enough for FIT-Connect's test environment only.
 	Roots *x509.CertPool
 	// CallbackURL and CallbackSecret, when set, ask the delivery service to
 	// announce new events by callback.
@@ -53,6 +55,11 @@ type Sender struct {
 	jwksMu  sync.Mutex
 	jwks    map[string]JWK
 	jwksExp time.Time
+
+	// keys caches the destinations' validated encryption keys by
+	// destination and kid (keycache.go).
+	keysMu sync.Mutex
+	keys   map[string]cachedKey
 }
 
 // NewSender returns a sender for cfg.

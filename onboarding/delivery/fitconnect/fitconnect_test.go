@@ -55,7 +55,6 @@ func TestSendIsAcceptedBySubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := submission("HZL-2026-000001")
-	in.RegisteredKey = &f.Destination.EncryptionKey.PublicKey
 	var st fitconnect.State
 	rec := &recorder{}
 	if err := sender.Send(ctx, in, &st, rec.hooks()); err != nil {
@@ -155,9 +154,6 @@ func TestKeyProblemsAreConfigErrors(t *testing.T) {
 			f.Env.Server.PublishEncryptionKey(deliverytest.DestinationID, fitconnect.NewJWK(&ks.DestinationEncryption.PublicKey, "enc-expired",
 				fitconnect.OpWrapKey, []*x509.Certificate{cert, f.Env.CA.Cert}))
 		}, "abgelaufen"},
-		{"key differs from the registered one", func(_ *deliverytest.FIT, in *fitconnect.Submission) {
-			in.RegisteredKey = &ks.OtherEncryption.PublicKey
-		}, "nicht mit dem in den Anbindungsdaten hinterlegten"},
 		{"certificate carries another key", func(f *deliverytest.FIT, _ *fitconnect.Submission) {
 			cert, err := f.Env.CA.Issue(&ks.OtherEncryption.PublicKey, pki.Spec{CommonName: "fremd", NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)})
 			if err != nil {
@@ -176,8 +172,14 @@ func TestKeyProblemsAreConfigErrors(t *testing.T) {
 			in.DestinationID = "00000000-0000-4000-8000-000000000000"
 		}, "gibt es nicht"},
 		{"service not offered", func(_ *deliverytest.FIT, in *fitconnect.Submission) {
-			in.Service.Identifier = "urn:sozialplattform-st:antragsstrecke:grusi"
-		}, "bietet die Leistung"},
+			in.Service.Identifier = "urn:de:fim:leika:leistung:00000000100841"
+		}, "bietet die Leistung urn:de:fim:leika:leistung:00000000100841 (Hilfe zum Lebensunterhalt) für die Region DE15085 nicht an; er bietet: " + deliverytest.ServiceID + " in DE15085"},
+		{"service offered for another region", func(_ *deliverytest.FIT, in *fitconnect.Submission) {
+			in.Region = "DE15091"
+		}, "für die Region DE15091 nicht an"},
+		{"no service identifier", func(_ *deliverytest.FIT, in *fitconnect.Submission) {
+			in.Service.Identifier = ""
+		}, "keine Leistungskennung"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -313,5 +315,116 @@ func TestForgedEventIsRefused(t *testing.T) {
 		if _, err := fitconnect.ParseSET(bad); err == nil {
 			t.Errorf("ParseSET accepted %q", bad)
 		}
+	}
+}
+
+// TestLocalServerPagingFollowsTheSpec: limit and offset are checked as
+// components/parameters of the Submission API 1.1.3 define them
+// (limit 1..500, offset ≥ 0); anything else is 400, as a real delivery
+// service answers.
+func TestLocalServerPagingFollowsTheSpec(t *testing.T) {
+	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
+	form := strings.NewReader("grant_type=client_credentials")
+	req, _ := http.NewRequest(http.MethodPost, f.URL+"/token", form)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(f.Env.SenderID, f.Env.SenderSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"limit=500", http.StatusNotFound}, // valid paging; the case is unknown
+		{"limit=1&offset=0", http.StatusNotFound},
+		{"limit=501", http.StatusBadRequest},
+		{"limit=0", http.StatusBadRequest},
+		{"limit=zehn", http.StatusBadRequest},
+		{"offset=-1", http.StatusBadRequest},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, f.URL+"/v1/cases/"+deliverytest.DestinationID+"/events?"+tc.query, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("events?%s: HTTP %d, want %d", tc.query, resp.StatusCode, tc.want)
+		}
+	}
+}
+
+// TestChainCheckedWithoutTrustAnchor: without configured roots (FIT-Connect's
+// test environment) the x5c chain is still checked link by link; a leaf
+// followed by an unrelated certificate is refused.
+func TestChainCheckedWithoutTrustAnchor(t *testing.T) {
+	ks := deliverytest.Keys(t)
+	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
+	cfg := f.SenderConfig(nil)
+	cfg.Roots = nil
+	sender, err := fitconnect.NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st fitconnect.State
+	if err := sender.Send(context.Background(), submission("OK"), &st, (&recorder{}).hooks()); err != nil {
+		t.Fatalf("the test CA's own chain must pass without roots: %v", err)
+	}
+	other, err := pki.NewCA("Fremde CA", time.Now().Add(-time.Hour), 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := f.Env.CA.Issue(&ks.DestinationEncryption.PublicKey, pki.Spec{CommonName: "kette", NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Env.Server.PublishEncryptionKey(deliverytest.DestinationID, fitconnect.NewJWK(&ks.DestinationEncryption.PublicKey, "enc-chain",
+		fitconnect.OpWrapKey, []*x509.Certificate{cert, other.Cert}))
+	st = fitconnect.State{}
+	err = sender.Send(context.Background(), submission("KETTE"), &st, (&recorder{}).hooks())
+	var ce *fitconnect.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "is not signed by") {
+		t.Fatalf("got %v, want a ConfigError about the chain", err)
+	}
+}
+
+// TestDestinationKeyIsFetchedOnceAndReported: the sender fetches the
+// destination's key from the Submission API, reports what it validated,
+// and reuses it (cache by kid) for the next submission.
+func TestDestinationKeyIsFetchedOnceAndReported(t *testing.T) {
+	var keyFetches atomic.Int64
+	f := deliverytest.NewFIT(t, deliverytest.FITOptions{Wrap: func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "/keys/") {
+				keyFetches.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	sender, err := fitconnect.NewSender(f.SenderConfig(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []fitconnect.KeyInfo
+	for i := range 3 {
+		var st fitconnect.State
+		h := (&recorder{}).hooks()
+		h.Key = func(k fitconnect.KeyInfo) { got = append(got, k) }
+		if err := sender.Send(context.Background(), submission("K-"+strconv.Itoa(i)), &st, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := keyFetches.Load(); n != 1 {
+		t.Errorf("the key was fetched %d times for 3 submissions, want once", n)
+	}
+	if len(got) != 3 || got[0].Kid != f.Destination.EncryptionJWK.Kid || got[0].Bits < fitconnect.MinRSABits || got[0].NotAfter.IsZero() || got[0].Thumbprint == "" {
+		t.Errorf("reported keys: %+v", got)
 	}
 }

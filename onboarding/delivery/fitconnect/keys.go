@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -95,6 +94,17 @@ func CheckKey(k JWK, c KeyCheck) (*rsa.PublicKey, error) {
 	if now.Before(leaf.NotBefore) {
 		return nil, fmt.Errorf("key %s: certificate valid only from %s", k.Kid, leaf.NotBefore.Format(time.DateOnly))
 	}
+	if c.Roots == nil {
+		// No trust anchor configured: the chain must still hang together.
+		for i := 0; i+1 < len(certs); i++ {
+			if err := certs[i].CheckSignatureFrom(certs[i+1]); err != nil {
+				return nil, fmt.Errorf("key %s: x5c[%d] is not signed by x5c[%d]: %w", k.Kid, i, i+1, err)
+			}
+			if now.After(certs[i+1].NotAfter) || now.Before(certs[i+1].NotBefore) {
+				return nil, fmt.Errorf("key %s: x5c[%d] is not valid now", k.Kid, i+1)
+			}
+		}
+	}
 	if c.Roots != nil {
 		inter := x509.NewCertPool()
 		for _, ic := range certs[1:] {
@@ -136,6 +146,14 @@ func NewJWK(pub *rsa.PublicKey, kid, op string, chain []*x509.Certificate) JWK {
 // ErrNoKey is returned when a key ID is unknown.
 var ErrNoKey = errors.New("unknown key ID")
 
-func decodeB64URL(s string) ([]byte, error) {
-	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+// leafCertificate parses the first certificate of a key's x5c chain.
+func leafCertificate(k JWK) (*x509.Certificate, error) {
+	if len(k.X5C) == 0 {
+		return nil, errors.New("no x5c")
+	}
+	der, err := base64.StdEncoding.DecodeString(k.X5C[0])
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
 }

@@ -2,13 +2,9 @@ package fitconnect
 
 import (
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
@@ -42,10 +38,6 @@ type Submission struct {
 	Attachments     []Attachment
 	SenderReference string
 	ApplicationDate time.Time
-	// RegisteredKey, when set, is the encryption key the municipality
-	// registered for the destination: the destination's published key must
-	// be the same.
-	RegisteredKey *rsa.PublicKey
 }
 
 // State is the progress of one Send; the caller persists it.
@@ -73,6 +65,9 @@ type Hooks struct {
 	Checkpoint func(ctx context.Context, st State) error
 	// Step reports progress (optional).
 	Step func(step, detail string)
+	// Key reports the destination's encryption key that Send fetched and
+	// validated (optional), e.g. to record its expiry.
+	Key func(KeyInfo)
 }
 
 func (h Hooks) step(step, detail string) {
@@ -96,12 +91,11 @@ func (s *Sender) Send(ctx context.Context, in *Submission, st *State, h Hooks) e
 		return err
 	}
 	h.step(StepToken, "Zugangstoken erhalten")
-	enc, kid, err := s.encrypterFor(ctx, in)
-	if err != nil {
-		return err
-	}
-	h.step(StepKey, "Zustellpunkt aktiv, Schlüssel "+kid+" gültig")
 
+	// A submission announced by an earlier attempt is reconciled first:
+	// what the delivery service already has is never sent again, and a
+	// destination that changed meanwhile (another key, inactive) does not
+	// turn a delivered submission into a failure.
 	resumed := st.SubmissionID != ""
 	if resumed {
 		done, err := s.submitted(ctx, st)
@@ -113,7 +107,17 @@ func (s *Sender) Send(ctx context.Context, in *Submission, st *State, h Hooks) e
 			h.step(StepSubmitted, "Einreichung "+st.SubmissionID+" war bereits übermittelt")
 			return nil
 		}
-	} else {
+	}
+	enc, key, err := s.encrypterFor(ctx, in)
+	if err != nil {
+		return err
+	}
+	if h.Key != nil {
+		h.Key(key)
+	}
+	h.step(StepKey, "Zustellpunkt aktiv, bietet "+in.Service.Identifier+" an; Schlüssel "+key.Kid+" gültig bis "+key.NotAfter.Format("02.01.2006"))
+
+	if !resumed {
 		ids := make([]string, len(in.Attachments))
 		for i := range ids {
 			ids[i] = uuid.NewString()
@@ -254,44 +258,58 @@ func (s *Sender) submitted(ctx context.Context, st *State) (bool, error) {
 }
 
 // encrypterFor looks up the destination, checks that it is active, speaks
-// metadata 1.0.0 and offers the service, fetches its encryption key and
+// metadata 1.0.0 and offers the service for the region, fetches its
+// encryption key (GET /v1/destinations/{id}/keys/{kid}, cached by kid) and
 // validates it.
-func (s *Sender) encrypterFor(ctx context.Context, in *Submission) (*Encrypter, string, error) {
+func (s *Sender) encrypterFor(ctx context.Context, in *Submission) (*Encrypter, KeyInfo, error) {
 	d, err := s.Destination(ctx, in.DestinationID)
 	if err != nil {
-		return nil, "", err
+		return nil, KeyInfo{}, err
 	}
 	if d.Status != "active" {
-		return nil, "", &ConfigError{Msg: fmt.Sprintf("Der Zustellpunkt ist nicht aktiv (Status %q)", d.Status)}
+		return nil, KeyInfo{}, &ConfigError{Msg: fmt.Sprintf("Der Zustellpunkt %s ist nicht aktiv (Status %q)", in.DestinationID, d.Status)}
 	}
 	if !slices.Contains(d.MetadataVersions, MetadataVersion) {
-		return nil, "", &ConfigError{Msg: fmt.Sprintf("Der Zustellpunkt versteht die Metadaten %s nicht (nur %v)", MetadataVersion, d.MetadataVersions)}
+		return nil, KeyInfo{}, &ConfigError{Msg: fmt.Sprintf("Der Zustellpunkt %s versteht die Metadaten %s nicht (nur %v)", in.DestinationID, MetadataVersion, d.MetadataVersions)}
 	}
-	if in.Service.Identifier != "" && !offers(d, in.Service.Identifier, in.Region) {
-		return nil, "", &ConfigError{Msg: "Der Zustellpunkt bietet die Leistung " + in.Service.Identifier + " für diese Region nicht an"}
+	if in.Service.Identifier == "" {
+		return nil, KeyInfo{}, &ConfigError{Msg: "Für die Einreichung ist keine Leistungskennung (LeiKa) angegeben"}
+	}
+	if !offers(d, in.Service.Identifier, in.Region) {
+		return nil, KeyInfo{}, &ConfigError{Msg: notOfferedText(d, in)}
 	}
 	if d.EncryptionKid == "" {
-		return nil, "", &ConfigError{Msg: "Der Zustellpunkt nennt keinen Verschlüsselungsschlüssel"}
+		return nil, KeyInfo{}, &ConfigError{Msg: "Der Zustellpunkt " + in.DestinationID + " nennt keinen Verschlüsselungsschlüssel"}
 	}
-	k, err := s.DestinationKey(ctx, in.DestinationID, d.EncryptionKid)
+	pub, info, err := s.encryptionKey(ctx, in.DestinationID, d.EncryptionKid)
 	if err != nil {
-		return nil, "", err
+		return nil, KeyInfo{}, err
 	}
-	pub, err := CheckKey(*k, KeyCheck{Op: OpWrapKey, Now: s.cfg.Now(), Roots: s.cfg.Roots})
-	if err != nil {
-		var exp *ExpiredKeyError
-		if errors.As(err, &exp) {
-			return nil, "", &ConfigError{Msg: "Das Zertifikat des Zustellpunkts ist am " + exp.NotAfter.Format("02.01.2006") + " abgelaufen", Err: err}
-		}
-		return nil, "", &ConfigError{Msg: "Der Schlüssel des Zustellpunkts ist ungültig", Err: err}
+	return NewEncrypter(pub, info.Kid), info, nil
+}
+
+// notOfferedText names the service and region the platform asked for and
+// what the destination offers, so that the ministry (service identifier)
+// or the municipality (destination) can tell whose data to correct.
+func notOfferedText(d *Destination, in *Submission) string {
+	want := in.Service.Identifier
+	if in.Service.Name != "" {
+		want += " (" + in.Service.Name + ")"
 	}
-	if k.Kid != d.EncryptionKid {
-		return nil, "", &ConfigError{Msg: "Der Zustellpunkt veröffentlicht einen anderen Schlüssel als angekündigt"}
+	if in.Region != "" {
+		want += " für die Region " + in.Region
 	}
-	if in.RegisteredKey != nil && !in.RegisteredKey.Equal(pub) {
-		return nil, "", &ConfigError{Msg: "Der Schlüssel des Zustellpunkts stimmt nicht mit dem in den Anbindungsdaten hinterlegten überein"}
+	var has []string
+	for _, svc := range d.Services {
+		has = append(has, svc.Identifier+" in "+strings.Join(svc.Regions, ", "))
 	}
-	return NewEncrypter(pub, k.Kid), k.Kid, nil
+	offered := "keine Leistung"
+	if len(has) > 0 {
+		offered = strings.Join(has, "; ")
+	}
+	return fmt.Sprintf("Der Zustellpunkt %s bietet die Leistung %s nicht an; er bietet: %s. "+
+		"Stimmt die Leistungskennung der Antragsstrecke (Ministerium) oder ist der Zustellpunkt der Kommune falsch bzw. noch nicht für diese Leistung eingerichtet?",
+		in.DestinationID, want, offered)
 }
 
 func offers(d *Destination, identifier, region string) bool {
@@ -357,41 +375,4 @@ func sameTags(a, b *AuthenticationTags) bool {
 		}
 	}
 	return true
-}
-
-// ParseRegisteredKey reads the encryption key a municipality registered:
-// a JWK (JSON) or a PEM certificate.
-func ParseRegisteredKey(text string) (*rsa.PublicKey, error) {
-	text = strings.TrimSpace(text)
-	switch {
-	case strings.HasPrefix(text, "{"):
-		var k JWK
-		if err := json.Unmarshal([]byte(text), &k); err != nil {
-			return nil, fmt.Errorf("registered key: %w", err)
-		}
-		nb, err := decodeB64URL(k.N)
-		if err != nil || len(nb) == 0 {
-			return nil, fmt.Errorf("registered key: modulus: %v", err)
-		}
-		eb, err := decodeB64URL(k.E)
-		if err != nil || len(eb) == 0 {
-			return nil, fmt.Errorf("registered key: exponent: %v", err)
-		}
-		return &rsa.PublicKey{N: new(big.Int).SetBytes(nb), E: int(new(big.Int).SetBytes(eb).Int64())}, nil
-	case strings.HasPrefix(text, "-----BEGIN"):
-		block, _ := pem.Decode([]byte(text))
-		if block == nil || block.Type != "CERTIFICATE" {
-			return nil, errors.New("registered key: no PEM certificate")
-		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("registered key: %w", err)
-		}
-		pub, ok := cert.PublicKey.(*rsa.PublicKey)
-		if !ok {
-			return nil, errors.New("registered key: no RSA key")
-		}
-		return pub, nil
-	}
-	return nil, errors.New("registered key: neither JWK nor PEM certificate")
 }

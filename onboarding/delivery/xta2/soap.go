@@ -288,11 +288,23 @@ func (f *Fault) Error() string {
 	return "SOAP fault: " + f.Reason
 }
 
-// Temporary reports whether a retry may succeed: technical problems of
-// the server and directory or delivery trouble.
+// Temporary reports whether a retry may succeed. The exception decides
+// first: XTAWSTechnicalProblemException is the server's own trouble (also
+// a directory or delivery error it reports with it), while
+// PermissionDeniedException, ParameterIsNotValidException,
+// MessageSchemaViolationException and the other exceptions of the WSDL
+// refuse the request itself – a directory error 9031 "Leser unbekannt" in
+// a ParameterIsNotValidException stays so however often it is repeated.
+// Without an XTA exception, a fault of the receiver (soap:Receiver) is
+// temporary, one of the sender not.
 func (f *Fault) Temporary() bool {
-	return f.Exception == ExcTechnicalProblem || f.Code == CodeInternal || f.Code == CodeDirectory || f.Code == CodeDelivery ||
-		(f.Exception == "" && f.Receiver)
+	switch f.Exception {
+	case ExcTechnicalProblem:
+		return true
+	case "":
+		return f.Receiver || f.Code == CodeInternal
+	}
+	return false
 }
 
 // NewFault builds a fault for an XTA exception with its code's name as

@@ -324,3 +324,26 @@ func TestUnavailableServerIsTemporary(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestFaultTemporary: the XTA exception decides whether a retry may help
+// (finding m8: 9031 "Leser unbekannt" stops at once).
+func TestFaultTemporary(t *testing.T) {
+	for _, tt := range []struct {
+		f    *xta2.Fault
+		want bool
+	}{
+		{xta2.NewFault(xta2.ExcParameterIsNotValid, xta2.CodeDirectory, "Leser sop:150900000100 unbekannt"), false},
+		{xta2.NewFault(xta2.ExcTechnicalProblem, xta2.CodeDirectory, "DVDV nicht erreichbar"), true},
+		{xta2.NewFault(xta2.ExcTechnicalProblem, xta2.CodeInternal, ""), true},
+		{xta2.NewFault(xta2.ExcPermissionDenied, xta2.CodeAccountLocked, ""), false},
+		{xta2.NewFault(xta2.ExcPermissionDenied, xta2.CodeCertificateExpired, ""), false},
+		{xta2.NewFault(xta2.ExcMessageSchemaViolation, xta2.CodeSchemaViolation, ""), false},
+		{xta2.NewFault(xta2.ExcParameterIsNotValid, xta2.CodeTooLarge, ""), false},
+		{&xta2.Fault{Reason: "Proxy kaputt", Receiver: true}, true},
+		{&xta2.Fault{Reason: "Anfrage kaputt"}, false},
+	} {
+		if got := tt.f.Temporary(); got != tt.want {
+			t.Errorf("%v: Temporary() = %v, want %v", tt.f, got, tt.want)
+		}
+	}
+}

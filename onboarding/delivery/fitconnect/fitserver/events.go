@@ -39,12 +39,9 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caseID := r.PathValue("caseId")
-	limit, offset := 100, 0
-	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v >= 1 && v <= 500 {
-		limit = v
-	}
-	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v >= 0 {
-		offset = v
+	limit, offset, ok := paging(w, r)
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	c, ok := s.cases[caseID]

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -444,4 +445,30 @@ func (s *Server) Submitted() []fitconnect.FetchedSubmission {
 			ServiceType: sub.service, EncryptedMetadata: sub.encryptedMetadata, EncryptedData: sub.encryptedData})
 	}
 	return out
+}
+
+// paging reads the query parameters limit (1 to 500, default 100) and
+// offset (≥ 0, default 0) as components/parameters of the Submission API
+// 1.1.3 define them; a value outside that range or not a number is
+// answered with 400, as a conforming service does.
+func paging(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool) {
+	limit = 100
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			problem(w, http.StatusBadRequest, "Bad Request", "limit must be an integer from 1 to 500")
+			return 0, 0, false
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			problem(w, http.StatusBadRequest, "Bad Request", "offset must be a non-negative integer")
+			return 0, 0, false
+		}
+		offset = n
+	}
+	return limit, offset, true
 }

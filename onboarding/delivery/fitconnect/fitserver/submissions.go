@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -247,12 +246,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dest := r.URL.Query().Get("destinationId")
-	limit, offset := 100, 0
-	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v >= 1 && v <= 500 {
-		limit = v
-	}
-	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v >= 0 {
-		offset = v
+	limit, offset, ok := paging(w, r)
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	var all []fitconnect.SubmissionRef
