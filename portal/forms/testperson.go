@@ -159,7 +159,7 @@ func (s *Store) TestApplication(ctx context.Context, tenantID, strecke, referenc
 	if ps := def.ValidateAll(answers, nil, "de", at).Errors(); len(ps) > 0 {
 		return nil, nil, fmt.Errorf("die Antworten der Testperson passen nicht zum Formular %s %s: %s", strecke, def.Version, ps[0].Message)
 	}
-	pdfBytes, err = s.renderPDF(def, answers, nil, t, reference, at, false)
+	pdfBytes, err = s.renderPDF(def, answers, nil, t, reference, at, false, "de")
 	if err != nil {
 		return nil, nil, err
 	}
