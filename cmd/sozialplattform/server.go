@@ -144,6 +144,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		metrics.Middleware,
 		web.Recover(a.logger),
 		web.SecurityHeaders(web.HeaderOptions{HTTPS: a.cfg.secure()}),
+		web.CheckURL,
 		bodyLimit(a.onboard.MaxAttachmentBytes()+64<<10),
 		exceptACS(crossOrigin),
 		a.auth.Middleware,
