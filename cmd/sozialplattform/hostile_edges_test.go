@@ -57,3 +57,22 @@ func TestNULInQueryIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestReservedSlugIsAFieldError: the ministry cannot give a tenant a slug
+// the server routes itself; the API says so next to the field.
+func TestReservedSlugIsAFieldError(t *testing.T) {
+	a, srv := testApp(t)
+	land, err := a.store.ResolveTenant(context.Background(), "15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ministry := newClient(t, srv.URL)
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+	for _, slug := range []string{"admin", "api", "marktplatz", "servicekonto"} {
+		status, raw := ministry.do("POST", "/api/v1/tenants", map[string]any{"kind": "organisation", "name": "Verein " + slug,
+			"parentId": land.ID, "slug": slug}, nil)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(raw, `"location":"body.slug"`) || !strings.Contains(raw, "reserviert") {
+			t.Errorf("slug %q: %d %s", slug, status, raw)
+		}
+	}
+}
