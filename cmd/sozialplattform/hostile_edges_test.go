@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,5 +76,76 @@ func TestReservedSlugIsAFieldError(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !strings.Contains(raw, `"location":"body.slug"`) || !strings.Contains(raw, "reserviert") {
 			t.Errorf("slug %q: %d %s", slug, status, raw)
 		}
+	}
+}
+
+// TestCreateUserDoesNotRevealAccounts is the attack of a municipality
+// administrator who "creates" users to learn which addresses have an
+// account elsewhere (the ministry's, another district's): the answer to
+// an address with an account is the one to a new address, and the
+// account elsewhere gets an invitation – never a password set by Harz.
+func TestCreateUserDoesNotRevealAccounts(t *testing.T) {
+	a, srv := testApp(t)
+	ctx := context.Background()
+	harz, err := a.store.ResolveTenant(ctx, "15085")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := newClient(t, srv.URL)
+	admin.login("harz@demo.example", tenant.DemoPassword)
+	path := "/api/v1/tenants/" + harz.ID + "/users"
+	create := func(email, password string) (int, map[string]any, string) {
+		status, raw := admin.do("POST", path, map[string]string{"email": email, "name": "Neue Person", "role": "municipality-clerk",
+			"password": password}, nil)
+		var body map[string]any
+		_ = json.Unmarshal([]byte(raw), &body)
+		delete(body, "email")
+		return status, body, raw
+	}
+	const chosen = "Harz-setzt-das-Passwort-1"
+	newStatus, newBody, newRaw := create("neu.sachbearbeitung@harz.example", chosen)
+	for _, existing := range []string{"ministerium@demo.example", "wittenberg@demo.example", "MINISTERIUM@demo.example"} {
+		status, body, raw := create(existing, chosen)
+		if status != newStatus || !reflect.DeepEqual(body, newBody) {
+			t.Errorf("%s: %d %s\nnew address: %d %s", existing, status, raw, newStatus, newRaw)
+		}
+	}
+	if newStatus != http.StatusAccepted {
+		t.Fatalf("new address: %d %s", newStatus, newRaw)
+	}
+	// Bad input is refused alike, whichever address it names.
+	weakNew, _, rawNew := create("noch.neu@harz.example", "kurz")
+	weakOld, _, rawOld := create("ministerium@demo.example", "kurz")
+	if weakNew != http.StatusUnprocessableEntity || weakNew != weakOld || !strings.Contains(rawOld, "body.password") {
+		t.Errorf("weak password: %d %s / %d %s", weakNew, rawNew, weakOld, rawOld)
+	}
+
+	// The new address is a member with the chosen password …
+	newcomer := newClient(t, srv.URL)
+	newcomer.login("neu.sachbearbeitung@harz.example", chosen)
+	// … the ministry's account is untouched, not a member of Harz, and
+	// only invited (the invitation mail goes to its owner).
+	if status, _ := newClient(t, srv.URL).do("POST", "/api/v1/session", map[string]string{"email": "ministerium@demo.example", "password": chosen}, nil); status != http.StatusUnauthorized {
+		t.Errorf("Harz's password opens the ministry's account: %d", status)
+	}
+	ministry, err := a.store.UserByEmail(ctx, "ministerium@demo.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.GetMember(ctx, harz.ID, ministry.ID); err == nil {
+		t.Error("the ministry's account became a member of Harz")
+	}
+	invitations, err := a.store.ListInvitations(ctx, harz.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invited := 0
+	for _, inv := range invitations {
+		if inv.Email == "ministerium@demo.example" || inv.Email == "wittenberg@demo.example" {
+			invited++
+		}
+	}
+	if invited != 3 {
+		t.Errorf("%d invitations for the existing accounts, want 3", invited)
 	}
 }
