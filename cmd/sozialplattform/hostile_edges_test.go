@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 )
 
@@ -147,5 +150,39 @@ func TestCreateUserDoesNotRevealAccounts(t *testing.T) {
 	}
 	if invited != 3 {
 		t.Errorf("%d invitations for the existing accounts, want 3", invited)
+	}
+}
+
+// TestMetricsNeedTheToken: with --metrics-token (here from
+// SOZIALPLATTFORM_METRICS_TOKEN_FILE) /metrics answers only a scrape that
+// sends the token, even from the machine itself; without one only
+// loopback clients are served (tenant/web tests the addresses).
+func TestMetricsNeedTheToken(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "metrics-token")
+	if err := os.WriteFile(file, []byte("scrape-geheimnis-2027\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := startInstance(t, map[string]string{"SOZIALPLATTFORM_DB": testdb.DSN(t), "SOZIALPLATTFORM_METRICS_TOKEN_FILE": file,
+		"SOZIALPLATTFORM_LOG_LEVEL": "warn"})
+	get := func(auth string) (int, string) {
+		req, _ := http.NewRequest("GET", base+"/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, auth := range []string{"", "Bearer falsch", "Bearer scrape-geheimnis-2027x"} {
+		if status, _ := get(auth); status != http.StatusUnauthorized {
+			t.Errorf("%q: %d, want 401", auth, status)
+		}
+	}
+	if status, body := get("Bearer scrape-geheimnis-2027"); status != http.StatusOK || !strings.Contains(body, "http_request_duration_seconds") {
+		t.Errorf("with the token: %d %.200s", status, body)
 	}
 }

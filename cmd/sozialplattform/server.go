@@ -129,7 +129,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 			return nil, err
 		}
 	}
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", web.MetricsAccess(a.cfg.MetricsToken, a.cfg.TrustProxy)(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	crossOrigin, err := web.CrossOrigin([]string{a.cfg.BaseURL})
 	if err != nil {
