@@ -3,6 +3,7 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -95,6 +96,9 @@ func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 	if t.Slug == "" {
 		t.Slug = Slugify(t.Name)
 	}
+	if err := checkSlugFree(t.Slug); err != nil {
+		return err
+	}
 	now := s.now()
 	t.ID = uuid.Must(uuid.NewV7()).String()
 	t.Version = 1
@@ -143,6 +147,35 @@ func (s *Store) checkPlacement(ctx context.Context, db bun.IDB, t *Tenant) error
 	if t.OfficialKey != nil && parent.OfficialKey != nil && t.Kind != KindOrganisation && t.Kind != KindLandesbehoerde &&
 		!strings.HasPrefix(*t.OfficialKey, *parent.OfficialKey) {
 		return fieldError("officialKey", "Der Schlüssel %s liegt nicht im Gebiet von %s (%s).", *t.OfficialKey, parent.Name, *parent.OfficialKey)
+	}
+	return nil
+}
+
+// reservedSlugs are the first path segments the server routes itself
+// (console, API, static files, operations, the portal's own pages at the
+// root, the citizen account, …): a tenant named so could never be reached
+// at /{slug}/. cmd/sozialplattform's tests derive the routed segments from
+// the route tables and fail when one is missing here.
+var reservedSlugs = []string{
+	"admin", "antrag", "api", "barrierefreiheit", "beratung", "datenschutz", "fit-connect", "gebaerdensprache",
+	"healthz", "impressum", "kalender", "leichte-sprache", "leistungen", "marktplatz", "metrics", "readyz",
+	"servicekonto", "sozialleistungsfinder", "static", "termine",
+}
+
+// ReservedSlug reports whether slug is a path segment the server keeps
+// for itself.
+func ReservedSlug(slug string) bool {
+	return slices.Contains(reservedSlugs, slug)
+}
+
+// checkSlugFree refuses an empty slug (a name without letters or digits)
+// and a reserved one.
+func checkSlugFree(slug string) error {
+	if slug == "" {
+		return fieldError("slug", "Bitte geben Sie einen Kurznamen an; aus dem Namen lässt sich keiner bilden.")
+	}
+	if ReservedSlug(slug) {
+		return fieldError("slug", "Der Kurzname „%s“ ist für eine Seite der Plattform reserviert (/%s/). Bitte wählen Sie einen anderen, z. B. den Namen der Körperschaft.", slug, slug)
 	}
 	return nil
 }
@@ -225,6 +258,11 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, version int, p Tena
 		}
 		if t.Slug == "" {
 			return fieldError("slug", "Bitte geben Sie einen Kurznamen an.")
+		}
+		if t.Slug != row.Slug {
+			if err := checkSlugFree(t.Slug); err != nil {
+				return err
+			}
 		}
 		if err := s.checkPlacement(ctx, tx, &t); err != nil {
 			return err

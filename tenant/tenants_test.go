@@ -3,6 +3,7 @@ package tenant_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"sozialplattform/tenant"
@@ -28,6 +29,10 @@ func TestCreateTenantRejectsBadInput(t *testing.T) {
 		{"personal mailbox typo", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", ParentID: &w.land.ID, OfficialKey: key("15089"), FunctionMailbox: "kein postfach"}, "functionMailbox"},
 		{"bad postal code", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", ParentID: &w.land.ID, OfficialKey: key("15089"), PostalCode: "1234"}, "postalCode"},
 		{"casbin separator in slug", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", Slug: "a::b", ParentID: &w.land.ID, OfficialKey: key("15089")}, "slug"},
+		{"the console's path as slug", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", Slug: "admin", ParentID: &w.land.ID, OfficialKey: key("15089")}, "slug"},
+		{"the marketplace's path as slug", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", Slug: "marktplatz", ParentID: &w.land.ID, OfficialKey: key("15089")}, "slug"},
+		{"a name that makes a reserved slug", tenant.Tenant{Kind: tenant.KindOrganisation, Name: "API", ParentID: &w.land.ID}, "slug"},
+		{"a name that makes no slug", tenant.Tenant{Kind: tenant.KindOrganisation, Name: "„…“", ParentID: &w.land.ID}, "slug"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,6 +49,22 @@ func TestCreateTenantRejectsBadInput(t *testing.T) {
 	all, _ := w.store.ListTenants(ctx, tenant.TenantFilter{})
 	if len(all) != 4 {
 		t.Errorf("rejected input left tenants behind: %d tenants", len(all))
+	}
+}
+
+func TestUpdateTenantRefusesReservedSlug(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, slug := range []string{"api", "static", "servicekonto", "beratung", "healthz", "readyz", "metrics", "fit-connect"} {
+		s := slug
+		_, err := w.store.UpdateTenant(ctx, w.harz.ID, 0, tenant.TenantPatch{Slug: &s})
+		if msg := fieldOf(t, err, "slug"); !strings.Contains(msg, "reserviert") {
+			t.Errorf("slug %q: %v", slug, err)
+		}
+	}
+	got, err := w.store.GetTenant(ctx, w.harz.ID)
+	if err != nil || got.Slug != "landkreis-harz" {
+		t.Errorf("slug changed to %q (%v)", got.Slug, err)
 	}
 }
 

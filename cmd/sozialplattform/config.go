@@ -25,6 +25,7 @@ type config struct {
 	Demo          bool
 	LogLevel      string
 	TrustProxy    bool
+	MetricsToken  string // bearer token for /metrics; empty: loopback only
 	InstanceID    string
 	SMTP          mail.SMTPConfig
 	MailFrom      string
@@ -96,6 +97,9 @@ var options = []option{
 		set: func(c *config, v string) error { c.LogLevel = v; return nil }},
 	{flag: "trust-proxy", env: "SOZIALPLATTFORM_TRUST_PROXY", def: "false", help: "X-Forwarded-For eines vorgeschalteten Proxys vertrauen",
 		set: func(c *config, v string) (err error) { c.TrustProxy, err = parseBool(v); return }},
+	{flag: "metrics-token", env: "SOZIALPLATTFORM_METRICS_TOKEN", def: "",
+		help: "Token, mit dem /metrics abgefragt wird (Authorization: Bearer …; auch …_FILE); leer: nur vom eigenen Rechner (Loopback)",
+		set:  func(c *config, v string) error { c.MetricsToken = v; return nil }},
 	{flag: "instance-id", env: "SOZIALPLATTFORM_INSTANCE_ID", def: "", help: "Name dieser Instanz (Aufgaben-Sperren); leer: Rechnername und Prozessnummer",
 		set: func(c *config, v string) error { c.InstanceID = v; return nil }},
 	{flag: "smtp-host", env: "SOZIALPLATTFORM_SMTP_HOST", def: "", help: "SMTP-Server; leer: E-Mails bleiben im Postausgang der Konsole",

@@ -39,12 +39,13 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	cfg.Tags = append(cfg.Tags, deliveryapi.Tags()...)
 	cfg.Tags = append(cfg.Tags, counsellingapi.Tags()...)
 	cfg.Tags = append(cfg.Tags, formsapi.Tags()...)
+	cfg.Transformers = append(cfg.Transformers, api.BoundProblems)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "API-Token einer Körperschaft (spt_…)"},
 		"session": {Type: "apiKey", In: "cookie", Name: a.sessions.CookieName(), Description: "Sitzungs-Cookie nach POST /api/v1/session"},
 	}
 	humaAPI := humago.NewWithPrefix(mux, "/api", cfg)
-	humaAPI.UseMiddleware(api.KeepHumaContext, api.NewGuard(humaAPI, a.authz, a.store).Middleware)
+	humaAPI.UseMiddleware(api.KeepHumaContext, api.NewGuard(humaAPI, a.authz, a.store).Middleware, api.CheckBodies(humaAPI))
 	api.NewCore(api.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs, Logger: a.logger}).Register(humaAPI)
 	marketapi.New(marketapi.Deps{Store: a.market, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	onboardingapi.New(onboardingapi.Deps{Store: a.onboard, Tenants: a.store, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
@@ -128,7 +129,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 			return nil, err
 		}
 	}
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", web.MetricsAccess(a.cfg.MetricsToken, a.cfg.TrustProxy)(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	crossOrigin, err := web.CrossOrigin([]string{a.cfg.BaseURL})
 	if err != nil {
@@ -143,6 +144,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		metrics.Middleware,
 		web.Recover(a.logger),
 		web.SecurityHeaders(web.HeaderOptions{HTTPS: a.cfg.secure()}),
+		web.CheckURL,
 		bodyLimit(a.onboard.MaxAttachmentBytes()+64<<10),
 		exceptACS(crossOrigin),
 		a.auth.Middleware,

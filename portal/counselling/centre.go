@@ -408,7 +408,7 @@ func (s *Store) freeSlug(ctx context.Context, db bun.IDB, name string) (string, 
 		if err != nil {
 			return "", fmt.Errorf("check slug: %w", err)
 		}
-		if n == 0 {
+		if n == 0 && !tenant.ReservedSlug(slug) {
 			return slug, nil
 		}
 	}

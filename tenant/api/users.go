@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -23,6 +25,16 @@ type createUserInput struct {
 		Name     string      `json:"name" minLength:"1" maxLength:"200"`
 		Role     tenant.Role `json:"role" enum:"ministry-admin,municipality-admin,municipality-clerk,counselling-editor"`
 		Password string      `json:"password" minLength:"12" maxLength:"256" doc:"Erstes Passwort; besser ist eine Einladung"`
+	}
+}
+
+// createUserOutput is the same whether the address had an account or not.
+type createUserOutput struct {
+	Body struct {
+		Email    string      `json:"email"`
+		Role     tenant.Role `json:"role"`
+		TenantID string      `json:"tenantId"`
+		Message  string      `json:"message"`
 	}
 }
 
@@ -57,22 +69,24 @@ func (c *Core) registerUsers(api huma.API) {
 	})
 	Register(api, huma.Operation{
 		OperationID: "create-user", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
-		Summary: "Benutzer anlegen", Description: "Legt ein Konto mit erstem Passwort und Rolle an. Für Personen ist eine Einladung der bessere Weg.",
-		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
-	}, Access{Obj: authz.ObjUser, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *createUserInput) (*memberOutput, error) {
+		Summary: "Benutzer anlegen oder einladen",
+		Description: "Für eine neue Adresse entsteht ein Konto mit erstem Passwort und Rolle. Hat die Adresse schon ein Konto, " +
+			"bekommt sie stattdessen eine Einladung in diese Körperschaft, die die Person angemeldet annimmt; das Passwort " +
+			"wird dann nicht verwendet. Die Antwort ist in beiden Fällen dieselbe (202), sie verrät nicht, ob es ein Konto " +
+			"gibt. Für Personen ist eine Einladung der bessere Weg.",
+		DefaultStatus: http.StatusAccepted, Errors: []int{http.StatusUnprocessableEntity},
+	}, Access{Obj: authz.ObjUser, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *createUserInput) (*createUserOutput, error) {
 		if err := c.checkGrant(ctx, in.TenantID, in.Body.Role); err != nil {
 			return nil, err
 		}
-		u, err := c.store.CreateUser(ctx, tenant.NewUserInput{Email: in.Body.Email, Name: in.Body.Name, Password: in.Body.Password,
-			TenantID: in.TenantID, Role: in.Body.Role})
+		email, err := c.createOrInvite(ctx, in)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
-		m, err := c.store.GetMember(ctx, in.TenantID, u.ID)
-		if err != nil {
-			return nil, Problem(ctx, c.logger, err)
-		}
-		return &memberOutput{Body: m}, nil
+		out := &createUserOutput{}
+		out.Body.Email, out.Body.Role, out.Body.TenantID = email, in.Body.Role, in.TenantID
+		out.Body.Message = "Angelegt oder eingeladen: Hat die Adresse schon ein Konto, erhält die Person eine Einladung per E-Mail, sonst gilt das erste Passwort."
+		return out, nil
 	})
 	Register(api, huma.Operation{
 		OperationID: "get-user", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
@@ -147,6 +161,66 @@ func (c *Core) registerUsers(api huma.API) {
 		}
 		return nil, nil
 	})
+}
+
+// createOrInvite creates the account for a new address, or invites the
+// account an address already has, without telling the caller which: a
+// municipality administrator must not learn whether a person has an
+// account elsewhere (and must not set that account's password). Both ways
+// check the same fields first and spend the same password hash, so that
+// neither the answer nor its timing differ. It returns the normalised
+// address.
+func (c *Core) createOrInvite(ctx context.Context, in *createUserInput) (string, error) {
+	var fe tenant.FieldErrors
+	email, err := tenant.NormalizeEmail(in.Body.Email)
+	if err != nil {
+		fe.Add("email", "%s", err.Error())
+	}
+	if strings.TrimSpace(in.Body.Name) == "" {
+		fe.Add("name", "Bitte geben Sie den Namen an.")
+	}
+	if err := tenant.CheckPasswordStrength(in.Body.Password); err != nil {
+		fe.Add("password", "%s", err.Error())
+	}
+	t, err := c.store.GetTenant(ctx, in.TenantID)
+	if err != nil {
+		return "", err
+	}
+	if !in.Body.Role.FitsKind(t.Kind) {
+		fe.Add("role", "Die Rolle %s passt nicht zu einer Körperschaft der Art %s.", in.Body.Role.Label(), t.Kind.Label())
+	}
+	if err := fe.Err(); err != nil {
+		return "", err
+	}
+	exists := func() (bool, error) {
+		_, err := c.store.UserByEmail(ctx, email)
+		if errors.Is(err, tenant.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	known, err := exists()
+	if err != nil {
+		return "", err
+	}
+	if !known {
+		_, err := c.store.CreateUser(ctx, tenant.NewUserInput{Email: email, Name: in.Body.Name, Password: in.Body.Password,
+			TenantID: in.TenantID, Role: in.Body.Role})
+		if err == nil {
+			return email, nil
+		}
+		// Another request may have created the account meanwhile; then
+		// it is invited like any other.
+		if known, _ = exists(); !known {
+			return "", err
+		}
+	} else if _, err := tenant.HashPassword(in.Body.Password); err != nil {
+		return "", err
+	}
+	if _, _, err := c.store.Invite(ctx, in.TenantID, email, in.Body.Role); err != nil {
+		return "", err
+	}
+	return email, nil
 }
 
 // checkGrant answers 403 when the caller may not give role in the tenant.

@@ -34,6 +34,16 @@ func TestCrossOrigin(t *testing.T) {
 		{"trusted origin", "POST", "/antrag", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://portal.example.de"}, 204, ""},
 		{"non-browser client", "POST", "/api/antraege", nil, 204, ""},
 		{"old browser, own origin", "POST", "/antrag", map[string]string{"Origin": "http://example.com"}, 204, ""},
+		// Older browsers send Origin without Sec-Fetch-Site: scheme, host and port must all be the server's.
+		{"old browser, http origin on the https base URL behind a proxy", "POST", "http://portal.example.de/antrag",
+			map[string]string{"Origin": "http://portal.example.de"}, 403, "text/html; charset=utf-8"},
+		{"old browser, own https origin behind a proxy", "POST", "http://portal.example.de/antrag",
+			map[string]string{"Origin": "https://portal.example.de"}, 204, ""},
+		{"old browser, http origin over TLS", "POST", "https://example.com/api/antraege", map[string]string{"Origin": "http://example.com"}, 403, "application/problem+json"},
+		{"old browser, default port spelled out", "POST", "https://example.com/antrag", map[string]string{"Origin": "https://example.com:443"}, 204, ""},
+		{"old browser, another port", "POST", "http://example.com/antrag", map[string]string{"Origin": "http://example.com:8080"}, 403, "text/html; charset=utf-8"},
+		{"old browser, opaque origin", "PUT", "/antrag", map[string]string{"Origin": "null"}, 403, "text/html; charset=utf-8"},
+		{"old browser, upper case host", "POST", "http://Example.com/antrag", map[string]string{"Origin": "http://example.COM"}, 204, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

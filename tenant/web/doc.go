@@ -2,8 +2,8 @@
 // citizen portal (portal/): the vendored KERN UX stylesheet and fonts served
 // from the binary with fingerprinted URLs (Assets), the middleware every
 // server stacks in front of its ServeMux (request IDs, access log, Prometheus
-// metrics, security headers, body limits, panic recovery, cross-origin
-// protection), RFC 9457 problem answers for plain net/http routes, the
+// metrics, security headers, URL checks, body limits, panic recovery,
+// cross-origin protection), RFC 9457 problem answers for plain net/http routes, the
 // session-bound form token for HTML forms and the client address.
 //
 // Middleware has the shape func(http.Handler) http.Handler and is stacked with
@@ -15,6 +15,7 @@
 //		metrics.Middleware,
 //		web.Recover(logger),
 //		web.SecurityHeaders(web.HeaderOptions{HTTPS: true}),
+//		web.CheckURL, // no NUL or broken UTF-8 in path and query
 //		crossOrigin,
 //		web.CapturePattern, // innermost: records the ServeMux pattern
 //	)
