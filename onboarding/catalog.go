@@ -30,6 +30,11 @@ type Antragsstrecke struct {
 	OZGID      string `json:"ozgId"`
 	Label      string `json:"label"`
 	LegalBasis string `json:"rechtskreis" doc:"Rechtskreis"`
+	// Level is who is responsible by law for the people of a Gemeinde: its
+	// Landkreis (or the kreisfreie Stadt) or the Gemeinde itself. A
+	// Landkreis may delegate a "kreis" Antragsstrecke to its Gemeinden
+	// (see Responsibilities).
+	Level Level `json:"responsibleLevel" enum:"kreis,gemeinde" doc:"zuständige Ebene nach Gesetz: kreis (Landkreis oder kreisfreie Stadt) oder gemeinde"`
 }
 
 type serviceRow struct {
@@ -47,6 +52,7 @@ type streamRow struct {
 	OZGID         string `bun:"ozg_id"`
 	Label         string `bun:"label"`
 	LegalBasis    string `bun:"legal_basis"`
+	Level         string `bun:"responsible_level"`
 	Position      int    `bun:"position"`
 }
 
@@ -84,7 +90,7 @@ func (s *Store) streams(ctx context.Context) ([]Antragsstrecke, error) {
 	}
 	out := make([]Antragsstrecke, len(rows))
 	for i, r := range rows {
-		out[i] = Antragsstrecke{Key: r.Key, OZGID: r.OZGID, Label: r.Label, LegalBasis: r.LegalBasis}
+		out[i] = Antragsstrecke{Key: r.Key, OZGID: r.OZGID, Label: r.Label, LegalBasis: r.LegalBasis, Level: Level(r.Level)}
 	}
 	return out, nil
 }
