@@ -42,6 +42,15 @@ type Names interface {
 	Antragsstrecken(ctx context.Context) (map[string]string, error)
 }
 
+// Delegations is an optional extension of Services: the Antragsstrecken
+// that the Gemeinden of the Kreis with the given Kreisschlüssel run
+// themselves (by law or because the Landkreis delegated them). For all
+// others the Landkreis or kreisfreie Stadt is responsible, which is all
+// of them without this extension.
+type Delegations interface {
+	GemeindeAntragsstrecken(ctx context.Context, kreisKey string) ([]string, error)
+}
+
 // Deps are what the portal needs from the platform.
 type Deps struct {
 	DB       *migrations.DB
@@ -95,6 +104,7 @@ type Portal struct {
 	buffers   sync.Pool       // of *bytes.Buffer, for writing kept result pages
 	sites     *siteCache
 	lives     *liveCache
+	levels    *liveCache // Antragsstrecken of the Gemeinden, by Kreisschlüssel
 }
 
 //go:embed templates content static mailtemplates
@@ -173,6 +183,7 @@ func New(d Deps) (*Portal, error) {
 	}
 	p.sites = newSiteCache(time.Now)
 	p.lives = newLiveCache(time.Now)
+	p.levels = newLiveCache(time.Now)
 	p.routes()
 	return p, nil
 }
