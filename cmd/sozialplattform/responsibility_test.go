@@ -53,7 +53,7 @@ func TestResponsibilityFromConsoleToPortal(t *testing.T) {
 			continue
 		}
 		for _, strecke := range svc.Antragsstrecken {
-			page := citizen.onbPage(http.StatusOK, "/wernigerode/leistungen/"+svc.Key+"/beantragen")
+			page := plain(citizen.onbPage(http.StatusOK, "/wernigerode/leistungen/"+svc.Key+"/beantragen"))
 			if !strings.Contains(page, "Zuständig ist der Landkreis Harz.") {
 				t.Errorf("%s: the Landkreis is not named", svc.Key)
 			}
@@ -70,7 +70,7 @@ func TestResponsibilityFromConsoleToPortal(t *testing.T) {
 		t.Errorf("only %d live SGB XII Antragsstrecken followed", checked)
 	}
 
-	if p := citizen.onbPage(http.StatusOK, "/wernigerode/leistungen/wbs/beantragen"); !strings.Contains(p, "Zuständig ist die Stadt Wernigerode.") {
+	if p := plain(citizen.onbPage(http.StatusOK, "/wernigerode/leistungen/wbs/beantragen")); !strings.Contains(p, "Zuständig ist die Stadt Wernigerode.") {
 		t.Error("the portal does not send Wernigerode's citizens to the Stadt for the WBS")
 	}
 
@@ -98,6 +98,11 @@ func TestResponsibilityFromConsoleToPortal(t *testing.T) {
 	other := newClient(t, srv.URL)
 	other.login("wittenberg@demo.example", tenant.DemoPassword)
 	other.onbPage(http.StatusNotFound, page)
+}
+
+// plain drops the <bdi> isolation around names, for comparing sentences.
+func plain(page string) string {
+	return strings.NewReplacer(`<bdi lang="de">`, "", "<bdi>", "", "</bdi>", "").Replace(page)
 }
 
 func contains(list []string, s string) bool {
