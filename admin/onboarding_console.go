@@ -51,6 +51,8 @@ func (c *Console) RegisterOnboarding(mux *http.ServeMux, store *onboarding.Store
 	mux.HandleFunc("POST /admin/anbindung/fall/{cid}/phasen/{phase}", c.userForm(o.setPhase))
 	mux.HandleFunc("POST /admin/anbindung/fall/{cid}/bestaetigung", c.userForm(o.confirmGoLive))
 	mux.HandleFunc("POST /admin/anbindung/{id}/kalender-abo", c.userForm(o.newCalendarFeed))
+	mux.HandleFunc("GET /admin/zustaendigkeit/{id}", c.user(o.responsibilityPage))
+	mux.HandleFunc("POST /admin/zustaendigkeit/{id}", c.userForm(o.saveResponsibility))
 	// For calendar apps, without login: the secret address is the key
 	// ("token" in the pattern keeps it out of the request log).
 	mux.HandleFunc("GET /kalender/{id}/{token}", o.calendarFeed)

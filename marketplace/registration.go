@@ -18,6 +18,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/gemeinden"
 	"sozialplattform/tenant/mail"
 )
 
@@ -80,13 +81,42 @@ type Registration struct {
 	Version         int               `bun:"version" json:"version"`
 	CreatedAt       time.Time         `bun:"created_at" json:"createdAt"`
 	UpdatedAt       time.Time         `bun:"updated_at" json:"updatedAt"`
+	// Concerns are what the ministry should look at before it activates:
+	// a mailbox that still looks personal, a name that does not fit the
+	// key (for registrations from before that was checked).
+	Concerns []string `bun:"-" json:"concerns,omitempty" doc:"Hinweise für das Ministerium, z. B. ein Funktionspostfach, das persönlich wirkt"`
+	// KeyMeans is what the key stands for in the official list
+	// ("Stadt Tangermünde, Landkreis Stendal").
+	KeyMeans string `bun:"-" json:"keyMeans,omitempty" doc:"was der Schlüssel laut amtlichem Gemeindeverzeichnis bezeichnet"`
 }
 
 // effective shows an unconfirmed registration whose link ran out as
-// expired.
+// expired, and notes what the ministry should look at.
 func (r *Registration) effective(now time.Time) {
 	if r.State == RegistrationUnconfirmed && now.After(r.ConfirmBy) {
 		r.State = RegistrationExpired
+	}
+	r.Concerns, r.KeyMeans = nil, ""
+	if c := MailboxConcern(r.FunctionMailbox); c != "" {
+		r.Concerns = append(r.Concerns, "Funktionspostfach wirkt persönlich: "+c)
+	}
+	list, err := gemeinden.Default()
+	if err != nil {
+		return
+	}
+	p, err := placeOf(list, r.OfficialKey)
+	if err != nil {
+		r.Concerns = append(r.Concerns, "Schlüssel: "+err.Error())
+		return
+	}
+	r.KeyMeans = p.name
+	if p.kind == tenant.KindGemeinde {
+		if k, ok := list.Kreis(p.parentKey); ok {
+			r.KeyMeans = strings.TrimPrefix(strings.TrimPrefix(p.the, "die "), "der ") + ", " + k.Name()
+		}
+	}
+	if err := checkName(list, r.AuthorityName, p); err != nil {
+		r.Concerns = append(r.Concerns, "Name: "+err.Error())
 	}
 }
 
@@ -112,7 +142,14 @@ var (
 const MaxReason = 1000
 
 // checkRegistration validates the input and returns what it normalised.
+// The field errors come in the order of the form (name, key, mailbox,
+// address, contact, terms), so that the summary above the form reads like
+// the form.
 func checkRegistration(in *RegistrationInput) (place, error) {
+	list, err := gemeinden.Default()
+	if err != nil {
+		return place{}, fmt.Errorf("registration: %w", err)
+	}
 	var errs tenant.FieldErrors
 	text := func(field string, v *string, max int, required string) {
 		*v = strings.TrimSpace(*v)
@@ -128,24 +165,17 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 		}
 	}
 	text("authorityName", &in.AuthorityName, tenant.MaxNameLen, "Bitte geben Sie den Namen Ihrer Behörde an.")
-	text("street", &in.Street, tenant.MaxTextLen, "Bitte geben Sie Straße und Hausnummer an.")
-	text("city", &in.City, tenant.MaxTextLen, "Bitte geben Sie den Ort an.")
-	text("contactName", &in.ContactName, tenant.MaxNameLen, "Bitte nennen Sie eine Ansprechperson.")
-	text("contactPhone", &in.ContactPhone, 30, "")
-	in.PostalCode = strings.TrimSpace(in.PostalCode)
-	switch {
-	case in.PostalCode == "":
-		errs.Add("postalCode", "Bitte geben Sie die Postleitzahl an.")
-	case !postalCodePattern.MatchString(in.PostalCode):
-		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
-	}
-	if in.ContactPhone != "" && errs.For("contactPhone") == "" && !phonePattern.MatchString(in.ContactPhone) {
-		errs.Add("contactPhone", "Bitte geben Sie eine Telefonnummer wie 03491 479-0 an.")
-	}
+	nameOK := errs.For("authorityName") == ""
 	var p place
 	if strings.TrimSpace(in.OfficialKey) == "" {
 		errs.Add("officialKey", "Bitte geben Sie den amtlichen Schlüssel Ihrer Körperschaft an (Kreisschlüssel oder Gemeindeschlüssel).")
-	} else if pl, err := placeOf(in.OfficialKey); err != nil {
+	} else if pl, err := placeOf(list, in.OfficialKey); err != nil {
+		msg := err.Error()
+		if m, ok := named(list, in.AuthorityName); ok && nameOK {
+			msg += fmt.Sprintf(" %s hat den Schlüssel %s.", m.Name, m.Key)
+		}
+		errs.Add("officialKey", "%s", msg)
+	} else if err := checkName(list, in.AuthorityName, pl); err != nil && nameOK {
 		errs.Add("officialKey", "%s", err.Error())
 	} else {
 		p = pl
@@ -157,6 +187,20 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 		errs.Add("functionMailbox", "%s", err.Error())
 	} else {
 		in.FunctionMailbox = addr
+	}
+	text("street", &in.Street, tenant.MaxTextLen, "Bitte geben Sie Straße und Hausnummer an.")
+	in.PostalCode = strings.TrimSpace(in.PostalCode)
+	switch {
+	case in.PostalCode == "":
+		errs.Add("postalCode", "Bitte geben Sie die Postleitzahl an.")
+	case !postalCodePattern.MatchString(in.PostalCode):
+		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
+	}
+	text("city", &in.City, tenant.MaxTextLen, "Bitte geben Sie den Ort an.")
+	text("contactName", &in.ContactName, tenant.MaxNameLen, "Bitte nennen Sie eine Ansprechperson.")
+	text("contactPhone", &in.ContactPhone, 30, "")
+	if in.ContactPhone != "" && errs.For("contactPhone") == "" && !phonePattern.MatchString(in.ContactPhone) {
+		errs.Add("contactPhone", "Bitte geben Sie eine Telefonnummer wie 03491 479-0 an.")
 	}
 	if !in.AcceptTerms {
 		errs.Add("acceptTerms", "Bitte lesen und akzeptieren Sie die Nutzungsbedingungen.")
@@ -481,7 +525,11 @@ func (s *Store) checkNotRegisteredTenant(ctx context.Context, db bun.IDB, key st
 // the existing one, brought up to date with the registration's mailbox,
 // address and contact, or a new one below the Land or the Landkreis.
 func (s *Store) tenantForRegistration(ctx context.Context, tx bun.Tx, r *Registration) (*tenant.Tenant, error) {
-	p, err := placeOf(r.OfficialKey)
+	list, err := gemeinden.Default()
+	if err != nil {
+		return nil, err
+	}
+	p, err := placeOf(list, r.OfficialKey)
 	if err != nil {
 		return nil, refuse(ErrRefused, "%s", err.Error())
 	}

@@ -9,10 +9,21 @@ import (
 
 	"sozialplattform/marketplace"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/gemeinden"
 )
 
+// registration is a complete registration of the authority with the key,
+// named as the official list names it.
 func registration(key, mailbox string) marketplace.RegistrationInput {
-	return marketplace.RegistrationInput{AuthorityName: "Salzlandkreis", OfficialKey: key, FunctionMailbox: mailbox,
+	name := "Salzlandkreis"
+	if list, err := gemeinden.Default(); err == nil {
+		if k, ok := list.Kreis(strings.Join(strings.Fields(key), "")); ok {
+			name = k.Name()
+		} else if g, ok := list.Gemeinde(key); ok {
+			name = "Stadt " + g.Name()
+		}
+	}
+	return marketplace.RegistrationInput{AuthorityName: name, OfficialKey: key, FunctionMailbox: mailbox,
 		Street: "Karlsplatz 37", PostalCode: "06406", City: "Bernburg (Saale)", ContactName: "Sina Salz",
 		ContactPhone: "03471 684-0", AcceptTerms: true}
 }
@@ -188,6 +199,30 @@ func TestRegistrationRefusesBadInput(t *testing.T) {
 		{"AGS of the wrong length", func(in *marketplace.RegistrationInput) { in.OfficialKey = "150853" }, "officialKey", "8 (Gemeinde)"},
 		{"the Land itself", func(in *marketplace.RegistrationInput) { in.OfficialKey = "15" }, "officialKey", "das Land selbst"},
 		{"Gemeinde of a kreisfreie Stadt", func(in *marketplace.RegistrationInput) { in.OfficialKey = "15003123" }, "officialKey", "hat keine Gemeinden"},
+		// The key must be in the official list, and the name must fit it (m2).
+		{"AGS not in the official list", func(in *marketplace.RegistrationInput) {
+			in.AuthorityName, in.OfficialKey = "Stadt Tangermünde", "15090999"
+		}, "officialKey", "Den Gemeindeschlüssel 15090999 gibt es im amtlichen Gemeindeverzeichnis Sachsen-Anhalts (Gebietsstand 31.12.2024) nicht. Tangermünde hat den Schlüssel 15090550."},
+		{"the key of another town", func(in *marketplace.RegistrationInput) {
+			in.AuthorityName, in.OfficialKey = "Stadt Tangermünde", "15090535"
+		}, "officialKey", "Der Schlüssel 15090535 gehört zur Hansestadt Stendal, nicht zu „Stadt Tangermünde“. Tangermünde hat den Schlüssel 15090550."},
+		{"the key of another Landkreis", func(in *marketplace.RegistrationInput) { in.OfficialKey = "15085" },
+			"officialKey", "Der Schlüssel 15085 gehört zum Landkreis Harz, nicht zu „Salzlandkreis“. Salzlandkreis hat den Schlüssel 15089."},
+		{"a town with its Landkreis' key", func(in *marketplace.RegistrationInput) {
+			in.AuthorityName, in.OfficialKey = "Hansestadt Stendal", "15090"
+		}, "officialKey", "Der Schlüssel 15090 ist der Landkreis Stendal, „Hansestadt Stendal“ nennt aber eine Stadt oder Gemeinde: Hansestadt Stendal hat den Gemeindeschlüssel 15090535."},
+		{"a Landkreis with a town's key", func(in *marketplace.RegistrationInput) {
+			in.AuthorityName, in.OfficialKey = "Landkreis Wittenberg", "15091375"
+		}, "officialKey", "Der Schlüssel 15091375 ist die Lutherstadt Wittenberg, „Landkreis Wittenberg“ nennt aber einen Landkreis: sein Kreisschlüssel ist 15091."},
+		// Personal-looking mailboxes without a dot (m1).
+		{"initial and surname", func(in *marketplace.RegistrationInput) { in.FunctionMailbox = "mmustermann@landkreis-stendal.example" },
+			"functionMailbox", "mmustermann@landkreis-stendal.example sieht nach einem persönlichen Postfach aus"},
+		{"two initials and surname", func(in *marketplace.RegistrationInput) { in.FunctionMailbox = "hjmueller@salzlandkreis.example" },
+			"functionMailbox", "persönlichen Postfach"},
+		{"surname and initial", func(in *marketplace.RegistrationInput) { in.FunctionMailbox = "schulzek@salzlandkreis.example" },
+			"functionMailbox", "persönlichen Postfach"},
+		{"first name and surname run together", func(in *marketplace.RegistrationInput) { in.FunctionMailbox = "petramüller@salzlandkreis.example" },
+			"functionMailbox", "persönlichen Postfach"},
 		{"terms not accepted", func(in *marketplace.RegistrationInput) { in.AcceptTerms = false }, "acceptTerms", "Nutzungsbedingungen"},
 		{"no authority", func(in *marketplace.RegistrationInput) { in.AuthorityName = " " }, "authorityName", "Namen Ihrer Behörde"},
 		{"no contact", func(in *marketplace.RegistrationInput) { in.ContactName = "" }, "contactName", "Ansprechperson"},
@@ -204,7 +239,9 @@ func TestRegistrationRefusesBadInput(t *testing.T) {
 	}
 	// Function mailboxes that look like people's names only in part pass.
 	for _, ok := range []string{"sozialamt@salzlandkreis.example", "fb50.leistungen@kreis.example", "sgb12@kreis.example",
-		"poststelle@kreis.example", "ozg-team@kreis.example", "jobcenter.anhalt@kreis.example"} {
+		"poststelle@kreis.example", "ozg-team@kreis.example", "jobcenter.anhalt@kreis.example", "info@kreis.example",
+		"bauamt@kreis.example", "landratsamt@kreis.example", "vergabestelle@kreis.example", "kaemmerei@kreis.example",
+		"annaburg@annaburg.example", "buergerbuero@kreis.example", "mueller@kreis.example", "kpfennig@kreis.example"} {
 		in := registration("15089", ok)
 		in.AcceptTerms = false // stop before storing: only the mailbox is looked at here
 		_, _, err := w.market.Register(ctx, in)
@@ -319,5 +356,102 @@ func TestConfirmationLinkExpires(t *testing.T) {
 	}
 	if got, _ := w.market.GetRegistration(ctx, again.ID); got.State != marketplace.RegistrationConfirmed {
 		t.Errorf("new registration %s", got.State)
+	}
+}
+
+// TestNamesThatFitTheirKey: the name must not name another place; names
+// that name the key's place, in any usual spelling, or none at all pass.
+func TestNamesThatFitTheirKey(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, tt := range []struct{ name, key string }{
+		{"Stadt Tangermünde", "15090550"},
+		{"Hansestadt Stendal", "15090535"},
+		{"Landeshauptstadt Magdeburg", "15003000"},
+		{"Stadt Halle (Saale)", "15002"},
+		{"Lutherstadt Wittenberg", "15091375"},
+		{"Landkreis Wittenberg", "15091"},
+		{"Sozialamt des Landkreises Harz", "15085"},
+		{"Burgenlandkreis – Fachbereich Soziales", "15084"},
+		{"Gemeinde Nordharz", "15085227"},
+		{"Stadt Ilsenburg (Harz)", "15085190"},
+		{"Sozialamt", "15089"}, // names no place: the ministry sees it
+	} {
+		in := registration(tt.key, "sozialamt@behoerde.example")
+		in.AuthorityName, in.AcceptTerms = tt.name, false // stop before storing
+		_, _, err := w.market.Register(ctx, in)
+		var fe tenant.FieldErrors
+		if !asFieldErrors(err, &fe) || fe.For("officialKey") != "" || fe.For("authorityName") != "" {
+			t.Errorf("%s (%s) refused: %v", tt.name, tt.key, err)
+		}
+	}
+}
+
+// TestRegistrationErrorsInFormOrder (m28): the summary lists the problems
+// in the order of the form's fields.
+func TestRegistrationErrorsInFormOrder(t *testing.T) {
+	w := newWorld(t)
+	_, _, err := w.market.Register(context.Background(), marketplace.RegistrationInput{OfficialKey: "x", FunctionMailbox: "nein",
+		PostalCode: "1", ContactPhone: "ruf an"})
+	var fe tenant.FieldErrors
+	if !asFieldErrors(err, &fe) {
+		t.Fatalf("err = %v", err)
+	}
+	var got []string
+	for _, e := range fe {
+		got = append(got, e.Field)
+	}
+	want := "authorityName officialKey functionMailbox street postalCode city contactName contactPhone acceptTerms"
+	if strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s", got, want)
+	}
+}
+
+func TestMailboxConcern(t *testing.T) {
+	for addr, want := range map[string]string{
+		"mueller@kreis.example":      "häufiger Nachname",
+		"kpfennig@kreis.example":     "Initiale vor einem Namen",
+		"kschulze@kreis.example":     "sieht nach einer Person aus",
+		"petrakowski@kreis.example":  "Vornamen „petra“",
+		"mmustermann@kreis.example":  "sieht nach einer Person aus",
+		"sozialamt@kreis.example":    "",
+		"poststelle@kreis.example":   "",
+		"info@kreis.example":         "",
+		"sgb12@kreis.example":        "",
+		"buergerbuero@kreis.example": "",
+		"jugendamt@kreis.example":    "",
+		"annaburg@kreis.example":     "",
+		"ozg@kreis.example":          "",
+	} {
+		got := marketplace.MailboxConcern(addr)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("MailboxConcern(%s) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+// TestTheMinistrySeesConcerns: an accepted but borderline mailbox, and
+// what the key stands for, are on the registration.
+func TestTheMinistrySeesConcerns(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	in := registration("15085190", "kpfennig@ilsenburg.example")
+	reg, _, err := w.market.Register(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.market.GetRegistration(ctx, reg.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.KeyMeans != "Stadt Ilsenburg (Harz), Landkreis Harz" {
+		t.Errorf("key means %q", got.KeyMeans)
+	}
+	if len(got.Concerns) != 1 || !strings.Contains(got.Concerns[0], "Funktionspostfach wirkt persönlich") {
+		t.Errorf("concerns %q", got.Concerns)
+	}
+	list, err := w.market.ListRegistrations(ctx, marketplace.RegistrationFilter{})
+	if err != nil || len(list) != 1 || len(list[0].Concerns) != 1 {
+		t.Errorf("list: %+v, %v", list, err)
 	}
 }

@@ -36,6 +36,11 @@ type Antragsstrecke struct {
 	// FITConnectServiceDemo marks an identifier of the demo data set,
 	// which no real destination lists.
 	FITConnectServiceDemo bool `json:"fitConnectServiceDemo" doc:"die Kennung ist ein Demowert und keine echte LeiKa-Kennung"`
+	// Level is who is responsible by law for the people of a Gemeinde: its
+	// Landkreis (or the kreisfreie Stadt) or the Gemeinde itself. A
+	// Landkreis may delegate a "kreis" Antragsstrecke to its Gemeinden
+	// (see Responsibilities).
+	Level Level `json:"responsibleLevel" enum:"kreis,gemeinde" doc:"zuständige Ebene nach Gesetz: kreis (Landkreis oder kreisfreie Stadt) oder gemeinde"`
 }
 
 type serviceRow struct {
@@ -53,6 +58,7 @@ type streamRow struct {
 	OZGID         string `bun:"ozg_id"`
 	Label         string `bun:"label"`
 	LegalBasis    string `bun:"legal_basis"`
+	Level         string `bun:"responsible_level"`
 	Position      int    `bun:"position"`
 	Service       string `bun:"fitconnect_service"`
 	ServiceDemo   bool   `bun:"fitconnect_service_demo"`
@@ -92,7 +98,7 @@ func (s *Store) streams(ctx context.Context) ([]Antragsstrecke, error) {
 	}
 	out := make([]Antragsstrecke, len(rows))
 	for i, r := range rows {
-		out[i] = Antragsstrecke{Key: r.Key, OZGID: r.OZGID, Label: r.Label, LegalBasis: r.LegalBasis,
+		out[i] = Antragsstrecke{Key: r.Key, OZGID: r.OZGID, Label: r.Label, LegalBasis: r.LegalBasis, Level: Level(r.Level),
 			FITConnectService: r.Service, FITConnectServiceDemo: r.ServiceDemo}
 	}
 	return out, nil

@@ -23,6 +23,9 @@ const (
 	ObjAttendance = "consultation-attendance"
 	// ObjRollout is the ministry's rollout report ("Umsetzungsstand").
 	ObjRollout = "rollout"
+	// ObjResponsibility is which Antragsstrecken a Landkreis has delegated
+	// to its Gemeinden.
+	ObjResponsibility = "onboarding-responsibility"
 )
 
 // Rules returns the permission rules onboarding adds at start
@@ -30,7 +33,8 @@ const (
 // Sprechstunden; clerks read the cases and may register too; the matrix,
 // templates and Sprechstunden are read by both and maintained by the
 // ministry; the rollout report and the go-live confirmation are the
-// ministry's alone.
+// ministry's alone. A Landkreis' administration records which
+// Antragsstrecken it has delegated to its Gemeinden (the ministry may too).
 func Rules() []authz.Rule {
 	admin, clerk := tenant.RoleMunicipalityAdmin, tenant.RoleMunicipalityClerk
 	return []authz.Rule{
@@ -47,5 +51,9 @@ func Rules() []authz.Rule {
 
 		{Role: admin, Obj: ObjAttendance, Act: "*"},
 		{Role: clerk, Obj: ObjAttendance, Act: "*"},
+
+		{Role: admin, Obj: ObjResponsibility, Act: authz.Read},
+		{Role: admin, Obj: ObjResponsibility, Act: authz.Update},
+		{Role: clerk, Obj: ObjResponsibility, Act: authz.Read},
 	}
 }

@@ -87,7 +87,7 @@ func runAxe(ctx context.Context, axeSource string) ([]axeViolation, error) {
 // a11yPages are every page of the portal (each finder step included), in
 // the form a citizen reaches them.
 func a11yPages(p *Portal) []string {
-	pages := []string{"/", "/?ort=Parchim", "/?ort=San", "/leistungen/"}
+	pages := []string{"/", "/?ort=Parchim", "/?ort=San", "/?ort=38871", "/?ort=Dr%C3%BCbeck", "/leistungen/"}
 	for _, s := range site.Services {
 		pages = append(pages, "/leistungen/"+s.Key)
 	}
@@ -95,6 +95,8 @@ func a11yPages(p *Portal) []string {
 		"/leistungen/buergergeld/beantragen", "/leistungen/buergergeld/beantragen?ort=Ballenstedt",
 		"/landkreis-harz/", "/landkreis-harz/leistungen/", "/landkreis-harz/leistungen/hzl/beantragen",
 		"/landkreis-harz/leistungen/wohngeld/beantragen", "/landkreis-harz/antrag/hzl", "/landkreis-harz/beratung",
+		"/wernigerode/", "/wernigerode/leistungen/hzl", "/wernigerode/leistungen/hzl/beantragen",
+		"/leistungen/hzl/beantragen?ort=Ilsenburg", "/leistungen/hzl/beantragen?ort=38871",
 		"/sozialleistungsfinder/")
 	for i := range p.rules.Groups() {
 		pages = append(pages, fmt.Sprintf("/sozialleistungsfinder/schritt/%d", i+1))

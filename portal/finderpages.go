@@ -333,7 +333,7 @@ func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 	}
 	var live []string
 	if st.site.Local {
-		if live, err = p.live(r.Context(), st.site.Tenant.ID); err != nil {
+		if live, err = p.effectiveLive(r.Context(), st.site.Tenant); err != nil {
 			p.serverError(w, r, p.view(r, ""), err)
 			return
 		}

@@ -21,14 +21,21 @@ import (
 
 // fakeServices is onboarding as the portal sees it.
 type fakeServices struct {
-	mu   sync.Mutex
-	live map[string][]string // tenant ID → live Antragsstrecken
+	mu       sync.Mutex
+	live     map[string][]string // tenant ID → live Antragsstrecken
+	gemeinde map[string][]string // Kreisschlüssel → Antragsstrecken its Gemeinden run
 }
 
 func (f *fakeServices) LiveAntragsstrecken(_ context.Context, tenantID string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.live[tenantID], nil
+}
+
+func (f *fakeServices) GemeindeAntragsstrecken(_ context.Context, kreisKey string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.gemeinde[kreisKey], nil
 }
 
 func (f *fakeServices) Antragsstrecken(context.Context) (map[string]string, error) {
@@ -62,7 +69,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &fakeServices{live: map[string][]string{}}
+	svc := &fakeServices{live: map[string][]string{}, gemeinde: map[string][]string{}}
 	p, err := New(Deps{DB: db, Store: store, Sessions: tenant.NewSessionStore(db, tenant.SessionOptions{}), Outbox: outbox,
 		Assets: assets, Services: svc, Now: func() time.Time { return time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC) }})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"html"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -94,6 +96,17 @@ func (c *Catalogue) Tf(key string, args ...any) string {
 		s = strings.ReplaceAll(s, "{"+strconv.Itoa(i)+"}", fmt.Sprint(a))
 	}
 	return s
+}
+
+// TfIsolated is Tf for HTML: the text is escaped and each argument set in
+// <bdi>, so that German names and numbers keep their order inside an
+// Arabic sentence ("الجهة المختصة: Landkreis Harz").
+func (c *Catalogue) TfIsolated(key string, args ...any) template.HTML {
+	s := html.EscapeString(c.T(key))
+	for i, a := range args {
+		s = strings.ReplaceAll(s, "{"+strconv.Itoa(i)+"}", "<bdi>"+html.EscapeString(fmt.Sprint(a))+"</bdi>")
+	}
+	return template.HTML(s) // #nosec G203 -- escaped above
 }
 
 // Named returns the text for key with {name} placeholders replaced; a

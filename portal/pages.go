@@ -16,10 +16,12 @@ import (
 )
 
 // serviceItem is a service in a list, with whether it can be applied for
-// online on this site.
+// online on this site and, when another body runs it for the site's
+// citizens, who ("der Landkreis Harz").
 type serviceItem struct {
 	Key, Title, Summary string
 	Online              bool
+	By                  string
 }
 
 func (p *Portal) serviceItems(r *http.Request, live []string) []serviceItem {
@@ -36,19 +38,58 @@ func (p *Portal) serviceItems(r *http.Request, live []string) []serviceItem {
 	return out
 }
 
+// localServiceItems lists the services of a municipality's site: online
+// where the responsible body runs them live, naming that body where it is
+// not the site's own tenant.
+func (p *Portal) localServiceItems(r *http.Request, t *tenant.Tenant) ([]serviceItem, error) {
+	ctx := r.Context()
+	a, err := p.areaOfTenant(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	lang := stateFrom(r).lang.Code
+	items := p.serviceItems(r, nil)
+	for i, s := range site.Services {
+		for _, strecke := range s.Antragsstrecken {
+			resp, err := p.responsibleFor(ctx, a, strecke)
+			if err != nil {
+				return nil, err
+			}
+			items[i].Online = items[i].Online || resp.Live
+			if resp.Tenant == nil || resp.Tenant.ID != t.ID {
+				items[i].By = resp.In(lang)
+			}
+		}
+	}
+	return items, nil
+}
+
 // placeSearch is the outcome of a search by place.
 type placeSearch struct {
 	Query    string
 	Searched bool
-	Matches  []placeChoice // several matches: a choice
+	// Matches are the places to choose from: several, or one that is only
+	// a suggestion (an Ortsteil placed with low confidence).
+	Matches  []placeChoice
 	NotFound bool
 	Place    *gazetteer.Place // exactly one match
-	Tenant   *tenant.Tenant   // its responsible municipality, if on the platform
+	// Tenant is the portal that serves the place: the Gemeinde's own when
+	// it is on the platform, else its Landkreis or kreisfreie Stadt.
+	Tenant *tenant.Tenant
+	area   area
 }
 
+// placeChoice is one place to choose, with what tells it apart.
 type placeChoice struct {
-	Name, Detail, URL string
+	Name, URL string
+	Gemeinde  string // the Gemeinde of an Ortsteil
+	Kreis     string // the Landkreis of a Gemeinde or Ortsteil
+	Postcodes string // "38871" or "39104, 39106, 39108 …"
+	Uncertain bool
 }
+
+// maxChoicePostcodes is how many postcodes a choice shows.
+const maxChoicePostcodes = 4
 
 // searchPlace looks up ?ort= (a gazetteer key, name, postcode or AGS).
 // base is the page the choice links go back to.
@@ -65,40 +106,34 @@ func (p *Portal) searchPlace(r *http.Request, base string) (placeSearch, error) 
 	}
 	var found []gazetteer.Place
 	if pl, ok := p.places.Get(q); ok {
+		pl.Uncertain = false // chosen from a list: the citizen confirmed it
 		found = []gazetteer.Place{pl}
 	} else {
 		found = p.places.Lookup(q)
 	}
-	switch len(found) {
-	case 0:
+	switch {
+	case len(found) == 0:
 		ps.NotFound = true
 		return ps, nil
-	case 1:
-	default:
+	case len(found) > 1 || found[0].Uncertain:
 		for _, pl := range found {
-			detail := pl.Kreis
-			if k, ok := p.places.Kreis(pl.Kreis); ok && k.Name != pl.Name {
-				detail = k.Name
+			c := placeChoice{Name: pl.Name, URL: base + "?ort=" + url.QueryEscape(pl.Key()), Gemeinde: pl.Gemeinde, Uncertain: pl.Uncertain}
+			if k, ok := p.places.Kreis(pl.Kreis); ok && pl.Kind != gazetteer.KindLandkreis && pl.Kind != gazetteer.KindKreisfreieStadt && k.Name != pl.Gemeinde {
+				c.Kreis = k.Name
 			}
-			if len(pl.Postcodes) > 0 {
-				detail = strings.Join(pl.Postcodes, ", ") + " · " + detail
+			pcs := pl.Postcodes
+			if len(pcs) > maxChoicePostcodes {
+				pcs = append(slices.Clone(pcs[:maxChoicePostcodes-1]), "…")
 			}
-			ps.Matches = append(ps.Matches, placeChoice{Name: pl.Name, Detail: detail, URL: base + "?ort=" + url.QueryEscape(pl.Key())})
+			c.Postcodes = strings.Join(pcs, ", ")
+			ps.Matches = append(ps.Matches, c)
 		}
 		return ps, nil
 	}
 	ps.Place = &found[0]
-	t, err := p.store.ResolveTenant(r.Context(), found[0].Kreis)
-	if errors.Is(err, tenant.ErrNotFound) {
-		return ps, nil
-	}
-	if err != nil {
-		return ps, err
-	}
-	if t.Active {
-		ps.Tenant = t
-	}
-	return ps, nil
+	var err error
+	ps.area, ps.Tenant, err = p.areaOfPlace(r.Context(), found[0])
+	return ps, err
 }
 
 // startData fills the Land's start page.
@@ -144,30 +179,30 @@ func (p *Portal) municipality(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
-	live, err := p.live(ctx, st.site.Tenant.ID)
+	items, err := p.localServiceItems(r, st.site.Tenant)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
 	v := p.view(r, st.site.Tenant.Name)
 	v.Nav = "start"
-	v.Data = municipalityData{Offices: offices, Services: p.serviceItems(r, live), Contacts: st.site.Tenant.Contacts}
+	v.Data = municipalityData{Offices: offices, Services: items, Contacts: st.site.Tenant.Contacts}
 	p.render(w, r, http.StatusOK, "kommune", v, revalidate)
 }
 
 func (p *Portal) serviceList(w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(r)
-	var live []string
+	items := p.serviceItems(r, nil)
 	if st.site.Local {
 		var err error
-		if live, err = p.live(r.Context(), st.site.Tenant.ID); err != nil {
+		if items, err = p.localServiceItems(r, st.site.Tenant); err != nil {
 			p.serverError(w, r, p.view(r, ""), err)
 			return
 		}
 	}
 	v := p.view(r, p.cat(r).T("services.title"))
 	v.Nav = "leistungen"
-	v.Data = p.serviceItems(r, live)
+	v.Data = items
 	p.render(w, r, http.StatusOK, "leistungen", v, revalidate)
 }
 
@@ -175,6 +210,11 @@ func (p *Portal) serviceList(w http.ResponseWriter, r *http.Request) {
 type serviceData struct {
 	Service site.Service
 	Content ServiceContent
+	// By names, on a municipality's site, who runs the service for its
+	// citizens when that is not the site's own tenant; Online tells
+	// whether they can apply online there.
+	By     string
+	Online bool
 }
 
 func (p *Portal) serviceContent(w http.ResponseWriter, r *http.Request) (*view, serviceData, bool) {
@@ -195,6 +235,18 @@ func (p *Portal) servicePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if st := stateFrom(r); st.site.Local {
+		items, err := p.localServiceItems(r, st.site.Tenant)
+		if err != nil {
+			p.serverError(w, r, v, err)
+			return
+		}
+		for _, it := range items {
+			if it.Key == d.Service.Key {
+				d.By, d.Online = it.By, it.Online
+			}
+		}
+	}
 	v.Data = d
 	p.render(w, r, http.StatusOK, "leistung", v, revalidate)
 }
@@ -204,11 +256,15 @@ type applyData struct {
 	serviceData
 	Search     placeSearch
 	PlaceName  string          // the chosen place
-	Tenant     *tenant.Tenant  // its municipality on the platform, nil when none
-	Online     []onlineService // Antragsstrecken live for the place
+	Tenant     *tenant.Tenant  // the portal of the place, nil when none is on the platform
+	Online     []onlineService // Antragsstrecken live for the place, at whoever runs them
 	Links      []site.Link     // registered links on other portals
 	Offices    []site.Office   // responsible offices for the service's Rechtskreis
 	NeedsPlace bool
+	// Responsible names who runs the service for the place ("der
+	// Landkreis Harz"), in the page's language; empty for services the
+	// platform has no Antragsstrecke of.
+	Responsible []string
 }
 
 type onlineService struct{ Key, Name, URL string }
@@ -221,12 +277,41 @@ func (p *Portal) apply(w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(r)
 	ctx := r.Context()
 	d := applyData{serviceData: sd}
+	var a area
 	switch {
 	case st.site.Local:
 		d.Tenant = st.site.Tenant
 		d.PlaceName = st.site.Tenant.Name
-		if ps, err := p.searchPlace(r, ""); err == nil && ps.Place != nil && ps.Place.Kreis == st.site.Tenant.Key() {
-			d.PlaceName = ps.Place.Name
+		var err error
+		if a, err = p.areaOfTenant(ctx, st.site.Tenant); err != nil {
+			p.serverError(w, r, v, err)
+			return
+		}
+		// On a Landkreis' portal, a service its Gemeinden run needs the
+		// citizen's Gemeinde.
+		needsGemeinde := false
+		if st.site.Tenant.Kind == tenant.KindLandkreis {
+			for _, strecke := range sd.Service.Antragsstrecken {
+				dl, err := p.delegated(ctx, a, strecke)
+				if err != nil {
+					p.serverError(w, r, v, err)
+					return
+				}
+				needsGemeinde = needsGemeinde || dl
+			}
+		}
+		ps, err := p.searchPlace(r, st.path)
+		if err != nil {
+			p.serverError(w, r, v, err)
+			return
+		}
+		// A place this portal serves (or any, when the Gemeinde is needed)
+		// narrows the area to it.
+		switch {
+		case ps.Place != nil && (needsGemeinde || (ps.Tenant != nil && ps.Tenant.ID == st.site.Tenant.ID)):
+			d.PlaceName, a = ps.Place.Name, ps.area
+		case needsGemeinde:
+			d.Search, d.NeedsPlace = ps, true
 		}
 	default:
 		ps, err := p.searchPlace(r, st.path)
@@ -240,56 +325,87 @@ func (p *Portal) apply(w http.ResponseWriter, r *http.Request) {
 		} else {
 			d.PlaceName = ps.Place.Name
 			d.Tenant = ps.Tenant
+			a = ps.area
 		}
 	}
 	if !d.NeedsPlace {
-		chain := []string{st.site.Tenant.ID}
-		if d.Tenant != nil {
-			var err error
-			if chain, err = p.chain(ctx, d.Tenant); err != nil {
-				p.serverError(w, r, v, err)
-				return
-			}
-			live, err := p.live(ctx, d.Tenant.ID)
-			if err != nil {
-				p.serverError(w, r, v, err)
-				return
-			}
-			names := p.streckenNames(r)
-			for _, a := range sd.Service.Antragsstrecken {
-				if slices.Contains(live, a) {
-					name := names[a]
-					if name == "" {
-						name = sd.Content.Title
-					}
-					d.Online = append(d.Online, onlineService{Key: a, Name: name, URL: "/" + d.Tenant.Slug + "/antrag/" + a})
-				}
-			}
-			all, err := p.site.Offices(ctx, d.Tenant.ID)
-			if err != nil {
-				p.serverError(w, r, v, err)
-				return
-			}
-			for _, o := range all {
-				if o.Rechtskreis == sd.Service.Rechtskreis {
-					d.Offices = append(d.Offices, o)
-				}
-			}
-		} else if land, err := p.landSite(ctx); err == nil {
-			chain = []string{land.Tenant.ID}
-		}
-		if len(d.Online) == 0 {
-			links, err := p.site.LinksFor(ctx, chain, sd.Service.Key)
-			if err != nil {
-				p.serverError(w, r, v, err)
-				return
-			}
-			d.Links = links
+		if err := p.fillApply(r, &d, a); err != nil {
+			p.serverError(w, r, v, err)
+			return
 		}
 	}
 	v.Title = p.cat(r).Tf("apply.title", sd.Content.Title)
 	v.Data = d
 	p.render(w, r, http.StatusOK, "beantragen", v, revalidate)
+}
+
+// fillApply finds for the place's area who runs the service, its online
+// applications, the responsible offices and, when nothing runs online,
+// the links registered for the service.
+func (p *Portal) fillApply(r *http.Request, d *applyData, a area) error {
+	ctx := r.Context()
+	lang := stateFrom(r).lang.Code
+	names := p.streckenNames(r)
+	var bodies []*tenant.Tenant // who runs it, on the platform, first the responsible ones
+	for _, strecke := range d.Service.Antragsstrecken {
+		resp, err := p.responsibleFor(ctx, a, strecke)
+		if err != nil {
+			return err
+		}
+		if label := resp.In(lang); label != "" && !slices.Contains(d.Responsible, label) {
+			d.Responsible = append(d.Responsible, label)
+		}
+		if resp.Tenant != nil && !slices.ContainsFunc(bodies, func(t *tenant.Tenant) bool { return t.ID == resp.Tenant.ID }) {
+			bodies = append(bodies, resp.Tenant)
+		}
+		if resp.Live {
+			name := names[strecke]
+			if name == "" {
+				name = d.Content.Title
+			}
+			d.Online = append(d.Online, onlineService{Key: strecke, Name: name, URL: "/" + resp.Tenant.Slug + "/antrag/" + strecke})
+		}
+	}
+	for _, t := range []*tenant.Tenant{a.gemeinde, a.kreis} {
+		if t != nil && !slices.ContainsFunc(bodies, func(b *tenant.Tenant) bool { return b.ID == t.ID }) {
+			bodies = append(bodies, t)
+		}
+	}
+	// The offices of the first body that names some for the Rechtskreis.
+	for _, t := range bodies {
+		all, err := p.site.Offices(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		for _, o := range all {
+			if o.Rechtskreis == d.Service.Rechtskreis {
+				d.Offices = append(d.Offices, o)
+			}
+		}
+		if len(d.Offices) > 0 {
+			break
+		}
+	}
+	if len(d.Online) > 0 {
+		return nil
+	}
+	var chain []string
+	switch {
+	case len(bodies) > 0:
+		var err error
+		if chain, err = p.chain(ctx, bodies[0]); err != nil {
+			return err
+		}
+	default:
+		land, err := p.landSite(ctx)
+		if err != nil {
+			return err
+		}
+		chain = []string{land.Tenant.ID}
+	}
+	links, err := p.site.LinksFor(ctx, chain, d.Service.Key)
+	d.Links = links
+	return err
 }
 
 // streckenNames returns the names of the Antragsstrecken when the

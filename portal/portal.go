@@ -42,6 +42,15 @@ type Names interface {
 	Antragsstrecken(ctx context.Context) (map[string]string, error)
 }
 
+// Delegations is an optional extension of Services: the Antragsstrecken
+// that the Gemeinden of the Kreis with the given Kreisschlüssel run
+// themselves (by law or because the Landkreis delegated them). For all
+// others the Landkreis or kreisfreie Stadt is responsible, which is all
+// of them without this extension.
+type Delegations interface {
+	GemeindeAntragsstrecken(ctx context.Context, kreisKey string) ([]string, error)
+}
+
 // Deps are what the portal needs from the platform.
 type Deps struct {
 	DB       *migrations.DB
@@ -95,6 +104,7 @@ type Portal struct {
 	buffers   sync.Pool       // of *bytes.Buffer, for writing kept result pages
 	sites     *siteCache
 	lives     *liveCache
+	levels    *liveCache // Antragsstrecken of the Gemeinden, by Kreisschlüssel
 }
 
 //go:embed templates content static mailtemplates
@@ -173,6 +183,7 @@ func New(d Deps) (*Portal, error) {
 	}
 	p.sites = newSiteCache(time.Now)
 	p.lives = newLiveCache(time.Now)
+	p.levels = newLiveCache(time.Now)
 	p.routes()
 	return p, nil
 }
@@ -203,8 +214,8 @@ func (p *Portal) addPages(sets *pageSets, pattern, prefix string, parts []string
 	return sets.add(build)
 }
 
-// templateFuncs are what every portal page may call. "t", "tf" and
-// "money" are stand-ins here; parseLanguagePages binds them to each
+// templateFuncs are what every portal page may call. "t", "tf", "tfi"
+// and "money" are stand-ins here; parseLanguagePages binds them to each
 // language's catalogue.
 func (p *Portal) templateFuncs() template.FuncMap {
 	return template.FuncMap{
@@ -212,6 +223,7 @@ func (p *Portal) templateFuncs() template.FuncMap {
 		"own":     p.own.Path,
 		"t":       func(string) string { return "" },
 		"tf":      func(string, ...any) string { return "" },
+		"tfi":     func(string, ...any) template.HTML { return "" },
 		"money":   func(float64) string { return "" },
 		"join":    strings.Join,
 		"inc":     func(i int) int { return i + 1 },
@@ -246,7 +258,7 @@ func (p *Portal) languagePages(pattern, prefix string, parts []string) (pageBuil
 		for _, f := range pageFiles {
 			t, err := base.Clone()
 			if err == nil {
-				t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "money": cat.Money})
+				t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "tfi": cat.TfIsolated, "money": cat.Money})
 				t, err = t.ParseFS(files, f)
 			}
 			if err != nil {

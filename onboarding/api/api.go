@@ -49,6 +49,7 @@ func (a *API) Register(api huma.API) {
 	a.registerFachverfahren(api)
 	a.registerTemplates(api)
 	a.registerConsultations(api)
+	a.registerResponsibilities(api)
 }
 
 // Tags lists onboarding's tags in the order the documentation shows them.

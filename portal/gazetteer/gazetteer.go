@@ -1,30 +1,27 @@
-// Package gazetteer knows the places of Sachsen-Anhalt: the 14 Landkreise
-// and kreisfreie Städte and their larger towns, each with postcodes,
-// coordinates and the Kreis (by Kreisschlüssel) whose authorities are
-// responsible for it. The portal routes a citizen by place; the
-// counselling search measures distances with Place.Lat/Lon.
+// Package gazetteer is the portal's place search for Sachsen-Anhalt: the
+// 14 Landkreise and kreisfreie Städte, all 218 Gemeinden and their
+// localities (Ortsteile), each with postcodes, coordinates and the Kreis
+// (by Kreisschlüssel) whose authorities are responsible for it. The portal
+// routes a citizen by place; the counselling search measures distances
+// with Place.Lat/Lon.
 //
-// The data is embedded (places.json). A town's 8-digit AGS is given where
-// it was checked against a published source; a search by an AGS that is
-// not listed falls back to its Kreis, which is the responsible body anyway.
+// The places come from the official list in tenant/gemeinden (Destatis,
+// BKG, GeoNames; see its data/NOTICE.md). This package adds the search: an
+// index built once, tolerant of umlauts and ß, of designations such as
+// "Stadt", "Hansestadt" or "Lutherstadt" before or after the name, of
+// hyphens, brackets and slashes, and of one typo.
 package gazetteer
 
 import (
-	_ "embed"
-	"encoding/json"
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"sozialplattform/tenant/gemeinden"
 )
-
-//go:embed places.json
-var placesJSON []byte
 
 // Kind is what sort of place an entry is.
 type Kind string
@@ -35,82 +32,90 @@ const (
 	KindLandkreis       Kind = "landkreis"
 	KindStadt           Kind = "stadt"
 	KindGemeinde        Kind = "gemeinde"
+	KindOrtsteil        Kind = "ortsteil"
 )
 
-// Place is one entry of the gazetteer.
+// Place is one entry of the gazetteer, or one hit of a search.
 type Place struct {
-	Name      string   `json:"name"`
-	Kind      Kind     `json:"kind"`
-	AGS       string   `json:"ags,omitempty"` // 8 digits, where known
-	Kreis     string   `json:"kreis"`         // Kreisschlüssel of the responsible Kreis or kreisfreie Stadt
-	Aliases   []string `json:"aliases,omitempty"`
+	Name string `json:"name"`
+	Kind Kind   `json:"kind"`
+	// AGS is the Gemeinde's 8-digit key; for an Ortsteil the key of the
+	// Gemeinde it lies in; "" for a Landkreis.
+	AGS   string `json:"ags,omitempty"`
+	Kreis string `json:"kreis"` // Kreisschlüssel of the Landkreis or kreisfreie Stadt
+	// Gemeinde names the Gemeinde of an Ortsteil.
+	Gemeinde  string   `json:"gemeinde,omitempty"`
 	Postcodes []string `json:"postcodes,omitempty"`
 	Lat       float64  `json:"lat"`
 	Lon       float64  `json:"lon"`
+	// Uncertain marks a suggestion rather than a fact: an Ortsteil placed
+	// with low confidence, or a Gemeinde found by a postcode that is not
+	// confirmed for it. The portal never routes to it without asking.
+	Uncertain bool `json:"uncertain,omitempty"`
+
+	order string // folded name and key, how hits of one class are sorted
 }
 
-// Key identifies the place in a URL: its AGS where known, else its Kreis
-// and normalised name ("15085:ballenstedt").
+// Key identifies the place in a URL: the AGS of a Gemeinde, the
+// Kreisschlüssel of a Landkreis, the Gemeinde's AGS and the folded name of
+// an Ortsteil ("15085190:druebeck").
 func (p Place) Key() string {
-	if p.AGS != "" {
+	switch {
+	case p.Kind == KindOrtsteil:
+		return p.AGS + ":" + strings.ReplaceAll(gemeinden.Fold(p.Name), " ", "-")
+	case p.AGS != "":
 		return p.AGS
 	}
-	return p.Kreis + ":" + fold(p.Name)
+	return p.Kreis
 }
 
-// Gazetteer is the list of places. It is immutable.
-type Gazetteer struct {
-	places []Place
-	folded [][]string // per place: folded name and aliases
+// IsGemeinde reports whether the place is a Gemeinde or a kreisfreie Stadt.
+func (p Place) IsGemeinde() bool {
+	return p.Kind == KindStadt || p.Kind == KindGemeinde || p.Kind == KindKreisfreieStadt
 }
 
 // MaxQueryLen caps what Lookup looks at; place names are short.
 const MaxQueryLen = 100
 
-// New builds a gazetteer from places, checking each entry.
-func New(places []Place) (*Gazetteer, error) {
-	g := &Gazetteer{places: places, folded: make([][]string, len(places))}
-	seen := map[string]bool{}
-	for i, p := range places {
-		if p.Name == "" || len(p.Kreis) != 5 || !digits(p.Kreis) {
-			return nil, fmt.Errorf("gazetteer: place %d (%q) needs a name and a 5-digit Kreisschlüssel", i, p.Name)
-		}
-		if p.AGS != "" && (len(p.AGS) != 8 || !digits(p.AGS) || !strings.HasPrefix(p.AGS, p.Kreis)) {
-			return nil, fmt.Errorf("gazetteer: %s: AGS %q is not 8 digits within Kreis %s", p.Name, p.AGS, p.Kreis)
-		}
-		for _, pc := range p.Postcodes {
-			if len(pc) != 5 || !digits(pc) {
-				return nil, fmt.Errorf("gazetteer: %s: postcode %q", p.Name, pc)
-			}
-		}
-		if p.Lat < 47 || p.Lat > 55.1 || p.Lon < 5.8 || p.Lon > 15.1 {
-			return nil, fmt.Errorf("gazetteer: %s: coordinates %v,%v lie outside Germany", p.Name, p.Lat, p.Lon)
-		}
-		if seen[p.Key()] {
-			return nil, fmt.Errorf("gazetteer: %s is listed twice", p.Name)
-		}
-		seen[p.Key()] = true
-		names := []string{fold(p.Name)}
-		for _, a := range p.Aliases {
-			names = append(names, fold(a))
-		}
-		g.folded[i] = names
-	}
-	return g, nil
+// MaxResults caps the places one search returns.
+const MaxResults = 25
+
+// Gazetteer is the list of places with its search index. It is immutable
+// and safe for concurrent use.
+type Gazetteer struct {
+	places []Place
+	byKey  map[string]int32
+	kreise map[string]int32
+	// exact maps every folded spelling (designations removed) to places.
+	exact map[string][]int32
+	// words holds every spelling from each of its word starts, sorted, for
+	// prefix search ("bitterf" finds "anhalt bitterfeld").
+	words []word
+	// byLen holds the spellings of five letters or more by length, for the
+	// one-typo search.
+	byLen       map[int][]string
+	postcodes   map[string][]int32 // confirmed
+	unconfirmed map[string][]int32 // suggestions only
+}
+
+type word struct {
+	text  string
+	place int32
+	inner bool // starts after the first word of the spelling
 }
 
 var defaultGazetteer = sync.OnceValues(func() (*Gazetteer, error) {
-	var places []Place
-	if err := json.Unmarshal(placesJSON, &places); err != nil {
+	list, err := gemeinden.Default()
+	if err != nil {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
-	return New(places)
+	return New(list), nil
 })
 
-// Default returns the embedded gazetteer of Sachsen-Anhalt.
+// Default returns the gazetteer of Sachsen-Anhalt, built once.
 func Default() (*Gazetteer, error) { return defaultGazetteer() }
 
-// Lookup searches the embedded gazetteer; see (*Gazetteer).Lookup.
+// Lookup searches the default gazetteer; see (*Gazetteer).Lookup.
 func Lookup(q string) []Place {
 	g, err := Default()
 	if err != nil {
@@ -119,101 +124,174 @@ func Lookup(q string) []Place {
 	return g.Lookup(q)
 }
 
-// All returns every place.
+// New builds the gazetteer and its index from the official list.
+func New(list *gemeinden.List) *Gazetteer {
+	g := &Gazetteer{byKey: map[string]int32{}, kreise: map[string]int32{}, exact: map[string][]int32{},
+		byLen: map[int][]string{}, postcodes: map[string][]int32{}, unconfirmed: map[string][]int32{}}
+	for _, k := range list.Kreise() {
+		if k.Kind != gemeinden.KindLandkreis {
+			continue // a kreisfreie Stadt is listed once, as its Gemeinde
+		}
+		i := g.add(Place{Name: k.Name(), Kind: KindLandkreis, Kreis: k.Key, Lat: k.Lat, Lon: k.Lon})
+		g.kreise[k.Key] = i
+		names := slices.Concat(k.Names(), gemeinden.Variants(plain(k.OfficialName)), gemeinden.Variants(plain(k.Name())))
+		if !strings.Contains(names[0], "kreis") {
+			names = append(names, "kreis "+names[0]) // "Kreis Harz"
+		}
+		g.index(i, names...)
+	}
+	for _, gm := range list.Gemeinden() {
+		p := Place{Name: gm.Name(), Kind: Kind(gm.Kind), AGS: gm.AGS, Kreis: gm.KreisKey,
+			Postcodes: gm.Postcodes, Lat: gm.Lat, Lon: gm.Lon}
+		i := g.add(p)
+		if gm.Kind == gemeinden.KindKreisfreieStadt {
+			g.kreise[gm.KreisKey] = i
+		}
+		g.index(i, slices.Concat(gm.Names(), gemeinden.Variants(plain(gm.ShortName)), []string{gemeinden.Fold(gm.Name())})...)
+		for _, pc := range gm.Postcodes {
+			g.postcodes[pc] = append(g.postcodes[pc], i)
+		}
+		for _, pc := range gm.UnconfirmedPostcodes {
+			if !slices.Contains(g.postcodes[pc], i) {
+				g.unconfirmed[pc] = append(g.unconfirmed[pc], i)
+			}
+		}
+	}
+	g.addLocalities(list)
+	slices.SortFunc(g.words, func(a, b word) int { return strings.Compare(a.text, b.text) })
+	return g
+}
+
+// addLocalities adds the Ortsteile, one entry per name and Gemeinde with
+// all its postcodes. An Ortsteil named like its own Gemeinde is that
+// Gemeinde and gets no entry of its own.
+func (g *Gazetteer) addLocalities(list *gemeinden.List) {
+	type group struct {
+		certain, uncertain []gemeinden.Locality
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, l := range list.Localities() {
+		k := l.AGS + "\x00" + l.Name
+		gr := groups[k]
+		if gr == nil {
+			gr = &group{}
+			groups[k] = gr
+			order = append(order, k)
+		}
+		if l.Certain() {
+			gr.certain = append(gr.certain, l)
+		} else {
+			gr.uncertain = append(gr.uncertain, l)
+		}
+	}
+	for _, k := range order {
+		gr := groups[k]
+		rows, uncertain := gr.certain, false
+		if len(rows) == 0 {
+			rows, uncertain = gr.uncertain, true
+		}
+		first := rows[0]
+		gm, _ := list.Gemeinde(first.AGS)
+		names := slices.Concat(gemeinden.Variants(first.Name), gemeinden.Variants(plain(first.Name)))
+		own := slices.Concat(gm.Names(), gemeinden.Variants(plain(gm.ShortName)))
+		if slices.ContainsFunc(names, func(n string) bool {
+			c := core(n)
+			return slices.ContainsFunc(own, func(o string) bool { return strings.Contains(" "+o+" ", " "+c+" ") })
+		}) {
+			continue // "Wernigerode" in Wernigerode, "Laucha" in Laucha an der Unstrut, "Roßlau" in Dessau-Roßlau
+		}
+		p := Place{Name: first.Name, Kind: KindOrtsteil, AGS: gm.AGS, Kreis: gm.KreisKey, Gemeinde: gm.Name(),
+			Lat: first.Lat, Lon: first.Lon, Uncertain: uncertain}
+		for _, r := range rows {
+			if !slices.Contains(p.Postcodes, r.Postcode) {
+				p.Postcodes = append(p.Postcodes, r.Postcode)
+			}
+		}
+		if _, dup := g.byKey[p.Key()]; dup {
+			continue // the same name spelled twice in one Gemeinde
+		}
+		g.index(g.add(p), names...)
+	}
+}
+
+func (g *Gazetteer) add(p Place) int32 {
+	p.order = gemeinden.Fold(p.Name) + "\x00" + p.Key()
+	i := int32(len(g.places))
+	g.places = append(g.places, p)
+	g.byKey[p.Key()] = i
+	return i
+}
+
+// index files the place under each spelling, without designations.
+func (g *Gazetteer) index(i int32, spellings ...string) {
+	var seen []string
+	for _, s := range spellings {
+		c := core(s)
+		if c == "" || slices.Contains(seen, c) {
+			continue
+		}
+		seen = append(seen, c)
+		g.exact[c] = append(g.exact[c], i)
+		g.words = append(g.words, word{text: c, place: i})
+		for j := 1; j < len(c); j++ {
+			if c[j-1] == ' ' {
+				g.words = append(g.words, word{text: c[j:], place: i, inner: true})
+			}
+		}
+		if len(c) >= minTypoLen && len(g.exact[c]) == 1 { // first time this spelling is seen
+			g.byLen[len(c)] = append(g.byLen[len(c)], c)
+		}
+	}
+}
+
+// designations are words before or after a name that do not tell places
+// apart ("Stadt Wernigerode", "Stendal, Hansestadt").
+var designations = []string{"stadt", "gemeinde", "einheitsgemeinde", "hansestadt", "lutherstadt", "welterbestadt",
+	"landeshauptstadt", "flecken", "solestadt", "goethestadt"}
+
+// core drops the designations from a folded name; a name that is nothing
+// but designations stays as it is.
+func core(folded string) string {
+	words := strings.Fields(folded)
+	kept := words[:0:0]
+	for _, w := range words {
+		if !slices.Contains(designations, w) {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		return folded
+	}
+	return strings.Join(kept, " ")
+}
+
+// plainUmlauts spells umlauts as their base letter, for people who type
+// "Kothen" for Köthen.
+var plainUmlauts = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "Ä", "A", "Ö", "O", "Ü", "U")
+
+func plain(s string) string { return plainUmlauts.Replace(s) }
+
+// All returns every place: Landkreise, Gemeinden and Ortsteile.
 func (g *Gazetteer) All() []Place { return slices.Clone(g.places) }
 
 // Get returns the place with the given Key.
 func (g *Gazetteer) Get(key string) (Place, bool) {
-	for _, p := range g.places {
-		if p.Key() == key {
-			return p, true
-		}
+	i, ok := g.byKey[key]
+	if !ok {
+		return Place{}, false
 	}
-	return Place{}, false
+	return g.places[i], true
 }
 
 // Kreis returns the entry of the Landkreis or kreisfreie Stadt with the
 // given Kreisschlüssel.
 func (g *Gazetteer) Kreis(key string) (Place, bool) {
-	for _, p := range g.places {
-		if p.Kreis == key && (p.Kind == KindLandkreis || p.Kind == KindKreisfreieStadt) {
-			return p, true
-		}
+	i, ok := g.kreise[key]
+	if !ok {
+		return Place{}, false
 	}
-	return Place{}, false
-}
-
-// Lookup finds places by name, postcode, Kreisschlüssel or AGS. A name
-// matches case- and accent-insensitively ("koethen" finds "Köthen
-// (Anhalt)"); exact names come first, then names that start with the
-// query, then names that contain it. A postcode can name several places;
-// an unknown AGS falls back to its Kreis. Nothing found is an empty
-// result.
-func (g *Gazetteer) Lookup(q string) []Place {
-	q = strings.TrimSpace(q)
-	if q == "" || len(q) > MaxQueryLen || !utf8.ValidString(q) {
-		return nil
-	}
-	compact := strings.Join(strings.Fields(q), "")
-	if digits(compact) {
-		return g.byNumber(compact)
-	}
-	fq := fold(q)
-	if fq == "" {
-		return nil
-	}
-	var exact, prefix, contains []Place
-	for i, p := range g.places {
-		rank := 3
-		for _, n := range g.folded[i] {
-			switch {
-			case n == fq || stripParens(n) == fq:
-				rank = min(rank, 0)
-			case strings.HasPrefix(n, fq):
-				rank = min(rank, 1)
-			case len(fq) >= 3 && strings.Contains(n, fq):
-				rank = min(rank, 2)
-			}
-		}
-		switch rank {
-		case 0:
-			exact = append(exact, p)
-		case 1:
-			prefix = append(prefix, p)
-		case 2:
-			contains = append(contains, p)
-		}
-	}
-	if len(exact) > 0 {
-		return exact
-	}
-	return append(prefix, contains...)
-}
-
-func (g *Gazetteer) byNumber(n string) []Place {
-	var out []Place
-	switch {
-	case len(n) == 5 && strings.HasPrefix(n, "15"): // a Kreisschlüssel of Sachsen-Anhalt
-		if p, ok := g.Kreis(n); ok {
-			out = append(out, p)
-		}
-	case len(n) == 5: // a postcode
-		for _, p := range g.places {
-			if slices.Contains(p.Postcodes, n) {
-				out = append(out, p)
-			}
-		}
-	case len(n) == 8: // an AGS
-		for _, p := range g.places {
-			if p.AGS == n {
-				return []Place{p}
-			}
-		}
-		if p, ok := g.Kreis(n[:5]); ok {
-			out = append(out, p)
-		}
-	}
-	return out
+	return g.places[i], true
 }
 
 // DistanceKm is the great-circle distance between two places in kilometres.
@@ -225,47 +303,20 @@ func DistanceKm(a, b Place) float64 {
 	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-func digits(s string) bool {
-	if s == "" {
-		return false
+// class orders hits: Gemeinden, then Landkreise, then Ortsteile, then
+// suggestions.
+func (p Place) class() int {
+	switch {
+	case p.Uncertain:
+		return 3
+	case p.Kind == KindOrtsteil:
+		return 2
+	case p.Kind == KindLandkreis:
+		return 1
 	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
+	return 0
 }
 
-var umlauts = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
-
-// fold lowercases, spells umlauts out (so "Koethen" and "Köthen" meet),
-// drops other accents and reduces punctuation to single spaces.
-func fold(s string) string {
-	s = umlauts.Replace(strings.ToLower(s))
-	s = norm.NFD.String(s)
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '(' || r == ')':
-			b.WriteRune(r)
-			space = false
-		default:
-			if !space && b.Len() > 0 {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// stripParens drops a parenthesised suffix: "halle (saale)" → "halle".
-func stripParens(s string) string {
-	if i := strings.Index(s, "("); i > 0 {
-		return strings.TrimSpace(s[:i])
-	}
-	return s
+func byClassAndName(a, b Place) int {
+	return cmp.Or(cmp.Compare(a.class(), b.class()), strings.Compare(a.order, b.order))
 }

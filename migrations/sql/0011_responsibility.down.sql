@@ -1,0 +1,3 @@
+DROP TABLE onboarding_delegations;
+--split
+ALTER TABLE onboarding_antragsstrecken DROP COLUMN responsible_level;
