@@ -353,7 +353,7 @@ func (c *Console) serverError(w http.ResponseWriter, r *http.Request, err error)
 		})
 		return
 	}
-	c.logger.ErrorContext(r.Context(), "console: request failed", "err", err, "path", r.URL.Path, "request_id", ref)
+	c.logger.ErrorContext(r.Context(), "console: request failed", "err", err, "path", web.LogPath(r), "request_id", ref)
 	text := "Bei der Bearbeitung ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."
 	if ref != "" {
 		text += " Vorgangsnummer: " + ref

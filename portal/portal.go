@@ -424,7 +424,7 @@ func (p *Portal) notFound(w http.ResponseWriter, r *http.Request, v *view) {
 // serverError logs err and answers 500 (503 when the database is away).
 func (p *Portal) serverError(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	ref := web.RequestIDFrom(r.Context())
-	p.logger.ErrorContext(r.Context(), "portal: request failed", "err", err, "path", r.URL.Path, "request_id", ref)
+	p.logger.ErrorContext(r.Context(), "portal: request failed", "err", err, "path", web.LogPath(r), "request_id", ref)
 	status := http.StatusInternalServerError
 	cat := p.cats[v.Lang.Code]
 	text := cat.T("error.internal.text")
