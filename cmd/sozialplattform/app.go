@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -385,6 +386,36 @@ func (s keyringSealer) Open(b []byte) ([]byte, error) {
 		return nil, errors.New("delivery payload: truncated")
 	}
 	return s.k.Open(envelope.Sealed{KeyID: id, DEK: rest[2 : 2+m], Data: rest[2+m:]}, deliveryAAD)
+}
+
+// keyring returns the data keys that seal application data, the portal's
+// cookies and the anonymous form tokens. Configured keys come from
+// --data-key; without them a development key is used:
+//   - SQLite: a key file next to the database, created on first use;
+//   - PostgreSQL with --demo: a key file in this host's data folder;
+//   - PostgreSQL otherwise: serve refuses to start (see checkSharedSecrets),
+//     because several instances must share the key and cleaning a folder
+//     must not lose every application; the other commands (user, openapi)
+//     store no application data and get a key for this process only.
+func (a *app) keyring() (*envelope.Keyring, error) {
+	if a.cfg.Apps.DataKey != "" {
+		kr, err := envelope.Parse(a.cfg.Apps.DataKey)
+		if err != nil {
+			return nil, fmt.Errorf("--data-key: %w", err)
+		}
+		return kr, nil
+	}
+	if migrations.KindOf(a.cfg.DB) == migrations.Postgres && !a.cfg.Demo {
+		return envelope.Parse(envelope.NewKey())
+	}
+	path := filepath.Join(dataDir(a.cfg.DB), "data-key")
+	kr, created, err := envelope.LoadOrCreateFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a.logger.Warn("no --data-key configured: application data are encrypted with a development key from a file; "+
+		"set SOZIALPLATTFORM_DATA_KEY (or _FILE) in production", "key_file", path, "created", created)
+	return kr, nil
 }
 
 func (a *app) close() error { return a.db.Close() }
