@@ -287,4 +287,3 @@ func TestLoadIDPMetadata(t *testing.T) {
 		}
 	}
 }
-
