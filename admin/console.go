@@ -34,6 +34,11 @@ type Deps struct {
 	Assets  *web.Assets
 	Logger  *slog.Logger
 	BaseURL string
+	// NoSMTP says that no mail server is configured (development, demo):
+	// mails then reach people only through the Postausgang, so the secret
+	// links of a tenant's mails are shown to that tenant's own admins. With
+	// a mail server they are always masked.
+	NoSMTP bool
 }
 
 // Console serves the console's pages.
@@ -46,6 +51,7 @@ type Console struct {
 	assets  *web.Assets
 	logger  *slog.Logger
 	baseURL string
+	noSMTP  bool
 	loc     *time.Location
 	pages   map[string]*page
 
@@ -72,7 +78,7 @@ func New(d Deps) (*Console, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	c := &Console{store: d.Store, authz: d.Authz, auth: d.Auth, outbox: d.Outbox, jobs: d.Jobs, assets: d.Assets,
-		logger: d.Logger, baseURL: strings.TrimRight(d.BaseURL, "/"), loc: loc}
+		logger: d.Logger, baseURL: strings.TrimRight(d.BaseURL, "/"), noSMTP: d.NoSMTP, loc: loc}
 	if c.pages, err = c.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -188,6 +194,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/postausgang", c.user(c.outboxPage))
 	mux.HandleFunc("GET /admin/postausgang/{id}", c.user(c.mailPage))
 	mux.HandleFunc("POST /admin/postausgang/{id}/erneut", c.userForm(c.retryMail))
+	mux.HandleFunc("POST /admin/postausgang/buerger/erneut", c.userForm(c.retryCitizenMails))
 	mux.HandleFunc("GET /admin/aufgaben", c.user(c.jobsPage))
 	mux.HandleFunc("POST /admin/aufgaben/{name}/ausfuehren", c.userForm(c.runJob))
 	mux.HandleFunc("GET /admin/konto", c.user(c.accountPage))
@@ -377,6 +384,7 @@ var notices = map[string]string{
 	"entfernt":       "Die Person wurde aus der Körperschaft entfernt.",
 	"widerrufen":     "Das API-Token wurde widerrufen.",
 	"erneut":         "Die E-Mail steht wieder in der Warteschlange und wird gleich erneut versendet.",
+	"erneut-buerger": "Die fehlgeschlagenen E-Mails dieser Vorlage stehen wieder in der Warteschlange.",
 	"gestartet":      "Die Aufgabe wurde ausgeführt.",
 	"passwort":       "Ihr Passwort wurde geändert. Andere Sitzungen Ihres Kontos wurden beendet.",
 }
