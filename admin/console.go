@@ -34,6 +34,9 @@ type Deps struct {
 	Assets  *web.Assets
 	Logger  *slog.Logger
 	BaseURL string
+	// FormTokens sign the form tokens of pages before login (cookie, no
+	// session row); nil makes a key for this process (tests).
+	FormTokens *web.FormTokens
 	// NoSMTP says that no mail server is configured (development, demo):
 	// mails then reach people only through the Postausgang, so the secret
 	// links of a tenant's mails are shown to that tenant's own admins. With
@@ -52,6 +55,7 @@ type Console struct {
 	logger  *slog.Logger
 	baseURL string
 	noSMTP  bool
+	forms   *web.FormTokens
 	loc     *time.Location
 	pages   map[string]*page
 
@@ -77,8 +81,13 @@ func New(d Deps) (*Console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
+	if d.FormTokens == nil {
+		if d.FormTokens, err = web.NewFormTokens(nil, false); err != nil {
+			return nil, err
+		}
+	}
 	c := &Console{store: d.Store, authz: d.Authz, auth: d.Auth, outbox: d.Outbox, jobs: d.Jobs, assets: d.Assets,
-		logger: d.Logger, baseURL: strings.TrimRight(d.BaseURL, "/"), noSMTP: d.NoSMTP, loc: loc}
+		logger: d.Logger, baseURL: strings.TrimRight(d.BaseURL, "/"), noSMTP: d.NoSMTP, forms: d.FormTokens, loc: loc}
 	if c.pages, err = c.parseTemplates(); err != nil {
 		return nil, err
 	}

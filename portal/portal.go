@@ -61,6 +61,9 @@ type Deps struct {
 	// Every instance must have the same key; empty means a random key for
 	// this process (tests, development).
 	CookieKey []byte
+	// FormTokens sign the form tokens of pages before login (a cookie, no
+	// session row); nil makes them with a key for this process (tests).
+	FormTokens *web.FormTokens
 	// Now is the clock of the finder (default time.Now).
 	Now func() time.Time
 }
@@ -91,6 +94,7 @@ type Portal struct {
 	cards     *cardCache
 	results   *pageCache // rendered finder result pages by what they show (see finderResult)
 	sealer    *cookieSealer
+	forms     *web.FormTokens
 	keySeeds  [2]maphash.Seed // for the keys of kept result pages
 	buffers   sync.Pool       // of *bytes.Buffer, for writing kept result pages
 	sites     *siteCache
@@ -170,6 +174,11 @@ func New(d Deps) (*Portal, error) {
 	p.results.max = resultCacheMax
 	if p.sealer, err = newCookieSealer(d.CookieKey); err != nil {
 		return nil, err
+	}
+	if p.forms = d.FormTokens; p.forms == nil {
+		if p.forms, err = web.NewFormTokens(nil, d.Secure); err != nil {
+			return nil, err
+		}
 	}
 	p.sites = newSiteCache(time.Now)
 	p.lives = newLiveCache(time.Now)

@@ -60,6 +60,10 @@ type app struct {
 	citizenSessions *citizen.Sessions
 	saml            *citizen.SAML // nil without --saml-idp-metadata
 	dataKeys        *envelope.Keyring
+	// formTokens sign the form tokens of console and portal pages before
+	// login (a cookie instead of a session row), with a key derived from
+	// the data key so that every instance accepts them.
+	formTokens *web.FormTokens
 
 	// onDeliveryStatus reports delivery progress to the applications
 	// side (issue 6) inside the delivery's transaction; nil until wired.
@@ -161,6 +165,9 @@ func (a *app) build(ctx context.Context) error {
 	if a.dataKeys, err = a.keyring(); err != nil {
 		return err
 	}
+	if a.formTokens, err = web.NewFormTokens(a.dataKeys.Derive("form tokens v1"), a.cfg.secure()); err != nil {
+		return err
+	}
 	if err := a.buildPortal(); err != nil {
 		return err
 	}
@@ -252,7 +259,8 @@ func (a *app) buildPortal() error {
 		return err
 	}
 	a.portal, err = portal.New(portal.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
-		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1")})
+		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1"),
+		FormTokens: a.formTokens})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
