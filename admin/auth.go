@@ -128,7 +128,7 @@ func (c *Console) csrfOK(w http.ResponseWriter, r *http.Request, back string) bo
 		})
 		return false
 	}
-	if !web.CSRFTokenValid(c.auth.CSRFToken(r), r.PostForm.Get("csrf")) {
+	if !c.formTokenValid(r, r.PostForm.Get("csrf")) {
 		c.errorPage(w, r, http.StatusForbidden, "Formular abgelaufen", errorData{
 			Heading: "Formular abgelaufen",
 			Text: "Aus Sicherheitsgründen wurde das Formular nicht verarbeitet: Es gehört nicht (mehr) zu Ihrer Sitzung. " +
@@ -142,17 +142,23 @@ func (c *Console) csrfOK(w http.ResponseWriter, r *http.Request, back string) bo
 	return true
 }
 
-// formToken returns the session's form token. Before login it starts an
-// anonymous session that holds one, so that the login, password and
-// invitation forms are protected as well.
+// formToken returns the form token of the request: the session's once
+// there is a session (after login), before that the signed cookie's (see
+// web.FormTokens), so that a stranger's GET of the login, password or
+// invitation page writes no session row.
 func (c *Console) formToken(w http.ResponseWriter, r *http.Request) (string, error) {
+	if tok := c.auth.CSRFToken(r); tok != "" {
+		return tok, nil
+	}
+	if authz.PrincipalFrom(r.Context()).UserID == "" {
+		return c.forms.Token(w, r), nil
+	}
+	// A logged-in session without a token (from before tokens were issued
+	// at login): give it one; the row exists already.
 	st := c.auth.Sessions()
 	sess, err := st.Get(r, st.CookieName())
 	if err != nil {
 		return "", fmt.Errorf("console session: %w", err)
-	}
-	if tok, _ := sess.Values[tenant.SessionCSRF].(string); tok != "" {
-		return tok, nil
 	}
 	tok := web.NewCSRFToken()
 	sess.Values[tenant.SessionCSRF] = tok
@@ -160,6 +166,15 @@ func (c *Console) formToken(w http.ResponseWriter, r *http.Request) (string, err
 		return "", fmt.Errorf("console session: %w", err)
 	}
 	return tok, nil
+}
+
+// formTokenValid checks a form's token the way formToken issued it: the
+// session's when the session holds one, otherwise the signed cookie's.
+func (c *Console) formTokenValid(r *http.Request, formToken string) bool {
+	if tok := c.auth.CSRFToken(r); tok != "" {
+		return web.CSRFTokenValid(tok, formToken)
+	}
+	return c.forms.Valid(r, formToken)
 }
 
 // allowed asks the Authorizer for the request's principal.

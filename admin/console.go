@@ -34,6 +34,14 @@ type Deps struct {
 	Assets  *web.Assets
 	Logger  *slog.Logger
 	BaseURL string
+	// FormTokens sign the form tokens of pages before login (cookie, no
+	// session row); nil makes a key for this process (tests).
+	FormTokens *web.FormTokens
+	// NoSMTP says that no mail server is configured (development, demo):
+	// mails then reach people only through the Postausgang, so the secret
+	// links of a tenant's mails are shown to that tenant's own admins. With
+	// a mail server they are always masked.
+	NoSMTP bool
 }
 
 // Console serves the console's pages.
@@ -46,6 +54,8 @@ type Console struct {
 	assets  *web.Assets
 	logger  *slog.Logger
 	baseURL string
+	noSMTP  bool
+	forms   *web.FormTokens
 	loc     *time.Location
 	pages   map[string]*page
 
@@ -71,8 +81,13 @@ func New(d Deps) (*Console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
+	if d.FormTokens == nil {
+		if d.FormTokens, err = web.NewFormTokens(nil, false); err != nil {
+			return nil, err
+		}
+	}
 	c := &Console{store: d.Store, authz: d.Authz, auth: d.Auth, outbox: d.Outbox, jobs: d.Jobs, assets: d.Assets,
-		logger: d.Logger, baseURL: strings.TrimRight(d.BaseURL, "/"), loc: loc}
+		logger: d.Logger, baseURL: strings.TrimRight(d.BaseURL, "/"), noSMTP: d.NoSMTP, forms: d.FormTokens, loc: loc}
 	if c.pages, err = c.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -188,6 +203,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/postausgang", c.user(c.outboxPage))
 	mux.HandleFunc("GET /admin/postausgang/{id}", c.user(c.mailPage))
 	mux.HandleFunc("POST /admin/postausgang/{id}/erneut", c.userForm(c.retryMail))
+	mux.HandleFunc("POST /admin/postausgang/buerger/erneut", c.userForm(c.retryCitizenMails))
 	mux.HandleFunc("GET /admin/aufgaben", c.user(c.jobsPage))
 	mux.HandleFunc("POST /admin/aufgaben/{name}/ausfuehren", c.userForm(c.runJob))
 	mux.HandleFunc("GET /admin/konto", c.user(c.accountPage))
@@ -353,7 +369,7 @@ func (c *Console) serverError(w http.ResponseWriter, r *http.Request, err error)
 		})
 		return
 	}
-	c.logger.ErrorContext(r.Context(), "console: request failed", "err", err, "path", r.URL.Path, "request_id", ref)
+	c.logger.ErrorContext(r.Context(), "console: request failed", "err", err, "path", web.LogPath(r), "request_id", ref)
 	text := "Bei der Bearbeitung ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."
 	if ref != "" {
 		text += " Vorgangsnummer: " + ref
@@ -377,6 +393,7 @@ var notices = map[string]string{
 	"entfernt":       "Die Person wurde aus der Körperschaft entfernt.",
 	"widerrufen":     "Das API-Token wurde widerrufen.",
 	"erneut":         "Die E-Mail steht wieder in der Warteschlange und wird gleich erneut versendet.",
+	"erneut-buerger": "Die fehlgeschlagenen E-Mails dieser Vorlage stehen wieder in der Warteschlange.",
 	"gestartet":      "Die Aufgabe wurde ausgeführt.",
 	"passwort":       "Ihr Passwort wurde geändert. Andere Sitzungen Ihres Kontos wurden beendet.",
 }

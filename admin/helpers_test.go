@@ -95,7 +95,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	console, err := admin.New(admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
-		Assets: assets, Logger: logger, BaseURL: e.srv.URL})
+		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true}) // no mail server: the Postausgang is how links arrive
 	if err != nil {
 		t.Fatal(err)
 	}

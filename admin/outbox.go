@@ -18,6 +18,8 @@ const outboxPageSize = 100
 
 type outboxData struct {
 	Mails    []mailRow
+	Citizen  []mail.TemplateCount // mails to citizens: counts only
+	CanRetry bool                 // may requeue failed citizen mails
 	Statuses []option
 	Form     *form
 }
@@ -30,19 +32,23 @@ type mailRow struct {
 type mailData struct {
 	Mail       mail.Stored
 	TenantName string
-	Text       string   // the text body, with personal links hidden
-	Links      []string // the links a reader may follow
-	Hidden     bool     // links were hidden
+	Text       string   // the text body, with secret links masked unless the reader may see them
+	Links      []string // the links of Text a reader may follow
+	Hidden     string   // why secret links are masked, "" when none are
 	CanRetry   bool
 	Problem    string
 }
 
-// personalMails are templates whose links act for an existing account: a
-// password-reset link lets whoever opens it take the account over, so the
-// console never shows it, not even to the ministry. Invitation links are
-// shown (a newcomer may be helped to follow one); they can only create a
-// membership the inviter could grant anyway.
-var personalMails = map[string]bool{mail.TemplatePasswordReset: true}
+// Why secret links are masked, by situation.
+const (
+	hiddenSMTP = "Geheime Links in dieser E-Mail (zum Annehmen einer Einladung, zum Setzen eines Passworts, zum Bestätigen) " +
+		"sind ausgeblendet: Die E-Mail geht per SMTP an ihre Empfängerin oder ihren Empfänger, und nur dort gehört der Link hin."
+	hiddenOther = "Geheime Links in dieser E-Mail sind ausgeblendet: Ohne SMTP-Server zeigt die Konsole sie nur der Administration " +
+		"der Körperschaft, an deren Person die E-Mail geht – nicht übergeordneten Stellen und nicht anderen Körperschaften."
+	hiddenNoTenant = "Geheime Links in dieser E-Mail sind ausgeblendet: Sie gehört zu keiner Körperschaft (etwa ein Link zum " +
+		"Zurücksetzen des Passworts), also zeigt die Konsole ihn niemandem. Wer ihn braucht, fordert einen neuen an."
+	hiddenOld = "Der Text dieser E-Mail wird nicht angezeigt: Sie stammt aus der Zeit, bevor geheime Links maskiert wurden, und enthält einen."
+)
 
 // mailScope returns the tenants whose mail the user may act on (act is
 // read or update), their names, and whether the user may reach every mail,
@@ -62,6 +68,14 @@ func (c *Console) mailScope(ctx context.Context, act string) (ids []string, name
 		}
 	}
 	return ids, names, all, nil
+}
+
+// mailFilter is the list filter of a scope.
+func mailFilter(ids []string, all bool) mail.ListFilter {
+	if all {
+		return mail.ListFilter{}
+	}
+	return mail.ListFilter{TenantIDs: ids}
 }
 
 // mayReach reports whether a mail lies in the scope.
@@ -87,10 +101,13 @@ func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	statuses := []option{{string(mail.StatusQueued), mail.StatusQueued.Label()},
 		{string(mail.StatusSent), mail.StatusSent.Label()}, {string(mail.StatusFailed), mail.StatusFailed.Label()}}
-	filter := mail.ListFilter{Limit: outboxPageSize}
-	if !all {
-		filter.TenantIDs = ids
+	filter := mailFilter(ids, all)
+	counts, err := c.outbox.CitizenCounts(ctx, filter)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
 	}
+	filter.Limit = outboxPageSize
 	status := http.StatusOK
 	if v := r.URL.Query().Get("status"); v != "" {
 		f.Set("status", v)
@@ -110,12 +127,47 @@ func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request) {
 	for i, m := range mails {
 		rows[i] = mailRow{Stored: m, TenantName: names[m.TenantID]}
 	}
+	updIDs, _, updAll, err := c.mailScope(ctx, authz.Update)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
 	c.render(w, r, status, "postausgang", &view{Title: "Postausgang", Nav: "postausgang",
-		Data: outboxData{Mails: rows, Statuses: statuses, Form: f}})
+		Data: outboxData{Mails: rows, Citizen: counts, CanRetry: updAll || len(updIDs) > 0, Statuses: statuses, Form: f}})
+}
+
+// retryCitizenMails queues the failed mails to citizens of one template
+// (in the user's scope) again, without showing them.
+func (c *Console) retryCitizenMails(w http.ResponseWriter, r *http.Request) {
+	if c.outbox == nil {
+		c.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	ids, _, all, err := c.mailScope(ctx, authz.Update)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	if len(ids) == 0 {
+		c.forbidden(w, r, "")
+		return
+	}
+	template := r.PostForm.Get("vorlage")
+	if template == "" || len(template) > 100 {
+		c.notFound(w, r)
+		return
+	}
+	if _, err := c.outbox.RetryCitizenFailed(ctx, mailFilter(ids, all), template); err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	seeOther(w, r, "/admin/postausgang", "erneut-buerger")
 }
 
 // mailFor loads the mail the path names if the user may reach it with act;
-// a mail outside the user's area is 404. On failure it has answered.
+// a mail outside the user's area – and every mail to a citizen – is 404.
+// On failure it has answered.
 func (c *Console) mailFor(w http.ResponseWriter, r *http.Request, act string) (mail.Stored, map[string]string, bool) {
 	if c.outbox == nil || len(r.PathValue("id")) > 64 {
 		c.notFound(w, r)
@@ -158,12 +210,34 @@ func (c *Console) mailPage(w http.ResponseWriter, r *http.Request) {
 	c.renderMail(w, r, http.StatusOK, m, names, "")
 }
 
-func (c *Console) renderMail(w http.ResponseWriter, r *http.Request, status int, m mail.Stored, names map[string]string, problem string) {
-	d := mailData{Mail: m, TenantName: names[m.TenantID], Text: m.TextBody, Links: linksIn(m.TextBody), Problem: problem}
-	if personalMails[m.Template] {
-		d.Text = linkPattern.ReplaceAllString(m.TextBody, "[Link ausgeblendet]")
-		d.Links, d.Hidden = nil, true
+// mailText is the text of m the request's user may read, and why secret
+// links are hidden ("" when nothing is). The links in full only where no
+// mail server delivers them (development, demo) and only to the admins of
+// the tenant the mail belongs to; the ministry above it, or another
+// tenant, sees them masked.
+func (c *Console) mailText(r *http.Request, m mail.Stored) (text, hidden string) {
+	if !m.HasSecrets() {
+		return m.TextBody, ""
 	}
+	switch {
+	case m.TenantID == "":
+		hidden = hiddenNoTenant
+	case !c.noSMTP:
+		hidden = hiddenSMTP
+	case !c.authz.AllowedHere(authz.PrincipalFrom(r.Context()), m.TenantID, authz.ObjMail, authz.Read):
+		hidden = hiddenOther
+	default:
+		return m.TextBody, ""
+	}
+	if m.MaskedText == "" {
+		return "", hiddenOld
+	}
+	return m.MaskedText, hidden
+}
+
+func (c *Console) renderMail(w http.ResponseWriter, r *http.Request, status int, m mail.Stored, names map[string]string, problem string) {
+	text, hidden := c.mailText(r, m)
+	d := mailData{Mail: m, TenantName: names[m.TenantID], Text: text, Links: linksIn(text), Hidden: hidden, Problem: problem}
 	if m.Status != mail.StatusSent {
 		ids, _, all, err := c.mailScope(r.Context(), authz.Update)
 		if err != nil {
@@ -199,6 +273,7 @@ var linkPattern = regexp.MustCompile(`https?://[^\s<>"'()\[\]]+`)
 // linksIn returns the distinct http(s) links of a text, so that the console
 // can offer them (an invitation link, say) without rendering the mail's
 // HTML, which the console's Content-Security-Policy would not allow anyway.
+// It is given the text the reader may see: masked links are no links.
 func linksIn(text string) []string {
 	var out []string
 	for _, l := range linkPattern.FindAllString(text, 50) {

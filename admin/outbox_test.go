@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +42,47 @@ func TestRetryingAFailedMail(t *testing.T) {
 	p = ministry.submit("/admin/postausgang/"+m.ID, "/admin/postausgang/"+m.ID+"/erneut", url.Values{})
 	if !p.has("Die E-Mail steht wieder in der Warteschlange") || !p.has("In Warteschlange") {
 		t.Errorf("retry:\n%s", p.body)
+	}
+}
+
+// Without a mail server the Postausgang is how a link reaches its person:
+// the admins of the tenant the mail belongs to see it in full; the ministry
+// above, another Landkreis and everyone for mails of no tenant (password
+// resets) see it masked.
+func TestSecretLinksOnlyForTheRecipientsOwnTenantAdmins(t *testing.T) {
+	e := newEnv(t)
+	harz := e.client()
+	harz.login(e.harzAdmin.Email, harzPW)
+	path := "/admin/koerperschaften/" + e.harz.ID + "/einladungen"
+	harz.submit(path, path, url.Values{"email": {"neu@kreis-harz.de"}, "rolle": {"municipality-clerk"}})
+	inv := e.outboxMail("neu@kreis-harz.de")
+	token := inv.TextBody[strings.Index(inv.TextBody, "/admin/einladung/")+len("/admin/einladung/"):]
+	token = strings.Fields(token)[0]
+
+	if p := harz.get("/admin/postausgang/" + inv.ID); !p.has("/admin/einladung/"+token) || p.has("ausgeblendet") {
+		t.Errorf("Harz's own admin does not see Harz's invitation link:\n%s", p.text())
+	}
+	ministry := e.client()
+	ministry.login(e.ministry.Email, ministryPW)
+	p := ministry.get("/admin/postausgang/" + inv.ID)
+	if p.status != http.StatusOK || p.has(token) || !p.has("[Link ausgeblendet]") || !p.has("nur der Administration") {
+		t.Errorf("the ministry's view of Harz's invitation (status %d):\n%s", p.status, p.text())
+	}
+
+	// A password reset belongs to no tenant: nobody sees its link.
+	if _, err := e.store.RequestPasswordReset(context.Background(), e.harzAdmin.Email); err != nil {
+		t.Fatal(err)
+	}
+	reset := e.outboxMail(e.harzAdmin.Email)
+	resetToken := reset.TextBody[strings.Index(reset.TextBody, "/passwort/neu/")+len("/passwort/neu/"):]
+	resetToken = strings.Fields(resetToken)[0]
+	p = ministry.get("/admin/postausgang/" + reset.ID)
+	if p.status != http.StatusOK || p.has(resetToken) || !p.has("[Link ausgeblendet]") {
+		t.Errorf("the ministry sees a password-reset link:\n%s", p.text())
+	}
+	for _, c := range []*client{ministry, harz} {
+		if list := c.get("/admin/postausgang"); list.has(token) || list.has(resetToken) {
+			t.Error("a secret in the list")
+		}
 	}
 }

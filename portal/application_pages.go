@@ -14,8 +14,6 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/envelope"
-	"sozialplattform/tenant"
-	"sozialplattform/tenant/web"
 )
 
 // ApplicationDeps are what the online applications and the citizen
@@ -144,7 +142,7 @@ func (a *applications) citizen(w http.ResponseWriter, r *http.Request) (citizen.
 	return c, true
 }
 
-// formToken is the session's form token (a session is started if needed).
+// formToken is the request's form token (see Portal.formToken).
 func (a *applications) formToken(w http.ResponseWriter, r *http.Request) string {
 	tok, err := a.p.formToken(w, r)
 	if err != nil {
@@ -223,14 +221,10 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// checkCSRF compares the form token with the session's.
+// checkCSRF checks the form token: the session's, or before login the
+// signed cookie's (see Portal.formTokenValid).
 func (a *applications) checkCSRF(r *http.Request) bool {
-	sess, err := a.p.sessions.Get(r, a.p.sessions.CookieName())
-	if err != nil {
-		return false
-	}
-	tok, _ := sess.Values[tenant.SessionCSRF].(string)
-	return web.CSRFTokenValid(tok, r.PostForm.Get("csrf"))
+	return a.p.formTokenValid(r, r.PostForm.Get("csrf"))
 }
 
 // parseForm reads a urlencoded form up to limit bytes; on failure it has

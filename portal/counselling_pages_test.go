@@ -15,6 +15,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 )
 
 // counsellingEnv is a portal with the directory and the appointments
@@ -200,13 +201,9 @@ func TestAppointmentBookingPages(t *testing.T) {
 	}
 	// The cancellation link of the mail works once.
 	var cancel string
-	all, _ := e.outbox.List(context.Background(), mail.ListFilter{})
-	for _, m := range all {
-		if m.Template == appointments.MailConfirmation {
-			full, _ := e.outbox.Get(context.Background(), m.ID)
-			if i := strings.Index(full.TextBody, "/termine/absagen/"); i > 0 {
-				cancel = strings.Fields(full.TextBody[i:])[0]
-			}
+	for _, full := range mailtest.Stored(t, e.portal.db.Read, appointments.MailConfirmation) {
+		if i := strings.Index(full.TextBody, "/termine/absagen/"); i > 0 {
+			cancel = strings.Fields(full.TextBody[i:])[0]
 		}
 	}
 	if cancel == "" {

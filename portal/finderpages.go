@@ -19,40 +19,64 @@ import (
 	"sozialplattform/tenant/web"
 )
 
-// formToken returns the session's form token, starting a session that
-// holds one when there is none yet.
+// formToken returns the form token of the request: the session's when
+// there is one (a logged-in citizen or staff member), before that the
+// signed cookie's (web.FormTokens) – a stranger's GET of a login,
+// registration or booking page writes no session row.
 func (p *Portal) formToken(w http.ResponseWriter, r *http.Request) (string, error) {
-	sess, err := p.sessions.Get(r, p.sessions.CookieName())
+	tok, err := p.sessionToken(r)
 	if err != nil {
 		return "", fmt.Errorf("portal session: %w", err)
 	}
-	if tok, _ := sess.Values[tenant.SessionCSRF].(string); tok != "" {
+	if tok != "" {
 		return tok, nil
 	}
-	tok := web.NewCSRFToken()
-	sess.Values[tenant.SessionCSRF] = tok
-	if err := sess.Save(r, w); err != nil {
-		return "", fmt.Errorf("portal session: %w", err)
+	return p.forms.Token(w, r), nil
+}
+
+// sessionToken is the form token of the request's session, "" when the
+// request has no session (or one without a token).
+func (p *Portal) sessionToken(r *http.Request) (string, error) {
+	sess, err := p.sessions.Get(r, p.sessions.CookieName())
+	if err != nil {
+		return "", err
 	}
+	if sess.IsNew {
+		return "", nil
+	}
+	tok, _ := sess.Values[tenant.SessionCSRF].(string)
 	return tok, nil
+}
+
+// formTokenValid checks a form's token the way formToken issued it: the
+// session's when the session holds one, otherwise the signed cookie's.
+func (p *Portal) formTokenValid(r *http.Request, formToken string) bool {
+	tok, err := p.sessionToken(r)
+	if err != nil {
+		return false
+	}
+	if tok != "" {
+		return web.CSRFTokenValid(tok, formToken)
+	}
+	return p.forms.Valid(r, formToken)
 }
 
 // maxFormBytes caps the portal's forms; the largest is the feedback form.
 const maxFormBytes = 32 << 10
 
-// checkForm reads a POSTed form and checks its token against the
-// session's. On failure it has answered with an error page in the user's
-// language.
+// checkForm reads a POSTed form and checks its token (see formTokenValid).
+// On failure it has answered with an error page in the user's language.
 func (p *Portal) checkForm(w http.ResponseWriter, r *http.Request) bool {
-	tok := ""
-	if sess, err := p.sessions.Get(r, p.sessions.CookieName()); err == nil {
-		tok, _ = sess.Values[tenant.SessionCSRF].(string)
-	}
-	return p.checkFormToken(w, r, tok)
+	return p.checkFormWith(w, r, func(tok string) bool { return p.formTokenValid(r, tok) })
 }
 
 // checkFormToken reads a POSTed form and checks its token against want.
 func (p *Portal) checkFormToken(w http.ResponseWriter, r *http.Request, want string) bool {
+	return p.checkFormWith(w, r, func(tok string) bool { return web.CSRFTokenValid(want, tok) })
+}
+
+// checkFormWith reads a POSTed form and checks its token with valid.
+func (p *Portal) checkFormWith(w http.ResponseWriter, r *http.Request, valid func(formToken string) bool) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	cat := p.cat(r)
 	v := p.view(r, "")
@@ -67,7 +91,7 @@ func (p *Portal) checkFormToken(w http.ResponseWriter, r *http.Request, want str
 		p.render(w, r, status, "fehler", v, private)
 		return false
 	}
-	if !web.CSRFTokenValid(want, r.PostForm.Get("csrf")) {
+	if !valid(r.PostForm.Get("csrf")) {
 		v.Title = cat.T("error.csrf.title")
 		v.Data = errorData{Heading: v.Title, Text: cat.T("error.csrf.text")}
 		p.render(w, r, http.StatusForbidden, "fehler", v, private)

@@ -70,6 +70,9 @@ type Deps struct {
 	// Every instance must have the same key; empty means a random key for
 	// this process (tests, development).
 	CookieKey []byte
+	// FormTokens sign the form tokens of pages before login (a cookie, no
+	// session row); nil makes them with a key for this process (tests).
+	FormTokens *web.FormTokens
 	// Now is the clock of the finder (default time.Now).
 	Now func() time.Time
 }
@@ -100,6 +103,7 @@ type Portal struct {
 	cards     *cardCache
 	results   *pageCache // rendered finder result pages by what they show (see finderResult)
 	sealer    *cookieSealer
+	forms     *web.FormTokens
 	keySeeds  [2]maphash.Seed // for the keys of kept result pages
 	buffers   sync.Pool       // of *bytes.Buffer, for writing kept result pages
 	sites     *siteCache
@@ -180,6 +184,11 @@ func New(d Deps) (*Portal, error) {
 	p.results.max = resultCacheMax
 	if p.sealer, err = newCookieSealer(d.CookieKey); err != nil {
 		return nil, err
+	}
+	if p.forms = d.FormTokens; p.forms == nil {
+		if p.forms, err = web.NewFormTokens(nil, d.Secure); err != nil {
+			return nil, err
+		}
 	}
 	p.sites = newSiteCache(time.Now)
 	p.lives = newLiveCache(time.Now)
@@ -436,7 +445,7 @@ func (p *Portal) notFound(w http.ResponseWriter, r *http.Request, v *view) {
 // serverError logs err and answers 500 (503 when the database is away).
 func (p *Portal) serverError(w http.ResponseWriter, r *http.Request, v *view, err error) {
 	ref := web.RequestIDFrom(r.Context())
-	p.logger.ErrorContext(r.Context(), "portal: request failed", "err", err, "path", r.URL.Path, "request_id", ref)
+	p.logger.ErrorContext(r.Context(), "portal: request failed", "err", err, "path", web.LogPath(r), "request_id", ref)
 	status := http.StatusInternalServerError
 	cat := p.cats[v.Lang.Code]
 	text := cat.T("error.internal.text")

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"sozialplattform/tenant/web"
 )
 
 // rootSegments are the first path segments of the Land's pages; any other
@@ -109,7 +111,9 @@ func (p *Portal) serve(w http.ResponseWriter, r *http.Request) {
 		r2.URL = &u
 		r = r2
 	}
-	p.tenantMux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	// CapturePattern below the slug: the access log then redacts the
+	// secret segments of the portal's own patterns (/termine/absagen/{token}).
+	web.CapturePattern(p.tenantMux).ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
 }
 
 // splitFirst splits "/a/b/c" into "a" and "/b/c".

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -62,6 +63,10 @@ type app struct {
 	citizenSessions *citizen.Sessions
 	saml            *citizen.SAML // nil without --saml-idp-metadata
 	dataKeys        *envelope.Keyring
+	// formTokens sign the form tokens of console and portal pages before
+	// login (a cookie instead of a session row), with a key derived from
+	// the data key so that every instance accepts them.
+	formTokens *web.FormTokens
 
 	// onDeliveryStatus reports delivery progress to the applications
 	// side (issue 6) inside the delivery's transaction; nil until wired.
@@ -164,6 +169,9 @@ func (a *app) build(ctx context.Context) error {
 	if a.dataKeys, err = a.keyring(); err != nil {
 		return err
 	}
+	if a.formTokens, err = web.NewFormTokens(a.dataKeys.Derive("form tokens v1"), a.cfg.secure()); err != nil {
+		return err
+	}
 	if err := a.buildPortal(); err != nil {
 		return err
 	}
@@ -255,7 +263,8 @@ func (a *app) buildPortal() error {
 		return err
 	}
 	a.portal, err = portal.New(portal.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
-		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1")})
+		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1"),
+		FormTokens: a.formTokens})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
@@ -427,6 +436,36 @@ func (s keyringSealer) Open(b []byte) ([]byte, error) {
 		return nil, errors.New("delivery payload: truncated")
 	}
 	return s.k.Open(envelope.Sealed{KeyID: id, DEK: rest[2 : 2+m], Data: rest[2+m:]}, deliveryAAD)
+}
+
+// keyring returns the data keys that seal application data, the portal's
+// cookies and the anonymous form tokens. Configured keys come from
+// --data-key; without them a development key is used:
+//   - SQLite: a key file next to the database, created on first use;
+//   - PostgreSQL with --demo: a key file in this host's data folder;
+//   - PostgreSQL otherwise: serve refuses to start (see checkSharedSecrets),
+//     because several instances must share the key and cleaning a folder
+//     must not lose every application; the other commands (user, openapi)
+//     store no application data and get a key for this process only.
+func (a *app) keyring() (*envelope.Keyring, error) {
+	if a.cfg.Apps.DataKey != "" {
+		kr, err := envelope.Parse(a.cfg.Apps.DataKey)
+		if err != nil {
+			return nil, fmt.Errorf("--data-key: %w", err)
+		}
+		return kr, nil
+	}
+	if migrations.KindOf(a.cfg.DB) == migrations.Postgres && !a.cfg.Demo {
+		return envelope.Parse(envelope.NewKey())
+	}
+	path := filepath.Join(dataDir(a.cfg.DB), "data-key")
+	kr, created, err := envelope.LoadOrCreateFile(path)
+	if err != nil {
+		return nil, err
+	}
+	a.logger.Warn("no --data-key configured: application data are encrypted with a development key from a file; "+
+		"set SOZIALPLATTFORM_DATA_KEY (or _FILE) in production", "key_file", path, "created", created)
+	return kr, nil
 }
 
 func (a *app) close() error { return a.db.Close() }

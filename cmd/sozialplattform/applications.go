@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,12 +11,10 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"sozialplattform/migrations"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/jobs"
 )
@@ -36,6 +30,9 @@ type applicationsConfig struct {
 	SAMLKey       string // SP key and certificate (PEM files); empty: generated
 	SAMLCert      string
 	SAMLName      string
+	// SAMLAllowUnencrypted accepts assertions that are only signed, not
+	// encrypted: for test identity providers, never in production.
+	SAMLAllowUnencrypted bool
 }
 
 func parseDays(v string) (int, error) {
@@ -44,39 +41,6 @@ func parseDays(v string) (int, error) {
 		return 0, fmt.Errorf("1 bis 3650 Tage erwartet")
 	}
 	return n, nil
-}
-
-// dataFolder is where development keys live: beside the SQLite file, or,
-// for PostgreSQL without a data folder, a folder per database in the
-// system's temporary directory.
-func dataFolder(dsn string) string {
-	if migrations.KindOf(dsn) == migrations.Postgres {
-		sum := sha256.Sum256([]byte(dsn))
-		return filepath.Join(os.TempDir(), "sozialplattform-"+hex.EncodeToString(sum[:6]))
-	}
-	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-	p, _, _ = strings.Cut(p, "?")
-	return filepath.Dir(p)
-}
-
-// keyring returns the configured data keys, or in development a key file
-// in the data folder, created on first use, with a clear warning.
-func (a *app) keyring() (*envelope.Keyring, error) {
-	if a.cfg.Apps.DataKey != "" {
-		kr, err := envelope.Parse(a.cfg.Apps.DataKey)
-		if err != nil {
-			return nil, fmt.Errorf("--data-key: %w", err)
-		}
-		return kr, nil
-	}
-	path := filepath.Join(dataFolder(a.cfg.DB), "data-key")
-	kr, created, err := envelope.LoadOrCreateFile(path)
-	if err != nil {
-		return nil, err
-	}
-	a.logger.Warn("no --data-key configured: application data are encrypted with a development key from a file; "+
-		"set SOZIALPLATTFORM_DATA_KEY (or _FILE) in production", "key_file", path, "created", created)
-	return kr, nil
 }
 
 // enqueueDelivery hands a submitted application to the delivery outbox,
@@ -127,15 +91,19 @@ func (a *app) buildApplications(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, dataFolder(a.cfg.DB), "Sozialplattform Servicekonto")
+		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, dataDir(a.cfg.DB), "Sozialplattform Servicekonto")
 		if err != nil {
 			return err
 		}
 		if created {
 			a.logger.Warn("SAML: a self-signed SP key pair was created in the data folder; configure --saml-key and --saml-cert in production")
 		}
+		if c.SAMLAllowUnencrypted {
+			a.logger.Warn("SAML: unencrypted assertions are accepted (--saml-allow-unencrypted); only for test identity providers")
+		}
 		if a.saml, err = citizen.NewSAML(a.db, a.citizens, a.citizenSessions, citizen.SAMLConfig{BaseURL: a.cfg.BaseURL, IDPMetadata: md,
-			Key: key, Certificate: cert, Name: c.SAMLName, Secure: a.cfg.secure(), Logger: a.logger}); err != nil {
+			Key: key, Certificate: cert, Name: c.SAMLName, Secure: a.cfg.secure(), Logger: a.logger,
+			AllowUnencrypted: c.SAMLAllowUnencrypted}); err != nil {
 			return err
 		}
 	}

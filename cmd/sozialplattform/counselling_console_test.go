@@ -16,6 +16,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 )
 
 // loadCounsellingDemo loads the directory's and the appointments' demo
@@ -39,17 +40,11 @@ func loadCounsellingDemo(t *testing.T, a *app) counselling.Demo {
 // csMail returns the newest queued mail of a template to an address.
 func csMail(t *testing.T, a *app, template, to string) *mail.Stored {
 	t.Helper()
-	all, err := a.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range all {
-		if m.Template == template && m.To == to {
-			full, err := a.outbox.Get(context.Background(), m.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return &full
+	// The recipient's view: also mails to citizens, which staff never see.
+	all := mailtest.Stored(t, a.db.Read, template)
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].To == to {
+			return &all[i]
 		}
 	}
 	return nil

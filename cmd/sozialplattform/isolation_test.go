@@ -25,13 +25,27 @@ func testApp(t *testing.T) (*app, *httptest.Server) {
 	return benchApp(t)
 }
 
+// testAppWith is testApp with a changed configuration.
+func testAppWith(t *testing.T, change func(*config)) (*app, *httptest.Server) {
+	t.Helper()
+	return buildTestApp(t, change)
+}
+
 // benchApp is testApp for tests and benchmarks alike.
 func benchApp(t testing.TB) (*app, *httptest.Server) {
+	t.Helper()
+	return buildTestApp(t, nil)
+}
+
+func buildTestApp(t testing.TB, change func(*config)) (*app, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
 	cfg, _, err := parseConfig("test", []string{"--db", testdb.DSN(t)}, func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if change != nil {
+		change(cfg)
 	}
 	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -101,7 +115,7 @@ func (s scope) fill(t *testing.T, path string) string {
 		"{tokenId}", s.apiToken, "{token}", "unbekannter-token",
 		"{mailId}", s.mailID, "{name}", "sitzungen-aufraeumen",
 		"{productId}", s.market.productID, "{orderId}", s.market.orderID, "{registrationId}", s.market.registrationID,
-		"{linkId}", "unbekannter-link"},
+		"{linkId}", "unbekannter-link", "{template}", "appointment-confirmation"},
 		append(append(append(s.onboarding.replacements(), s.counselling.replacements()...), s.delivery.replacements()...), s.applications.replacements()...)...)...)
 	out := r.Replace(path)
 	if strings.Contains(out, "{") {

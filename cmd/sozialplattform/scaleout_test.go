@@ -7,12 +7,15 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
+	"sozialplattform/portal/citizen"
+	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail/mailtest"
 )
@@ -38,7 +41,9 @@ func roundRobin(t *testing.T, bases []string) string {
 // TestSeveralInstancesOnOnePostgreSQL runs three servers on one database
 // behind a round-robin proxy: a session works on every instance, a role
 // change made through one is enforced by all within seconds, the mail job
-// runs once per schedule and every mail goes out exactly once.
+// runs once per schedule and every mail goes out exactly once, and an
+// application submitted through one instance is read through the others
+// (they share the configured data key; without one they refuse to start).
 func TestSeveralInstancesOnOnePostgreSQL(t *testing.T) {
 	if testdb.Kind() != migrations.Postgres {
 		t.Skip("scale-out runs on PostgreSQL (TEST_DB=postgres)")
@@ -51,6 +56,7 @@ func TestSeveralInstancesOnOnePostgreSQL(t *testing.T) {
 			"SOZIALPLATTFORM_DB": dsn, "SOZIALPLATTFORM_SMTP_HOST": host, "SOZIALPLATTFORM_SMTP_PORT": fmt.Sprint(port),
 			"SOZIALPLATTFORM_SMTP_TLS": "none", "SOZIALPLATTFORM_MAIL_INTERVAL": "1s", "SOZIALPLATTFORM_POLICY_REFRESH": "500ms",
 			"SOZIALPLATTFORM_LOG_LEVEL": "error", "SOZIALPLATTFORM_INSTANCE_ID": instance,
+			"SOZIALPLATTFORM_DATA_KEY": "scaleout:" + strings.Repeat("c2Nh", 10) + "bGU=",
 		}
 	}
 	bases := []string{startInstance(t, env("a"), "--demo")}
@@ -145,4 +151,64 @@ func TestSeveralInstancesOnOnePostgreSQL(t *testing.T) {
 		t.Errorf("mail job ran only %d times", len(starts))
 	}
 	t.Logf("mail job: %d runs in %d slots by instances %v", len(starts), len(perSlot), holders)
+
+	// An application submitted through instance a is read through b and c.
+	appID := submitHzL(t, bases[0], "landkreis-harz", citizen.DemoEmail, tenant.DemoPassword)
+	citizenClient := newClient(t, bases[0])
+	citizenLoginWith(t, citizenClient, "landkreis-harz", citizen.DemoEmail, tenant.DemoPassword)
+	for _, base := range bases[1:] {
+		citizenClient.base = base // the session lives in the database
+		status, pdf, _ := citizenClient.get("/landkreis-harz/servicekonto/antraege/" + appID + "/pdf")
+		if status != http.StatusOK || !strings.HasPrefix(pdf, "%PDF") {
+			t.Errorf("%s: the citizen's PDF = %d", base, status)
+		}
+		clerk := newClient(t, base)
+		clerk.login("harz@demo.example", tenant.DemoPassword)
+		var app struct {
+			ReferenceNumber string `json:"referenceNumber"`
+		}
+		if status, body := clerk.do("GET", "/api/v1/applications/"+appID, nil, &app); status != http.StatusOK || app.ReferenceNumber == "" {
+			t.Errorf("%s: the municipality reads the application: %d %s", base, status, body)
+		}
+		if status, xml := clerk.do("GET", "/api/v1/applications/"+appID+"/xml", nil, nil); status != http.StatusOK || !strings.Contains(xml, "vorgang.transportieren.1000001") {
+			t.Errorf("%s: the application's XML = %d", base, status)
+		}
+	}
+}
+
+// citizenLoginWith logs c in through a site's Servicekonto login form.
+func citizenLoginWith(t *testing.T, c *client, slug, email, password string) {
+	t.Helper()
+	target := "/" + slug + "/servicekonto/"
+	loc, _ := c.submitPage("/"+slug+"/servicekonto/anmelden?ziel="+url.QueryEscape(target),
+		url.Values{"email": {email}, "passwort": {password}, "ziel": {target}}, http.StatusSeeOther)
+	if loc != target {
+		t.Fatalf("citizen login went to %s", loc)
+	}
+}
+
+// submitHzL fills and submits an HzL application through the HTML forms
+// of the server at base and returns its ID.
+func submitHzL(t *testing.T, base, slug, email, password string) string {
+	t.Helper()
+	b := newClient(t, base)
+	citizenLoginWith(t, b, slug, email, password)
+	site := "/" + slug
+	loc, _ := b.submitPage(site+"/antrag/hzl", nil, http.StatusSeeOther)
+	draft, ok := strings.CutSuffix(loc, "/schritt/antragsteller")
+	if !ok {
+		t.Fatalf("start went to %s", loc)
+	}
+	for _, st := range formstest.HzL() {
+		form := url.Values{"aktion": {"weiter"}}
+		for k, v := range st.Form {
+			form[k] = v
+		}
+		b.submitPage(draft+"/schritt/"+st.ID, form, http.StatusSeeOther)
+	}
+	receipt, _ := b.submitPage(draft+"/absenden", url.Values{"erklaerung": {"richtigkeit", "mitwirkung", "datenschutz"}}, http.StatusSeeOther)
+	if !strings.Contains(receipt, "/antrag/hzl/eingang/") {
+		t.Fatalf("submit went to %s", receipt)
+	}
+	return receipt[strings.LastIndex(receipt, "/")+1:]
 }

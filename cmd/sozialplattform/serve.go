@@ -34,6 +34,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := cfg.checkServe(); err != nil {
 		return err
 	}
+	if err := checkSharedSecrets(cfg); err != nil {
+		return err
+	}
 	logger := newLogger(stderr, cfg.LogLevel)
 	started := time.Now()
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -134,8 +137,31 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
-// dataDir is the folder next to the SQLite database (or "data" for
-// PostgreSQL), where the demo keeps its keys.
+// checkSharedSecrets refuses to serve on PostgreSQL without the secrets
+// every instance must share: the data key (a key file per host would leave
+// each instance unable to read the others' applications) and, with SAML,
+// the service provider's key pair. The demo makes its own.
+func checkSharedSecrets(cfg *config) error {
+	if migrations.KindOf(cfg.DB) != migrations.Postgres || cfg.Demo {
+		return nil
+	}
+	if cfg.Apps.DataKey == "" {
+		return errors.New("serve: Auf PostgreSQL startet der Server nicht ohne Datenschlüssel, den alle Instanzen teilen. " +
+			"Bitte SOZIALPLATTFORM_DATA_KEY (oder SOZIALPLATTFORM_DATA_KEY_FILE, --data-key) setzen; einen neuen Schlüssel erzeugt " +
+			"`openssl rand -base64 32`. Bewahren Sie ihn sicher auf: Ohne ihn sind die gespeicherten Anträge nicht mehr lesbar. " +
+			"Nur der Demobetrieb (--demo) startet ohne Schlüssel")
+	}
+	if a := cfg.Apps; a.SAMLMetadata != "" && (a.SAMLKey == "" || a.SAMLCert == "") {
+		return errors.New("serve: SAML auf PostgreSQL braucht das Schlüsselpaar des Service-Providers, das alle Instanzen teilen: " +
+			"bitte --saml-key und --saml-cert (SOZIALPLATTFORM_SAML_KEY, SOZIALPLATTFORM_SAML_CERT) setzen")
+	}
+	return nil
+}
+
+// dataDir is the folder of development and demo keys: next to the SQLite
+// database file, or "data" in the working directory for PostgreSQL (only
+// used with --demo there). Never a temporary folder, whose cleaning would
+// lose the keys.
 func dataDir(dsn string) string {
 	if migrations.KindOf(dsn) == migrations.Postgres {
 		return "data"

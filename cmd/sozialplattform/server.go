@@ -78,7 +78,8 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 	}
 	mux.Handle("GET /api/docs", docs)
 	console, err := admin.New(admin.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs,
-		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL})
+		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL, NoSMTP: !a.cfg.SMTP.Enabled(),
+		FormTokens: a.formTokens})
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}

@@ -12,10 +12,18 @@ func TestLoginSetsAHardenedRotatedCookieAndLogoutEndsIt(t *testing.T) {
 	_, srv := testApp(t)
 	c := newClient(t, srv.URL)
 
-	// An anonymous session exists before login (the console's login form
-	// needs one for its CSRF token).
+	// Before login there is no session: the login form's token comes from
+	// a signed cookie (issue 13). Plant a live session ID all the same, as
+	// an attacker fixing a victim's session with their own would: the
+	// login must not keep it.
 	c.must(http.StatusOK, "GET", "/admin/anmelden", nil, nil)
-	before := cookieValue(c, srv.URL)
+	if v := cookieValue(c, srv.URL); v != "" {
+		t.Errorf("the login page started a session: %s", v)
+	}
+	planted := newClient(t, srv.URL)
+	planted.login("wittenberg@demo.example", tenant.DemoPassword)
+	before := cookieValue(planted, srv.URL)
+	c.http.Jar.SetCookies(mustURL(srv.URL), []*http.Cookie{{Name: "sozialplattform", Value: before}})
 
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/session",
 		strings.NewReader(`{"email":"harz@demo.example","password":"`+tenant.DemoPassword+`"}`))

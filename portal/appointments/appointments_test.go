@@ -16,6 +16,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 )
 
 type clock struct {
@@ -92,18 +93,7 @@ func newFixture(t testing.TB, opts appointments.Options) *fixture {
 
 func (f *fixture) mails(t testing.TB, template string) []mail.Stored {
 	t.Helper()
-	all, err := f.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []mail.Stored
-	for _, m := range all {
-		if m.Template == template {
-			full, _ := f.outbox.Get(context.Background(), m.ID)
-			out = append(out, full)
-		}
-	}
-	return out
+	return mailtest.Stored(t, f.db.Read, template) // also the citizens' mails, which staff never see
 }
 
 func at(day, clock string) time.Time {

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"encoding/xml"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beevik/etree"
 	"github.com/crewjam/saml"
 	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/uptrace/bun"
@@ -50,6 +52,12 @@ type SAMLConfig struct {
 	TrustAttribute string
 	Secure         bool
 	Logger         *slog.Logger
+	// AllowUnencrypted accepts a response whose assertion is only signed.
+	// By default the assertion must arrive encrypted for the SP's key (an
+	// EncryptedAssertion and no plain Assertion), so that the citizen's
+	// name, address and identifiers never travel readable through the
+	// browser; switch it on only for test identity providers.
+	AllowUnencrypted bool
 }
 
 // SAML is the service provider: it sends AuthnRequests (HTTP-Redirect,
@@ -154,9 +162,10 @@ func (s *SAML) Start(w http.ResponseWriter, r *http.Request, returnTo string) er
 }
 
 // ACS receives the identity provider's response: the assertion must be
-// signed by the IdP, meant for this SP, in time, and answer a request this
-// browser started (single use). Then the citizen is logged in with the
-// asserted trust level and sent back.
+// encrypted for this SP (unless AllowUnencrypted), signed by the IdP, meant
+// for this SP, in time, and answer a request this browser started (single
+// use). Then the citizen is logged in with the asserted trust level and
+// sent back.
 func (s *SAML) ACS(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
 	if err := r.ParseForm(); err != nil {
@@ -164,6 +173,12 @@ func (s *SAML) ACS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	if !s.cfg.AllowUnencrypted {
+		if err := encryptedOnly(r.PostForm.Get("SAMLResponse")); err != nil {
+			s.fail(w, r, "assertion not encrypted", err)
+			return
+		}
+	}
 	c, err := r.Cookie(s.bindingCookie())
 	relay := r.PostForm.Get("RelayState")
 	if err != nil || c.Value == "" || relay == "" {
@@ -214,6 +229,53 @@ func (s *SAML) ACS(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.bindingCookie(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.cfg.Secure})
 	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+}
+
+// samlAssertionNS is the namespace of SAML 2.0 assertions.
+const samlAssertionNS = "urn:oasis:names:tc:SAML:2.0:assertion"
+
+// encryptedOnly checks that a base64 SAMLResponse (HTTP-POST binding)
+// carries its assertion as EncryptedAssertion and no plain Assertion. It
+// looks at the structure only; signature and decryption are checked
+// afterwards. An artifact (SAMLart) has no SAMLResponse and is refused.
+func encryptedOnly(samlResponse string) error {
+	if samlResponse == "" {
+		return errors.New("no SAMLResponse (only the HTTP-POST binding is accepted)")
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+			return -1
+		}
+		return r
+	}, samlResponse))
+	if err != nil {
+		return fmt.Errorf("SAMLResponse is not base64: %w", err)
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.Permissive = false
+	if err := doc.ReadFromBytes(raw); err != nil {
+		return fmt.Errorf("SAMLResponse is not XML: %w", err)
+	}
+	root := doc.Root()
+	if root == nil || root.Tag != "Response" {
+		return errors.New("SAMLResponse has no Response element")
+	}
+	encrypted := 0
+	for _, el := range root.ChildElements() {
+		if el.NamespaceURI() != samlAssertionNS {
+			continue
+		}
+		switch el.Tag {
+		case "Assertion":
+			return errors.New("the Response carries an unencrypted Assertion")
+		case "EncryptedAssertion":
+			encrypted++
+		}
+	}
+	if encrypted == 0 {
+		return errors.New("the Response carries no EncryptedAssertion")
+	}
+	return nil
 }
 
 func (s *SAML) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
@@ -288,15 +350,31 @@ func (s *SAML) trustLevel(a *saml.Assertion, attrs map[string][]string) TrustLev
 }
 
 // LoadIDPMetadata reads the identity provider's metadata from an https URL
-// or a file.
+// or a file. An http URL is refused: the metadata hold the certificates
+// that every login is checked against, so whoever could change them on the
+// way could log in as anyone.
 func LoadIDPMetadata(ctx context.Context, source string, client *http.Client) (*saml.EntityDescriptor, error) {
 	var raw []byte
-	if strings.HasPrefix(source, "https://") || strings.HasPrefix(source, "http://") {
+	if u, err := url.Parse(source); err == nil && strings.EqualFold(u.Scheme, "http") {
+		return nil, fmt.Errorf("saml: IdP-Metadaten nur über https oder aus einer Datei, nicht über %s", u.Redacted())
+	}
+	if strings.HasPrefix(strings.ToLower(source), "https://") {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := client.Do(req)
+		// Redirects stay on https as well.
+		c := *client
+		c.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+			if r.URL.Scheme != "https" {
+				return fmt.Errorf("redirect to %s refused: IdP metadata only over https", r.URL.Redacted())
+			}
+			if len(via) >= 5 {
+				return errors.New("too many redirects")
+			}
+			return nil
+		}
+		resp, err := c.Do(req)
 		if err != nil {
 			return nil, fmt.Errorf("saml: fetch IdP metadata: %w", err)
 		}

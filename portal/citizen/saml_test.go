@@ -2,6 +2,7 @@ package citizen_test
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"html"
 	"io"
@@ -66,10 +67,27 @@ func TestSAMLRoundTrip(t *testing.T) {
 		CustomAttributes: []saml.Attribute{{Name: "vertrauensniveau", NameFormat: "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
 			Values: []saml.AttributeValue{{Type: "xs:string", Value: "substanziell"}}}}}
 	var sp *citizen.SAML
+	// plainIdP makes the IdP see no encryption key of the SP, so that it
+	// sends the assertion signed but readable.
+	plainIdP := false
 	idp := &saml.IdentityProvider{Key: idpKey, Certificate: idpCert,
 		MetadataURL: url.URL{Scheme: idpURL.Scheme, Host: idpURL.Host, Path: "/metadata"}, SSOURL: url.URL{Scheme: idpURL.Scheme, Host: idpURL.Host, Path: "/sso"},
-		SessionProvider:         idpSessions{session},
-		ServiceProviderProvider: oneSP{func() *saml.EntityDescriptor { return sp.SPMetadata() }},
+		SessionProvider: idpSessions{session},
+		ServiceProviderProvider: oneSP{func() *saml.EntityDescriptor {
+			md := sp.SPMetadata()
+			if plainIdP {
+				for i := range md.SPSSODescriptors {
+					var keep []saml.KeyDescriptor
+					for _, kd := range md.SPSSODescriptors[i].KeyDescriptors {
+						if kd.Use == "signing" {
+							keep = append(keep, kd)
+						}
+					}
+					md.SPSSODescriptors[i].KeyDescriptors = keep
+				}
+			}
+			return md
+		}},
 		WantAuthnRequestsSigned: true,
 	}
 	idpHandler = idp.Handler()
@@ -88,8 +106,8 @@ func TestSAMLRoundTrip(t *testing.T) {
 			http.Error(w, err.Error(), 500)
 		}
 	})
-	mux.HandleFunc("POST "+citizen.ACSPath, sp.ACS)
-	mux.HandleFunc("GET "+citizen.MetadataPath, sp.Metadata)
+	mux.HandleFunc("POST "+citizen.ACSPath, func(w http.ResponseWriter, r *http.Request) { sp.ACS(w, r) })
+	mux.HandleFunc("GET "+citizen.MetadataPath, func(w http.ResponseWriter, r *http.Request) { sp.Metadata(w, r) })
 	mux.HandleFunc("GET /zurueck", func(w http.ResponseWriter, r *http.Request) {
 		p, ok, err := sessions.Current(r)
 		fmt.Fprintf(w, "%v %v %s %s %s", ok, err, p.ID, p.Trust, p.Email)
@@ -192,5 +210,80 @@ func TestSAMLRoundTrip(t *testing.T) {
 	if !strings.Contains(string(b), citizen.ACSPath) || !strings.Contains(string(b), "AuthnRequestsSigned=\"true\"") {
 		t.Errorf("metadata: %s", b)
 	}
+
+	// An IdP that sends the assertion only signed, readable in the browser
+	// and its history, is refused – the README promises encryption.
+	plainIdP = true
+	c4, form4 := login(t)
+	if plain := mustB64(t, form4.Get("SAMLResponse")); !strings.Contains(plain, "jana@example.org") {
+		t.Fatal("the test IdP still encrypts")
+	}
+	if resp := post(c4, form4); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("unencrypted assertion: %s, want 403", resp.Status)
+	}
+	if me := whoami(c4); strings.HasPrefix(me, "true") {
+		t.Errorf("logged in with an unencrypted assertion: %q", me)
+	}
+	// Only with the switch for test IdPs does it pass.
+	if sp, err = citizen.NewSAML(db, accounts, sessions, citizen.SAMLConfig{BaseURL: spSrv.URL, IDPMetadata: idp.Metadata(), Key: spKey, Certificate: spCert,
+		AllowUnencrypted: true}); err != nil {
+		t.Fatal(err)
+	}
+	c5, form5 := login(t)
+	if resp := post(c5, form5); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("unencrypted assertion with AllowUnencrypted: %s", resp.Status)
+	}
+	if me := whoami(c5); !strings.Contains(me, first) {
+		t.Errorf("session with AllowUnencrypted: %q", me)
+	}
 	_ = context.Background()
+}
+
+// TestLoadIDPMetadata reads the IdP metadata over https or from a file,
+// never over http: whoever can change them on the way can log in as anyone.
+func TestLoadIDPMetadata(t *testing.T) {
+	_, cert, err := citizen.NewKeyPair("Test-IdP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp := &saml.IdentityProvider{Certificate: cert, MetadataURL: url.URL{Scheme: "https", Host: "idp.example", Path: "/metadata"},
+		SSOURL: url.URL{Scheme: "https", Host: "idp.example", Path: "/sso"}}
+	raw, err := xml.Marshal(idp.Metadata())
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve := func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(raw) }
+	plainSrv := httptest.NewServer(http.HandlerFunc(serve))
+	defer plainSrv.Close()
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/weiter" {
+			http.Redirect(w, r, plainSrv.URL+"/metadata", http.StatusFound)
+			return
+		}
+		serve(w, r)
+	}))
+	defer tlsSrv.Close()
+	file := t.TempDir() + "/idp.xml"
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tt := range []struct {
+		source string
+		ok     bool
+	}{
+		{tlsSrv.URL + "/metadata", true},
+		{file, true},
+		{plainSrv.URL + "/metadata", false},
+		{strings.Replace(plainSrv.URL, "http://", "HTTP://", 1) + "/metadata", false},
+		{tlsSrv.URL + "/weiter", false}, // https that redirects to http
+	} {
+		md, err := citizen.LoadIDPMetadata(ctx, tt.source, tlsSrv.Client())
+		if tt.ok && (err != nil || md.EntityID != idp.Metadata().EntityID) {
+			t.Errorf("%s: %v", tt.source, err)
+		}
+		if !tt.ok && err == nil {
+			t.Errorf("%s: metadata accepted", tt.source)
+		}
+	}
 }

@@ -28,6 +28,7 @@ import (
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 )
 
 // fixture is a store on a fresh database with the demo tenants, a citizen
@@ -261,9 +262,13 @@ func TestSubmissionRoundTrip(t *testing.T) {
 	}
 
 	// Receipt mail in the outbox.
-	mails, _ := f.outbox.List(ctx, mail.ListFilter{TenantIDs: []string{f.harz.ID}})
-	if len(mails) != 1 || !strings.Contains(mails[0].Subject, rc.Reference) || mails[0].To != "erika@example.org" {
+	mails := mailtest.Stored(t, f.db.Read, forms.MailReceipt)
+	if len(mails) != 1 || !strings.Contains(mails[0].Subject, rc.Reference) || mails[0].To != "erika@example.org" || mails[0].TenantID != f.harz.ID {
 		t.Fatalf("receipt mails: %+v", mails)
+	}
+	// It is for the citizen: the municipality's Postausgang counts it only.
+	if staff, _ := f.outbox.List(ctx, mail.ListFilter{TenantIDs: []string{f.harz.ID}}); len(staff) != 0 {
+		t.Errorf("the receipt is listed for staff: %+v", staff)
 	}
 
 	// Delivery reports back; the retention period starts; the data goes.

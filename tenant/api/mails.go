@@ -19,7 +19,19 @@ type listMailsInput struct {
 
 type listMailsOutput struct {
 	Body struct {
-		Items []mail.Stored `json:"items"`
+		Items []mail.Stored `json:"items" doc:"E-Mails an Behörden und ihre Beschäftigten, ohne Inhalt"`
+		// CitizenMails are the mails to citizens, counted only.
+		CitizenMails []mail.TemplateCount `json:"citizenMails" doc:"E-Mails an Bürgerinnen und Bürger (Servicekonto, Termine, Anträge): nur Anzahlen je Vorlage und Zustand"`
+	}
+}
+
+type retryCitizenMailsInput struct {
+	Template string `path:"template" maxLength:"100" doc:"Vorlage, z. B. appointment-confirmation"`
+}
+
+type retryCitizenMailsOutput struct {
+	Body struct {
+		Requeued int `json:"requeued" doc:"so viele fehlgeschlagene E-Mails stehen wieder in der Warteschlange"`
 	}
 }
 
@@ -32,8 +44,9 @@ type mailOutput struct{ Body mail.Stored }
 func (c *Core) registerMails(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "list-mails", Method: http.MethodGet, Path: "/v1/mails", Tags: []string{tagOps},
-		Summary:     "Postausgang",
-		Description: "E-Mails der sichtbaren Körperschaften mit Zustand, Versuchen und letztem Fehler – ohne Inhalt, denn Einladungs- und Passwort-Links sind Geheimnisse.",
+		Summary: "Postausgang",
+		Description: "E-Mails der sichtbaren Körperschaften mit Zustand, Versuchen und letztem Fehler – ohne Inhalt, denn Einladungs- und Passwort-Links sind Geheimnisse. " +
+			"E-Mails an Bürgerinnen und Bürger erscheinen nur als Anzahl je Vorlage.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Read}, func(ctx context.Context, in *listMailsInput) (*listMailsOutput, error) {
 		ids, all := c.mailScope(ctx, authz.Read)
 		f := mail.ListFilter{Status: mail.Status(in.Status), Limit: in.Limit}
@@ -44,8 +57,30 @@ func (c *Core) registerMails(api huma.API) {
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
+		counts, err := c.outbox.CitizenCounts(ctx, f)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
 		out := &listMailsOutput{}
-		out.Body.Items = items
+		out.Body.Items, out.Body.CitizenMails = items, counts
+		return out, nil
+	})
+	Register(api, huma.Operation{
+		OperationID: "retry-citizen-mails", Method: http.MethodPost, Path: "/v1/mails/citizen/{template}/retry", Tags: []string{tagOps},
+		Summary:     "E-Mails an Bürger erneut versenden",
+		Description: "Stellt die fehlgeschlagenen E-Mails einer Vorlage an Bürgerinnen und Bürger der sichtbaren Körperschaften wieder in die Warteschlange, ohne sie zu zeigen.",
+	}, Access{Obj: authz.ObjMail, Act: authz.Update}, func(ctx context.Context, in *retryCitizenMailsInput) (*retryCitizenMailsOutput, error) {
+		ids, all := c.mailScope(ctx, authz.Update)
+		f := mail.ListFilter{}
+		if !all {
+			f.TenantIDs = ids
+		}
+		n, err := c.outbox.RetryCitizenFailed(ctx, f, in.Template)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out := &retryCitizenMailsOutput{}
+		out.Body.Requeued = n
 		return out, nil
 	})
 	Register(api, huma.Operation{

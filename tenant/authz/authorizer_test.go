@@ -115,6 +115,34 @@ func TestTenantsListsWhatAPrincipalMaySee(t *testing.T) {
 	}
 }
 
+// AllowedHere counts only roles held in the tenant itself: the ministry
+// may read Harz's mail, but is not Harz's own administration.
+func TestAllowedHereIgnoresInheritedRoles(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		who    string
+		p      authz.Principal
+		tenant *tenant.Tenant
+		want   bool
+	}{
+		{"ministry in the Land", f.ministry, f.land, true},
+		{"ministry in Harz", f.ministry, f.harz, false},
+		{"Harz admin in Harz", f.harzAdmin, f.harz, true},
+		{"Harz admin in its Gemeinde", f.harzAdmin, f.wernigerode, false},
+		{"Harz admin in the Land", f.harzAdmin, f.land, false},
+		{"clerk in Harz (no mail right)", f.clerk, f.harz, false},
+		{"anonymous", authz.Principal{}, f.harz, false},
+	}
+	for _, tt := range tests {
+		if got := f.az.AllowedHere(tt.p, tt.tenant.ID, authz.ObjMail, authz.Read); got != tt.want {
+			t.Errorf("%s: AllowedHere = %v, want %v", tt.who, got, tt.want)
+		}
+	}
+	if !f.az.Allowed(f.ministry, f.harz.ID, authz.ObjMail, authz.Read) {
+		t.Error("the ministry lost its inherited right")
+	}
+}
+
 func TestCanGrant(t *testing.T) {
 	f := newFixture(t)
 	if !f.az.CanGrant(f.ministry, f.harz.ID, tenant.RoleMunicipalityAdmin) || !f.az.CanGrant(f.ministry, f.land.ID, tenant.RoleMinistryAdmin) {

@@ -49,18 +49,30 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// HasSecrets reports whether the text carries a secret its template marks
+// (or, for mails stored before masking, whether that is unknown).
+func (m Stored) HasSecrets() bool { return m.MaskedText != m.TextBody }
+
 // Stored is a message in the outbox, rendered and ready to send.
 type Stored struct {
 	bun.BaseModel `bun:"table:mail_messages"`
 
-	ID            string     `bun:"id,pk" json:"id"`
-	TenantID      string     `bun:"tenant_id,nullzero" json:"tenantId,omitempty"`
-	Template      string     `bun:"template,notnull" json:"template"`
-	From          string     `bun:"from_addr,notnull" json:"from"`
-	To            string     `bun:"to_addr,notnull" json:"to"`
-	Subject       string     `bun:"subject,notnull" json:"subject"`
-	TextBody      string     `bun:"text_body,notnull" json:"textBody"`
-	HTMLBody      string     `bun:"html_body,notnull" json:"htmlBody"`
+	ID       string `bun:"id,pk" json:"id"`
+	TenantID string `bun:"tenant_id,nullzero" json:"tenantId,omitempty"`
+	Template string `bun:"template,notnull" json:"template"`
+	From     string `bun:"from_addr,notnull" json:"from"`
+	To       string `bun:"to_addr,notnull" json:"to"`
+	Subject  string `bun:"subject,notnull" json:"subject"`
+	TextBody string `bun:"text_body,notnull" json:"textBody"`
+	HTMLBody string `bun:"html_body,notnull" json:"htmlBody"`
+	// MaskedText is TextBody with every secret the template marks (reset,
+	// confirmation and invitation links) replaced by Masked: what staff may
+	// read when the link itself is not for them. Empty for mails stored
+	// before masking existed (then only the full text, or nothing, shows).
+	MaskedText string `bun:"masked_text,notnull" json:"-"`
+	// Audience is who the mail is for; mails to citizens are never listed
+	// or shown to staff.
+	Audience      Audience   `bun:"audience,notnull" json:"audience"`
 	Status        Status     `bun:"status,notnull" json:"status"`
 	Attempts      int        `bun:"attempts,notnull" json:"attempts"`
 	NextAttemptAt time.Time  `bun:"next_attempt_at,notnull" json:"nextAttemptAt"`

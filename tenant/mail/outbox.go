@@ -90,6 +90,8 @@ func (o *Outbox) Enqueue(ctx context.Context, db bun.IDB, m Message) error {
 		Subject:       r.Subject,
 		TextBody:      r.Text,
 		HTMLBody:      r.HTML,
+		MaskedText:    r.Masked,
+		Audience:      k.audience,
 		Status:        StatusQueued,
 		NextAttemptAt: now,
 		CreatedAt:     now,
@@ -115,11 +117,21 @@ type ListFilter struct {
 // live links (invitation and password-reset tokens) and are only for Get.
 var listColumns = []string{
 	"id", "tenant_id", "template", "from_addr", "to_addr", "subject", "status",
-	"attempts", "next_attempt_at", "lease_until", "last_error", "created_at", "sent_at",
+	"attempts", "next_attempt_at", "lease_until", "last_error", "created_at", "sent_at", "audience",
 }
 
-// List returns messages, newest first, without their bodies (TextBody and
-// HTMLBody are empty); Get returns one message in full.
+// scope limits q to the tenants of f (nil: all).
+func (f ListFilter) scope(q *bun.SelectQuery) *bun.SelectQuery {
+	if f.TenantIDs != nil {
+		q = q.Where("tenant_id IN (?)", bun.In(f.TenantIDs))
+	}
+	return q
+}
+
+// List returns the staff mails, newest first, without their bodies
+// (TextBody and HTMLBody are empty); Get returns one message in full. Mails
+// to citizens are never listed: staff see how many there are
+// (CitizenCounts), not to whom or what.
 func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Stored, error) {
 	if f.TenantIDs != nil && len(f.TenantIDs) == 0 {
 		return []Stored{}, nil
@@ -132,11 +144,10 @@ func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Stored, error) {
 	}
 	out := []Stored{}
 	q := o.db.Read.NewSelect().Model(&out).Column(listColumns...).
+		Where("audience = ?", AudienceStaff).
 		OrderExpr("created_at DESC, id DESC").
 		Limit(int64(f.Limit))
-	if f.TenantIDs != nil {
-		q = q.Where("tenant_id IN (?)", bun.In(f.TenantIDs))
-	}
+	q = f.scope(q)
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
@@ -146,11 +157,58 @@ func (o *Outbox) List(ctx context.Context, f ListFilter) ([]Stored, error) {
 	return out, nil
 }
 
-// Get returns one message with its bodies, or ErrNotFound. The bodies carry
-// live links with tokens: show them only to who may use them.
+// TemplateCount is how many mails of one template to citizens are in each
+// status.
+type TemplateCount struct {
+	Template string `json:"template"`
+	Queued   int    `json:"queued"`
+	Sent     int    `json:"sent"`
+	Failed   int    `json:"failed"`
+}
+
+// CitizenCounts counts the mails to citizens per template and status in
+// the tenants of f (Status and Limit are ignored): what staff may know of
+// them.
+func (o *Outbox) CitizenCounts(ctx context.Context, f ListFilter) ([]TemplateCount, error) {
+	if f.TenantIDs != nil && len(f.TenantIDs) == 0 {
+		return []TemplateCount{}, nil
+	}
+	var rows []struct {
+		Template string `bun:"template"`
+		Status   Status `bun:"status"`
+		N        int    `bun:"n"`
+	}
+	q := o.db.Read.NewSelect().Model((*Stored)(nil)).Column("template", "status").ColumnExpr("count(*) AS n").
+		Where("audience = ?", AudienceCitizen).
+		GroupExpr("template, status").OrderExpr("template")
+	if err := f.scope(q).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("count citizen mails: %w", err)
+	}
+	out := []TemplateCount{}
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Template != r.Template {
+			out = append(out, TemplateCount{Template: r.Template})
+		}
+		c := &out[len(out)-1]
+		switch r.Status {
+		case StatusQueued:
+			c.Queued += r.N
+		case StatusSent:
+			c.Sent += r.N
+		case StatusFailed:
+			c.Failed += r.N
+		}
+	}
+	return out, nil
+}
+
+// Get returns one staff mail with its bodies, or ErrNotFound – also for a
+// mail to a citizen, which staff never see. The text body carries live
+// links with tokens: show it only to who may use them, MaskedText to the
+// others.
 func (o *Outbox) Get(ctx context.Context, id string) (Stored, error) {
 	var m Stored
-	err := o.db.Read.NewSelect().Model(&m).Where("id = ?", id).Scan(ctx)
+	err := o.db.Read.NewSelect().Model(&m).Where("id = ?", id).Where("audience = ?", AudienceStaff).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Stored{}, fmt.Errorf("mail %s: %w", id, ErrNotFound)
 	}
@@ -160,8 +218,8 @@ func (o *Outbox) Get(ctx context.Context, id string) (Stored, error) {
 	return m, nil
 }
 
-// Retry queues a failed (or still queued) message again, due now and with
-// a fresh count of attempts. A sent message gives ErrAlreadySent.
+// Retry queues a failed (or still queued) staff mail again, due now and
+// with a fresh count of attempts. A sent message gives ErrAlreadySent.
 func (o *Outbox) Retry(ctx context.Context, id string) error {
 	now := time.Now().UTC()
 	res, err := o.db.Write.NewUpdate().Model((*Stored)(nil)).
@@ -169,6 +227,7 @@ func (o *Outbox) Retry(ctx context.Context, id string) error {
 		Set("attempts = 0").
 		Set("next_attempt_at = ?", now).
 		Where("id = ?", id).
+		Where("audience = ?", AudienceStaff).
 		Where("status IN (?)", bun.In([]Status{StatusQueued, StatusFailed})).
 		Exec(ctx)
 	if err != nil {
@@ -187,4 +246,29 @@ func (o *Outbox) Retry(ctx context.Context, id string) error {
 		return fmt.Errorf("retry mail %s: %w", id, ErrAlreadySent)
 	}
 	return fmt.Errorf("retry mail %s: unexpected status %q", id, m.Status)
+}
+
+// RetryCitizenFailed queues the failed mails to citizens of one template
+// in the tenants of f again (after an outage of the mail server, say),
+// without anyone seeing them, and returns how many.
+func (o *Outbox) RetryCitizenFailed(ctx context.Context, f ListFilter, template string) (int, error) {
+	if f.TenantIDs != nil && len(f.TenantIDs) == 0 {
+		return 0, nil
+	}
+	q := o.db.Write.NewUpdate().Model((*Stored)(nil)).
+		Set("status = ?", StatusQueued).
+		Set("attempts = 0").
+		Set("next_attempt_at = ?", time.Now().UTC()).
+		Where("audience = ?", AudienceCitizen).
+		Where("template = ?", template).
+		Where("status = ?", StatusFailed)
+	if f.TenantIDs != nil {
+		q = q.Where("tenant_id IN (?)", bun.In(f.TenantIDs))
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("retry citizen mails %s: %w", template, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }

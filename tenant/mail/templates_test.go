@@ -47,7 +47,8 @@ func TestRenderedMailsMatchGoldenFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := "Subject: " + r.Subject + "\n\n--- text ---\n" + r.Text + "\n--- html ---\n" + r.HTML
+			got := "Subject: " + r.Subject + "\n\n--- text ---\n" + r.Text + "\n--- text for staff (secrets masked) ---\n" + r.Masked +
+				"\n--- html ---\n" + r.HTML
 			path := filepath.Join("testdata", tt.golden)
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

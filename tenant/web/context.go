@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 type ctxKey int
@@ -17,7 +18,9 @@ const (
 // because any middleware in between that calls WithContext hands a copy to
 // the mux. CapturePattern, directly around the mux, fills it in.
 type routeHolder struct {
-	pattern string
+	full    string // the path as it came in
+	pattern string // the pattern of the innermost mux that matched
+	path    string // the path that mux saw: full without a prefix an outer handler stripped
 }
 
 // withRouteHolder returns r carrying a routeHolder, reusing one an outer
@@ -26,7 +29,7 @@ func withRouteHolder(r *http.Request) (*http.Request, *routeHolder) {
 	if h, ok := r.Context().Value(routeKey).(*routeHolder); ok {
 		return r, h
 	}
-	h := &routeHolder{}
+	h := &routeHolder{full: r.URL.Path}
 	return r.WithContext(context.WithValue(r.Context(), routeKey, h)), h
 }
 
@@ -40,11 +43,26 @@ func (h *routeHolder) route(inner *http.Request) string {
 	return inner.Pattern
 }
 
+// redacted is the request's path fit for a log: secret wildcards of the
+// matched pattern replaced (see RedactPath).
+func (h *routeHolder) redacted(inner *http.Request) string {
+	if h.pattern != "" {
+		return redactMounted(h.full, h.path, h.pattern)
+	}
+	return redactMounted(h.full, inner.URL.Path, inner.Pattern)
+}
+
 // CapturePattern records the pattern the ServeMux matched, for Logging and
 // Metrics. Put it innermost, directly around the mux: Chain(mux, …,
 // CapturePattern). ServeMux sets Request.Pattern on the request it receives,
 // which is the one CapturePattern passed on, so it is read after the mux
 // returns (or panics).
+//
+// A handler that strips a prefix and hands the rest to a mux of its own
+// (the portal serves "/{slug}/…" from one table) wraps that mux in
+// CapturePattern too: the innermost pattern wins, together with the path
+// that mux saw, so that the log redacts the right segments below the
+// prefix.
 func CapturePattern(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, _ := r.Context().Value(routeKey).(*routeHolder)
@@ -52,11 +70,35 @@ func CapturePattern(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		path := r.URL.Path
 		defer func() {
-			if r.Pattern != "" {
-				h.pattern = r.Pattern
+			// Deferred calls run innermost first: a nested CapturePattern
+			// has recorded the more precise pattern already.
+			if r.Pattern != "" && h.pattern == "" {
+				h.pattern, h.path = r.Pattern, path
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// LogPath is the path of r fit for a log line, for handlers that log a
+// failure themselves: the segments that r.Pattern matched with a secret
+// wildcard ({token}, {secret} …) are replaced by the wildcard, also below a
+// prefix that an outer handler stripped.
+func LogPath(r *http.Request) string {
+	if h, ok := r.Context().Value(routeKey).(*routeHolder); ok {
+		return redactMounted(h.full, r.URL.Path, r.Pattern)
+	}
+	return RedactPath(r.URL.Path, r.Pattern)
+}
+
+// redactMounted redacts inner (the path a mux saw) with pattern and puts
+// back the prefix by which full is longer.
+func redactMounted(full, inner, pattern string) string {
+	if inner == "" || !strings.HasSuffix(full, inner) {
+		return RedactPath(full, pattern)
+	}
+	prefix := full[:len(full)-len(inner)]
+	return prefix + RedactPath(inner, pattern)
 }

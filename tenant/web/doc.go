@@ -4,7 +4,10 @@
 // server stacks in front of its ServeMux (request IDs, access log, Prometheus
 // metrics, security headers, URL checks, body limits, panic recovery,
 // cross-origin protection), RFC 9457 problem answers for plain net/http routes, the
-// session-bound form token for HTML forms and the client address.
+// session-bound form token for HTML forms, the signed double-submit cookie
+// that stands in for it before login (FormTokens: no session row for a
+// stranger), the redaction of secret path segments in logs and the client
+// address.
 //
 // Middleware has the shape func(http.Handler) http.Handler and is stacked with
 // Chain, the first one outermost. A server typically builds:

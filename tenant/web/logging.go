@@ -14,7 +14,9 @@ import (
 //
 // Only the path is logged, never the query string, which may carry tokens.
 // Path segments matched by a wildcard whose name contains "token" or
-// "secret" ("/einladung/{token}") are logged as the wildcard.
+// "secret" ("/einladung/{token}") are logged as the wildcard: a route that
+// carries a secret in its path declares it by naming the wildcard so, and
+// RedactPath does the rest (also below a prefix, see CapturePattern).
 //
 // remote_ip is the peer address (ClientIP without trusting a proxy); the
 // proxy in front logs the client's own address.
@@ -40,7 +42,7 @@ func Logging(logger *slog.Logger) func(http.Handler) http.Handler {
 				route := holder.route(inner)
 				logger.LogAttrs(r.Context(), level, "request",
 					slog.String("method", r.Method),
-					slog.String("path", redactPath(r.URL.Path, route)),
+					slog.String("path", holder.redacted(inner)),
 					slog.String("route", route),
 					slog.Int("status", status),
 					slog.Int64("bytes", sw.bytes),
@@ -55,26 +57,43 @@ func Logging(logger *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// redactPath replaces the path segments that pattern matched with a
-// secret-named wildcard by that wildcard.
-func redactPath(p, pattern string) string {
-	if !strings.Contains(pattern, "{") {
-		return p
-	}
+// RedactPath makes p fit for a log, given the ServeMux pattern that
+// matched it ("" for none):
+//
+//   - a segment the pattern matched with a secret-named wildcard becomes
+//     that wildcard: RedactPath("/einladung/abc", "GET /einladung/{token}")
+//     is "/einladung/{token}";
+//   - where no specific pattern decided the segment – no match at all (404,
+//     wrong method), or the part a subtree pattern such as "/" took – a
+//     segment that looks like a token (see looksSecret) becomes
+//     "{redacted}", so that a link sent to the wrong site or with a typo
+//     does not put its secret in the log either.
+func RedactPath(p, pattern string) string {
 	// A pattern is "[METHOD ][HOST]/PATH".
 	if i := strings.Index(pattern, " "); i >= 0 {
 		pattern = strings.TrimLeft(pattern[i+1:], " \t")
 	}
 	if i := strings.Index(pattern, "/"); i >= 0 {
 		pattern = pattern[i:]
+	} else {
+		pattern = ""
 	}
 	patSegs := strings.Split(pattern, "/")
+	subtree := pattern == "" || strings.HasSuffix(pattern, "/")
+	decided := len(patSegs) // segments the pattern matched one by one
+	if subtree {
+		decided--
+	}
 	segs := strings.Split(p, "/")
 	changed := false
-	for i, ps := range patSegs {
-		if i >= len(segs) {
-			break
+	for i := 0; i < len(segs); i++ {
+		if i >= decided {
+			if looksSecret(segs[i]) {
+				segs[i], changed = "{redacted}", true
+			}
+			continue
 		}
+		ps := patSegs[i]
 		name, ok := strings.CutPrefix(ps, "{")
 		if !ok {
 			continue
@@ -95,6 +114,29 @@ func redactPath(p, pattern string) string {
 		return p
 	}
 	return strings.Join(segs, "/")
+}
+
+// looksSecret reports whether a path segment looks like a token: at least
+// 16 characters of the URL-safe base64 alphabet, with letters and digits.
+// The platform's secrets are 43 such characters; slugs, words and short
+// numbers are not redacted, UUIDs are (harmless where no route matched).
+func looksSecret(seg string) bool {
+	if len(seg) < 16 {
+		return false
+	}
+	letter, digit := false, false
+	for i := 0; i < len(seg); i++ {
+		switch c := seg[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		case c == '-' || c == '_':
+		default:
+			return false
+		}
+	}
+	return letter && digit
 }
 
 func secretName(name string) bool {

@@ -134,10 +134,18 @@ func TestRedactPath(t *testing.T) {
 		{"/reset/a/b/c", "POST example.org/reset/{secret...}", "/reset/{secret...}"},
 		{"/x/abc", "", "/x/abc"},
 		{"/x", "GET /x/{token}", "/x"},
+		// Where no specific pattern decided, token-like segments go.
+		{"/servicekonto/passwort/Ab3dEf6hIj9kLm2nOp5q", "", "/servicekonto/passwort/{redacted}"},
+		{"/landkreis-harz/passwort/Ab3dEf6hIj9kLm2nOp5q/x", "/", "/landkreis-harz/passwort/{redacted}/x"},
+		{"/static/Ab3dEf6hIj9kLm2nOp5q", "GET /static/", "/static/{redacted}"},
+		{"/sozialleistungsfinder/schritt/2", "/", "/sozialleistungsfinder/schritt/2"},
+		{"/static/kern/kern.min.3f2a1b4c5d6e.css", "GET /static/", "/static/kern/kern.min.3f2a1b4c5d6e.css"},
+		{"/akten/Ab3dEf6hIj9kLm2nOp5q", "GET /akten/{id}", "/akten/Ab3dEf6hIj9kLm2nOp5q"},
+		{"/", "GET /{$}", "/"},
 	}
 	for _, tt := range tests {
-		if got := redactPath(tt.path, tt.pattern); got != tt.want {
-			t.Errorf("redactPath(%q, %q) = %q, want %q", tt.path, tt.pattern, got, tt.want)
+		if got := RedactPath(tt.path, tt.pattern); got != tt.want {
+			t.Errorf("RedactPath(%q, %q) = %q, want %q", tt.path, tt.pattern, got, tt.want)
 		}
 	}
 }
@@ -163,5 +171,62 @@ func TestStatusWriterFlushAndUnwrap(t *testing.T) {
 	sw.WriteHeader(http.StatusTeapot)
 	if sw.statusOr(0) != http.StatusCreated {
 		t.Errorf("status = %d, want 201", sw.statusOr(0))
+	}
+}
+
+// mountedMux serves "/{site}/…" by stripping the first segment and handing
+// the rest to a mux of its own, as the portal does with its sites.
+func mountedMux(inner http.Handler) http.Handler {
+	outer := http.NewServeMux()
+	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		rest := "/"
+		if i := strings.Index(r.URL.Path[1:], "/"); i >= 0 {
+			rest = r.URL.Path[1+i:]
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = rest
+		CapturePattern(inner).ServeHTTP(w, r2)
+	})
+	return outer
+}
+
+// A secret below a stripped prefix is redacted as well: the innermost
+// pattern wins, and the prefix is put back in front of the redacted rest.
+func TestLoggingBelowAPrefix(t *testing.T) {
+	inner := http.NewServeMux()
+	inner.HandleFunc("GET /termine/absagen/{token}", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
+	inner.HandleFunc("GET /kaputt/{token}", func(w http.ResponseWriter, r *http.Request) { panic("kaputt") })
+	inner.HandleFunc("GET /fehler/{token}", func(w http.ResponseWriter, r *http.Request) {
+		slog.New(slog.NewJSONHandler(w, nil)).Error("handler failed", "path", LogPath(r))
+	})
+	tests := []struct{ target, path, route string }{
+		{"/landkreis-harz/termine/absagen/geheim123", "/landkreis-harz/termine/absagen/{token}", "GET /termine/absagen/{token}"},
+		{"/landkreis-harz/kaputt/geheim123", "/landkreis-harz/kaputt/{token}", "GET /kaputt/{token}"},
+		{"/x/y/gibtsnicht", "/x/y/gibtsnicht", "/"},
+	}
+	for _, tt := range tests {
+		var access, recovered bytes.Buffer
+		h := Chain(mountedMux(inner), RequestID, Logging(slog.New(slog.NewJSONHandler(&access, nil))),
+			Recover(slog.New(slog.NewJSONHandler(&recovered, nil))), copyRequest, CapturePattern)
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", tt.target, nil))
+		l := logLines(t, &access)
+		if len(l) != 1 || l[0]["path"] != tt.path || l[0]["route"] != tt.route {
+			t.Errorf("%s: access log %v, want path %q, route %q", tt.target, l, tt.path, tt.route)
+		}
+		if strings.Contains(access.String()+recovered.String(), "geheim123") {
+			t.Errorf("%s: secret logged:\n%s%s", tt.target, access.String(), recovered.String())
+		}
+		if strings.Contains(tt.target, "kaputt") && !strings.Contains(recovered.String(), `"path":"/landkreis-harz/kaputt/{token}"`) {
+			t.Errorf("panic log: %s", recovered.String())
+		}
+	}
+
+	// A handler that logs a failure itself uses LogPath.
+	w := httptest.NewRecorder()
+	Chain(mountedMux(inner), Logging(discardLogger()), CapturePattern).ServeHTTP(w, httptest.NewRequest("GET", "/stadt/fehler/geheim123", nil))
+	if !strings.Contains(w.Body.String(), `"path":"/stadt/fehler/{token}"`) || strings.Contains(w.Body.String(), "geheim123") {
+		t.Errorf("LogPath: %s", w.Body.String())
 	}
 }

@@ -19,6 +19,7 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sw := &statusWriter{ResponseWriter: w}
+			inner, holder := withRouteHolder(r)
 			defer func() {
 				p := recover()
 				if p == nil {
@@ -31,7 +32,7 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.Any("panic", p),
 					slog.String("stack", string(debug.Stack())),
 					slog.String("method", r.Method),
-					slog.String("path", r.URL.Path),
+					slog.String("path", holder.redacted(inner)),
 					slog.String("request_id", RequestIDFrom(r.Context())),
 				)
 				if sw.wroteHeader {
@@ -47,7 +48,7 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 				writeError(sw, r, http.StatusInternalServerError, "Interner Fehler",
 					"Bei der Bearbeitung Ihrer Anfrage ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.")
 			}()
-			next.ServeHTTP(sw, r)
+			next.ServeHTTP(sw, inner)
 		})
 	}
 }
