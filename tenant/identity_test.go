@@ -3,6 +3,7 @@ package tenant_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -73,13 +74,16 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 		t.Errorf("invitation e-mail not normalized: %q", inv.Email)
 	}
 	p, err := w.store.LookupInvitation(ctx, token)
-	if err != nil || p.TenantName != "Landkreis Harz" || p.HasAccount {
+	if err != nil || p.TenantName != "Landkreis Harz" {
 		t.Fatalf("lookup: %+v, %v", p, err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "kurz"); fieldOf(t, err, "password") == "" {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "kurz"); fieldOf(t, err, "password") == "" {
 		t.Fatalf("short password accepted: %v", err)
 	}
-	u, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "ein-langes-passwort")
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "passwortpasswort"); fieldOf(t, err, "password") == "" {
+		t.Fatalf("common password accepted (findings m3): %v", err)
+	}
+	u, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "ein-langes-passwort")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,35 +91,73 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 	if err != nil || m.Role != tenant.RoleMunicipalityClerk {
 		t.Fatalf("membership after acceptance: %+v, %v", m, err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("second use: %v", err)
 	}
 	_, late, _ := w.store.Invite(ctx, w.harz.ID, "spaet@example.org", tenant.RoleMunicipalityClerk)
 	w.now = w.now.Add(8 * 24 * time.Hour)
-	if _, err := w.store.AcceptInvitation(ctx, late, "Spät", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, late, "Spät", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("expired invitation: %v", err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, "erfunden", "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, "erfunden", "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("made-up token: %v", err)
 	}
 }
 
-func TestInvitationOfExistingAccountNeedsItsPassword(t *testing.T) {
+// The attack of issue 13 (2): an administrator invites the address of an
+// existing account elsewhere – the ministry's, say – reads the link in the
+// Postausgang and tries passwords at the acceptance. The acceptance takes
+// no password for an existing account; without its login every try gets
+// the answer an address without account gets, and the right password
+// changes nothing.
+func TestInvitationIsNoPasswordOracle(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	u := w.user(t, "beide@example.org", w.harz, tenant.RoleMunicipalityAdmin)
-	_, token, err := w.store.Invite(ctx, w.wernigerode.ID, "beide@example.org", tenant.RoleMunicipalityAdmin)
+	victim := w.user(t, "ministerium@example.org", w.land, tenant.RoleMinistryAdmin)
+	_, token, err := w.store.Invite(ctx, w.harz.ID, "ministerium@example.org", tenant.RoleMunicipalityClerk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "", "nicht-das-passwort"); fieldOf(t, err, "password") == "" {
-		t.Fatalf("wrong password of the existing account accepted: %v", err)
+	_, fresh, err := w.store.Invite(ctx, w.harz.ID, "niemand@example.org", tenant.RoleMunicipalityClerk)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got, err := w.store.AcceptInvitation(ctx, token, "", "ein-langes-passwort")
-	if err != nil || got.ID != u.ID {
-		t.Fatalf("accept with existing account: %v, %v", got, err)
+	guesses := []string{"", "nicht-das-passwort", "ein-langes-passwort"}
+	for i := range 40 {
+		guesses = append(guesses, fmt.Sprintf("geraten-%02d-passwort", i))
 	}
-	if _, _, err := w.store.Invite(ctx, w.harz.ID, "beide@example.org", tenant.RoleMunicipalityClerk); fieldOf(t, err, "email") == "" {
+	for _, pw := range guesses {
+		name := "Mallory"
+		if pw == "" {
+			name = ""
+		}
+		_, err := w.store.AcceptInvitationNewAccount(ctx, token, name, pw)
+		if !errors.Is(err, tenant.ErrLoginRequired) {
+			t.Fatalf("guess %q: %v, want the login-required answer", pw, err)
+		}
+	}
+	// An address without account, asked without name and password, gets
+	// the very same answer.
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, fresh, "", ""); !errors.Is(err, tenant.ErrLoginRequired) {
+		t.Fatalf("address without account: %v", err)
+	}
+	if ms, _ := w.store.Memberships(ctx, victim.ID); len(ms) != 1 {
+		t.Fatalf("the guesses gave the account %d memberships", len(ms))
+	}
+	// Another logged-in account cannot take it either.
+	other := w.user(t, "mallory@example.org", w.harz, tenant.RoleMunicipalityAdmin)
+	if _, err := w.store.AcceptInvitationAs(ctx, token, other.ID); !errors.Is(err, tenant.ErrInvitationForOther) {
+		t.Fatalf("accepted by another account: %v", err)
+	}
+	// Logged in as itself, the account accepts without any password.
+	got, err := w.store.AcceptInvitationAs(ctx, token, victim.ID)
+	if err != nil || got.ID != victim.ID {
+		t.Fatalf("accept as the invited account: %v, %v", got, err)
+	}
+	if m, err := w.store.GetMember(ctx, w.harz.ID, victim.ID); err != nil || m.Role != tenant.RoleMunicipalityClerk {
+		t.Fatalf("membership: %+v, %v", m, err)
+	}
+	if _, _, err := w.store.Invite(ctx, w.harz.ID, "ministerium@example.org", tenant.RoleMunicipalityClerk); fieldOf(t, err, "email") == "" {
 		t.Fatalf("inviting a member again: %v", err)
 	}
 }
@@ -130,7 +172,7 @@ func TestRevokedInvitationCannotBeUsed(t *testing.T) {
 	if err := w.store.RevokeInvitation(ctx, w.harz.ID, inv.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("revoked invitation: %v", err)
 	}
 }
