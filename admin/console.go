@@ -379,6 +379,10 @@ var notices = map[string]string{
 	"erneut":         "Die E-Mail steht wieder in der Warteschlange und wird gleich erneut versendet.",
 	"gestartet":      "Die Aufgabe wurde ausgeführt.",
 	"passwort":       "Ihr Passwort wurde geändert. Andere Sitzungen Ihres Kontos wurden beendet.",
+
+	// After the confirmation step of members.go chose to revoke tokens.
+	"entfernt-widerrufen":    "Die Person wurde aus der Körperschaft entfernt; die API-Token, die sie erzeugt hatte, sind widerrufen.",
+	"deaktiviert-widerrufen": "Das Konto wurde deaktiviert; alle seine Sitzungen sind beendet und die API-Token, die es erzeugt hatte, widerrufen.",
 }
 
 // seeOther redirects after a POST, naming a notice for the next page.
