@@ -92,3 +92,11 @@ func TestEveryPasswordSetterRefusesCommonPasswords(t *testing.T) {
 		t.Errorf("reset after a refused password: %v", err)
 	}
 }
+
+// BenchmarkCheckPasswordStrength: the rules for one new password with its
+// context, next to the argon2id hash that follows (tens of milliseconds).
+func BenchmarkCheckPasswordStrength(b *testing.B) {
+	for b.Loop() {
+		_ = tenant.CheckPasswordStrength("Der Brocken ist heute im Nebel", "jana.mueller@kreis-harz.de", "Jana Müller", "Landkreis Harz")
+	}
+}

@@ -236,13 +236,9 @@ func (t *Throttle) reserve(ctx context.Context, counters []counter) (*Reservatio
 	var refused *ThrottledError
 	var now time.Time
 	err := t.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		rows := make([]throttleRow, len(counters))
-		for i, c := range counters {
-			r, err := t.lockRow(ctx, tx, c.key, t.clock())
-			if err != nil {
-				return err
-			}
-			rows[i] = r
+		rows, err := t.lockRows(ctx, tx, counters, t.clock())
+		if err != nil {
+			return err
 		}
 		// The clock is read once the rows are held: an attempt that waited
 		// for them must not judge them by the time it started waiting.
@@ -290,21 +286,31 @@ func (t *Throttle) reserve(ctx context.Context, counters []counter) (*Reservatio
 	return &Reservation{t: t, counters: counters}, nil
 }
 
-// lockRow returns a counter's row, creating it, and holds it until the
-// transaction ends.
-func (t *Throttle) lockRow(ctx context.Context, tx bun.Tx, key string, now time.Time) (throttleRow, error) {
-	r := throttleRow{Key: key, NotBefore: now, LastAt: now}
-	if _, err := tx.NewInsert().Model(&r).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
-		return r, fmt.Errorf("create throttle counter: %w", err)
+// lockRows returns the counters' rows in the order of counters, creating
+// missing ones, and holds them until the transaction ends. One upsert does
+// all three: on PostgreSQL "ON CONFLICT DO UPDATE" takes the row lock that
+// SELECT … FOR UPDATE would (rows are taken in key order, so two attempts
+// never wait on each other); on SQLite the transaction holds the only
+// writer already.
+func (t *Throttle) lockRows(ctx context.Context, tx bun.Tx, counters []counter, now time.Time) ([]throttleRow, error) {
+	fresh := make([]throttleRow, len(counters))
+	for i, c := range counters {
+		fresh[i] = throttleRow{Key: c.key, NotBefore: now, LastAt: now}
 	}
-	q := tx.NewSelect().Model(&r).Where("key = ?", key)
-	if t.db.Kind == migrations.Postgres {
-		q = q.For("UPDATE")
+	var got []throttleRow
+	if err := tx.NewInsert().Model(&fresh).On("CONFLICT (key) DO UPDATE").Set("key = EXCLUDED.key").
+		Returning("*").Scan(ctx, &got); err != nil {
+		return nil, fmt.Errorf("lock throttle counters: %w", err)
 	}
-	if err := q.Scan(ctx); err != nil {
-		return r, fmt.Errorf("read throttle counter: %w", err)
+	rows := make([]throttleRow, len(counters))
+	for i, c := range counters {
+		k := slices.IndexFunc(got, func(r throttleRow) bool { return r.Key == c.key })
+		if k < 0 {
+			return nil, fmt.Errorf("lock throttle counters: %s not returned", c.key)
+		}
+		rows[i] = got[k]
 	}
-	return r, nil
+	return rows, nil
 }
 
 // leaked is a counter's value after forgiving the quiet time since its
