@@ -148,6 +148,9 @@ func TestAnExistingAccountAcceptsOnlyWhileLoggedIn(t *testing.T) {
 	if p := harz.submit(link[1], link[1], url.Values{}); p.status != http.StatusForbidden {
 		t.Errorf("accepting as another account: status %d", p.status)
 	}
+	if p := harz.submit(link[1], "/admin/abmelden", url.Values{"next": {link[1]}}); p.url.Path != "/admin/anmelden" || p.url.Query().Get("next") != link[1] {
+		t.Errorf("logging out from the invitation leads to %s, want the login that returns to it", p.url)
+	}
 
 	// The invited account logs in through the page and comes back to it.
 	wb := e.client()
