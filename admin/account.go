@@ -34,7 +34,7 @@ func (c *Console) changePassword(w http.ResponseWriter, r *http.Request) {
 	if current == "" {
 		f.Add("aktuell", "Bitte geben Sie Ihr bisheriges Passwort an.")
 	}
-	next := newPassword(f, r, "passwort", "passwort2")
+	next := newPassword(f, r, "passwort", "passwort2", u.Email, u.Name)
 	if !f.Invalid() {
 		err := c.store.ChangePassword(r.Context(), u.ID, current, next)
 		if err == nil {

@@ -396,6 +396,10 @@ var notices = map[string]string{
 	"erneut-buerger": "Die fehlgeschlagenen E-Mails dieser Vorlage stehen wieder in der Warteschlange.",
 	"gestartet":      "Die Aufgabe wurde ausgeführt.",
 	"passwort":       "Ihr Passwort wurde geändert. Andere Sitzungen Ihres Kontos wurden beendet.",
+
+	// After the confirmation step of members.go chose to revoke tokens.
+	"entfernt-widerrufen":    "Die Person wurde aus der Körperschaft entfernt; die API-Token, die sie erzeugt hatte, sind widerrufen.",
+	"deaktiviert-widerrufen": "Das Konto wurde deaktiviert; alle seine Sitzungen sind beendet und die API-Token, die es erzeugt hatte, widerrufen.",
 }
 
 // seeOther redirects after a POST, naming a notice for the next page.

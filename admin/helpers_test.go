@@ -24,11 +24,13 @@ import (
 	"sozialplattform/tenant/web"
 )
 
-// Passwords of the seeded accounts.
+// Passwords of the seeded accounts: none derived from the person's address
+// or name, which the password rules refuse ("Harz-Passwort-2026!" for
+// admin@kreis-harz.de).
 const (
-	ministryPW = "Ministerium-Passwort-2026"
-	harzPW     = "Harz-Passwort-2026!"
-	wbPW       = "Wittenberg-Passwort-2026"
+	ministryPW = "Akten-Stapel-am-Fenster-2026"
+	harzPW     = "Brocken-im-Nebel-2026!"
+	wbPW       = "Thesen-an-der-Tuer-2026"
 )
 
 // env is a console on a fresh database behind the server's middleware, seeded

@@ -110,28 +110,37 @@ func (c *Console) revokeInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// acceptData fills the acceptance page. Who opens the link decides what
+// it offers: the logged-in invited account accepts with one button;
+// another logged-in account is asked to log out; a visitor without login
+// may log in (and comes back) or create an account. The page never says
+// whether the invited address has an account.
 type acceptData struct {
-	Token   string
-	Pending *tenant.PendingInvitation
-	Invalid string // why the link is unusable
-	Done    bool
-	Form    *form
+	Token    string
+	Pending  *tenant.PendingInvitation
+	Invalid  string       // why the link is unusable
+	Done     bool         // accepted
+	Account  *tenant.User // the logged-in account, if any
+	Mismatch bool         // logged in, but as another address
+	Problem  string       // why the acceptance did not go ahead
+	Login    string       // the login that returns to this page
+	Form     *form
 }
 
 func (c *Console) invitationForm(w http.ResponseWriter, r *http.Request) {
 	d := acceptData{Token: r.PathValue("token"), Form: newForm()}
-	status := http.StatusOK
 	if !c.lookupInvitation(w, r, &d) {
 		return
 	}
+	status := http.StatusOK
 	if d.Invalid != "" {
 		status = http.StatusGone
 	}
 	c.anonymous(w, r, status, "einladung", "Einladung annehmen", d)
 }
 
-// lookupInvitation fills d.Pending, or d.Invalid for a link that cannot be
-// used. It returns false after answering an internal error.
+// lookupInvitation fills d.Pending and d.Account, or d.Invalid for a link
+// that cannot be used. It returns false after answering an internal error.
 func (c *Console) lookupInvitation(w http.ResponseWriter, r *http.Request, d *acceptData) bool {
 	if len(d.Token) > maxTokenLen {
 		d.Invalid = msgTokenInvalid
@@ -141,11 +150,23 @@ func (c *Console) lookupInvitation(w http.ResponseWriter, r *http.Request, d *ac
 	switch {
 	case errors.Is(err, tenant.ErrTokenInvalid), errors.Is(err, tenant.ErrNotFound):
 		d.Invalid = msgTokenInvalid
+		return true
 	case err != nil:
 		c.serverError(w, r, err)
 		return false
-	default:
-		d.Pending = p
+	}
+	d.Pending = p
+	d.Login = loginPath("/admin/einladung/" + d.Token)
+	if uid := authz.PrincipalFrom(r.Context()).UserID; uid != "" {
+		u, err := c.store.GetUser(r.Context(), uid)
+		switch {
+		case err == nil && u.Active:
+			d.Account = u
+			d.Mismatch = u.Email != p.Invitation.Email
+		case err != nil && !errors.Is(err, tenant.ErrNotFound):
+			c.serverError(w, r, err)
+			return false
+		}
 	}
 	return true
 }
@@ -160,40 +181,49 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := d.Form
-	var name, password string
-	if d.Pending.HasAccount {
-		if password = f.secret(r, "passwort"); password == "" {
-			f.Add("passwort", "Bitte geben Sie das Passwort Ihres bestehenden Kontos an.")
-		}
+	var err error
+	if d.Account != nil {
+		// Logged in: no password – the login proved the account.
+		_, err = c.store.AcceptInvitationAs(r.Context(), d.Token, d.Account.ID)
 	} else {
-		if name = f.text(r, "name", tenant.MaxNameLen); name == "" {
+		name := f.text(r, "name", tenant.MaxNameLen)
+		if name == "" {
 			f.Add("name", "Bitte geben Sie Ihren Namen an.")
 		}
-		password = newPassword(f, r, "passwort", "passwort2")
-	}
-	if !f.Invalid() {
-		_, err := c.store.AcceptInvitation(r.Context(), d.Token, name, password)
-		switch {
-		case err == nil:
-			d.Done = true
-			c.anonymous(w, r, http.StatusOK, "einladung", "Einladung angenommen", d)
-			return
-		case errors.Is(err, tenant.ErrTokenInvalid):
-			d.Invalid = msgTokenInvalid
-			c.anonymous(w, r, http.StatusGone, "einladung", "Einladung annehmen", d)
-			return
-		case !f.storeErrors(err, func(field string) string {
-			switch field {
-			case "password":
-				return "passwort"
-			case "name":
-				return "name"
-			}
-			return ""
-		}):
-			c.serverError(w, r, err)
+		password := newPassword(f, r, "passwort", "passwort2", d.Pending.Invitation.Email, name, d.Pending.TenantName)
+		if f.Invalid() {
+			c.anonymous(w, r, http.StatusUnprocessableEntity, "einladung", "Einladung annehmen", d)
 			return
 		}
+		_, err = c.store.AcceptInvitationNewAccount(r.Context(), d.Token, name, password)
 	}
-	c.anonymous(w, r, http.StatusUnprocessableEntity, "einladung", "Einladung annehmen", d)
+	status := http.StatusUnprocessableEntity
+	switch {
+	case err == nil:
+		d.Done = true
+		c.anonymous(w, r, http.StatusOK, "einladung", "Einladung angenommen", d)
+		return
+	case errors.Is(err, tenant.ErrTokenInvalid):
+		d.Invalid = msgTokenInvalid
+		status = http.StatusGone
+	case errors.Is(err, tenant.ErrLoginRequired):
+		// The same answer whether the address has an account or not.
+		d.Problem = tenant.ErrLoginRequired.Error()
+		status = http.StatusUnauthorized
+	case errors.Is(err, tenant.ErrInvitationForOther):
+		d.Mismatch = true
+		status = http.StatusForbidden
+	case !f.storeErrors(err, func(field string) string {
+		switch field {
+		case "password":
+			return "passwort"
+		case "name":
+			return "name"
+		}
+		return ""
+	}):
+		c.serverError(w, r, err)
+		return
+	}
+	c.anonymous(w, r, status, "einladung", "Einladung annehmen", d)
 }

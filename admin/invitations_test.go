@@ -51,7 +51,11 @@ func TestInvitingAndAcceptingAnInvitation(t *testing.T) {
 	if short.status != http.StatusUnprocessableEntity || !short.has(`id="passwort-fehler"`) || !short.has(`value="Nora Neu"`) {
 		t.Errorf("short password: status %d", short.status)
 	}
-	const pw = "Nora-neues-Passwort-1"
+	common := newcomer.submit(invPath, invPath, url.Values{"name": {"Nora Neu"}, "passwort": {"passwortpasswort"}, "passwort2": {"passwortpasswort"}})
+	if common.status != http.StatusUnprocessableEntity || !common.has(`id="passwort-fehler"`) || !common.has("zu leicht zu erraten") {
+		t.Errorf("findings m3, a common password: status %d", common.status)
+	}
+	const pw = "Mittags-Spaziergang-am-See"
 	done := newcomer.submit(invPath, invPath, url.Values{"name": {"Nora Neu"}, "passwort": {pw}, "passwort2": {pw}})
 	if done.status != http.StatusOK || !done.has("Sie sind jetzt Mitglied von Landkreis Harz") || !done.has(`href="/admin/anmelden"`) {
 		t.Fatalf("accept: status %d:\n%s", done.status, done.body)
@@ -100,7 +104,12 @@ func TestRevokingAnInvitation(t *testing.T) {
 	}
 }
 
-func TestAnExistingAccountAcceptsWithItsPassword(t *testing.T) {
+// The attack of issue 13 (2) in the console: the inviting ministry reads
+// the link meant for Wittenberg's administrator and tries passwords on the
+// acceptance page. The page never asks an existing account for its
+// password, never says that the address has an account, and answers every
+// try – the right password included – with the same "please log in".
+func TestAnExistingAccountAcceptsOnlyWhileLoggedIn(t *testing.T) {
 	e := newEnv(t)
 	ministry := e.client()
 	ministry.login(e.ministry.Email, ministryPW)
@@ -111,19 +120,50 @@ func TestAnExistingAccountAcceptsWithItsPassword(t *testing.T) {
 	if link == nil {
 		t.Fatalf("no link in:\n%s", m.TextBody)
 	}
+	attacker := e.client()
+	p := attacker.get(link[1])
+	if p.has("bereits ein Konto") || !p.has(`href="/admin/anmelden?next=`+url.QueryEscape(link[1])+`"`) || !p.has(`for="passwort2"`) {
+		t.Errorf("the page should offer login and a new account alike, saying nothing about the address:\n%s", p.body)
+	}
+	var first string
+	for i, guess := range []string{"geraten-00-passwort", "geraten-01-passwort", "geraten-02-passwort", wbPW} {
+		try := attacker.submit(link[1], link[1], url.Values{"name": {"Mallory"}, "passwort": {guess}, "passwort2": {guess}})
+		if try.status != http.StatusUnauthorized || !try.has("Bitte melden Sie sich an, um die Einladung anzunehmen.") {
+			t.Fatalf("guess %d: status %d", i, try.status)
+		}
+		text := csrfField.ReplaceAllString(try.body, "")
+		if first == "" {
+			first = text
+		} else if text != first {
+			t.Errorf("guess %d got another answer than the first guess", i)
+		}
+	}
+
+	// Logged in as another account: the page says so and offers to log out.
+	harz := e.client()
+	harz.login(e.harzAdmin.Email, harzPW)
+	if p := harz.get(link[1]); !p.has("Mit einem anderen Konto angemeldet") || !p.has(`name="next" value="`+link[1]+`"`) {
+		t.Errorf("another account's view:\n%s", p.body)
+	}
+	if p := harz.submit(link[1], link[1], url.Values{}); p.status != http.StatusForbidden {
+		t.Errorf("accepting as another account: status %d", p.status)
+	}
+	if p := harz.submit(link[1], "/admin/abmelden", url.Values{"next": {link[1]}}); p.url.Path != "/admin/anmelden" || p.url.Query().Get("next") != link[1] {
+		t.Errorf("logging out from the invitation leads to %s, want the login that returns to it", p.url)
+	}
+
+	// The invited account logs in through the page and comes back to it.
 	wb := e.client()
-	p := wb.get(link[1])
-	if !p.has("gibt es bereits ein Konto") || p.has(`for="name"`) || p.has(`for="passwort2"`) {
-		t.Errorf("an existing account is asked for a new one:\n%s", p.body)
+	p = wb.get(link[1])
+	login := wb.get("/admin/anmelden?next=" + url.QueryEscape(link[1]))
+	back := wb.post("/admin/anmelden", url.Values{"email": {e.wbAdmin.Email}, "passwort": {wbPW}, "next": {link[1]}, "csrf": {wb.csrf(login)}})
+	if back.url.Path != link[1] || !back.has("Sie sind als "+e.wbAdmin.Email+" angemeldet") || back.has(`type="password"`) {
+		t.Fatalf("after login at %s:\n%s", back.url, back.body)
 	}
-	wrong := wb.submit(link[1], link[1], url.Values{"passwort": {"nicht-das-Passwort"}})
-	if wrong.status != http.StatusUnprocessableEntity || !wrong.has(`id="passwort-fehler"`) {
-		t.Errorf("wrong password: status %d", wrong.status)
-	}
-	if done := wb.submit(link[1], link[1], url.Values{"passwort": {wbPW}}); !done.has("Sie sind jetzt Mitglied von Landkreis Harz") {
+	if done := wb.submit(link[1], link[1], url.Values{}); !done.has("Sie sind jetzt Mitglied von Landkreis Harz") {
 		t.Fatalf("accept:\n%s", done.body)
 	}
-	if dash := wb.login(e.wbAdmin.Email, wbPW); !dash.has("Landkreis Harz") || !dash.has("Landkreis Wittenberg") {
+	if dash := wb.get("/admin/"); !dash.has("Landkreis Harz") || !dash.has("Landkreis Wittenberg") {
 		t.Error("the account does not see both Landkreise after accepting")
 	}
 }

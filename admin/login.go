@@ -2,7 +2,10 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
@@ -64,7 +67,9 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, tenant.ErrInvalidLogin):
 			f.Add("passwort", msgInvalidLogin)
 		case errors.Is(err, tenant.ErrThrottled):
-			f.Fail(sentence(tenant.ErrThrottled.Error()))
+			wait := tenant.RetryAfter(err)
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+			f.Fail(throttledText(wait))
 			status = http.StatusTooManyRequests
 		case err != nil:
 			c.serverError(w, r, err)
@@ -81,6 +86,20 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	c.anonymous(w, r, status, "anmelden", "Anmelden", loginData{Form: f, Next: next})
 }
 
+// throttledText tells a person how long to wait before the next try.
+func throttledText(wait time.Duration) string {
+	n, unit := int((wait+time.Minute-1)/time.Minute), "Minute"
+	if wait < time.Minute {
+		n, unit = int(wait/time.Second), "Sekunde" // whole seconds already (tenant.RetryAfter)
+	}
+	if n != 1 {
+		unit += "n"
+	}
+	return fmt.Sprintf("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %d %s erneut.", n, unit)
+}
+
+// logout ends the session. A "next" field (from the invitation page of
+// another account) leads to the login that returns there.
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	if authz.PrincipalFrom(r.Context()).IsZero() {
 		http.Redirect(w, r, "/admin/anmelden", http.StatusSeeOther)
@@ -93,7 +112,11 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 		c.serverError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/anmelden", "abgemeldet")
+	target := "/admin/anmelden"
+	if next := safeNext(r.PostForm.Get("next")); next != "/admin/" {
+		target = loginPath(next)
+	}
+	seeOther(w, r, target, "abgemeldet")
 }
 
 type forgotData struct {
@@ -106,7 +129,8 @@ func (c *Console) forgotForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // forgot always answers with the same confirmation, so that the page tells
-// nobody which addresses have an account.
+// nobody which addresses have an account – nor when the store held a mail
+// back because the address got too many of them.
 func (c *Console) forgot(w http.ResponseWriter, r *http.Request) {
 	if !c.csrfOK(w, r, "/admin/passwort/vergessen") {
 		return
@@ -120,7 +144,7 @@ func (c *Console) forgot(w http.ResponseWriter, r *http.Request) {
 		c.anonymous(w, r, http.StatusUnprocessableEntity, "passwort-vergessen", "Passwort vergessen", forgotData{Form: f})
 		return
 	}
-	if _, err := c.store.RequestPasswordReset(r.Context(), email); err != nil {
+	if _, err := c.store.RequestPasswordReset(r.Context(), email, clientIP(r)); err != nil {
 		c.serverError(w, r, err)
 		return
 	}
@@ -181,15 +205,17 @@ func (c *Console) reset(w http.ResponseWriter, r *http.Request) {
 }
 
 // newPassword reads a new password and its repetition and checks both
-// before the store is asked, so that every problem shows at once.
-func newPassword(f *form, r *http.Request, id, repeatID string) string {
+// before the store is asked, so that every problem shows at once. context
+// are the words the password must not be made of (address, name); the
+// store checks again with what it knows.
+func newPassword(f *form, r *http.Request, id, repeatID string, context ...string) string {
 	pw := f.secret(r, id)
 	repeat := f.secret(r, repeatID)
 	switch {
 	case pw == "":
 		f.Add(id, msgNoNewPass)
 	default:
-		if err := tenant.CheckPasswordStrength(pw); err != nil {
+		if err := tenant.CheckPasswordStrength(pw, context...); err != nil {
 			f.Add(id, err.Error())
 		} else if pw != repeat {
 			f.Add(repeatID, msgRepeat)

@@ -1,10 +1,13 @@
 package admin_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -132,4 +135,57 @@ func TestPasswordResetByMail(t *testing.T) {
 		t.Errorf("used link: status %d", used.status)
 	}
 	anon.login(e.harzAdmin.Email, pw)
+}
+
+// The attack of issue 13 (4) through the login form: thirty wrong
+// passwords at once. Each is counted before the password is hashed, so
+// five are checked ("falsch", 422) and the others are refused unseen (429
+// with Retry-After) – a sixth check only if the burst outlasted the first
+// one-second delay.
+func TestParallelWrongLoginsAreCountedBeforeTheHash(t *testing.T) {
+	e := newEnv(t)
+	type attempt struct {
+		c    *client
+		form url.Values
+	}
+	attempts := make([]attempt, 30)
+	for i := range attempts {
+		c := e.client()
+		attempts[i] = attempt{c, url.Values{"email": {e.harzAdmin.Email}, "passwort": {fmt.Sprintf("falsch-%02d-passwort", i)},
+			"csrf": {c.csrf(c.get("/admin/anmelden"))}}}
+	}
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	for _, a := range attempts {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/admin/anmelden", strings.NewReader(a.form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := a.c.http.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[resp.StatusCode]++
+			if resp.StatusCode == http.StatusTooManyRequests {
+				secs := resp.Header.Get("Retry-After")
+				unit := " Sekunden"
+				if secs == "1" {
+					unit = " Sekunde"
+				}
+				if secs == "" || !strings.Contains(string(body), "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "+secs+unit+" erneut.") {
+					t.Errorf("429 without Retry-After (%q) or the German explanation of that wait:\n%s", secs, body)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	checked := statuses[http.StatusUnprocessableEntity]
+	if checked < 5 || checked > 6 || checked+statuses[http.StatusTooManyRequests] != 30 {
+		t.Fatalf("30 parallel wrong logins: %v, want 5 checked (422) and the rest refused (429)", statuses)
+	}
 }

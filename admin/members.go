@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -173,13 +174,26 @@ func (c *Console) setMemberActive(w http.ResponseWriter, r *http.Request) {
 			"entfernen Sie sie stattdessen aus Ihrer Körperschaft.")
 		return
 	}
-	if err := c.store.SetUserActive(r.Context(), t.ID, m.ID, active); err != nil {
+	decision := tokenDecision(r)
+	if active {
+		decision = tenant.TokensKeep // activation orphans nothing
+	}
+	revoked, err := c.store.Depart(r.Context(), m.ID, decision, c.mayRevokeTokens(r), func(ctx context.Context) error {
+		return c.store.SetUserActive(ctx, t.ID, m.ID, active)
+	})
+	if c.askAboutTokens(w, r, t, m, err, "deaktivieren") {
+		return
+	}
+	if err != nil {
 		c.memberError(w, r, t, err)
 		return
 	}
 	notice := "deaktiviert"
-	if active {
+	switch {
+	case active:
 		notice = "aktiviert"
+	case len(revoked) > 0:
+		notice = "deaktiviert-widerrufen"
 	}
 	seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/benutzer", notice)
 }
@@ -195,11 +209,67 @@ func (c *Console) removeMember(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := c.store.RemoveMember(r.Context(), t.ID, m.ID); err != nil {
+	revoked, err := c.store.Depart(r.Context(), m.ID, tokenDecision(r), c.mayRevokeTokens(r), func(ctx context.Context) error {
+		return c.store.RemoveMember(ctx, t.ID, m.ID)
+	})
+	if c.askAboutTokens(w, r, t, m, err, "entfernen") {
+		return
+	}
+	if err != nil {
 		c.memberError(w, r, t, err)
 		return
 	}
-	seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/benutzer", "entfernt")
+	notice := "entfernt"
+	if len(revoked) > 0 {
+		notice = "entfernt-widerrufen"
+	}
+	seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/benutzer", notice)
+}
+
+// tokenDecision reads the answer of the confirmation step: "widerrufen"
+// or "behalten"; without one the store asks (TokensAsk).
+func tokenDecision(r *http.Request) tenant.TokenDecision {
+	switch r.PostForm.Get("token") {
+	case "widerrufen":
+		return tenant.TokensRevoke
+	case "behalten":
+		return tenant.TokensKeep
+	}
+	return tenant.TokensAsk
+}
+
+// mayRevokeTokens limits a departure's revocations to the tenants whose
+// tokens the user may revoke.
+func (c *Console) mayRevokeTokens(r *http.Request) func(tenantID string) bool {
+	return func(tenantID string) bool { return c.allowed(r, tenantID, authz.ObjAPIToken, authz.Delete) }
+}
+
+// departData fills the confirmation step of a removal or deactivation that
+// would leave API tokens without the person who created them.
+type departData struct {
+	Nav    tenantNav
+	Member *tenant.Member
+	Tokens []tenant.APIToken
+	Action string // "entfernen" or "deaktivieren"
+	Back   string
+}
+
+// askAboutTokens shows the confirmation step when err says the change
+// would orphan tokens (nothing was changed); it reports whether it did.
+func (c *Console) askAboutTokens(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, m *tenant.Member, err error, action string) bool {
+	var pending *tenant.TokensPendingError
+	if !errors.As(err, &pending) {
+		return false
+	}
+	title := "Person aus der Körperschaft entfernen"
+	if action == "deaktivieren" {
+		title = "Konto deaktivieren"
+	}
+	c.render(w, r, http.StatusOK, "benutzer-token", &view{Title: title + " – " + t.Name, Data: departData{
+		Nav: c.tenantNav(r, t, "benutzer", title), Member: m, Tokens: pending.Tokens, Action: action,
+		Back: "/admin/koerperschaften/" + t.ID + "/benutzer",
+	}})
+	return true
 }
 
 // memberError shows a store error of a member change on the members page.

@@ -12,6 +12,7 @@ import (
 type tokensData struct {
 	Nav       tenantNav
 	Tokens    []tokenRow
+	Orphans   int // live tokens whose creator has left; the page explains the mark once
 	Roles     []option
 	CanCreate bool
 	CanRevoke bool
@@ -59,8 +60,14 @@ func (c *Console) renderTokens(w http.ResponseWriter, r *http.Request, status in
 			rows[i].State = "abgelaufen"
 		}
 	}
+	orphans := 0
+	for _, row := range rows {
+		if row.State == "aktiv" && row.Orphaned {
+			orphans++
+		}
+	}
 	roles := c.grantableRoles(r, t)
-	d := tokensData{Nav: c.tenantNav(r, t, "token", "API-Token"), Tokens: rows, Form: f, Roles: roleOptions(roles),
+	d := tokensData{Nav: c.tenantNav(r, t, "token", "API-Token"), Tokens: rows, Orphans: orphans, Form: f, Roles: roleOptions(roles),
 		CanCreate: c.allowed(r, t.ID, authz.ObjAPIToken, authz.Create) && len(roles) > 0,
 		CanRevoke: c.allowed(r, t.ID, authz.ObjAPIToken, authz.Delete),
 	}

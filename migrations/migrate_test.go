@@ -11,10 +11,11 @@ import (
 	"sozialplattform/migrations/testdb"
 )
 
-// coreTables are the tables migration 0001 must create.
+// coreTables are the platform core's tables after every migration (0009
+// replaced 0001's login_throttle with auth_throttle).
 var coreTables = []string{
 	"tenants", "users", "memberships", "invitations", "password_resets", "api_tokens",
-	"sessions", "login_throttle", "audit_log", "authz_rules", "authz_revision",
+	"sessions", "auth_throttle", "audit_log", "authz_rules", "authz_revision",
 	"mail_messages", "job_leases", "job_runs",
 }
 

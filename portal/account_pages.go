@@ -3,7 +3,9 @@ package portal
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
@@ -198,7 +200,9 @@ func (a *applications) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusForbidden, cat.T("account.login.unconfirmed"))
 		return
 	case errors.Is(err, citizen.ErrThrottled):
-		fail(http.StatusTooManyRequests, cat.T("account.login.throttled"))
+		wait := tenant.RetryAfter(err)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+		fail(http.StatusTooManyRequests, cat.Tf("account.login.throttled", int((wait+time.Minute-1)/time.Minute)))
 		return
 	case err != nil:
 		a.p.serverError(w, r, a.p.view(r, ""), err)
@@ -275,7 +279,7 @@ func (a *applications) register(w http.ResponseWriter, r *http.Request) {
 				case "email":
 					fe[i].Message = cat.T("account.register.email")
 				case "password":
-					fe[i].Field, fe[i].Message = "passwort", cat.T("account.register.password")
+					fe[i].Field, fe[i].Message = "passwort", passwordProblem(cat, pw, d.Email, d.Name)
 				}
 			}
 		} else if err != nil {
@@ -345,7 +349,7 @@ func (a *applications) forgot(w http.ResponseWriter, r *http.Request) {
 		a.csrfFailed(w, r)
 		return
 	}
-	if _, err := a.d.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), a.d.BaseURL+a.accountBase(r)); err != nil {
+	if _, err := a.d.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), a.d.BaseURL+a.accountBase(r), web.ClientIPFrom(r.Context())); err != nil {
 		a.p.serverError(w, r, a.p.view(r, ""), err)
 		return
 	}
@@ -380,7 +384,7 @@ func (a *applications) reset(w http.ResponseWriter, r *http.Request) {
 			a.notice(w, r, http.StatusGone, "warning", "account.token.invalid.title", cat.T("account.token.invalid.text"))
 			return
 		case errors.As(err, &fe):
-			fe = tenant.FieldErrors{{Field: "passwort", Message: cat.T("account.register.password")}}
+			fe = tenant.FieldErrors{{Field: "passwort", Message: passwordProblem(cat, pw)}}
 		default:
 			a.p.serverError(w, r, a.p.view(r, ""), err)
 			return
@@ -394,4 +398,16 @@ func (a *applications) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, a.accountBase(r)+"/anmelden?neu=1", http.StatusSeeOther)
+}
+
+// passwordProblem translates why the store refused a new password: too
+// short or too long, or easy to guess (common, patterned, or made of the
+// person's address or name – which the store may know better than the
+// form, hence the fallback).
+func passwordProblem(cat *Catalogue, pw string, context ...string) string {
+	err := tenant.CheckPasswordStrength(pw, context...)
+	if err != nil && !errors.Is(err, tenant.ErrPasswordGuessable) {
+		return cat.T("account.register.password")
+	}
+	return cat.T("account.password.weak")
 }

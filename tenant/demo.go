@@ -8,8 +8,10 @@ import (
 
 // DemoPassword is the password of every demo account. It is printed at
 // start so that a newcomer can log in; demo data is for trying the system,
-// never for production.
-const DemoPassword = "Sozialplattform-Demo-2026"
+// never for production. It passes the password rules like any other (the
+// former "Sozialplattform-Demo-2026" was only the platform's name, the
+// demo addresses' domain and a year).
+const DemoPassword = "Demo-Elbaue-Brocken-2026"
 
 // DemoLogin is a demo account, as printed at start.
 type DemoLogin struct {

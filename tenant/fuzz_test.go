@@ -88,3 +88,25 @@ func FuzzNormalizeEmail(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckPasswordStrength: any input – invalid UTF-8, combining marks,
+// right-to-left text – gets an answer without panicking; an accepted
+// password has a legal length and is still accepted with its context
+// words changed to ones it does not contain.
+func FuzzCheckPasswordStrength(f *testing.F) {
+	for _, s := range []string{"passwortpasswort", "ein-langes-passwort", "P@ssw0rt2026!", "ааааааааааааа", "\xff\xfe\xfd", "كلمة مرور طويلة جدا", "", "1q2w3e4r5t6z"} {
+		f.Add(s, "jana.mueller@kreis-harz.de")
+	}
+	f.Fuzz(func(t *testing.T, pw, context string) {
+		err := tenant.CheckPasswordStrength(pw, context)
+		if err != nil {
+			return
+		}
+		if n := utf8.RuneCountInString(pw); n < tenant.MinPasswordLen || n > tenant.MaxPasswordLen {
+			t.Fatalf("%q of %d characters accepted", pw, n)
+		}
+		if err := tenant.CheckPasswordStrength(pw, "zz@zz.zz"); err != nil {
+			t.Fatalf("%q accepted with context %q but not without it: %v", pw, context, err)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package tenant_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,31 +36,18 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestAuthenticateAndThrottle(t *testing.T) {
+func TestAuthenticate(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
 	if _, err := w.store.Authenticate(ctx, "Harz@Example.org", "ein-langes-passwort", "10.0.0.1"); err != nil {
 		t.Fatalf("right password: %v", err)
 	}
-	for _, pw := range []string{"falsch-1", "falsch-2", "falsch-3", "falsch-4"} {
-		if _, err := w.store.Authenticate(ctx, "harz@example.org", pw, "10.0.0.1"); !errors.Is(err, tenant.ErrInvalidLogin) {
-			t.Fatalf("wrong password: %v", err)
-		}
+	if _, err := w.store.Authenticate(ctx, "harz@example.org", "falsch-1", "10.0.0.1"); !errors.Is(err, tenant.ErrInvalidLogin) {
+		t.Fatalf("wrong password: %v", err)
 	}
 	if _, err := w.store.Authenticate(ctx, "nobody@example.org", "x", "10.0.0.1"); !errors.Is(err, tenant.ErrInvalidLogin) {
 		t.Fatalf("unknown account: %v", err)
-	}
-	// The fifth failure locks the account, even for the right password.
-	if _, err := w.store.Authenticate(ctx, "harz@example.org", "falsch-5", "10.0.0.2"); !errors.Is(err, tenant.ErrInvalidLogin) {
-		t.Fatalf("fifth failure: %v", err)
-	}
-	if _, err := w.store.Authenticate(ctx, "harz@example.org", "ein-langes-passwort", "10.0.0.3"); !errors.Is(err, tenant.ErrThrottled) {
-		t.Fatalf("locked account: %v", err)
-	}
-	w.now = w.now.Add(16 * time.Minute)
-	if _, err := w.store.Authenticate(ctx, "harz@example.org", "ein-langes-passwort", "10.0.0.3"); err != nil {
-		t.Fatalf("after the lock: %v", err)
 	}
 }
 
@@ -86,13 +74,16 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 		t.Errorf("invitation e-mail not normalized: %q", inv.Email)
 	}
 	p, err := w.store.LookupInvitation(ctx, token)
-	if err != nil || p.TenantName != "Landkreis Harz" || p.HasAccount {
+	if err != nil || p.TenantName != "Landkreis Harz" {
 		t.Fatalf("lookup: %+v, %v", p, err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "kurz"); fieldOf(t, err, "password") == "" {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "kurz"); fieldOf(t, err, "password") == "" {
 		t.Fatalf("short password accepted: %v", err)
 	}
-	u, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "ein-langes-passwort")
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "passwortpasswort"); fieldOf(t, err, "password") == "" {
+		t.Fatalf("common password accepted (findings m3): %v", err)
+	}
+	u, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "ein-langes-passwort")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,35 +91,73 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 	if err != nil || m.Role != tenant.RoleMunicipalityClerk {
 		t.Fatalf("membership after acceptance: %+v, %v", m, err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "Nina Neu", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "Nina Neu", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("second use: %v", err)
 	}
 	_, late, _ := w.store.Invite(ctx, w.harz.ID, "spaet@example.org", tenant.RoleMunicipalityClerk)
 	w.now = w.now.Add(8 * 24 * time.Hour)
-	if _, err := w.store.AcceptInvitation(ctx, late, "Spät", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, late, "Spät", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("expired invitation: %v", err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, "erfunden", "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, "erfunden", "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("made-up token: %v", err)
 	}
 }
 
-func TestInvitationOfExistingAccountNeedsItsPassword(t *testing.T) {
+// The attack of issue 13 (2): an administrator invites the address of an
+// existing account elsewhere – the ministry's, say – reads the link in the
+// Postausgang and tries passwords at the acceptance. The acceptance takes
+// no password for an existing account; without its login every try gets
+// the answer an address without account gets, and the right password
+// changes nothing.
+func TestInvitationIsNoPasswordOracle(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	u := w.user(t, "beide@example.org", w.harz, tenant.RoleMunicipalityAdmin)
-	_, token, err := w.store.Invite(ctx, w.wernigerode.ID, "beide@example.org", tenant.RoleMunicipalityAdmin)
+	victim := w.user(t, "ministerium@example.org", w.land, tenant.RoleMinistryAdmin)
+	_, token, err := w.store.Invite(ctx, w.harz.ID, "ministerium@example.org", tenant.RoleMunicipalityClerk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "", "nicht-das-passwort"); fieldOf(t, err, "password") == "" {
-		t.Fatalf("wrong password of the existing account accepted: %v", err)
+	_, fresh, err := w.store.Invite(ctx, w.harz.ID, "niemand@example.org", tenant.RoleMunicipalityClerk)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got, err := w.store.AcceptInvitation(ctx, token, "", "ein-langes-passwort")
-	if err != nil || got.ID != u.ID {
-		t.Fatalf("accept with existing account: %v, %v", got, err)
+	guesses := []string{"", "nicht-das-passwort", "ein-langes-passwort"}
+	for i := range 40 {
+		guesses = append(guesses, fmt.Sprintf("geraten-%02d-passwort", i))
 	}
-	if _, _, err := w.store.Invite(ctx, w.harz.ID, "beide@example.org", tenant.RoleMunicipalityClerk); fieldOf(t, err, "email") == "" {
+	for _, pw := range guesses {
+		name := "Mallory"
+		if pw == "" {
+			name = ""
+		}
+		_, err := w.store.AcceptInvitationNewAccount(ctx, token, name, pw)
+		if !errors.Is(err, tenant.ErrLoginRequired) {
+			t.Fatalf("guess %q: %v, want the login-required answer", pw, err)
+		}
+	}
+	// An address without account, asked without name and password, gets
+	// the very same answer.
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, fresh, "", ""); !errors.Is(err, tenant.ErrLoginRequired) {
+		t.Fatalf("address without account: %v", err)
+	}
+	if ms, _ := w.store.Memberships(ctx, victim.ID); len(ms) != 1 {
+		t.Fatalf("the guesses gave the account %d memberships", len(ms))
+	}
+	// Another logged-in account cannot take it either.
+	other := w.user(t, "mallory@example.org", w.harz, tenant.RoleMunicipalityAdmin)
+	if _, err := w.store.AcceptInvitationAs(ctx, token, other.ID); !errors.Is(err, tenant.ErrInvitationForOther) {
+		t.Fatalf("accepted by another account: %v", err)
+	}
+	// Logged in as itself, the account accepts without any password.
+	got, err := w.store.AcceptInvitationAs(ctx, token, victim.ID)
+	if err != nil || got.ID != victim.ID {
+		t.Fatalf("accept as the invited account: %v, %v", got, err)
+	}
+	if m, err := w.store.GetMember(ctx, w.harz.ID, victim.ID); err != nil || m.Role != tenant.RoleMunicipalityClerk {
+		t.Fatalf("membership: %+v, %v", m, err)
+	}
+	if _, _, err := w.store.Invite(ctx, w.harz.ID, "ministerium@example.org", tenant.RoleMunicipalityClerk); fieldOf(t, err, "email") == "" {
 		t.Fatalf("inviting a member again: %v", err)
 	}
 }
@@ -143,7 +172,7 @@ func TestRevokedInvitationCannotBeUsed(t *testing.T) {
 	if err := w.store.RevokeInvitation(ctx, w.harz.ID, inv.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.store.AcceptInvitation(ctx, token, "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
+	if _, err := w.store.AcceptInvitationNewAccount(ctx, token, "X", "ein-langes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("revoked invitation: %v", err)
 	}
 }
@@ -152,10 +181,10 @@ func TestPasswordReset(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
-	if token, err := w.store.RequestPasswordReset(ctx, "unbekannt@example.org"); err != nil || token != "" {
+	if token, err := w.store.RequestPasswordReset(ctx, "unbekannt@example.org", "10.0.0.1"); err != nil || token != "" {
 		t.Fatalf("unknown address: %q, %v", token, err)
 	}
-	token, err := w.store.RequestPasswordReset(ctx, "harz@example.org")
+	token, err := w.store.RequestPasswordReset(ctx, "harz@example.org", "10.0.0.1")
 	if err != nil || token == "" {
 		t.Fatalf("request: %q, %v", token, err)
 	}
@@ -168,7 +197,7 @@ func TestPasswordReset(t *testing.T) {
 	if _, err := w.store.Authenticate(ctx, "harz@example.org", "ein-neues-langes-passwort", "10.0.0.1"); err != nil {
 		t.Fatalf("login with the new password: %v", err)
 	}
-	expiring, _ := w.store.RequestPasswordReset(ctx, "harz@example.org")
+	expiring, _ := w.store.RequestPasswordReset(ctx, "harz@example.org", "10.0.0.1")
 	w.now = w.now.Add(2 * time.Hour)
 	if err := w.store.ResetPassword(ctx, expiring, "ein-drittes-passwort"); !errors.Is(err, tenant.ErrTokenInvalid) {
 		t.Fatalf("expired reset: %v", err)

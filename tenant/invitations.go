@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -119,90 +118,149 @@ func (s *Store) RevokeInvitation(ctx context.Context, tenantID, id string) error
 	})
 }
 
-// PendingInvitation is what the acceptance page shows before the form.
+// Answers of an acceptance that cannot go ahead.
+var (
+	// ErrLoginRequired: the invitation is accepted by the logged-in
+	// account of the invited address, or with name and password by an
+	// address that has no account yet. The answer is the same whether the
+	// address has an account or not: an inviter who reads the link must
+	// not learn it, nor test the account's password.
+	ErrLoginRequired = errors.New("Bitte melden Sie sich an, um die Einladung anzunehmen. Ein neues Konto lässt sich hier nur " +
+		"für eine Adresse anlegen, die noch keines hat; haben Sie schon eines, melden Sie sich damit an und öffnen Sie den Link erneut.")
+	// ErrInvitationForOther: the logged-in account is not the invited one.
+	ErrInvitationForOther = errors.New("Diese Einladung gilt für eine andere E-Mail-Adresse. Bitte melden Sie sich mit dem " +
+		"eingeladenen Konto an.")
+)
+
+// PendingInvitation is what the acceptance page shows before the form. It
+// does not say whether the address has an account.
 type PendingInvitation struct {
 	Invitation Invitation
 	TenantName string
-	HasAccount bool // the address already has an account: ask for its password
 }
 
 // LookupInvitation finds an open invitation by its secret token.
 func (s *Store) LookupInvitation(ctx context.Context, token string) (*PendingInvitation, error) {
-	inv := new(Invitation)
-	err := s.db.Read.NewSelect().Model(inv).Where("token_hash = ?", hashSecret(token)).Scan(ctx)
-	if err != nil || inv.State(s.now()) != "offen" {
-		return nil, ErrTokenInvalid
+	inv, err := s.openInvitation(ctx, s.db.Read, token)
+	if err != nil {
+		return nil, err
 	}
 	t, err := s.GetTenant(ctx, inv.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	_, uerr := s.UserByEmail(ctx, inv.Email)
-	return &PendingInvitation{Invitation: *inv, TenantName: t.Name, HasAccount: uerr == nil}, nil
+	return &PendingInvitation{Invitation: *inv, TenantName: t.Name}, nil
 }
 
-// AcceptInvitation uses an invitation token once. A new address gets an
-// account with the given name and password; an existing account proves
-// itself with its password and gains the membership.
-func (s *Store) AcceptInvitation(ctx context.Context, token, name, password string) (*User, error) {
+func (s *Store) openInvitation(ctx context.Context, db bun.IDB, token string) (*Invitation, error) {
+	inv := new(Invitation)
+	if err := db.NewSelect().Model(inv).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+		return nil, ErrTokenInvalid
+	}
+	if inv.State(s.now()) != "offen" {
+		return nil, ErrTokenInvalid
+	}
+	return inv, nil
+}
+
+// AcceptInvitationAs accepts an invitation for the logged-in user, whose
+// address must be the invited one. No password is asked: the login proved
+// the account (with its throttling), the link only names the membership.
+func (s *Store) AcceptInvitationAs(ctx context.Context, token, userID string) (*User, error) {
 	var user *User
 	err := s.policyTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		inv := new(Invitation)
-		if err := tx.NewSelect().Model(inv).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
-			return ErrTokenInvalid
-		}
-		now := s.now()
-		if inv.State(now) != "offen" {
-			return ErrTokenInvalid
-		}
-		u := new(User)
-		err := tx.NewSelect().Model(u).Where("email = ?", inv.Email).Scan(ctx)
-		switch {
-		case err == nil:
-			if !VerifyPassword(u.PasswordHash, password) {
-				return fieldError("password", "Für %s gibt es bereits ein Konto; bitte geben Sie dessen Passwort ein.", inv.Email)
-			}
-			if !u.Active {
-				return fieldError("email", "Das Konto %s ist deaktiviert.", inv.Email)
-			}
-		case errors.Is(err, sql.ErrNoRows):
-			var errs FieldErrors
-			if err := checkUserName(name); err != nil {
-				errs.Add("name", "%s", err.Error())
-			}
-			if err := CheckPasswordStrength(password); err != nil {
-				errs.Add("password", "%s", err.Error())
-			}
-			if err := errs.Err(); err != nil {
-				return err
-			}
-			hash, err := HashPassword(password)
-			if err != nil {
-				return err
-			}
-			u = &User{ID: uuid.Must(uuid.NewV7()).String(), Email: inv.Email, Name: strings.TrimSpace(name),
-				PasswordHash: hash, Active: true, CreatedAt: now, UpdatedAt: now, PasswordChangedAt: &now}
-			if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
-				return fmt.Errorf("insert user: %w", err)
-			}
-		default:
-			return fmt.Errorf("look up invited user: %w", err)
-		}
-		// Single use even when two requests race: only one update matches.
-		res, err := tx.NewUpdate().Model(inv).Set("accepted_at = ?", now).WherePK().Where("accepted_at IS NULL").Exec(ctx)
+		inv, err := s.openInvitation(ctx, tx, token)
 		if err != nil {
-			return fmt.Errorf("accept invitation: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrTokenInvalid
-		}
-		if err := s.addMembership(ctx, tx, u.ID, inv.TenantID, inv.Role); err != nil {
 			return err
 		}
+		u := new(User)
+		if err := tx.NewSelect().Model(u).Where("id = ?", userID).Scan(ctx); err != nil || !u.Active {
+			return ErrLoginRequired
+		}
+		if u.Email != inv.Email {
+			return ErrInvitationForOther
+		}
 		user = u
-		ctx = WithActor(ctx, Actor{ID: "user:" + u.ID, Label: u.Email, RequestID: ActorFrom(ctx).RequestID})
-		return WriteAudit(ctx, tx, Audit{TenantID: inv.TenantID, Action: "accept", ObjectType: "invitation", ObjectID: inv.ID,
-			Summary: map[string]any{"email": inv.Email, "role": string(inv.Role)}})
+		return s.accept(ctx, tx, inv, u)
 	})
 	return user, err
+}
+
+// AcceptInvitationNewAccount creates the account of an invited address
+// that has none, with the given name and password, and accepts. Without
+// name and password, and for an address that has an account, it answers
+// ErrLoginRequired – the same either way, after the same work.
+func (s *Store) AcceptInvitationNewAccount(ctx context.Context, token, name, password string) (*User, error) {
+	inv, err := s.openInvitation(ctx, s.db.Read, token)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" && password == "" {
+		return nil, ErrLoginRequired
+	}
+	var errs FieldErrors
+	if err := checkUserName(name); err != nil {
+		errs.Add("name", "%s", err.Error())
+	}
+	pwContext := []string{inv.Email, name}
+	if t, err := s.GetTenant(ctx, inv.TenantID); err == nil {
+		pwContext = append(pwContext, t.Name)
+	}
+	if err := CheckPasswordStrength(password, pwContext...); err != nil {
+		errs.Add("password", "%s", err.Error())
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(password) // also for an existing address: the same work
+	if err != nil {
+		return nil, err
+	}
+	var user *User
+	err = s.policyTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		inv, err := s.openInvitation(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		n, err := tx.NewSelect().Model((*User)(nil)).Where("email = ?", inv.Email).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("look up invited address: %w", err)
+		}
+		if n > 0 {
+			return ErrLoginRequired
+		}
+		now := s.now()
+		u := &User{ID: uuid.Must(uuid.NewV7()).String(), Email: inv.Email, Name: strings.TrimSpace(name),
+			PasswordHash: hash, Active: true, CreatedAt: now, UpdatedAt: now, PasswordChangedAt: &now}
+		if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return ErrLoginRequired // created meanwhile
+			}
+			return fmt.Errorf("insert user: %w", err)
+		}
+		user = u
+		return s.accept(ctx, tx, inv, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return user, nil
+}
+
+// accept marks the invitation used (once, even when two requests race)
+// and gives the user the membership.
+func (s *Store) accept(ctx context.Context, tx bun.Tx, inv *Invitation, u *User) error {
+	res, err := tx.NewUpdate().Model(inv).Set("accepted_at = ?", s.now()).WherePK().Where("accepted_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("accept invitation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrTokenInvalid
+	}
+	if err := s.addMembership(ctx, tx, u.ID, inv.TenantID, inv.Role); err != nil {
+		return err
+	}
+	ctx = WithActor(ctx, Actor{ID: "user:" + u.ID, Label: u.Email, RequestID: ActorFrom(ctx).RequestID})
+	return WriteAudit(ctx, tx, Audit{TenantID: inv.TenantID, Action: "accept", ObjectType: "invitation", ObjectID: inv.ID,
+		Summary: map[string]any{"email": inv.Email, "role": string(inv.Role)}})
 }

@@ -4,10 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -24,27 +22,6 @@ const (
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
-
-// MinPasswordLen and MaxPasswordLen bound acceptable passwords; the upper
-// bound keeps hashing cheap to refuse and matches what any manager produces.
-const (
-	MinPasswordLen = 12
-	MaxPasswordLen = 256
-)
-
-// CheckPasswordStrength explains what is wrong with a new password.
-func CheckPasswordStrength(pw string) error {
-	n := utf8.RuneCountInString(pw)
-	switch {
-	case n < MinPasswordLen:
-		return fmt.Errorf("Das Passwort muss mindestens %d Zeichen lang sein.", MinPasswordLen)
-	case n > MaxPasswordLen:
-		return fmt.Errorf("Das Passwort darf höchstens %d Zeichen lang sein.", MaxPasswordLen)
-	case strings.TrimSpace(pw) == "":
-		return errors.New("Das Passwort darf nicht nur aus Leerzeichen bestehen.")
-	}
-	return nil
-}
 
 // HashPassword returns an argon2id hash in the PHC string format.
 func HashPassword(pw string) (string, error) {

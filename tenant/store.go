@@ -33,9 +33,10 @@ type Options struct {
 
 // Store reads and changes the platform core's data.
 type Store struct {
-	db     *migrations.DB
-	mailer Mailer
-	opts   Options
+	db       *migrations.DB
+	mailer   Mailer
+	opts     Options
+	throttle *Throttle
 }
 
 // NewStore returns a Store on db that sends mail through mailer.
@@ -53,7 +54,7 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 		opts.PolicyChanged = func() {}
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	return &Store{db: db, mailer: mailer, opts: opts}
+	return &Store{db: db, mailer: mailer, opts: opts, throttle: NewThrottle(db, opts.Now)}
 }
 
 // DB returns the database the store works on, for domains built on top.
@@ -61,6 +62,13 @@ func (s *Store) DB() *migrations.DB { return s.db }
 
 // now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps them.
 func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+
+// InTx runs fn in one transaction: the store's operations called with the
+// context fn gets join it, so that several of them commit or roll back
+// together (a member's removal and the revocation of their tokens).
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.db.Tx(ctx, func(ctx context.Context, _ bun.Tx) error { return fn(ctx) })
+}
 
 // policyTx runs fn in a transaction that also bumps the access-policy
 // revision, and tells the local authorizer after the commit.

@@ -81,7 +81,11 @@ func (s *Store) CreateUser(ctx context.Context, in NewUserInput) (*User, error) 
 	if err := checkUserName(in.Name); err != nil {
 		errs.Add("name", "%s", err.Error())
 	}
-	if err := CheckPasswordStrength(in.Password); err != nil {
+	pwContext := []string{in.Email, in.Name}
+	if t, err := s.GetTenant(ctx, in.TenantID); err == nil {
+		pwContext = append(pwContext, t.Name)
+	}
+	if err := CheckPasswordStrength(in.Password, pwContext...); err != nil {
 		errs.Add("password", "%s", err.Error())
 	}
 	if !in.Role.Valid() {
@@ -256,6 +260,9 @@ func (s *Store) SetUserActive(ctx context.Context, tenantID, userID string, acti
 			if _, err := tx.NewDelete().Table("sessions").Where("user_id = ?", userID).Exec(ctx); err != nil {
 				return fmt.Errorf("end sessions: %w", err)
 			}
+			if err := s.endPasswordResets(ctx, tx, userID); err != nil {
+				return err
+			}
 		}
 		action := "activate"
 		if !active {
@@ -281,6 +288,7 @@ func (s *Store) RemoveMember(ctx context.Context, tenantID, userID string) error
 }
 
 // ChangePassword sets a new password after checking the current one.
+// Other sessions and open reset links of the account end.
 func (s *Store) ChangePassword(ctx context.Context, userID, current, next string) error {
 	u, err := s.GetUser(ctx, userID)
 	if err != nil {
@@ -289,19 +297,27 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 	if !VerifyPassword(u.PasswordHash, current) {
 		return fieldError("currentPassword", "Das bisherige Passwort stimmt nicht.")
 	}
-	return s.setPassword(ctx, u, next, "")
-}
-
-// setPassword stores a new hash, ends all other sessions and records it.
-// keepSession (an ID hash) survives, so the user stays logged in.
-func (s *Store) setPassword(ctx context.Context, u *User, next, keepSession string) error {
-	if err := CheckPasswordStrength(next); err != nil {
-		return fieldError("password", "%s", err.Error())
-	}
-	hash, err := HashPassword(next)
+	hash, err := newPasswordHash(u, next)
 	if err != nil {
 		return err
 	}
+	return s.storePassword(ctx, u, hash, "")
+}
+
+// newPasswordHash checks a new password against the rules and the
+// account's own words (address, name) and hashes it; a problem is a field
+// error on "password".
+func newPasswordHash(u *User, next string) (string, error) {
+	if err := CheckPasswordStrength(next, u.Email, u.Name); err != nil {
+		return "", fieldError("password", "%s", err.Error())
+	}
+	return HashPassword(next)
+}
+
+// storePassword stores a new hash, ends all other sessions and every open
+// reset link, and records it. keepSession (an ID hash) survives, so the
+// user stays logged in.
+func (s *Store) storePassword(ctx context.Context, u *User, hash, keepSession string) error {
 	now := s.now()
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewUpdate().Model(u).Set("password_hash = ?", hash).Set("password_changed_at = ?", now).
@@ -310,6 +326,9 @@ func (s *Store) setPassword(ctx context.Context, u *User, next, keepSession stri
 		}
 		if _, err := tx.NewDelete().Table("sessions").Where("user_id = ? AND id_hash <> ?", u.ID, keepSession).Exec(ctx); err != nil {
 			return fmt.Errorf("end sessions: %w", err)
+		}
+		if err := s.endPasswordResets(ctx, tx, u.ID); err != nil {
+			return err
 		}
 		return WriteAudit(ctx, tx, Audit{Action: "change-password", ObjectType: "user", ObjectID: u.ID})
 	})

@@ -42,7 +42,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.IntVar(&o.workers, "workers", 16, "gleichzeitige Verbindungen")
 	scen := fs.String("scenario", "all", "Szenarien, durch Komma getrennt: "+strings.Join(scenarioNames(), ", ")+" oder all")
 	fs.StringVar(&o.email, "email", "ministerium@demo.example", "Konto für Szenarien mit Anmeldung (Demo-Ministerium)")
-	fs.StringVar(&o.password, "password", "Sozialplattform-Demo-2026", "Passwort dieses Kontos (und des Servicekontos)")
+	fs.StringVar(&o.password, "password", "Demo-Elbaue-Brocken-2026", "Passwort dieses Kontos (und des Servicekontos)")
 	fs.StringVar(&o.citizen, "citizen", "buerger@demo.example", "Servicekonto für citizen-applications (Demo)")
 	fs.IntVar(&o.apps, "applications", 300, "höchstens so viele Anträge in citizen-applications (je einer wird vorher ausgefüllt; höchstens 5000)")
 	if err := fs.Parse(args); err != nil {

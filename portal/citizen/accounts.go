@@ -71,7 +71,7 @@ const (
 var (
 	ErrInvalidLogin = errors.New("E-Mail-Adresse oder Passwort ist falsch")
 	ErrNotConfirmed = errors.New("die E-Mail-Adresse ist noch nicht bestätigt")
-	ErrThrottled    = errors.New("zu viele fehlgeschlagene Anmeldeversuche")
+	ErrThrottled    = tenant.ErrThrottled // a *tenant.ThrottledError says how long to wait
 	ErrTokenInvalid = errors.New("der Link ist ungültig, abgelaufen oder wurde bereits verwendet")
 	ErrNotFound     = errors.New("nicht gefunden")
 )
@@ -91,9 +91,10 @@ type Options struct {
 
 // Store keeps the citizens' accounts.
 type Store struct {
-	db     *migrations.DB
-	mailer Mailer
-	opts   Options
+	db       *migrations.DB
+	mailer   Mailer
+	opts     Options
+	throttle *tenant.Throttle
 }
 
 // NewStore returns the accounts store.
@@ -108,7 +109,7 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 		opts.Now = time.Now
 	}
 	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
-	return &Store{db: db, mailer: mailer, opts: opts}
+	return &Store{db: db, mailer: mailer, opts: opts, throttle: tenant.NewThrottle(db, opts.Now)}
 }
 
 func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
@@ -142,7 +143,7 @@ func (s *Store) Register(ctx context.Context, email, password, name, accountURL 
 	if err != nil {
 		fe.Add("email", "Bitte geben Sie eine gültige E-Mail-Adresse ein.")
 	}
-	if err := tenant.CheckPasswordStrength(password); err != nil {
+	if err := tenant.CheckPasswordStrength(password, email, name); err != nil {
 		fe.Add("password", "%s", err.Error())
 	}
 	name = strings.TrimSpace(name)
@@ -287,12 +288,17 @@ const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$mJWTOTJrXgOOnPUEko+5Sg$czBZPfQ
 
 // Authenticate checks a password login. Unknown address and wrong
 // password answer the same after the same work; an unconfirmed account
-// answers ErrNotConfirmed only with the right password. Failures are
-// throttled per address and per client address.
+// answers ErrNotConfirmed only with the right password. Each attempt is
+// counted before the password is hashed, per address, client address and
+// both together, with growing delays instead of a lock (tenant.Throttle);
+// one that has to wait gets a *tenant.ThrottledError without any hashing.
 func (s *Store) Authenticate(ctx context.Context, email, password, clientIP string) (*Account, error) {
-	e, _ := tenant.NormalizeEmail(email)
-	keys := []string{"citizen:" + e, "citizen-ip:" + clientIP}
-	if err := s.checkThrottle(ctx, keys); err != nil {
+	e, err := tenant.NormalizeEmail(email)
+	if err != nil {
+		e = strings.ToLower(strings.TrimSpace(email))
+	}
+	res, err := s.throttle.ReserveLogin(ctx, "citizen", e, clientIP)
+	if err != nil {
 		return nil, err
 	}
 	a, err := s.ByEmail(ctx, e)
@@ -301,85 +307,38 @@ func (s *Store) Authenticate(ctx context.Context, email, password, clientIP stri
 	}
 	if a == nil || a.PasswordHash == "" {
 		tenant.VerifyPassword(dummyHash, password)
-		return nil, s.fail(ctx, keys)
+		return nil, ErrInvalidLogin // the attempt stays counted
 	}
 	if !tenant.VerifyPassword(a.PasswordHash, password) {
-		return nil, s.fail(ctx, keys)
+		return nil, ErrInvalidLogin
+	}
+	if err := res.Succeeded(ctx); err != nil {
+		return nil, err
 	}
 	if !a.Confirmed() {
 		return nil, ErrNotConfirmed
 	}
 	now := s.now()
-	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewRaw("DELETE FROM login_throttle WHERE key = ?", keys[0]).Exec(ctx); err != nil {
-			return err
-		}
-		_, err := tx.NewUpdate().Model(a).Set("last_login_at = ?", now).WherePK().Exec(ctx)
-		return err
-	})
-	if err != nil {
+	if _, err := s.db.Write.NewUpdate().Model(a).Set("last_login_at = ?", now).WherePK().Exec(ctx); err != nil {
 		return nil, fmt.Errorf("record citizen login: %w", err)
 	}
 	return a, nil
 }
 
-// Throttling after tenant's rules: 5 failures lock an address for 15
-// minutes, 30 a client address.
-const (
-	accountLimit   = 5
-	ipLimit        = 30
-	throttleWindow = 15 * time.Minute
-)
-
-func (s *Store) checkThrottle(ctx context.Context, keys []string) error {
-	var n int
-	if err := s.db.Read.NewRaw("SELECT COUNT(*) FROM login_throttle WHERE key IN (?) AND locked_until > ?", bun.In(keys), s.now()).Scan(ctx, &n); err != nil {
-		return fmt.Errorf("read login throttle: %w", err)
-	}
-	if n > 0 {
-		return ErrThrottled
-	}
-	return nil
-}
-
-func (s *Store) fail(ctx context.Context, keys []string) error {
-	now := s.now()
-	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		for _, key := range keys {
-			limit := accountLimit
-			if strings.HasPrefix(key, "citizen-ip:") {
-				limit = ipLimit
-			}
-			var failures int
-			var start time.Time
-			err := tx.NewRaw("SELECT failures, window_start FROM login_throttle WHERE key = ?", key).Scan(ctx, &failures, &start)
-			if err != nil || now.Sub(start) > throttleWindow {
-				failures, start = 0, now
-			}
-			failures++
-			var locked *time.Time
-			if failures >= limit {
-				until := now.Add(throttleWindow)
-				locked, failures, start = &until, 0, now
-			}
-			if _, err := tx.NewRaw(`INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?)
-				ON CONFLICT (key) DO UPDATE SET failures = EXCLUDED.failures, window_start = EXCLUDED.window_start, locked_until = EXCLUDED.locked_until`,
-				key, failures, start, locked).Exec(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("record citizen login failure: %w", err)
-	}
-	return ErrInvalidLogin
-}
-
 // RequestReset mails a reset link when the address has a password
-// account; the answer is the same either way. The token is for tests.
-func (s *Store) RequestReset(ctx context.Context, email, accountURL string) (string, error) {
-	a, err := s.ByEmail(ctx, email)
+// account; the answer is the same either way. Requests are counted per
+// address and client address first: a flood sends at most a few mails an
+// hour to one address, and the requester sees no difference. The token is
+// for tests ("" when none was sent).
+func (s *Store) RequestReset(ctx context.Context, email, accountURL, clientIP string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(email))
+	if err := s.throttle.ReserveMail(ctx, "citizen-reset", e, clientIP); err != nil {
+		if errors.Is(err, tenant.ErrThrottled) {
+			return "", nil
+		}
+		return "", err
+	}
+	a, err := s.ByEmail(ctx, e)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return "", nil
@@ -390,9 +349,14 @@ func (s *Store) RequestReset(ctx context.Context, email, accountURL string) (str
 }
 
 // ResetPassword uses a reset link once to set a new password; it also
-// confirms the address (the link arrived there).
+// confirms the address (the link arrived there). Every other reset link of
+// the account dies with it.
 func (s *Store) ResetPassword(ctx context.Context, token, password string) (*Account, error) {
-	if err := tenant.CheckPasswordStrength(password); err != nil {
+	a, err := s.resetAccount(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := tenant.CheckPasswordStrength(password, a.Email, a.Name); err != nil {
 		var fe tenant.FieldErrors
 		fe.Add("password", "%s", err.Error())
 		return nil, fe
@@ -415,10 +379,36 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (*Acc
 			Set("updated_at = ?", now).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("reset citizen password: %w", err)
 		}
+		if _, err := tx.NewUpdate().Model((*tokenRow)(nil)).Set("used_at = ?", now).
+			Where("citizen_id = ? AND purpose = ? AND used_at IS NULL", a.ID, purposeReset).Exec(ctx); err != nil {
+			return fmt.Errorf("end other reset links: %w", err)
+		}
 		out = a
 		return nil
 	})
 	return out, err
+}
+
+// resetAccount returns the account of an open reset link without using it,
+// so that the new password can be checked against the account's words.
+func (s *Store) resetAccount(ctx context.Context, token string) (*Account, error) {
+	if token == "" || len(token) > 100 {
+		return nil, ErrTokenInvalid
+	}
+	var row tokenRow
+	err := s.db.Read.NewSelect().Model(&row).Where("token_hash = ?", hashSecret(token)).Where("purpose = ?", purposeReset).
+		Where("used_at IS NULL").Where("expires_at > ?", s.now()).Scan(ctx)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrTokenInvalid
+		}
+		return nil, fmt.Errorf("citizen reset link: %w", err)
+	}
+	a, err := s.Get(ctx, row.CitizenID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrTokenInvalid
+	}
+	return a, err
 }
 
 // SAMLAccount finds or creates the account of an identity at an identity

@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/citizen"
+	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
 )
 
@@ -73,30 +75,72 @@ func TestAccountLifecycle(t *testing.T) {
 	if m.sent[len(m.sent)-1].Template != citizen.MailExists {
 		t.Errorf("mail %s", m.sent[len(m.sent)-1].Template)
 	}
-	// Wrong passwords lock the address after five tries.
+	// Five wrong passwords from one place make the sixth wait a second;
+	// the owner elsewhere is not held up.
 	for i := 0; i < 5; i++ {
 		if _, err := s.Authenticate(ctx, "jana@example.org", "falsch-falsch-falsch", "10.0.0.1"); !errors.Is(err, citizen.ErrInvalidLogin) {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
-	if _, err := s.Authenticate(ctx, "jana@example.org", "ein-langes-passwort", "10.0.0.1"); !errors.Is(err, citizen.ErrThrottled) {
+	if _, err := s.Authenticate(ctx, "jana@example.org", "ein-langes-passwort", "10.0.0.1"); !errors.Is(err, citizen.ErrThrottled) || tenant.RetryAfter(err) != time.Second {
 		t.Errorf("after five failures: %v", err)
 	}
+	if _, err := s.Authenticate(ctx, "jana@example.org", "ein-langes-passwort", "10.0.0.2"); err != nil {
+		t.Errorf("the owner from elsewhere: %v", err)
+	}
 	// Password reset.
-	if tok, _ := s.RequestReset(ctx, "unbekannt@example.org", site); tok != "" {
+	if tok, _ := s.RequestReset(ctx, "unbekannt@example.org", site, "10.0.0.1"); tok != "" {
 		t.Error("reset for an unknown address")
 	}
-	reset, err := s.RequestReset(ctx, "jana@example.org", site)
+	reset, err := s.RequestReset(ctx, "jana@example.org", site, "10.0.0.1")
 	if err != nil || reset == "" {
 		t.Fatal(err)
 	}
 	if _, err := s.ResetPassword(ctx, reset, "kurz"); err == nil {
-		t.Error("weak password accepted")
+		t.Error("short password accepted")
+	}
+	for _, weak := range []string{"passwortpasswort", "Jana-2026-Jana!", "jana@example.org"} {
+		if _, err := s.ResetPassword(ctx, reset, weak); err == nil {
+			t.Errorf("guessable password %q accepted", weak)
+		}
+	}
+	older, err := s.RequestReset(ctx, "jana@example.org", site, "10.0.0.1")
+	if err != nil || older == "" {
+		t.Fatal(err)
 	}
 	if _, err := s.ResetPassword(ctx, reset, "ein-neues-langes-passwort"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ResetPassword(ctx, reset, "ein-neues-langes-passwort"); !errors.Is(err, citizen.ErrTokenInvalid) {
 		t.Errorf("reset link used twice: %v", err)
+	}
+	if _, err := s.ResetPassword(ctx, older, "das-hat-der-angreifer"); !errors.Is(err, citizen.ErrTokenInvalid) {
+		t.Errorf("another reset link after one was used: %v", err)
+	}
+}
+
+// Issue 13 (4): ten reset requests sent ten mails. Now an address gets
+// three at once, and nobody can tell from the answer.
+func TestResetRequestsAreThrottledSilently(t *testing.T) {
+	db := testdb.New(t)
+	m := &nopMailer{}
+	s := citizen.NewStore(db, m, citizen.Options{})
+	ctx := context.Background()
+	const site = "https://sozial.example/landkreis-harz/servicekonto"
+	token, err := s.Register(ctx, "jana@example.org", "ein-langes-passwort", "Jana", site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Confirm(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	before := len(m.sent)
+	for i := range 10 {
+		if _, err := s.RequestReset(ctx, "jana@example.org", site, "10.0.0.1"); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	if got := len(m.sent) - before; got != 3 {
+		t.Errorf("10 reset requests sent %d mails, want 3", got)
 	}
 }

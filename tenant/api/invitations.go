@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -40,8 +41,8 @@ type invitationPathInput struct {
 type acceptInput struct {
 	Token string `path:"token" maxLength:"100"`
 	Body  struct {
-		Name     string `json:"name,omitempty" maxLength:"200" doc:"Ihr Name (für ein neues Konto)"`
-		Password string `json:"password" maxLength:"256" doc:"Neues Passwort, oder das Passwort Ihres bestehenden Kontos"`
+		Name     string `json:"name,omitempty" maxLength:"200" doc:"Ihr Name – nur für ein neues Konto"`
+		Password string `json:"password,omitempty" maxLength:"256" doc:"Passwort des neuen Kontos – nur für eine Adresse, die noch kein Konto hat"`
 	}
 }
 
@@ -93,12 +94,30 @@ func (c *Core) registerInvitations(api huma.API) {
 	})
 	Register(api, huma.Operation{
 		OperationID: "accept-invitation", Method: http.MethodPost, Path: "/v1/invitations/{token}/accept", Tags: []string{tagUsers},
-		Summary:     "Einladung annehmen",
-		Description: "Legt mit Name und Passwort ein Konto an oder fügt das bestehende Konto der Adresse (mit dessen Passwort) hinzu. Ein benutzter, abgelaufener oder zurückgezogener Link antwortet 410.",
-		Errors:      []int{http.StatusGone, http.StatusUnprocessableEntity},
+		Summary: "Einladung annehmen",
+		Description: "Angemeldet mit dem Konto der eingeladenen Adresse: nimmt die Einladung an, ohne Passwort. " +
+			"Nicht angemeldet: legt für eine Adresse ohne Konto mit Name und Passwort ein Konto an. " +
+			"Sonst antwortet sie 401 mit derselben Antwort, ob die Adresse ein Konto hat oder nicht. " +
+			"Eine andere angemeldete Person bekommt 403; ein benutzter, abgelaufener oder zurückgezogener Link 410.",
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusGone, http.StatusUnprocessableEntity},
 	}, Access{Public: true}, func(ctx context.Context, in *acceptInput) (*acceptOutput, error) {
-		u, err := c.store.AcceptInvitation(ctx, in.Token, in.Body.Name, in.Body.Password)
-		if err != nil {
+		p := authz.PrincipalFrom(ctx)
+		var u *tenant.User
+		var err error
+		switch {
+		case p.TokenID != "":
+			return nil, huma.Error403Forbidden("Ein API-Token kann keine Einladung annehmen.")
+		case p.UserID != "":
+			u, err = c.store.AcceptInvitationAs(ctx, in.Token, p.UserID)
+		default:
+			u, err = c.store.AcceptInvitationNewAccount(ctx, in.Token, in.Body.Name, in.Body.Password)
+		}
+		switch {
+		case errors.Is(err, tenant.ErrLoginRequired):
+			return nil, huma.Error401Unauthorized(tenant.ErrLoginRequired.Error())
+		case errors.Is(err, tenant.ErrInvitationForOther):
+			return nil, huma.Error403Forbidden(tenant.ErrInvitationForOther.Error())
+		case err != nil:
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &acceptOutput{}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"sozialplattform/tenant/authz"
 )
@@ -32,11 +33,15 @@ type changePasswordInput struct {
 func (c *Core) registerPasswords(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "request-password-reset", Method: http.MethodPost, Path: "/v1/password-resets", Tags: []string{tagSession},
-		Summary:       "Passwort vergessen",
-		Description:   "Schickt einen Link zum Setzen eines neuen Passworts, wenn die Adresse zu einem aktiven Konto gehört. Die Antwort ist immer 202, damit niemand Konten erraten kann.",
+		Summary: "Passwort vergessen",
+		Description: "Schickt einen Link zum Setzen eines neuen Passworts, wenn die Adresse zu einem aktiven Konto gehört. " +
+			"Die Antwort ist immer 202, damit niemand Konten erraten kann. Je Adresse gehen höchstens drei Mails auf einmal hinaus, " +
+			"dann nach 20 und nach weiteren 40 Minuten je eine, danach höchstens eine je Stunde; je Client-Adresse 30. " +
+			"Weitere Anfragen bekommen dieselbe Antwort ohne Mail.",
 		DefaultStatus: http.StatusAccepted,
 	}, Access{Public: true}, func(ctx context.Context, in *requestResetInput) (*struct{}, error) {
-		if _, err := c.store.RequestPasswordReset(ctx, in.Body.Email); err != nil {
+		r, _ := humago.Unwrap(humaContext(ctx))
+		if _, err := c.store.RequestPasswordReset(ctx, in.Body.Email, clientIP(r)); err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		return nil, nil
@@ -44,6 +49,9 @@ func (c *Core) registerPasswords(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "reset-password", Method: http.MethodPost, Path: "/v1/password-resets/{token}", Tags: []string{tagSession},
 		Summary: "Neues Passwort mit Link setzen", DefaultStatus: http.StatusNoContent,
+		Description: "Setzt das Passwort einmal; alle Sitzungen und alle übrigen Links zum Zurücksetzen des Kontos enden damit. " +
+			"Häufige oder leicht zu erratende Passwörter (Liste bekannter Passwörter, Wiederholungen, Reihen, Name der Plattform, " +
+			"eigene Adresse oder eigener Name) werden mit 422 abgelehnt.",
 		Errors: []int{http.StatusGone, http.StatusUnprocessableEntity},
 	}, Access{Public: true}, func(ctx context.Context, in *resetInput) (*struct{}, error) {
 		if err := c.store.ResetPassword(ctx, in.Token, in.Body.Password); err != nil {

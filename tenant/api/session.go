@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -37,14 +39,21 @@ type meOutput struct{ Body meBody }
 func (c *Core) registerSession(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/v1/session", Tags: []string{tagSession},
-		Summary:     "Anmelden",
-		Description: "Prüft E-Mail-Adresse und Passwort und setzt das Sitzungs-Cookie (HttpOnly, SameSite=Lax). Nach mehreren Fehlversuchen wird das Konto vorübergehend gesperrt (429).",
-		Errors:      []int{http.StatusUnauthorized, http.StatusTooManyRequests},
+		Summary: "Anmelden",
+		Description: "Prüft E-Mail-Adresse und Passwort und setzt das Sitzungs-Cookie (HttpOnly, SameSite=Lax). " +
+			"Jeder Versuch wird vor der Passwortprüfung gezählt. Nach fünf Fehlversuchen von einer Adresse für ein Konto " +
+			"(20 für das Konto insgesamt, 100 von einer Adresse insgesamt) muss jeder weitere Versuch doppelt so lange warten wie " +
+			"der vorige (1 s, 2 s, 4 s … höchstens 15 Minuten); ein zu früher Versuch bekommt 429 mit Retry-After, ohne geprüft zu werden. " +
+			"Eine Adresse, von der das Konto schon erfolgreich angemeldet war, zählt nur ihre eigenen Fehlversuche.",
+		Errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests},
 	}, Access{Public: true}, func(ctx context.Context, in *loginInput) (*meOutput, error) {
 		hctx := humaContext(ctx)
 		r, w := humago.Unwrap(hctx)
 		u, err := c.store.Authenticate(ctx, in.Body.Email, in.Body.Password, clientIP(r))
 		if err != nil {
+			if wait := tenant.RetryAfter(err); wait > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+			}
 			return nil, Problem(ctx, c.logger, err)
 		}
 		if err := c.auth.Login(w, r, u, newFormToken()); err != nil {

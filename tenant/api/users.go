@@ -49,9 +49,44 @@ type updateMemberInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
 	UserID   string `path:"userId" maxLength:"64"`
 	Body     struct {
-		Role   *tenant.Role `json:"role,omitempty" enum:"ministry-admin,municipality-admin,municipality-clerk,counselling-editor"`
-		Active *bool        `json:"active,omitempty" doc:"false deaktiviert das Konto und beendet seine Sitzungen"`
+		Role         *tenant.Role `json:"role,omitempty" enum:"ministry-admin,municipality-admin,municipality-clerk,counselling-editor"`
+		Active       *bool        `json:"active,omitempty" doc:"false deaktiviert das Konto und beendet seine Sitzungen"`
+		RevokeTokens *bool        `json:"revokeTokens,omitempty" doc:"Mit active=false: true widerruft die API-Token, die die Person erzeugt hat, false lässt sie (als verwaist) weiterlaufen. Ohne Angabe antwortet eine Deaktivierung, die Token verwaisen ließe, 409."`
 	}
+}
+
+type removeMemberInput struct {
+	TenantID     string `path:"tenantId" maxLength:"64"`
+	UserID       string `path:"userId" maxLength:"64"`
+	RevokeTokens string `query:"revokeTokens" enum:"true,false" doc:"true widerruft die API-Token, die die Person erzeugt hat und die mit ihr die Berechtigung verlieren; false lässt sie (als verwaist) weiterlaufen. Ohne Angabe antwortet eine Entfernung, die Token verwaisen ließe, 409."`
+}
+
+// tokenDecision reads the revokeTokens parameter.
+func tokenDecision(v *bool) tenant.TokenDecision {
+	switch {
+	case v == nil:
+		return tenant.TokensAsk
+	case *v:
+		return tenant.TokensRevoke
+	}
+	return tenant.TokensKeep
+}
+
+// departProblem answers a change that would orphan tokens without a
+// decision with 409 and the tokens' names.
+func (c *Core) departProblem(ctx context.Context, err error) error {
+	var pending *tenant.TokensPendingError
+	if errors.As(err, &pending) {
+		return huma.Error409Conflict(pending.Error() + " Geben Sie dazu revokeTokens=true oder revokeTokens=false an.")
+	}
+	return Problem(ctx, c.logger, err)
+}
+
+// mayRevokeTokens limits a departure's revocations to the tenants whose
+// tokens the caller may revoke.
+func (c *Core) mayRevokeTokens(ctx context.Context) func(tenantID string) bool {
+	p := authz.PrincipalFrom(ctx)
+	return func(tenantID string) bool { return c.authz.Allowed(p, tenantID, authz.ObjAPIToken, authz.Delete) }
 }
 
 func (c *Core) registerUsers(api huma.API) {
@@ -101,7 +136,7 @@ func (c *Core) registerUsers(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "update-user", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Rolle ändern, Konto (de)aktivieren",
-		Errors:  []int{http.StatusUnprocessableEntity},
+		Errors:  []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, Access{Obj: authz.ObjUser, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *updateMemberInput) (*memberOutput, error) {
 		p := authz.PrincipalFrom(ctx)
 		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
@@ -136,8 +171,15 @@ func (c *Core) registerUsers(api huma.API) {
 					return nil, huma.Error403Forbidden("Die Person gehört auch zu einer Körperschaft außerhalb Ihres Bereichs; entfernen Sie sie stattdessen aus Ihrer Körperschaft.")
 				}
 			}
-			if err := c.store.SetUserActive(ctx, in.TenantID, in.UserID, *in.Body.Active); err != nil {
-				return nil, Problem(ctx, c.logger, err)
+			decision := tokenDecision(in.Body.RevokeTokens)
+			if *in.Body.Active {
+				decision = tenant.TokensKeep // activation orphans nothing
+			}
+			_, err = c.store.Depart(ctx, in.UserID, decision, c.mayRevokeTokens(ctx), func(ctx context.Context) error {
+				return c.store.SetUserActive(ctx, in.TenantID, in.UserID, *in.Body.Active)
+			})
+			if err != nil {
+				return nil, c.departProblem(ctx, err)
 			}
 		}
 		if m, err = c.store.GetMember(ctx, in.TenantID, in.UserID); err != nil {
@@ -148,7 +190,11 @@ func (c *Core) registerUsers(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "remove-user", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Benutzer aus der Körperschaft entfernen", DefaultStatus: http.StatusNoContent,
-	}, Access{Obj: authz.ObjUser, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *memberPathInput) (*struct{}, error) {
+		Description: "Beendet die Mitgliedschaft. Hat die Person API-Token erzeugt, die damit ohne Berechtigung der erzeugenden Person " +
+			"weiterliefen, entscheidet revokeTokens: true widerruft sie in derselben Transaktion, false lässt sie als verwaist stehen; " +
+			"ohne Angabe antwortet die Anfrage 409 mit den Namen der Token und ändert nichts.",
+		Errors: []int{http.StatusConflict},
+	}, Access{Obj: authz.ObjUser, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *removeMemberInput) (*struct{}, error) {
 		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
@@ -156,8 +202,16 @@ func (c *Core) registerUsers(api huma.API) {
 		if err := c.checkGrant(ctx, in.TenantID, m.Role); err != nil {
 			return nil, err
 		}
-		if err := c.store.RemoveMember(ctx, in.TenantID, in.UserID); err != nil {
-			return nil, Problem(ctx, c.logger, err)
+		var decision *bool
+		if in.RevokeTokens != "" {
+			v := in.RevokeTokens == "true"
+			decision = &v
+		}
+		_, err = c.store.Depart(ctx, in.UserID, tokenDecision(decision), c.mayRevokeTokens(ctx), func(ctx context.Context) error {
+			return c.store.RemoveMember(ctx, in.TenantID, in.UserID)
+		})
+		if err != nil {
+			return nil, c.departProblem(ctx, err)
 		}
 		return nil, nil
 	})
