@@ -92,7 +92,7 @@ func TestRegistrationFromFormToFirstAdministrator(t *testing.T) {
 	}
 	// The invitation works: the first administrator exists.
 	inviteLink := linkIn(sent[1].TextBody, "https://sozial.example/admin/einladung/")
-	u, err := w.tenants.AcceptInvitation(context.Background(), strings.TrimPrefix(inviteLink, "https://sozial.example/admin/einladung/"), "Sina Salz", "salzland-ist-schoen")
+	u, err := w.tenants.AcceptInvitationNewAccount(context.Background(), strings.TrimPrefix(inviteLink, "https://sozial.example/admin/einladung/"), "Sina Salz", "Elbe-Saale-Bode-Unstrut")
 	if err != nil {
 		t.Fatal(err)
 	}
