@@ -293,7 +293,7 @@ func TestBackupRestoreRules(t *testing.T) {
 	before, _ := os.ReadFile(dsn)
 	for _, tt := range []struct {
 		name, from, want string
-		args           []string
+		args             []string
 	}{
 		{"no --from", "", "--from", nil},
 		{"missing file", filepath.Join(dir, "fehlt.sqlite"), "no such file", nil},
