@@ -144,7 +144,7 @@ const shutdownGrace = 20 * time.Second
 // its row back uncounted – and shutdown waits for them before the database
 // is closed.
 func shutdown(ctx context.Context, srv *http.Server, a *app, cancelRequests context.CancelFunc, logger *slog.Logger) error {
-	logger.Info("shutting down", "grace", shutdownGrace)
+	logger.Info("shutting down", "grace", shutdownGrace.String())
 	began := time.Now()
 	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
@@ -156,7 +156,7 @@ func shutdown(ctx context.Context, srv *http.Server, a *app, cancelRequests cont
 		_ = srv.Close()
 	}
 	<-jobsDone.Done()
-	logger.Info("shut down", "took", time.Since(began).Round(time.Millisecond))
+	logger.Info("shut down", "took", time.Since(began).Round(time.Millisecond).String())
 	if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
