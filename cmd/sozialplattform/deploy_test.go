@@ -160,6 +160,11 @@ func TestContainerfile(t *testing.T) {
 	if build == nil {
 		t.Fatal("no stage runs go build")
 	}
+	for _, c := range build.all("COPY") {
+		if f := strings.Fields(c); len(f) == 2 && (f[0] == "." || f[0] == "./") {
+			t.Errorf("COPY %s copies the whole context: a local data/ folder (database, keys) would go into the build", c)
+		}
+	}
 	goBuild := buildCommand(t, *build)
 	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "./cmd/sozialplattform", "-X main.version="} {
 		if !strings.Contains(goBuild, want) {
