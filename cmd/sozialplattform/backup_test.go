@@ -293,21 +293,20 @@ func TestBackupRestoreRules(t *testing.T) {
 	before, _ := os.ReadFile(dsn)
 	for _, tt := range []struct {
 		name, from, want string
-		args             []string
 	}{
-		{"no --from", "", "--from", nil},
-		{"missing file", filepath.Join(dir, "fehlt.sqlite"), "no such file", nil},
-		{"not SQLite", notSQLite, "not a SQLite database", nil},
-		{"another program's database", foreign, "not one of the Sozialplattform", nil},
-		{"from a newer version", newer, "newer version", nil},
-		{"sealed with another key", otherKey, "fremd", nil},
-		{"the database itself", dsn, "the database itself", nil},
+		{"no --from", "", "--from"},
+		{"missing file", filepath.Join(dir, "fehlt.sqlite"), "no such file"},
+		{"not SQLite", notSQLite, "not a SQLite database"},
+		{"another program's database", foreign, "not one of the Sozialplattform"},
+		{"from a newer version", newer, "newer version"},
+		{"sealed with another key", otherKey, "fremd"},
+		{"the database itself", dsn, "the database itself"},
 	} {
 		args := []string{"restore"}
 		if tt.from != "" {
 			args = append(args, "--from", tt.from)
 		}
-		out, err := runCLI(t, env, "", append(args, tt.args...)...)
+		out, err := runCLI(t, env, "", args...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want an error naming %q\n%s", tt.name, err, tt.want, out)
 		}
