@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,18 +25,24 @@ const backupDataKey = "backup:QUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUI="
 
 // TestBackupDuringSubmissions is the backup test of issue 18: the server
 // runs as a process of its own while two citizens submit HzL applications
-// without pause; `sozialplattform backup` copies the database from this
-// process in the middle of it; the server is stopped and `restore` puts
-// the copy in place of the database. The restored database holds every
+// without pause; in the middle of it the database is saved from this
+// process – on SQLite with `sozialplattform backup`, on PostgreSQL with
+// pg_dump as the README says –; the server is stopped and the copy
+// restored – with `sozialplattform restore` in place of the database, with
+// pg_restore into a new database. The restored database holds every
 // application whose receipt was issued before the backup began, its
 // answers and documents open with the data key, and none of those
 // submitted after the backup ended.
 func TestBackupDuringSubmissions(t *testing.T) {
-	if testdb.Kind() == migrations.Postgres {
-		t.Skip("PostgreSQL is saved with pg_dump (TestBackupPostgresExplains)")
-	}
 	if testing.Short() {
 		t.Skip("backup test: a server process and steady submissions, about 10 s")
+	}
+	if testdb.Kind() == migrations.Postgres {
+		for _, tool := range []string{"pg_dump", "pg_restore"} {
+			if _, err := exec.LookPath(tool); err != nil && os.Getenv("CI") == "" {
+				t.Skipf("%s is not installed", tool)
+			}
+		}
 	}
 	fit := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	dsn := testdb.DSN(t)
@@ -127,17 +135,14 @@ func TestBackupDuringSubmissions(t *testing.T) {
 	}
 
 	waitFor(6)
-	backupFile := filepath.Join(t.TempDir(), "sicherung.sqlite")
+	backupFile := filepath.Join(t.TempDir(), "sicherung")
 	backupStarted := time.Now()
-	out, err := runCLI(t, map[string]string{"SOZIALPLATTFORM_DB": dsn}, "", "backup", "--to", backupFile)
+	out, err := saveDatabase(t, dsn, backupFile)
 	backupEnded := time.Now()
 	if err != nil {
 		close(stop)
 		wg.Wait()
 		t.Fatalf("backup while serving: %v\n%s", err, out)
-	}
-	if !strings.Contains(out, "Sicherung geschrieben") || !strings.Contains(out, "Datenschlüssel") {
-		t.Errorf("backup output: %q", out)
 	}
 	waitFor(count() + 3) // applications the backup must not have
 	close(stop)
@@ -145,24 +150,10 @@ func TestBackupDuringSubmissions(t *testing.T) {
 	if count() < 0 {
 		t.FailNow()
 	}
+	restoredDSN := restoreDatabase(t, child, dsn, backupFile)
 
-	// A restore refuses while the server has the database open.
-	restoreEnv := map[string]string{"SOZIALPLATTFORM_DB": dsn, "SOZIALPLATTFORM_DATA_KEY": backupDataKey}
-	if out, err := runCLI(t, restoreEnv, "", "restore", "--from", backupFile); err == nil || !strings.Contains(err.Error(), "another process") {
-		t.Errorf("restore while the server runs: %v\n%s", err, out)
-	}
-	if err := child.stop(); err != nil {
-		t.Fatal(err)
-	}
-	out, err = runCLI(t, restoreEnv, "", "restore", "--from", backupFile)
-	if err != nil || !strings.Contains(out, "Wiederhergestellt") || !strings.Contains(out, ".before-restore-") {
-		t.Fatalf("restore: %v\n%s", err, out)
-	}
-	kept, _ := filepath.Glob(dsn + ".before-restore-*")
-	if len(kept) == 0 {
-		t.Error("the previous database was not kept")
-	}
-
+	// The restored database, opened as the server would with the data key.
+	restoreEnv := map[string]string{"SOZIALPLATTFORM_DB": restoredDSN, "SOZIALPLATTFORM_DATA_KEY": backupDataKey}
 	// The restored database, opened as the server would with the data key.
 	cfg := mustConfig(t, restoreEnv)
 	a, err := newApp(ctx, cfg, newLogger(os.Stderr, "error"))
@@ -203,8 +194,99 @@ func TestBackupDuringSubmissions(t *testing.T) {
 		t.Errorf("%d receipts before the backup, %d after: the test shows nothing", before, after)
 	}
 	st, _ := os.Stat(backupFile)
-	t.Logf("%d receipts: %d before the backup (all restored and readable), %d during, %d after; backup %s in %s",
-		len(receipts), before, during, after, byteSize(st.Size()), backupEnded.Sub(backupStarted).Round(time.Millisecond))
+	t.Logf("%s: %d receipts: %d before the backup (all restored and readable), %d during, %d after; backup %s in %s",
+		testdb.Kind(), len(receipts), before, during, after, byteSize(st.Size()), backupEnded.Sub(backupStarted).Round(time.Millisecond))
+}
+
+// saveDatabase saves the database dsn to file while the server runs: with
+// `sozialplattform backup` on SQLite, with pg_dump on PostgreSQL.
+func saveDatabase(t *testing.T, dsn, file string) (string, error) {
+	t.Helper()
+	if testdb.Kind() != migrations.Postgres {
+		out, err := runCLI(t, map[string]string{"SOZIALPLATTFORM_DB": dsn}, "", "backup", "--to", file)
+		if err == nil && (!strings.Contains(out, "Sicherung geschrieben") || !strings.Contains(out, "Datenschlüssel")) {
+			t.Errorf("backup output: %q", out)
+		}
+		return out, err
+	}
+	base, schema := splitSearchPath(t, dsn)
+	out, err := exec.Command("pg_dump", "--format=custom", "--schema="+schema, "--file="+file, base).CombinedOutput()
+	return string(out), err
+}
+
+// restoreDatabase stops the server and restores file; it returns the DSN
+// of the restored database. On SQLite `restore` replaces the database (and
+// refuses first, while the server runs); on PostgreSQL pg_restore fills a
+// new database, dropped when the test ends.
+func restoreDatabase(t *testing.T, child *childProcess, dsn, file string) string {
+	t.Helper()
+	if testdb.Kind() != migrations.Postgres {
+		env := map[string]string{"SOZIALPLATTFORM_DB": dsn, "SOZIALPLATTFORM_DATA_KEY": backupDataKey}
+		if out, err := runCLI(t, env, "", "restore", "--from", file); err == nil || !strings.Contains(err.Error(), "another process") {
+			t.Errorf("restore while the server runs: %v\n%s", err, out)
+		}
+		if err := child.stop(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := runCLI(t, env, "", "restore", "--from", file)
+		if err != nil || !strings.Contains(out, "Wiederhergestellt") || !strings.Contains(out, ".before-restore-") {
+			t.Fatalf("restore: %v\n%s", err, out)
+		}
+		if kept, _ := filepath.Glob(dsn + ".before-restore-*"); len(kept) == 0 {
+			t.Error("the previous database was not kept")
+		}
+		return dsn
+	}
+	if err := child.stop(); err != nil {
+		t.Fatal(err)
+	}
+	base, schema := splitSearchPath(t, dsn)
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "restore_" + strings.TrimPrefix(schema, "t_")
+	admin, err := migrations.Open(context.Background(), base, migrations.Options{MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Write.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		a, err := migrations.Open(context.Background(), base, migrations.Options{MaxOpenConns: 1})
+		if err == nil {
+			a.Write.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") //nolint:errcheck
+			a.Close()
+		}
+	})
+	u.Path = "/" + name
+	if out, err := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname="+u.String(), file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// splitSearchPath splits a test DSN of PostgreSQL into the URL libpq
+// understands and the schema its search_path names.
+func splitSearchPath(t *testing.T, dsn string) (string, string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	schema := q.Get("search_path")
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	if schema == "" {
+		t.Fatalf("%s names no schema", dsn)
+	}
+	return u.String(), schema
 }
 
 // readable opens an application's answers and its XSozial-basis document
