@@ -16,7 +16,9 @@ import (
 // never stored. A change in the console shows after at most pageCacheTTL.
 //
 // A page without holes is sent gzip- or zstd-compressed from a form made
-// once per kept page (web.StaticBody), not compressed again per request.
+// once per kept page (web.StaticBody), not compressed again per request; a
+// page with holes (the finder's result page) gzip-compressed from its parts
+// compressed once, the request's token spliced in (web.GzipTemplate).
 type pageCache struct {
 	mu      sync.RWMutex
 	entries map[string]cachedPage
@@ -24,14 +26,16 @@ type pageCache struct {
 	max     int
 	now     func() time.Time
 	pc      *web.Precompressor
+	gzBufs  sync.Pool // *[]byte, for the gzip answers of pages with holes
 }
 
 type cachedPage struct {
 	body    []byte
 	etag    string
 	lang    string
-	holes   []int           // offsets of the form token's placeholder (finder result pages)
-	static  *web.StaticBody // body with its compressed forms; nil for pages with holes
+	holes   []int             // offsets of the form token's placeholder (finder result pages)
+	static  *web.StaticBody   // body with its compressed forms; nil for pages with holes
+	gz      *web.GzipTemplate // a page with holes compressed but for them
 	expires time.Time
 }
 
@@ -59,6 +63,8 @@ func (c *pageCache) put(key string, e cachedPage) {
 	e.expires = c.now().Add(c.ttl)
 	if e.holes == nil {
 		e.static = c.pc.Body(e.body, "text/html; charset=utf-8", e.etag)
+	} else {
+		e.gz = c.pc.Template(e.body, e.holes, len(tokenPlaceholder))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -83,6 +83,18 @@ func NegotiateEncoding(h http.Header) (enc Encoding, identityRefused bool) {
 	return best, identityRefused
 }
 
+// Accepts reports whether a response to a request with header h may come
+// in coding e: the client accepts e (q > 0) and does not rate identity
+// above every coding. For handlers that have a body ready in one coding
+// only (GzipTemplate).
+func Accepts(h http.Header, e Encoding) bool {
+	if best, _ := NegotiateEncoding(h); best == Identity || e == Identity {
+		return false
+	}
+	a, _ := parseAcceptEncoding(h)
+	return a.quality(e) > 0
+}
+
 // quality is the q-value the client gives coding e (0: not acceptable).
 func (a acceptance) quality(e Encoding) float64 {
 	c := a.zstd

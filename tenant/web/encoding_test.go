@@ -152,3 +152,28 @@ func TestWithIdentityValidators(t *testing.T) {
 		})
 	}
 }
+
+func TestAccepts(t *testing.T) {
+	tests := []struct {
+		accept string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip, deflate, br, zstd", true},
+		{"zstd", false},
+		{"*", true},
+		{"gzip;q=0, zstd", false},
+		{"gzip;q=0.5, identity", false}, // identity preferred
+		{"x-gzip", true},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		if tt.accept != "" {
+			h.Set("Accept-Encoding", tt.accept)
+		}
+		if got := Accepts(h, Gzip); got != tt.want {
+			t.Errorf("Accepts(%q, gzip) = %v, want %v", tt.accept, got, tt.want)
+		}
+	}
+}

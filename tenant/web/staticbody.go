@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -39,13 +40,14 @@ func NewStaticBody(body []byte, contentType, etag string) *StaticBody {
 	return &StaticBody{body: body, etag: etag, compressible: CompressibleType(contentType)}
 }
 
-// Precompressor makes StaticBodies for bodies kept briefly (the portal's
-// page cache keeps a page ten seconds): their compressed forms come from
-// pooled encoders at the default levels, some 50 µs for a 13 KB page,
-// instead of the best levels' costly set-up.
+// Precompressor makes StaticBodies and GzipTemplates for bodies kept
+// briefly (the portal's page cache keeps a page ten seconds): their
+// compressed forms come from pooled encoders at the default levels, some
+// 50 µs for a 13 KB page, instead of the best levels' costly set-up.
 type Precompressor struct {
-	gzip sync.Pool // *gzip.Writer
-	zstd sync.Pool // *zstd.Encoder
+	gzip  sync.Pool // *gzip.Writer
+	zstd  sync.Pool // *zstd.Encoder
+	flate sync.Pool // *flate.Writer, for GzipTemplate
 }
 
 // NewPrecompressor returns a Precompressor with empty pools.
@@ -54,6 +56,10 @@ func NewPrecompressor() *Precompressor {
 	pc.gzip.New = func() any {
 		zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // the level is valid
 		return zw
+	}
+	pc.flate.New = func() any {
+		fw, _ := flate.NewWriter(nil, flate.DefaultCompression) // the level is valid
+		return fw
 	}
 	pc.zstd.New = func() any {
 		zw, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
