@@ -12,6 +12,10 @@ import (
 // XSozial-basis message are always built from it.
 var Languages = []string{"de", "en", "ar", "uk", "tr", "ru"}
 
+// languageNames are the German names of Languages, as the application PDF
+// names the language the citizen applied in.
+var languageNames = map[string]string{"de": "Deutsch", "en": "Englisch", "ar": "Arabisch", "uk": "Ukrainisch", "tr": "Türkisch", "ru": "Russisch"}
+
 // Text is a label in every language of Languages; the loader refuses a
 // definition with a text missing in any of them. In still falls back to
 // German for a language the portal does not offer.
