@@ -77,6 +77,7 @@ type applicationRow struct {
 	DeliveredAt    *time.Time `bun:"delivered_at"`
 	DeleteAfter    *time.Time `bun:"delete_after"`
 	DeletedAt      *time.Time `bun:"deleted_at"`
+	Lang           string     `bun:"lang"`
 }
 
 type documentRow struct {
@@ -132,6 +133,7 @@ type Application struct {
 	DeliveredAt    *time.Time `json:"deliveredAt,omitempty"`
 	DeleteAfter    *time.Time `json:"deleteAfter,omitempty" doc:"ab dann werden die Antragsdaten gelöscht"`
 	Deleted        bool       `json:"deleted" doc:"die Antragsdaten wurden nach Ablauf der Aufbewahrungsfrist gelöscht"`
+	Language       string     `json:"language" doc:"Sprache, in der der Antrag gestellt wurde (ISO 639-1); leer bei Anträgen von vor der Erfassung"`
 	// DeliveryID names the delivery outbox entry (onboarding/delivery),
 	// "" when none was written; the console links to it.
 	DeliveryID string `json:"-"`
@@ -140,7 +142,7 @@ type Application struct {
 func (s *Store) toApplication(r *applicationRow) Application {
 	a := Application{ID: r.ID, Reference: r.Reference, TenantID: r.TenantID, Antragsstrecke: r.Antragsstrecke, DefVersion: r.DefVersion,
 		Status: r.Status, StatusLabel: r.Status.Label(), StatusDetail: r.StatusDetail, StatusAt: r.StatusAt, DeliveredAt: r.DeliveredAt,
-		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil, DeliveryID: r.DeliveryID}
+		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil, DeliveryID: r.DeliveryID, Language: r.Lang}
 	if r.CitizenID != nil {
 		a.CitizenID = *r.CitizenID
 	}
