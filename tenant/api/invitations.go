@@ -10,6 +10,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 type invitationView struct {
@@ -27,9 +28,16 @@ type inviteInput struct {
 
 type invitationOutput struct{ Body invitationView }
 
+type listInvitationsInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	PageQuery
+}
+
 type listInvitationsOutput struct {
+	PageHeaders
 	Body struct {
 		Items []invitationView `json:"items"`
+		PageBody
 	}
 }
 
@@ -70,13 +78,22 @@ func (c *Core) registerInvitations(api huma.API) {
 	})
 	Register(api, huma.Operation{
 		OperationID: "list-invitations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/invitations", Tags: []string{tagUsers},
-		Summary: "Einladungen einer Körperschaft",
-	}, Access{Obj: authz.ObjInvitation, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listInvitationsOutput, error) {
-		invs, err := c.store.ListInvitations(ctx, in.TenantID)
+		Summary: "Einladungen einer Körperschaft", Description: "Neueste zuerst.",
+	}, Access{Obj: authz.ObjInvitation, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listInvitationsInput) (*listInvitationsOutput, error) {
+		p, err := PageOf[keyset.TimeKey](in.PageQuery, "invitations")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.store.ListInvitationsPage(ctx, in.TenantID, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listInvitationsOutput{}
+		invs, pg, err := NextPage(ctx, "invitations", rows, p, tenant.Invitation.PageKey)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		out.Body.Items = make([]invitationView, len(invs))
 		for i, inv := range invs {
 			out.Body.Items[i] = invitationView{Invitation: inv, State: inv.State(time.Now())}

@@ -9,16 +9,19 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 	"sozialplattform/tenant/mail"
 )
 
 type listMailsInput struct {
 	Status string `query:"status" enum:"queued,sent,failed" doc:"Nur E-Mails in diesem Zustand"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	PageQuery
 }
 
 type listMailsOutput struct {
+	PageHeaders
 	Body struct {
+		PageBody
 		Items []mail.Stored `json:"items" doc:"E-Mails an Behörden und ihre Beschäftigten, ohne Inhalt"`
 		// CitizenMails are the mails to citizens, counted only.
 		CitizenMails []mail.TemplateCount `json:"citizenMails" doc:"E-Mails an Bürgerinnen und Bürger (Servicekonto, Termine, Anträge): nur Anzahlen je Vorlage und Zustand"`
@@ -49,11 +52,15 @@ func (c *Core) registerMails(api huma.API) {
 			"E-Mails an Bürgerinnen und Bürger erscheinen nur als Anzahl je Vorlage.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Read}, func(ctx context.Context, in *listMailsInput) (*listMailsOutput, error) {
 		ids, all := c.mailScope(ctx, authz.Read)
-		f := mail.ListFilter{Status: mail.Status(in.Status), Limit: in.Limit}
+		f := mail.ListFilter{Status: mail.Status(in.Status)}
 		if !all {
 			f.TenantIDs = ids
 		}
-		items, err := c.outbox.List(ctx, f)
+		p, err := PageOf[keyset.TimeKey](in.PageQuery, "mails")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.outbox.ListPage(ctx, f, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
@@ -62,7 +69,12 @@ func (c *Core) registerMails(api huma.API) {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listMailsOutput{}
-		out.Body.Items, out.Body.CitizenMails = items, counts
+		var pg Page
+		if out.Body.Items, pg, err = NextPage(ctx, "mails", rows, p, mail.Stored.PageKey); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.Body.CitizenMails = counts
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	Register(api, huma.Operation{

@@ -12,9 +12,16 @@ import (
 	"sozialplattform/tenant/authz"
 )
 
+type listUsersInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	PageQuery
+}
+
 type listUsersOutput struct {
+	PageHeaders
 	Body struct {
 		Items []tenant.Member `json:"items"`
+		PageBody
 	}
 }
 
@@ -92,14 +99,22 @@ func (c *Core) mayRevokeTokens(ctx context.Context) func(tenantID string) bool {
 func (c *Core) registerUsers(api huma.API) {
 	Register(api, huma.Operation{
 		OperationID: "list-users", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
-		Summary: "Benutzer einer Körperschaft",
-	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listUsersOutput, error) {
-		items, err := c.store.ListMembers(ctx, in.TenantID)
+		Summary: "Benutzer einer Körperschaft", Description: "Nach Name, dann E-Mail-Adresse.",
+	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {
+		p, err := PageOf[tenant.NameKey](in.PageQuery, "users")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.store.ListMembersPage(ctx, in.TenantID, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listUsersOutput{}
-		out.Body.Items = items
+		var pg Page
+		if out.Body.Items, pg, err = NextPage(ctx, "users", rows, p, tenant.Member.PageKey); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	Register(api, huma.Operation{
