@@ -34,10 +34,13 @@ type listProductsInput struct {
 	Topic     []string `query:"topic,explode" maxItems:"20" doc:"Themenfeld, z. B. Arbeit und Ruhestand; mehrfach möglich"`
 	Sort      string   `query:"sort" enum:"name,-name" default:"name" doc:"name: A–Z, -name: Z–A"`
 	Published string   `query:"published" enum:"true,false" doc:"nur für das Ministerium: nur veröffentlichte bzw. unveröffentlichte"`
+	coreapi.PageQuery
 }
 
 type listProductsOutput struct {
+	coreapi.PageHeaders
 	Body struct {
+		coreapi.PageBody
 		Items  []productView       `json:"items"`
 		Types  []marketplace.Facet `json:"types" doc:"Art des Dienstes mit der Anzahl, die die Auswahl zusammen mit den übrigen Filtern zeigt"`
 		Topics []marketplace.Facet `json:"topics" doc:"Themenfeld mit Anzahl"`
@@ -107,13 +110,25 @@ func (a *API) registerProducts(api huma.API) {
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		out := &listProductsOutput{}
-		out.Body.Items = []productView{}
-		for _, p := range c.Items {
-			if ministry && in.Published != "" && p.Published != (in.Published == "true") {
-				continue
+		p, err := coreapi.PageOf[marketplace.ProductKey](in.PageQuery, "products")
+		if err != nil {
+			return nil, err
+		}
+		var shown []marketplace.Product
+		for _, pr := range c.Items {
+			if !ministry || in.Published == "" || pr.Published == (in.Published == "true") {
+				shown = append(shown, pr)
 			}
-			out.Body.Items = append(out.Body.Items, a.view(p))
+		}
+		rows, pg, err := coreapi.NextPage(ctx, "products", marketplace.ProductsPage(shown, p, in.Sort == "-name"), p, marketplace.Product.PageKey)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out := &listProductsOutput{PageHeaders: pg.Headers}
+		out.Body.PageBody = pg.Body
+		out.Body.Items = []productView{}
+		for _, pr := range rows {
+			out.Body.Items = append(out.Body.Items, a.view(pr))
 		}
 		out.Body.Types, out.Body.Topics = c.Types, c.Topics
 		return out, nil

@@ -10,6 +10,7 @@ import (
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 type registerInput struct {
@@ -36,11 +37,14 @@ type confirmInput struct {
 
 type listRegistrationsInput struct {
 	State string `query:"state" enum:"unbestaetigt,bestaetigt,aktiviert,abgelehnt,abgelaufen" doc:"nur Registrierungen in diesem Stand"`
+	coreapi.PageQuery
 }
 
 type listRegistrationsOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []marketplace.Registration `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -99,12 +103,20 @@ func (a *API) registerRegistrations(api huma.API) {
 		if err := a.requireMinistry(ctx, marketplace.ObjRegistration, authz.Read); err != nil {
 			return nil, err
 		}
-		items, err := a.store.ListRegistrations(ctx, marketplace.RegistrationFilter{State: marketplace.RegistrationState(in.State)})
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "registrations")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.store.ListRegistrationsPage(ctx, marketplace.RegistrationFilter{State: marketplace.RegistrationState(in.State)}, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &listRegistrationsOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "registrations", rows, p, marketplace.Registration.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{

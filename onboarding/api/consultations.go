@@ -16,12 +16,14 @@ import (
 type listConsultationsInput struct {
 	From   string `query:"from" maxLength:"10" doc:"ab Datum JJJJ-MM-TT (Standard: alle)"`
 	To     string `query:"to" maxLength:"10" doc:"bis vor Datum JJJJ-MM-TT"`
-	Format string `query:"format" enum:"json,csv"`
+	Format string `query:"format" enum:"json,csv" doc:"csv: alle Termine als Tabelle, immer vollständig: limit und cursor gelten nur für JSON"`
+	coreapi.PageQuery
 }
 
 type consultationList struct {
 	Rule  onboarding.ConsultationRule `json:"rule"`
 	Items []onboarding.Consultation   `json:"items"`
+	coreapi.PageBody
 }
 
 type createConsultationInput struct {
@@ -64,6 +66,7 @@ type putRuleInput struct {
 type tenantConsultationsInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
 	Past     bool   `query:"past" doc:"auch vergangene Termine"`
+	coreapi.PageQuery
 }
 
 type tenantConsultation struct {
@@ -72,9 +75,11 @@ type tenantConsultation struct {
 }
 
 type tenantConsultationsOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Rule  onboarding.ConsultationRule `json:"rule"`
 		Items []tenantConsultation        `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -94,6 +99,23 @@ type attendancePathInput struct {
 
 type attendanceOutput struct{ Body *onboarding.Attendance }
 
+// consultationsPage answers one page of the Sprechstunden f matches.
+func (a *API) consultationsPage(ctx context.Context, f onboarding.ConsultationFilter, q coreapi.PageQuery) ([]onboarding.Consultation, coreapi.Page, error) {
+	p, err := coreapi.PageOf[onboarding.ConsultationKey](q, "consultations")
+	if err != nil {
+		return nil, coreapi.Page{}, err
+	}
+	rows, err := a.store.ListConsultationsPage(ctx, f, p)
+	if err != nil {
+		return nil, coreapi.Page{}, a.problem(ctx, err)
+	}
+	items, pg, err := coreapi.NextPage(ctx, "consultations", rows, p, onboarding.Consultation.PageKey)
+	if err != nil {
+		return nil, coreapi.Page{}, a.problem(ctx, err)
+	}
+	return items, pg, nil
+}
+
 func (a *API) registerConsultations(api huma.API) {
 	list := huma.Operation{
 		OperationID: "list-consultations", Method: http.MethodGet, Path: "/v1/consultations", Tags: []string{tagConsultations},
@@ -101,25 +123,30 @@ func (a *API) registerConsultations(api huma.API) {
 		Description: "Die Termine der Sprechstunde „Anbindung zur Sozialplattform“ mit Thema und Anmeldungen (nur die der Körperschaften, die der Aufrufer sehen darf), dazu die Regel.",
 	}
 	docResponse(api, &list, consultationList{}, "text/csv", "Sprechstunden")
-	coreapi.Register(api, list, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, in *listConsultationsInput) (*csvOrJSONOutput, error) {
+	coreapi.Register(api, list, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, in *listConsultationsInput) (*pagedCSVOrJSONOutput, error) {
 		from, err1 := date(in.From, a.store.Location())
 		to, err2 := date(in.To, a.store.Location())
 		if err1 != nil || err2 != nil {
 			return nil, huma.Error422UnprocessableEntity("Ein Datum hat die Form JJJJ-MM-TT.")
 		}
-		items, err := a.store.ListConsultations(ctx, onboarding.ConsultationFilter{From: from, To: to,
-			VisibleTenants: a.visible(ctx, onboarding.ObjAttendance, authz.Read)})
-		if err != nil {
-			return nil, a.problem(ctx, err)
-		}
+		f := onboarding.ConsultationFilter{From: from, To: to, VisibleTenants: a.visible(ctx, onboarding.ObjAttendance, authz.Read)}
 		if in.Format == "csv" {
-			return csvOutput(a.store.ConsultationsCSV(items), "sprechstunden.csv")
+			items, err := a.store.ListConsultations(ctx, f)
+			if err != nil {
+				return nil, a.problem(ctx, err)
+			}
+			return whole(csvOutput(a.store.ConsultationsCSV(items), "sprechstunden.csv"))
+		}
+		items, pg, err := a.consultationsPage(ctx, f, in.PageQuery)
+		if err != nil {
+			return nil, err
 		}
 		rule, err := a.store.Rule(ctx)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		return &csvOrJSONOutput{ContentType: "application/json", Body: consultationList{Rule: rule, Items: items}}, nil
+		return &pagedCSVOrJSONOutput{PageHeaders: pg.Headers, ContentType: "application/json",
+			Body: consultationList{Rule: rule, Items: items, PageBody: pg.Body}}, nil
 	})
 	coreapi.Register(api, huma.Operation{
 		OperationID: "create-consultation", Method: http.MethodPost, Path: "/v1/consultations", Tags: []string{tagConsultations},
@@ -184,16 +211,16 @@ func (a *API) registerConsultations(api huma.API) {
 		if !in.Past {
 			f.From = a.store.Now()
 		}
-		items, err := a.store.ListConsultations(ctx, f)
+		items, pg, err := a.consultationsPage(ctx, f, in.PageQuery)
 		if err != nil {
-			return nil, a.problem(ctx, err)
+			return nil, err
 		}
 		rule, err := a.store.Rule(ctx)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		out := &tenantConsultationsOutput{}
-		out.Body.Rule = rule
+		out := &tenantConsultationsOutput{PageHeaders: pg.Headers}
+		out.Body.Rule, out.Body.PageBody = rule, pg.Body
 		out.Body.Items = []tenantConsultation{}
 		for _, c := range items {
 			registered := slices.ContainsFunc(c.Attendees, func(at onboarding.Attendance) bool { return at.TenantID == in.TenantID })

@@ -125,3 +125,18 @@ func (k *TimeKey) Values() []any {
 func NewestFirst(col string) Order {
 	return Order{{Expr: col, Desc: true}, {Expr: "id", Desc: true}}
 }
+
+// Seek is Apply for a listing sorted in Go (small sets compared by German
+// collation or a computed distance): the rows of sorted that come after
+// the position, as after reports (nil: from the first row), with one row
+// more than size.
+func Seek[T any](sorted []T, after func(T) bool, size int) []T {
+	start := 0
+	if after != nil {
+		for start < len(sorted) && !after(sorted[start]) {
+			start++
+		}
+	}
+	end := min(start+size+1, len(sorted))
+	return sorted[start:end]
+}

@@ -54,3 +54,24 @@ func TestCutTellsWhetherAnotherPageFollows(t *testing.T) {
 		}
 	}
 }
+
+func TestSeekStartsAfterThePosition(t *testing.T) {
+	rows := []int{1, 3, 5, 7, 9}
+	tests := []struct {
+		name  string
+		after func(int) bool
+		size  int
+		want  []int
+	}{
+		{"first page", nil, 2, []int{1, 3, 5}},
+		{"after 3", func(r int) bool { return r > 3 }, 2, []int{5, 7, 9}},
+		{"after a removed 4", func(r int) bool { return r > 4 }, 2, []int{5, 7, 9}},
+		{"last rows", func(r int) bool { return r > 7 }, 2, []int{9}},
+		{"past the end", func(r int) bool { return r > 9 }, 2, []int{}},
+	}
+	for _, tt := range tests {
+		if got := Seek(rows, tt.after, tt.size); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

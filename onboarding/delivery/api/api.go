@@ -22,6 +22,7 @@ import (
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 // Deps are what the operations work with.
@@ -93,11 +94,14 @@ type mailboxListInput struct {
 	Antragsstrecke string `query:"antragsstrecke" maxLength:"40"`
 	Query          string `query:"q" maxLength:"100" doc:"Suche im Aktenzeichen"`
 	Tests          bool   `query:"tests" doc:"auch Testanträge aus Anbindungstests"`
+	coreapi.PageQuery
 }
 
 type mailboxListOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []delivery.MailboxMessage `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -123,13 +127,21 @@ func (a *API) registerMailbox(api huma.API) {
 		if !delivery.MayOpenMailbox(a.authz.Roles(principal(ctx), in.TenantID)) {
 			return nil, huma.Error403Forbidden("Das Postfach ist den Beschäftigten der Kommune vorbehalten (Sozialgeheimnis).")
 		}
-		items, err := a.svc.ListMailbox(ctx, in.TenantID, delivery.MailboxFilter{Status: in.Status, Antragsstrecke: in.Antragsstrecke,
-			Query: in.Query, IncludeTests: in.Tests})
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "mailbox")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.svc.ListMailboxPage(ctx, in.TenantID, delivery.MailboxFilter{Status: in.Status, Antragsstrecke: in.Antragsstrecke,
+			Query: in.Query, IncludeTests: in.Tests}, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &mailboxListOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "mailbox", rows, p, delivery.MailboxMessage.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
@@ -179,11 +191,14 @@ type deliveriesInput struct {
 	Variant        int    `query:"variant" minimum:"0" maximum:"3"`
 	Purpose        string `query:"purpose" enum:"application,connection-test,all," doc:"Standard: nur Anträge"`
 	Query          string `query:"q" maxLength:"100" doc:"Suche in Aktenzeichen und Antrags-ID"`
+	coreapi.PageQuery
 }
 
 type deliveriesOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []delivery.DeliveryRecord `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -224,13 +239,21 @@ func (a *API) registerDeliveries(api huma.API) {
 		Summary:     "Zustellungen einer Körperschaft",
 		Description: "Stand jeder Zustellung an das Fachverfahren, neueste zuerst: Variante, Status, Versuche, letzter Fehler, Kennung beim Transport.",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *deliveriesInput) (*deliveriesOutput, error) {
-		items, err := a.svc.List(ctx, in.TenantID, delivery.Filter{Status: in.Status, Antragsstrecke: in.Antragsstrecke, Variant: in.Variant,
-			Purpose: in.Purpose, Query: in.Query})
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "deliveries")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.svc.ListPage(ctx, in.TenantID, delivery.Filter{Status: in.Status, Antragsstrecke: in.Antragsstrecke, Variant: in.Variant,
+			Purpose: in.Purpose, Query: in.Query}, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &deliveriesOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "deliveries", rows, p, delivery.DeliveryRecord.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
@@ -327,8 +350,10 @@ func (a *API) caseAllowed(ctx context.Context, caseID, act string) error {
 // ------------------------------------------------------------------ DVDV
 
 type dvdvListOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []dvdv.DirectoryEntry `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -357,13 +382,22 @@ type dvdvOutput struct{ Body *dvdv.DirectoryEntry }
 func (a *API) registerDVDV(api huma.API) {
 	coreapi.Register(api, huma.Operation{
 		OperationID: "list-dvdv-entries", Method: http.MethodGet, Path: "/v1/dvdv-entries", Tags: []string{tagDVDV}, Summary: "DVDV-Einträge",
-	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*dvdvListOutput, error) {
-		items, err := a.dir.List(ctx)
+		Description: "Nach Behördenkennung.",
+	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, in *coreapi.PageQuery) (*dvdvListOutput, error) {
+		p, err := coreapi.PageOf[dvdv.KennungKey](*in, "dvdv-entries")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.dir.ListPage(ctx, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &dvdvListOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "dvdv-entries", rows, p, dvdv.DirectoryEntry.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
