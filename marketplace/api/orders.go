@@ -116,7 +116,7 @@ func (a *API) listOrders(ctx context.Context, f marketplace.OrderFilter, q corea
 
 func (a *API) registerOrders(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "place-order", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
+		OperationID: "placeOrder", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
 		Summary: "Warenkorb bestellen",
 		Description: "Bestellt den Warenkorb: fortlaufende Bestellnummer, Momentaufnahme von Produkten, Mengen, Preisen und Anschrift, Bestätigung per E-Mail an das Funktionspostfach und das Ministerium, Übergabe an das Onboarding. " +
 			"Ein leerer Warenkorb oder ein nicht mehr bestellbares Produkt antwortet 422, ein schon bestellter oder geänderter Warenkorb 409.",
@@ -129,7 +129,7 @@ func (a *API) registerOrders(api huma.API) {
 		return &orderOutput{Body: o}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-tenant-orders", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
+		OperationID: "listTenantOrders", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
 		Summary: "Bestellungen einer Körperschaft", Description: "Die Bestellungen der Körperschaft mit ihrem Stand, die neuesten zuerst.",
 	}, coreapi.Access{Obj: marketplace.ObjOrder, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listTenantOrdersInput) (*listTenantOrdersOutput, error) {
 		list, pg, err := a.listOrders(ctx, marketplace.OrderFilter{TenantIDs: []string{in.TenantID}}, in.PageQuery)
@@ -139,7 +139,7 @@ func (a *API) registerOrders(api huma.API) {
 		return &listTenantOrdersOutput{PageHeaders: pg.Headers, Body: list}, nil
 	})
 	listOp := huma.Operation{
-		OperationID: "list-orders", Method: http.MethodGet, Path: "/v1/orders", Tags: []string{tagOrders},
+		OperationID: "listOrders", Method: http.MethodGet, Path: "/v1/orders", Tags: []string{tagOrders},
 		Summary:     "Alle Bestellungen",
 		Description: "Das Ministerium sieht alle Bestellungen, andere die ihres Bereichs. Mit `format=csv` als Tabelle für Excel: eine Zeile je Produkt mit Bestellnummer, Datum, Behörde, AGS, Produktnr., Beschreibung, Menge, Preis, Summe und Status.",
 		Responses: map[string]*huma.Response{"200": {Description: "Bestellungen als JSON oder CSV", Content: map[string]*huma.MediaType{
@@ -166,7 +166,7 @@ func (a *API) registerOrders(api huma.API) {
 		return &listOrdersOutput{PageHeaders: pg.Headers, Body: list}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-order", Method: http.MethodGet, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
+		OperationID: "getOrder", Method: http.MethodGet, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
 		Summary: "Bestellung lesen", Description: "Eine Bestellung mit Positionen und Verlauf. Bestellungen außerhalb des eigenen Bereichs antworten 404.",
 	}, coreapi.Access{Obj: marketplace.ObjOrder, Act: authz.Read}, func(ctx context.Context, in *orderPathInput) (*orderOutput, error) {
 		o, err := a.orderInScope(ctx, in.OrderID, authz.Read)
@@ -176,7 +176,7 @@ func (a *API) registerOrders(api huma.API) {
 		return &orderOutput{Body: o}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-order", Method: http.MethodPatch, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
+		OperationID: "updateOrder", Method: http.MethodPatch, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
 		Summary: "Stand einer Bestellung ändern",
 		Description: "Nur das Ministerium: eingegangen → bestaetigt → in-anbindung → abgeschlossen, oder storniert (mit Begründung) aus jedem nicht abgeschlossenen Stand. " +
 			"Jeder Schritt steht mit Person und Zeit im Verlauf und im Protokoll.",

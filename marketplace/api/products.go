@@ -100,9 +100,10 @@ func deref[T any](p *T) T {
 
 func (a *API) registerProducts(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-products", Method: http.MethodGet, Path: "/v1/products", Tags: []string{tagCatalogue},
+		OperationID: "listProducts", Method: http.MethodGet, Path: "/v1/products", Tags: []string{tagCatalogue},
 		Summary:     "Produkte des Marktplatzes",
 		Description: "Der öffentliche Katalog: veröffentlichte Produkte mit Suche, Filtern (Art des Dienstes, Themenfeld) samt Anzahlen und Sortierung. Das Ministerium sieht auch unveröffentlichte.",
+		Errors:      []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *listProductsInput) (*listProductsOutput, error) {
 		ministry := a.isMinistry(ctx, marketplace.ObjProduct, authz.Update)
 		c, err := a.store.ListProducts(ctx, marketplace.CatalogueFilter{Query: in.Q, Types: in.Type, Topics: in.Topic,
@@ -134,8 +135,9 @@ func (a *API) registerProducts(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-product", Method: http.MethodGet, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
+		OperationID: "getProduct", Method: http.MethodGet, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
 		Summary: "Produkt lesen", Description: "Ein Produkt mit Beschreibung, OZG-ID, Antragsstrecken, Preisen und Vorschau-Adresse.",
+		Errors: []int{http.StatusNotFound},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *productPathInput) (*productOutput, error) {
 		p, err := a.store.GetProduct(ctx, in.ProductID)
 		if err == nil && !p.Published && !a.isMinistry(ctx, marketplace.ObjProduct, authz.Update) {
@@ -147,7 +149,7 @@ func (a *API) registerProducts(api huma.API) {
 		return &productOutput{Body: a.view(*p)}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-product", Method: http.MethodPost, Path: "/v1/products", Tags: []string{tagCatalogue},
+		OperationID: "createProduct", Method: http.MethodPost, Path: "/v1/products", Tags: []string{tagCatalogue},
 		Summary: "Produkt anlegen", Description: "Nur das Ministerium. Ohne `published: true` bleibt das Produkt unveröffentlicht.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: marketplace.ObjProduct, Act: authz.Create}, func(ctx context.Context, in *createProductInput) (*productOutput, error) {
@@ -165,7 +167,7 @@ func (a *API) registerProducts(api huma.API) {
 		return &productOutput{Body: a.view(*p)}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-product", Method: http.MethodPatch, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
+		OperationID: "updateProduct", Method: http.MethodPatch, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
 		Summary:     "Produkt ändern, veröffentlichen, Preise setzen",
 		Description: "Ändert die angegebenen Felder; `published` veröffentlicht oder zieht zurück, `prices` ersetzt die Preisliste. Mit `version` wird auf zwischenzeitliche Änderungen geprüft (409).",
 		Errors:      []int{http.StatusConflict, http.StatusUnprocessableEntity},

@@ -69,7 +69,7 @@ type rejectInput struct {
 
 func (a *API) registerRegistrations(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-registration", Method: http.MethodPost, Path: "/v1/registrations", Tags: []string{tagRegistrations},
+		OperationID: "createRegistration", Method: http.MethodPost, Path: "/v1/registrations", Tags: []string{tagRegistrations},
 		Summary: "Behörde registrieren",
 		Description: "Registriert eine Behörde mit ihrem Funktionspostfach; dorthin geht ein Bestätigungslink, der einmal gilt und nach 72 Stunden abläuft. " +
 			"Persönlich wirkende oder ungültige Postfächer und unbekannte Schlüssel werden mit 422 abgelehnt, eine zweite Registrierung derselben Behörde mit 409.",
@@ -85,7 +85,7 @@ func (a *API) registerRegistrations(api huma.API) {
 		return &registrationOutput{Body: r}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "confirm-registration", Method: http.MethodPost, Path: "/v1/registrations/confirm", Tags: []string{tagRegistrations},
+		OperationID: "confirmRegistration", Method: http.MethodPost, Path: "/v1/registrations/confirm", Tags: []string{tagRegistrations},
 		Summary:     "Funktionspostfach bestätigen",
 		Description: "Bestätigt das Funktionspostfach mit dem Geheimnis aus dem Link der E-Mail. Ein abgelaufener oder schon benutzter Link antwortet 410 und sagt, was davon.",
 		Errors:      []int{http.StatusGone},
@@ -97,7 +97,7 @@ func (a *API) registerRegistrations(api huma.API) {
 		return &registrationOutput{Body: r}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-registrations", Method: http.MethodGet, Path: "/v1/registrations", Tags: []string{tagRegistrations},
+		OperationID: "listRegistrations", Method: http.MethodGet, Path: "/v1/registrations", Tags: []string{tagRegistrations},
 		Summary: "Registrierungen", Description: "Nur das Ministerium: alle Registrierungen, die neuesten zuerst.",
 	}, coreapi.Access{Obj: marketplace.ObjRegistration, Act: authz.Read}, func(ctx context.Context, in *listRegistrationsInput) (*listRegistrationsOutput, error) {
 		if err := a.requireMinistry(ctx, marketplace.ObjRegistration, authz.Read); err != nil {
@@ -120,7 +120,7 @@ func (a *API) registerRegistrations(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "activate-registration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/activate", Tags: []string{tagRegistrations},
+		OperationID: "activateRegistration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/activate", Tags: []string{tagRegistrations},
 		Summary: "Registrierung freischalten",
 		Description: "Nur das Ministerium, nur bestätigte Registrierungen: legt die Körperschaft an (oder nimmt die bestehende ohne Mitglieder), " +
 			"lädt das Funktionspostfach als erste Administration ein und schickt die Freischaltungs-E-Mail – in einer Transaktion.",
@@ -138,7 +138,7 @@ func (a *API) registerRegistrations(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "reject-registration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/reject", Tags: []string{tagRegistrations},
+		OperationID: "rejectRegistration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/reject", Tags: []string{tagRegistrations},
 		Summary: "Registrierung ablehnen", Description: "Nur das Ministerium; die Begründung ist Pflicht und geht per E-Mail an das Funktionspostfach.",
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: marketplace.ObjRegistration, Act: authz.Update}, func(ctx context.Context, in *rejectInput) (*registrationOutput, error) {

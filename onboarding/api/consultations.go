@@ -118,7 +118,7 @@ func (a *API) consultationsPage(ctx context.Context, f onboarding.ConsultationFi
 
 func (a *API) registerConsultations(api huma.API) {
 	list := huma.Operation{
-		OperationID: "list-consultations", Method: http.MethodGet, Path: "/v1/consultations", Tags: []string{tagConsultations},
+		OperationID: "listConsultations", Method: http.MethodGet, Path: "/v1/consultations", Tags: []string{tagConsultations},
 		Summary:     "Sprechstunden",
 		Description: "Die Termine der Sprechstunde „Anbindung zur Sozialplattform“ mit Thema und Anmeldungen (nur die der Körperschaften, die der Aufrufer sehen darf), dazu die Regel.",
 	}
@@ -149,7 +149,7 @@ func (a *API) registerConsultations(api huma.API) {
 			Body: consultationList{Rule: rule, Items: items, PageBody: pg.Body}}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-consultation", Method: http.MethodPost, Path: "/v1/consultations", Tags: []string{tagConsultations},
+		OperationID: "createConsultation", Method: http.MethodPost, Path: "/v1/consultations", Tags: []string{tagConsultations},
 		Summary: "Sprechstunde anlegen", Description: "Ein Termin außerhalb der Regel. Nur für das Ministerium.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Create}, func(ctx context.Context, in *createConsultationInput) (*consultationOutput, error) {
@@ -161,7 +161,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &consultationOutput{Body: c}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-consultation", Method: http.MethodPatch, Path: "/v1/consultations/{consultationId}", Tags: []string{tagConsultations},
+		OperationID: "updateConsultation", Method: http.MethodPatch, Path: "/v1/consultations/{consultationId}", Tags: []string{tagConsultations},
 		Summary: "Sprechstunde ändern oder absagen", Description: "Thema, Zeit, Dauer oder Absage. Nur für das Ministerium.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Update}, func(ctx context.Context, in *updateConsultationInput) (*consultationOutput, error) {
@@ -174,7 +174,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &consultationOutput{Body: c}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-consultation-rule", Method: http.MethodGet, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
+		OperationID: "getConsultationRule", Method: http.MethodGet, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
 		Summary: "Regel der Sprechstunde", Description: "Wochentag, Abstand in Wochen, Uhrzeit (Europe/Berlin), Dauer und ein Termin der Reihe.",
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*ruleOutput, error) {
 		r, err := a.store.Rule(ctx)
@@ -184,7 +184,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &ruleOutput{Body: &r}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-consultation-rule", Method: http.MethodPut, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
+		OperationID: "putConsultationRule", Method: http.MethodPut, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
 		Summary: "Regel der Sprechstunde ändern",
 		Description: "Künftige Termine, die die alte Regel angelegt hat und die weder ein Thema noch Anmeldungen haben, werden durch die der neuen " +
 			"Regel ersetzt (ein Jahr im Voraus). Nur für das Ministerium.",
@@ -204,7 +204,7 @@ func (a *API) registerConsultations(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-tenant-consultations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/consultations", Tags: []string{tagConsultations},
+		OperationID: "listTenantConsultations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/consultations", Tags: []string{tagConsultations},
 		Summary: "Sprechstunden einer Körperschaft", Description: "Die kommenden Termine mit der Angabe, ob die Körperschaft angemeldet ist.",
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantConsultationsInput) (*tenantConsultationsOutput, error) {
 		f := onboarding.ConsultationFilter{VisibleTenants: []string{in.TenantID}}
@@ -229,7 +229,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "register-consultation", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
+		OperationID: "registerConsultation", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
 		Summary: "Zur Sprechstunde anmelden", Description: "Meldet die Körperschaft an (erneut: ändert Name und Adresse). Am Vortag kommt eine Erinnerung.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *attendanceInput) (*attendanceOutput, error) {
@@ -260,7 +260,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &attendanceOutput{Body: at}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "unregister-consultation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
+		OperationID: "unregisterConsultation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
 		Summary: "Von der Sprechstunde abmelden", DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound},
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *attendancePathInput) (*struct{}, error) {
 		if err := a.store.Unregister(ctx, in.ConsultationID, in.TenantID); err != nil {

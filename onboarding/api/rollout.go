@@ -71,7 +71,7 @@ func csvOutput(t onboarding.CSVTable, name string) (*csvOrJSONOutput, error) {
 
 func (a *API) registerRollout(api huma.API) {
 	op := huma.Operation{
-		OperationID: "get-rollout", Method: http.MethodGet, Path: "/v1/rollout", Tags: []string{tagRollout},
+		OperationID: "getRollout", Method: http.MethodGet, Path: "/v1/rollout", Tags: []string{tagRollout},
 		Summary: "Umsetzungsstand",
 		Description: "Die Tabelle „Umsetzungsstand“ über alle Kommunen: je Antragsstrecke OZG-ID, Onlinedienst, Rechtskreis, die drei Phasen " +
 			"(weitester Stand und Anzahl je Stand) und die Zahlen bestellt / in Anbindungstests / live; dazu die Kreise und die Livegänge je Monat. " +
@@ -100,7 +100,7 @@ func (a *API) registerRollout(api huma.API) {
 	})
 
 	cases := huma.Operation{
-		OperationID: "list-rollout-cases", Method: http.MethodGet, Path: "/v1/rollout/cases", Tags: []string{tagRollout},
+		OperationID: "listRolloutCases", Method: http.MethodGet, Path: "/v1/rollout/cases", Tags: []string{tagRollout},
 		Summary:     "Umsetzungsstand je Kommune und Antragsstrecke",
 		Description: "Die einzelnen Fälle hinter der Tabelle – mit `tenantId` je Kommune, mit `antragsstrecke` je Dienst; nach amtlichem Schlüssel, dann Katalog. `format=csv` liefert alle als CSV.",
 	}

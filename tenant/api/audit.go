@@ -36,7 +36,7 @@ type auditOutput struct {
 
 func (c *Core) registerAudit(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-tenant-audit", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/audit", Tags: []string{tagAudit},
+		OperationID: "listTenantAudit", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/audit", Tags: []string{tagAudit},
 		Summary: "Änderungsprotokoll einer Körperschaft", Description: "Neueste Einträge zuerst; wer, wann, was, vorher/nachher – ohne Geheimnisse.",
 	}, Access{Obj: authz.ObjAudit, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantAuditInput) (*auditOutput, error) {
 		ids := []string{in.TenantID}
@@ -46,7 +46,7 @@ func (c *Core) registerAudit(api huma.API) {
 		return c.listAudit(ctx, ids, in.AuditQuery)
 	})
 	Register(api, huma.Operation{
-		OperationID: "list-audit", Method: http.MethodGet, Path: "/v1/audit", Tags: []string{tagAudit},
+		OperationID: "listAudit", Method: http.MethodGet, Path: "/v1/audit", Tags: []string{tagAudit},
 		Summary: "Änderungsprotokoll aller sichtbaren Körperschaften",
 	}, Access{Obj: authz.ObjAudit, Act: authz.Read}, func(ctx context.Context, in *AuditQuery) (*auditOutput, error) {
 		return c.listAudit(ctx, c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read), *in)

@@ -46,7 +46,7 @@ type mailOutput struct{ Body mail.Stored }
 
 func (c *Core) registerMails(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-mails", Method: http.MethodGet, Path: "/v1/mails", Tags: []string{tagOps},
+		OperationID: "listMails", Method: http.MethodGet, Path: "/v1/mails", Tags: []string{tagOps},
 		Summary: "Postausgang",
 		Description: "E-Mails der sichtbaren Körperschaften mit Zustand, Versuchen und letztem Fehler – ohne Inhalt, denn Einladungs- und Passwort-Links sind Geheimnisse. " +
 			"E-Mails an Bürgerinnen und Bürger erscheinen nur als Anzahl je Vorlage.",
@@ -78,7 +78,7 @@ func (c *Core) registerMails(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "retry-citizen-mails", Method: http.MethodPost, Path: "/v1/mails/citizen/{template}/retry", Tags: []string{tagOps},
+		OperationID: "retryCitizenMails", Method: http.MethodPost, Path: "/v1/mails/citizen/{template}/retry", Tags: []string{tagOps},
 		Summary:     "E-Mails an Bürger erneut versenden",
 		Description: "Stellt die fehlgeschlagenen E-Mails einer Vorlage an Bürgerinnen und Bürger der sichtbaren Körperschaften wieder in die Warteschlange, ohne sie zu zeigen.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Update}, func(ctx context.Context, in *retryCitizenMailsInput) (*retryCitizenMailsOutput, error) {
@@ -96,7 +96,7 @@ func (c *Core) registerMails(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "retry-mail", Method: http.MethodPost, Path: "/v1/mails/{mailId}/retry", Tags: []string{tagOps},
+		OperationID: "retryMail", Method: http.MethodPost, Path: "/v1/mails/{mailId}/retry", Tags: []string{tagOps},
 		Summary: "E-Mail erneut versenden", Description: "Stellt eine fehlgeschlagene E-Mail wieder in die Warteschlange.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Update}, func(ctx context.Context, in *mailPathInput) (*mailOutput, error) {
 		m, err := c.outbox.Get(ctx, in.MailID)

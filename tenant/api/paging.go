@@ -142,3 +142,9 @@ func requestURL(ctx context.Context) url.URL {
 	u, _ := ctx.Value(urlKey{}).(url.URL)
 	return u
 }
+
+// UnpagedKey is the OpenAPI extension (in huma.Operation.Extensions) of a
+// listing that deliberately answers whole, with the reason: a bounded set
+// such as a vocabulary, a configuration or an aggregate. Every other list
+// operation pages (see TestAPIConventions in cmd/sozialplattform).
+const UnpagedKey = "x-unpaged"

@@ -48,7 +48,7 @@ type tokenPathInput struct {
 
 func (c *Core) registerTokens(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-tokens", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
+		OperationID: "listTokens", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
 		Summary: "API-Token einer Körperschaft", Description: "Neueste zuerst.",
 	}, Access{Obj: authz.ObjAPIToken, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listTokensInput) (*listTokensOutput, error) {
 		p, err := PageOf[keyset.TimeKey](in.PageQuery, "tokens")
@@ -68,7 +68,7 @@ func (c *Core) registerTokens(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "create-token", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
+		OperationID: "createToken", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
 		Summary:       "API-Token erzeugen",
 		Description:   "Erzeugt ein Token für Maschinen (Fachverfahren, Skripte) mit einer Rolle in dieser Körperschaft. Das Token steht nur in dieser Antwort; gespeichert wird ein Hash.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
@@ -83,7 +83,7 @@ func (c *Core) registerTokens(api huma.API) {
 		return &createTokenOutput{Body: createdToken{APIToken: *tok, Secret: secret}}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "revoke-token", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/tokens/{tokenId}", Tags: []string{tagTokens},
+		OperationID: "revokeToken", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/tokens/{tokenId}", Tags: []string{tagTokens},
 		Summary: "API-Token widerrufen", DefaultStatus: http.StatusNoContent,
 	}, Access{Obj: authz.ObjAPIToken, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *tokenPathInput) (*struct{}, error) {
 		if err := c.store.RevokeAPIToken(ctx, in.TenantID, in.TokenID); err != nil {

@@ -98,7 +98,7 @@ func (c *Core) mayRevokeTokens(ctx context.Context) func(tenantID string) bool {
 
 func (c *Core) registerUsers(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-users", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
+		OperationID: "listUsers", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
 		Summary: "Benutzer einer Körperschaft", Description: "Nach Name, dann E-Mail-Adresse.",
 	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {
 		p, err := PageOf[tenant.NameKey](in.PageQuery, "users")
@@ -118,7 +118,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "create-user", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
+		OperationID: "createUser", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
 		Summary: "Benutzer anlegen oder einladen",
 		Description: "Für eine neue Adresse entsteht ein Konto mit erstem Passwort und Rolle. Hat die Adresse schon ein Konto, " +
 			"bekommt sie stattdessen eine Einladung in diese Körperschaft, die die Person angemeldet annimmt; das Passwort " +
@@ -139,7 +139,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "get-user", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		OperationID: "getUser", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Benutzer lesen",
 	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *memberPathInput) (*memberOutput, error) {
 		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
@@ -149,7 +149,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return &memberOutput{Body: m}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "update-user", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		OperationID: "updateUser", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Rolle ändern, Konto (de)aktivieren",
 		Errors:  []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, Access{Obj: authz.ObjUser, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *updateMemberInput) (*memberOutput, error) {
@@ -203,7 +203,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return &memberOutput{Body: m}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "remove-user", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		OperationID: "removeUser", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Benutzer aus der Körperschaft entfernen", DefaultStatus: http.StatusNoContent,
 		Description: "Beendet die Mitgliedschaft. Hat die Person API-Token erzeugt, die damit ohne Berechtigung der erzeugenden Person " +
 			"weiterliefen, entscheidet revokeTokens: true widerruft sie in derselben Transaktion, false lässt sie als verwaist stehen; " +

@@ -120,7 +120,7 @@ type fileOutput struct {
 
 func (a *API) registerMailbox(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-mailbox", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/mailbox", Tags: []string{tagMailbox},
+		OperationID: "listMailbox", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/mailbox", Tags: []string{tagMailbox},
 		Summary:     "Postfach einer Körperschaft",
 		Description: "Die eingegangenen Anträge (Variante 2 – OSCI-Client), neueste zuerst; ohne Inhalte. Nur die Beschäftigten der Kommune (Sachbearbeitung, Administration) sehen das Postfach; der Abruf wird protokolliert.",
 	}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *mailboxListInput) (*mailboxListOutput, error) {
@@ -145,7 +145,7 @@ func (a *API) registerMailbox(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-mailbox-message", Method: http.MethodGet, Path: "/v1/mailbox/{messageId}", Tags: []string{tagMailbox},
+		OperationID: "getMailboxMessage", Method: http.MethodGet, Path: "/v1/mailbox/{messageId}", Tags: []string{tagMailbox},
 		Summary: "Antrag im Postfach", Description: "Angaben zum Antrag mit der Liste seiner Dateien; der Abruf wird protokolliert.",
 	}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Read}, func(ctx context.Context, in *messageInput) (*messageOutput, error) {
 		m, err := a.svc.OpenMailboxMessage(ctx, in.MessageID, delivery.MailboxGuard(a.authz, principal(ctx), authz.Read))
@@ -159,7 +159,7 @@ func (a *API) registerMailbox(api huma.API) {
 		{delivery.FilePDF, "pdf", "Antrag als PDF"},
 	} {
 		coreapi.Register(api, huma.Operation{
-			OperationID: "download-mailbox-" + f.name, Method: http.MethodGet, Path: "/v1/mailbox/{messageId}/" + f.name, Tags: []string{tagMailbox},
+			OperationID: "downloadMailbox" + f.name, Method: http.MethodGet, Path: "/v1/mailbox/{messageId}/" + f.name, Tags: []string{tagMailbox},
 			Summary: f.summary, Description: "Lädt die Datei herunter; der Abruf wird protokolliert.",
 		}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Read}, func(ctx context.Context, in *messageInput) (*fileOutput, error) {
 			file, err := a.svc.MailboxFile(ctx, in.MessageID, f.kind, 0, delivery.MailboxGuard(a.authz, principal(ctx), authz.Read))
@@ -171,7 +171,7 @@ func (a *API) registerMailbox(api huma.API) {
 		})
 	}
 	coreapi.Register(api, huma.Operation{
-		OperationID: "pickup-mailbox-message", Method: http.MethodPost, Path: "/v1/mailbox/{messageId}/pickup", Tags: []string{tagMailbox},
+		OperationID: "pickupMailboxMessage", Method: http.MethodPost, Path: "/v1/mailbox/{messageId}/pickup", Tags: []string{tagMailbox},
 		Summary: "Als abgeholt vermerken", Description: "Vermerkt den Antrag als abgeholt (ins Fachverfahren übernommen); die antragstellende Person sieht den neuen Stand. Ein zweiter Aufruf ändert nichts.",
 	}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Update}, func(ctx context.Context, in *messageInput) (*messageOutput, error) {
 		m, err := a.svc.PickUp(ctx, in.MessageID, delivery.MailboxGuard(a.authz, principal(ctx), authz.Update))
@@ -235,7 +235,7 @@ type statisticsOutput struct {
 
 func (a *API) registerDeliveries(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-deliveries", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/deliveries", Tags: []string{tagDeliveries},
+		OperationID: "listDeliveries", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/deliveries", Tags: []string{tagDeliveries},
 		Summary:     "Zustellungen einer Körperschaft",
 		Description: "Stand jeder Zustellung an das Fachverfahren, neueste zuerst: Variante, Status, Versuche, letzter Fehler, Kennung beim Transport.",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *deliveriesInput) (*deliveriesOutput, error) {
@@ -257,7 +257,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-delivery", Method: http.MethodGet, Path: "/v1/deliveries/{deliveryId}", Tags: []string{tagDeliveries},
+		OperationID: "getDelivery", Method: http.MethodGet, Path: "/v1/deliveries/{deliveryId}", Tags: []string{tagDeliveries},
 		Summary: "Zustellung mit allen Versuchen",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Read}, func(ctx context.Context, in *deliveryInput) (*deliveryOutput, error) {
 		d, err := a.svc.Get(ctx, in.DeliveryID, delivery.PermissionGuard(a.authz, principal(ctx), delivery.ObjDelivery, authz.Read))
@@ -267,7 +267,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return &deliveryOutput{Body: d}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "retry-delivery", Method: http.MethodPost, Path: "/v1/deliveries/{deliveryId}/retry", Tags: []string{tagDeliveries},
+		OperationID: "retryDelivery", Method: http.MethodPost, Path: "/v1/deliveries/{deliveryId}/retry", Tags: []string{tagDeliveries},
 		Summary:     "Zustellung wiederholen",
 		Description: "Stellt eine gescheiterte oder abgelehnte Zustellung mit neuer Versuchszählung wieder ein. Was schon beim Empfänger liegen kann, wird anhand der gespeicherten Transportkennung fortgesetzt, nicht doppelt gesendet.",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Update}, func(ctx context.Context, in *deliveryInput) (*deliveryOutput, error) {
@@ -286,7 +286,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return &deliveryOutput{Body: d}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "run-connection-test", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
+		OperationID: "runConnectionTest", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
 		Summary: "Anbindungstest ausführen",
 		Description: "Sendet einen Testantrag über die im Fall eingerichtete Anbindungsvariante und zeigt Schritt für Schritt, wie weit er kam " +
 			"(Token, Schlüssel, Übermittlung, Abholung, Annahme bzw. XTA-Abholung oder Postfach). Ein erfolgreicher Test wird am Fall als Testzustellung vermerkt.",
@@ -301,7 +301,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return &testOutput{Body: t}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-connection-test", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
+		OperationID: "getConnectionTest", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
 		Summary: "Letzter Anbindungstest",
 	}, coreapi.Access{Obj: delivery.ObjConnectionTest, Act: authz.Read}, func(ctx context.Context, in *caseInput) (*latestTestOutput, error) {
 		if err := a.caseAllowed(ctx, in.CaseID, authz.Read); err != nil {
@@ -316,7 +316,8 @@ func (a *API) registerDeliveries(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "delivery-statistics", Method: http.MethodGet, Path: "/v1/delivery-statistics", Tags: []string{tagDeliveries},
+		OperationID: "deliveryStatistics", Method: http.MethodGet, Path: "/v1/delivery-statistics", Tags: []string{tagDeliveries},
+		Extensions:  map[string]any{coreapi.UnpagedKey: "Zahlen je Körperschaft und Variante: eine Auswertung, keine Liste von Datensätzen"},
 		Summary:     "Zustellungen je Kommune und Variante",
 		Description: "Anzahl der Zustellungen je Körperschaft, Anbindungsvariante und Status – nur Zahlen, keine personenbezogenen Daten.",
 	}, coreapi.Access{Obj: delivery.ObjStatistics, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*statisticsOutput, error) {
@@ -381,7 +382,7 @@ type dvdvOutput struct{ Body *dvdv.DirectoryEntry }
 
 func (a *API) registerDVDV(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-dvdv-entries", Method: http.MethodGet, Path: "/v1/dvdv-entries", Tags: []string{tagDVDV}, Summary: "DVDV-Einträge",
+		OperationID: "listDvdvEntries", Method: http.MethodGet, Path: "/v1/dvdv-entries", Tags: []string{tagDVDV}, Summary: "DVDV-Einträge",
 		Description: "Nach Behördenkennung.",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, in *coreapi.PageQuery) (*dvdvListOutput, error) {
 		p, err := coreapi.PageOf[dvdv.KennungKey](*in, "dvdv-entries")
@@ -401,7 +402,7 @@ func (a *API) registerDVDV(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-dvdv-entry", Method: http.MethodGet, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV}, Summary: "DVDV-Eintrag",
+		OperationID: "getDvdvEntry", Method: http.MethodGet, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV}, Summary: "DVDV-Eintrag",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, in *kennungInput) (*dvdvOutput, error) {
 		e, err := a.dir.Lookup(ctx, in.Kennung)
 		if err != nil {
@@ -410,7 +411,7 @@ func (a *API) registerDVDV(api huma.API) {
 		return &dvdvOutput{Body: e}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-dvdv-entry", Method: http.MethodPut, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
+		OperationID: "putDvdvEntry", Method: http.MethodPut, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
 		Summary: "DVDV-Eintrag anlegen oder ändern", Description: "Mit version 0 wird angelegt, sonst die gelesene Version geändert (409 bei zwischenzeitlicher Änderung).",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Update}, func(ctx context.Context, in *dvdvPutInput) (*dvdvOutput, error) {
 		e, err := a.dir.Put(ctx, a.auditTenant(ctx, authz.Update), in.Kennung, in.Body.Version, dvdv.Input{Name: in.Body.Name,
@@ -421,7 +422,7 @@ func (a *API) registerDVDV(api huma.API) {
 		return &dvdvOutput{Body: e}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "delete-dvdv-entry", Method: http.MethodDelete, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
+		OperationID: "deleteDvdvEntry", Method: http.MethodDelete, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
 		Summary: "DVDV-Eintrag löschen",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Delete}, func(ctx context.Context, in *dvdvDeleteInput) (*struct{}, error) {
 		if err := a.dir.Delete(ctx, a.auditTenant(ctx, authz.Delete), in.Kennung, in.Version); err != nil {
