@@ -69,8 +69,10 @@ type ProductKey struct {
 	Number string `json:"n"`
 }
 
-// PageKey is p's position in the catalogue.
-func (p Product) PageKey() ProductKey { return ProductKey{Name: p.Name, Number: p.Number} }
+// ProductPageKey is p's position in the catalogue.
+// (A function, not a method: the type is embedded in API answers, where
+// huma cannot describe embedded types that carry methods.)
+func ProductPageKey(p Product) ProductKey { return ProductKey{Name: p.Name, Number: p.Number} }
 
 // ProductsPage is the page of a catalogue sorted by SortProducts (in Go, by
 // German collation) that starts after p's position, plus one product when

@@ -79,8 +79,12 @@ func (s *Store) ListMembersPage(ctx context.Context, tenantID string, p keyset.P
 // newestFirst orders by creation time, newest first.
 var newestFirst = keyset.NewestFirst("created_at")
 
-// PageKey is inv's position in ListInvitationsPage.
-func (inv Invitation) PageKey() keyset.TimeKey { return keyset.TimeKey{At: inv.CreatedAt, ID: inv.ID} }
+// InvitationKey is inv's position in ListInvitationsPage.
+// (A function, not a method: the type is embedded in API answers, where
+// huma cannot describe embedded types that carry methods.)
+func InvitationKey(inv Invitation) keyset.TimeKey {
+	return keyset.TimeKey{At: inv.CreatedAt, ID: inv.ID}
+}
 
 // ListInvitationsPage returns one page of a tenant's invitations, newest
 // first (plus one).
@@ -93,8 +97,10 @@ func (s *Store) ListInvitationsPage(ctx context.Context, tenantID string, p keys
 	return out, nil
 }
 
-// PageKey is tok's position in ListAPITokensPage.
-func (tok APIToken) PageKey() keyset.TimeKey { return keyset.TimeKey{At: tok.CreatedAt, ID: tok.ID} }
+// APITokenKey is tok's position in ListAPITokensPage.
+// (A function, not a method: the type is embedded in API answers, where
+// huma cannot describe embedded types that carry methods.)
+func APITokenKey(tok APIToken) keyset.TimeKey { return keyset.TimeKey{At: tok.CreatedAt, ID: tok.ID} }
 
 // ListAPITokensPage returns one page of a tenant's tokens, newest first
 // (plus one).

@@ -39,7 +39,7 @@ func TestInvitationPagesHoldEveryInvitationOnceAlsoWithEqualTimes(t *testing.T) 
 			}
 			got := keysettest.Walk(t, tt.size, func(p keyset.Page[keyset.TimeKey]) ([]tenant.Invitation, error) {
 				return w.store.ListInvitationsPage(ctx, w.harz.ID, p)
-			}, tenant.Invitation.PageKey, func(page int) {
+			}, tenant.InvitationKey, func(page int) {
 				if page == 1 {
 					invite(99) // newest: sorts before the position reached, not listed
 					want = want[:len(want)-1]

@@ -121,7 +121,7 @@ func (a *API) registerProducts(api huma.API) {
 				shown = append(shown, pr)
 			}
 		}
-		rows, pg, err := coreapi.NextPage(ctx, "products", marketplace.ProductsPage(shown, p, in.Sort == "-name"), p, marketplace.Product.PageKey)
+		rows, pg, err := coreapi.NextPage(ctx, "products", marketplace.ProductsPage(shown, p, in.Sort == "-name"), p, marketplace.ProductPageKey)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}

@@ -268,8 +268,11 @@ func (s *Store) ForCitizenPage(ctx context.Context, citizenID string, p keyset.P
 	return s.forCitizen(ctx, citizenID, &p)
 }
 
-// PageKey is a's position in the listings by submission, newest first.
-func (a Application) PageKey() keyset.TimeKey { return keyset.TimeKey{At: a.SubmittedAt, ID: a.ID} }
+// ApplicationKey is a's position in the listings by submission, newest
+// first.
+// (A function, not a method: the type is embedded in API answers, where
+// huma cannot describe embedded types that carry methods.)
+func ApplicationKey(a Application) keyset.TimeKey { return keyset.TimeKey{At: a.SubmittedAt, ID: a.ID} }
 
 var newestSubmitted = keyset.NewestFirst("submitted_at")
 

@@ -89,7 +89,7 @@ func (c *Core) registerInvitations(api huma.API) {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listInvitationsOutput{}
-		invs, pg, err := NextPage(ctx, "invitations", rows, p, tenant.Invitation.PageKey)
+		invs, pg, err := NextPage(ctx, "invitations", rows, p, tenant.InvitationKey)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}

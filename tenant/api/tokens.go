@@ -61,7 +61,7 @@ func (c *Core) registerTokens(api huma.API) {
 		}
 		out := &listTokensOutput{}
 		var pg Page
-		if out.Body.Items, pg, err = NextPage(ctx, "tokens", rows, p, tenant.APIToken.PageKey); err != nil {
+		if out.Body.Items, pg, err = NextPage(ctx, "tokens", rows, p, tenant.APITokenKey); err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body

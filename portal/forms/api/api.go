@@ -171,7 +171,7 @@ func (a *API) Register(api huma.API) {
 			}
 			out := &listOutput{}
 			var pg coreapi.Page
-			if out.Body.Items, pg, err = coreapi.NextPage(ctx, "my-applications", rows, p, forms.Application.PageKey); err != nil {
+			if out.Body.Items, pg, err = coreapi.NextPage(ctx, "my-applications", rows, p, forms.ApplicationKey); err != nil {
 				return nil, coreapi.Problem(ctx, a.logger, err)
 			}
 			out.Body.Total = len(out.Body.Items)
@@ -208,7 +208,7 @@ func (a *API) Register(api huma.API) {
 			}
 			out := &listOutput{}
 			var pg coreapi.Page
-			if out.Body.Items, pg, err = coreapi.NextPage(ctx, "tenant-applications", rows, p, forms.Application.PageKey); err != nil {
+			if out.Body.Items, pg, err = coreapi.NextPage(ctx, "tenant-applications", rows, p, forms.ApplicationKey); err != nil {
 				return nil, coreapi.Problem(ctx, a.logger, err)
 			}
 			out.Body.Total = total
