@@ -1,8 +1,9 @@
-package admin
+package applications
 
 import (
 	"errors"
 	"net/http"
+	"sozialplattform/admin/ui"
 
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/forms"
@@ -24,49 +25,49 @@ type appDetailData struct {
 // application loads the path's application for pages with personal data:
 // unknown or outside the person's area 404, without the permission or
 // with the ministry's role only 403. It does not read personal data.
-func (k *applicationsConsole) application(w http.ResponseWriter, r *http.Request) (*forms.Application, bool) {
+func (k *Pages) application(w http.ResponseWriter, r *http.Request) (*forms.Application, bool) {
 	id := r.PathValue("aid")
 	if id == "" || len(id) > 64 {
-		k.notFound(w, r)
+		k.NotFound(w, r)
 		return nil, false
 	}
 	a, err := k.forms.Get(r.Context(), id)
-	if errors.Is(err, forms.ErrNotFound) || (err == nil && !k.allowed(r, a.TenantID, authz.ObjTenant, authz.Read)) {
-		k.notFound(w, r)
+	if errors.Is(err, forms.ErrNotFound) || (err == nil && !k.Allowed(r, a.TenantID, authz.ObjTenant, authz.Read)) {
+		k.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return nil, false
 	}
 	if !k.personal(r, a.TenantID) {
-		k.forbidden(w, r, noPersonalData)
+		k.Forbidden(w, r, noPersonalData)
 		return nil, false
 	}
 	return a, true
 }
 
-func (k *applicationsConsole) detailPage(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) detailPage(w http.ResponseWriter, r *http.Request) {
 	a, ok := k.application(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	t, err := k.Console.store.GetTenant(ctx, a.TenantID)
+	t, err := k.Shell.Store.GetTenant(ctx, a.TenantID)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	data := &appDetailData{Tenant: t, Title: a.Title}
 	if def, ok := k.forms.Registry().Get(a.Antragsstrecke, a.DefVersion); ok {
 		data.Title = def.Title.In("de")
 	}
-	if k.delivery != nil && a.DeliveryID != "" && k.allowed(r, a.TenantID, delivery.ObjDelivery, authz.Read) {
-		rec, err := k.delivery.Get(ctx, a.DeliveryID, delivery.PermissionGuard(k.authz, k.principal(r), delivery.ObjDelivery, authz.Read))
+	if k.delivery != nil && a.DeliveryID != "" && k.Allowed(r, a.TenantID, delivery.ObjDelivery, authz.Read) {
+		rec, err := k.delivery.Get(ctx, a.DeliveryID, delivery.PermissionGuard(k.Authz, k.principal(r), delivery.ObjDelivery, authz.Read))
 		switch {
 		case errors.Is(err, tenant.ErrNotFound):
 		case err != nil:
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		default:
 			data.Delivery, data.DeliveryURL = rec, "/admin/zustellung/eintrag/"+rec.ID
@@ -76,11 +77,11 @@ func (k *applicationsConsole) detailPage(w http.ResponseWriter, r *http.Request)
 	// happens only when the page can be shown.
 	d, err := k.forms.OpenForStaff(ctx, a.ID, "de", k.guard(r))
 	if errors.Is(err, forms.ErrNotFound) {
-		k.notFound(w, r)
+		k.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	data.A = d
@@ -95,27 +96,27 @@ func (k *applicationsConsole) detailPage(w http.ResponseWriter, r *http.Request)
 			data.Attachments = append(data.Attachments, *doc)
 		}
 	}
-	k.render(w, r, http.StatusOK, "antraege-antrag", k.page(r, "Antrag "+d.Reference, data))
+	k.Render(w, r, http.StatusOK, "antraege-antrag", k.page(r, "Antrag "+d.Reference, data))
 }
 
-// download serves the application's PDF (…/pdf) or its XSozial-basis
+// Download serves the application's PDF (…/pdf) or its XSozial-basis
 // message (…/xml).
-func (k *applicationsConsole) download(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) Download(w http.ResponseWriter, r *http.Request) {
 	switch r.PathValue("doc") {
 	case "pdf":
 		k.serveDocument(w, r, forms.DocPDF, "")
 	case "xml":
 		k.serveDocument(w, r, forms.DocXML, "")
 	default:
-		k.notFound(w, r)
+		k.NotFound(w, r)
 	}
 }
 
-// downloadAttachment serves an upload of the citizen.
-func (k *applicationsConsole) downloadAttachment(w http.ResponseWriter, r *http.Request) {
+// DownloadAttachment serves an upload of the citizen.
+func (k *Pages) DownloadAttachment(w http.ResponseWriter, r *http.Request) {
 	did := r.PathValue("did")
 	if did == "" || len(did) > 64 {
-		k.notFound(w, r)
+		k.NotFound(w, r)
 		return
 	}
 	k.serveDocument(w, r, forms.DocAttachment, did)
@@ -123,25 +124,25 @@ func (k *applicationsConsole) downloadAttachment(w http.ResponseWriter, r *http.
 
 // serveDocument sends a document as an attachment that no browser renders
 // or keeps; the store audits the download.
-func (k *applicationsConsole) serveDocument(w http.ResponseWriter, r *http.Request, kind, docID string) {
+func (k *Pages) serveDocument(w http.ResponseWriter, r *http.Request, kind, docID string) {
 	a, ok := k.application(w, r)
 	if !ok {
 		return
 	}
 	info, data, err := k.forms.DocumentForStaff(r.Context(), a.ID, kind, docID, k.guard(r))
 	if errors.Is(err, forms.ErrNotFound) {
-		k.errorPage(w, r, http.StatusNotFound, "Dokument nicht vorhanden", errorData{Heading: "Dokument nicht vorhanden",
+		k.ErrorPage(w, r, http.StatusNotFound, "Dokument nicht vorhanden", ui.ErrorData{Heading: "Dokument nicht vorhanden",
 			Text: "Dieses Dokument gibt es nicht (mehr): Nach Ablauf der Aufbewahrungsfrist werden die Dokumente eines Antrags gelöscht.",
 			Back: "/admin/antraege/antrag/" + a.ID, BackTo: "Zurück zum Antrag"})
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	ct := info.ContentType
 	if kind == forms.DocXML {
 		ct = "application/xml; charset=utf-8"
 	}
-	writeDownload(w, ct, info.Name, data)
+	ui.WriteDownload(w, ct, info.Name, data)
 }

@@ -1,9 +1,10 @@
-package admin
+package applications
 
 import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,9 +22,9 @@ const applicationsPageSize = 50
 type appListData struct {
 	Tenant      *tenant.Tenant
 	Path        string
-	Form        *form // the filters as typed, with their errors
-	Strecken    []option
-	Statuses    []option
+	Form        *ui.Form // the filters as typed, with their errors
+	Strecken    []ui.Option
+	Statuses    []ui.Option
 	Items       []forms.Application
 	Total       int
 	First, Last int // positions shown, 1-based
@@ -42,17 +43,17 @@ type appStatusCount struct {
 	Link   string
 }
 
-func (k *applicationsConsole) listPage(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) ListPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := k.personalTenant(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	d := &appListData{Tenant: t, Path: "/admin/antraege/" + t.ID, Form: newForm(), Strecken: k.streckeOptions(),
-		CanSettings: k.allowed(r, t.ID, forms.ObjApplicationSettings, authz.Read)}
+	d := &appListData{Tenant: t, Path: "/admin/antraege/" + t.ID, Form: ui.NewForm(), Strecken: k.streckeOptions(),
+		CanSettings: k.Allowed(r, t.ID, forms.ObjApplicationSettings, authz.Read)}
 	for _, s := range forms.Statuses {
-		d.Statuses = append(d.Statuses, option{Value: string(s), Label: s.Label()})
+		d.Statuses = append(d.Statuses, ui.Option{Value: string(s), Label: s.Label()})
 	}
 	f, page := k.listFilter(d, q)
 	d.Filtered = len(d.Form.Values) > 0
@@ -61,14 +62,14 @@ func (k *applicationsConsole) listPage(w http.ResponseWriter, r *http.Request) {
 		// Nothing is listed for a filter that cannot be applied: a list
 		// that looks filtered but is not would mislead.
 		status = http.StatusUnprocessableEntity
-		k.render(w, r, status, "antraege-liste", k.page(r, "Online-Anträge: "+t.Name, d))
+		k.Render(w, r, status, "antraege-liste", k.page(r, "Online-Anträge: "+t.Name, d))
 		return
 	}
 	f.TenantIDs = []string{t.ID}
 	f.Limit, f.Offset = applicationsPageSize, (page-1)*applicationsPageSize
 	items, total, err := k.forms.ListForStaff(ctx, f, k.guard(r))
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	d.Items, d.Total = items, total
@@ -83,7 +84,7 @@ func (k *applicationsConsole) listPage(w http.ResponseWriter, r *http.Request) {
 	}
 	stats, err := k.forms.Stats(ctx, []string{t.ID}, f.Since, f.Until)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	for _, s := range forms.Statuses {
@@ -102,18 +103,18 @@ func (k *applicationsConsole) listPage(w http.ResponseWriter, r *http.Request) {
 		link.Set("status", string(s))
 		d.Counts = append(d.Counts, appStatusCount{Status: s, Label: s.Label(), Count: n, Link: d.Path + "?" + link.Encode()})
 	}
-	k.render(w, r, status, "antraege-liste", k.page(r, "Online-Anträge: "+t.Name, d))
+	k.Render(w, r, status, "antraege-liste", k.page(r, "Online-Anträge: "+t.Name, d))
 }
 
 // listFilter reads the list's filters from the query and keeps them on
 // the page's form, each error next to its field; it returns the filter and
 // the page number.
-func (k *applicationsConsole) listFilter(d *appListData, q url.Values) (forms.Filter, int) {
+func (k *Pages) listFilter(d *appListData, q url.Values) (forms.Filter, int) {
 	var f forms.Filter
 	fm := d.Form
 	if v := q.Get("strecke"); v != "" {
 		fm.Set("strecke", v)
-		if slices.ContainsFunc(d.Strecken, func(o option) bool { return o.Value == v }) {
+		if slices.ContainsFunc(d.Strecken, func(o ui.Option) bool { return o.Value == v }) {
 			f.Antragsstrecke = v
 		} else {
 			fm.Add("strecke", "Bitte wählen Sie eine Antragsstrecke aus der Liste.")
@@ -127,8 +128,8 @@ func (k *applicationsConsole) listFilter(d *appListData, q url.Values) (forms.Fi
 			fm.Add("status", "Bitte wählen Sie einen Stand aus der Liste.")
 		}
 	}
-	f.Since = k.filterDay(fm, q, "von", false)
-	f.Until = k.filterDay(fm, q, "bis", true)
+	f.Since = k.FilterDay(fm, q, "von", false)
+	f.Until = k.FilterDay(fm, q, "bis", true)
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
 		fm.Add("bis", "Das Ende des Zeitraums liegt vor seinem Anfang.")
 	}

@@ -1,7 +1,8 @@
-package admin
+package applications
 
 import (
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 type appSettingsData struct {
 	Tenant   *tenant.Tenant
 	Settings forms.RetentionSettings
-	Form     *form
+	Form     *ui.Form
 	CanEdit  bool
 	CanList  bool // the list of applications (municipal staff only)
 	// The platform's defaults and its reminder, which the tenant does not
@@ -26,8 +27,8 @@ type appSettingsData struct {
 // deletionLogSize is how many entries of the deletion log the page shows.
 const deletionLogSize = 100
 
-func (k *applicationsConsole) settingsPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := k.tenantFor(w, r, forms.ObjApplicationSettings, authz.Read)
+func (k *Pages) settingsPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := k.TenantFor(w, r, forms.ObjApplicationSettings, authz.Read)
 	if !ok {
 		return
 	}
@@ -36,50 +37,50 @@ func (k *applicationsConsole) settingsPage(w http.ResponseWriter, r *http.Reques
 
 // renderSettings shows the settings; f is nil for the stored values, or
 // the rejected input with its errors.
-func (k *applicationsConsole) renderSettings(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *form) {
+func (k *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *ui.Form) {
 	ctx := r.Context()
 	set, err := k.forms.Settings(ctx, t.ID)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	log, err := k.forms.DeletionLog(ctx, t.ID, deletionLogSize)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	if f == nil {
-		f = newForm()
+		f = ui.NewForm()
 		f.Set("draftDays", strconv.Itoa(set.DraftDays))
 		f.Set("retentionDays", strconv.Itoa(set.RetentionDays))
 	}
 	o := k.forms.Options()
 	d := &appSettingsData{Tenant: t, Settings: set, Form: f, Log: log,
-		CanEdit: k.allowed(r, t.ID, forms.ObjApplicationSettings, authz.Update), CanList: k.personal(r, t.ID),
+		CanEdit: k.Allowed(r, t.ID, forms.ObjApplicationSettings, authz.Update), CanList: k.personal(r, t.ID),
 		DefaultDraftDays: days(o.DraftTTL), DefaultRetentionDays: days(o.Retention), ReminderDays: days(o.ReminderBefore)}
-	k.render(w, r, status, "antraege-einstellungen", k.page(r, "Aufbewahrungsfristen: "+t.Name, d))
+	k.Render(w, r, status, "antraege-einstellungen", k.page(r, "Aufbewahrungsfristen: "+t.Name, d))
 }
 
 func days(d time.Duration) int { return int(d / (24 * time.Hour)) }
 
-func (k *applicationsConsole) saveSettings(w http.ResponseWriter, r *http.Request) {
-	t, ok := k.tenantFor(w, r, forms.ObjApplicationSettings, authz.Update)
+func (k *Pages) SaveSettings(w http.ResponseWriter, r *http.Request) {
+	t, ok := k.TenantFor(w, r, forms.ObjApplicationSettings, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	in := forms.RetentionSettings{DraftDays: dayCount(f, r, "draftDays"), RetentionDays: dayCount(f, r, "retentionDays")}
 	// The ranges of the fields that are numbers, so that every message
 	// shows at once; a field that is no number keeps its own message.
-	f.storeErrors(in.Check(), sameIDs("draftDays", "retentionDays"))
+	f.StoreErrors(in.Check(), ui.SameIDs("draftDays", "retentionDays"))
 	if !f.Invalid() {
 		_, err := k.forms.SetSettings(r.Context(), t.ID, in)
 		if err == nil {
-			seeOther(w, r, "/admin/antraege/"+t.ID+"/einstellungen", "fristen")
+			ui.SeeOther(w, r, "/admin/antraege/"+t.ID+"/einstellungen", "fristen")
 			return
 		}
-		if !f.storeErrors(err, sameIDs("draftDays", "retentionDays")) {
-			k.serverError(w, r, err)
+		if !f.StoreErrors(err, ui.SameIDs("draftDays", "retentionDays")) {
+			k.ServerError(w, r, err)
 			return
 		}
 	}
@@ -88,8 +89,8 @@ func (k *applicationsConsole) saveSettings(w http.ResponseWriter, r *http.Reques
 
 // dayCount reads a whole number of days; the range is the store's to
 // check. A field that is no number gets its message here.
-func dayCount(f *form, r *http.Request, id string) int {
-	v := f.text(r, id, 10)
+func dayCount(f *ui.Form, r *http.Request, id string) int {
+	v := f.Text(r, id, 10)
 	if f.Error(id) != "" {
 		return 0
 	}

@@ -1,8 +1,9 @@
-package admin
+package applications
 
 import (
 	"net/http"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strings"
 
 	"sozialplattform/portal/forms"
@@ -16,7 +17,7 @@ import (
 type appStatsData struct {
 	Ministry bool
 	Tenants  []tenant.Tenant // municipalities whose applications the person reads
-	Form     *form           // the date range
+	Form     *ui.Form        // the date range
 	Rows     []appStatsRow
 	Totals   map[forms.Status]int
 	Total    int
@@ -31,20 +32,20 @@ type appStatsRow struct {
 	Total          int
 }
 
-// start sends a municipality's staff to their list; the ministry gets the
+// Start sends a municipality's staff to their list; the ministry gets the
 // counts. The counts come from Stats, which returns numbers only.
-func (k *applicationsConsole) start(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) Start(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := k.principal(r)
-	statsTenants := k.authz.Tenants(p, forms.ObjApplicationStats, authz.Read)
-	d := appStatsData{Form: newForm(), Totals: map[forms.Status]int{}}
-	d.Ministry = slices.ContainsFunc(statsTenants, k.authz.IsRoot)
+	statsTenants := k.Authz.Tenants(p, forms.ObjApplicationStats, authz.Read)
+	d := appStatsData{Form: ui.NewForm(), Totals: map[forms.Status]int{}}
+	d.Ministry = slices.ContainsFunc(statsTenants, k.Authz.IsRoot)
 
 	var own []string
-	if u := userFrom(r); u != nil {
-		ms, err := k.Console.store.Memberships(ctx, u.ID)
+	if u := ui.UserFrom(r); u != nil {
+		ms, err := k.Shell.Store.Memberships(ctx, u.ID)
 		if err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		for _, m := range ms {
@@ -58,13 +59,13 @@ func (k *applicationsConsole) start(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/antraege/"+own[0], http.StatusSeeOther)
 		return
 	case !d.Ministry && len(own) == 0:
-		k.forbidden(w, r, "Online-Anträge sehen die Beschäftigten der Kommunen; das Ministerium sieht ihre Zahlen.")
+		k.Forbidden(w, r, "Online-Anträge sehen die Beschäftigten der Kommunen; das Ministerium sieht ihre Zahlen.")
 		return
 	}
 	if len(own) > 0 {
-		ts, err := k.Console.store.ListTenants(ctx, tenant.TenantFilter{IDs: own})
+		ts, err := k.Shell.Store.ListTenants(ctx, tenant.TenantFilter{IDs: own})
 		if err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		d.Tenants = ts
@@ -72,8 +73,8 @@ func (k *applicationsConsole) start(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if d.Ministry {
 		q := r.URL.Query()
-		since := k.filterDay(d.Form, q, "von", false)
-		until := k.filterDay(d.Form, q, "bis", true)
+		since := k.FilterDay(d.Form, q, "von", false)
+		until := k.FilterDay(d.Form, q, "bis", true)
 		if !since.IsZero() && !until.IsZero() && !until.After(since) {
 			d.Form.Add("bis", "Das Ende des Zeitraums liegt vor seinem Anfang.")
 		}
@@ -82,11 +83,11 @@ func (k *applicationsConsole) start(w http.ResponseWriter, r *http.Request) {
 		} else {
 			stats, err := k.forms.Stats(ctx, statsTenants, since, until)
 			if err != nil {
-				k.serverError(w, r, err)
+				k.ServerError(w, r, err)
 				return
 			}
 			if d.Rows, err = k.statsRows(r, stats); err != nil {
-				k.serverError(w, r, err)
+				k.ServerError(w, r, err)
 				return
 			}
 			for _, s := range stats {
@@ -95,12 +96,12 @@ func (k *applicationsConsole) start(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	k.render(w, r, status, "antraege-start", k.page(r, "Online-Anträge", d))
+	k.Render(w, r, status, "antraege-start", k.page(r, "Online-Anträge", d))
 }
 
 // statsRows folds the counts per status into one row per tenant and
 // Antragsstrecke, sorted by tenant name and Antragsstrecke.
-func (k *applicationsConsole) statsRows(r *http.Request, stats []forms.StatRow) ([]appStatsRow, error) {
+func (k *Pages) statsRows(r *http.Request, stats []forms.StatRow) ([]appStatsRow, error) {
 	var ids []string
 	for _, s := range stats {
 		if !slices.Contains(ids, s.TenantID) {
@@ -109,7 +110,7 @@ func (k *applicationsConsole) statsRows(r *http.Request, stats []forms.StatRow) 
 	}
 	names := map[string]string{}
 	if len(ids) > 0 {
-		ts, err := k.Console.store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+		ts, err := k.Shell.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
 		if err != nil {
 			return nil, err
 		}

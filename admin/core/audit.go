@@ -1,4 +1,4 @@
-package admin
+package core
 
 import (
 	"fmt"
@@ -6,9 +6,9 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"sozialplattform/tenant"
@@ -19,12 +19,12 @@ import (
 const auditPageSize = 50
 
 type auditData struct {
-	Nav      *tenantNav // nil on the log of all tenants
-	Path     string     // where the filter form goes
-	Form     *form
-	Objects  []option
-	Actions  []option
-	Tenants  []option // nil on a tenant's own log
+	Nav      *ui.TenantNav // nil on the log of all tenants
+	Path     string        // where the filter form goes
+	Form     *ui.Form
+	Objects  []ui.Option
+	Actions  []ui.Option
+	Tenants  []ui.Option // nil on a tenant's own log
 	Entries  []auditRow
 	Newer    string // link to the newest entries when paging
 	Older    string // link to the next older entries, "" at the end
@@ -72,25 +72,25 @@ var (
 // auditNamePattern is what an object type or action filter may look like.
 var auditNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,50}$`)
 
-func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) AuditPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ids := c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read)
+	ids := c.Authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read)
 	if len(ids) == 0 {
-		c.forbidden(w, r, "Das Protokoll steht nur den Administrationen der Körperschaften zur Verfügung.")
+		c.Forbidden(w, r, "Das Protokoll steht nur den Administrationen der Körperschaften zur Verfügung.")
 		return
 	}
-	ts, err := c.store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
+	ts, err := c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
-	d := &auditData{Path: "/admin/protokoll", Form: newForm(), Tenants: []option{}}
+	d := &auditData{Path: "/admin/protokoll", Form: ui.NewForm(), Tenants: []ui.Option{}}
 	for _, t := range ts {
 		label := t.Name
 		if t.Key() != "" {
 			label += " (" + t.Key() + ")"
 		}
-		d.Tenants = append(d.Tenants, option{Value: t.ID, Label: label})
+		d.Tenants = append(d.Tenants, ui.Option{Value: t.ID, Label: label})
 	}
 	if tid := r.URL.Query().Get("koerperschaft"); tid != "" {
 		d.Form.Set("koerperschaft", tid)
@@ -104,28 +104,28 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) {
 	c.renderAudit(w, r, d, ids, ts, "Protokoll")
 }
 
-func (c *Console) tenantAuditPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.tenantFor(w, r, authz.ObjAudit, authz.Read)
+func (c *Pages) TenantAuditPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.TenantFor(w, r, authz.ObjAudit, authz.Read)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	nav := c.tenantNav(r, t, "protokoll", "Protokoll")
-	d := &auditData{Nav: &nav, Path: "/admin/koerperschaften/" + t.ID + "/protokoll", Form: newForm()}
+	nav := c.TenantNavFor(r, t, "protokoll", "Protokoll")
+	d := &auditData{Nav: &nav, Path: "/admin/koerperschaften/" + t.ID + "/protokoll", Form: ui.NewForm()}
 	ids := []string{t.ID}
 	if r.URL.Query().Get("unterbereiche") == "1" {
 		d.Form.Set("unterbereiche", "1")
-		visible := c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read)
+		visible := c.Authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read)
 		ids = []string{}
-		for _, id := range c.authz.Subtree(t.ID) {
+		for _, id := range c.Authz.Subtree(t.ID) {
 			if slices.Contains(visible, id) {
 				ids = append(ids, id)
 			}
 		}
 	}
-	ts, err := c.store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
+	ts, err := c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	c.renderAudit(w, r, d, ids, ts, "Protokoll – "+t.Name)
@@ -133,7 +133,7 @@ func (c *Console) tenantAuditPage(w http.ResponseWriter, r *http.Request) {
 
 // renderAudit reads the filters of the query, lists the entries of the
 // tenants ids and renders the log.
-func (c *Console) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData, ids []string, ts []tenant.Tenant, title string) {
+func (c *Pages) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData, ids []string, ts []tenant.Tenant, title string) {
 	q := r.URL.Query()
 	f := d.Form
 	filter := tenant.AuditFilter{TenantIDs: ids, Limit: auditPageSize}
@@ -153,8 +153,8 @@ func (c *Console) renderAudit(w http.ResponseWriter, r *http.Request, d *auditDa
 			f.Add("aktion", "Unbekannte Aktion.")
 		}
 	}
-	filter.Since = c.filterDay(f, q, "von", false)
-	filter.Until = c.filterDay(f, q, "bis", true)
+	filter.Since = c.FilterDay(f, q, "von", false)
+	filter.Until = c.FilterDay(f, q, "bis", true)
 	if !filter.Since.IsZero() && !filter.Until.IsZero() && !filter.Until.After(filter.Since) {
 		f.Add("bis", "Das Ende des Zeitraums liegt vor seinem Anfang.")
 	}
@@ -171,9 +171,9 @@ func (c *Console) renderAudit(w http.ResponseWriter, r *http.Request, d *auditDa
 		status = http.StatusUnprocessableEntity
 		filter.TenantIDs = []string{}
 	}
-	entries, err := c.store.ListAudit(r.Context(), filter)
+	entries, err := c.Store.ListAudit(r.Context(), filter)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	names := make(map[string]string, len(ts))
@@ -214,40 +214,20 @@ func (c *Console) renderAudit(w http.ResponseWriter, r *http.Request, d *auditDa
 	if d.Nav != nil {
 		nav = "" // a tenant's log belongs to the tenant, not to the main menu
 	}
-	c.render(w, r, status, "protokoll", &view{Title: title, Nav: nav, Data: d})
-}
-
-// filterDay reads a date filter ("2026-11-28" or "28.11.2026") as the start
-// of that day in German time, or of the next day when end is set.
-func (c *Console) filterDay(f *form, q url.Values, id string, end bool) time.Time {
-	v := strings.TrimSpace(q.Get(id))
-	if v == "" {
-		return time.Time{}
-	}
-	f.Set(id, v)
-	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006"} {
-		if d, err := time.ParseInLocation(layout, v, c.loc); err == nil {
-			if end {
-				d = d.AddDate(0, 0, 1)
-			}
-			return d
-		}
-	}
-	f.Add(id, "Bitte geben Sie ein Datum wie 28.11.2026 an.")
-	return time.Time{}
+	c.Render(w, r, status, "protokoll", &ui.View{Title: title, Nav: nav, Data: d})
 }
 
 // labelledOptions turns a label table into sorted select options; a
 // current value not in the table is kept as an option of its own.
-func labelledOptions(labels map[string]string, current string) []option {
-	out := make([]option, 0, len(labels)+1)
+func labelledOptions(labels map[string]string, current string) []ui.Option {
+	out := make([]ui.Option, 0, len(labels)+1)
 	for v, l := range labels {
-		out = append(out, option{Value: v, Label: l})
+		out = append(out, ui.Option{Value: v, Label: l})
 	}
 	if _, ok := labels[current]; !ok && current != "" && auditNamePattern.MatchString(current) {
-		out = append(out, option{Value: current, Label: current})
+		out = append(out, ui.Option{Value: current, Label: current})
 	}
-	slices.SortFunc(out, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+	slices.SortFunc(out, func(a, b ui.Option) int { return strings.Compare(a.Label, b.Label) })
 	return out
 }
 

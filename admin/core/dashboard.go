@@ -1,8 +1,9 @@
-package admin
+package core
 
 import (
 	"net/http"
 	"slices"
+	"sozialplattform/admin/ui"
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
@@ -26,27 +27,27 @@ type treeNode struct {
 	Children []*treeNode
 }
 
-func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) Dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	u := userFrom(r)
+	u := ui.UserFrom(r)
 	ms, err := c.memberships(r, u.ID)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
-	ids := c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjTenant, authz.Read)
-	ts, err := c.store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
+	ids := c.Authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjTenant, authz.Read)
+	ts, err := c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "uebersicht", &view{Title: "Übersicht", Nav: "uebersicht",
+	c.Render(w, r, http.StatusOK, "uebersicht", &ui.View{Title: "Übersicht", Nav: "uebersicht",
 		Data: dashboardData{Memberships: ms, Tree: buildTree(ts), Count: len(ts)}})
 }
 
 // memberships returns the user's roles with their tenants.
-func (c *Console) memberships(r *http.Request, userID string) ([]membershipView, error) {
-	ms, err := c.store.Memberships(r.Context(), userID)
+func (c *Pages) memberships(r *http.Request, userID string) ([]membershipView, error) {
+	ms, err := c.Store.Memberships(r.Context(), userID)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ func (c *Console) memberships(r *http.Request, userID string) ([]membershipView,
 	for i, m := range ms {
 		ids[i] = m.TenantID
 	}
-	ts, err := c.store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+	ts, err := c.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,9 @@
-package admin
+package core
 
 import (
 	"errors"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"time"
 
 	"sozialplattform/tenant"
@@ -10,12 +11,12 @@ import (
 )
 
 type invitationsData struct {
-	Nav         tenantNav
+	Nav         ui.TenantNav
 	Invitations []invitationRow
-	Roles       []option
+	Roles       []ui.Option
 	CanInvite   bool
 	CanRevoke   bool
-	Form        *form
+	Form        *ui.Form
 }
 
 type invitationRow struct {
@@ -23,22 +24,22 @@ type invitationRow struct {
 	State string
 }
 
-func (c *Console) invitationsPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.tenantFor(w, r, authz.ObjInvitation, authz.Read)
+func (c *Pages) InvitationsPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.TenantFor(w, r, authz.ObjInvitation, authz.Read)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	if roles := c.grantableRoles(r, t); len(roles) > 0 {
 		f.Set("rolle", string(roles[len(roles)-1])) // the least powerful
 	}
 	c.renderInvitations(w, r, http.StatusOK, t, f)
 }
 
-func (c *Console) renderInvitations(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *form) {
-	invs, err := c.store.ListInvitations(r.Context(), t.ID)
+func (c *Pages) renderInvitations(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *ui.Form) {
+	invs, err := c.Store.ListInvitations(r.Context(), t.ID)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	now := time.Now()
@@ -47,66 +48,66 @@ func (c *Console) renderInvitations(w http.ResponseWriter, r *http.Request, stat
 		rows[i] = invitationRow{Invitation: inv, State: inv.State(now)}
 	}
 	roles := c.grantableRoles(r, t)
-	d := invitationsData{Nav: c.tenantNav(r, t, "einladungen", "Einladungen"), Invitations: rows, Form: f,
-		Roles:     roleOptions(roles),
-		CanInvite: c.allowed(r, t.ID, authz.ObjInvitation, authz.Create) && len(roles) > 0,
-		CanRevoke: c.allowed(r, t.ID, authz.ObjInvitation, authz.Delete),
+	d := invitationsData{Nav: c.TenantNavFor(r, t, "einladungen", "Einladungen"), Invitations: rows, Form: f,
+		Roles:     ui.RoleOptions(roles),
+		CanInvite: c.Allowed(r, t.ID, authz.ObjInvitation, authz.Create) && len(roles) > 0,
+		CanRevoke: c.Allowed(r, t.ID, authz.ObjInvitation, authz.Delete),
 	}
-	c.render(w, r, status, "einladungen", &view{Title: "Einladungen – " + t.Name, Data: d})
+	c.Render(w, r, status, "einladungen", &ui.View{Title: "Einladungen – " + t.Name, Data: d})
 }
 
-func (c *Console) invite(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.tenantFor(w, r, authz.ObjInvitation, authz.Create)
+func (c *Pages) Invite(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.TenantFor(w, r, authz.ObjInvitation, authz.Create)
 	if !ok {
 		return
 	}
-	f := newForm()
-	email := f.text(r, "email", tenant.MaxEmailLen)
+	f := ui.NewForm()
+	email := f.Text(r, "email", tenant.MaxEmailLen)
 	if email == "" {
 		f.Add("email", "Bitte geben Sie die E-Mail-Adresse der Person an.")
 	}
-	role := tenant.Role(f.choice(r, "rolle", roleOptions(c.grantableRoles(r, t)),
+	role := tenant.Role(f.Choice(r, "rolle", ui.RoleOptions(c.grantableRoles(r, t)),
 		"Bitte wählen Sie eine Rolle, die Sie in dieser Körperschaft vergeben dürfen."))
 	if !f.Invalid() {
 		// The same rule as the API's checkGrant; the list above already
 		// holds only grantable roles, this guards a forged value.
-		if !c.authz.CanGrant(authz.PrincipalFrom(r.Context()), t.ID, role) {
-			c.forbidden(w, r, "Die Rolle "+role.Label()+" dürfen Sie nicht vergeben.")
+		if !c.Authz.CanGrant(authz.PrincipalFrom(r.Context()), t.ID, role) {
+			c.Forbidden(w, r, "Die Rolle "+role.Label()+" dürfen Sie nicht vergeben.")
 			return
 		}
-		_, _, err := c.store.Invite(r.Context(), t.ID, email, role)
+		_, _, err := c.Store.Invite(r.Context(), t.ID, email, role)
 		if err == nil {
-			seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "eingeladen")
+			ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "eingeladen")
 			return
 		}
-		if !f.storeErrors(err, func(field string) string {
+		if !f.StoreErrors(err, func(field string) string {
 			if field == "role" {
 				return "rolle"
 			}
-			return sameIDs("email")(field)
+			return ui.SameIDs("email")(field)
 		}) {
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return
 		}
 	}
 	c.renderInvitations(w, r, http.StatusUnprocessableEntity, t, f)
 }
 
-func (c *Console) revokeInvitation(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.tenantFor(w, r, authz.ObjInvitation, authz.Delete)
+func (c *Pages) RevokeInvitation(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.TenantFor(w, r, authz.ObjInvitation, authz.Delete)
 	if !ok {
 		return
 	}
-	err := c.store.RevokeInvitation(r.Context(), t.ID, r.PathValue("iid"))
+	err := c.Store.RevokeInvitation(r.Context(), t.ID, r.PathValue("iid"))
 	switch {
 	case errors.Is(err, tenant.ErrNotFound):
-		f := newForm()
+		f := ui.NewForm()
 		f.Fail("Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.")
 		c.renderInvitations(w, r, http.StatusConflict, t, f)
 	case err != nil:
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 	default:
-		seeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "zurueckgezogen")
+		ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "zurueckgezogen")
 	}
 }
 
@@ -124,11 +125,11 @@ type acceptData struct {
 	Mismatch bool         // logged in, but as another address
 	Problem  string       // why the acceptance did not go ahead
 	Login    string       // the login that returns to this page
-	Form     *form
+	Form     *ui.Form
 }
 
-func (c *Console) invitationForm(w http.ResponseWriter, r *http.Request) {
-	d := acceptData{Token: r.PathValue("token"), Form: newForm()}
+func (c *Pages) InvitationForm(w http.ResponseWriter, r *http.Request) {
+	d := acceptData{Token: r.PathValue("token"), Form: ui.NewForm()}
 	if !c.lookupInvitation(w, r, &d) {
 		return
 	}
@@ -141,39 +142,39 @@ func (c *Console) invitationForm(w http.ResponseWriter, r *http.Request) {
 
 // lookupInvitation fills d.Pending and d.Account, or d.Invalid for a link
 // that cannot be used. It returns false after answering an internal error.
-func (c *Console) lookupInvitation(w http.ResponseWriter, r *http.Request, d *acceptData) bool {
+func (c *Pages) lookupInvitation(w http.ResponseWriter, r *http.Request, d *acceptData) bool {
 	if len(d.Token) > maxTokenLen {
 		d.Invalid = msgTokenInvalid
 		return true
 	}
-	p, err := c.store.LookupInvitation(r.Context(), d.Token)
+	p, err := c.Store.LookupInvitation(r.Context(), d.Token)
 	switch {
 	case errors.Is(err, tenant.ErrTokenInvalid), errors.Is(err, tenant.ErrNotFound):
 		d.Invalid = msgTokenInvalid
 		return true
 	case err != nil:
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return false
 	}
 	d.Pending = p
-	d.Login = loginPath("/admin/einladung/" + d.Token)
+	d.Login = ui.LoginPath("/admin/einladung/" + d.Token)
 	if uid := authz.PrincipalFrom(r.Context()).UserID; uid != "" {
-		u, err := c.store.GetUser(r.Context(), uid)
+		u, err := c.Store.GetUser(r.Context(), uid)
 		switch {
 		case err == nil && u.Active:
 			d.Account = u
 			d.Mismatch = u.Email != p.Invitation.Email
 		case err != nil && !errors.Is(err, tenant.ErrNotFound):
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return false
 		}
 	}
 	return true
 }
 
-func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
-	d := acceptData{Token: r.PathValue("token"), Form: newForm()}
-	if !c.csrfOK(w, r, r.URL.Path) || !c.lookupInvitation(w, r, &d) {
+func (c *Pages) AcceptInvitation(w http.ResponseWriter, r *http.Request) {
+	d := acceptData{Token: r.PathValue("token"), Form: ui.NewForm()}
+	if !c.CSRFOK(w, r, r.URL.Path) || !c.lookupInvitation(w, r, &d) {
 		return
 	}
 	if d.Invalid != "" {
@@ -184,9 +185,9 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if d.Account != nil {
 		// Logged in: no password – the login proved the account.
-		_, err = c.store.AcceptInvitationAs(r.Context(), d.Token, d.Account.ID)
+		_, err = c.Store.AcceptInvitationAs(r.Context(), d.Token, d.Account.ID)
 	} else {
-		name := f.text(r, "name", tenant.MaxNameLen)
+		name := f.Text(r, "name", tenant.MaxNameLen)
 		if name == "" {
 			f.Add("name", "Bitte geben Sie Ihren Namen an.")
 		}
@@ -195,7 +196,7 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 			c.anonymous(w, r, http.StatusUnprocessableEntity, "einladung", "Einladung annehmen", d)
 			return
 		}
-		_, err = c.store.AcceptInvitationNewAccount(r.Context(), d.Token, name, password)
+		_, err = c.Store.AcceptInvitationNewAccount(r.Context(), d.Token, name, password)
 	}
 	status := http.StatusUnprocessableEntity
 	switch {
@@ -213,7 +214,7 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, tenant.ErrInvitationForOther):
 		d.Mismatch = true
 		status = http.StatusForbidden
-	case !f.storeErrors(err, func(field string) string {
+	case !f.StoreErrors(err, func(field string) string {
 		switch field {
 		case "password":
 			return "passwort"
@@ -222,7 +223,7 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		}
 		return ""
 	}):
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	c.anonymous(w, r, status, "einladung", "Einladung annehmen", d)

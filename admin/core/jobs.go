@@ -1,9 +1,10 @@
-package admin
+package core
 
 import (
 	"context"
 	"errors"
 	"net/http"
+	"sozialplattform/admin/ui"
 
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -23,7 +24,7 @@ type jobView struct {
 	Runs []jobs.Run
 }
 
-func (c *Console) jobsPage(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) JobsPage(w http.ResponseWriter, r *http.Request) {
 	if !c.mayJobs(w, r, authz.Read) {
 		return
 	}
@@ -32,57 +33,57 @@ func (c *Console) jobsPage(w http.ResponseWriter, r *http.Request) {
 
 // mayJobs checks that there is a registry and that the user may act on
 // jobs somewhere; jobs belong to the whole platform, not to one tenant.
-func (c *Console) mayJobs(w http.ResponseWriter, r *http.Request, act string) bool {
-	if c.jobs == nil {
-		c.notFound(w, r)
+func (c *Pages) mayJobs(w http.ResponseWriter, r *http.Request, act string) bool {
+	if c.Jobs == nil {
+		c.NotFound(w, r)
 		return false
 	}
-	if !c.authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), authz.ObjJob, act) {
-		c.forbidden(w, r, "Die Aufgaben der Plattform sieht und startet nur das Ministerium.")
+	if !c.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), authz.ObjJob, act) {
+		c.Forbidden(w, r, "Die Aufgaben der Plattform sieht und startet nur das Ministerium.")
 		return false
 	}
 	return true
 }
 
-func (c *Console) renderJobs(w http.ResponseWriter, r *http.Request, status int, problem string) {
+func (c *Pages) renderJobs(w http.ResponseWriter, r *http.Request, status int, problem string) {
 	d := jobsData{Problem: problem,
-		CanRun: c.authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), authz.ObjJob, authz.Update)}
-	for _, j := range c.jobs.Jobs() {
-		runs, err := c.jobs.Runs(r.Context(), j.Name, runsShown)
+		CanRun: c.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), authz.ObjJob, authz.Update)}
+	for _, j := range c.Jobs.Jobs() {
+		runs, err := c.Jobs.Runs(r.Context(), j.Name, runsShown)
 		if err != nil {
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return
 		}
 		d.Jobs = append(d.Jobs, jobView{JobInfo: j, Runs: runs})
 	}
-	c.render(w, r, status, "aufgaben", &view{Title: "Aufgaben", Nav: "aufgaben", Data: d})
+	c.Render(w, r, status, "aufgaben", &ui.View{Title: "Aufgaben", Nav: "aufgaben", Data: d})
 }
 
-// runJob runs a job at once and answers when it has finished, as the API
+// RunJob runs a job at once and answers when it has finished, as the API
 // does. The run keeps going when the browser gives up waiting; the
 // registry's shutdown still waits for it.
-func (c *Console) runJob(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) RunJob(w http.ResponseWriter, r *http.Request) {
 	if !c.mayJobs(w, r, authz.Update) {
 		return
 	}
 	name := r.PathValue("name")
 	if len(name) > 100 {
-		c.notFound(w, r)
+		c.NotFound(w, r)
 		return
 	}
-	err := c.jobs.RunNow(context.WithoutCancel(r.Context()), name)
+	err := c.Jobs.RunNow(context.WithoutCancel(r.Context()), name)
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/aufgaben", "gestartet")
+		ui.SeeOther(w, r, "/admin/aufgaben", "gestartet")
 	case errors.Is(err, jobs.ErrUnknownJob):
-		c.notFound(w, r)
+		c.NotFound(w, r)
 	case errors.Is(err, jobs.ErrAlreadyRunning):
 		c.renderJobs(w, r, http.StatusConflict, "Die Aufgabe läuft gerade; bitte versuchen Sie es nach ihrem Ende noch einmal.")
 	case errors.Is(err, jobs.ErrStopped):
 		c.renderJobs(w, r, http.StatusServiceUnavailable, "Die Plattform fährt gerade herunter; Aufgaben werden nicht mehr gestartet.")
 	default:
 		// The job ran and failed; its run below shows the error.
-		c.logger.WarnContext(r.Context(), "console: job run failed", "job", name, "err", err)
+		c.Logger.WarnContext(r.Context(), "console: job run failed", "job", name, "err", err)
 		c.renderJobs(w, r, http.StatusOK, "Die Aufgabe ist mit einem Fehler beendet worden; Einzelheiten stehen bei ihren letzten Läufen.")
 	}
 }

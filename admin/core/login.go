@@ -1,9 +1,10 @@
-package admin
+package core
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"time"
 
@@ -22,38 +23,38 @@ const (
 )
 
 type loginData struct {
-	Form *form
+	Form *ui.Form
 	Next string
 }
 
 // anonymous renders a page shown before login, with a form token kept in
 // an anonymous session.
-func (c *Console) anonymous(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	tok, err := c.formToken(w, r)
+func (c *Pages) anonymous(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
+	tok, err := c.FormToken(w, r)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
-	c.render(w, r, status, page, &view{Title: title, CSRF: tok, Data: data})
+	c.Render(w, r, status, page, &ui.View{Title: title, CSRF: tok, Data: data})
 }
 
-func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.URL.Query().Get("next"))
+func (c *Pages) LoginForm(w http.ResponseWriter, r *http.Request) {
+	next := ui.SafeNext(r.URL.Query().Get("next"))
 	if p := authz.PrincipalFrom(r.Context()); p.UserID != "" {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	c.anonymous(w, r, http.StatusOK, "anmelden", "Anmelden", loginData{Form: newForm(), Next: next})
+	c.anonymous(w, r, http.StatusOK, "anmelden", "Anmelden", loginData{Form: ui.NewForm(), Next: next})
 }
 
-func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	if !c.csrfOK(w, r, "/admin/anmelden") {
+func (c *Pages) Login(w http.ResponseWriter, r *http.Request) {
+	if !c.CSRFOK(w, r, "/admin/anmelden") {
 		return
 	}
-	f := newForm()
-	next := safeNext(r.PostForm.Get("next"))
-	email := f.text(r, "email", tenant.MaxEmailLen)
-	password := f.secret(r, "passwort")
+	f := ui.NewForm()
+	next := ui.SafeNext(r.PostForm.Get("next"))
+	email := f.Text(r, "email", tenant.MaxEmailLen)
+	password := f.Secret(r, "passwort")
 	if email == "" {
 		f.Add("email", msgNoEmail)
 	}
@@ -62,7 +63,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusUnprocessableEntity
 	if !f.Invalid() {
-		u, err := c.store.Authenticate(r.Context(), email, password, clientIP(r))
+		u, err := c.Store.Authenticate(r.Context(), email, password, ui.ClientIP(r))
 		switch {
 		case errors.Is(err, tenant.ErrInvalidLogin):
 			f.Add("passwort", msgInvalidLogin)
@@ -72,11 +73,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			f.Fail(throttledText(wait))
 			status = http.StatusTooManyRequests
 		case err != nil:
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return
 		default:
-			if err := c.auth.Login(w, r, u, web.NewCSRFToken()); err != nil {
-				c.serverError(w, r, err)
+			if err := c.Auth.Login(w, r, u, web.NewCSRFToken()); err != nil {
+				c.ServerError(w, r, err)
 				return
 			}
 			http.Redirect(w, r, next, http.StatusSeeOther)
@@ -98,45 +99,45 @@ func throttledText(wait time.Duration) string {
 	return fmt.Sprintf("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %d %s erneut.", n, unit)
 }
 
-// logout ends the session. A "next" field (from the invitation page of
+// Logout ends the session. A "next" field (from the invitation page of
 // another account) leads to the login that returns there.
-func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) Logout(w http.ResponseWriter, r *http.Request) {
 	if authz.PrincipalFrom(r.Context()).IsZero() {
 		http.Redirect(w, r, "/admin/anmelden", http.StatusSeeOther)
 		return
 	}
-	if !c.csrfOK(w, r, "/admin/") {
+	if !c.CSRFOK(w, r, "/admin/") {
 		return
 	}
-	if err := c.auth.Logout(w, r); err != nil {
-		c.serverError(w, r, err)
+	if err := c.Auth.Logout(w, r); err != nil {
+		c.ServerError(w, r, err)
 		return
 	}
 	target := "/admin/anmelden"
-	if next := safeNext(r.PostForm.Get("next")); next != "/admin/" {
-		target = loginPath(next)
+	if next := ui.SafeNext(r.PostForm.Get("next")); next != "/admin/" {
+		target = ui.LoginPath(next)
 	}
-	seeOther(w, r, target, "abgemeldet")
+	ui.SeeOther(w, r, target, "abgemeldet")
 }
 
 type forgotData struct {
-	Form *form
+	Form *ui.Form
 	Sent bool
 }
 
-func (c *Console) forgotForm(w http.ResponseWriter, r *http.Request) {
-	c.anonymous(w, r, http.StatusOK, "passwort-vergessen", "Passwort vergessen", forgotData{Form: newForm()})
+func (c *Pages) ForgotForm(w http.ResponseWriter, r *http.Request) {
+	c.anonymous(w, r, http.StatusOK, "passwort-vergessen", "Passwort vergessen", forgotData{Form: ui.NewForm()})
 }
 
-// forgot always answers with the same confirmation, so that the page tells
+// Forgot always answers with the same confirmation, so that the page tells
 // nobody which addresses have an account – nor when the store held a mail
 // back because the address got too many of them.
-func (c *Console) forgot(w http.ResponseWriter, r *http.Request) {
-	if !c.csrfOK(w, r, "/admin/passwort/vergessen") {
+func (c *Pages) Forgot(w http.ResponseWriter, r *http.Request) {
+	if !c.CSRFOK(w, r, "/admin/passwort/vergessen") {
 		return
 	}
-	f := newForm()
-	email := f.text(r, "email", tenant.MaxEmailLen)
+	f := ui.NewForm()
+	email := f.Text(r, "email", tenant.MaxEmailLen)
 	if email == "" {
 		f.Add("email", msgNoEmail)
 	}
@@ -144,47 +145,47 @@ func (c *Console) forgot(w http.ResponseWriter, r *http.Request) {
 		c.anonymous(w, r, http.StatusUnprocessableEntity, "passwort-vergessen", "Passwort vergessen", forgotData{Form: f})
 		return
 	}
-	if _, err := c.store.RequestPasswordReset(r.Context(), email, clientIP(r)); err != nil {
-		c.serverError(w, r, err)
+	if _, err := c.Store.RequestPasswordReset(r.Context(), email, ui.ClientIP(r)); err != nil {
+		c.ServerError(w, r, err)
 		return
 	}
-	c.anonymous(w, r, http.StatusOK, "passwort-vergessen", "Passwort vergessen", forgotData{Form: newForm(), Sent: true})
+	c.anonymous(w, r, http.StatusOK, "passwort-vergessen", "Passwort vergessen", forgotData{Form: ui.NewForm(), Sent: true})
 }
 
 type resetData struct {
-	Form    *form
+	Form    *ui.Form
 	Token   string
 	Invalid string // why the link is unusable
 	Done    bool
 }
 
 // msgTokenInvalid explains a used, expired or unknown link.
-var msgTokenInvalid = sentence(tenant.ErrTokenInvalid.Error())
+var msgTokenInvalid = ui.Sentence(tenant.ErrTokenInvalid.Error())
 
 // maxTokenLen bounds the secret in a link; real ones have 43 characters.
 const maxTokenLen = 100
 
-func (c *Console) resetForm(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) ResetForm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	d := resetData{Form: newForm(), Token: token}
+	d := resetData{Form: ui.NewForm(), Token: token}
 	if len(token) > maxTokenLen {
 		d.Invalid = msgTokenInvalid
 	}
 	c.anonymous(w, r, http.StatusOK, "passwort-neu", "Neues Passwort", d)
 }
 
-func (c *Console) reset(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) Reset(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !c.csrfOK(w, r, r.URL.Path) {
+	if !c.CSRFOK(w, r, r.URL.Path) {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	d := resetData{Form: f, Token: token}
 	password := newPassword(f, r, "passwort", "passwort2")
 	if len(token) > maxTokenLen {
 		d.Invalid = msgTokenInvalid
 	} else if !f.Invalid() {
-		err := c.store.ResetPassword(r.Context(), token, password)
+		err := c.Store.ResetPassword(r.Context(), token, password)
 		switch {
 		case err == nil:
 			d.Done = true
@@ -192,8 +193,8 @@ func (c *Console) reset(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.Is(err, tenant.ErrTokenInvalid):
 			d.Invalid = msgTokenInvalid
-		case !f.storeErrors(err, func(string) string { return "passwort" }):
-			c.serverError(w, r, err)
+		case !f.StoreErrors(err, func(string) string { return "passwort" }):
+			c.ServerError(w, r, err)
 			return
 		}
 	}
@@ -208,9 +209,9 @@ func (c *Console) reset(w http.ResponseWriter, r *http.Request) {
 // before the store is asked, so that every problem shows at once. context
 // are the words the password must not be made of (address, name); the
 // store checks again with what it knows.
-func newPassword(f *form, r *http.Request, id, repeatID string, context ...string) string {
-	pw := f.secret(r, id)
-	repeat := f.secret(r, repeatID)
+func newPassword(f *ui.Form, r *http.Request, id, repeatID string, context ...string) string {
+	pw := f.Secret(r, id)
+	repeat := f.Secret(r, repeatID)
 	switch {
 	case pw == "":
 		f.Add(id, msgNoNewPass)

@@ -1,4 +1,4 @@
-package admin
+package core
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strings"
 
 	"sozialplattform/tenant"
@@ -20,8 +21,8 @@ type outboxData struct {
 	Mails    []mailRow
 	Citizen  []mail.TemplateCount // mails to citizens: counts only
 	CanRetry bool                 // may requeue failed citizen mails
-	Statuses []option
-	Form     *form
+	Statuses []ui.Option
+	Form     *ui.Form
 }
 
 type mailRow struct {
@@ -54,9 +55,9 @@ const (
 // read or update), their names, and whether the user may reach every mail,
 // including those of no tenant (password resets). As in the API that is
 // whoever holds the right on a root tenant, i.e. the ministry.
-func (c *Console) mailScope(ctx context.Context, act string) (ids []string, names map[string]string, all bool, err error) {
-	ids = c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjMail, act)
-	ts, err := c.store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
+func (c *Pages) mailScope(ctx context.Context, act string) (ids []string, names map[string]string, all bool, err error) {
+	ids = c.Authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjMail, act)
+	ts, err := c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -83,44 +84,44 @@ func mayReach(m mail.Stored, ids []string, all bool) bool {
 	return all || (m.TenantID != "" && slices.Contains(ids, m.TenantID))
 }
 
-func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request) {
-	if c.outbox == nil {
-		c.notFound(w, r)
+func (c *Pages) OutboxPage(w http.ResponseWriter, r *http.Request) {
+	if c.Outbox == nil {
+		c.NotFound(w, r)
 		return
 	}
 	ctx := r.Context()
 	ids, names, all, err := c.mailScope(ctx, authz.Read)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	if len(ids) == 0 {
-		c.forbidden(w, r, "Den Postausgang sehen nur die Administrationen der Körperschaften.")
+		c.Forbidden(w, r, "Den Postausgang sehen nur die Administrationen der Körperschaften.")
 		return
 	}
-	f := newForm()
-	statuses := []option{{string(mail.StatusQueued), mail.StatusQueued.Label()},
-		{string(mail.StatusSent), mail.StatusSent.Label()}, {string(mail.StatusFailed), mail.StatusFailed.Label()}}
+	f := ui.NewForm()
+	statuses := []ui.Option{{Value: string(mail.StatusQueued), Label: mail.StatusQueued.Label()},
+		{Value: string(mail.StatusSent), Label: mail.StatusSent.Label()}, {Value: string(mail.StatusFailed), Label: mail.StatusFailed.Label()}}
 	filter := mailFilter(ids, all)
-	counts, err := c.outbox.CitizenCounts(ctx, filter)
+	counts, err := c.Outbox.CitizenCounts(ctx, filter)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	filter.Limit = outboxPageSize
 	status := http.StatusOK
 	if v := r.URL.Query().Get("status"); v != "" {
 		f.Set("status", v)
-		if slices.ContainsFunc(statuses, func(o option) bool { return o.Value == v }) {
+		if slices.ContainsFunc(statuses, func(o ui.Option) bool { return o.Value == v }) {
 			filter.Status = mail.Status(v)
 		} else {
 			f.Add("status", "Bitte wählen Sie einen Zustand aus der Liste.")
 			status = http.StatusUnprocessableEntity
 		}
 	}
-	mails, err := c.outbox.List(ctx, filter)
+	mails, err := c.Outbox.List(ctx, filter)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	rows := make([]mailRow, len(mails))
@@ -129,80 +130,80 @@ func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request) {
 	}
 	updIDs, _, updAll, err := c.mailScope(ctx, authz.Update)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
-	c.render(w, r, status, "postausgang", &view{Title: "Postausgang", Nav: "postausgang",
+	c.Render(w, r, status, "postausgang", &ui.View{Title: "Postausgang", Nav: "postausgang",
 		Data: outboxData{Mails: rows, Citizen: counts, CanRetry: updAll || len(updIDs) > 0, Statuses: statuses, Form: f}})
 }
 
-// retryCitizenMails queues the failed mails to citizens of one template
+// RetryCitizenMails queues the failed mails to citizens of one template
 // (in the user's scope) again, without showing them.
-func (c *Console) retryCitizenMails(w http.ResponseWriter, r *http.Request) {
-	if c.outbox == nil {
-		c.notFound(w, r)
+func (c *Pages) RetryCitizenMails(w http.ResponseWriter, r *http.Request) {
+	if c.Outbox == nil {
+		c.NotFound(w, r)
 		return
 	}
 	ctx := r.Context()
 	ids, _, all, err := c.mailScope(ctx, authz.Update)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	if len(ids) == 0 {
-		c.forbidden(w, r, "")
+		c.Forbidden(w, r, "")
 		return
 	}
 	template := r.PostForm.Get("vorlage")
 	if template == "" || len(template) > 100 {
-		c.notFound(w, r)
+		c.NotFound(w, r)
 		return
 	}
-	if _, err := c.outbox.RetryCitizenFailed(ctx, mailFilter(ids, all), template); err != nil {
-		c.serverError(w, r, err)
+	if _, err := c.Outbox.RetryCitizenFailed(ctx, mailFilter(ids, all), template); err != nil {
+		c.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/postausgang", "erneut-buerger")
+	ui.SeeOther(w, r, "/admin/postausgang", "erneut-buerger")
 }
 
 // mailFor loads the mail the path names if the user may reach it with act;
 // a mail outside the user's area – and every mail to a citizen – is 404.
 // On failure it has answered.
-func (c *Console) mailFor(w http.ResponseWriter, r *http.Request, act string) (mail.Stored, map[string]string, bool) {
-	if c.outbox == nil || len(r.PathValue("id")) > 64 {
-		c.notFound(w, r)
+func (c *Pages) mailFor(w http.ResponseWriter, r *http.Request, act string) (mail.Stored, map[string]string, bool) {
+	if c.Outbox == nil || len(r.PathValue("id")) > 64 {
+		c.NotFound(w, r)
 		return mail.Stored{}, nil, false
 	}
 	ctx := r.Context()
 	ids, names, all, err := c.mailScope(ctx, authz.Read)
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return mail.Stored{}, nil, false
 	}
-	m, err := c.outbox.Get(ctx, r.PathValue("id"))
+	m, err := c.Outbox.Get(ctx, r.PathValue("id"))
 	if errors.Is(err, mail.ErrNotFound) || (err == nil && !mayReach(m, ids, all)) {
-		c.notFound(w, r)
+		c.NotFound(w, r)
 		return mail.Stored{}, nil, false
 	}
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return mail.Stored{}, nil, false
 	}
 	if act != authz.Read {
 		ids, _, all, err := c.mailScope(ctx, act)
 		if err != nil {
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return mail.Stored{}, nil, false
 		}
 		if !mayReach(m, ids, all) {
-			c.forbidden(w, r, "")
+			c.Forbidden(w, r, "")
 			return mail.Stored{}, nil, false
 		}
 	}
 	return m, names, true
 }
 
-func (c *Console) mailPage(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) MailPage(w http.ResponseWriter, r *http.Request) {
 	m, names, ok := c.mailFor(w, r, authz.Read)
 	if !ok {
 		return
@@ -215,16 +216,16 @@ func (c *Console) mailPage(w http.ResponseWriter, r *http.Request) {
 // mail server delivers them (development, demo) and only to the admins of
 // the tenant the mail belongs to; the ministry above it, or another
 // tenant, sees them masked.
-func (c *Console) mailText(r *http.Request, m mail.Stored) (text, hidden string) {
+func (c *Pages) mailText(r *http.Request, m mail.Stored) (text, hidden string) {
 	if !m.HasSecrets() {
 		return m.TextBody, ""
 	}
 	switch {
 	case m.TenantID == "":
 		hidden = hiddenNoTenant
-	case !c.noSMTP:
+	case !c.NoSMTP:
 		hidden = hiddenSMTP
-	case !c.authz.AllowedHere(authz.PrincipalFrom(r.Context()), m.TenantID, authz.ObjMail, authz.Read):
+	case !c.Authz.AllowedHere(authz.PrincipalFrom(r.Context()), m.TenantID, authz.ObjMail, authz.Read):
 		hidden = hiddenOther
 	default:
 		return m.TextBody, ""
@@ -235,35 +236,35 @@ func (c *Console) mailText(r *http.Request, m mail.Stored) (text, hidden string)
 	return m.MaskedText, hidden
 }
 
-func (c *Console) renderMail(w http.ResponseWriter, r *http.Request, status int, m mail.Stored, names map[string]string, problem string) {
+func (c *Pages) renderMail(w http.ResponseWriter, r *http.Request, status int, m mail.Stored, names map[string]string, problem string) {
 	text, hidden := c.mailText(r, m)
 	d := mailData{Mail: m, TenantName: names[m.TenantID], Text: text, Links: linksIn(text), Hidden: hidden, Problem: problem}
 	if m.Status != mail.StatusSent {
 		ids, _, all, err := c.mailScope(r.Context(), authz.Update)
 		if err != nil {
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return
 		}
 		d.CanRetry = m.Status == mail.StatusFailed && mayReach(m, ids, all)
 	}
-	c.render(w, r, status, "mail", &view{Title: "E-Mail: " + m.Subject, Nav: "postausgang", Data: d})
+	c.Render(w, r, status, "mail", &ui.View{Title: "E-Mail: " + m.Subject, Nav: "postausgang", Data: d})
 }
 
-func (c *Console) retryMail(w http.ResponseWriter, r *http.Request) {
+func (c *Pages) RetryMail(w http.ResponseWriter, r *http.Request) {
 	m, names, ok := c.mailFor(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	err := c.outbox.Retry(r.Context(), m.ID)
+	err := c.Outbox.Retry(r.Context(), m.ID)
 	switch {
 	case errors.Is(err, mail.ErrAlreadySent):
 		c.renderMail(w, r, http.StatusConflict, m, names, "Diese E-Mail wurde bereits versandt.")
 	case errors.Is(err, mail.ErrNotFound):
-		c.notFound(w, r)
+		c.NotFound(w, r)
 	case err != nil:
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 	default:
-		seeOther(w, r, "/admin/postausgang/"+m.ID, "erneut")
+		ui.SeeOther(w, r, "/admin/postausgang/"+m.ID, "erneut")
 	}
 }
 

@@ -1,9 +1,10 @@
-package admin
+package core
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 
@@ -21,42 +22,14 @@ const (
 	maxPostalInput = 20
 )
 
-// tenantNav is the sub-navigation of a tenant's pages.
-type tenantNav struct {
-	Tenant                            *tenant.Tenant
-	Trail                             []tenant.Tenant // visible tenants above, the root first
-	Title                             string          // the page's heading
-	Current                           string
-	Users, Invitations, Tokens, Audit bool
-}
-
-func (c *Console) tenantNav(r *http.Request, t *tenant.Tenant, current, title string) tenantNav {
-	n := tenantNav{Tenant: t, Current: current, Title: title,
-		Users:       c.allowed(r, t.ID, authz.ObjUser, authz.Read),
-		Invitations: c.allowed(r, t.ID, authz.ObjInvitation, authz.Read),
-		Tokens:      c.allowed(r, t.ID, authz.ObjAPIToken, authz.Read),
-		Audit:       c.allowed(r, t.ID, authz.ObjAudit, authz.Read),
-	}
-	// The hierarchy is shallow (Land, Kreis, Gemeinde, Organisation).
-	for id, depth := t.Parent(), 0; id != "" && depth < 8; depth++ {
-		p, err := c.store.GetTenant(r.Context(), id)
-		if err != nil || !c.allowed(r, p.ID, authz.ObjTenant, authz.Read) {
-			break
-		}
-		n.Trail = append([]tenant.Tenant{*p}, n.Trail...)
-		id = p.Parent()
-	}
-	return n
-}
-
 type tenantData struct {
-	Nav       tenantNav
+	Nav       ui.TenantNav
 	Tenant    *tenant.Tenant
 	Children  []tenant.Tenant
 	CanEdit   bool // may change the tenant's data
 	CanKey    bool // may also change official key and active state
 	CanCreate bool // may create tenants below
-	Form      *form
+	Form      *ui.Form
 	Contacts  []int         // indices of the contact rows of the form
 	Stale     []staleField  // what the stored version says, after a conflict
 	Kinds     []tenant.Kind // kinds that may be created below
@@ -68,32 +41,32 @@ type staleField struct {
 	Value string
 }
 
-func (c *Console) tenantPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.tenantFor(w, r, "", "")
+func (c *Pages) TenantPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.TenantFor(w, r, "", "")
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	fillTenantForm(f, t)
 	c.renderTenant(w, r, http.StatusOK, t, f, contactRows(len(t.Contacts)+1), nil)
 }
 
-func (c *Console) renderTenant(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *form, rows int, stale []staleField) {
-	children, err := c.store.ListTenants(r.Context(), tenant.TenantFilter{ParentID: t.ID})
+func (c *Pages) renderTenant(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *ui.Form, rows int, stale []staleField) {
+	children, err := c.Store.ListTenants(r.Context(), tenant.TenantFilter{ParentID: t.ID})
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return
 	}
 	d := tenantData{
-		Nav: c.tenantNav(r, t, "details", t.Name), Tenant: t, Children: children, Form: f, Stale: stale,
-		CanEdit:   c.allowed(r, t.ID, authz.ObjTenant, authz.Update),
-		CanKey:    c.allowed(r, t.ID, authz.ObjTenant, authz.Create),
-		CanCreate: c.allowed(r, t.ID, authz.ObjTenant, authz.Create) && len(t.Kind.ChildKinds()) > 0,
+		Nav: c.TenantNavFor(r, t, "details", t.Name), Tenant: t, Children: children, Form: f, Stale: stale,
+		CanEdit:   c.Allowed(r, t.ID, authz.ObjTenant, authz.Update),
+		CanKey:    c.Allowed(r, t.ID, authz.ObjTenant, authz.Create),
+		CanCreate: c.Allowed(r, t.ID, authz.ObjTenant, authz.Create) && len(t.Kind.ChildKinds()) > 0,
 	}
 	for i := range rows {
 		d.Contacts = append(d.Contacts, i)
 	}
-	c.render(w, r, status, "koerperschaft", &view{Title: t.Name, Data: d})
+	c.Render(w, r, status, "koerperschaft", &ui.View{Title: t.Name, Data: d})
 }
 
 // contactRows is how many contact rows the form offers: one more than
@@ -103,7 +76,7 @@ func contactRows(n int) int {
 }
 
 // fillTenantForm puts a stored tenant into the edit form.
-func fillTenantForm(f *form, t *tenant.Tenant) {
+func fillTenantForm(f *ui.Form, t *tenant.Tenant) {
 	f.Set("version", strconv.Itoa(t.Version))
 	f.Set("name", t.Name)
 	f.Set("slug", t.Slug)
@@ -141,19 +114,19 @@ var tenantFields = []struct {
 	{"itProvider", tenant.MaxTextLen},
 }
 
-func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.tenantFor(w, r, authz.ObjTenant, authz.Update)
+func (c *Pages) UpdateTenant(w http.ResponseWriter, r *http.Request) {
+	t, ok := c.TenantFor(w, r, authz.ObjTenant, authz.Update)
 	if !ok {
 		return
 	}
-	canKey := c.allowed(r, t.ID, authz.ObjTenant, authz.Create)
-	f := newForm()
+	canKey := c.Allowed(r, t.ID, authz.ObjTenant, authz.Create)
+	f := ui.NewForm()
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	f.Set("version", strconv.Itoa(version))
 	var p tenant.TenantPatch
 	vals := map[string]*string{}
 	for _, fl := range tenantFields {
-		v := f.text(r, fl.id, fl.max)
+		v := f.Text(r, fl.id, fl.max)
 		vals[fl.id] = &v
 	}
 	p.Name, p.Slug, p.FunctionMailbox = vals["name"], vals["slug"], vals["functionMailbox"]
@@ -161,7 +134,7 @@ func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request) {
 	if canKey {
 		// Only who may create tenants here may change what identifies one
 		// (as in the API); for everyone else the fields are not read.
-		key := f.text(r, "officialKey", 20)
+		key := f.Text(r, "officialKey", 20)
 		p.OfficialKey = &key
 		active := r.PostForm.Get("active") == "1"
 		if active {
@@ -177,15 +150,15 @@ func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request) {
 	p.Contacts = &contacts
 
 	if !f.Invalid() {
-		_, err := c.store.UpdateTenant(r.Context(), t.ID, version, p)
+		_, err := c.Store.UpdateTenant(r.Context(), t.ID, version, p)
 		switch {
 		case err == nil:
-			seeOther(w, r, "/admin/koerperschaften/"+t.ID, "gespeichert")
+			ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID, "gespeichert")
 			return
 		case errors.Is(err, tenant.ErrStaleVersion):
-			current, gerr := c.store.GetTenant(r.Context(), t.ID)
+			current, gerr := c.Store.GetTenant(r.Context(), t.ID)
 			if gerr != nil {
-				c.serverError(w, r, gerr)
+				c.ServerError(w, r, gerr)
 				return
 			}
 			f.Fail("Der Datensatz wurde zwischenzeitlich geändert, während Sie ihn bearbeitet haben. " +
@@ -194,12 +167,12 @@ func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request) {
 			f.Set("version", strconv.Itoa(current.Version))
 			c.renderTenant(w, r, http.StatusConflict, current, f, contactRows(rows), staleFields(f, current, canKey))
 			return
-		case !f.storeErrors(err, tenantFieldIDs(kept)):
+		case !f.StoreErrors(err, tenantFieldIDs(kept)):
 			if errors.Is(err, tenant.ErrNotFound) {
-				c.notFound(w, r)
+				c.NotFound(w, r)
 				return
 			}
-			c.serverError(w, r, err)
+			c.ServerError(w, r, err)
 			return
 		}
 	}
@@ -209,14 +182,14 @@ func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request) {
 // readContacts reads the contact rows; rows left entirely empty are
 // dropped. kept[i] is the form row of contacts[i], to put the store's
 // "contacts[i].email" errors next to the right field.
-func readContacts(f *form, r *http.Request, rows int) (contacts []tenant.Contact, kept []int) {
+func readContacts(f *ui.Form, r *http.Request, rows int) (contacts []tenant.Contact, kept []int) {
 	contacts = []tenant.Contact{}
 	for i := range rows {
 		ct := tenant.Contact{
-			Name:  f.text(r, contactID(i, "name"), tenant.MaxNameLen),
-			Role:  f.text(r, contactID(i, "role"), tenant.MaxTextLen),
-			Email: f.text(r, contactID(i, "email"), tenant.MaxEmailLen),
-			Phone: f.text(r, contactID(i, "phone"), maxPhoneLen),
+			Name:  f.Text(r, contactID(i, "name"), tenant.MaxNameLen),
+			Role:  f.Text(r, contactID(i, "role"), tenant.MaxTextLen),
+			Email: f.Text(r, contactID(i, "email"), tenant.MaxEmailLen),
+			Phone: f.Text(r, contactID(i, "phone"), maxPhoneLen),
 		}
 		if ct == (tenant.Contact{}) {
 			continue
@@ -229,7 +202,7 @@ func readContacts(f *form, r *http.Request, rows int) (contacts []tenant.Contact
 
 // tenantFieldIDs maps the store's field names to the tenant form's ids.
 func tenantFieldIDs(kept []int) func(string) string {
-	same := sameIDs("kind", "name", "officialKey", "slug", "functionMailbox", "street", "postalCode", "city", "itProvider")
+	same := ui.SameIDs("kind", "name", "officialKey", "slug", "functionMailbox", "street", "postalCode", "city", "itProvider")
 	return func(field string) string {
 		var i int
 		var part string
@@ -244,7 +217,7 @@ func tenantFieldIDs(kept []int) func(string) string {
 }
 
 // staleFields lists what is stored now where it differs from the input.
-func staleFields(f *form, t *tenant.Tenant, canKey bool) []staleField {
+func staleFields(f *ui.Form, t *tenant.Tenant, canKey bool) []staleField {
 	var out []staleField
 	add := func(label, id, stored string) {
 		if f.Get(id) != stored {
@@ -295,63 +268,63 @@ func staleFields(f *form, t *tenant.Tenant, canKey bool) []staleField {
 	return out
 }
 
-func kindOptions(kinds []tenant.Kind) []option {
-	out := make([]option, len(kinds))
+func kindOptions(kinds []tenant.Kind) []ui.Option {
+	out := make([]ui.Option, len(kinds))
 	for i, k := range kinds {
-		out[i] = option{Value: string(k), Label: k.Label()}
+		out[i] = ui.Option{Value: string(k), Label: k.Label()}
 	}
 	return out
 }
 
 type newTenantData struct {
 	Parent *tenant.Tenant
-	Kinds  []option
-	Form   *form
+	Kinds  []ui.Option
+	Form   *ui.Form
 }
 
-func (c *Console) newTenantForm(w http.ResponseWriter, r *http.Request) {
-	parent, ok := c.tenantByID(w, r, r.URL.Query().Get("parent"), authz.ObjTenant, authz.Create)
+func (c *Pages) NewTenantForm(w http.ResponseWriter, r *http.Request) {
+	parent, ok := c.TenantByID(w, r, r.URL.Query().Get("parent"), authz.ObjTenant, authz.Create)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	if kinds := parent.Kind.ChildKinds(); len(kinds) > 0 {
 		f.Set("kind", string(kinds[0]))
 	}
 	c.renderNewTenant(w, r, http.StatusOK, parent, f)
 }
 
-func (c *Console) renderNewTenant(w http.ResponseWriter, r *http.Request, status int, parent *tenant.Tenant, f *form) {
-	c.render(w, r, status, "koerperschaft-neu", &view{Title: "Körperschaft anlegen",
+func (c *Pages) renderNewTenant(w http.ResponseWriter, r *http.Request, status int, parent *tenant.Tenant, f *ui.Form) {
+	c.Render(w, r, status, "koerperschaft-neu", &ui.View{Title: "Körperschaft anlegen",
 		Data: newTenantData{Parent: parent, Kinds: kindOptions(parent.Kind.ChildKinds()), Form: f}})
 }
 
-func (c *Console) createTenant(w http.ResponseWriter, r *http.Request) {
-	parent, ok := c.tenantByID(w, r, r.PostForm.Get("parent"), authz.ObjTenant, authz.Create)
+func (c *Pages) CreateTenant(w http.ResponseWriter, r *http.Request) {
+	parent, ok := c.TenantByID(w, r, r.PostForm.Get("parent"), authz.ObjTenant, authz.Create)
 	if !ok {
 		return
 	}
-	f := newForm()
-	kind := f.choice(r, "kind", kindOptions(parent.Kind.ChildKinds()), "Bitte wählen Sie eine Art, die unter "+parent.Name+" stehen kann.")
+	f := ui.NewForm()
+	kind := f.Choice(r, "kind", kindOptions(parent.Kind.ChildKinds()), "Bitte wählen Sie eine Art, die unter "+parent.Name+" stehen kann.")
 	t := &tenant.Tenant{ParentID: &parent.ID, Kind: tenant.Kind(kind), Active: true}
-	t.Name = f.text(r, "name", tenant.MaxNameLen)
-	if key := f.text(r, "officialKey", 20); key != "" {
+	t.Name = f.Text(r, "name", tenant.MaxNameLen)
+	if key := f.Text(r, "officialKey", 20); key != "" {
 		t.OfficialKey = &key
 	}
-	t.Slug = f.text(r, "slug", maxSlugLen)
-	t.FunctionMailbox = f.text(r, "functionMailbox", tenant.MaxEmailLen)
-	t.Street = f.text(r, "street", tenant.MaxTextLen)
-	t.PostalCode = f.text(r, "postalCode", maxPostalInput)
-	t.City = f.text(r, "city", tenant.MaxTextLen)
-	t.ITProvider = f.text(r, "itProvider", tenant.MaxTextLen)
+	t.Slug = f.Text(r, "slug", maxSlugLen)
+	t.FunctionMailbox = f.Text(r, "functionMailbox", tenant.MaxEmailLen)
+	t.Street = f.Text(r, "street", tenant.MaxTextLen)
+	t.PostalCode = f.Text(r, "postalCode", maxPostalInput)
+	t.City = f.Text(r, "city", tenant.MaxTextLen)
+	t.ITProvider = f.Text(r, "itProvider", tenant.MaxTextLen)
 	if !f.Invalid() {
-		err := c.store.CreateTenant(r.Context(), t)
+		err := c.Store.CreateTenant(r.Context(), t)
 		if err == nil {
-			seeOther(w, r, "/admin/koerperschaften/"+t.ID, "angelegt")
+			ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID, "angelegt")
 			return
 		}
-		if !f.storeErrors(err, tenantFieldIDs(nil)) {
-			c.serverError(w, r, err)
+		if !f.StoreErrors(err, tenantFieldIDs(nil)) {
+			c.ServerError(w, r, err)
 			return
 		}
 	}

@@ -1,10 +1,11 @@
-package admin
+package counselling
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 	"time"
@@ -22,18 +23,18 @@ type calendarItem struct {
 	CanEdit    bool
 }
 
-// calendarsPage lists the calendars the person may see and where it may
+// CalendarsPage lists the calendars the person may see and where it may
 // add one.
-func (k *counsellingConsole) calendarsPage(w http.ResponseWriter, r *http.Request) {
-	ids := k.authz.Tenants(principal(r), appointments.ObjAppointment, authz.Read)
+func (k *Pages) CalendarsPage(w http.ResponseWriter, r *http.Request) {
+	ids := k.Authz.Tenants(principal(r), appointments.ObjAppointment, authz.Read)
 	cals, err := k.appts.Calendars(r.Context(), ids, false)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	ts, err := k.store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+	ts, err := k.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	names := map[string]string{}
@@ -42,71 +43,71 @@ func (k *counsellingConsole) calendarsPage(w http.ResponseWriter, r *http.Reques
 	}
 	items := make([]calendarItem, len(cals))
 	for i, c := range cals {
-		items[i] = calendarItem{Calendar: c, TenantName: names[c.TenantID], CanEdit: k.allowed(r, c.TenantID, appointments.ObjAppointment, authz.Update)}
+		items[i] = calendarItem{Calendar: c, TenantName: names[c.TenantID], CanEdit: k.Allowed(r, c.TenantID, appointments.ObjAppointment, authz.Update)}
 	}
 	owners, err := k.calendarOwners(r)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	k.render(w, r, http.StatusOK, "beratung-termine", k.page(r, "Online-Terminvereinbarung", "beratung", struct {
+	k.Render(w, r, http.StatusOK, "beratung-termine", k.page(r, "Online-Terminvereinbarung", "beratung", struct {
 		Items  []calendarItem
-		Owners []option
+		Owners []ui.Option
 	}{items, owners}))
 }
 
 // calendarOwners are the tenants for which the person may create
 // calendars: Beratungsstellen and municipal bodies, not the Land.
-func (k *counsellingConsole) calendarOwners(r *http.Request) ([]option, error) {
-	ids := k.authz.Tenants(principal(r), appointments.ObjAppointment, authz.Create)
-	ts, err := k.store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+func (k *Pages) calendarOwners(r *http.Request) ([]ui.Option, error) {
+	ids := k.Authz.Tenants(principal(r), appointments.ObjAppointment, authz.Create)
+	ts, err := k.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
 	if err != nil {
 		return nil, err
 	}
-	var out []option
+	var out []ui.Option
 	for _, t := range ts {
 		if t.Kind == tenant.KindLand || !t.Active {
 			continue
 		}
-		out = append(out, option{Value: t.ID, Label: t.Name})
+		out = append(out, ui.Option{Value: t.ID, Label: t.Name})
 	}
 	return out, nil
 }
 
 // calendarAccess loads the calendar of the path's {cid} for act.
-func (k *counsellingConsole) calendarAccess(w http.ResponseWriter, r *http.Request, act string) (*appointments.Calendar, bool) {
+func (k *Pages) calendarAccess(w http.ResponseWriter, r *http.Request, act string) (*appointments.Calendar, bool) {
 	id := r.PathValue("cid")
 	if id == "" || len(id) > 64 {
-		k.notFound(w, r)
+		k.NotFound(w, r)
 		return nil, false
 	}
 	c, err := k.appts.Calendar(r.Context(), id)
-	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !k.allowed(r, c.TenantID, appointments.ObjAppointment, authz.Read)) {
-		k.notFound(w, r)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !k.Allowed(r, c.TenantID, appointments.ObjAppointment, authz.Read)) {
+		k.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return nil, false
 	}
-	if !k.allowed(r, c.TenantID, appointments.ObjAppointment, act) {
-		k.forbidden(w, r, "Diesen Kalender dürfen Sie nur ansehen.")
+	if !k.Allowed(r, c.TenantID, appointments.ObjAppointment, act) {
+		k.Forbidden(w, r, "Diesen Kalender dürfen Sie nur ansehen.")
 		return nil, false
 	}
 	return c, true
 }
 
-// bookingsPage shows a calendar's coming bookings with the cancel forms.
-func (k *counsellingConsole) bookingsPage(w http.ResponseWriter, r *http.Request) {
+// BookingsPage shows a calendar's coming bookings with the cancel forms.
+func (k *Pages) BookingsPage(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.calendarAccess(w, r, authz.Read)
 	if !ok {
 		return
 	}
-	now := k.appts.Now().In(k.loc)
-	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, k.loc)
+	now := k.appts.Now().In(k.Loc)
+	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, k.Loc)
 	bs, err := k.appts.Bookings(r.Context(), appointments.BookingFilter{CalendarIDs: []string{c.ID}, From: from, IncludeCancelled: r.URL.Query().Get("abgesagte") == "1"})
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	free := 0
@@ -117,29 +118,29 @@ func (k *counsellingConsole) bookingsPage(w http.ResponseWriter, r *http.Request
 			}
 		}
 	}
-	k.render(w, r, http.StatusOK, "beratung-buchungen", k.page(r, "Buchungen: "+c.Name, "beratung", struct {
+	k.Render(w, r, http.StatusOK, "beratung-buchungen", k.page(r, "Buchungen: "+c.Name, "beratung", struct {
 		Calendar  *appointments.Calendar
 		Bookings  []appointments.Booking
 		CanEdit   bool
 		Cancelled bool
 		Free      int
 		Retain    int
-	}{c, bs, k.allowed(r, c.TenantID, appointments.ObjAppointment, authz.Update), r.URL.Query().Get("abgesagte") == "1", free, k.appts.RetainDays()}))
+	}{c, bs, k.Allowed(r, c.TenantID, appointments.ObjAppointment, authz.Update), r.URL.Query().Get("abgesagte") == "1", free, k.appts.RetainDays()}))
 }
 
-func (k *counsellingConsole) cancelBooking(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) CancelBooking(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("bid")
 	b, err := k.appts.GetBooking(r.Context(), id)
-	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !k.allowed(r, b.TenantID, appointments.ObjAppointment, authz.Read)) {
-		k.notFound(w, r)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !k.Allowed(r, b.TenantID, appointments.ObjAppointment, authz.Read)) {
+		k.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	if !k.allowed(r, b.TenantID, appointments.ObjAppointment, authz.Update) {
-		k.forbidden(w, r, "")
+	if !k.Allowed(r, b.TenantID, appointments.ObjAppointment, authz.Update) {
+		k.Forbidden(w, r, "")
 		return
 	}
 	_, err = k.appts.Cancel(r.Context(), b.ID, r.PostForm.Get("nachricht"))
@@ -147,25 +148,25 @@ func (k *counsellingConsole) cancelBooking(w http.ResponseWriter, r *http.Reques
 	var fe tenant.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		k.errorPage(w, r, http.StatusUnprocessableEntity, "Nicht abgesagt", errorData{Heading: "Nicht abgesagt", Text: fe.For("note"), Back: back, BackTo: "Zurück"})
+		k.ErrorPage(w, r, http.StatusUnprocessableEntity, "Nicht abgesagt", ui.ErrorData{Heading: "Nicht abgesagt", Text: fe.For("note"), Back: back, BackTo: "Zurück"})
 	case errors.Is(err, appointments.ErrAlreadyCancelled):
-		k.errorPage(w, r, http.StatusConflict, "Bereits abgesagt", errorData{Heading: "Bereits abgesagt", Text: "Dieser Termin ist bereits abgesagt.", Back: back, BackTo: "Zurück"})
+		k.ErrorPage(w, r, http.StatusConflict, "Bereits abgesagt", ui.ErrorData{Heading: "Bereits abgesagt", Text: "Dieser Termin ist bereits abgesagt.", Back: back, BackTo: "Zurück"})
 	case err != nil:
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 	default:
-		seeOther(w, r, back, "abgesagt")
+		ui.SeeOther(w, r, back, "abgesagt")
 	}
 }
 
 // calendarFormData fills the calendar form.
 type calendarFormData struct {
 	Calendar *appointments.Calendar // nil: new
-	Form     *form
-	Owners   []option
+	Form     *ui.Form
+	Owners   []ui.Option
 }
 
-func fillCalendarForm(c appointments.Calendar) *form {
-	f := newForm()
+func fillCalendarForm(c appointments.Calendar) *ui.Form {
+	f := ui.NewForm()
 	f.Set("name", c.Name)
 	f.Set("location", c.Location)
 	f.Set("slotMinutes", strconv.Itoa(c.SlotMinutes))
@@ -203,15 +204,15 @@ func germanDate(iso string) string {
 var exceptionLine = regexp.MustCompile(`^(\d{1,2}\.\d{1,2}\.\d{4})(?:\s*[-–]\s*(\d{1,2}\.\d{1,2}\.\d{4}))?(?:\s+(.*))?$`)
 
 // readCalendarForm reads the posted calendar form.
-func readCalendarForm(r *http.Request) (appointments.CalendarInput, *form) {
-	f := newForm()
-	in := appointments.CalendarInput{Name: f.text(r, "name", appointments.MaxTextLen), Location: f.text(r, "location", appointments.MaxTextLen),
-		NotifyEmail: f.text(r, "notifyEmail", tenant.MaxEmailLen), Active: r.PostForm.Get("active") == "1"}
+func readCalendarForm(r *http.Request) (appointments.CalendarInput, *ui.Form) {
+	f := ui.NewForm()
+	in := appointments.CalendarInput{Name: f.Text(r, "name", appointments.MaxTextLen), Location: f.Text(r, "location", appointments.MaxTextLen),
+		NotifyEmail: f.Text(r, "notifyEmail", tenant.MaxEmailLen), Active: r.PostForm.Get("active") == "1"}
 	if in.Active {
 		f.Set("active", "1")
 	}
 	num := func(id string) int {
-		v := f.text(r, id, 8)
+		v := f.Text(r, id, 8)
 		if v == "" {
 			return 0
 		}
@@ -222,20 +223,20 @@ func readCalendarForm(r *http.Request) (appointments.CalendarInput, *form) {
 		return n
 	}
 	in.SlotMinutes, in.HorizonDays = num("slotMinutes"), num("horizonDays")
-	if h := f.text(r, "minNoticeHours", 8); h != "" {
+	if h := f.Text(r, "minNoticeHours", 8); h != "" {
 		v, err := strconv.ParseFloat(strings.Replace(h, ",", ".", 1), 64)
 		if err != nil || v < 0 {
 			f.Add("minNoticeHours", "Bitte eine Zahl von Stunden, z. B. 2 oder 0,5.")
 		}
 		in.MinNoticeMinutes = int(v * 60)
 	}
-	lines := strings.Split(f.longText(r, "availability", 4000), "\n")
+	lines := strings.Split(f.LongText(r, "availability", 4000), "\n")
 	ivs, probs := counselling.ParseHours(lines)
 	for _, p := range probs {
 		f.Add("availability", p)
 	}
 	in.Availability = ivs
-	for i, line := range strings.Split(f.longText(r, "exceptions", 8000), "\n") {
+	for i, line := range strings.Split(f.LongText(r, "exceptions", 8000), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
@@ -262,7 +263,7 @@ func readCalendarForm(r *http.Request) (appointments.CalendarInput, *form) {
 	return in, f
 }
 
-var calendarIDs = sameIDs("name", "location", "slotMinutes", "horizonDays", "notifyEmail", "availability", "exceptions")
+var calendarIDs = ui.SameIDs("name", "location", "slotMinutes", "horizonDays", "notifyEmail", "availability", "exceptions")
 
 // calendarFormID maps the store's fields ("availability[2].to") to the
 // form's ids.
@@ -275,17 +276,17 @@ func calendarFormID(field string) string {
 	return calendarIDs(base)
 }
 
-func (k *counsellingConsole) renderCalendarForm(w http.ResponseWriter, r *http.Request, status int, c *appointments.Calendar, f *form) {
+func (k *Pages) renderCalendarForm(w http.ResponseWriter, r *http.Request, status int, c *appointments.Calendar, f *ui.Form) {
 	d := calendarFormData{Calendar: c, Form: f}
 	title := "Terminkalender bearbeiten"
 	if c == nil {
 		owners, err := k.calendarOwners(r)
 		if err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		if len(owners) == 0 {
-			k.forbidden(w, r, "Terminkalender legen Beratungsstellen und Kommunen für sich an.")
+			k.Forbidden(w, r, "Terminkalender legen Beratungsstellen und Kommunen für sich an.")
 			return
 		}
 		d.Owners, title = owners, "Neuer Terminkalender"
@@ -293,41 +294,41 @@ func (k *counsellingConsole) renderCalendarForm(w http.ResponseWriter, r *http.R
 	if f.Invalid() {
 		title = "Fehler: " + title
 	}
-	k.render(w, r, status, "beratung-kalender", k.page(r, title, "beratung", d))
+	k.Render(w, r, status, "beratung-kalender", k.page(r, title, "beratung", d))
 }
 
-func (k *counsellingConsole) newCalendarForm(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) NewCalendarForm(w http.ResponseWriter, r *http.Request) {
 	f := fillCalendarForm(appointments.Calendar{SlotMinutes: 45, HorizonDays: 42, MinNoticeMinutes: 120, Active: true,
 		Availability: []counselling.Interval{{Day: "mon", From: "09:00", To: "12:00"}}})
 	f.Set("owner", r.URL.Query().Get("fuer"))
 	k.renderCalendarForm(w, r, http.StatusOK, nil, f)
 }
 
-func (k *counsellingConsole) createCalendar(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) CreateCalendar(w http.ResponseWriter, r *http.Request) {
 	owners, err := k.calendarOwners(r)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	in, f := readCalendarForm(r)
-	owner := f.choice(r, "owner", owners, "Bitte wählen Sie, für wen der Kalender ist.")
+	owner := f.Choice(r, "owner", owners, "Bitte wählen Sie, für wen der Kalender ist.")
 	if f.Invalid() {
 		k.renderCalendarForm(w, r, http.StatusUnprocessableEntity, nil, f)
 		return
 	}
 	c, err := k.appts.CreateCalendar(r.Context(), owner, in)
-	if f.storeErrors(err, calendarFormID) {
+	if f.StoreErrors(err, calendarFormID) {
 		k.renderCalendarForm(w, r, http.StatusUnprocessableEntity, nil, f)
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/termine/"+c.ID, "kalender")
+	ui.SeeOther(w, r, "/admin/termine/"+c.ID, "kalender")
 }
 
-func (k *counsellingConsole) editCalendarForm(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) EditCalendarForm(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.calendarAccess(w, r, authz.Update)
 	if !ok {
 		return
@@ -335,7 +336,7 @@ func (k *counsellingConsole) editCalendarForm(w http.ResponseWriter, r *http.Req
 	k.renderCalendarForm(w, r, http.StatusOK, c, fillCalendarForm(*c))
 }
 
-func (k *counsellingConsole) updateCalendar(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) UpdateCalendar(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.calendarAccess(w, r, authz.Update)
 	if !ok {
 		return
@@ -349,14 +350,14 @@ func (k *counsellingConsole) updateCalendar(w http.ResponseWriter, r *http.Reque
 	}
 	_, err := k.appts.UpdateCalendar(r.Context(), c.ID, version, in)
 	switch {
-	case f.storeErrors(err, calendarFormID):
+	case f.StoreErrors(err, calendarFormID):
 		k.renderCalendarForm(w, r, http.StatusUnprocessableEntity, c, f)
 	case errors.Is(err, tenant.ErrStaleVersion):
 		f.Fail("Der Kalender wurde zwischenzeitlich geändert. Bitte laden Sie die Seite neu.")
 		k.renderCalendarForm(w, r, http.StatusConflict, c, f)
 	case err != nil:
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 	default:
-		seeOther(w, r, "/admin/termine/"+c.ID, "kalender")
+		ui.SeeOther(w, r, "/admin/termine/"+c.ID, "kalender")
 	}
 }

@@ -1,8 +1,9 @@
-package admin
+package counselling
 
 import (
 	"errors"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 
 	"sozialplattform/portal/appointments"
@@ -24,7 +25,7 @@ type centreData struct {
 }
 
 // topicNames maps topic keys to labels (inactive ones included).
-func (k *counsellingConsole) topicNames(r *http.Request) (map[string]string, error) {
+func (k *Pages) topicNames(r *http.Request) (map[string]string, error) {
 	ts, err := k.dir.Topics(r.Context(), true)
 	if err != nil {
 		return nil, err
@@ -36,30 +37,30 @@ func (k *counsellingConsole) topicNames(r *http.Request) (map[string]string, err
 	return out, nil
 }
 
-func (k *counsellingConsole) centrePage(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) CentrePage(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.centreAccess(w, r, authz.Read)
 	if !ok {
 		return
 	}
 	topics, err := k.topicNames(r)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	cals, err := k.appts.Calendars(r.Context(), []string{c.ID}, false)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	d := centreData{Centre: c, Topics: topics, Calendars: cals,
-		CanEdit:     k.allowed(r, c.ID, counselling.ObjCentre, authz.Update),
-		CanReview:   k.allowed(r, c.ID, counselling.ObjReview, authz.Update),
-		CanInvite:   k.allowed(r, c.ID, authz.ObjInvitation, authz.Create),
-		CanCalendar: k.allowed(r, c.ID, appointments.ObjAppointment, authz.Create)}
+		CanEdit:     k.Allowed(r, c.ID, counselling.ObjCentre, authz.Update),
+		CanReview:   k.Allowed(r, c.ID, counselling.ObjReview, authz.Update),
+		CanInvite:   k.Allowed(r, c.ID, authz.ObjInvitation, authz.Create),
+		CanCalendar: k.Allowed(r, c.ID, appointments.ObjAppointment, authz.Create)}
 	if c.PendingVersion != nil && d.CanReview {
 		vs, err := k.dir.Versions(r.Context(), c.ID)
 		if err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		for i := range vs {
@@ -68,26 +69,26 @@ func (k *counsellingConsole) centrePage(w http.ResponseWriter, r *http.Request) 
 			}
 		}
 	}
-	k.render(w, r, http.StatusOK, "beratung-stelle", k.page(r, c.Entry.Name, "beratung", d))
+	k.Render(w, r, http.StatusOK, "beratung-stelle", k.page(r, c.Entry.Name, "beratung", d))
 }
 
-func (k *counsellingConsole) versionsPage(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) VersionsPage(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.centreAccess(w, r, authz.Read)
 	if !ok {
 		return
 	}
 	vs, err := k.dir.Versions(r.Context(), c.ID)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	k.render(w, r, http.StatusOK, "beratung-versionen", k.page(r, "Versionen: "+c.Entry.Name, "beratung", struct {
+	k.Render(w, r, http.StatusOK, "beratung-versionen", k.page(r, "Versionen: "+c.Entry.Name, "beratung", struct {
 		Centre   *counselling.Centre
 		Versions []counselling.Version
 	}{c, vs}))
 }
 
-func (k *counsellingConsole) verify(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) Verify(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.centreAccess(w, r, authz.Update)
 	if !ok {
 		return
@@ -95,22 +96,22 @@ func (k *counsellingConsole) verify(w http.ResponseWriter, r *http.Request) {
 	_, err := k.dir.Verify(r.Context(), c.ID)
 	var fe interface{ For(string) string }
 	if errors.As(err, &fe) {
-		k.errorPage(w, r, http.StatusUnprocessableEntity, "Nicht bestätigt", errorData{Heading: "Nicht bestätigt",
+		k.ErrorPage(w, r, http.StatusUnprocessableEntity, "Nicht bestätigt", ui.ErrorData{Heading: "Nicht bestätigt",
 			Text: fe.For("verifiedOn"), Back: "/admin/beratung/" + c.ID, BackTo: "Zurück zur Beratungsstelle"})
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/beratung/"+c.ID, "bestaetigt")
+	ui.SeeOther(w, r, "/admin/beratung/"+c.ID, "bestaetigt")
 }
 
-// decide takes the Landesredaktion's decision on the waiting version.
-func (k *counsellingConsole) decide(w http.ResponseWriter, r *http.Request) {
+// Decide takes the Landesredaktion's decision on the waiting version.
+func (k *Pages) Decide(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if len(id) > 64 || !k.allowed(r, id, counselling.ObjReview, authz.Update) {
-		k.notFound(w, r)
+	if len(id) > 64 || !k.Allowed(r, id, counselling.ObjReview, authz.Update) {
+		k.NotFound(w, r)
 		return
 	}
 	number, _ := strconv.Atoi(r.PostForm.Get("fassung"))
@@ -120,17 +121,17 @@ func (k *counsellingConsole) decide(w http.ResponseWriter, r *http.Request) {
 	var fe interface{ For(string) string }
 	switch {
 	case errors.As(err, &fe):
-		k.errorPage(w, r, http.StatusUnprocessableEntity, "Nicht entschieden", errorData{Heading: "Nicht entschieden",
+		k.ErrorPage(w, r, http.StatusUnprocessableEntity, "Nicht entschieden", ui.ErrorData{Heading: "Nicht entschieden",
 			Text: fe.For("comment"), Back: "/admin/beratung/" + id, BackTo: "Zurück zur Beratungsstelle"})
 	case errors.Is(err, counselling.ErrNotPending):
-		k.errorPage(w, r, http.StatusConflict, "Nicht entschieden", errorData{Heading: "Nicht entschieden",
+		k.ErrorPage(w, r, http.StatusConflict, "Nicht entschieden", ui.ErrorData{Heading: "Nicht entschieden",
 			Text: "Diese Fassung wartet nicht mehr auf Prüfung – sie wurde inzwischen ersetzt oder entschieden.", Back: "/admin/beratung/" + id, BackTo: "Zurück zur Beratungsstelle"})
 	case err != nil:
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 	case approve:
-		seeOther(w, r, safeCounsellingBack(r.PostForm.Get("zurueck"), "/admin/beratung/"+id), "freigegeben")
+		ui.SeeOther(w, r, safeCounsellingBack(r.PostForm.Get("zurueck"), "/admin/beratung/"+id), "freigegeben")
 	default:
-		seeOther(w, r, safeCounsellingBack(r.PostForm.Get("zurueck"), "/admin/beratung/"+id), "abgelehnt")
+		ui.SeeOther(w, r, safeCounsellingBack(r.PostForm.Get("zurueck"), "/admin/beratung/"+id), "abgelehnt")
 	}
 }
 

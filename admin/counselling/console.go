@@ -1,12 +1,15 @@
-package admin
+package counselling
 
 import (
+	"embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strings"
+	"time"
 
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/counselling"
@@ -14,68 +17,39 @@ import (
 	"sozialplattform/tenant/authz"
 )
 
-// counsellingConsole serves the pages of the Beratungsstellen directory
+// Pages serves the pages of the Beratungsstellen directory
 // and of the online appointments under /admin/beratung/ and
 // /admin/termine/: the centres' own entries, the municipalities' and the
 // ministry's lists, CSV import and export, the Landesredaktion's review,
 // the outdated entries, the topics, the slot calendars and bookings. It
 // shares the console's templates, sessions, access checks and error pages.
-type counsellingConsole struct {
-	*Console
+type Pages struct {
+	*ui.Shell
 	dir   *counselling.Store
 	appts *appointments.Store
 }
 
-// RegisterCounselling adds the directory's and the appointments' pages to
-// mux. Call it once at start, after New and before serving: it adds its
-// page templates to the console's set.
-func (c *Console) RegisterCounselling(mux *http.ServeMux, dir *counselling.Store, appts *appointments.Store) error {
-	if dir == nil || appts == nil {
-		return errors.New("admin: counselling and appointments stores are required")
-	}
-	if err := c.addPages(c.parseCounsellingTemplates()); err != nil {
-		return err
-	}
-	k := &counsellingConsole{Console: c, dir: dir, appts: appts}
-	mux.HandleFunc("GET /admin/beratung/{$}", c.user(k.hub))
-	mux.HandleFunc("POST /admin/beratung/einstellungen", c.userForm(k.saveSettings))
-	mux.HandleFunc("GET /admin/beratung/neu", c.user(k.newForm))
-	mux.HandleFunc("POST /admin/beratung/neu", c.userForm(k.create))
-	mux.HandleFunc("GET /admin/beratung/pruefung", c.user(k.reviewPage))
-	mux.HandleFunc("GET /admin/beratung/veraltet", c.user(k.outdatedPage))
-	mux.HandleFunc("GET /admin/beratung/themen", c.user(k.topicsPage))
-	mux.HandleFunc("POST /admin/beratung/themen", c.userForm(k.saveTopic))
-	mux.HandleFunc("GET /admin/beratung/export.csv", c.user(k.exportCSV))
-	mux.HandleFunc("GET /admin/beratung/import", c.user(k.importForm))
-	mux.HandleFunc("POST /admin/beratung/import", k.importUpload)
-	mux.HandleFunc("GET /admin/beratung/{id}", c.user(k.centrePage))
-	mux.HandleFunc("GET /admin/beratung/{id}/bearbeiten", c.user(k.editForm))
-	mux.HandleFunc("POST /admin/beratung/{id}/bearbeiten", c.userForm(k.update))
-	mux.HandleFunc("POST /admin/beratung/{id}/bestaetigen", c.userForm(k.verify))
-	mux.HandleFunc("POST /admin/beratung/{id}/pruefung", c.userForm(k.decide))
-	mux.HandleFunc("GET /admin/beratung/{id}/versionen", c.user(k.versionsPage))
-	mux.HandleFunc("GET /admin/beratung", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/admin/beratung/", http.StatusMovedPermanently)
-	})
+//go:embed templates
+var templateFS embed.FS
 
-	mux.HandleFunc("GET /admin/termine/{$}", c.user(k.calendarsPage))
-	mux.HandleFunc("GET /admin/termine/neu", c.user(k.newCalendarForm))
-	mux.HandleFunc("POST /admin/termine/neu", c.userForm(k.createCalendar))
-	mux.HandleFunc("GET /admin/termine/{cid}", c.user(k.bookingsPage))
-	mux.HandleFunc("GET /admin/termine/{cid}/bearbeiten", c.user(k.editCalendarForm))
-	mux.HandleFunc("POST /admin/termine/{cid}/bearbeiten", c.userForm(k.updateCalendar))
-	mux.HandleFunc("POST /admin/termine/buchungen/{bid}/absagen", c.userForm(k.cancelBooking))
-	mux.HandleFunc("GET /admin/termine", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/admin/termine/", http.StatusMovedPermanently)
-	})
-	return nil
+// New returns the directory's and the appointments' pages. Call it once at
+// start, before serving: it adds their templates (templates/pages/*.html,
+// each with the directory's parts; page names with the prefix
+// "beratung-") to the shell's set.
+func New(s *ui.Shell, dir *counselling.Store, appts *appointments.Store) (*Pages, error) {
+	if dir == nil || appts == nil {
+		return nil, errors.New("admin: counselling and appointments stores are required")
+	}
+	if err := s.AddPages(templateFS, counsellingFuncs(s.Loc), []string{"templates/parts.html"}, "templates/pages/*.html", "beratung-"); err != nil {
+		return nil, err
+	}
+	return &Pages{Shell: s, dir: dir, appts: appts}, nil
 }
 
-// parseCounsellingTemplates parses templates/counselling/pages/*.html,
-// each into a clone of the layout, the shared form parts and the
-// directory's parts; page names get the prefix "beratung-".
-func (c *Console) parseCounsellingTemplates() (map[string]*page, error) {
-	funcs := template.FuncMap{
+// counsellingFuncs are the template functions of the directory's and the
+// appointments' pages; times are shown in loc.
+func counsellingFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
 		"stateLabel": counselling.StateLabel,
 		"waiting": func(d *int) string {
 			switch {
@@ -94,26 +68,20 @@ func (c *Console) parseCounsellingTemplates() (map[string]*page, error) {
 		"language":  func(code string) string { return counselling.LanguageName(code, "de") },
 		"hours":     func(list []counselling.Interval) string { return strings.Join(counselling.FormatHours(list), "; ") },
 		"clock": func(v any) string {
-			t, ok := timeOf(v)
+			t, ok := ui.TimeOf(v)
 			if !ok {
 				return ""
 			}
-			return t.In(c.loc).Format("15:04")
+			return t.In(loc).Format("15:04")
 		},
 		"weekday": func(v any) string {
-			t, ok := timeOf(v)
+			t, ok := ui.TimeOf(v)
 			if !ok {
 				return ""
 			}
-			return germanWeekdays[t.In(c.loc).Weekday()]
+			return germanWeekdays[t.In(loc).Weekday()]
 		},
 	}
-	base, err := template.New("layout").Funcs(c.funcs()).Funcs(funcs).ParseFS(templateFS,
-		"templates/layout.html", "templates/parts.html", "templates/counselling/parts.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin counselling templates: %w", err)
-	}
-	return parsePages(base, "templates/counselling/pages/*.html", "beratung-")
 }
 
 var germanWeekdays = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
@@ -134,8 +102,8 @@ var counsellingNotices = map[string]string{
 }
 
 // page builds a view with the directory's notice.
-func (k *counsellingConsole) page(r *http.Request, title, nav string, data any) *view {
-	return &view{Title: title, Nav: nav, Notice: counsellingNotices[r.URL.Query().Get("hinweis")], Data: data}
+func (k *Pages) page(r *http.Request, title, nav string, data any) *ui.View {
+	return &ui.View{Title: title, Nav: nav, Notice: counsellingNotices[r.URL.Query().Get("hinweis")], Data: data}
 }
 
 // principal is the request's principal.
@@ -143,9 +111,9 @@ func principal(r *http.Request) authz.Principal { return authz.PrincipalFrom(r.C
 
 // ministry reports whether the person may do act on obj in a root tenant
 // (the Landesredaktion).
-func (k *counsellingConsole) ministry(r *http.Request, obj, act string) bool {
-	for _, id := range k.authz.Tenants(principal(r), obj, act) {
-		if k.authz.IsRoot(id) {
+func (k *Pages) ministry(r *http.Request, obj, act string) bool {
+	for _, id := range k.Authz.Tenants(principal(r), obj, act) {
+		if k.Authz.IsRoot(id) {
 			return true
 		}
 	}
@@ -155,43 +123,43 @@ func (k *counsellingConsole) ministry(r *http.Request, obj, act string) bool {
 // centreAccess loads the centre of the path's {id} for act: 404 when it
 // does not exist or the person may not read it, 403 when it may read but
 // not act.
-func (k *counsellingConsole) centreAccess(w http.ResponseWriter, r *http.Request, act string) (*counselling.Centre, bool) {
+func (k *Pages) centreAccess(w http.ResponseWriter, r *http.Request, act string) (*counselling.Centre, bool) {
 	id := r.PathValue("id")
-	if id == "" || len(id) > 64 || !k.allowed(r, id, counselling.ObjCentre, authz.Read) {
-		k.notFound(w, r)
+	if id == "" || len(id) > 64 || !k.Allowed(r, id, counselling.ObjCentre, authz.Read) {
+		k.NotFound(w, r)
 		return nil, false
 	}
-	if !k.allowed(r, id, counselling.ObjCentre, act) {
-		k.forbidden(w, r, "Diese Beratungsstelle dürfen Sie nur ansehen.")
+	if !k.Allowed(r, id, counselling.ObjCentre, act) {
+		k.Forbidden(w, r, "Diese Beratungsstelle dürfen Sie nur ansehen.")
 		return nil, false
 	}
 	c, err := k.dir.Get(r.Context(), id)
 	if errors.Is(err, tenant.ErrNotFound) {
-		k.notFound(w, r)
+		k.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return nil, false
 	}
 	return c, true
 }
 
 // readable lists the centres the person may read, optionally filtered.
-func (k *counsellingConsole) readable(r *http.Request, f counselling.ListFilter) ([]counselling.Centre, error) {
-	f.TenantIDs = k.authz.Tenants(principal(r), counselling.ObjCentre, authz.Read)
+func (k *Pages) readable(r *http.Request, f counselling.ListFilter) ([]counselling.Centre, error) {
+	f.TenantIDs = k.Authz.Tenants(principal(r), counselling.ObjCentre, authz.Read)
 	return k.dir.List(r.Context(), f)
 }
 
 // parentOptions are the bodies below which the person may create centres
 // (no organisations, no Landesbehörden).
-func (k *counsellingConsole) parentOptions(r *http.Request) ([]option, error) {
-	ids := k.authz.Tenants(principal(r), counselling.ObjCentre, authz.Create)
-	ts, err := k.store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+func (k *Pages) parentOptions(r *http.Request) ([]ui.Option, error) {
+	ids := k.Authz.Tenants(principal(r), counselling.ObjCentre, authz.Create)
+	ts, err := k.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
 	if err != nil {
 		return nil, err
 	}
-	var out []option
+	var out []ui.Option
 	for _, t := range ts {
 		if t.Kind == tenant.KindOrganisation || t.Kind == tenant.KindLandesbehoerde || !t.Active {
 			continue
@@ -200,7 +168,7 @@ func (k *counsellingConsole) parentOptions(r *http.Request) ([]option, error) {
 		if t.Key() != "" {
 			label += " (" + t.Key() + ")"
 		}
-		out = append(out, option{Value: t.ID, Label: label})
+		out = append(out, ui.Option{Value: t.ID, Label: label})
 	}
 	return out, nil
 }
@@ -215,12 +183,12 @@ type hubData struct {
 	Settings  counselling.Settings
 	Pending   int
 	Outdated  int
-	Parents   []option
+	Parents   []ui.Option
 }
 
-// hub lists the centres the person may see; an editor of one centre goes
+// Hub lists the centres the person may see; an editor of one centre goes
 // straight to it.
-func (k *counsellingConsole) hub(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) Hub(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	state := r.URL.Query().Get("stand")
 	if !slices.Contains([]string{"", counselling.StatePublished, counselling.StatePending, counselling.StateRejected, "draft"}, state) {
@@ -231,12 +199,12 @@ func (k *counsellingConsole) hub(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := k.readable(r, counselling.ListFilter{Query: q, State: state})
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	parents, err := k.parentOptions(r)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	d := hubData{Centres: cs, Query: q, State: state, CanCreate: len(parents) > 0, Parents: parents,
@@ -247,13 +215,13 @@ func (k *counsellingConsole) hub(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.Ministry {
 		if d.Settings, err = k.dir.Settings(r.Context()); err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 	}
 	all, err := k.readable(r, counselling.ListFilter{})
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	for _, c := range all {
@@ -264,18 +232,18 @@ func (k *counsellingConsole) hub(w http.ResponseWriter, r *http.Request) {
 			d.Outdated++
 		}
 	}
-	k.render(w, r, http.StatusOK, "beratung-start", k.page(r, "Beratungsstellen", "beratung", d))
+	k.Render(w, r, http.StatusOK, "beratung-start", k.page(r, "Beratungsstellen", "beratung", d))
 }
 
-// saveSettings switches the review on or off (ministry).
-func (k *counsellingConsole) saveSettings(w http.ResponseWriter, r *http.Request) {
+// SaveSettings switches the review on or off (ministry).
+func (k *Pages) SaveSettings(w http.ResponseWriter, r *http.Request) {
 	if !k.ministry(r, counselling.ObjSettings, authz.Update) {
-		k.forbidden(w, r, "Diese Einstellung ist dem Ministerium vorbehalten.")
+		k.Forbidden(w, r, "Diese Einstellung ist dem Ministerium vorbehalten.")
 		return
 	}
 	if _, err := k.dir.SetReviewRequired(r.Context(), r.PostForm.Get("pruefung") == "1"); err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/beratung/", "einstellungen")
+	ui.SeeOther(w, r, "/admin/beratung/", "einstellungen")
 }

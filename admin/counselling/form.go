@@ -1,4 +1,4 @@
-package admin
+package counselling
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,7 @@ const addressRows = 3
 // entryForm keeps the entry form's input: text fields in form.Values,
 // checked boxes in Checked ("thema:schuldnerberatung").
 type entryForm struct {
-	*form
+	*ui.Form
 	Checked map[string]bool
 	// hourLines map the intervals of the two hours fields to the form's
 	// line numbers, for the messages.
@@ -53,14 +54,14 @@ type entryFormData struct {
 	Form      *entryForm
 	Topics    []counselling.Topic
 	Addresses []addressRow
-	Parents   []option
+	Parents   []ui.Option
 	Review    bool // changes will wait for review
 	Problem   string
 }
 
 // fillEntryForm puts an entry into the form.
 func fillEntryForm(e counselling.Entry) *entryForm {
-	f := &entryForm{form: newForm(), Checked: map[string]bool{}}
+	f := &entryForm{Form: ui.NewForm(), Checked: map[string]bool{}}
 	f.Set("name", e.Name)
 	f.Set("provider", e.Provider)
 	f.Set("description", e.Description)
@@ -119,12 +120,12 @@ func splitList(s string) []string {
 // it cannot parse is recorded on the form; the store checks the rest.
 // Addresses beyond the form's rows are kept from keep.
 func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Entry, *entryForm) {
-	f := &entryForm{form: newForm(), Checked: map[string]bool{}, hourLines: map[string][]int{}}
+	f := &entryForm{Form: ui.NewForm(), Checked: map[string]bool{}, hourLines: map[string][]int{}}
 	e := counselling.Entry{
-		Name: f.text(r, "name", counselling.MaxNameLen), Provider: f.text(r, "provider", counselling.MaxNameLen),
-		Description: f.longText(r, "description", counselling.MaxDescriptionLen),
-		Phone:       f.text(r, "phone", 40), Email: f.text(r, "email", tenant.MaxEmailLen), Website: f.text(r, "website", 300),
-		ServiceArea: splitList(f.text(r, "serviceArea", 2000)), Languages: splitList(f.text(r, "languages", 300)),
+		Name: f.Text(r, "name", counselling.MaxNameLen), Provider: f.Text(r, "provider", counselling.MaxNameLen),
+		Description: f.LongText(r, "description", counselling.MaxDescriptionLen),
+		Phone:       f.Text(r, "phone", 40), Email: f.Text(r, "email", tenant.MaxEmailLen), Website: f.Text(r, "website", 300),
+		ServiceArea: splitList(f.Text(r, "serviceArea", 2000)), Languages: splitList(f.Text(r, "languages", 300)),
 	}
 	for _, group := range []string{"topics", "accessibility", "ways"} {
 		for _, v := range r.PostForm[group] {
@@ -142,7 +143,7 @@ func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Ent
 			}
 		}
 	}
-	if w := f.text(r, "waitingDays", 4); w != "" {
+	if w := f.Text(r, "waitingDays", 4); w != "" {
 		if n, err := strconv.Atoi(w); err != nil {
 			f.Add("waitingDays", "Bitte geben Sie die Wartezeit als ganze Zahl von Tagen an.")
 		} else {
@@ -154,7 +155,7 @@ func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Ent
 		f.Set("insolvency305", "1")
 	}
 	for _, field := range []string{"openingHours", "emergencyHours"} {
-		text := f.longText(r, field, 4000)
+		text := f.LongText(r, field, 4000)
 		var list []counselling.Interval
 		for i, line := range strings.Split(text, "\n") {
 			if strings.TrimSpace(line) == "" {
@@ -176,7 +177,7 @@ func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Ent
 		}
 	}
 	coord := func(id string) float64 {
-		v := f.text(r, id, 20)
+		v := f.Text(r, id, 20)
 		if v == "" {
 			return 0
 		}
@@ -187,10 +188,10 @@ func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Ent
 		return n
 	}
 	for _, row := range addressRowsFor() {
-		a := counselling.Address{Street: f.text(r, row.Street, 200), PostalCode: f.text(r, row.Postal, 5), City: f.text(r, row.City, 200),
+		a := counselling.Address{Street: f.Text(r, row.Street, 200), PostalCode: f.Text(r, row.Postal, 5), City: f.Text(r, row.City, 200),
 			Lat: coord(row.Lat), Lon: coord(row.Lon)}
 		if !row.Main {
-			a.Label = f.text(r, row.Label, 100)
+			a.Label = f.Text(r, row.Label, 100)
 		}
 		if row.Main || a.Street != "" || a.City != "" || a.PostalCode != "" || a.Label != "" || a.Lat != 0 || a.Lon != 0 {
 			e.Addresses = append(e.Addresses, a)
@@ -204,10 +205,10 @@ func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Ent
 
 var entryField = regexp.MustCompile(`^([a-zA-Z0-9]+)(?:\[(\d+)\])?(?:\.([a-zA-Z]+))?$`)
 
-// storeErrors puts the store's field errors onto the entry form: list
+// StoreErrors puts the store's field errors onto the entry form: list
 // fields onto their group, hours with their line number (all problems of
 // one field together, since a field shows one message).
-func (f *entryForm) storeErrors(err error) bool {
+func (f *entryForm) StoreErrors(err error) bool {
 	var fe tenant.FieldErrors
 	if !errors.As(err, &fe) {
 		return false
@@ -264,16 +265,16 @@ func (f *entryForm) storeErrors(err error) bool {
 }
 
 // renderEntryForm shows the entry form.
-func (k *counsellingConsole) renderEntryForm(w http.ResponseWriter, r *http.Request, status int, c *counselling.Centre, f *entryForm, problem string) {
+func (k *Pages) renderEntryForm(w http.ResponseWriter, r *http.Request, status int, c *counselling.Centre, f *entryForm, problem string) {
 	topics, err := k.dir.Topics(r.Context(), false)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	if c != nil { // a deactivated topic still on the entry stays selectable
 		all, err := k.dir.Topics(r.Context(), true)
 		if err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		for _, t := range all {
@@ -284,7 +285,7 @@ func (k *counsellingConsole) renderEntryForm(w http.ResponseWriter, r *http.Requ
 	}
 	set, err := k.dir.Settings(r.Context())
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	d := entryFormData{Centre: c, Form: f, Topics: topics, Addresses: addressRowsFor(), Problem: problem}
@@ -292,15 +293,15 @@ func (k *counsellingConsole) renderEntryForm(w http.ResponseWriter, r *http.Requ
 	if c != nil {
 		id = c.ID
 	}
-	d.Review = set.ReviewRequired && (id == "" || !k.allowed(r, id, counselling.ObjReview, authz.Update))
+	d.Review = set.ReviewRequired && (id == "" || !k.Allowed(r, id, counselling.ObjReview, authz.Update))
 	title := "Neue Beratungsstelle"
 	if c == nil {
 		if d.Parents, err = k.parentOptions(r); err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		if len(d.Parents) == 1 {
-			d.Review = d.Review && !k.allowed(r, d.Parents[0].Value, counselling.ObjReview, authz.Update)
+			d.Review = d.Review && !k.Allowed(r, d.Parents[0].Value, counselling.ObjReview, authz.Update)
 		}
 	} else {
 		title = "Eintrag bearbeiten"
@@ -308,17 +309,17 @@ func (k *counsellingConsole) renderEntryForm(w http.ResponseWriter, r *http.Requ
 	if f.Invalid() {
 		title = "Fehler: " + title
 	}
-	k.render(w, r, status, "beratung-formular", k.page(r, title, "beratung", d))
+	k.Render(w, r, status, "beratung-formular", k.page(r, title, "beratung", d))
 }
 
-func (k *counsellingConsole) newForm(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) NewForm(w http.ResponseWriter, r *http.Request) {
 	parents, err := k.parentOptions(r)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	if len(parents) == 0 {
-		k.forbidden(w, r, "Beratungsstellen legen das Ministerium und die Kommunen an.")
+		k.Forbidden(w, r, "Beratungsstellen legen das Ministerium und die Kommunen an.")
 		return
 	}
 	f := fillEntryForm(counselling.Entry{})
@@ -328,31 +329,31 @@ func (k *counsellingConsole) newForm(w http.ResponseWriter, r *http.Request) {
 	k.renderEntryForm(w, r, http.StatusOK, nil, f, "")
 }
 
-func (k *counsellingConsole) create(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) Create(w http.ResponseWriter, r *http.Request) {
 	parents, err := k.parentOptions(r)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	e, f := readEntryForm(r, nil)
-	parent := f.choice(r, "parent", parents, "Bitte wählen Sie, unter welcher Körperschaft die Beratungsstelle steht.")
+	parent := f.Choice(r, "parent", parents, "Bitte wählen Sie, unter welcher Körperschaft die Beratungsstelle steht.")
 	if f.Invalid() {
 		k.renderEntryForm(w, r, http.StatusUnprocessableEntity, nil, f, "")
 		return
 	}
-	c, err := k.dir.Create(r.Context(), counselling.CreateInput{ParentID: parent, Entry: e, Direct: k.allowed(r, parent, counselling.ObjReview, authz.Update)})
-	if f.storeErrors(err) {
+	c, err := k.dir.Create(r.Context(), counselling.CreateInput{ParentID: parent, Entry: e, Direct: k.Allowed(r, parent, counselling.ObjReview, authz.Update)})
+	if f.StoreErrors(err) {
 		k.renderEntryForm(w, r, http.StatusUnprocessableEntity, nil, f, "")
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/beratung/"+c.ID, "angelegt")
+	ui.SeeOther(w, r, "/admin/beratung/"+c.ID, "angelegt")
 }
 
-func (k *counsellingConsole) editForm(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) EditForm(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.centreAccess(w, r, authz.Update)
 	if !ok {
 		return
@@ -362,7 +363,7 @@ func (k *counsellingConsole) editForm(w http.ResponseWriter, r *http.Request) {
 	k.renderEntryForm(w, r, http.StatusOK, c, f, "")
 }
 
-func (k *counsellingConsole) update(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) Update(w http.ResponseWriter, r *http.Request) {
 	c, ok := k.centreAccess(w, r, authz.Update)
 	if !ok {
 		return
@@ -374,19 +375,19 @@ func (k *counsellingConsole) update(w http.ResponseWriter, r *http.Request) {
 		k.renderEntryForm(w, r, http.StatusUnprocessableEntity, c, f, "")
 		return
 	}
-	updated, err := k.dir.Update(r.Context(), c.ID, counselling.UpdateInput{Version: version, Entry: e, Direct: k.allowed(r, c.ID, counselling.ObjReview, authz.Update)})
+	updated, err := k.dir.Update(r.Context(), c.ID, counselling.UpdateInput{Version: version, Entry: e, Direct: k.Allowed(r, c.ID, counselling.ObjReview, authz.Update)})
 	switch {
-	case f.storeErrors(err):
+	case f.StoreErrors(err):
 		k.renderEntryForm(w, r, http.StatusUnprocessableEntity, c, f, "")
 	case errors.Is(err, counselling.ErrUnchanged):
-		seeOther(w, r, "/admin/beratung/"+c.ID, "unveraendert")
+		ui.SeeOther(w, r, "/admin/beratung/"+c.ID, "unveraendert")
 	case errors.Is(err, tenant.ErrStaleVersion):
 		k.renderEntryForm(w, r, http.StatusConflict, c, f, "Der Eintrag wurde zwischenzeitlich geändert. Bitte laden Sie die Seite neu und übernehmen Sie Ihre Änderungen erneut.")
 	case err != nil:
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 	case updated.State == counselling.StatePending:
-		seeOther(w, r, "/admin/beratung/"+c.ID, "wartet")
+		ui.SeeOther(w, r, "/admin/beratung/"+c.ID, "wartet")
 	default:
-		seeOther(w, r, "/admin/beratung/"+c.ID, "veroeffentlicht")
+		ui.SeeOther(w, r, "/admin/beratung/"+c.ID, "veroeffentlicht")
 	}
 }

@@ -1,7 +1,8 @@
-package admin
+package counselling
 
 import (
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 
 	"sozialplattform/portal/counselling"
@@ -14,24 +15,24 @@ type pendingItem struct {
 	Version *counselling.Version
 }
 
-// reviewPage is the Landesredaktion's list of waiting changes with the
+// ReviewPage is the Landesredaktion's list of waiting changes with the
 // changed fields and the decision forms.
-func (k *counsellingConsole) reviewPage(w http.ResponseWriter, r *http.Request) {
-	ids := k.authz.Tenants(principal(r), counselling.ObjReview, authz.Update)
+func (k *Pages) ReviewPage(w http.ResponseWriter, r *http.Request) {
+	ids := k.Authz.Tenants(principal(r), counselling.ObjReview, authz.Update)
 	if len(ids) == 0 {
-		k.forbidden(w, r, "Die Prüfung ist der Landesredaktion vorbehalten.")
+		k.Forbidden(w, r, "Die Prüfung ist der Landesredaktion vorbehalten.")
 		return
 	}
 	cs, err := k.dir.List(r.Context(), counselling.ListFilter{TenantIDs: ids, State: counselling.StatePending})
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	items := make([]pendingItem, 0, len(cs))
 	for _, c := range cs {
 		vs, err := k.dir.Versions(r.Context(), c.ID)
 		if err != nil {
-			k.serverError(w, r, err)
+			k.ServerError(w, r, err)
 			return
 		}
 		it := pendingItem{Centre: c}
@@ -42,18 +43,18 @@ func (k *counsellingConsole) reviewPage(w http.ResponseWriter, r *http.Request) 
 		}
 		items = append(items, it)
 	}
-	k.render(w, r, http.StatusOK, "beratung-pruefung", k.page(r, "Prüfung durch die Landesredaktion", "beratung", items))
+	k.Render(w, r, http.StatusOK, "beratung-pruefung", k.page(r, "Prüfung durch die Landesredaktion", "beratung", items))
 }
 
-// outdatedPage lists the entries not verified for a year in the person's
+// OutdatedPage lists the entries not verified for a year in the person's
 // area – for the Landesredaktion all of them.
-func (k *counsellingConsole) outdatedPage(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) OutdatedPage(w http.ResponseWriter, r *http.Request) {
 	cs, err := k.readable(r, counselling.ListFilter{Outdated: true})
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	k.render(w, r, http.StatusOK, "beratung-veraltet", k.page(r, "Möglicherweise veraltete Einträge", "beratung", struct {
+	k.Render(w, r, http.StatusOK, "beratung-veraltet", k.page(r, "Möglicherweise veraltete Einträge", "beratung", struct {
 		Centres []counselling.Centre
 		Months  int
 	}{cs, int(k.dir.OutdatedAfter().Hours()/24/30.44 + 0.5)}))
@@ -62,40 +63,40 @@ func (k *counsellingConsole) outdatedPage(w http.ResponseWriter, r *http.Request
 // topicsData fills the topics page.
 type topicsData struct {
 	Topics []counselling.Topic
-	Form   *form
+	Form   *ui.Form
 }
 
-func (k *counsellingConsole) topicsPage(w http.ResponseWriter, r *http.Request) {
-	k.renderTopics(w, r, http.StatusOK, newForm())
+func (k *Pages) TopicsPage(w http.ResponseWriter, r *http.Request) {
+	k.renderTopics(w, r, http.StatusOK, ui.NewForm())
 }
 
-func (k *counsellingConsole) renderTopics(w http.ResponseWriter, r *http.Request, status int, f *form) {
+func (k *Pages) renderTopics(w http.ResponseWriter, r *http.Request, status int, f *ui.Form) {
 	if !k.ministry(r, counselling.ObjTopic, authz.Update) {
-		k.forbidden(w, r, "Die Themen pflegt das Ministerium.")
+		k.Forbidden(w, r, "Die Themen pflegt das Ministerium.")
 		return
 	}
 	ts, err := k.dir.Topics(r.Context(), true)
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
 	if f.Get("active") == "" && !f.Invalid() {
 		f.Set("active", "1")
 	}
-	k.render(w, r, status, "beratung-themen", k.page(r, "Themen der Beratungsstellen", "beratung", topicsData{Topics: ts, Form: f}))
+	k.Render(w, r, status, "beratung-themen", k.page(r, "Themen der Beratungsstellen", "beratung", topicsData{Topics: ts, Form: f}))
 }
 
-func (k *counsellingConsole) saveTopic(w http.ResponseWriter, r *http.Request) {
+func (k *Pages) SaveTopic(w http.ResponseWriter, r *http.Request) {
 	if !k.ministry(r, counselling.ObjTopic, authz.Update) {
-		k.forbidden(w, r, "Die Themen pflegt das Ministerium.")
+		k.Forbidden(w, r, "Die Themen pflegt das Ministerium.")
 		return
 	}
-	f := newForm()
-	in := counselling.TopicInput{Key: f.text(r, "key", 40), Label: f.text(r, "label", 100), Active: r.PostForm.Get("active") == "1"}
+	f := ui.NewForm()
+	in := counselling.TopicInput{Key: f.Text(r, "key", 40), Label: f.Text(r, "label", 100), Active: r.PostForm.Get("active") == "1"}
 	if r.PostForm.Get("active") == "1" {
 		f.Set("active", "1")
 	}
-	pos := f.text(r, "position", 6)
+	pos := f.Text(r, "position", 6)
 	if n, err := strconv.Atoi(pos); err == nil {
 		in.Position = n
 	} else if pos != "" {
@@ -106,13 +107,13 @@ func (k *counsellingConsole) saveTopic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := k.dir.SaveTopic(r.Context(), in)
-	if f.storeErrors(err, sameIDs("key", "label", "position")) {
+	if f.StoreErrors(err, ui.SameIDs("key", "label", "position")) {
 		k.renderTopics(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	if err != nil {
-		k.serverError(w, r, err)
+		k.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/beratung/themen", "thema")
+	ui.SeeOther(w, r, "/admin/beratung/themen", "thema")
 }

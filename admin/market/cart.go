@@ -1,8 +1,9 @@
-package admin
+package market
 
 import (
 	"errors"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 
@@ -20,59 +21,59 @@ type wishlistData struct {
 	Nav     navLinks
 }
 
-func (m *marketConsole) wishlistPage(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) WishlistPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjWishlist, authz.Read)
 	if !ok {
 		return
 	}
 	items, err := m.store.Wishlist(r.Context(), t.ID)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	c, err := m.store.Cart(r.Context(), t.ID)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	nav, err := m.nav(r, "merkzettel:"+t.ID)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	d := wishlistData{Tenant: t, Items: items, InCart: map[string]bool{}, Nav: nav,
-		CanEdit: m.allowed(r, t.ID, marketplace.ObjWishlist, authz.Delete),
-		CanCart: m.allowed(r, t.ID, marketplace.ObjCart, authz.Update)}
+		CanEdit: m.Allowed(r, t.ID, marketplace.ObjWishlist, authz.Delete),
+		CanCart: m.Allowed(r, t.ID, marketplace.ObjCart, authz.Update)}
 	for _, it := range c.Items {
 		d.InCart[it.Product.ID] = true
 	}
-	m.render(w, r, http.StatusOK, "markt-merkzettel", m.page(r, "Merkzettel", d))
+	m.Render(w, r, http.StatusOK, "markt-merkzettel", m.page(r, "Merkzettel", d))
 }
 
 // buttonDone redirects after a Merkzettel or Warenkorb button back to the
 // page it was pressed on, or answers a refusal with an error page.
-func (m *marketConsole) buttonDone(w http.ResponseWriter, r *http.Request, err error, fallback, notice string) {
+func (m *Pages) buttonDone(w http.ResponseWriter, r *http.Request, err error, fallback, notice string) {
 	switch {
 	case err == nil:
-		seeOther(w, r, safeBack(r.PostForm.Get("zurueck"), fallback), notice)
+		ui.SeeOther(w, r, safeBack(r.PostForm.Get("zurueck"), fallback), notice)
 	case errors.Is(err, tenant.ErrNotFound):
-		m.errorPage(w, r, http.StatusNotFound, "Produkt nicht gefunden", errorData{Heading: "Produkt nicht gefunden",
+		m.ErrorPage(w, r, http.StatusNotFound, "Produkt nicht gefunden", ui.ErrorData{Heading: "Produkt nicht gefunden",
 			Text: "Dieses Produkt gibt es nicht oder nicht mehr.", Back: "/marktplatz/", BackTo: "Zum Katalog"})
 	case refusal(err) != "":
-		m.errorPage(w, r, statusOf(err), "Nicht möglich", errorData{Heading: "Nicht möglich", Text: refusal(err),
+		m.ErrorPage(w, r, statusOf(err), "Nicht möglich", ui.ErrorData{Heading: "Nicht möglich", Text: refusal(err),
 			Back: safeBack(r.PostForm.Get("zurueck"), fallback), BackTo: "Zurück"})
 	default:
 		var fe tenant.FieldErrors
 		if errors.As(err, &fe) {
-			m.errorPage(w, r, http.StatusUnprocessableEntity, "Nicht möglich", errorData{Heading: "Nicht möglich",
+			m.ErrorPage(w, r, http.StatusUnprocessableEntity, "Nicht möglich", ui.ErrorData{Heading: "Nicht möglich",
 				Text: fe[0].Message, Back: safeBack(r.PostForm.Get("zurueck"), fallback), BackTo: "Zurück"})
 			return
 		}
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 	}
 }
 
-func (m *marketConsole) addToWishlist(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) AddToWishlist(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjWishlist, authz.Create)
 	if !ok {
 		return
@@ -81,7 +82,7 @@ func (m *marketConsole) addToWishlist(w http.ResponseWriter, r *http.Request) {
 	m.buttonDone(w, r, err, "/admin/koerperschaften/"+t.ID+"/merkzettel", "merkzettel")
 }
 
-func (m *marketConsole) removeFromWishlist(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) RemoveFromWishlist(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjWishlist, authz.Delete)
 	if !ok {
 		return
@@ -99,7 +100,7 @@ type cartData struct {
 	Nav      navLinks
 }
 
-func (m *marketConsole) cartPage(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) CartPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjCart, authz.Read)
 	if !ok {
 		return
@@ -107,23 +108,23 @@ func (m *marketConsole) cartPage(w http.ResponseWriter, r *http.Request) {
 	m.renderCart(w, r, http.StatusOK, t, "")
 }
 
-func (m *marketConsole) renderCart(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, problem string) {
+func (m *Pages) renderCart(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, problem string) {
 	c, err := m.store.Cart(r.Context(), t.ID)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	nav, err := m.nav(r, "warenkorb:"+t.ID)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
-	m.render(w, r, status, "markt-warenkorb", m.page(r, "Warenkorb", cartData{Tenant: t, Cart: c, Problem: problem, Nav: nav,
-		CanEdit:  m.allowed(r, t.ID, marketplace.ObjCart, authz.Update),
-		CanOrder: m.allowed(r, t.ID, marketplace.ObjOrder, authz.Create)}))
+	m.Render(w, r, status, "markt-warenkorb", m.page(r, "Warenkorb", cartData{Tenant: t, Cart: c, Problem: problem, Nav: nav,
+		CanEdit:  m.Allowed(r, t.ID, marketplace.ObjCart, authz.Update),
+		CanOrder: m.Allowed(r, t.ID, marketplace.ObjOrder, authz.Create)}))
 }
 
-func (m *marketConsole) addToCart(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) AddToCart(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjCart, authz.Update)
 	if !ok {
 		return
@@ -132,7 +133,7 @@ func (m *marketConsole) addToCart(w http.ResponseWriter, r *http.Request) {
 	m.buttonDone(w, r, err, "/admin/koerperschaften/"+t.ID+"/warenkorb", "warenkorb")
 }
 
-func (m *marketConsole) setQuantity(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) SetQuantity(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjCart, authz.Update)
 	if !ok {
 		return
@@ -154,7 +155,7 @@ func (m *marketConsole) setQuantity(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (m *marketConsole) removeFromCart(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) RemoveFromCart(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjCart, authz.Delete)
 	if !ok {
 		return
@@ -163,9 +164,9 @@ func (m *marketConsole) removeFromCart(w http.ResponseWriter, r *http.Request) {
 	m.buttonDone(w, r, err, "/admin/koerperschaften/"+t.ID+"/warenkorb", "warenkorb-entfernt")
 }
 
-// placeOrder orders the Warenkorb in the version the page showed, so that
+// PlaceOrder orders the Warenkorb in the version the page showed, so that
 // a second click or a second tab yields no second order.
-func (m *marketConsole) placeOrder(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) PlaceOrder(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjOrder, authz.Create)
 	if !ok {
 		return
@@ -178,39 +179,39 @@ func (m *marketConsole) placeOrder(w http.ResponseWriter, r *http.Request) {
 	o, err := m.store.PlaceOrder(r.Context(), t.ID, version)
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/marktplatz/bestellungen/"+o.ID, "bestellt")
+		ui.SeeOther(w, r, "/admin/marktplatz/bestellungen/"+o.ID, "bestellt")
 	case refusal(err) != "":
 		m.renderCart(w, r, statusOf(err), t, refusal(err))
 	default:
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 	}
 }
 
 type ordersData struct {
 	Tenant   *tenant.Tenant // nil: the ministry's list of all
 	Orders   []marketplace.Order
-	Form     *form
-	States   []option
+	Form     *ui.Form
+	States   []ui.Option
 	Filtered bool
 	CSVURL   string
 	Nav      navLinks
 }
 
-func (m *marketConsole) tenantOrdersPage(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) TenantOrdersPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjOrder, authz.Read)
 	if !ok {
 		return
 	}
 	orders, err := m.store.ListOrders(r.Context(), marketplace.OrderFilter{TenantIDs: []string{t.ID}})
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	nav, err := m.nav(r, "bestellungen:"+t.ID)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
-	m.render(w, r, http.StatusOK, "markt-bestellungen", m.page(r, "Bestellungen von "+t.Name,
-		ordersData{Tenant: t, Orders: orders, Form: newForm(), Nav: nav}))
+	m.Render(w, r, http.StatusOK, "markt-bestellungen", m.page(r, "Bestellungen von "+t.Name,
+		ordersData{Tenant: t, Orders: orders, Form: ui.NewForm(), Nav: nav}))
 }

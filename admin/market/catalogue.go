@@ -1,10 +1,11 @@
-package admin
+package market
 
 import (
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strings"
 
 	"sozialplattform/marketplace"
@@ -136,7 +137,7 @@ func truncate(s string, n int) string {
 
 // shop returns the Merkzettel/Warenkorb context of a logged-in
 // municipality, or nil.
-func (m *marketConsole) shop(r *http.Request, want string) (*shopData, error) {
+func (m *Pages) shop(r *http.Request, want string) (*shopData, error) {
 	ts, err := m.shopTenants(r, marketplace.ObjCart, authz.Update)
 	if err != nil || len(ts) == 0 {
 		return nil, err
@@ -152,7 +153,7 @@ func (m *marketConsole) shop(r *http.Request, want string) (*shopData, error) {
 
 // marks returns which products are on the tenant's Merkzettel and in its
 // Warenkorb.
-func (m *marketConsole) marks(r *http.Request, s *shopData) (wish, cart map[string]bool, err error) {
+func (m *Pages) marks(r *http.Request, s *shopData) (wish, cart map[string]bool, err error) {
 	wish, cart = map[string]bool{}, map[string]bool{}
 	if s == nil {
 		return wish, cart, nil
@@ -174,35 +175,35 @@ func (m *marketConsole) marks(r *http.Request, s *shopData) (wish, cart map[stri
 	return wish, cart, nil
 }
 
-func (m *marketConsole) priceText(p marketplace.Product) string {
+func (m *Pages) priceText(p marketplace.Product) string {
 	if c, ok := p.PriceAt(m.store.Today()); ok {
 		return c.String()
 	}
 	return "derzeit kein Preis festgelegt"
 }
 
-// catalogue is the public list of products with search, filters and order.
-func (m *marketConsole) catalogue(w http.ResponseWriter, r *http.Request) {
+// Catalogue is the public list of products with search, filters and order.
+func (m *Pages) Catalogue(w http.ResponseWriter, r *http.Request) {
 	q := catalogueQuery(r)
 	shop, err := m.shop(r, q.Get(paramFor))
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	c, err := m.store.ListProducts(r.Context(), marketplace.CatalogueFilter{Query: q.Get(paramQuery), Types: q[paramType],
 		Topics: q[paramTopic], Descending: q.Get(paramSort) == "z-a"})
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	wish, cart, err := m.marks(r, shop)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	nav, err := m.nav(r, "katalog")
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	d := catalogueData{Query: q.Get(paramQuery), Descending: q.Get(paramSort) == "z-a", Shop: shop,
@@ -242,8 +243,8 @@ func (m *marketConsole) catalogue(w http.ResponseWriter, r *http.Request) {
 type productData struct {
 	Product         marketplace.Product
 	Price           string
-	Antragsstrecken []option // key and label
-	Description     []string // paragraphs
+	Antragsstrecken []ui.Option // key and label
+	Description     []string    // paragraphs
 	Shop            *shopData
 	OnWishlist      bool
 	InCart          bool
@@ -252,42 +253,42 @@ type productData struct {
 	Ministry        bool
 }
 
-// productPage shows one product; unpublished ones only to the ministry.
-func (m *marketConsole) productPage(w http.ResponseWriter, r *http.Request) {
+// ProductPage shows one product; unpublished ones only to the ministry.
+func (m *Pages) ProductPage(w http.ResponseWriter, r *http.Request) {
 	p, err := m.store.GetProduct(r.Context(), r.PathValue("pid"))
 	nav, nerr := m.nav(r, "katalog")
 	if err == nil && nerr != nil {
 		err = nerr
 	}
 	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !p.Published && !nav.Ministry) {
-		m.errorPage(w, r, http.StatusNotFound, "Produkt nicht gefunden", errorData{
+		m.ErrorPage(w, r, http.StatusNotFound, "Produkt nicht gefunden", ui.ErrorData{
 			Heading: "Produkt nicht gefunden", Text: "Dieses Produkt gibt es nicht oder nicht mehr im Katalog.",
 			Back: "/marktplatz/", BackTo: "Zum Katalog"})
 		return
 	}
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	shop, err := m.shop(r, r.URL.Query().Get(paramFor))
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	wish, cart, err := m.marks(r, shop)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	labels, err := m.store.AntragsstreckenLabels(r.Context())
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	d := productData{Product: *p, Price: m.priceText(*p), Shop: shop, OnWishlist: wish[p.ID], InCart: cart[p.ID],
 		Back: "/marktplatz/produkte/" + p.Number, Nav: nav, Ministry: nav.Ministry}
 	for _, k := range p.Antragsstrecken {
-		d.Antragsstrecken = append(d.Antragsstrecken, option{Value: k, Label: streckeLabel(labels, k)})
+		d.Antragsstrecken = append(d.Antragsstrecken, ui.Option{Value: k, Label: streckeLabel(labels, k)})
 	}
 	for _, para := range strings.Split(p.Description, "\n\n") {
 		if para = strings.TrimSpace(para); para != "" {
@@ -305,7 +306,7 @@ func streckeLabel(labels map[string]string, key string) string {
 	return strings.ToUpper(key)
 }
 
-// terms shows the marketplace's terms of use.
-func (m *marketConsole) terms(w http.ResponseWriter, r *http.Request) {
+// Terms shows the marketplace's terms of use.
+func (m *Pages) Terms(w http.ResponseWriter, r *http.Request) {
 	m.renderStatic(w, r, "markt-nutzungsbedingungen", "Nutzungsbedingungen des Marktplatzes")
 }

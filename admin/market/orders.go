@@ -1,4 +1,4 @@
-package admin
+package market
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 	"time"
@@ -16,16 +17,16 @@ import (
 )
 
 // orderStateOptions are the order states as select options.
-func orderStateOptions(states []marketplace.OrderState) []option {
-	out := make([]option, len(states))
+func orderStateOptions(states []marketplace.OrderState) []ui.Option {
+	out := make([]ui.Option, len(states))
 	for i, s := range states {
-		out[i] = option{Value: string(s), Label: s.Label()}
+		out[i] = ui.Option{Value: string(s), Label: s.Label()}
 	}
 	return out
 }
 
 // orderFilter reads the ministry's filter of the order list.
-func orderFilter(q url.Values, f *form) marketplace.OrderFilter {
+func orderFilter(q url.Values, f *ui.Form) marketplace.OrderFilter {
 	var out marketplace.OrderFilter
 	if s := marketplace.OrderState(q.Get("stand")); s.Valid() {
 		out.State = s
@@ -38,21 +39,21 @@ func orderFilter(q url.Values, f *form) marketplace.OrderFilter {
 	return out
 }
 
-// ordersPage is the ministry's list of all orders.
-func (m *marketConsole) ordersPage(w http.ResponseWriter, r *http.Request) {
+// OrdersPage is the ministry's list of all orders.
+func (m *Pages) OrdersPage(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjOrder, authz.Read) {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	filter := orderFilter(r.URL.Query(), f)
 	orders, err := m.store.ListOrders(r.Context(), filter)
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	nav, err := m.nav(r, "bestellungen")
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	q := url.Values{}
@@ -65,21 +66,21 @@ func (m *marketConsole) ordersPage(w http.ResponseWriter, r *http.Request) {
 	if len(q) > 0 {
 		csv += "?" + q.Encode()
 	}
-	m.render(w, r, http.StatusOK, "markt-bestellungen", m.page(r, "Bestellungen", ordersData{Orders: orders, Form: f,
+	m.Render(w, r, http.StatusOK, "markt-bestellungen", m.page(r, "Bestellungen", ordersData{Orders: orders, Form: f,
 		States: orderStateOptions(marketplace.OrderStates), Filtered: len(q) > 0, CSVURL: csv, Nav: nav}))
 }
 
-// ordersCSV downloads the (filtered) orders for Excel.
-func (m *marketConsole) ordersCSV(w http.ResponseWriter, r *http.Request) {
+// OrdersCSV downloads the (filtered) orders for Excel.
+func (m *Pages) OrdersCSV(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjOrder, authz.Read) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := m.store.ExportOrdersCSV(r.Context(), &buf, orderFilter(r.URL.Query(), newForm())); err != nil {
-		m.serverError(w, r, err)
+	if err := m.store.ExportOrdersCSV(r.Context(), &buf, orderFilter(r.URL.Query(), ui.NewForm())); err != nil {
+		m.ServerError(w, r, err)
 		return
 	}
-	name := "bestellungen-" + time.Now().In(m.loc).Format("2006-01-02") + ".csv"
+	name := "bestellungen-" + time.Now().In(m.Loc).Format("2006-01-02") + ".csv"
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -89,8 +90,8 @@ func (m *marketConsole) ordersCSV(w http.ResponseWriter, r *http.Request) {
 
 type orderData struct {
 	Order    *marketplace.Order
-	Next     []option // states the ministry may move the order to
-	Form     *form
+	Next     []ui.Option // states the ministry may move the order to
+	Form     *ui.Form
 	Problem  string
 	Ministry bool
 	Nav      navLinks
@@ -98,49 +99,49 @@ type orderData struct {
 
 // orderFor loads the order of the path's {oid}; one outside the person's
 // area is 404, as if it did not exist.
-func (m *marketConsole) orderFor(w http.ResponseWriter, r *http.Request, act string) (*marketplace.Order, bool) {
+func (m *Pages) orderFor(w http.ResponseWriter, r *http.Request, act string) (*marketplace.Order, bool) {
 	o, err := m.store.GetOrder(r.Context(), r.PathValue("oid"))
-	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !m.allowed(r, o.TenantID, marketplace.ObjOrder, authz.Read)) {
-		m.notFound(w, r)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !m.Allowed(r, o.TenantID, marketplace.ObjOrder, authz.Read)) {
+		m.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return nil, false
 	}
-	if act != authz.Read && !m.allowed(r, o.TenantID, marketplace.ObjOrder, act) {
-		m.forbidden(w, r, "Den Stand einer Bestellung ändert das Ministerium.")
+	if act != authz.Read && !m.Allowed(r, o.TenantID, marketplace.ObjOrder, act) {
+		m.Forbidden(w, r, "Den Stand einer Bestellung ändert das Ministerium.")
 		return nil, false
 	}
 	return o, true
 }
 
-func (m *marketConsole) orderPage(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) OrderPage(w http.ResponseWriter, r *http.Request) {
 	o, ok := m.orderFor(w, r, authz.Read)
 	if !ok {
 		return
 	}
-	m.renderOrder(w, r, http.StatusOK, o, newForm(), "")
+	m.renderOrder(w, r, http.StatusOK, o, ui.NewForm(), "")
 }
 
-func (m *marketConsole) renderOrder(w http.ResponseWriter, r *http.Request, status int, o *marketplace.Order, f *form, problem string) {
+func (m *Pages) renderOrder(w http.ResponseWriter, r *http.Request, status int, o *marketplace.Order, f *ui.Form, problem string) {
 	nav, err := m.nav(r, "bestellungen")
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	d := orderData{Order: o, Form: f, Problem: problem, Nav: nav,
-		Ministry: m.allowed(r, o.TenantID, marketplace.ObjOrder, authz.Update) && m.isMinistry(r, marketplace.ObjOrder, authz.Update)}
+		Ministry: m.Allowed(r, o.TenantID, marketplace.ObjOrder, authz.Update) && m.isMinistry(r, marketplace.ObjOrder, authz.Update)}
 	if d.Ministry {
 		d.Next = orderStateOptions(o.State.Next())
 	}
 	if f.Get("version") == "" {
 		f.Set("version", strconv.Itoa(o.Version))
 	}
-	m.render(w, r, status, "markt-bestellung", m.page(r, "Bestellung "+strconv.FormatInt(o.Number, 10), d))
+	m.Render(w, r, status, "markt-bestellung", m.page(r, "Bestellung "+strconv.FormatInt(o.Number, 10), d))
 }
 
-func (m *marketConsole) changeOrderState(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) ChangeOrderState(w http.ResponseWriter, r *http.Request) {
 	o, ok := m.orderFor(w, r, authz.Update)
 	if !ok {
 		return
@@ -148,10 +149,10 @@ func (m *marketConsole) changeOrderState(w http.ResponseWriter, r *http.Request)
 	if !m.requireMinistry(w, r, marketplace.ObjOrder, authz.Update) {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	to := marketplace.OrderState(r.PostForm.Get("stand"))
 	f.Set("stand", string(to))
-	reason := f.longText(r, "grund", marketplace.MaxReason)
+	reason := f.LongText(r, "grund", marketplace.MaxReason)
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	f.Set("version", strconv.Itoa(version))
 	if !slices.Contains(o.State.Next(), to) {
@@ -164,21 +165,21 @@ func (m *marketConsole) changeOrderState(w http.ResponseWriter, r *http.Request)
 	_, err := m.store.ChangeOrderState(r.Context(), o.ID, to, reason, version)
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/marktplatz/bestellungen/"+o.ID, "stand")
+		ui.SeeOther(w, r, "/admin/marktplatz/bestellungen/"+o.ID, "stand")
 	case errors.Is(err, tenant.ErrStaleVersion):
 		if o, err = m.store.GetOrder(r.Context(), o.ID); err != nil {
-			m.serverError(w, r, err)
+			m.ServerError(w, r, err)
 			return
 		}
 		f.Set("version", "")
 		m.renderOrder(w, r, http.StatusConflict, o, f, "Die Bestellung wurde zwischenzeitlich geändert. Bitte prüfen Sie den aktuellen Stand und wählen Sie erneut.")
-	case f.storeErrors(err, func(field string) string {
+	case f.StoreErrors(err, func(field string) string {
 		return map[string]string{"reason": "grund", "state": "stand"}[field]
 	}):
 		m.renderOrder(w, r, http.StatusUnprocessableEntity, o, f, "")
 	case refusal(err) != "":
 		m.renderOrder(w, r, statusOf(err), o, f, refusal(err))
 	default:
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 	}
 }

@@ -1,4 +1,4 @@
-package admin
+package market
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 
@@ -20,26 +21,26 @@ type productsData struct {
 	Nav   navLinks
 }
 
-// productsPage is the ministry's list of all products.
-func (m *marketConsole) productsPage(w http.ResponseWriter, r *http.Request) {
+// ProductsPage is the ministry's list of all products.
+func (m *Pages) ProductsPage(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Read) {
 		return
 	}
 	c, err := m.store.ListProducts(r.Context(), marketplace.CatalogueFilter{All: true})
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	nav, err := m.nav(r, "produkte")
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	d := productsData{Nav: nav}
 	for _, p := range c.Items {
 		d.Items = append(d.Items, productCard{Product: p, Price: m.priceText(p)})
 	}
-	m.render(w, r, http.StatusOK, "markt-produkte", m.page(r, "Produkte", d))
+	m.Render(w, r, http.StatusOK, "markt-produkte", m.page(r, "Produkte", d))
 }
 
 // priceRow is one line of the price table on the product form.
@@ -50,8 +51,8 @@ type priceRow struct {
 
 type productFormData struct {
 	Product  *marketplace.Product // nil: a new product
-	Form     *form
-	Strecken []option // the catalogue of Antragsstrecken; nil: free text
+	Form     *ui.Form
+	Strecken []ui.Option // the catalogue of Antragsstrecken; nil: free text
 	Selected []string
 	Prices   []priceRow
 	Problem  string
@@ -86,61 +87,61 @@ func productFormID(field string) string {
 
 var priceField = regexp.MustCompile(`^prices\[(\d+)\]\.(validFrom|validUntil|amountCents)$`)
 
-func (m *marketConsole) strecken(r *http.Request) ([]option, error) {
+func (m *Pages) strecken(r *http.Request) ([]ui.Option, error) {
 	labels, err := m.store.AntragsstreckenLabels(r.Context())
 	if err != nil || labels == nil {
 		return nil, err
 	}
-	out := make([]option, 0, len(labels))
+	out := make([]ui.Option, 0, len(labels))
 	for k, l := range labels {
-		out = append(out, option{Value: k, Label: l})
+		out = append(out, ui.Option{Value: k, Label: l})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
 	return out, nil
 }
 
-func (m *marketConsole) renderProductForm(w http.ResponseWriter, r *http.Request, status int, d productFormData) {
+func (m *Pages) renderProductForm(w http.ResponseWriter, r *http.Request, status int, d productFormData) {
 	var err error
 	if d.Strecken, err = m.strecken(r); err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	if d.Nav, err = m.nav(r, "produkte"); err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
 	title := "Neues Produkt"
 	if d.Product != nil {
 		title = "Produkt " + d.Product.Number
 	}
-	m.render(w, r, status, "markt-produkt-bearbeiten", m.page(r, title, d))
+	m.Render(w, r, status, "markt-produkt-bearbeiten", m.page(r, title, d))
 }
 
-func (m *marketConsole) newProductForm(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) NewProductForm(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Create) {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	f.Set("serviceType", "EfA-Dienst")
 	until := marketplace.Day("2026-12-31")
 	fillPrices(f, []marketplace.Price{{ValidFrom: marketplace.Day(m.store.Today()), ValidUntil: &until}})
 	m.renderProductForm(w, r, http.StatusOK, productFormData{Form: f, Prices: priceRows(1)})
 }
 
-func (m *marketConsole) editProductForm(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) EditProductForm(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Update) {
 		return
 	}
 	p, err := m.store.GetProduct(r.Context(), r.PathValue("pid"))
 	if errors.Is(err, tenant.ErrNotFound) {
-		m.notFound(w, r)
+		m.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	for id, v := range map[string]string{"number": p.Number, "name": p.Name, "shortDescription": p.ShortDescription,
 		"description": p.Description, "serviceType": p.ServiceType, "topic": p.Topic, "ozgId": p.OZGID,
 		"previewUrl": p.PreviewURL, "antragsstrecken": strings.Join(p.Antragsstrecken, ", "), "version": strconv.Itoa(p.Version)} {
@@ -157,7 +158,7 @@ func (m *marketConsole) editProductForm(w http.ResponseWriter, r *http.Request) 
 }
 
 // fillPrices puts a price list into the form's price lines.
-func fillPrices(f *form, prices []marketplace.Price) {
+func fillPrices(f *ui.Form, prices []marketplace.Price) {
 	for i, p := range prices {
 		f.Set(fmt.Sprintf("preis-%d-von", i), string(p.ValidFrom))
 		if p.ValidUntil != nil {
@@ -168,9 +169,9 @@ func fillPrices(f *form, prices []marketplace.Price) {
 }
 
 // readProduct reads the product form into a patch with every field set.
-func (m *marketConsole) readProduct(r *http.Request, f *form) (marketplace.ProductPatch, []string, int) {
-	str := func(id string, max int) *string { v := f.text(r, id, max); return &v }
-	long := func(id string, max int) *string { v := f.longText(r, id, max); return &v }
+func (m *Pages) readProduct(r *http.Request, f *ui.Form) (marketplace.ProductPatch, []string, int) {
+	str := func(id string, max int) *string { v := f.Text(r, id, max); return &v }
+	long := func(id string, max int) *string { v := f.LongText(r, id, max); return &v }
 	flag := func(id string) *bool {
 		v := r.PostForm.Get(id) == "1"
 		if v {
@@ -186,7 +187,7 @@ func (m *marketConsole) readProduct(r *http.Request, f *form) (marketplace.Produ
 	if vs, ok := r.PostForm["strecke"]; ok {
 		keys = vs
 	} else {
-		for _, k := range strings.FieldsFunc(f.text(r, "antragsstrecken", 500), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		for _, k := range strings.FieldsFunc(f.Text(r, "antragsstrecken", 500), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 			keys = append(keys, k)
 		}
 	}
@@ -199,7 +200,7 @@ func (m *marketConsole) readProduct(r *http.Request, f *form) (marketplace.Produ
 			break
 		}
 		rows = i + 1
-		vf, vu, va := f.text(r, from, 20), f.text(r, until, 20), f.text(r, amt, 20)
+		vf, vu, va := f.Text(r, from, 20), f.Text(r, until, 20), f.Text(r, amt, 20)
 		if vf == "" && vu == "" && va == "" {
 			continue
 		}
@@ -227,11 +228,11 @@ func (m *marketConsole) readProduct(r *http.Request, f *form) (marketplace.Produ
 	return p, keys, max(rows-2, len(prices))
 }
 
-func (m *marketConsole) createProduct(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) CreateProduct(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Create) {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	pt, keys, n := m.readProduct(r, f)
 	if !f.Invalid() {
 		p, err := m.store.CreateProduct(r.Context(), marketplace.ProductInput{Number: *pt.Number, Name: *pt.Name,
@@ -239,31 +240,31 @@ func (m *marketConsole) createProduct(w http.ResponseWriter, r *http.Request) {
 			OZGID: *pt.OZGID, Antragsstrecken: *pt.Antragsstrecken, PreviewURL: *pt.PreviewURL, FreeForState: *pt.FreeForState,
 			Published: *pt.Published, Prices: *pt.Prices})
 		if err == nil {
-			seeOther(w, r, "/admin/marktplatz/produkte/"+p.ID, "produkt-angelegt")
+			ui.SeeOther(w, r, "/admin/marktplatz/produkte/"+p.ID, "produkt-angelegt")
 			return
 		}
-		if !f.storeErrors(err, productFormID) {
-			m.serverError(w, r, err)
+		if !f.StoreErrors(err, productFormID) {
+			m.ServerError(w, r, err)
 			return
 		}
 	}
 	m.renderProductForm(w, r, http.StatusUnprocessableEntity, productFormData{Form: f, Selected: keys, Prices: priceRows(n)})
 }
 
-func (m *marketConsole) updateProduct(w http.ResponseWriter, r *http.Request) {
+func (m *Pages) UpdateProduct(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Update) {
 		return
 	}
 	cur, err := m.store.GetProduct(r.Context(), r.PathValue("pid"))
 	if errors.Is(err, tenant.ErrNotFound) {
-		m.notFound(w, r)
+		m.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	pt, keys, n := m.readProduct(r, f)
 	d := productFormData{Product: cur, Form: f, Selected: keys, Prices: priceRows(n)}
 	if !f.Invalid() {
@@ -271,23 +272,23 @@ func (m *marketConsole) updateProduct(w http.ResponseWriter, r *http.Request) {
 		_, err := m.store.UpdateProduct(r.Context(), cur.ID, version, pt)
 		switch {
 		case err == nil:
-			seeOther(w, r, "/admin/marktplatz/produkte/"+cur.ID, "gespeichert")
+			ui.SeeOther(w, r, "/admin/marktplatz/produkte/"+cur.ID, "gespeichert")
 			return
 		case errors.Is(err, tenant.ErrStaleVersion):
 			f.Set("version", strconv.Itoa(cur.Version))
 			d.Problem = "Jemand hat das Produkt zwischenzeitlich geändert. Ihre Eingaben stehen noch im Formular; bitte prüfen Sie sie gegen den aktuellen Stand und speichern Sie erneut."
 			m.renderProductForm(w, r, http.StatusConflict, d)
 			return
-		case !f.storeErrors(err, productFormID):
-			m.serverError(w, r, err)
+		case !f.StoreErrors(err, productFormID):
+			m.ServerError(w, r, err)
 			return
 		}
 	}
 	m.renderProductForm(w, r, http.StatusUnprocessableEntity, d)
 }
 
-// togglePublished puts a product into the public catalogue or takes it out.
-func (m *marketConsole) togglePublished(w http.ResponseWriter, r *http.Request) {
+// TogglePublished puts a product into the public catalogue or takes it out.
+func (m *Pages) TogglePublished(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Update) {
 		return
 	}
@@ -295,22 +296,22 @@ func (m *marketConsole) togglePublished(w http.ResponseWriter, r *http.Request) 
 	p, err := m.store.UpdateProduct(r.Context(), r.PathValue("pid"), 0, marketplace.ProductPatch{Published: &on})
 	switch {
 	case errors.Is(err, tenant.ErrNotFound):
-		m.notFound(w, r)
+		m.NotFound(w, r)
 	case err != nil:
 		var fe tenant.FieldErrors
 		if errors.As(err, &fe) {
-			m.errorPage(w, r, http.StatusUnprocessableEntity, "Nicht möglich", errorData{Heading: "Nicht möglich",
+			m.ErrorPage(w, r, http.StatusUnprocessableEntity, "Nicht möglich", ui.ErrorData{Heading: "Nicht möglich",
 				Text: "Das Produkt hat ungültige Angaben; bitte korrigieren Sie sie im Formular: " + fe.Error(),
 				Back: "/admin/marktplatz/produkte/" + r.PathValue("pid"), BackTo: "Zum Produkt"})
 			return
 		}
-		m.serverError(w, r, err)
+		m.ServerError(w, r, err)
 	default:
 		notice := "zurueckgezogen"
 		if p.Published {
 			notice = "veroeffentlicht"
 		}
-		seeOther(w, r, safeBack(r.PostForm.Get("zurueck"), "/admin/marktplatz/produkte"), notice)
+		ui.SeeOther(w, r, safeBack(r.PostForm.Get("zurueck"), "/admin/marktplatz/produkte"), notice)
 	}
 }
 

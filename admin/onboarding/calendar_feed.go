@@ -1,4 +1,4 @@
-package admin
+package onboarding
 
 import (
 	"errors"
@@ -16,39 +16,39 @@ type feedData struct {
 	URL    string
 }
 
-// newCalendarFeed makes a new subscription address of the tenant's
+// NewCalendarFeed makes a new subscription address of the tenant's
 // calendar (Sprechstunden and go-lives) for calendar apps, which cannot log
 // in, and shows it once; the previous address stops working.
-func (o *onboardingConsole) newCalendarFeed(w http.ResponseWriter, r *http.Request) {
-	t, ok := o.tenantFor(w, r, onboarding.ObjCase, authz.Read)
+func (o *Pages) NewCalendarFeed(w http.ResponseWriter, r *http.Request) {
+	t, ok := o.TenantFor(w, r, onboarding.ObjCase, authz.Read)
 	if !ok {
 		return
 	}
 	nav, err := o.nav(r, "faelle:"+t.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	token, err := o.store.NewCalendarFeed(r.Context(), t.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
-	o.render(w, r, http.StatusOK, "anbindung-kalender-abo", o.page(r, "Kalender abonnieren",
-		feedData{Nav: nav, Tenant: t, URL: o.baseURL + "/kalender/" + t.ID + "/" + token}))
+	o.Render(w, r, http.StatusOK, "anbindung-kalender-abo", o.page(r, "Kalender abonnieren",
+		feedData{Nav: nav, Tenant: t, URL: o.BaseURL + "/kalender/" + t.ID + "/" + token}))
 }
 
-// calendarFeed serves the calendar to a subscribed app. There is no login:
+// CalendarFeed serves the calendar to a subscribed app. There is no login:
 // the secret address is the key, so an unknown or replaced address gets a
 // plain 404 that tells nothing.
-func (o *onboardingConsole) calendarFeed(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) CalendarFeed(w http.ResponseWriter, r *http.Request) {
 	raw, err := o.store.CalendarByFeed(r.Context(), r.PathValue("id"), r.PathValue("token"))
 	if errors.Is(err, tenant.ErrNotFound) {
 		http.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	h := w.Header()

@@ -1,4 +1,4 @@
-package admin
+package onboarding
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 	"time"
@@ -15,12 +16,12 @@ import (
 	"sozialplattform/tenant/authz"
 )
 
-// start sends a municipality to its cases and the ministry to the
+// Start sends a municipality to its cases and the ministry to the
 // dashboard; whoever has several bodies picks one.
-func (o *onboardingConsole) start(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) Start(w http.ResponseWriter, r *http.Request) {
 	nav, err := o.nav(r, "anbindung")
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	switch {
@@ -31,10 +32,10 @@ func (o *onboardingConsole) start(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/rollout", http.StatusSeeOther)
 		return
 	case len(nav.Tenants) == 0:
-		o.forbidden(w, r, "Ihr Konto gehört zu keiner Körperschaft mit Anbindungsfällen.")
+		o.Forbidden(w, r, "Ihr Konto gehört zu keiner Körperschaft mit Anbindungsfällen.")
 		return
 	}
-	o.render(w, r, http.StatusOK, "anbindung-start", o.page(r, "Anbindung", struct{ Nav onbNav }{nav}))
+	o.Render(w, r, http.StatusOK, "anbindung-start", o.page(r, "Anbindung", struct{ Nav onbNav }{nav}))
 }
 
 // caseRow is a case in the list of a municipality, with its next step.
@@ -52,29 +53,29 @@ type casesData struct {
 	Consult *onboarding.Consultation
 }
 
-// casesPage is a municipality's overview: one line per ordered
+// CasesPage is a municipality's overview: one line per ordered
 // Antragsstrecke with where it stands and what is next.
-func (o *onboardingConsole) casesPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := o.tenantFor(w, r, onboarding.ObjCase, authz.Read)
+func (o *Pages) CasesPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := o.TenantFor(w, r, onboarding.ObjCase, authz.Read)
 	if !ok {
 		return
 	}
 	nav, err := o.nav(r, "faelle:"+t.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	cases, err := o.store.ListCases(ctx, t.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	d := casesData{Nav: nav, Tenant: t}
 	for _, c := range cases {
 		detail, err := o.store.Detail(ctx, c.ID)
 		if err != nil {
-			o.serverError(w, r, err)
+			o.ServerError(w, r, err)
 			return
 		}
 		row := caseRow{Case: c}
@@ -96,7 +97,7 @@ func (o *onboardingConsole) casesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	cons, err := o.store.ListConsultations(ctx, onboarding.ConsultationFilter{From: o.store.Now(), VisibleTenants: []string{t.ID}})
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	for i := range cons {
@@ -105,33 +106,33 @@ func (o *onboardingConsole) casesPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	o.render(w, r, http.StatusOK, "anbindung-faelle", o.page(r, "Anbindung: "+t.Name, d))
+	o.Render(w, r, http.StatusOK, "anbindung-faelle", o.page(r, "Anbindung: "+t.Name, d))
 }
 
 // caseFor loads the case the path's {cid} names: 404 when it does not
 // exist or belongs to a body outside the person's area, 403 when the
 // person may read but not do act.
-func (o *onboardingConsole) caseFor(w http.ResponseWriter, r *http.Request, act string) (*onboarding.Case, bool) {
+func (o *Pages) caseFor(w http.ResponseWriter, r *http.Request, act string) (*onboarding.Case, bool) {
 	id := r.PathValue("cid")
 	if id == "" || len(id) > 64 {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return nil, false
 	}
 	c, err := o.store.GetCase(r.Context(), id)
 	if errors.Is(err, tenant.ErrNotFound) {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return nil, false
 	}
-	if !o.allowed(r, c.TenantID, onboarding.ObjCase, authz.Read) {
-		o.notFound(w, r)
+	if !o.Allowed(r, c.TenantID, onboarding.ObjCase, authz.Read) {
+		o.NotFound(w, r)
 		return nil, false
 	}
-	if act != authz.Read && !o.allowed(r, c.TenantID, onboarding.ObjCase, act) {
-		o.forbidden(w, r, "Diesen Anbindungsfall dürfen Sie nur lesen.")
+	if act != authz.Read && !o.Allowed(r, c.TenantID, onboarding.ObjCase, act) {
+		o.Forbidden(w, r, "Diesen Anbindungsfall dürfen Sie nur lesen.")
 		return nil, false
 	}
 	return c, true
@@ -181,15 +182,15 @@ type caseData struct {
 // caseForms carries what a person typed into the case page's forms and
 // what was wrong with it.
 type caseForms struct {
-	Variant, FV, Transport, Planned *form
+	Variant, FV, Transport, Planned *ui.Form
 	Problems                        []string // rule violations, shown at the phases
 	Changed                         bool     // the case changed meanwhile
 	Item                            string   // ID of the item whose form failed
-	ItemForm                        *form
+	ItemForm                        *ui.Form
 }
 
-// casePage is a case's task list and forms.
-func (o *onboardingConsole) casePage(w http.ResponseWriter, r *http.Request) {
+// CasePage is a case's task list and forms.
+func (o *Pages) CasePage(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Read)
 	if !ok {
 		return
@@ -197,41 +198,41 @@ func (o *onboardingConsole) casePage(w http.ResponseWriter, r *http.Request) {
 	o.renderCase(w, r, http.StatusOK, c.ID, caseForms{})
 }
 
-func (o *onboardingConsole) renderCase(w http.ResponseWriter, r *http.Request, status int, caseID string, forms caseForms) {
+func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, caseID string, forms caseForms) {
 	ctx := r.Context()
 	detail, err := o.store.Detail(ctx, caseID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
-	t, err := o.Console.store.GetTenant(ctx, detail.TenantID)
+	t, err := o.Shell.Store.GetTenant(ctx, detail.TenantID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	nav, err := o.nav(r, "faelle:"+t.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	d := caseData{Nav: nav, Tenant: t, D: detail, Forms: forms,
-		CanEdit:    o.allowed(r, t.ID, onboarding.ObjCase, authz.Update),
-		CanConfirm: o.allowed(r, t.ID, onboarding.ObjGoLive, authz.Update),
-		MaxUpload:  humanSize(o.store.MaxAttachmentBytes())}
+		CanEdit:    o.Allowed(r, t.ID, onboarding.ObjCase, authz.Update),
+		CanConfirm: o.Allowed(r, t.ID, onboarding.ObjGoLive, authz.Update),
+		MaxUpload:  ui.HumanSize(o.store.MaxAttachmentBytes())}
 	for _, v := range onboarding.Variants() {
 		d.Variants = append(d.Variants, v.Info())
 	}
 	fvs, err := o.store.ListFachverfahren(ctx)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	for i := range fvs {
 		d.Choices = append(d.Choices, fvChoice{Fachverfahren: fvs[i], Warnings: onboarding.Compatibility(&fvs[i], detail.Variant)})
 	}
 	if d.CanEdit && detail.Variant == onboarding.VariantOSCIClient {
-		if d.Members, err = o.Console.store.ListMembers(ctx, t.ID); err != nil {
-			o.serverError(w, r, err)
+		if d.Members, err = o.Shell.Store.ListMembers(ctx, t.ID); err != nil {
+			o.ServerError(w, r, err)
 			return
 		}
 	}
@@ -259,35 +260,35 @@ func (o *onboardingConsole) renderCase(w http.ResponseWriter, r *http.Request, s
 		d.Phases = append(d.Phases, row)
 	}
 	if forms.Variant == nil {
-		forms.Variant = newForm()
+		forms.Variant = ui.NewForm()
 		forms.Variant.Set("variante", strconv.Itoa(int(detail.Variant)))
 	}
 	if forms.FV == nil {
-		forms.FV = newForm()
+		forms.FV = ui.NewForm()
 		forms.FV.Set("fachverfahren", detail.FachverfahrenID)
 	}
 	if forms.Transport == nil {
 		forms.Transport = transportForm(detail.Transport)
 	}
 	if forms.Planned == nil {
-		forms.Planned = newForm()
+		forms.Planned = ui.NewForm()
 		if detail.PlannedLiveOn != nil {
 			forms.Planned.Set("geplant", detail.PlannedLiveOn.Format("2006-01-02"))
 		}
 	}
-	for _, f := range []*form{forms.Variant, forms.FV, forms.Transport, forms.Planned} {
+	for _, f := range []*ui.Form{forms.Variant, forms.FV, forms.Transport, forms.Planned} {
 		f.Set("version", strconv.Itoa(detail.Version))
 	}
 	d.Forms = forms
 	if k := detail.Transport.Key; k != nil && k.NotAfter.Sub(o.store.Now()) < onboarding.KeyWarnDays*24*time.Hour {
 		d.KeyWarn = true
 	}
-	o.render(w, r, status, "anbindung-fall", o.page(r, detail.AntragsstreckeLabel+" – "+t.Name, d))
+	o.Render(w, r, status, "anbindung-fall", o.page(r, detail.AntragsstreckeLabel+" – "+t.Name, d))
 }
 
 // transportForm fills the transport form from stored parameters.
-func transportForm(t onboarding.Transport) *form {
-	f := newForm()
+func transportForm(t onboarding.Transport) *ui.Form {
+	f := ui.NewForm()
 	f.Set("dvdvKennung", t.DVDVKennung)
 	f.Set("destinationId", t.DestinationID)
 	f.Set("mailboxUsers", strings.Join(t.MailboxUsers, "\n"))
@@ -308,8 +309,8 @@ func caseBack(w http.ResponseWriter, r *http.Request, caseID, notice, anchor str
 // updateCase stores a patch and answers like every case form: back to the
 // page on success; the page again with the errors, the typed values and,
 // when somebody changed the case meanwhile, that message.
-func (o *onboardingConsole) updateCase(w http.ResponseWriter, r *http.Request, c *onboarding.Case, p onboarding.CasePatch,
-	forms caseForms, failed *form, fieldIDs func(string) string, notice, anchor string) {
+func (o *Pages) updateCase(w http.ResponseWriter, r *http.Request, c *onboarding.Case, p onboarding.CasePatch,
+	forms caseForms, failed *ui.Form, fieldIDs func(string) string, notice, anchor string) {
 	_, err := o.store.UpdateCase(r.Context(), c.ID, caseVersion(r), p)
 	switch {
 	case err == nil:
@@ -318,21 +319,21 @@ func (o *onboardingConsole) updateCase(w http.ResponseWriter, r *http.Request, c
 		forms.Changed = true
 		failed.Fail("Der Fall wurde zwischenzeitlich geändert. Ihre Eingaben stehen noch im Formular; bitte prüfen Sie den aktuellen Stand und speichern Sie erneut.")
 		o.renderCase(w, r, http.StatusConflict, c.ID, forms)
-	case failed.storeErrors(err, fieldIDs):
+	case failed.StoreErrors(err, fieldIDs):
 		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, forms)
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
-func (o *onboardingConsole) setVariant(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SetVariant(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
-	opts := []option{{"1", "1"}, {"2", "2"}, {"3", "3"}}
-	v := f.choice(r, "variante", opts, "Bitte wählen Sie eine der drei Anbindungsvarianten.")
+	f := ui.NewForm()
+	opts := []ui.Option{{Value: "1", Label: "1"}, {Value: "2", Label: "2"}, {Value: "3", Label: "3"}}
+	v := f.Choice(r, "variante", opts, "Bitte wählen Sie eine der drei Anbindungsvarianten.")
 	forms := caseForms{Variant: f}
 	if f.Invalid() {
 		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, forms)
@@ -343,13 +344,13 @@ func (o *onboardingConsole) setVariant(w http.ResponseWriter, r *http.Request) {
 	o.updateCase(w, r, c, onboarding.CasePatch{Variant: &variant}, forms, f, func(string) string { return "variante" }, "variante", "variante")
 }
 
-func (o *onboardingConsole) setFachverfahren(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SetFachverfahren(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
-	id := f.text(r, "fachverfahren", 64)
+	f := ui.NewForm()
+	id := f.Text(r, "fachverfahren", 64)
 	forms := caseForms{FV: f}
 	if f.Invalid() {
 		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, forms)
@@ -358,15 +359,15 @@ func (o *onboardingConsole) setFachverfahren(w http.ResponseWriter, r *http.Requ
 	o.updateCase(w, r, c, onboarding.CasePatch{FachverfahrenID: &id}, forms, f, func(string) string { return "fachverfahren" }, "fachverfahren", "fachverfahren")
 }
 
-func (o *onboardingConsole) setTransport(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SetTransport(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	t := c.Transport
-	t.DVDVKennung = f.text(r, "dvdvKennung", 80)
-	t.DestinationID = f.text(r, "destinationId", 64)
+	t.DVDVKennung = f.Text(r, "dvdvKennung", 80)
+	t.DestinationID = f.Text(r, "destinationId", 64)
 	if c.Variant == onboarding.VariantOSCIClient {
 		t.MailboxUsers = r.PostForm["mailboxUsers"]
 		if len(t.MailboxUsers) > 50 {
@@ -389,13 +390,13 @@ func (o *onboardingConsole) setTransport(w http.ResponseWriter, r *http.Request)
 	o.updateCase(w, r, c, onboarding.CasePatch{Transport: &t}, forms, f, ids, "daten", "anbindungsdaten")
 }
 
-func (o *onboardingConsole) setPlannedLive(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SetPlannedLive(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
-	s := f.text(r, "geplant", 10)
+	f := ui.NewForm()
+	s := f.Text(r, "geplant", 10)
 	var day time.Time
 	if s != "" {
 		var err error
@@ -411,15 +412,15 @@ func (o *onboardingConsole) setPlannedLive(w http.ResponseWriter, r *http.Reques
 	o.updateCase(w, r, c, onboarding.CasePatch{PlannedLiveOn: &day}, forms, f, func(string) string { return "geplant" }, "geplant", "phasen")
 }
 
-func (o *onboardingConsole) setItem(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SetItem(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
 	}
 	itemID := r.PathValue("iid")
-	f := newForm()
+	f := ui.NewForm()
 	done := r.PostForm.Get("erledigt") == "1"
-	comment := f.multiline(r, "kommentar", onboarding.MaxCommentLen)
+	comment := f.LongText(r, "kommentar", onboarding.MaxCommentLen)
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	forms := caseForms{Item: itemID, ItemForm: f}
 	if f.Invalid() {
@@ -431,41 +432,41 @@ func (o *onboardingConsole) setItem(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		caseBack(w, r, c.ID, "punkt", "punkt-"+itemID)
 	case errors.Is(err, tenant.ErrNotFound):
-		o.notFound(w, r)
+		o.NotFound(w, r)
 	case errors.Is(err, onboarding.ErrCaseChanged):
 		f.Fail("Dieser Punkt wurde zwischenzeitlich geändert. Bitte prüfen Sie den aktuellen Stand und speichern Sie erneut.")
 		o.renderCase(w, r, http.StatusConflict, c.ID, forms)
 	case ruleMessages(err) != nil:
 		f.Fail(strings.Join(ruleMessages(err), " "))
 		o.renderCase(w, r, http.StatusConflict, c.ID, forms)
-	case f.storeErrors(err, func(string) string { return "kommentar" }):
+	case f.StoreErrors(err, func(string) string { return "kommentar" }):
 		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, forms)
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
-// upload takes a file for a checklist item (multipart/form-data; the form
+// Upload takes a file for a checklist item (multipart/form-data; the form
 // token travels in the multipart body).
-func (o *onboardingConsole) upload(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			o.errorPage(w, r, http.StatusRequestEntityTooLarge, "Datei zu groß", errorData{
-				Heading: "Datei zu groß", Text: "Die Datei ist größer als " + humanSize(o.store.MaxAttachmentBytes()) + ". Bitte verkleinern Sie sie, z. B. als PDF mit geringerer Auflösung.",
-				Back: backLink(r), BackTo: "Zurück",
+			o.ErrorPage(w, r, http.StatusRequestEntityTooLarge, "Datei zu groß", ui.ErrorData{
+				Heading: "Datei zu groß", Text: "Die Datei ist größer als " + ui.HumanSize(o.store.MaxAttachmentBytes()) + ". Bitte verkleinern Sie sie, z. B. als PDF mit geringerer Auflösung.",
+				Back: ui.BackLink(r), BackTo: "Zurück",
 			})
 			return
 		}
-		o.errorPage(w, r, http.StatusBadRequest, "Ungültige Anfrage", errorData{
-			Heading: "Ungültige Anfrage", Text: "Das Formular konnte nicht gelesen werden. Bitte wählen Sie die Datei erneut aus.", Back: backLink(r), BackTo: "Zurück",
+		o.ErrorPage(w, r, http.StatusBadRequest, "Ungültige Anfrage", ui.ErrorData{
+			Heading: "Ungültige Anfrage", Text: "Das Formular konnte nicht gelesen werden. Bitte wählen Sie die Datei erneut aus.", Back: ui.BackLink(r), BackTo: "Zurück",
 		})
 		return
 	}
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
-	if !o.csrfOK(w, r, backLink(r)) {
+	if !o.CSRFOK(w, r, ui.BackLink(r)) {
 		return
 	}
 	c, ok := o.caseFor(w, r, authz.Update)
@@ -473,7 +474,7 @@ func (o *onboardingConsole) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	itemID := r.PathValue("iid")
-	f := newForm()
+	f := ui.NewForm()
 	forms := caseForms{Item: itemID, ItemForm: f}
 	file, header, err := r.FormFile("datei")
 	if err != nil {
@@ -484,7 +485,7 @@ func (o *onboardingConsole) upload(w http.ResponseWriter, r *http.Request) {
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, o.store.MaxAttachmentBytes()+1))
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	_, err = o.store.AddAttachment(r.Context(), c.ID, itemID, header.Filename, data)
@@ -492,38 +493,38 @@ func (o *onboardingConsole) upload(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		caseBack(w, r, c.ID, "anhang", "punkt-"+itemID)
 	case errors.Is(err, tenant.ErrNotFound):
-		o.notFound(w, r)
-	case f.storeErrors(err, func(string) string { return "datei-" + itemID }):
+		o.NotFound(w, r)
+	case f.StoreErrors(err, func(string) string { return "datei-" + itemID }):
 		status := http.StatusUnprocessableEntity
 		if errors.Is(err, onboarding.ErrAttachmentTooLarge) {
 			status = http.StatusRequestEntityTooLarge
 		}
 		o.renderCase(w, r, status, c.ID, forms)
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
-// download serves an attachment: always as a download, with the type
+// Download serves an attachment: always as a download, with the type
 // decided when it was stored.
-func (o *onboardingConsole) download(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) Download(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Read)
 	if !ok {
 		return
 	}
 	a, err := o.store.Attachment(r.Context(), c.ID, r.PathValue("aid"))
 	if errors.Is(err, tenant.ErrNotFound) {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
-	writeDownload(w, a.ContentType, a.Filename, a.Data)
+	ui.WriteDownload(w, a.ContentType, a.Filename, a.Data)
 }
 
-func (o *onboardingConsole) deleteAttachment(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) DeleteAttachment(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
@@ -533,13 +534,13 @@ func (o *onboardingConsole) deleteAttachment(w http.ResponseWriter, r *http.Requ
 	case err == nil:
 		caseBack(w, r, c.ID, "anhang-weg", "checkliste")
 	case errors.Is(err, tenant.ErrNotFound):
-		o.notFound(w, r)
+		o.NotFound(w, r)
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
-func (o *onboardingConsole) setPhase(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SetPhase(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Update)
 	if !ok {
 		return
@@ -547,7 +548,7 @@ func (o *onboardingConsole) setPhase(w http.ResponseWriter, r *http.Request) {
 	p := onboarding.Phase(r.PathValue("phase"))
 	to := onboarding.Status(r.PostForm.Get("stand"))
 	if !p.Valid() {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	if !slices.Contains(onboarding.Statuses(), to) {
@@ -564,17 +565,17 @@ func (o *onboardingConsole) setPhase(w http.ResponseWriter, r *http.Request) {
 	case ruleMessages(err) != nil:
 		o.renderCase(w, r, http.StatusConflict, c.ID, caseForms{Problems: ruleMessages(err)})
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
-func (o *onboardingConsole) confirmGoLive(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) ConfirmGoLive(w http.ResponseWriter, r *http.Request) {
 	c, ok := o.caseFor(w, r, authz.Read)
 	if !ok {
 		return
 	}
-	if !o.allowed(r, c.TenantID, onboarding.ObjGoLive, authz.Update) {
-		o.forbidden(w, r, "Den Livegang bestätigt das Ministerium.")
+	if !o.Allowed(r, c.TenantID, onboarding.ObjGoLive, authz.Update) {
+		o.Forbidden(w, r, "Den Livegang bestätigt das Ministerium.")
 		return
 	}
 	confirm := r.PostForm.Get("bestaetigt") == "1"
@@ -590,6 +591,6 @@ func (o *onboardingConsole) confirmGoLive(w http.ResponseWriter, r *http.Request
 	case ruleMessages(err) != nil:
 		o.renderCase(w, r, http.StatusConflict, c.ID, caseForms{Problems: ruleMessages(err)})
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }

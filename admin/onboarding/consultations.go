@@ -1,9 +1,10 @@
-package admin
+package onboarding
 
 import (
 	"bytes"
 	"errors"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strconv"
 	"strings"
 	"time"
@@ -28,43 +29,43 @@ type consultationsData struct {
 	Tenants  []tenant.Tenant // bodies the person registers
 	Past     bool
 	Ministry bool
-	NewForm  *form
-	RuleForm *form
+	NewForm  *ui.Form
+	RuleForm *ui.Form
 	Edit     string // ID of the Sprechstunde whose form failed
-	EditForm *form
+	EditForm *ui.Form
 	Problem  string
-	Weekdays []option
+	Weekdays []ui.Option
 }
 
-func (o *onboardingConsole) consultationsPage(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) ConsultationsPage(w http.ResponseWriter, r *http.Request) {
 	o.renderConsultations(w, r, http.StatusOK, consultationsData{})
 }
 
-func (o *onboardingConsole) renderConsultations(w http.ResponseWriter, r *http.Request, status int, d consultationsData) {
+func (o *Pages) renderConsultations(w http.ResponseWriter, r *http.Request, status int, d consultationsData) {
 	ctx := r.Context()
 	p := authz.PrincipalFrom(ctx)
-	if !o.authz.AllowedAnywhere(p, onboarding.ObjConsultation, authz.Read) {
-		o.forbidden(w, r, "")
+	if !o.Authz.AllowedAnywhere(p, onboarding.ObjConsultation, authz.Read) {
+		o.Forbidden(w, r, "")
 		return
 	}
 	nav, err := o.nav(r, "sprechstunden")
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	d.Nav, d.Ministry = nav, o.isMinistry(r, onboarding.ObjConsultation, authz.Update)
 	d.Past = r.URL.Query().Get("vergangene") == "1"
 	for _, t := range nav.Tenants {
-		if o.allowed(r, t.ID, onboarding.ObjAttendance, authz.Create) {
+		if o.Allowed(r, t.ID, onboarding.ObjAttendance, authz.Create) {
 			d.Tenants = append(d.Tenants, t)
 		}
 	}
 	if d.Rule, err = o.store.Rule(ctx); err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	now := o.store.Now()
-	f := onboarding.ConsultationFilter{VisibleTenants: o.authz.Tenants(p, onboarding.ObjAttendance, authz.Read)}
+	f := onboarding.ConsultationFilter{VisibleTenants: o.Authz.Tenants(p, onboarding.ObjAttendance, authz.Read)}
 	if d.Past {
 		f.From, f.To = now.AddDate(-1, 0, 0), now
 	} else {
@@ -72,12 +73,12 @@ func (o *onboardingConsole) renderConsultations(w http.ResponseWriter, r *http.R
 	}
 	cons, err := o.store.ListConsultations(ctx, f)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	for _, c := range cons {
 		if d.EditForm == nil && c.ID == r.URL.Query().Get("bearbeiten") {
-			d.Edit, d.EditForm = c.ID, newForm()
+			d.Edit, d.EditForm = c.ID, ui.NewForm()
 			d.EditForm.Set("thema", c.Topic)
 			d.EditForm.Set("version", strconv.Itoa(c.Version))
 			if c.Cancelled {
@@ -91,19 +92,19 @@ func (o *onboardingConsole) renderConsultations(w http.ResponseWriter, r *http.R
 		d.Rows = append(d.Rows, row)
 	}
 	if d.NewForm == nil {
-		d.NewForm = newForm()
+		d.NewForm = ui.NewForm()
 	}
 	if d.RuleForm == nil {
 		d.RuleForm = ruleForm(d.Rule)
 	}
 	for i, name := range []string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"} {
-		d.Weekdays = append(d.Weekdays, option{Value: strconv.Itoa(i), Label: name})
+		d.Weekdays = append(d.Weekdays, ui.Option{Value: strconv.Itoa(i), Label: name})
 	}
-	o.render(w, r, status, "anbindung-sprechstunden", o.page(r, "Sprechstunden", d))
+	o.Render(w, r, status, "anbindung-sprechstunden", o.page(r, "Sprechstunden", d))
 }
 
-func ruleForm(rule onboarding.ConsultationRule) *form {
-	f := newForm()
+func ruleForm(rule onboarding.ConsultationRule) *ui.Form {
+	f := ui.NewForm()
 	f.Set("titel", rule.Title)
 	f.Set("wochentag", strconv.Itoa(int(rule.Weekday)))
 	f.Set("abstand", strconv.Itoa(rule.IntervalWeeks))
@@ -115,26 +116,26 @@ func ruleForm(rule onboarding.ConsultationRule) *form {
 	return f
 }
 
-func (o *onboardingConsole) consultationsCSV(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) ConsultationsCSV(w http.ResponseWriter, r *http.Request) {
 	p := authz.PrincipalFrom(r.Context())
-	if !o.authz.AllowedAnywhere(p, onboarding.ObjConsultation, authz.Read) {
-		o.forbidden(w, r, "")
+	if !o.Authz.AllowedAnywhere(p, onboarding.ObjConsultation, authz.Read) {
+		o.Forbidden(w, r, "")
 		return
 	}
 	cons, err := o.store.ListConsultations(r.Context(), onboarding.ConsultationFilter{
-		VisibleTenants: o.authz.Tenants(p, onboarding.ObjAttendance, authz.Read)})
+		VisibleTenants: o.Authz.Tenants(p, onboarding.ObjAttendance, authz.Read)})
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	o.writeCSV(w, r, o.store.ConsultationsCSV(cons), "sprechstunden.csv")
 }
 
 // writeCSV answers with a CSV table as a download.
-func (o *onboardingConsole) writeCSV(w http.ResponseWriter, r *http.Request, t onboarding.CSVTable, name string) {
+func (o *Pages) writeCSV(w http.ResponseWriter, r *http.Request, t onboarding.CSVTable, name string) {
 	var buf bytes.Buffer
 	if err := t.WriteCSV(&buf); err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -145,21 +146,21 @@ func (o *onboardingConsole) writeCSV(w http.ResponseWriter, r *http.Request, t o
 }
 
 // registrationTenant reads the body a registration is for and checks it.
-func (o *onboardingConsole) registrationTenant(w http.ResponseWriter, r *http.Request, act string) (*tenant.Tenant, bool) {
-	return o.tenantByID(w, r, r.PostForm.Get("koerperschaft"), onboarding.ObjAttendance, act)
+func (o *Pages) registrationTenant(w http.ResponseWriter, r *http.Request, act string) (*tenant.Tenant, bool) {
+	return o.TenantByID(w, r, r.PostForm.Get("koerperschaft"), onboarding.ObjAttendance, act)
 }
 
-func (o *onboardingConsole) register(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) Register(w http.ResponseWriter, r *http.Request) {
 	t, ok := o.registrationTenant(w, r, authz.Create)
 	if !ok {
 		return
 	}
-	u := userFrom(r)
+	u := ui.UserFrom(r)
 	_, err := o.store.Register(r.Context(), r.PathValue("sid"), t.ID, u.Name, u.Email)
 	o.afterRegistration(w, r, err, "angemeldet")
 }
 
-func (o *onboardingConsole) unregister(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) Unregister(w http.ResponseWriter, r *http.Request) {
 	t, ok := o.registrationTenant(w, r, authz.Delete)
 	if !ok {
 		return
@@ -168,12 +169,12 @@ func (o *onboardingConsole) unregister(w http.ResponseWriter, r *http.Request) {
 	o.afterRegistration(w, r, err, "abgemeldet")
 }
 
-func (o *onboardingConsole) afterRegistration(w http.ResponseWriter, r *http.Request, err error, notice string) {
+func (o *Pages) afterRegistration(w http.ResponseWriter, r *http.Request, err error, notice string) {
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/sprechstunden", notice)
+		ui.SeeOther(w, r, "/admin/sprechstunden", notice)
 	case errors.Is(err, tenant.ErrNotFound):
-		o.notFound(w, r)
+		o.NotFound(w, r)
 	case ruleMessages(err) != nil:
 		o.renderConsultations(w, r, http.StatusConflict, consultationsData{Problem: strings.Join(ruleMessages(err), " ")})
 	default:
@@ -183,14 +184,14 @@ func (o *onboardingConsole) afterRegistration(w http.ResponseWriter, r *http.Req
 				Problem: "Ihre E-Mail-Adresse eignet sich nicht für die Einladung: " + fe.Error()})
 			return
 		}
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
 // startsAt reads a date and a time field (German local time).
-func (o *onboardingConsole) startsAt(f *form, r *http.Request, dateID, timeID string) time.Time {
-	day := f.text(r, dateID, 10)
-	clock := f.text(r, timeID, 5)
+func (o *Pages) startsAt(f *ui.Form, r *http.Request, dateID, timeID string) time.Time {
+	day := f.Text(r, dateID, 10)
+	clock := f.Text(r, timeID, 5)
 	t, err := time.ParseInLocation("2006-01-02 15:04", day+" "+clock, o.store.Location())
 	if err != nil {
 		if _, derr := time.Parse("2006-01-02", day); derr != nil {
@@ -202,38 +203,38 @@ func (o *onboardingConsole) startsAt(f *form, r *http.Request, dateID, timeID st
 	return t
 }
 
-func (o *onboardingConsole) createConsultation(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) CreateConsultation(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjConsultation, authz.Create) {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	at := o.startsAt(f, r, "datum", "uhrzeit")
-	topic := f.text(r, "thema", 300)
+	topic := f.Text(r, "thema", 300)
 	if f.Invalid() {
 		o.renderConsultations(w, r, http.StatusUnprocessableEntity, consultationsData{NewForm: f})
 		return
 	}
 	_, err := o.store.CreateConsultation(r.Context(), onboarding.ConsultationInput{StartsAt: at, Topic: topic})
 	if err != nil {
-		if f.storeErrors(err, func(field string) string {
+		if f.StoreErrors(err, func(field string) string {
 			return map[string]string{"startsAt": "datum", "topic": "thema"}[field]
 		}) {
 			o.renderConsultations(w, r, http.StatusUnprocessableEntity, consultationsData{NewForm: f})
 			return
 		}
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
-	seeOther(w, r, "/admin/sprechstunden", "termin-neu")
+	ui.SeeOther(w, r, "/admin/sprechstunden", "termin-neu")
 }
 
-func (o *onboardingConsole) updateConsultation(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) UpdateConsultation(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjConsultation, authz.Update) {
 		return
 	}
 	id := r.PathValue("sid")
-	f := newForm()
-	topic := f.text(r, "thema", 300)
+	f := ui.NewForm()
+	topic := f.Text(r, "thema", 300)
 	cancelled := r.PostForm.Get("abgesagt") == "1"
 	if cancelled {
 		f.Set("abgesagt", "1")
@@ -247,27 +248,27 @@ func (o *onboardingConsole) updateConsultation(w http.ResponseWriter, r *http.Re
 	_, err := o.store.UpdateConsultation(r.Context(), id, version, onboarding.ConsultationPatch{Topic: &topic, Cancelled: &cancelled})
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/sprechstunden", "termin")
+		ui.SeeOther(w, r, "/admin/sprechstunden", "termin")
 	case errors.Is(err, tenant.ErrNotFound):
-		o.notFound(w, r)
+		o.NotFound(w, r)
 	case errors.Is(err, tenant.ErrStaleVersion):
 		f.Fail("Der Termin wurde zwischenzeitlich geändert. Bitte prüfen Sie den aktuellen Stand und speichern Sie erneut.")
 		o.renderConsultations(w, r, http.StatusConflict, consultationsData{Edit: id, EditForm: f})
-	case f.storeErrors(err, func(string) string { return "thema" }):
+	case f.StoreErrors(err, func(string) string { return "thema" }):
 		o.renderConsultations(w, r, http.StatusUnprocessableEntity, consultationsData{Edit: id, EditForm: f})
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }
 
-func (o *onboardingConsole) saveRule(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) SaveRule(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjConsultation, authz.Update) {
 		return
 	}
-	f := newForm()
-	rule := onboarding.ConsultationRule{Title: f.text(r, "titel", 200), StartTime: f.text(r, "beginn", 5), Location: f.text(r, "ort", 500)}
+	f := ui.NewForm()
+	rule := onboarding.ConsultationRule{Title: f.Text(r, "titel", 200), StartTime: f.Text(r, "beginn", 5), Location: f.Text(r, "ort", 500)}
 	num := func(id string) int {
-		v := f.text(r, id, 4)
+		v := f.Text(r, id, 4)
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			f.Add(id, "Bitte geben Sie eine Zahl an.")
@@ -277,7 +278,7 @@ func (o *onboardingConsole) saveRule(w http.ResponseWriter, r *http.Request) {
 	rule.Weekday = time.Weekday(num("wochentag"))
 	rule.IntervalWeeks = num("abstand")
 	rule.DurationMinutes = num("dauer")
-	if anchor := f.text(r, "anker", 10); anchor != "" {
+	if anchor := f.Text(r, "anker", 10); anchor != "" {
 		t, err := time.ParseInLocation("2006-01-02", anchor, o.store.Location())
 		if err != nil {
 			f.Add("anker", "Bitte geben Sie ein Datum an.")
@@ -295,13 +296,13 @@ func (o *onboardingConsole) saveRule(w http.ResponseWriter, r *http.Request) {
 		"durationMinutes": "dauer", "anchorOn": "anker", "location": "ort"}
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/sprechstunden", "regel")
+		ui.SeeOther(w, r, "/admin/sprechstunden", "regel")
 	case errors.Is(err, tenant.ErrStaleVersion):
 		f.Fail("Die Regel wurde zwischenzeitlich geändert. Bitte prüfen Sie den aktuellen Stand und speichern Sie erneut.")
 		o.renderConsultations(w, r, http.StatusConflict, consultationsData{RuleForm: f})
-	case f.storeErrors(err, func(field string) string { return ids[field] }):
+	case f.StoreErrors(err, func(field string) string { return ids[field] }):
 		o.renderConsultations(w, r, http.StatusUnprocessableEntity, consultationsData{RuleForm: f})
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }

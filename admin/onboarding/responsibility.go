@@ -1,7 +1,8 @@
-package admin
+package onboarding
 
 import (
 	"net/http"
+	"sozialplattform/admin/ui"
 
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
@@ -16,36 +17,36 @@ type responsibilityData struct {
 	Items     []onboarding.Responsibility
 	CanEdit   bool
 	Landkreis bool
-	Form      *form
+	Form      *ui.Form
 }
 
-// responsibilityPage shows who is responsible for each Antragsstrecke in
+// ResponsibilityPage shows who is responsible for each Antragsstrecke in
 // the Landkreis or kreisfreie Stadt of the path.
-func (o *onboardingConsole) responsibilityPage(w http.ResponseWriter, r *http.Request) {
-	o.renderResponsibility(w, r, http.StatusOK, newForm())
+func (o *Pages) ResponsibilityPage(w http.ResponseWriter, r *http.Request) {
+	o.renderResponsibility(w, r, http.StatusOK, ui.NewForm())
 }
 
-func (o *onboardingConsole) renderResponsibility(w http.ResponseWriter, r *http.Request, status int, f *form) {
-	t, ok := o.tenantFor(w, r, onboarding.ObjResponsibility, authz.Read)
+func (o *Pages) renderResponsibility(w http.ResponseWriter, r *http.Request, status int, f *ui.Form) {
+	t, ok := o.TenantFor(w, r, onboarding.ObjResponsibility, authz.Read)
 	if !ok {
 		return
 	}
 	if t.Kind != tenant.KindLandkreis && t.Kind != tenant.KindKreisfreieStadt {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	nav, err := o.nav(r, "faelle:"+t.ID)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	items, err := o.store.Responsibilities(r.Context(), t.Key())
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	d := responsibilityData{Nav: nav, Tenant: t, Items: items, Form: f, Landkreis: t.Kind == tenant.KindLandkreis,
-		CanEdit: t.Kind == tenant.KindLandkreis && o.allowed(r, t.ID, onboarding.ObjResponsibility, authz.Update)}
+		CanEdit: t.Kind == tenant.KindLandkreis && o.Allowed(r, t.ID, onboarding.ObjResponsibility, authz.Update)}
 	if !f.Invalid() {
 		for _, it := range items {
 			if it.Delegated {
@@ -53,22 +54,22 @@ func (o *onboardingConsole) renderResponsibility(w http.ResponseWriter, r *http.
 			}
 		}
 	}
-	o.render(w, r, status, "anbindung-zustaendigkeit", o.page(r, "Zuständigkeit: "+t.Name, d))
+	o.Render(w, r, status, "anbindung-zustaendigkeit", o.page(r, "Zuständigkeit: "+t.Name, d))
 }
 
-// saveResponsibility stores the Antragsstrecken the Landkreis has
+// SaveResponsibility stores the Antragsstrecken the Landkreis has
 // delegated to its Gemeinden (one checkbox each).
-func (o *onboardingConsole) saveResponsibility(w http.ResponseWriter, r *http.Request) {
-	t, ok := o.tenantFor(w, r, onboarding.ObjResponsibility, authz.Update)
+func (o *Pages) SaveResponsibility(w http.ResponseWriter, r *http.Request) {
+	t, ok := o.TenantFor(w, r, onboarding.ObjResponsibility, authz.Update)
 	if !ok {
 		return
 	}
 	items, err := o.store.Responsibilities(r.Context(), t.Key())
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	var keys []string
 	for _, it := range items {
 		if r.PostForm.Get("uebertragen-"+it.Antragsstrecke) == "1" {
@@ -79,10 +80,10 @@ func (o *onboardingConsole) saveResponsibility(w http.ResponseWriter, r *http.Re
 	_, err = o.store.SetDelegations(r.Context(), t.Key(), keys)
 	switch {
 	case err == nil:
-		seeOther(w, r, "/admin/zustaendigkeit/"+t.ID, "gespeichert")
-	case f.storeErrors(err, func(string) string { return "" }):
+		ui.SeeOther(w, r, "/admin/zustaendigkeit/"+t.ID, "gespeichert")
+	case f.StoreErrors(err, func(string) string { return "" }):
 		o.renderResponsibility(w, r, http.StatusUnprocessableEntity, f)
 	default:
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 	}
 }

@@ -1,4 +1,4 @@
-package admin
+package onboarding
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sozialplattform/admin/ui"
 	"strings"
 
 	"sozialplattform/onboarding"
@@ -16,28 +17,28 @@ import (
 type rolloutData struct {
 	Nav       onbNav
 	Report    *onboarding.Rollout
-	Form      *form
+	Form      *ui.Form
 	Query     template.URL // the filter as query string, for the CSV links
-	Services  []option
-	Legal     []option
-	Districts []option
+	Services  []ui.Option
+	Legal     []ui.Option
+	Districts []ui.Option
 	Chart     goLiveChart
 	Map       districtMap
 	Statuses  []onboarding.Status
 }
 
 // legalOptions are the Rechtskreise the filter offers.
-func legalOptions() []option {
-	var out []option
+func legalOptions() []ui.Option {
+	var out []ui.Option
 	for _, l := range []string{"SGB II", "SGB XII", "SGB XIV", "AsylbLG", "BKGG"} {
-		out = append(out, option{Value: l, Label: l})
+		out = append(out, ui.Option{Value: l, Label: l})
 	}
 	return out
 }
 
 // rolloutFilter reads the dashboard's filter from the query and keeps it
 // on the form; visible are the tenants the person may see.
-func (o *onboardingConsole) rolloutFilter(r *http.Request, visible []string, f *form) (onboarding.RolloutFilter, url.Values, bool) {
+func (o *Pages) rolloutFilter(r *http.Request, visible []string, f *ui.Form) (onboarding.RolloutFilter, url.Values, bool) {
 	q := r.URL.Query()
 	out := onboarding.RolloutFilter{TenantIDs: visible}
 	kept := url.Values{}
@@ -49,7 +50,7 @@ func (o *onboardingConsole) rolloutFilter(r *http.Request, visible []string, f *
 		out.OZGID = v
 		keep("dienst", v)
 	}
-	if v := q.Get("rechtskreis"); slices.ContainsFunc(legalOptions(), func(o option) bool { return o.Value == v }) {
+	if v := q.Get("rechtskreis"); slices.ContainsFunc(legalOptions(), func(o ui.Option) bool { return o.Value == v }) {
 		out.LegalBasis = v
 		keep("rechtskreis", v)
 	}
@@ -67,65 +68,65 @@ func (o *onboardingConsole) rolloutFilter(r *http.Request, visible []string, f *
 	return out, kept, true
 }
 
-func (o *onboardingConsole) rolloutPage(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
 		return
 	}
 	ctx := r.Context()
-	visible := o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
-	f := newForm()
+	visible := o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	f := ui.NewForm()
 	filter, kept, ok := o.rolloutFilter(r, visible, f)
 	if !ok {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	report, err := o.store.RolloutReport(ctx, filter)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	nav, err := o.nav(r, "rollout")
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	catalog, err := o.store.Catalog(ctx)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	d := rolloutData{Nav: nav, Report: report, Form: f, Query: template.URL(kept.Encode()), Legal: legalOptions(),
 		Chart: newGoLiveChart(report.GoLives), Statuses: onboarding.Statuses()}
 	for _, s := range catalog {
-		d.Services = append(d.Services, option{Value: s.OZGID, Label: s.OZGID + " " + s.Name})
+		d.Services = append(d.Services, ui.Option{Value: s.OZGID, Label: s.OZGID + " " + s.Name})
 	}
 	// The district choice comes from the unfiltered report: a filtered one
 	// holds only the chosen district.
 	all := report
 	if filter.TenantID != "" {
 		if all, err = o.store.RolloutReport(ctx, onboarding.RolloutFilter{TenantIDs: visible}); err != nil {
-			o.serverError(w, r, err)
+			o.ServerError(w, r, err)
 			return
 		}
 	}
 	for _, t := range all.Districts {
-		d.Districts = append(d.Districts, option{Value: t.TenantID, Label: t.Name})
+		d.Districts = append(d.Districts, ui.Option{Value: t.TenantID, Label: t.Name})
 	}
 	d.Map = newDistrictMap(report.Districts)
-	o.render(w, r, http.StatusOK, "anbindung-rollout", o.page(r, "Umsetzungsstand", d))
+	o.Render(w, r, http.StatusOK, "anbindung-rollout", o.page(r, "Umsetzungsstand", d))
 }
 
-// rolloutCSV exports a table of the dashboard: matrix, kreise,
+// RolloutCSV exports a table of the dashboard: matrix, kreise,
 // livegaenge or faelle, with the dashboard's filter.
-func (o *onboardingConsole) rolloutCSV(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) RolloutCSV(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
 		return
 	}
 	ctx := r.Context()
-	visible := o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
-	filter, _, ok := o.rolloutFilter(r, visible, newForm())
+	visible := o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	filter, _, ok := o.rolloutFilter(r, visible, ui.NewForm())
 	if !ok {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	q := r.URL.Query()
@@ -134,7 +135,7 @@ func (o *onboardingConsole) rolloutCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	if id := q.Get("kommune"); id != "" {
 		if !slices.Contains(visible, id) {
-			o.notFound(w, r)
+			o.NotFound(w, r)
 			return
 		}
 		filter.TenantID = id
@@ -142,7 +143,7 @@ func (o *onboardingConsole) rolloutCSV(w http.ResponseWriter, r *http.Request) {
 	if q.Get("tabelle") == "faelle" {
 		cases, err := o.store.RolloutCases(ctx, filter)
 		if err != nil {
-			o.serverError(w, r, err)
+			o.ServerError(w, r, err)
 			return
 		}
 		o.writeCSV(w, r, o.store.CasesCSV(cases), "faelle.csv")
@@ -150,7 +151,7 @@ func (o *onboardingConsole) rolloutCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	report, err := o.store.RolloutReport(ctx, filter)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	switch q.Get("tabelle") {
@@ -189,35 +190,35 @@ func countCases(cases []onboarding.RolloutCase) onboarding.Counts {
 	return c
 }
 
-// rolloutTenantPage is the drill-down to one municipality (with the
+// RolloutTenantPage is the drill-down to one municipality (with the
 // Gemeinden below it).
-func (o *onboardingConsole) rolloutTenantPage(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) RolloutTenantPage(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
 		return
 	}
-	t, ok := o.tenantFor(w, r, onboarding.ObjRollout, authz.Read)
+	t, ok := o.TenantFor(w, r, onboarding.ObjRollout, authz.Read)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	cases, err := o.store.RolloutCases(ctx, onboarding.RolloutFilter{
-		TenantIDs: o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), TenantID: t.ID})
+		TenantIDs: o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), TenantID: t.ID})
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	nav, err := o.nav(r, "rollout")
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
-	o.render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
+	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
 		Tenant: t, Cases: cases, Counts: countCases(cases), CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)}))
 }
 
-// rolloutServicePage is the drill-down to one Antragsstrecke across the
+// RolloutServicePage is the drill-down to one Antragsstrecke across the
 // municipalities.
-func (o *onboardingConsole) rolloutServicePage(w http.ResponseWriter, r *http.Request) {
+func (o *Pages) RolloutServicePage(w http.ResponseWriter, r *http.Request) {
 	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
 		return
 	}
@@ -225,7 +226,7 @@ func (o *onboardingConsole) rolloutServicePage(w http.ResponseWriter, r *http.Re
 	key := r.PathValue("key")
 	catalog, err := o.store.Catalog(ctx)
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	var stream *onboarding.Antragsstrecke
@@ -237,26 +238,26 @@ func (o *onboardingConsole) rolloutServicePage(w http.ResponseWriter, r *http.Re
 		}
 	}
 	if stream == nil {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	cases, err := o.store.RolloutCases(ctx, onboarding.RolloutFilter{
-		TenantIDs: o.authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), Antragsstrecke: key})
+		TenantIDs: o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), Antragsstrecke: key})
 	if errors.Is(err, tenant.ErrNotFound) {
-		o.notFound(w, r)
+		o.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	nav, err := o.nav(r, "rollout")
 	if err != nil {
-		o.serverError(w, r, err)
+		o.ServerError(w, r, err)
 		return
 	}
 	title := stream.OZGID + " " + stream.Label
-	o.render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
+	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
 		Stream: stream, Cases: cases, Counts: countCases(cases),
 		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))}))
 }

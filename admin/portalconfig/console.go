@@ -1,11 +1,13 @@
-package admin
+package portalconfig
 
 import (
+	"embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
+	"sozialplattform/admin/ui"
 	"strings"
 
 	"sozialplattform/portal/site"
@@ -14,67 +16,46 @@ import (
 	"sozialplattform/tenant/web"
 )
 
-// portalConsole serves the pages where a tenant runs its citizen portal:
+// Pages serves the pages where a tenant runs its citizen portal:
 // branding (colour, logo), contact and imprint data, responsible offices
 // per Rechtskreis, links to online services on other portals (on the
 // Land's tenant these are the Landesredaktion's state-wide links) and the
 // sign-language videos.
-type portalConsole struct {
-	*Console
+type Pages struct {
+	*ui.Shell
 	site *site.Store
 }
 
-// registerPortal adds the portal pages to mux and their templates to the
-// console's set. It runs once at start; a broken template is a programming
-// error and stops the start.
-func (c *Console) registerPortal(mux *http.ServeMux) {
-	pages, err := c.parsePortalTemplates()
-	if err != nil {
-		panic(err)
-	}
-	for name, t := range pages {
-		c.pages[name] = t
-	}
-	p := &portalConsole{Console: c, site: site.NewStore(c.store.DB())}
-	base := "/admin/koerperschaften/{id}/portal"
-	mux.HandleFunc("GET "+base, c.user(p.page))
-	mux.HandleFunc("POST "+base, c.userForm(p.saveSettings))
-	mux.HandleFunc("POST "+base+"/logo", c.user(p.uploadLogo))
-	mux.HandleFunc("POST "+base+"/logo/entfernen", c.userForm(p.removeLogo))
-	mux.HandleFunc("POST "+base+"/stellen", c.userForm(p.addOffice))
-	mux.HandleFunc("POST "+base+"/stellen/{oid}/entfernen", c.userForm(p.deleteOffice))
-	mux.HandleFunc("POST "+base+"/links", c.userForm(p.addLink))
-	mux.HandleFunc("POST "+base+"/links/{lid}/entfernen", c.userForm(p.deleteLink))
-	mux.HandleFunc("POST "+base+"/videos", c.userForm(p.addVideo))
-	mux.HandleFunc("POST "+base+"/videos/{vid}/entfernen", c.userForm(p.deleteVideo))
-}
+//go:embed templates
+var templateFS embed.FS
 
-func (c *Console) parsePortalTemplates() (map[string]*page, error) {
-	base, err := template.New("layout").Funcs(c.funcs()).Funcs(template.FuncMap{"rklabel": site.RechtskreisLabel}).
-		ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin portal templates: %w", err)
+// New returns the portal pages and adds their template (page name
+// "portal-portal") to the shell's set. Call it once at start, before
+// serving.
+func New(s *ui.Shell) (*Pages, error) {
+	if err := s.AddPages(templateFS, template.FuncMap{"rklabel": site.RechtskreisLabel}, nil, "templates/*.html", "portal-"); err != nil {
+		return nil, err
 	}
-	return parsePages(base, "templates/portal/*.html", "portal-")
+	return &Pages{Shell: s, site: site.NewStore(s.Store.DB())}, nil
 }
 
 // portalData fills the portal page. Each section has its own form, so
 // that an error in one keeps the input of that one.
 type portalData struct {
-	Nav          tenantNav
+	Nav          ui.TenantNav
 	Tenant       *tenant.Tenant
 	Settings     site.Settings
 	Land         bool // the Land's tenant: its links are state-wide
 	CanEdit      bool
-	SettingsForm *form
-	Office       *form
-	Link         *form
-	Video        *form
+	SettingsForm *ui.Form
+	Office       *ui.Form
+	Link         *ui.Form
+	Video        *ui.Form
 	Offices      []site.Office
 	Links        []site.Link
 	Videos       []site.SignVideo
-	Rechtskreis  []option
-	Services     []option
+	Rechtskreis  []ui.Option
+	Services     []ui.Option
 	Problem      string
 	PortalURL    string
 	MinContrast  float64
@@ -93,7 +74,7 @@ var portalNotices = map[string]string{
 	"portal-nicht-gefund": "Der Eintrag wurde nicht gefunden; vielleicht wurde er schon entfernt.",
 }
 
-func (p *portalConsole) data(r *http.Request, t *tenant.Tenant) (*portalData, error) {
+func (p *Pages) data(r *http.Request, t *tenant.Tenant) (*portalData, error) {
 	ctx := r.Context()
 	set, err := p.site.Settings(ctx, t.ID)
 	if err != nil {
@@ -111,18 +92,18 @@ func (p *portalConsole) data(r *http.Request, t *tenant.Tenant) (*portalData, er
 	if err != nil {
 		return nil, err
 	}
-	d := &portalData{Nav: p.tenantNav(r, t, "portal", "Bürgerportal: "+t.Name), Tenant: t, Settings: set,
-		Land: t.Kind == tenant.KindLand, CanEdit: p.allowed(r, t.ID, site.ObjPortal, authz.Update),
-		SettingsForm: newForm(), Office: newForm(), Link: newForm(), Video: newForm(),
+	d := &portalData{Nav: p.TenantNavFor(r, t, "portal", "Bürgerportal: "+t.Name), Tenant: t, Settings: set,
+		Land: t.Kind == tenant.KindLand, CanEdit: p.Allowed(r, t.ID, site.ObjPortal, authz.Update),
+		SettingsForm: ui.NewForm(), Office: ui.NewForm(), Link: ui.NewForm(), Video: ui.NewForm(),
 		Offices: offices, Links: links, Videos: videos, MinContrast: site.MinContrast, PortalURL: "/" + t.Slug + "/"}
 	if d.Land {
 		d.PortalURL = "/"
 	}
 	for _, rk := range site.Rechtskreise {
-		d.Rechtskreis = append(d.Rechtskreis, option{Value: rk.Key, Label: rk.Label})
+		d.Rechtskreis = append(d.Rechtskreis, ui.Option{Value: rk.Key, Label: rk.Label})
 	}
 	for _, s := range site.Services {
-		d.Services = append(d.Services, option{Value: s.Key, Label: s.Name})
+		d.Services = append(d.Services, ui.Option{Value: s.Key, Label: s.Name})
 	}
 	f := d.SettingsForm
 	for id, v := range map[string]string{"primaryColor": set.PrimaryColor, "phone": set.Phone, "email": set.Email, "hours": set.Hours,
@@ -133,22 +114,22 @@ func (p *portalConsole) data(r *http.Request, t *tenant.Tenant) (*portalData, er
 	return d, nil
 }
 
-func (p *portalConsole) show(w http.ResponseWriter, r *http.Request, status int, d *portalData) {
-	v := &view{Title: "Bürgerportal – " + d.Tenant.Name, Data: d}
+func (p *Pages) show(w http.ResponseWriter, r *http.Request, status int, d *portalData) {
+	v := &ui.View{Title: "Bürgerportal – " + d.Tenant.Name, Data: d}
 	if n, ok := portalNotices[r.URL.Query().Get("hinweis")]; ok {
 		v.Notice = n
 	}
-	p.render(w, r, status, "portal-portal", v)
+	p.Render(w, r, status, "portal-portal", v)
 }
 
-func (p *portalConsole) page(w http.ResponseWriter, r *http.Request) {
-	t, ok := p.tenantFor(w, r, site.ObjPortal, authz.Read)
+func (p *Pages) Page(w http.ResponseWriter, r *http.Request) {
+	t, ok := p.TenantFor(w, r, site.ObjPortal, authz.Read)
 	if !ok {
 		return
 	}
 	d, err := p.data(r, t)
 	if err != nil {
-		p.serverError(w, r, err)
+		p.ServerError(w, r, err)
 		return
 	}
 	p.show(w, r, http.StatusOK, d)
@@ -156,54 +137,54 @@ func (p *portalConsole) page(w http.ResponseWriter, r *http.Request) {
 
 // fail shows the page again with the store's field errors on form f, or
 // answers the error.
-func (p *portalConsole) fail(w http.ResponseWriter, r *http.Request, d *portalData, f *form, err error, known ...string) {
+func (p *Pages) fail(w http.ResponseWriter, r *http.Request, d *portalData, f *ui.Form, err error, known ...string) {
 	switch {
-	case f.storeErrors(err, sameIDs(known...)):
+	case f.StoreErrors(err, ui.SameIDs(known...)):
 		p.show(w, r, http.StatusUnprocessableEntity, d)
 	case errors.Is(err, tenant.ErrStaleVersion):
 		d.Problem = "Jemand hat die Angaben zwischenzeitlich geändert. Bitte prüfen Sie die angezeigten Werte und speichern Sie erneut."
 		p.show(w, r, http.StatusConflict, d)
 	case errors.Is(err, tenant.ErrNotFound):
-		seeOther(w, r, "/admin/koerperschaften/"+d.Tenant.ID+"/portal?hinweis=portal-nicht-gefund", "")
+		ui.SeeOther(w, r, "/admin/koerperschaften/"+d.Tenant.ID+"/portal?hinweis=portal-nicht-gefund", "")
 	default:
-		p.serverError(w, r, err)
+		p.ServerError(w, r, err)
 	}
 }
 
 // editable loads the tenant for a change and the page data for errors.
-func (p *portalConsole) editable(w http.ResponseWriter, r *http.Request, act string) (*tenant.Tenant, *portalData, bool) {
-	t, ok := p.tenantFor(w, r, site.ObjPortal, act)
+func (p *Pages) editable(w http.ResponseWriter, r *http.Request, act string) (*tenant.Tenant, *portalData, bool) {
+	t, ok := p.TenantFor(w, r, site.ObjPortal, act)
 	if !ok {
 		return nil, nil, false
 	}
 	d, err := p.data(r, t)
 	if err != nil {
-		p.serverError(w, r, err)
+		p.ServerError(w, r, err)
 		return nil, nil, false
 	}
 	return t, d, true
 }
 
-func (p *portalConsole) back(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, notice string) {
+func (p *Pages) back(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, notice string) {
 	http.Redirect(w, r, "/admin/koerperschaften/"+t.ID+"/portal?hinweis="+notice, http.StatusSeeOther)
 }
 
-func (p *portalConsole) saveSettings(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) SaveSettings(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	d.SettingsForm = f
 	in := site.SettingsInput{
-		PrimaryColor:   f.text(r, "primaryColor", 20),
-		Phone:          f.text(r, "phone", 40),
-		Email:          f.text(r, "email", tenant.MaxEmailLen),
-		Hours:          f.text(r, "hours", site.MaxLongText),
-		Website:        f.text(r, "website", site.MaxURL),
-		Representative: f.text(r, "representative", site.MaxLongText),
-		PrivacyContact: f.text(r, "privacyContact", site.MaxLongText),
-		LogoAlt:        f.text(r, "logoAlt", site.MaxLongText),
+		PrimaryColor:   f.Text(r, "primaryColor", 20),
+		Phone:          f.Text(r, "phone", 40),
+		Email:          f.Text(r, "email", tenant.MaxEmailLen),
+		Hours:          f.Text(r, "hours", site.MaxLongText),
+		Website:        f.Text(r, "website", site.MaxURL),
+		Representative: f.Text(r, "representative", site.MaxLongText),
+		PrivacyContact: f.Text(r, "privacyContact", site.MaxLongText),
+		LogoAlt:        f.Text(r, "logoAlt", site.MaxLongText),
 	}
 	version := 0
 	if _, err := fmt.Sscan(r.PostForm.Get("version"), &version); err != nil || version < 0 {
@@ -226,17 +207,17 @@ func (p *portalConsole) saveSettings(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "portal-gespeichert")
 }
 
-// uploadLogo takes a multipart upload; the form token travels in the
+// UploadLogo takes a multipart upload; the form token travels in the
 // multipart body, so it is checked here rather than by userForm.
-func (p *portalConsole) uploadLogo(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) UploadLogo(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, site.MaxLogoBytes+64<<10)
 	if err := r.ParseMultipartForm(site.MaxLogoBytes + 64<<10); err != nil {
-		p.errorPage(w, r, http.StatusRequestEntityTooLarge, "Datei zu groß", errorData{
+		p.ErrorPage(w, r, http.StatusRequestEntityTooLarge, "Datei zu groß", ui.ErrorData{
 			Heading: "Datei zu groß", Text: "Das Logo darf höchstens 512 KB groß sein.", Back: r.URL.Path[:strings.LastIndex(r.URL.Path, "/")], BackTo: "Zurück"})
 		return
 	}
-	if !web.CSRFTokenValid(p.auth.CSRFToken(r), r.PostFormValue("csrf")) {
-		p.errorPage(w, r, http.StatusForbidden, "Formular abgelaufen", errorData{
+	if !web.CSRFTokenValid(p.Auth.CSRFToken(r), r.PostFormValue("csrf")) {
+		p.ErrorPage(w, r, http.StatusForbidden, "Formular abgelaufen", ui.ErrorData{
 			Heading: "Formular abgelaufen", Text: "Bitte laden Sie die Seite neu und laden Sie das Logo noch einmal hoch.", Back: "/admin/", BackTo: "Zur Übersicht"})
 		return
 	}
@@ -253,7 +234,7 @@ func (p *portalConsole) uploadLogo(w http.ResponseWriter, r *http.Request) {
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, site.MaxLogoBytes+1))
 	if err != nil {
-		p.serverError(w, r, err)
+		p.ServerError(w, r, err)
 		return
 	}
 	if err := p.site.SetLogo(r.Context(), t.ID, data); err != nil {
@@ -263,7 +244,7 @@ func (p *portalConsole) uploadLogo(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "logo")
 }
 
-func (p *portalConsole) removeLogo(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) RemoveLogo(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Update)
 	if !ok {
 		return
@@ -275,19 +256,19 @@ func (p *portalConsole) removeLogo(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "logo-entfernt")
 }
 
-func (p *portalConsole) addOffice(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) AddOffice(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Update)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	d.Office = f
 	o := &site.Office{TenantID: t.ID,
-		Rechtskreis: f.choice(r, "rechtskreis", d.Rechtskreis, "Bitte wählen Sie einen Rechtskreis."),
-		Name:        f.text(r, "name", site.MaxText), Street: f.text(r, "street", site.MaxText),
-		PostalCode: f.text(r, "postalCode", 20), City: f.text(r, "city", site.MaxText),
-		Phone: f.text(r, "officePhone", 40), Email: f.text(r, "officeEmail", tenant.MaxEmailLen),
-		Website: f.text(r, "officeWebsite", site.MaxURL), Hours: f.text(r, "officeHours", site.MaxLongText)}
+		Rechtskreis: f.Choice(r, "rechtskreis", d.Rechtskreis, "Bitte wählen Sie einen Rechtskreis."),
+		Name:        f.Text(r, "name", site.MaxText), Street: f.Text(r, "street", site.MaxText),
+		PostalCode: f.Text(r, "postalCode", 20), City: f.Text(r, "city", site.MaxText),
+		Phone: f.Text(r, "officePhone", 40), Email: f.Text(r, "officeEmail", tenant.MaxEmailLen),
+		Website: f.Text(r, "officeWebsite", site.MaxURL), Hours: f.Text(r, "officeHours", site.MaxLongText)}
 	if f.Invalid() {
 		p.show(w, r, http.StatusUnprocessableEntity, d)
 		return
@@ -295,7 +276,7 @@ func (p *portalConsole) addOffice(w http.ResponseWriter, r *http.Request) {
 	if err := p.site.SaveOffice(r.Context(), o); err != nil {
 		ids := map[string]string{"rechtskreis": "rechtskreis", "name": "name", "street": "street", "postalCode": "postalCode",
 			"city": "city", "phone": "officePhone", "email": "officeEmail", "website": "officeWebsite", "hours": "officeHours"}
-		if f.storeErrors(err, func(field string) string { return ids[field] }) {
+		if f.StoreErrors(err, func(field string) string { return ids[field] }) {
 			p.show(w, r, http.StatusUnprocessableEntity, d)
 			return
 		}
@@ -305,7 +286,7 @@ func (p *portalConsole) addOffice(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "stelle")
 }
 
-func (p *portalConsole) deleteOffice(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) DeleteOffice(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Update)
 	if !ok {
 		return
@@ -317,15 +298,15 @@ func (p *portalConsole) deleteOffice(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "stelle-entfernt")
 }
 
-func (p *portalConsole) addLink(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) AddLink(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Create)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	d.Link = f
-	l := &site.Link{TenantID: t.ID, Service: f.choice(r, "service", d.Services, "Bitte wählen Sie eine Leistung."),
-		Title: f.text(r, "title", site.MaxText), URL: f.text(r, "url", site.MaxURL), Description: f.text(r, "description", site.MaxLongText)}
+	l := &site.Link{TenantID: t.ID, Service: f.Choice(r, "service", d.Services, "Bitte wählen Sie eine Leistung."),
+		Title: f.Text(r, "title", site.MaxText), URL: f.Text(r, "url", site.MaxURL), Description: f.Text(r, "description", site.MaxLongText)}
 	if f.Invalid() {
 		p.show(w, r, http.StatusUnprocessableEntity, d)
 		return
@@ -337,7 +318,7 @@ func (p *portalConsole) addLink(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "link")
 }
 
-func (p *portalConsole) deleteLink(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) DeleteLink(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Delete)
 	if !ok {
 		return
@@ -349,22 +330,22 @@ func (p *portalConsole) deleteLink(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "link-entfernt")
 }
 
-func (p *portalConsole) addVideo(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) AddVideo(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Create)
 	if !ok {
 		return
 	}
-	f := newForm()
+	f := ui.NewForm()
 	d.Video = f
-	v := &site.SignVideo{TenantID: t.ID, Title: f.text(r, "videoTitle", site.MaxText), URL: f.text(r, "videoUrl", site.MaxURL),
-		Description: f.text(r, "videoDescription", site.MaxLongText)}
+	v := &site.SignVideo{TenantID: t.ID, Title: f.Text(r, "videoTitle", site.MaxText), URL: f.Text(r, "videoUrl", site.MaxURL),
+		Description: f.Text(r, "videoDescription", site.MaxLongText)}
 	if f.Invalid() {
 		p.show(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
 	if err := p.site.AddSignVideo(r.Context(), v); err != nil {
 		ids := map[string]string{"title": "videoTitle", "url": "videoUrl", "description": "videoDescription"}
-		if f.storeErrors(err, func(field string) string { return ids[field] }) {
+		if f.StoreErrors(err, func(field string) string { return ids[field] }) {
 			p.show(w, r, http.StatusUnprocessableEntity, d)
 			return
 		}
@@ -374,7 +355,7 @@ func (p *portalConsole) addVideo(w http.ResponseWriter, r *http.Request) {
 	p.back(w, r, t, "video")
 }
 
-func (p *portalConsole) deleteVideo(w http.ResponseWriter, r *http.Request) {
+func (p *Pages) DeleteVideo(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Delete)
 	if !ok {
 		return

@@ -1,4 +1,4 @@
-package admin
+package ui
 
 import (
 	"context"
@@ -16,77 +16,83 @@ import (
 
 type userKey struct{}
 
-// userFrom returns the logged-in user that user() put into the request, or
+// UserFrom returns the logged-in user that user() put into the request, or
 // nil on pages before login.
-func userFrom(r *http.Request) *tenant.User {
+func UserFrom(r *http.Request) *tenant.User {
 	u, _ := r.Context().Value(userKey{}).(*tenant.User)
 	return u
 }
 
-// user wraps a page that needs a logged-in person.
-func (c *Console) user(h http.HandlerFunc) http.HandlerFunc {
+// WithUser returns r carrying u as the logged-in person of the page (for
+// public pages that still greet a logged-in person).
+func WithUser(r *http.Request, u *tenant.User) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+}
+
+// User wraps a page that needs a logged-in person.
+func (c *Shell) User(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r, ok := c.requireLogin(w, r); ok {
+		if r, ok := c.RequireLogin(w, r); ok {
 			h(w, r)
 		}
 	}
 }
 
-// userForm wraps a POST that needs a logged-in person and a valid form
+// UserForm wraps a POST that needs a logged-in person and a valid form
 // token.
-func (c *Console) userForm(h http.HandlerFunc) http.HandlerFunc {
+func (c *Shell) UserForm(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r, ok := c.requireLogin(w, r)
-		if ok && c.csrfOK(w, r, backLink(r)) {
+		r, ok := c.RequireLogin(w, r)
+		if ok && c.CSRFOK(w, r, BackLink(r)) {
 			h(w, r)
 		}
 	}
 }
 
-// requireLogin sends anonymous visitors to the login page (coming back to
+// RequireLogin sends anonymous visitors to the login page (coming back to
 // the page they asked for) and loads the user of a session. An account
 // deactivated or deleted meanwhile ends the session.
-func (c *Console) requireLogin(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+func (c *Shell) RequireLogin(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	p := authz.PrincipalFrom(r.Context())
 	if p.IsZero() {
 		next := "/admin/"
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			next = r.URL.RequestURI()
 		}
-		http.Redirect(w, r, loginPath(next), http.StatusSeeOther)
+		http.Redirect(w, r, LoginPath(next), http.StatusSeeOther)
 		return r, false
 	}
 	if p.UserID == "" {
-		c.forbidden(w, r, "Die Konsole ist für angemeldete Personen; mit einem API-Token lässt sie sich nicht nutzen.")
+		c.Forbidden(w, r, "Die Konsole ist für angemeldete Personen; mit einem API-Token lässt sie sich nicht nutzen.")
 		return r, false
 	}
-	u, err := c.store.GetUser(r.Context(), p.UserID)
+	u, err := c.Store.GetUser(r.Context(), p.UserID)
 	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !u.Active) {
-		if err := c.auth.Logout(w, r); err != nil {
-			c.logger.WarnContext(r.Context(), "console: end session of inactive user", "err", err)
+		if err := c.Auth.Logout(w, r); err != nil {
+			c.Logger.WarnContext(r.Context(), "console: end session of inactive user", "err", err)
 		}
-		http.Redirect(w, r, loginPath(""), http.StatusSeeOther)
+		http.Redirect(w, r, LoginPath(""), http.StatusSeeOther)
 		return r, false
 	}
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return r, false
 	}
 	return r.WithContext(context.WithValue(r.Context(), userKey{}, u)), true
 }
 
-// loginPath is the login page that returns to next afterwards.
-func loginPath(next string) string {
+// LoginPath is the login page that returns to next afterwards.
+func LoginPath(next string) string {
 	if next == "" || next == "/admin/" {
 		return "/admin/anmelden"
 	}
 	return "/admin/anmelden?next=" + url.QueryEscape(next)
 }
 
-// safeNext accepts only a console path of this site as the page to go to
+// SafeNext accepts only a console path of this site as the page to go to
 // after login; anything else (other hosts, "//host", "/\host", schemes)
 // becomes the dashboard.
-func safeNext(next string) string {
+func SafeNext(next string) string {
 	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/admin/") ||
 		strings.ContainsAny(next, "\\\r\n\t") {
 		return "/admin/"
@@ -99,37 +105,37 @@ func safeNext(next string) string {
 	return next
 }
 
-// backLink is the console page a form was sent from (from the Referer of
+// BackLink is the console page a form was sent from (from the Referer of
 // this site), for the link on an error page; otherwise the dashboard.
-func backLink(r *http.Request) string {
+func BackLink(r *http.Request) string {
 	ref, err := url.Parse(r.Referer())
 	if err != nil || ref.Host != r.Host {
 		return "/admin/"
 	}
-	return safeNext(ref.RequestURI())
+	return SafeNext(ref.RequestURI())
 }
 
-// csrfOK parses the form and checks its token against the session's. On
+// CSRFOK parses the form and checks its token against the session's. On
 // failure it answers (403 with an explanation, or 400/413 for a broken or
 // oversized body) and returns false. back is where the error page points.
-func (c *Console) csrfOK(w http.ResponseWriter, r *http.Request, back string) bool {
+func (c *Shell) CSRFOK(w http.ResponseWriter, r *http.Request, back string) bool {
 	if err := r.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			c.errorPage(w, r, http.StatusRequestEntityTooLarge, "Anfrage zu groß", errorData{
+			c.ErrorPage(w, r, http.StatusRequestEntityTooLarge, "Anfrage zu groß", ErrorData{
 				Heading: "Anfrage zu groß", Text: "Das Formular enthielt mehr Daten, als angenommen werden. Bitte kürzen Sie Ihre Eingaben.",
 				Back: back, BackTo: "Zurück",
 			})
 			return false
 		}
-		c.errorPage(w, r, http.StatusBadRequest, "Ungültige Anfrage", errorData{
+		c.ErrorPage(w, r, http.StatusBadRequest, "Ungültige Anfrage", ErrorData{
 			Heading: "Ungültige Anfrage", Text: "Das Formular konnte nicht gelesen werden. Bitte versuchen Sie es erneut.",
 			Back: back, BackTo: "Zurück",
 		})
 		return false
 	}
-	if !c.formTokenValid(r, r.PostForm.Get("csrf")) {
-		c.errorPage(w, r, http.StatusForbidden, "Formular abgelaufen", errorData{
+	if !c.FormTokenValid(r, r.PostForm.Get("csrf")) {
+		c.ErrorPage(w, r, http.StatusForbidden, "Formular abgelaufen", ErrorData{
 			Heading: "Formular abgelaufen",
 			Text: "Aus Sicherheitsgründen wurde das Formular nicht verarbeitet: Es gehört nicht (mehr) zu Ihrer Sitzung. " +
 				"Das passiert, wenn die Seite lange offen war, Sie sich zwischenzeitlich an- oder abgemeldet haben " +
@@ -142,12 +148,12 @@ func (c *Console) csrfOK(w http.ResponseWriter, r *http.Request, back string) bo
 	return true
 }
 
-// formToken returns the form token of the request: the session's once
+// FormToken returns the form token of the request: the session's once
 // there is a session (after login), before that the signed cookie's (see
 // web.FormTokens), so that a stranger's GET of the login, password or
 // invitation page writes no session row.
-func (c *Console) formToken(w http.ResponseWriter, r *http.Request) (string, error) {
-	if tok := c.auth.CSRFToken(r); tok != "" {
+func (c *Shell) FormToken(w http.ResponseWriter, r *http.Request) (string, error) {
+	if tok := c.Auth.CSRFToken(r); tok != "" {
 		return tok, nil
 	}
 	if authz.PrincipalFrom(r.Context()).UserID == "" {
@@ -155,7 +161,7 @@ func (c *Console) formToken(w http.ResponseWriter, r *http.Request) (string, err
 	}
 	// A logged-in session without a token (from before tokens were issued
 	// at login): give it one; the row exists already.
-	st := c.auth.Sessions()
+	st := c.Auth.Sessions()
 	sess, err := st.Get(r, st.CookieName())
 	if err != nil {
 		return "", fmt.Errorf("console session: %w", err)
@@ -168,51 +174,51 @@ func (c *Console) formToken(w http.ResponseWriter, r *http.Request) (string, err
 	return tok, nil
 }
 
-// formTokenValid checks a form's token the way formToken issued it: the
+// FormTokenValid checks a form's token the way formToken issued it: the
 // session's when the session holds one, otherwise the signed cookie's.
-func (c *Console) formTokenValid(r *http.Request, formToken string) bool {
-	if tok := c.auth.CSRFToken(r); tok != "" {
+func (c *Shell) FormTokenValid(r *http.Request, formToken string) bool {
+	if tok := c.Auth.CSRFToken(r); tok != "" {
 		return web.CSRFTokenValid(tok, formToken)
 	}
 	return c.forms.Valid(r, formToken)
 }
 
-// allowed asks the Authorizer for the request's principal.
-func (c *Console) allowed(r *http.Request, tenantID, obj, act string) bool {
-	return c.authz.Allowed(authz.PrincipalFrom(r.Context()), tenantID, obj, act)
+// Allowed asks the Authorizer for the request's principal.
+func (c *Shell) Allowed(r *http.Request, tenantID, obj, act string) bool {
+	return c.Authz.Allowed(authz.PrincipalFrom(r.Context()), tenantID, obj, act)
 }
 
-// tenantFor loads the tenant the path's {id} names and checks access: a
+// TenantFor loads the tenant the path's {id} names and checks access: a
 // tenant that does not exist or lies outside the user's area is 404, one
 // where the user lacks obj/act is 403. On failure it has answered.
-func (c *Console) tenantFor(w http.ResponseWriter, r *http.Request, obj, act string) (*tenant.Tenant, bool) {
-	return c.tenantByID(w, r, r.PathValue("id"), obj, act)
+func (c *Shell) TenantFor(w http.ResponseWriter, r *http.Request, obj, act string) (*tenant.Tenant, bool) {
+	return c.TenantByID(w, r, r.PathValue("id"), obj, act)
 }
 
-func (c *Console) tenantByID(w http.ResponseWriter, r *http.Request, id, obj, act string) (*tenant.Tenant, bool) {
+func (c *Shell) TenantByID(w http.ResponseWriter, r *http.Request, id, obj, act string) (*tenant.Tenant, bool) {
 	if id == "" || len(id) > 64 {
-		c.notFound(w, r)
+		c.NotFound(w, r)
 		return nil, false
 	}
-	t, err := c.store.GetTenant(r.Context(), id)
+	t, err := c.Store.GetTenant(r.Context(), id)
 	if errors.Is(err, tenant.ErrNotFound) {
-		c.notFound(w, r)
+		c.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		c.serverError(w, r, err)
+		c.ServerError(w, r, err)
 		return nil, false
 	}
-	if !c.allowed(r, t.ID, authz.ObjTenant, authz.Read) {
-		c.notFound(w, r)
+	if !c.Allowed(r, t.ID, authz.ObjTenant, authz.Read) {
+		c.NotFound(w, r)
 		return nil, false
 	}
-	if obj != "" && !c.allowed(r, t.ID, obj, act) {
-		c.forbidden(w, r, "")
+	if obj != "" && !c.Allowed(r, t.ID, obj, act) {
+		c.Forbidden(w, r, "")
 		return nil, false
 	}
 	return t, true
 }
 
-// clientIP is the address login throttling counts failures for.
-func clientIP(r *http.Request) string { return web.ClientIPFrom(r.Context()) }
+// ClientIP is the address login throttling counts failures for.
+func ClientIP(r *http.Request) string { return web.ClientIPFrom(r.Context()) }

@@ -1,4 +1,4 @@
-package admin
+package ui
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// writeDownload sends a private file (an attachment, a document of an
+// WriteDownload sends a private file (an attachment, a document of an
 // application, a mailbox file) as a download: never cached, never sniffed,
 // with the file name as an ASCII fallback and in UTF-8.
-func writeDownload(w http.ResponseWriter, contentType, name string, data []byte) {
+func WriteDownload(w http.ResponseWriter, contentType, name string, data []byte) {
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}

@@ -79,26 +79,12 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 	mux.Handle("GET /api/docs", docs)
 	console, err := admin.New(admin.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs,
 		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL, NoSMTP: !a.cfg.SMTP.Enabled(),
-		FormTokens: a.formTokens})
+		FormTokens: a.formTokens, Marketplace: a.market, Onboarding: a.onboard, Delivery: a.delivery, DVDV: a.dvdv,
+		Counselling: a.counsel, Appointments: a.appts, Applications: a.forms})
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	console.Register(mux)
-	if err := console.RegisterMarketplace(mux, a.market); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterOnboarding(mux, a.onboard); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterDelivery(mux, a.delivery, a.dvdv); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterCounselling(mux, a.counsel, a.appts); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterApplications(mux, a.forms, a.delivery); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
 	if err := a.registerApplications(mux); err != nil { // before the portal serves: its application pages
 		return nil, fmt.Errorf("applications: %w", err)
 	}
