@@ -12,9 +12,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/onboarding/delivery"
-	"sozialplattform/portal"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
+	"sozialplattform/portal/www"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/jobs"
 )
@@ -160,7 +160,7 @@ func (a *app) readerIdentity(ctx context.Context, tenantID, strecke string) (str
 // registerApplications adds the application pages to the portal and the
 // SAML endpoints to the mux.
 func (a *app) registerApplications(mux *http.ServeMux) error {
-	if err := a.portal.RegisterApplications(portal.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
+	if err := a.portal.RegisterApplications(www.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
 		SAML: a.saml, Keys: a.dataKeys, BaseURL: a.cfg.BaseURL}); err != nil {
 		return err
 	}

@@ -1,13 +1,13 @@
-package portal
+package www
 
 import (
-	"embed"
 	"encoding/json"
 	"fmt"
 	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"sozialplattform/portal/messages"
 	"strconv"
 	"strings"
 )
@@ -48,9 +48,6 @@ func languageByCode(code string) (Language, bool) {
 	return Language{}, false
 }
 
-//go:embed messages/*.json
-var messageFiles embed.FS
-
 // Catalogue holds one language's UI texts.
 type Catalogue struct {
 	lang Language
@@ -61,7 +58,7 @@ type Catalogue struct {
 func loadCatalogues() (map[string]*Catalogue, error) {
 	out := map[string]*Catalogue{}
 	for _, l := range Languages {
-		raw, err := fs.ReadFile(messageFiles, "messages/"+l.Code+".json")
+		raw, err := fs.ReadFile(messages.Files, l.Code+".json")
 		if err != nil {
 			return nil, fmt.Errorf("portal messages %s: %w", l.Code, err)
 		}

@@ -1,4 +1,4 @@
-package portal
+package www
 
 import (
 	"bytes"
@@ -236,7 +236,7 @@ func (p *Portal) templateFuncs() template.FuncMap {
 		"money":   func(float64) string { return "" },
 		"join":    strings.Join,
 		"inc":     func(i int) int { return i + 1 },
-		"dict":    dict,
+		"dict":    web.Dict,
 		"list":    func(s ...string) []string { return s },
 		"rklabel": site.RechtskreisLabel,
 		"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
@@ -277,21 +277,6 @@ func (p *Portal) languagePages(pattern, prefix string, parts []string) (pageBuil
 		}
 		return byPage, nil
 	}, nil
-}
-
-func dict(kv ...any) (map[string]any, error) {
-	if len(kv)%2 != 0 {
-		return nil, errors.New("dict: odd number of arguments")
-	}
-	m := make(map[string]any, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		k, ok := kv[i].(string)
-		if !ok {
-			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
-		}
-		m[k] = kv[i+1]
-	}
-	return m, nil
 }
 
 // siteView is the tenant whose portal a page belongs to: a municipality
