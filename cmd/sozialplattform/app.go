@@ -68,6 +68,9 @@ type app struct {
 	// the data key so that every instance accepts them.
 	formTokens *web.FormTokens
 
+	// routes are the surfaces' route tables, once newHandler built them.
+	routes *routeTables
+
 	// onDeliveryStatus reports delivery progress to the applications
 	// side (issue 6) inside the delivery's transaction; nil until wired.
 	onDeliveryStatus delivery.StatusFunc

@@ -41,8 +41,9 @@ type applications struct {
 
 // RegisterApplications adds the online applications (issue 6) to the
 // portal: the application flow behind "Antrag stellen" and the citizen's
-// Servicekonto. Its routes are matched before the portal's own table, so
-// that /{slug}/antrag/{strecke} opens the application.
+// Servicekonto. Their routes are in the portal's table (routes.go); with
+// them, /{slug}/antrag/{strecke} opens the application instead of the
+// placeholder. Call it once at start, before serving.
 func (p *Portal) RegisterApplications(d ApplicationDeps) error {
 	if d.Forms == nil || d.Accounts == nil || d.Sessions == nil || d.Keys == nil {
 		return errors.New("portal applications: Forms, Accounts, Sessions and Keys are required")
@@ -53,37 +54,8 @@ func (p *Portal) RegisterApplications(d ApplicationDeps) error {
 	if err = p.addPages(a.pages, "templates/antrag/*.html", "", []string{"templates/antrag/bausteine.html"}); err != nil {
 		return err
 	}
-	m := http.NewServeMux()
-	m.HandleFunc("GET /antrag/{strecke}", a.start)
-	m.HandleFunc("POST /antrag/{strecke}", a.create)
-	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}", a.resume)
-	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/schritt/{step}", a.step)
-	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/schritt/{step}", a.saveStep)
-	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/unterlagen", a.upload)
-	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/unterlagen/{upload}", a.download)
-	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/unterlagen/{upload}/loeschen", a.removeUpload)
-	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/pdf", a.draftPDF)
-	m.HandleFunc("GET /antrag/{strecke}/entwurf/{draft}/absenden", a.summary)
-	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/absenden", a.submit)
-	m.HandleFunc("POST /antrag/{strecke}/entwurf/{draft}/loeschen", a.deleteDraft)
-	m.HandleFunc("GET /antrag/{strecke}/eingang/{app}", a.receipt)
-	m.HandleFunc("GET /servicekonto/{$}", a.account)
-	m.HandleFunc("GET /servicekonto/anmelden", a.loginForm)
-	m.HandleFunc("POST /servicekonto/anmelden", a.login)
-	m.HandleFunc("GET /servicekonto/saml", a.samlStart)
-	m.HandleFunc("POST /servicekonto/abmelden", a.logout)
-	m.HandleFunc("GET /servicekonto/registrieren", a.registerForm)
-	m.HandleFunc("POST /servicekonto/registrieren", a.register)
-	m.HandleFunc("GET /servicekonto/bestaetigen/{token}", a.confirmForm)
-	m.HandleFunc("POST /servicekonto/bestaetigen/{token}", a.confirm)
-	m.HandleFunc("GET /servicekonto/passwort-vergessen", a.forgotForm)
-	m.HandleFunc("POST /servicekonto/passwort-vergessen", a.forgot)
-	m.HandleFunc("GET /servicekonto/passwort/{token}", a.resetForm)
-	m.HandleFunc("POST /servicekonto/passwort/{token}", a.reset)
-	m.HandleFunc("GET /servicekonto/antraege/{app}", a.applicationPage)
-	m.HandleFunc("GET /servicekonto/antraege/{app}/pdf", a.applicationPDF)
-	m.Handle("/", p.tenantMux) // everything else: the portal's own pages
-	p.tenantMux = m
+	p.apps = a
+	p.buildTable() // again, with these pages
 	return nil
 }
 

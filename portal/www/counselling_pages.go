@@ -34,8 +34,8 @@ type counsellingPages struct {
 }
 
 // RegisterCounselling adds the counselling-centre search and the online
-// appointments to the portal. Their routes are matched before the
-// portal's own table (the placeholder at /beratung gives way). Call it
+// appointments to the portal. Their routes are in the portal's table
+// (routes.go); with them, the placeholder at /beratung gives way. Call it
 // once at start, before serving: it adds its pages to the portal's
 // template sets.
 func (p *Portal) RegisterCounselling(d CounsellingDeps) error {
@@ -46,18 +46,8 @@ func (p *Portal) RegisterCounselling(d CounsellingDeps) error {
 	if err := p.addPages(p.pages, "templates/beratung/*.html", "beratung-", []string{"templates/beratung/parts.html"}); err != nil {
 		return fmt.Errorf("portal counselling: %w", err)
 	}
-	m := http.NewServeMux()
-	m.HandleFunc("GET /beratung", c.search)
-	m.HandleFunc("GET /beratung/{id}", c.entry)
-	m.HandleFunc("GET /termine/{$}", c.calendars)
-	m.HandleFunc("GET /termine/kalender/{cid}", c.calendar)
-	m.HandleFunc("POST /termine/kalender/{cid}", c.book)
-	m.HandleFunc("GET /termine/buchung/{token}", c.bookingPage)
-	m.HandleFunc("GET /termine/buchung/{token}/termin.ics", c.ics)
-	m.HandleFunc("GET /termine/absagen/{token}", c.cancelForm)
-	m.HandleFunc("POST /termine/absagen/{token}", c.cancel)
-	m.Handle("/", p.tenantMux) // everything else: the portal's own pages
-	p.tenantMux = m
+	p.counsel = c
+	p.buildTable() // again, with these pages
 	return nil
 }
 

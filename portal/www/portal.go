@@ -98,7 +98,9 @@ type Portal struct {
 	pages     *pageSets
 	loc       *time.Location
 	mux       *http.ServeMux
-	tenantMux *http.ServeMux
+	tenantMux *http.ServeMux // the route table of a site (routes.go), built by Register
+	apps      *applications    // nil until RegisterApplications
+	counsel   *counsellingPages // nil until RegisterCounselling
 	cache     *pageCache
 	cards     *cardCache
 	results   *pageCache // rendered finder result pages by what they show (see finderResult)
@@ -194,6 +196,7 @@ func New(d Deps) (*Portal, error) {
 	p.lives = newLiveCache(time.Now)
 	p.levels = newLiveCache(time.Now)
 	p.routes()
+	p.buildTable()
 	return p, nil
 }
 
@@ -203,9 +206,16 @@ func (p *Portal) Rules() *finder.Rules { return p.rules }
 // Register adds the portal to mux: its own static files and everything
 // no other route claims ("/" is the least specific pattern).
 func (p *Portal) Register(mux *http.ServeMux) {
-	mux.Handle("GET "+StaticPrefix, p.own)
-	mux.Handle("/", p.mux)
+	mux.Handle("GET "+StaticPrefix, p.Static())
+	mux.Handle("/", p.Sites())
 }
+
+// Static serves the portal's own static files below StaticPrefix.
+func (p *Portal) Static() http.Handler { return p.own }
+
+// Sites serves every site of the portal: it resolves language and site
+// and dispatches to the route table (routes.go).
+func (p *Portal) Sites() http.Handler { return p.mux }
 
 // Handler returns the portal's routes alone (for tests and benchmarks).
 func (p *Portal) Handler() http.Handler {

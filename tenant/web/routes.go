@@ -18,6 +18,9 @@ const (
 	Citizen
 	// Client: a session or an API token of the JSON API.
 	Client
+	// Signed: a machine whose request proves itself (an HMAC signature, a
+	// signed SAML response, the metrics token); Access says how.
+	Signed
 )
 
 func (l Login) String() string {
@@ -30,6 +33,8 @@ func (l Login) String() string {
 		return "citizen"
 	case Client:
 		return "api"
+	case Signed:
+		return "signed"
 	}
 	return fmt.Sprintf("Login(%d)", uint8(l))
 }
