@@ -98,8 +98,8 @@ type Portal struct {
 	pages     *pageSets
 	loc       *time.Location
 	mux       *http.ServeMux
-	tenantMux *http.ServeMux // the route table of a site (routes.go), built by Register
-	apps      *applications    // nil until RegisterApplications
+	tenantMux *http.ServeMux    // the route table of a site (routes.go), built by Register
+	apps      *applications     // nil until RegisterApplications
 	counsel   *counsellingPages // nil until RegisterCounselling
 	cache     *pageCache
 	cards     *cardCache
