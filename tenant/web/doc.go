@@ -24,8 +24,12 @@
 //		web.CapturePattern, // innermost: records the ServeMux pattern
 //	)
 //
-// Request bodies are limited per route group with LimitBody, so that an
-// upload route can allow more than the 1 MiB forms and JSON get.
+// Every surface keeps one route table of Routes (routes.go): each route
+// states its login, access, form token, body limit, public access and
+// secret path segments; CheckRoutes checks a table's invariants, Register
+// serves it, and BodyLimits caps request bodies by the route that will
+// serve them, so that an upload route can allow more than the 1 MiB forms
+// and JSON get. Dict is the template function both surfaces share.
 //
 // The package keeps no mutable package-level state: everything configurable
 // is created at start and handed around.
