@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/secret"
 )
 
 // The demo catalogue. The eight "Sozialplattform: …" products of the seed
@@ -232,7 +233,7 @@ func (s *Store) loadDemoRegistration(ctx context.Context) error {
 		r := &Registration{ID: uuid.Must(uuid.NewV7()).String(), AuthorityName: in.AuthorityName, OfficialKey: in.OfficialKey,
 			FunctionMailbox: in.FunctionMailbox, Street: in.Street, PostalCode: in.PostalCode, City: in.City,
 			ContactName: in.ContactName, ContactPhone: in.ContactPhone, State: RegistrationConfirmed,
-			TokenHash: hashSecret(newSecret()), ConfirmBy: now.Add(-28 * time.Hour).Add(s.opts.ConfirmationTTL),
+			TokenHash: secret.Hash(secret.New()), ConfirmBy: now.Add(-28 * time.Hour).Add(s.opts.ConfirmationTTL),
 			TermsAcceptedAt: now.Add(-28 * time.Hour), ConfirmedAt: &confirmed, Version: 2,
 			CreatedAt: now.Add(-28 * time.Hour), UpdatedAt: confirmed}
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {

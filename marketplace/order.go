@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 )
 
@@ -333,7 +334,7 @@ func (s *Store) createOrder(ctx context.Context, tx bun.IDB, n newOrder) (*Order
 			UnitPriceCents: it.UnitPriceCents, LineTotalCents: it.LineTotalCents}
 	}
 	if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
+		if migrations.IsUniqueViolation(err) {
 			return nil, fmt.Errorf("order number %d is taken: %w", n.number, err)
 		}
 		return nil, fmt.Errorf("insert order: %w", err)

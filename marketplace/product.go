@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 )
 
@@ -256,7 +257,7 @@ func (s *Store) CreateProduct(ctx context.Context, in ProductInput) (*Product, e
 			return err
 		}
 		if _, err := tx.NewInsert().Model(rowOf(p)).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 			}
 			return fmt.Errorf("insert product: %w", err)
@@ -356,7 +357,7 @@ func (s *Store) UpdateProduct(ctx context.Context, ref string, version int, pt P
 		p.UpdatedAt = s.now()
 		res, err := tx.NewUpdate().Model(rowOf(&p)).WherePK().Where("version = ?", cur.Version).Exec(ctx)
 		if err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 			}
 			return fmt.Errorf("update product: %w", err)

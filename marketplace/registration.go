@@ -2,11 +2,7 @@ package marketplace
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,9 +13,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/gemeinden"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 // RegistrationState is where a registration stands.
@@ -223,12 +221,12 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (*Registrati
 	if _, err := checkRegistration(&in); err != nil {
 		return nil, "", err
 	}
-	token := newSecret()
+	token := secret.New()
 	now := s.now()
 	r := &Registration{ID: uuid.Must(uuid.NewV7()).String(), AuthorityName: in.AuthorityName, OfficialKey: in.OfficialKey,
 		FunctionMailbox: in.FunctionMailbox, Street: in.Street, PostalCode: in.PostalCode, City: in.City,
 		ContactName: in.ContactName, ContactPhone: in.ContactPhone, State: RegistrationUnconfirmed,
-		TokenHash: hashSecret(token), ConfirmBy: now.Add(s.opts.ConfirmationTTL), TermsAcceptedAt: now,
+		TokenHash: secret.Hash(token), ConfirmBy: now.Add(s.opts.ConfirmationTTL), TermsAcceptedAt: now,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		// An unconfirmed registration whose link ran out blocks nobody.
@@ -240,7 +238,7 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (*Registrati
 			return err
 		}
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return refuse(ErrDuplicate, "Für den Schlüssel %s ist soeben eine Registrierung eingegangen. Eine Behörde kann sich nur einmal registrieren.", r.OfficialKey)
 			}
 			return fmt.Errorf("insert registration: %w", err)
@@ -319,7 +317,7 @@ func (s *Store) ConfirmRegistration(ctx context.Context, token string) (*Registr
 		if len(token) > 200 {
 			token = ""
 		}
-		if err := tx.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(r).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return refuse(ErrLinkGone, "Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link aus der E-Mail vollständig übernommen haben.")
 			}
@@ -368,7 +366,7 @@ func (s *Store) LookupConfirmation(ctx context.Context, token string) (*Registra
 	if len(token) > 200 {
 		token = ""
 	}
-	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, refuse(ErrLinkGone, "Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link aus der E-Mail vollständig übernommen haben.")
 		}
@@ -629,18 +627,4 @@ func (s *Store) audit(ctx context.Context, db bun.IDB, tenantID, action, objType
 		tenantID = land.ID
 	}
 	return tenant.WriteAudit(ctx, db, tenant.Audit{TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: summary})
-}
-
-// newSecret returns a random URL-safe secret of 32 bytes.
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// hashSecret is how link secrets are stored: SHA-256, enough for 256 bits
-// of entropy.
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }

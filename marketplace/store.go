@@ -98,18 +98,6 @@ func notFound(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
-		strings.Contains(msg, "SQLSTATE 23505") || // PostgreSQL
-		strings.Contains(msg, "duplicate key value")
-}
-
 // fieldError makes a tenant.FieldErrors with one entry.
 func fieldError(field, format string, args ...any) error {
 	var fe tenant.FieldErrors

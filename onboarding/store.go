@@ -124,17 +124,6 @@ func diff(before, after map[string]any) map[string]any {
 	return map[string]any{"before": b, "after": a}
 }
 
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
-		strings.Contains(msg, "duplicate key value")
-}
-
 // dateOnly returns midnight UTC of the German calendar day of t; dates
 // without a time (planned go-live, "Stand") are stored that way.
 func (s *Store) dateOnly(t time.Time) time.Time {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/secret"
 )
 
 // APIToken lets a machine client (a Fachverfahren, a script) call the API
@@ -62,10 +64,10 @@ func (s *Store) CreateAPIToken(ctx context.Context, tenantID, name string, role 
 	if err := errs.Err(); err != nil {
 		return nil, "", err
 	}
-	secret := tokenPrefix + newSecret()
+	bearer := tokenPrefix + secret.New()
 	actor := ActorFrom(ctx)
 	tok := &APIToken{ID: uuid.Must(uuid.NewV7()).String(), TenantID: tenantID, Name: name, Role: role,
-		TokenHash: hashSecret(secret), Prefix: secret[:len(tokenPrefix)+6], CreatedBy: actor.Label,
+		TokenHash: secret.Hash(bearer), Prefix: bearer[:len(tokenPrefix)+6], CreatedBy: actor.Label,
 		CreatedAt: now, ExpiresAt: expiresAt}
 	if id, ok := strings.CutPrefix(actor.ID, "user:"); ok {
 		tok.CreatedByID = &id
@@ -83,7 +85,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, tenantID, name string, role 
 	if err != nil {
 		return nil, "", err
 	}
-	return tok, secret, nil
+	return tok, bearer, nil
 }
 
 // ListAPITokens returns a tenant's tokens, newest first.
@@ -274,12 +276,12 @@ func (s *Store) RevokeAPIToken(ctx context.Context, tenantID, id string) error {
 }
 
 // AuthenticateToken returns the live token a bearer secret belongs to.
-func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*APIToken, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) {
+func (s *Store) AuthenticateToken(ctx context.Context, bearer string) (*APIToken, error) {
+	if !strings.HasPrefix(bearer, tokenPrefix) {
 		return nil, ErrInvalidLogin
 	}
 	tok := new(APIToken)
-	if err := s.db.Read.NewSelect().Model(tok).Where("token_hash = ?", hashSecret(secret)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(tok).Where("token_hash = ?", secret.Hash(bearer)).Scan(ctx); err != nil {
 		return nil, ErrInvalidLogin
 	}
 	now := s.now()

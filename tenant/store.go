@@ -91,18 +91,6 @@ func BumpPolicyRevision(ctx context.Context, db bun.IDB) error {
 	return nil
 }
 
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
-		strings.Contains(msg, "SQLSTATE 23505") || // PostgreSQL
-		strings.Contains(msg, "duplicate key value")
-}
-
 // notFound turns sql.ErrNoRows into ErrNotFound.
 func notFound(err error, what string) error {
 	if err == nil {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
 )
 
 // tenantRow binds Tenant to its table without putting bun's BaseModel into
@@ -111,7 +113,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(&tenantRow{Tenant: *t}).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return fieldError("officialKey", "Amtlicher Schlüssel oder Kurzname ist bereits vergeben.")
 			}
 			return fmt.Errorf("insert tenant: %w", err)

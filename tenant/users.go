@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
 )
 
 // User is a member of staff: ministry, municipality or Beratungsstelle.
@@ -107,7 +109,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUserInput) (*User, error) 
 			return err
 		}
 		if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return fieldError("email", "Es gibt bereits ein Konto mit der E-Mail-Adresse %s.", email)
 			}
 			return fmt.Errorf("insert user: %w", err)
@@ -142,7 +144,7 @@ func (s *Store) tenantForRole(ctx context.Context, db bun.IDB, tenantID string, 
 func (s *Store) addMembership(ctx context.Context, db bun.IDB, userID, tenantID string, role Role) error {
 	m := &Membership{UserID: userID, TenantID: tenantID, Role: role, CreatedAt: s.now()}
 	if _, err := db.NewInsert().Model(m).Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
+		if migrations.IsUniqueViolation(err) {
 			return fieldError("email", "Diese Person ist bereits Mitglied.")
 		}
 		return fmt.Errorf("insert membership: %w", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/secret"
 )
 
 // ObjConnectionTest is the access-control object of connection tests.
@@ -101,7 +102,7 @@ func (s *Service) RunConnectionTest(ctx context.Context, caseID string, wait tim
 	if err != nil {
 		return nil, &TestApplicationError{Antragsstrecke: strecke, Err: err}
 	}
-	doc := Document{ApplicationID: "test:" + caseID + ":" + newToken()[:12], TenantID: tenantID, Antragsstrecke: strecke,
+	doc := Document{ApplicationID: "test:" + caseID + ":" + secret.New()[:12], TenantID: tenantID, Antragsstrecke: strecke,
 		ReferenceNumber: ref, XML: xml, PDF: pdf, SubmittedAt: now}
 	var id string
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

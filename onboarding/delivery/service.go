@@ -2,9 +2,7 @@ package delivery
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +19,7 @@ import (
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/secret"
 )
 
 // StatusFunc tells the applications side about a delivery's progress,
@@ -227,12 +226,6 @@ func (s *Service) xtaOptions() *XTAOptions {
 // now is the clock in UTC at microseconds, as PostgreSQL keeps it.
 func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
 
-func newToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // row is a delivery as stored.
 type row struct {
 	bun.BaseModel   `bun:"table:deliveries,alias:d"`
@@ -279,7 +272,7 @@ var errLeaseLost = errors.New("delivery lease lost to another worker")
 // set) and returns them with this worker's lease token.
 func (s *Service) claim(ctx context.Context, ph phase, id string, limit int) ([]row, error) {
 	now := s.now()
-	tok := newToken()
+	tok := secret.New() // the lease owner: only this worker knows it
 	until := now.Add(s.opts.Lease)
 	due := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if ph == phaseSend {

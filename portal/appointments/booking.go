@@ -13,9 +13,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
-	tmail "sozialplattform/tenant/mail"
-
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	tmail "sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 // Booking is a booked slot. It holds no more personal data than needed to
@@ -135,14 +136,14 @@ func (s *Store) Book(ctx context.Context, in BookingInput) (*Booking, Tokens, er
 	if !cal.bookable(start, now, s.loc) {
 		return nil, Tokens{}, ErrSlotUnavailable
 	}
-	tok := Tokens{Page: newSecret(), Cancel: newSecret()}
-	cancelHash := hashSecret(tok.Cancel)
+	tok := Tokens{Page: secret.New(), Cancel: secret.New()}
+	cancelHash := secret.Hash(tok.Cancel)
 	b := &Booking{ID: uuid.Must(uuid.NewV7()).String(), CalendarID: cal.ID, TenantID: cal.TenantID, StartsAt: start,
 		EndsAt: start.Add(time.Duration(cal.SlotMinutes) * time.Minute), Name: in.Name, Email: in.Email, Phone: in.Phone,
-		Remark: in.Remark, SiteSlug: in.SiteSlug, Lang: in.Lang, CancelTokenHash: &cancelHash, ICSTokenHash: hashSecret(tok.Page), CreatedAt: now}
+		Remark: in.Remark, SiteSlug: in.SiteSlug, Lang: in.Lang, CancelTokenHash: &cancelHash, ICSTokenHash: secret.Hash(tok.Page), CreatedAt: now}
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(b).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return ErrSlotTaken
 			}
 			return fmt.Errorf("insert booking: %w", err)
@@ -175,9 +176,9 @@ func (s *Store) countAttempt(ctx context.Context, client, email string) error {
 		window time.Duration
 		max    int
 	}
-	limits := []limit{{"email:" + hashSecret("booking-email:"+email), 24 * time.Hour, s.opts.PerEmailPerDay}}
+	limits := []limit{{"email:" + secret.Hash("booking-email:"+email), 24 * time.Hour, s.opts.PerEmailPerDay}}
 	if client != "" {
-		limits = append(limits, limit{"client:" + hashSecret("booking-client:"+client), time.Hour, s.opts.PerAddressPerHour})
+		limits = append(limits, limit{"client:" + secret.Hash("booking-client:"+client), time.Hour, s.opts.PerAddressPerHour})
 	}
 	var refused *RateLimitError
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -228,7 +229,7 @@ func (s *Store) bookingBy(ctx context.Context, column, token string) (*Booking, 
 		return nil, nil, tenant.ErrTokenInvalid
 	}
 	b := new(Booking)
-	if err := s.db.Read.NewSelect().Model(b).Where("? = ?", bun.Ident(column), hashSecret(token)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(b).Where("? = ?", bun.Ident(column), secret.Hash(token)).Scan(ctx); err != nil {
 		if isNoRows(err) {
 			return nil, nil, tenant.ErrTokenInvalid
 		}
@@ -251,7 +252,7 @@ func (s *Store) CancelByToken(ctx context.Context, token string) (*Booking, erro
 	if !b.StartsAt.After(s.now()) {
 		return nil, tenant.ErrTokenInvalid
 	}
-	return b, s.cancel(tenant.WithActor(ctx, tenant.Actor{ID: "citizen", Label: "Bürgerportal"}), b, cal, "citizen", "", hashSecret(token))
+	return b, s.cancel(tenant.WithActor(ctx, tenant.Actor{ID: "citizen", Label: "Bürgerportal"}), b, cal, "citizen", "", secret.Hash(token))
 }
 
 // Cancel cancels a booking for the centre; the note goes to the citizen.

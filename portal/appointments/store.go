@@ -1,11 +1,7 @@
 package appointments
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -98,19 +94,6 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("zu viele Buchungsversuche; bitte versuchen Sie es in %d Minuten erneut", int(e.RetryAfter.Minutes())+1)
 }
 
-// newSecret returns a random URL-safe secret of 256 bits.
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails on supported platforms (Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// hashSecret is how secrets are stored.
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 func notFound(err error, what string) error {
@@ -127,15 +110,4 @@ func fieldError(field, format string, args ...any) error {
 	var fe tenant.FieldErrors
 	fe.Add(field, format, args...)
 	return fe
-}
-
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
-		strings.Contains(msg, "duplicate key value")
 }

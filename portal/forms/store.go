@@ -274,11 +274,3 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) 
 	s.opts.Logger.WarnContext(ctx, "forms: database stayed locked", "err", err)
 	return fmt.Errorf("%w: %v", ErrUnavailable, err)
 }
-
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
-}
