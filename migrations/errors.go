@@ -41,6 +41,21 @@ func postgresUniqueViolation(err error) bool {
 
 const pgUniqueViolation = "23505"
 
+// IsTransient reports whether err is a short-lived conflict worth running
+// the transaction again for: SQLite busy or locked beyond the busy timeout,
+// a PostgreSQL serialization failure (40001) or deadlock (40P01).
+func IsTransient(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff { // the primary result code
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
 // IsUnavailable reports whether err means that the database cannot serve
 // the request right now – unreachable, shutting down, or (SQLite) locked
 // beyond the busy timeout – as opposed to a bug or bad input, so that a

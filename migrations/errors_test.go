@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
@@ -118,5 +120,57 @@ func TestDataFolder(t *testing.T) {
 		if got := migrations.DataFolder(tt.dsn); got != tt.want {
 			t.Errorf("DataFolder(%q) = %q, want %q", tt.dsn, got, tt.want)
 		}
+	}
+}
+
+func TestIsTransient(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"serialization failure", fmt.Errorf("tx: %w", &pgconn.PgError{Code: "40001"}), true},
+		{"deadlock", &pgconn.PgError{Code: "40P01"}, true},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
+		{"text only", errors.New("database is locked (5) (SQLITE_BUSY)"), false},
+		{"no error", nil, false},
+	}
+	for _, tt := range tests {
+		if got := migrations.IsTransient(tt.err); got != tt.want {
+			t.Errorf("%s: IsTransient(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestIsTransientWhenSQLiteIsBusy(t *testing.T) {
+	if testdb.Kind() != migrations.SQLite {
+		t.Skip("SQLite's lock")
+	}
+	path := filepath.Join(t.TempDir(), "busy.sqlite")
+	holder, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	ctx := context.Background()
+	if _, err := holder.ExecContext(ctx, "CREATE TABLE x (n INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := holder.BeginTx(ctx, nil) // BEGIN IMMEDIATE: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, err = other.ExecContext(ctx, "INSERT INTO x VALUES (1)")
+	if err == nil {
+		t.Fatal("a second writer got through")
+	}
+	if !migrations.IsTransient(fmt.Errorf("insert: %w", err)) || !migrations.IsUnavailable(err) {
+		t.Errorf("%v: transient %v, unavailable %v; want both", err, migrations.IsTransient(err), migrations.IsUnavailable(err))
 	}
 }
