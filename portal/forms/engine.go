@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sozialplattform/tenant/phone"
 )
 
 // Problem is a validation result for one field. Path is the field's input
@@ -425,7 +427,7 @@ func (d *Definition) validateField(step *Step, f *Field, group *Field, row, top 
 			add(false, msgEmail)
 		}
 	case TypePhone:
-		if _, ok := CheckPhone(v.S); !ok {
+		if !phone.Valid(v.S) {
 			add(false, msgPhone)
 		}
 	case TypePostcode:
