@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/secret"
 )
 
@@ -87,7 +88,7 @@ func (st *SessionStore) cookieOptions() *sessions.Options {
 	}
 }
 
-func (st *SessionStore) now() time.Time { return st.opts.Now().UTC().Truncate(time.Microsecond) }
+func (st *SessionStore) now() time.Time { return clock.Stamp(st.opts.Now()) }
 
 // Get returns the request's session, cached for the request.
 func (st *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {

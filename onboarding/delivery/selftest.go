@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/secret"
 )
 
@@ -97,7 +98,7 @@ func (s *Service) RunConnectionTest(ctx context.Context, caseID string, wait tim
 		return nil, errors.New("delivery: no TestApplication builder configured")
 	}
 	now := s.now()
-	ref := "TEST-" + now.In(berlin()).Format("20060102-150405")
+	ref := "TEST-" + now.In(clock.Berlin()).Format("20060102-150405")
 	xml, pdf, err := s.opts.TestApplication(ctx, tenantID, strecke, ref, now)
 	if err != nil {
 		return nil, &TestApplicationError{Antragsstrecke: strecke, Err: err}

@@ -19,6 +19,7 @@ import (
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/secret"
 )
 
@@ -224,7 +225,7 @@ func (s *Service) xtaOptions() *XTAOptions {
 }
 
 // now is the clock in UTC at microseconds, as PostgreSQL keeps it.
-func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // row is a delivery as stored.
 type row struct {
