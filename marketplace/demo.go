@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/secret"
 )
 
@@ -157,7 +158,7 @@ func (s *Store) loadDemoOrder(ctx context.Context, d demoOrder) error {
 			ID string `bun:"id"`
 		}
 		if err := tx.NewSelect().Table("tenants").Column("id").Where("official_key = ?", d.tenantKey).Scan(ctx, &t); err != nil {
-			return notFound(err, "demo tenant "+d.tenantKey)
+			return fault.NotFound(err, "demo tenant "+d.tenantKey)
 		}
 		day := DayOf(d.at, s.loc)
 		var items []OrderItem

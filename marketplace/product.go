@@ -15,6 +15,7 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // Product is an Onlinedienst offered on the marketplace.
@@ -258,7 +259,7 @@ func (s *Store) CreateProduct(ctx context.Context, in ProductInput) (*Product, e
 		}
 		if _, err := tx.NewInsert().Model(rowOf(p)).Exec(ctx); err != nil {
 			if migrations.IsUniqueViolation(err) {
-				return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
+				return fault.Field("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 			}
 			return fmt.Errorf("insert product: %w", err)
 		}
@@ -279,7 +280,7 @@ func checkNumberFree(ctx context.Context, db bun.IDB, p *Product) error {
 		return fmt.Errorf("check product number: %w", err)
 	}
 	if n > 0 {
-		return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
+		return fault.Field("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 	}
 	return nil
 }
@@ -358,7 +359,7 @@ func (s *Store) UpdateProduct(ctx context.Context, ref string, version int, pt P
 		res, err := tx.NewUpdate().Model(rowOf(&p)).WherePK().Where("version = ?", cur.Version).Exec(ctx)
 		if err != nil {
 			if migrations.IsUniqueViolation(err) {
-				return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
+				return fault.Field("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 			}
 			return fmt.Errorf("update product: %w", err)
 		}
@@ -395,7 +396,7 @@ func (s *Store) getProduct(ctx context.Context, db bun.IDB, ref string) (*Produc
 		q = q.Where("id = ?", ref)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, notFound(err, "product "+ref)
+		return nil, fault.NotFound(err, "product "+ref)
 	}
 	p := row.product()
 	prices, err := loadPrices(ctx, db, []string{p.ID})

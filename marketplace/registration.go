@@ -15,8 +15,10 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/gemeinden"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/phone"
 	"sozialplattform/tenant/secret"
 )
 
@@ -133,7 +135,6 @@ type RegistrationInput struct {
 
 var (
 	postalCodePattern = regexp.MustCompile(`^[0-9]{5}$`)
-	phonePattern      = regexp.MustCompile(`^\+?[0-9 ()/-]{5,30}$`)
 )
 
 // MaxReason caps a rejection or cancellation reason.
@@ -196,10 +197,7 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 	}
 	text("city", &in.City, tenant.MaxTextLen, "Bitte geben Sie den Ort an.")
 	text("contactName", &in.ContactName, tenant.MaxNameLen, "Bitte nennen Sie eine Ansprechperson.")
-	text("contactPhone", &in.ContactPhone, 30, "")
-	if in.ContactPhone != "" && errs.For("contactPhone") == "" && !phonePattern.MatchString(in.ContactPhone) {
-		errs.Add("contactPhone", "Bitte geben Sie eine Telefonnummer wie 03491 479-0 an.")
-	}
+	phone.Check(&errs, "contactPhone", &in.ContactPhone)
 	if !in.AcceptTerms {
 		errs.Add("acceptTerms", "Bitte lesen und akzeptieren Sie die Nutzungsbedingungen.")
 	}
@@ -410,7 +408,7 @@ func (s *Store) ListRegistrations(ctx context.Context, f RegistrationFilter) ([]
 func (s *Store) GetRegistration(ctx context.Context, id string) (*Registration, error) {
 	r := new(Registration)
 	if err := s.db.Read.NewSelect().Model(r).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "registration "+id)
+		return nil, fault.NotFound(err, "registration "+id)
 	}
 	r.effective(s.now())
 	return r, nil
@@ -420,7 +418,7 @@ func (s *Store) GetRegistration(ctx context.Context, id string) (*Registration, 
 func (s *Store) decide(ctx context.Context, tx bun.Tx, id string, allowed ...RegistrationState) (*Registration, error) {
 	r := new(Registration)
 	if err := tx.NewSelect().Model(r).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "registration "+id)
+		return nil, fault.NotFound(err, "registration "+id)
 	}
 	r.effective(s.now())
 	for _, a := range allowed {
@@ -586,9 +584,9 @@ func (s *Store) RejectRegistration(ctx context.Context, id, reason string) (*Reg
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
-		return nil, fieldError("reason", "Bitte begründen Sie die Ablehnung; die Begründung erhält die Behörde per E-Mail.")
+		return nil, fault.Field("reason", "Bitte begründen Sie die Ablehnung; die Begründung erhält die Behörde per E-Mail.")
 	case utf8.RuneCountInString(reason) > MaxReason:
-		return nil, fieldError("reason", "Höchstens %d Zeichen.", MaxReason)
+		return nil, fault.Field("reason", "Höchstens %d Zeichen.", MaxReason)
 	}
 	var out *Registration
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/secret"
 )
 
@@ -39,7 +40,7 @@ func (s *Store) CalendarByFeed(ctx context.Context, tenantID, token string) ([]b
 	var stored string
 	err := s.db.Read.NewSelect().Table("calendar_feeds").Column("token_hash").Where("tenant_id = ?", tenantID).Scan(ctx, &stored)
 	if err != nil {
-		return nil, notFound(err, "calendar feed of "+tenantID)
+		return nil, fault.NotFound(err, "calendar feed of "+tenantID)
 	}
 	if !secret.Matches(token, stored) {
 		return nil, fmt.Errorf("calendar feed of %s: %w", tenantID, tenant.ErrNotFound)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/mail"
 )
 
@@ -197,7 +198,7 @@ func (s *Store) label(ctx context.Context, cs ...*Case) error {
 func (s *Store) loadCaseRow(ctx context.Context, db bun.IDB, id string) (*caseRow, error) {
 	var row caseRow
 	if err := db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "onboarding case "+id)
+		return nil, fault.NotFound(err, "onboarding case "+id)
 	}
 	return &row, nil
 }
@@ -349,7 +350,7 @@ func tenantByID(ctx context.Context, db bun.IDB, id string) (*tenantInfo, error)
 	err := db.NewSelect().Table("tenants").Column("id", "name", "function_mailbox", "kind", "parent_id", "official_key").
 		Where("id = ?", id).Scan(ctx, &t.ID, &t.Name, &t.FunctionMailbox, &t.Kind, &t.ParentID, &t.OfficialKey)
 	if err != nil {
-		return nil, notFound(err, "tenant "+id)
+		return nil, fault.NotFound(err, "tenant "+id)
 	}
 	return &t, nil
 }

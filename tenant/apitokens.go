@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/secret"
 )
 
@@ -303,7 +304,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, bearer string) (*APIToken
 func (s *Store) GetAPIToken(ctx context.Context, id string) (*APIToken, error) {
 	tok := new(APIToken)
 	if err := s.db.Read.NewSelect().Model(tok).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "api token "+id)
+		return nil, fault.NotFound(err, "api token "+id)
 	}
 	return tok, nil
 }

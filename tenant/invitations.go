@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/secret"
 )
@@ -57,7 +58,7 @@ func InvitationLink(baseURL, token string) string {
 func (s *Store) Invite(ctx context.Context, tenantID, email string, role Role) (*Invitation, string, error) {
 	e, err := NormalizeEmail(email)
 	if err != nil {
-		return nil, "", fieldError("email", "%s", err.Error())
+		return nil, "", fault.Field("email", "%s", err.Error())
 	}
 	token := secret.New()
 	now := s.now()
@@ -74,7 +75,7 @@ func (s *Store) Invite(ctx context.Context, tenantID, email string, role Role) (
 			return fmt.Errorf("check membership: %w", err)
 		}
 		if n > 0 {
-			return fieldError("email", "%s ist bereits Mitglied von %s.", e, t.Name)
+			return fault.Field("email", "%s ist bereits Mitglied von %s.", e, t.Name)
 		}
 		if _, err := tx.NewInsert().Model(inv).Exec(ctx); err != nil {
 			return fmt.Errorf("insert invitation: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -15,7 +14,9 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	tmail "sozialplattform/tenant/mail"
+	"sozialplattform/tenant/phone"
 	"sozialplattform/tenant/secret"
 )
 
@@ -67,8 +68,6 @@ const (
 	MaxRemarkLen = 300
 )
 
-var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 /()\-]{4,38}$`)
-
 func (in *BookingInput) validate() error {
 	var errs tenant.FieldErrors
 	in.Name = strings.TrimSpace(in.Name)
@@ -87,9 +86,7 @@ func (in *BookingInput) validate() error {
 		!strings.Contains(in.Email[strings.LastIndex(in.Email, "@")+1:], ".") {
 		errs.Add("email", "Bitte geben Sie eine gültige E-Mail-Adresse an; dorthin geht die Bestätigung.")
 	}
-	if in.Phone != "" && !phonePattern.MatchString(in.Phone) {
-		errs.Add("phone", "Bitte geben Sie die Telefonnummer nur mit Ziffern, Leerzeichen, +, /, - und Klammern an.")
-	}
+	phone.Check(&errs, "phone", &in.Phone)
 	switch {
 	case utf8.RuneCountInString(in.Remark) > MaxRemarkLen:
 		errs.Add("remark", "Höchstens %d Zeichen.", MaxRemarkLen)
@@ -230,7 +227,7 @@ func (s *Store) bookingBy(ctx context.Context, column, token string) (*Booking, 
 	}
 	b := new(Booking)
 	if err := s.db.Read.NewSelect().Model(b).Where("? = ?", bun.Ident(column), secret.Hash(token)).Scan(ctx); err != nil {
-		if isNoRows(err) {
+		if fault.IsNoRows(err) {
 			return nil, nil, tenant.ErrTokenInvalid
 		}
 		return nil, nil, fmt.Errorf("booking by token: %w", err)
@@ -259,7 +256,7 @@ func (s *Store) CancelByToken(ctx context.Context, token string) (*Booking, erro
 func (s *Store) Cancel(ctx context.Context, id, note string) (*Booking, error) {
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 || strings.ContainsFunc(note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
-		return nil, fieldError("note", "Höchstens 500 Zeichen ohne Steuerzeichen.")
+		return nil, fault.Field("note", "Höchstens 500 Zeichen ohne Steuerzeichen.")
 	}
 	b, err := s.GetBooking(ctx, id)
 	if err != nil {
@@ -317,7 +314,7 @@ func (s *Store) cancel(ctx context.Context, b *Booking, cal *Calendar, by, note,
 func (s *Store) GetBooking(ctx context.Context, id string) (*Booking, error) {
 	b := new(Booking)
 	if err := s.db.Read.NewSelect().Model(b).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "booking "+id)
+		return nil, fault.NotFound(err, "booking "+id)
 	}
 	return b, nil
 }

@@ -1,15 +1,14 @@
 package appointments
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // slots are German local time, also where the host has no zoneinfo
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 )
 
 // Options configure a Store. Zero values take the defaults.
@@ -54,11 +53,7 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 		opts.Now = time.Now
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("appointments store: %w", err)
-	}
-	return &Store{db: db, mailer: mailer, opts: opts, loc: loc}, nil
+	return &Store{db: db, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 
 // Location is the time zone of the calendars (Europe/Berlin).
@@ -70,7 +65,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // RetainDays is how long bookings are kept after the appointment.
 func (s *Store) RetainDays() int { return s.opts.RetainDays }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // Errors of the store.
 var (
@@ -92,22 +87,4 @@ type RateLimitError struct {
 
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("zu viele Buchungsversuche; bitte versuchen Sie es in %d Minuten erneut", int(e.RetryAfter.Minutes())+1)
-}
-
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
-
-func notFound(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if isNoRows(err) {
-		return fmt.Errorf("%s: %w", what, tenant.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-func fieldError(field, format string, args ...any) error {
-	var fe tenant.FieldErrors
-	fe.Add(field, format, args...)
-	return fe
 }

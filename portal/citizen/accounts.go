@@ -13,6 +13,7 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/secret"
 )
@@ -70,7 +71,7 @@ var (
 	ErrNotConfirmed = errors.New("die E-Mail-Adresse ist noch nicht bestätigt")
 	ErrThrottled    = tenant.ErrThrottled // a *tenant.ThrottledError says how long to wait
 	ErrTokenInvalid = errors.New("der Link ist ungültig, abgelaufen oder wurde bereits verwendet")
-	ErrNotFound     = errors.New("nicht gefunden")
+	ErrNotFound     = fmt.Errorf("%w", tenant.ErrNotFound) // an account; also tenant.ErrNotFound
 )
 
 // Mailer queues mails in the caller's transaction.
@@ -109,7 +110,7 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: tenant.NewThrottle(db, opts.Now)}
 }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // ConfirmLink and ResetLink are the pages of the links in the mails;
 // accountURL is the account area of the site the citizen used, e.g.
