@@ -24,13 +24,13 @@ import (
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
-	"sozialplattform/portal"
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/site"
+	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -51,7 +51,7 @@ type app struct {
 	jobs     *jobs.Registry
 	market   *marketplace.Store
 	onboard  *onboarding.Store
-	portal   *portal.Portal      // the citizen portal (issue 5)
+	portal   *www.Portal         // the citizen portal (issue 5)
 	counsel  *counselling.Store  // the Beratungsstellen directory (issue 8)
 	appts    *appointments.Store // online appointments (issue 8)
 	delivery *delivery.Service   // delivery to the Fachverfahren (issue 7)
@@ -67,6 +67,9 @@ type app struct {
 	// login (a cookie instead of a session row), with a key derived from
 	// the data key so that every instance accepts them.
 	formTokens *web.FormTokens
+
+	// routes are the surfaces' route tables, once newHandler built them.
+	routes *routeTables
 
 	// onDeliveryStatus reports delivery progress to the applications
 	// side (issue 6) inside the delivery's transaction; nil until wired.
@@ -123,7 +126,7 @@ func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error)
 func (a *app) build(ctx context.Context) error {
 	var err error
 	a.outbox, err = mail.NewOutbox(a.db, mail.OutboxOptions{BaseURL: a.cfg.BaseURL, From: a.cfg.MailFrom, PlatformName: "Sozialplattform Sachsen-Anhalt",
-		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), portal.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates(),
+		Templates: []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates(), www.MailTemplates(), forms.MailTemplates(), citizen.MailTemplates(), counselling.MailTemplates(), appointments.MailTemplates(),
 			delivery.MailTemplates()}})
 	if err != nil {
 		return fmt.Errorf("mail templates: %w", err)
@@ -262,7 +265,7 @@ func (a *app) buildPortal() error {
 	if err != nil {
 		return err
 	}
-	a.portal, err = portal.New(portal.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
+	a.portal, err = www.New(www.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
 		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1"),
 		FormTokens: a.formTokens})
 	if err != nil {
@@ -286,7 +289,7 @@ func (a *app) buildCounselling(ctx context.Context) error {
 	if a.appts, err = appointments.NewStore(a.db, a.outbox, appointments.Options{BaseURL: a.cfg.BaseURL}); err != nil {
 		return err
 	}
-	if err := a.portal.RegisterCounselling(portal.CounsellingDeps{Directory: a.counsel, Appointments: a.appts}); err != nil {
+	if err := a.portal.RegisterCounselling(www.CounsellingDeps{Directory: a.counsel, Appointments: a.appts}); err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
 	for _, j := range append(a.counsel.Jobs(), a.appts.Jobs()...) {

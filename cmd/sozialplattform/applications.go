@@ -13,9 +13,9 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding/delivery"
-	"sozialplattform/portal"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
+	"sozialplattform/portal/www"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/jobs"
 )
@@ -158,18 +158,11 @@ func (a *app) readerIdentity(ctx context.Context, tenantID, strecke string) (str
 	return "sop:" + key, t.Name, nil
 }
 
-// registerApplications adds the application pages to the portal and the
-// SAML endpoints to the mux.
-func (a *app) registerApplications(mux *http.ServeMux) error {
-	if err := a.portal.RegisterApplications(portal.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
-		SAML: a.saml, Keys: a.dataKeys, BaseURL: a.cfg.BaseURL}); err != nil {
-		return err
-	}
-	if a.saml != nil {
-		mux.HandleFunc("GET "+citizen.MetadataPath, a.saml.Metadata)
-		mux.HandleFunc("POST "+citizen.ACSPath, a.saml.ACS)
-	}
-	return nil
+// registerApplications adds the application and Servicekonto pages to the
+// portal; the SAML endpoints are in the transport table (routes.go).
+func (a *app) registerApplications() error {
+	return a.portal.RegisterApplications(www.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
+		SAML: a.saml, Keys: a.dataKeys, BaseURL: a.cfg.BaseURL})
 }
 
 // exceptACS keeps the cross-origin protection off the SAML ACS: the
@@ -187,13 +180,3 @@ func exceptACS(protect func(http.Handler) http.Handler) func(http.Handler) http.
 		})
 	}
 }
-
-// isApplicationUpload reports whether a request uploads a document to an
-// application draft (the portal's larger body limit applies).
-func isApplicationUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/antrag/") && strings.HasSuffix(r.URL.Path, "/unterlagen")
-}
-
-// applicationUploadLimit is the body limit of an upload request: one file
-// of at most 10 MiB plus the form fields.
-const applicationUploadLimit = 11 << 20

@@ -1,99 +1,124 @@
 package main
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"path/filepath"
-	"regexp"
+	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/web"
 )
 
-// routeSources are the packages whose route tables make up the server: the
-// console, the citizen portal (its pages exist at the root and below each
-// slug) and the wiring here. Other packages' muxes (the local FIT-Connect
-// server) run on their own listeners.
-var routeSources = []string{"../../admin", "../../portal", "."}
+// TestRouteTablesHoldTheirInvariants walks every surface's route table –
+// console, citizen portal, API and the server's transport endpoints – and
+// checks what each route must state: a login or a reason to be public, its
+// access, a form token or a reason on every state-changing route, a
+// {token}/{secret} name on every secret path segment and only there, and
+// no two routes that collide.
+func TestRouteTablesHoldTheirInvariants(t *testing.T) {
+	a, _ := testApp(t)
+	rt := a.routes
+	tables := map[string][]web.Route{"console": rt.console, "portal": a.portal.Routes(), "api": rt.api, "transport": rt.transport}
+	for name, table := range tables {
+		if len(table) == 0 {
+			t.Errorf("%s: empty table", name)
+		}
+		for _, err := range web.CheckRoutes(table) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// Console, API and transport share the server's ServeMux: no route of
+	// one may collide with another's.
+	for _, err := range web.CheckRoutes(slices.Concat(rt.console, rt.api, rt.transport)) {
+		if strings.Contains(err.Error(), "collides") || strings.Contains(err.Error(), "twice") {
+			t.Errorf("server: %v", err)
+		}
+	}
 
-// TestEveryRoutedSegmentIsAReservedSlug reads the route tables from the
-// source (every Handle/HandleFunc pattern and the API's prefix, constants
-// resolved) and checks that each first path segment a tenant slug could
-// take is reserved in tenant: a tenant with that slug could never be
-// reached at /{slug}/. A new top-level route fails this test until
-// tenant's list learns it.
-func TestEveryRoutedSegmentIsAReservedSlug(t *testing.T) {
-	fset := token.NewFileSet()
-	names := newStringNames()
-	var routeFiles []*ast.File
-	var sources []string
-	for _, dir := range routeSources {
-		abs, err := filepath.Abs(dir)
+	// The routes that carry a secret in their path are marked, and so
+	// named that the access log redacts them.
+	secret := map[string]bool{}
+	for _, table := range tables {
+		for _, r := range table {
+			if r.Secret {
+				secret[r.Key()] = true
+			}
+		}
+	}
+	for _, want := range []string{"GET /admin/passwort/neu/{token}", "POST /admin/einladung/{token}", "GET /kalender/{id}/{token}",
+		"POST /marktplatz/registrierung/bestaetigen/{token}", "POST /api/v1/invitations/{token}/accept",
+		"GET /servicekonto/passwort/{token}", "POST /servicekonto/bestaetigen/{token}", "GET /termine/buchung/{token}/termin.ics",
+		"POST /termine/absagen/{token}"} {
+		if !secret[want] {
+			t.Errorf("%s is not a secret route of any table", want)
+		}
+	}
+
+	// Uploads get their larger limits from the table; nothing else does.
+	limits := map[string]int64{}
+	for _, table := range [][]web.Route{rt.console, a.portal.Routes(), rt.api} {
+		for _, r := range table {
+			if r.Limit() != web.DefaultBodyLimit {
+				limits[r.Key()] = r.Limit()
+			}
+		}
+	}
+	for _, want := range []string{"POST /admin/anbindung/fall/{cid}/checkliste/{iid}/anhang",
+		"POST /antrag/{strecke}/entwurf/{draft}/unterlagen", "POST /api/v1/onboarding-cases/{caseId}/checklist/{itemId}/attachments"} {
+		if limits[want] <= web.DefaultBodyLimit {
+			t.Errorf("%s: body limit %d, want more than the default", want, limits[want])
+		}
+		delete(limits, want)
+	}
+	if len(limits) > 0 {
+		t.Errorf("unexpected larger body limits: %v", limits)
+	}
+}
+
+// TestBodyLimitsFollowTheRoutes sends bodies just over the default limit:
+// the upload routes take them (and answer for their own reasons), every
+// other route refuses them with 413 before its handler reads them.
+func TestBodyLimitsFollowTheRoutes(t *testing.T) {
+	_, srv := testApp(t)
+	big := strings.Repeat("x", web.DefaultBodyLimit+1024)
+	for _, tc := range []struct {
+		path    string
+		tooLong bool
+	}{
+		{"/admin/anmelden", true},
+		{"/landkreis-harz/barrierefreiheit", true},
+		{"/api/v1/session", true},
+		{"/admin/anbindung/fall/x/checkliste/y/anhang", false},
+		{"/landkreis-harz/antrag/hzl/entwurf/x/unterlagen", false},
+	} {
+		resp, err := http.Post(srv.URL+tc.path, "application/x-www-form-urlencoded", strings.NewReader(big))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sources = append(sources, abs)
+		resp.Body.Close()
+		if got := resp.StatusCode == http.StatusRequestEntityTooLarge; got != tc.tooLong {
+			t.Errorf("POST %s with %d bytes: status %d, want 413: %v", tc.path, len(big), resp.StatusCode, tc.tooLong)
+		}
 	}
-	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		dir, err := filepath.Abs(filepath.Dir(path))
-		if err != nil {
-			return err
-		}
-		names.collect(dir, f)
-		if slices.Contains(sources, dir) {
-			routeFiles = append(routeFiles, f)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slugShaped := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+}
+
+// TestEveryRoutedSegmentIsAReservedSlug checks that each first path
+// segment of every table – the server's and the portal's, whose pages
+// exist at the root too – that a tenant slug could take is reserved in
+// tenant: a tenant with that slug could never be reached at /{slug}/. A
+// new top-level route fails this test until tenant's list learns it.
+func TestEveryRoutedSegmentIsAReservedSlug(t *testing.T) {
+	a, _ := testApp(t)
 	segments := map[string]bool{}
-	for _, f := range routeFiles {
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			var arg ast.Expr
-			switch {
-			case (sel.Sel.Name == "Handle" || sel.Sel.Name == "HandleFunc") && len(call.Args) == 2:
-				arg = call.Args[0]
-			case sel.Sel.Name == "NewWithPrefix" && len(call.Args) == 3:
-				arg = call.Args[1]
-			default:
-				return true
-			}
-			values := names.values(f, arg)
-			if len(values) == 0 {
-				t.Errorf("%s: cannot read the pattern %s; teach this test", fset.Position(call.Pos()), exprString(arg))
-			}
-			for _, v := range values {
-				segments[firstSegment(v)] = true
-			}
-			return true
-		})
+	for _, table := range [][]web.Route{a.routes.console, a.routes.api, a.routes.transport, a.portal.Routes()} {
+		for _, r := range table {
+			segments[firstSegment(r.Pattern)] = true
+		}
 	}
 	var checked []string
 	for s := range segments {
-		if !slugShaped.MatchString(s) {
+		if s == "" || strings.HasPrefix(s, "{") || strings.Contains(s, ".") {
 			continue // "", "{$}", "marke.css": no slug looks like that
 		}
 		checked = append(checked, s)
@@ -104,137 +129,13 @@ func TestEveryRoutedSegmentIsAReservedSlug(t *testing.T) {
 	slices.Sort(checked)
 	for _, want := range []string{"admin", "api", "static", "marktplatz", "servicekonto", "beratung", "healthz", "readyz", "metrics", "fit-connect"} {
 		if !slices.Contains(checked, want) {
-			t.Errorf("the route tables read here lack /%s/: %v", want, checked)
+			t.Errorf("the route tables lack /%s/: %v", want, checked)
 		}
 	}
 	t.Logf("routed first segments: %v", checked)
 }
 
-// stringNames knows the string constants and variables of the module:
-// names set in a file (also inside functions), package-level names of a
-// package, and package-level names as other packages qualify them.
-type stringNames struct {
-	inFile    map[*ast.File]map[string][]string
-	fileDir   map[*ast.File]string
-	inPackage map[string]map[string][]string // directory → name → values
-	qualified map[string][]string            // "web.StaticPrefix" → values
-}
-
-func newStringNames() *stringNames {
-	return &stringNames{inFile: map[*ast.File]map[string][]string{}, fileDir: map[*ast.File]string{},
-		inPackage: map[string]map[string][]string{}, qualified: map[string][]string{}}
-}
-
-// collect records every name of f that is set to a string literal.
-func (s *stringNames) collect(dir string, f *ast.File) {
-	local := map[string][]string{}
-	s.inFile[f], s.fileDir[f] = local, dir
-	if s.inPackage[dir] == nil {
-		s.inPackage[dir] = map[string][]string{}
-	}
-	add := func(names []*ast.Ident, values []ast.Expr, topLevel bool) {
-		for i, name := range names {
-			if i >= len(values) {
-				continue
-			}
-			lit, ok := values[i].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				continue
-			}
-			v, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				continue
-			}
-			local[name.Name] = append(local[name.Name], v)
-			if topLevel {
-				s.inPackage[dir][name.Name] = append(s.inPackage[dir][name.Name], v)
-				s.qualified[f.Name.Name+"."+name.Name] = append(s.qualified[f.Name.Name+"."+name.Name], v)
-			}
-		}
-	}
-	for _, decl := range f.Decls {
-		if gd, ok := decl.(*ast.GenDecl); ok {
-			for _, spec := range gd.Specs {
-				if vs, ok := spec.(*ast.ValueSpec); ok {
-					add(vs.Names, vs.Values, true)
-				}
-			}
-		}
-	}
-	for _, decl := range f.Decls {
-		fd, ok := decl.(*ast.FuncDecl)
-		if !ok || fd.Body == nil {
-			continue
-		}
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.ValueSpec:
-				add(n.Names, n.Values, false)
-			case *ast.AssignStmt:
-				var names []*ast.Ident
-				for _, l := range n.Lhs {
-					if id, ok := l.(*ast.Ident); ok {
-						names = append(names, id)
-					}
-				}
-				if len(names) == len(n.Lhs) {
-					add(names, n.Rhs, false)
-				}
-			}
-			return true
-		})
-	}
-}
-
-// values evaluates a pattern expression in f: literals, concatenations,
-// names of the file or its package, and qualified names of other packages.
-func (s *stringNames) values(f *ast.File, e ast.Expr) []string {
-	switch e := e.(type) {
-	case *ast.BasicLit:
-		if v, err := strconv.Unquote(e.Value); err == nil && e.Kind == token.STRING {
-			return []string{v}
-		}
-	case *ast.Ident:
-		if v := s.inFile[f][e.Name]; len(v) > 0 {
-			return v
-		}
-		return s.inPackage[s.fileDir[f]][e.Name]
-	case *ast.SelectorExpr:
-		if x, ok := e.X.(*ast.Ident); ok {
-			return s.qualified[x.Name+"."+e.Sel.Name]
-		}
-	case *ast.BinaryExpr:
-		if e.Op != token.ADD {
-			return nil
-		}
-		var out []string
-		for _, l := range s.values(f, e.X) {
-			for _, r := range s.values(f, e.Y) {
-				out = append(out, l+r)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// firstSegment is the first path segment of a ServeMux pattern
-// ("POST /admin/x" → "admin", "/" → "").
 func firstSegment(pattern string) string {
-	if i := strings.IndexByte(pattern, ' '); i >= 0 {
-		pattern = pattern[i+1:]
-	}
-	pattern = strings.TrimPrefix(pattern, "/")
-	first, _, _ := strings.Cut(pattern, "/")
-	return first
-}
-
-func exprString(e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.Ident:
-		return e.Name
-	case *ast.SelectorExpr:
-		return exprString(e.X) + "." + e.Sel.Name
-	}
-	return "an expression"
+	seg, _, _ := strings.Cut(strings.TrimPrefix(pattern, "/"), "/")
+	return seg
 }

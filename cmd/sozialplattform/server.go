@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -16,7 +13,6 @@ import (
 	"sozialplattform/admin"
 	marketapi "sozialplattform/marketplace/api"
 	onboardingapi "sozialplattform/onboarding/api"
-	"sozialplattform/onboarding/delivery"
 	deliveryapi "sozialplattform/onboarding/delivery/api"
 	counsellingapi "sozialplattform/portal/counselling/api"
 	formsapi "sozialplattform/portal/forms/api"
@@ -60,78 +56,21 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	return humaAPI, nil
 }
 
-// newHandler wires every route and the middleware around them.
+// newHandler wires every route and the middleware around them. The
+// routes come from the surfaces' tables – the console (admin/routes.go),
+// the citizen portal (portal/www/routes.go), the API (its operations) and
+// the server's own transport endpoints (routes.go) – and so do the body
+// limits.
 func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 	mux := http.NewServeMux()
-	humaAPI, err := newAPI(mux, a)
+	tables, err := a.routeTables(mux, reg) // the API's operations go onto mux
 	if err != nil {
 		return nil, err
 	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		return nil, err
-	}
-	mux.Handle("GET "+web.StaticPrefix, assets.Handler())
-	docs, err := api.DocsHandler(humaAPI, []string{assets.Path("kern/kern.min.css"), assets.Path("kern/fonts/fira-sans.css"), assets.Path("app.css")})
-	if err != nil {
-		return nil, err
-	}
-	mux.Handle("GET /api/docs", docs)
-	console, err := admin.New(admin.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs,
-		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL, NoSMTP: !a.cfg.SMTP.Enabled(),
-		FormTokens: a.formTokens})
-	if err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	console.Register(mux)
-	if err := console.RegisterMarketplace(mux, a.market); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterOnboarding(mux, a.onboard); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterDelivery(mux, a.delivery, a.dvdv); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterCounselling(mux, a.counsel, a.appts); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := console.RegisterApplications(mux, a.forms, a.delivery); err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	if err := a.registerApplications(mux); err != nil { // before the portal serves: its application pages
-		return nil, fmt.Errorf("applications: %w", err)
-	}
-	a.portal.Register(mux) // the citizen portal at "/" and /static/portal/
-	mux.Handle("POST "+delivery.CallbackPath, a.delivery.CallbackHandler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := a.db.Ping(ctx); err != nil {
-			a.logger.Warn("readiness check failed", "err", err)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "database unavailable")
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
+	a.routes = tables
+	web.Register(mux, tables.console)
+	web.Register(mux, tables.transport)
 	metrics := web.NewMetrics(reg)
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := web.RegisterDBStats(reg, "write", a.db.Write.DB); err != nil {
-		return nil, err
-	}
-	if a.db.Read != a.db.Write {
-		if err := web.RegisterDBStats(reg, "read", a.db.Read.DB); err != nil {
-			return nil, err
-		}
-	}
-	mux.Handle("GET /metrics", web.MetricsAccess(a.cfg.MetricsToken, a.cfg.TrustProxy)(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
-
 	crossOrigin, err := web.CrossOrigin([]string{a.cfg.BaseURL})
 	if err != nil {
 		return nil, err
@@ -143,10 +82,11 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		web.RealIP(a.cfg.TrustProxy),
 		web.Logging(a.logger),
 		metrics.Middleware,
+		web.Compress(web.CompressOptions{}), // inside Logging and metrics: they count the bytes sent
 		web.Recover(a.logger),
 		web.SecurityHeaders(web.HeaderOptions{HTTPS: a.cfg.secure()}),
 		web.CheckURL,
-		bodyLimit(a.onboard.MaxAttachmentBytes()+64<<10),
+		web.BodyLimits(tables.console, tables.portal, tables.api, tables.transport),
 		exceptACS(crossOrigin),
 		a.auth.Middleware,
 		a.citizenSessions.Middleware(a.auth.Skip),
@@ -154,25 +94,53 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 	), nil
 }
 
-// bodyLimit caps request bodies at 1 MiB, except onboarding's attachment
-// uploads (API and console), which get their own, larger limit: limits
-// nest only downwards, so the upload routes need theirs out here.
-func bodyLimit(upload int64) func(http.Handler) http.Handler {
-	small, large := web.LimitBody(web.DefaultBodyLimit), web.LimitBody(upload)
-	return func(next http.Handler) http.Handler {
-		s, l := small(next), large(next)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p := r.URL.Path
-			if isApplicationUpload(r) {
-				web.LimitBody(applicationUploadLimit)(next).ServeHTTP(w, r)
-				return
-			}
-			if r.Method == http.MethodPost && ((strings.HasPrefix(p, "/api/v1/onboarding-cases/") && strings.HasSuffix(p, "/attachments")) ||
-				(strings.HasPrefix(p, "/admin/anbindung/") && strings.HasSuffix(p, "/anhang"))) {
-				l.ServeHTTP(w, r)
-				return
-			}
-			s.ServeHTTP(w, r)
-		})
+// routeTables are the server's route tables, one per surface.
+type routeTables struct {
+	console   []web.Route // admin/routes.go
+	portal    []web.Route // portal/www/routes.go, below every site
+	api       []web.Route // the API's operations, below /api
+	transport []web.Route // routes.go
+}
+
+// routeTables builds every surface with its routes. huma registers the
+// API's operations on apiMux itself.
+func (a *app) routeTables(apiMux *http.ServeMux, reg *prometheus.Registry) (*routeTables, error) {
+	humaAPI, err := newAPI(apiMux, a)
+	if err != nil {
+		return nil, err
 	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	docs, err := api.DocsHandler(humaAPI, []string{assets.Path("kern/kern.min.css"), assets.Path("kern/fonts/fira-sans.css"), assets.Path("app.css")})
+	if err != nil {
+		return nil, err
+	}
+	console, err := admin.New(admin.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs,
+		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL, NoSMTP: !a.cfg.SMTP.Enabled(),
+		FormTokens: a.formTokens, Marketplace: a.market, Onboarding: a.onboard, Delivery: a.delivery, DVDV: a.dvdv,
+		Counselling: a.counsel, Appointments: a.appts, Applications: a.forms})
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	if err := a.registerApplications(); err != nil { // the portal's application pages
+		return nil, fmt.Errorf("applications: %w", err)
+	}
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := web.RegisterDBStats(reg, "write", a.db.Write.DB); err != nil {
+		return nil, err
+	}
+	if a.db.Read != a.db.Write {
+		if err := web.RegisterDBStats(reg, "read", a.db.Read.DB); err != nil {
+			return nil, err
+		}
+	}
+	metrics := web.MetricsAccess(a.cfg.MetricsToken, a.cfg.TrustProxy)(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return &routeTables{
+		console:   console.Routes(),
+		portal:    a.portal.ServerRoutes(),
+		api:       apiRoutes(humaAPI, "/api"),
+		transport: a.transportRoutes(assets, docs, metrics),
+	}, nil
 }

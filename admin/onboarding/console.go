@@ -1,0 +1,207 @@
+package onboarding
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"net/http"
+	"slices"
+	"sozialplattform/admin/ui"
+	"strings"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+// Pages serves onboarding's pages under /admin/anbindung/,
+// /admin/sprechstunden, /admin/fachverfahren, /admin/checklisten and the
+// ministry's dashboard /admin/rollout. It shares the console's templates,
+// sessions, access checks and error pages.
+type Pages struct {
+	*ui.Shell
+	store *onboarding.Store
+}
+
+//go:embed templates
+var templateFS embed.FS
+
+// New returns onboarding's pages. Call it once at start, before serving:
+// it adds onboarding's page templates (templates/pages, each with
+// onboarding's parts; page names get the prefix "anbindung-") to the
+// shell's set.
+func New(s *ui.Shell, store *onboarding.Store) (*Pages, error) {
+	if store == nil {
+		return nil, errors.New("admin: onboarding store is required")
+	}
+	o := &Pages{Shell: s, store: store}
+	if err := s.AddPages(templateFS, o.onboardingFuncs(), []string{"templates/parts.html"}, "templates/pages/*.html", "anbindung-"); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// onboardingFuncs are the template functions of onboarding's pages; like
+// the console's they are fixed at start.
+func (o *Pages) onboardingFuncs() template.FuncMap {
+	return template.FuncMap{
+		// statusBadge is the KERN badge modifier of a phase status: colour
+		// that always comes with the status's text.
+		"statusBadge": func(st onboarding.Status) string {
+			switch st {
+			case onboarding.Completed:
+				return "kern-badge--success"
+			case onboarding.InProgress:
+				return "kern-badge--warning"
+			}
+			return ""
+		},
+		"stageBadge": func(st onboarding.Stage) string {
+			switch st {
+			case onboarding.StageLive:
+				return "kern-badge--success"
+			case onboarding.StageTests, onboarding.StageProduction:
+				return "kern-badge--info"
+			case onboarding.StagePreparation:
+				return "kern-badge--warning"
+			}
+			return ""
+		},
+		"stateBadge": func(st onboarding.InterfaceStatus) string {
+			switch st.State {
+			case onboarding.StateDone:
+				return "kern-badge--success"
+			case onboarding.StateInProgress:
+				return "kern-badge--warning"
+			case onboarding.StatePlanned:
+				return "kern-badge--info"
+			}
+			return ""
+		},
+		"stepBadge": func(kind string) string {
+			switch kind {
+			case "done":
+				return "kern-badge--success"
+			case "warning":
+				return "kern-badge--warning"
+			case "todo":
+				return "kern-badge--danger"
+			}
+			return "kern-badge--info"
+		},
+		"stepLabel": func(kind string) string {
+			switch kind {
+			case "done":
+				return "Erledigt"
+			case "warning":
+				return "Hinweis"
+			case "todo":
+				return "Zu tun"
+			}
+			return "Wartet"
+		},
+		"phases":     onboarding.Phases,
+		"statuses":   onboarding.Statuses,
+		"interfaces": onboarding.Interfaces,
+		"kib":        func(n int64) string { return ui.HumanSize(n) },
+		"add":        func(a, b int) int { return a + b },
+		"sub":        func(a, b int) int { return a - b },
+		// hasLine reports whether v is one of the lines of list.
+		"hasLine": func(list, v string) bool { return slices.Contains(strings.Split(list, "\n"), v) },
+	}
+}
+
+// onboardingNotices are the confirmations of onboarding's pages, named by
+// ?hinweis= after a redirect.
+var onboardingNotices = map[string]string{
+	"variante":       "Die Anbindungsvariante wurde gespeichert. Die Checkliste zeigt jetzt die Punkte dieser Variante.",
+	"fachverfahren":  "Das Fachverfahren wurde gespeichert.",
+	"daten":          "Die Anbindungsdaten wurden geprüft und gespeichert.",
+	"geplant":        "Der geplante Livegang wurde gespeichert.",
+	"punkt":          "Der Punkt der Checkliste wurde gespeichert.",
+	"anhang":         "Die Datei wurde angehängt.",
+	"anhang-weg":     "Der Anhang wurde gelöscht.",
+	"phase":          "Die Phase wurde geändert.",
+	"bestaetigt":     "Der Livegang ist bestätigt; die Kommune kann die Phase „Produktivtest und Livegang“ abschließen.",
+	"zurueck":        "Die Bestätigung des Livegangs wurde zurückgenommen.",
+	"angemeldet":     "Die Anmeldung zur Sprechstunde ist gespeichert. Am Vortag kommt eine Erinnerung per E-Mail.",
+	"abgemeldet":     "Die Anmeldung wurde zurückgenommen.",
+	"termin":         "Der Termin wurde gespeichert.",
+	"termin-neu":     "Der Termin wurde angelegt.",
+	"regel":          "Die Regel wurde gespeichert; künftige Termine ohne Thema und Anmeldungen folgen ihr.",
+	"gespeichert":    "Die Änderungen wurden gespeichert.",
+	"vorlage":        "Die Vorlage wurde gespeichert; offene Fälle haben den Punkt übernommen.",
+	"fachverfahren+": "Das Fachverfahren wurde gespeichert.",
+}
+
+// page builds a view with onboarding's notice.
+func (o *Pages) page(r *http.Request, title string, data any) *ui.View {
+	return &ui.View{Title: title, Nav: "anbindung", Notice: onboardingNotices[r.URL.Query().Get("hinweis")], Data: data}
+}
+
+// isMinistry reports whether the person may do act on obj in a root
+// tenant (a Land): the ministry's pages.
+func (o *Pages) isMinistry(r *http.Request, obj, act string) bool {
+	p := authz.PrincipalFrom(r.Context())
+	for _, id := range o.Authz.Tenants(p, obj, act) {
+		if o.Authz.IsRoot(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// requireMinistry answers 403 unless the person works for the ministry.
+func (o *Pages) requireMinistry(w http.ResponseWriter, r *http.Request, obj, act string) bool {
+	if o.isMinistry(r, obj, act) {
+		return true
+	}
+	o.Forbidden(w, r, "Diese Seite ist dem Ministerium vorbehalten.")
+	return false
+}
+
+// onbNav is onboarding's own navigation for the person.
+type onbNav struct {
+	Current  string
+	Tenants  []tenant.Tenant // bodies whose cases the person sees (own memberships)
+	Ministry bool
+}
+
+func (o *Pages) nav(r *http.Request, current string) (onbNav, error) {
+	n := onbNav{Current: current, Ministry: o.isMinistry(r, onboarding.ObjRollout, authz.Read)}
+	ts, err := o.caseTenants(r)
+	n.Tenants = ts
+	return n, err
+}
+
+// caseTenants are the bodies of the person's memberships where they may
+// read cases (not the Land).
+func (o *Pages) caseTenants(r *http.Request) ([]tenant.Tenant, error) {
+	u := ui.UserFrom(r)
+	if u == nil {
+		return nil, nil
+	}
+	ms, err := o.Shell.Store.Memberships(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, mb := range ms {
+		if !o.Authz.IsRoot(mb.TenantID) && o.Allowed(r, mb.TenantID, onboarding.ObjCase, authz.Read) {
+			ids = append(ids, mb.TenantID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return o.Shell.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+}
+
+// ruleMessages returns the reasons of a rule violation, or nil.
+func ruleMessages(err error) []string {
+	var rule *onboarding.RuleError
+	if errors.As(err, &rule) {
+		return rule.Reasons
+	}
+	return nil
+}

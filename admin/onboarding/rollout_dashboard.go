@@ -1,0 +1,263 @@
+package onboarding
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"sozialplattform/admin/ui"
+	"strings"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/authz"
+)
+
+type rolloutData struct {
+	Nav       onbNav
+	Report    *onboarding.Rollout
+	Form      *ui.Form
+	Query     template.URL // the filter as query string, for the CSV links
+	Services  []ui.Option
+	Legal     []ui.Option
+	Districts []ui.Option
+	Chart     goLiveChart
+	Map       districtMap
+	Statuses  []onboarding.Status
+}
+
+// legalOptions are the Rechtskreise the filter offers.
+func legalOptions() []ui.Option {
+	var out []ui.Option
+	for _, l := range []string{"SGB II", "SGB XII", "SGB XIV", "AsylbLG", "BKGG"} {
+		out = append(out, ui.Option{Value: l, Label: l})
+	}
+	return out
+}
+
+// rolloutFilter reads the dashboard's filter from the query and keeps it
+// on the form; visible are the tenants the person may see.
+func (o *Pages) rolloutFilter(r *http.Request, visible []string, f *ui.Form) (onboarding.RolloutFilter, url.Values, bool) {
+	q := r.URL.Query()
+	out := onboarding.RolloutFilter{TenantIDs: visible}
+	kept := url.Values{}
+	keep := func(k, v string) {
+		f.Set(k, v)
+		kept.Set(k, v)
+	}
+	if v := q.Get("dienst"); v != "" && len(v) <= 10 {
+		out.OZGID = v
+		keep("dienst", v)
+	}
+	if v := q.Get("rechtskreis"); slices.ContainsFunc(legalOptions(), func(o ui.Option) bool { return o.Value == v }) {
+		out.LegalBasis = v
+		keep("rechtskreis", v)
+	}
+	if v := q.Get("kreis"); v != "" {
+		if !slices.Contains(visible, v) {
+			return out, kept, false
+		}
+		out.TenantID = v
+		keep("kreis", v)
+	}
+	if q.Get("bestellt") == "1" {
+		out.OnlyOrdered = true
+		keep("bestellt", "1")
+	}
+	return out, kept, true
+}
+
+func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	ctx := r.Context()
+	visible := o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	f := ui.NewForm()
+	filter, kept, ok := o.rolloutFilter(r, visible, f)
+	if !ok {
+		o.NotFound(w, r)
+		return
+	}
+	report, err := o.store.RolloutReport(ctx, filter)
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	nav, err := o.nav(r, "rollout")
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	catalog, err := o.store.Catalog(ctx)
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	d := rolloutData{Nav: nav, Report: report, Form: f, Query: template.URL(kept.Encode()), Legal: legalOptions(),
+		Chart: newGoLiveChart(report.GoLives), Statuses: onboarding.Statuses()}
+	for _, s := range catalog {
+		d.Services = append(d.Services, ui.Option{Value: s.OZGID, Label: s.OZGID + " " + s.Name})
+	}
+	// The district choice comes from the unfiltered report: a filtered one
+	// holds only the chosen district.
+	all := report
+	if filter.TenantID != "" {
+		if all, err = o.store.RolloutReport(ctx, onboarding.RolloutFilter{TenantIDs: visible}); err != nil {
+			o.ServerError(w, r, err)
+			return
+		}
+	}
+	for _, t := range all.Districts {
+		d.Districts = append(d.Districts, ui.Option{Value: t.TenantID, Label: t.Name})
+	}
+	d.Map = newDistrictMap(report.Districts)
+	o.Render(w, r, http.StatusOK, "anbindung-rollout", o.page(r, "Umsetzungsstand", d))
+}
+
+// RolloutCSV exports a table of the dashboard: matrix, kreise,
+// livegaenge or faelle, with the dashboard's filter.
+func (o *Pages) RolloutCSV(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	ctx := r.Context()
+	visible := o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	filter, _, ok := o.rolloutFilter(r, visible, ui.NewForm())
+	if !ok {
+		o.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	if k := q.Get("antragsstrecke"); k != "" {
+		filter.Antragsstrecke = k
+	}
+	if id := q.Get("kommune"); id != "" {
+		if !slices.Contains(visible, id) {
+			o.NotFound(w, r)
+			return
+		}
+		filter.TenantID = id
+	}
+	if q.Get("tabelle") == "faelle" {
+		cases, err := o.store.RolloutCases(ctx, filter)
+		if err != nil {
+			o.ServerError(w, r, err)
+			return
+		}
+		o.writeCSV(w, r, o.store.CasesCSV(cases), "faelle.csv")
+		return
+	}
+	report, err := o.store.RolloutReport(ctx, filter)
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	switch q.Get("tabelle") {
+	case "kreise":
+		o.writeCSV(w, r, o.store.DistrictsCSV(report), "kreise.csv")
+	case "livegaenge":
+		o.writeCSV(w, r, o.store.GoLivesCSV(report), "livegaenge.csv")
+	default:
+		o.writeCSV(w, r, o.store.MatrixCSV(report), "umsetzungsstand.csv")
+	}
+}
+
+type drillData struct {
+	Nav     onbNav
+	Title   string
+	Tenant  *tenant.Tenant
+	Stream  *onboarding.Antragsstrecke
+	Cases   []onboarding.RolloutCase
+	Counts  onboarding.Counts
+	CSVLink string
+}
+
+func countCases(cases []onboarding.RolloutCase) onboarding.Counts {
+	var c onboarding.Counts
+	for _, rc := range cases {
+		c.Ordered++
+		switch rc.Stage {
+		case onboarding.StageLive:
+			c.Live++
+		case onboarding.StageTests, onboarding.StageProduction:
+			c.InTests++
+		default:
+			c.Preparation++
+		}
+	}
+	return c
+}
+
+// RolloutTenantPage is the drill-down to one municipality (with the
+// Gemeinden below it).
+func (o *Pages) RolloutTenantPage(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	t, ok := o.TenantFor(w, r, onboarding.ObjRollout, authz.Read)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	cases, err := o.store.RolloutCases(ctx, onboarding.RolloutFilter{
+		TenantIDs: o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), TenantID: t.ID})
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	nav, err := o.nav(r, "rollout")
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
+		Tenant: t, Cases: cases, Counts: countCases(cases), CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)}))
+}
+
+// RolloutServicePage is the drill-down to one Antragsstrecke across the
+// municipalities.
+func (o *Pages) RolloutServicePage(w http.ResponseWriter, r *http.Request) {
+	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+		return
+	}
+	ctx := r.Context()
+	key := r.PathValue("key")
+	catalog, err := o.store.Catalog(ctx)
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	var stream *onboarding.Antragsstrecke
+	for _, s := range catalog {
+		for i := range s.Antragsstrecken {
+			if s.Antragsstrecken[i].Key == key {
+				stream = &s.Antragsstrecken[i]
+			}
+		}
+	}
+	if stream == nil {
+		o.NotFound(w, r)
+		return
+	}
+	cases, err := o.store.RolloutCases(ctx, onboarding.RolloutFilter{
+		TenantIDs: o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read), Antragsstrecke: key})
+	if errors.Is(err, tenant.ErrNotFound) {
+		o.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	nav, err := o.nav(r, "rollout")
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	title := stream.OZGID + " " + stream.Label
+	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
+		Stream: stream, Cases: cases, Counts: countCases(cases),
+		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))}))
+}

@@ -1,0 +1,122 @@
+package www
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sozialplattform/portal/citizen"
+	"sozialplattform/portal/forms"
+	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/tenant/mail"
+)
+
+// TestApplicationAccessibility runs axe-core (WCAG 2.1 A/AA) over the
+// application and account pages – each HzL step with its error summary,
+// the summary, the receipt, the account – in German and Arabic (RTL).
+func TestApplicationAccessibility(t *testing.T) {
+	root := browserContext(t)
+	e := newEnv(t)
+	ctx := context.Background()
+	e.services.live[e.harz.ID] = []string{"hzl"}
+	outbox, err := mail.NewOutbox(e.portal.db, mail.OutboxOptions{Templates: []fs.FS{MailTemplates(), forms.MailTemplates(), citizen.MailTemplates()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := envelope.Parse(envelope.NewKey())
+	reg, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := forms.NewStore(forms.Deps{DB: e.portal.db, Keys: keys, Registry: reg, Tenants: e.store, Mailer: outbox})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := citizen.NewStore(e.portal.db, outbox, citizen.Options{})
+	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fs, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions), Keys: keys}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := accounts.Register(ctx, "jana@example.org", "ein-sicheres-passwort", "Jana", e.srv.URL+"/landkreis-harz/servicekonto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := accounts.Confirm(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(path string) {
+		t.Helper()
+		for _, lang := range []string{"de", "ar"} {
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			c, cancel := context.WithTimeout(root, 60*time.Second)
+			err := chromedp.Do(c, chromedp.Navigate(e.srv.URL+path+sep+"lang="+lang))
+			var vs []axeViolation
+			if err == nil {
+				loc, _ := chromedp.Run(c, chromedp.Evaluate[string](`location.pathname`))
+				if want, _, _ := strings.Cut(path, "?"); loc != want {
+					t.Errorf("%s: landed on %s", path, loc)
+				}
+				vs, err = runAxe(c, string(axeSource))
+			}
+			cancel()
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, path, err)
+			}
+			for _, v := range vs {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("%s %s: %s (%s) %s\n    %s", lang, path, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
+				}
+			}
+		}
+	}
+	for _, p := range []string{"/landkreis-harz/antrag/hzl", "/landkreis-harz/servicekonto/anmelden", "/landkreis-harz/servicekonto/registrieren",
+		"/landkreis-harz/servicekonto/passwort-vergessen"} {
+		check(p)
+	}
+	// Log in with the form.
+	if err := chromedp.Do(root, chromedp.Navigate(e.srv.URL+"/landkreis-harz/servicekonto/anmelden?lang=de")); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []chromedp.Action[chromedp.Void]{chromedp.SendKeys("#email", "jana@example.org"), chromedp.SendKeys("#passwort", "ein-sicheres-passwort"),
+		chromedp.Submit("#passwort"), chromedp.WaitReady("body")} {
+		if err := chromedp.Do(root, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	d, err := fs.CreateDraft(ctx, acc.ID, e.harz.ID, "hzl", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/landkreis-harz/antrag/hzl/entwurf/" + d.ID
+	check(base + "/schritt/antragsteller?pruefen=1") // every required field with its error
+	for _, st := range formstest.HzL() {
+		if _, err := fs.SaveStep(ctx, acc.ID, d.ID, st.ID, st.Form, "de", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range formstest.HzL() {
+		check(base + "/schritt/" + st.ID)
+	}
+	check(base + "/absenden")
+	rc, err := fs.Submit(ctx, d.ID, forms.SubmitInput{CitizenID: acc.ID, Trust: forms.TrustNiedrig, Declarations: formstest.Declarations()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("/landkreis-harz/antrag/hzl/eingang/" + rc.ApplicationID)
+	check("/landkreis-harz/servicekonto/")
+	check("/landkreis-harz/servicekonto/antraege/" + rc.ApplicationID)
+}
