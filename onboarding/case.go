@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/mail"
 )
@@ -560,7 +561,7 @@ func (s *Store) RecordTestDelivery(ctx context.Context, db bun.IDB, caseID strin
 	if err != nil {
 		return err
 	}
-	at = at.UTC().Truncate(time.Microsecond)
+	at = clock.Stamp(at)
 	row.TestDeliveryAt = &at
 	row.TestDeliveryRef = ref
 	row.LastProgressAt = s.now()
@@ -589,7 +590,7 @@ func (s *Store) RecordDestinationKey(ctx context.Context, db bun.IDB, caseID str
 		}
 	}
 	changed := t.Key == nil || t.Key.Thumbprint != k.Thumbprint
-	k.NotBefore, k.NotAfter, k.FetchedAt = k.NotBefore.UTC(), k.NotAfter.UTC(), k.FetchedAt.UTC().Truncate(time.Microsecond)
+	k.NotBefore, k.NotAfter, k.FetchedAt = k.NotBefore.UTC(), k.NotAfter.UTC(), clock.Stamp(k.FetchedAt)
 	t.Key = &k
 	raw, err := json.Marshal(t)
 	if err != nil {
