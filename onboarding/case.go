@@ -28,11 +28,6 @@ const (
 	StageLive        Stage = "live"        // live im Portal
 )
 
-// Stages lists the stages in order.
-func Stages() []Stage {
-	return []Stage{StageOrdered, StagePreparation, StageTests, StageProduction, StageLive}
-}
-
 // Label is the German name of a stage.
 func (s Stage) Label() string {
 	switch s {

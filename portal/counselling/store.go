@@ -68,14 +68,10 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 
-// Location is the time zone of opening hours (Europe/Berlin).
-func (s *Store) Location() *time.Location { return s.loc }
-
 // Now returns the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
-// RemindAfter and OutdatedAfter report the staleness rules in force.
-func (s *Store) RemindAfter() time.Duration   { return s.opts.RemindAfter }
+// OutdatedAfter reports when an entry counts as outdated.
 func (s *Store) OutdatedAfter() time.Duration { return s.opts.OutdatedAfter }
 
 // now is the clock in UTC, cut to microseconds as PostgreSQL keeps them.

@@ -192,9 +192,6 @@ func New(d Deps) (*Portal, error) {
 	return p, nil
 }
 
-// Rules returns the finder rules the portal uses.
-func (p *Portal) Rules() *finder.Rules { return p.rules }
-
 // Register adds the portal to mux: its own static files and everything
 // no other route claims ("/" is the least specific pattern).
 func (p *Portal) Register(mux *http.ServeMux) {
