@@ -150,8 +150,9 @@ func TestCounsellingAPI(t *testing.T) {
 	if draft.State != counselling.StatePending || draft.PendingVersion == nil {
 		t.Fatalf("change under review: %+v", draft)
 	}
-	var pending []counselling.Centre
-	ministry.must(http.StatusOK, "GET", "/api/v1/counselling-reviews", nil, &pending)
+	var reviews struct{ Items []counselling.Centre }
+	ministry.must(http.StatusOK, "GET", "/api/v1/counselling-reviews", nil, &reviews)
+	pending := reviews.Items
 	if len(pending) != 1 || pending[0].ID != hbs.ID {
 		t.Errorf("pending: %+v", pending)
 	}
