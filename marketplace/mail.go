@@ -27,13 +27,7 @@ var mailTemplates embed.FS
 
 // MailTemplates returns the folder of the marketplace's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplates, "mailtemplates")
-	if err != nil {
-		panic(err) // the folder is embedded: it exists
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplates) }
 
 // RegistrationMail fills the registration mails.
 type RegistrationMail struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 type passwordReset struct {
@@ -44,9 +45,9 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, clientIP string
 	if err != nil || !u.Active {
 		return "", nil
 	}
-	token := newSecret()
+	token := secret.New()
 	now := s.now()
-	r := &passwordReset{TokenHash: hashSecret(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.PasswordResetTTL)}
+	r := &passwordReset{TokenHash: secret.Hash(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.PasswordResetTTL)}
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
 			return fmt.Errorf("insert password reset: %w", err)
@@ -68,7 +69,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, clientIP string
 // with it: an older mail found later opens nothing.
 func (s *Store) ResetPassword(ctx context.Context, token, password string) error {
 	r := new(passwordReset)
-	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		return ErrTokenInvalid
 	}
 	if r.UsedAt != nil || s.now().After(r.ExpiresAt) {

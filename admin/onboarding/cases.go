@@ -14,6 +14,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // Start sends a municipality to its cases and the ministry to the
@@ -521,7 +522,7 @@ func (o *Pages) Download(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
-	ui.WriteDownload(w, a.ContentType, a.Filename, a.Data)
+	download.Write(w, a.ContentType, a.Filename, a.Data)
 }
 
 func (o *Pages) DeleteAttachment(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
@@ -91,7 +92,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, dataDir(a.cfg.DB), "Sozialplattform Servicekonto")
+		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, migrations.DataFolder(a.cfg.DB), "Sozialplattform Servicekonto")
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"sozialplattform/onboarding"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // RolloutQuery is the filter of the rollout report and its cases. It is
@@ -69,7 +70,7 @@ func csvOutput(t onboarding.CSVTable, name string) (*csvOrJSONOutput, error) {
 	if err := t.WriteCSV(&buf); err != nil {
 		return nil, err
 	}
-	return &csvOrJSONOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
+	return &csvOrJSONOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: download.Attachment(name), Body: buf.Bytes()}, nil
 }
 
 func (a *API) registerRollout(api huma.API) {

@@ -2,10 +2,8 @@ package delivery
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,6 +24,7 @@ import (
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/onboarding/delivery/xta2/xtaserver"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/secret"
 )
 
 // DemoOptions configure StartDemo.
@@ -194,14 +193,14 @@ func (s *Service) startDemoFIT(ctx, runCtx context.Context, o DemoOptions, d *De
 	}
 	d.FITConnectURL, d.DestinationID = fitURL, DemoDestinationID
 	d.stop = append(d.stop, stopFIT, env.Server.Close)
-	secret := randomSecret()
+	callbackSecret := secret.New()
 	cfg := env.SenderConfig(fitURL, &http.Client{Timeout: 30 * time.Second})
-	cfg.CallbackURL, cfg.CallbackSecret = o.BaseURL+CallbackPath, secret
+	cfg.CallbackURL, cfg.CallbackSecret = o.BaseURL+CallbackPath, callbackSecret
 	sender, err := fitconnect.NewSender(cfg)
 	if err != nil {
 		return err
 	}
-	s.SetFITConnect(&FITConnectOptions{Sender: sender, CallbackSecret: secret})
+	s.SetFITConnect(&FITConnectOptions{Sender: sender, CallbackSecret: callbackSecret})
 	dest := env.Destinations[0]
 	sub := fitserver.NewSubscriber(fitserver.SubscriberConfig{BaseURL: fitURL, TokenURL: fitURL + "/token", ClientID: dest.ClientID,
 		ClientSecret: dest.ClientSecret, DestinationID: dest.ID, EncryptionKey: dest.EncryptionKey, EncryptionKid: dest.EncryptionJWK.Kid,
@@ -334,12 +333,6 @@ func serveLocal(h http.Handler, tc *tls.Config) (string, func(), error) {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}, nil
-}
-
-func randomSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // demoHarzKennung is the Behördenkennung of Harz's cases (the onboarding

@@ -26,13 +26,7 @@ var mailTemplateFiles embed.FS
 
 // MailTemplates returns the folder of delivery's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplateFiles, "mailtemplates")
-	if err != nil { // cannot happen: the folder is embedded
-		panic(err)
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplateFiles) }
 
 // FailedMail fills "delivery-failed": a delivery gave up, or the
 // Fachverfahren rejected it.

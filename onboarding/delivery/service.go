@@ -2,9 +2,7 @@ package delivery
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +19,8 @@ import (
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/secret"
 )
 
 // StatusFunc tells the applications side about a delivery's progress,
@@ -225,13 +225,7 @@ func (s *Service) xtaOptions() *XTAOptions {
 }
 
 // now is the clock in UTC at microseconds, as PostgreSQL keeps it.
-func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
-
-func newToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func (s *Service) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // row is a delivery as stored.
 type row struct {
@@ -279,7 +273,7 @@ var errLeaseLost = errors.New("delivery lease lost to another worker")
 // set) and returns them with this worker's lease token.
 func (s *Service) claim(ctx context.Context, ph phase, id string, limit int) ([]row, error) {
 	now := s.now()
-	tok := newToken()
+	tok := secret.New() // the lease owner: only this worker knows it
 	until := now.Add(s.opts.Lease)
 	due := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if ph == phaseSend {

@@ -2,11 +2,7 @@ package citizen
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +13,9 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 // TrustLevel is the Vertrauensniveau of a login.
@@ -73,7 +71,7 @@ var (
 	ErrNotConfirmed = errors.New("die E-Mail-Adresse ist noch nicht bestätigt")
 	ErrThrottled    = tenant.ErrThrottled // a *tenant.ThrottledError says how long to wait
 	ErrTokenInvalid = errors.New("der Link ist ungültig, abgelaufen oder wurde bereits verwendet")
-	ErrNotFound     = errors.New("nicht gefunden")
+	ErrNotFound     = fmt.Errorf("%w", tenant.ErrNotFound) // an account; also tenant.ErrNotFound
 )
 
 // Mailer queues mails in the caller's transaction.
@@ -112,18 +110,7 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: tenant.NewThrottle(db, opts.Now)}
 }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
-
-func newSecret() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // ConfirmLink and ResetLink are the pages of the links in the mails;
 // accountURL is the account area of the site the citizen used, e.g.
@@ -172,10 +159,10 @@ func (s *Store) Register(ctx context.Context, email, password, name, accountURL 
 		return "", err
 	}
 	a := &Account{ID: uuid.NewString(), LoginEmail: &e, Email: e, Name: name, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	token := newSecret()
+	token := secret.New()
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "23505") {
+			if migrations.IsUniqueViolation(err) {
 				return nil // registered meanwhile: say nothing
 			}
 			return fmt.Errorf("create citizen: %w", err)
@@ -189,7 +176,7 @@ func (s *Store) Register(ctx context.Context, email, password, name, accountURL 
 }
 
 func (s *Store) sendToken(ctx context.Context, a *Account, purpose, template string, ttl time.Duration, accountURL string) (string, error) {
-	token := newSecret()
+	token := secret.New()
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		return s.insertToken(ctx, tx, a, token, purpose, template, ttl, accountURL)
 	})
@@ -201,7 +188,7 @@ func (s *Store) sendToken(ctx context.Context, a *Account, purpose, template str
 
 func (s *Store) insertToken(ctx context.Context, tx bun.IDB, a *Account, token, purpose, template string, ttl time.Duration, accountURL string) error {
 	now := s.now()
-	row := &tokenRow{TokenHash: hashSecret(token), CitizenID: a.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	row := &tokenRow{TokenHash: secret.Hash(token), CitizenID: a.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 		return fmt.Errorf("store citizen link: %w", err)
 	}
@@ -219,7 +206,7 @@ func (s *Store) useToken(ctx context.Context, tx bun.IDB, token, purpose string)
 	}
 	now := s.now()
 	res, err := tx.NewUpdate().Model((*tokenRow)(nil)).Set("used_at = ?", now).
-		Where("token_hash = ?", hashSecret(token)).Where("purpose = ?", purpose).Where("used_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
+		Where("token_hash = ?", secret.Hash(token)).Where("purpose = ?", purpose).Where("used_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("use citizen link: %w", err)
 	}
@@ -227,7 +214,7 @@ func (s *Store) useToken(ctx context.Context, tx bun.IDB, token, purpose string)
 		return nil, ErrTokenInvalid
 	}
 	var row tokenRow
-	if err := tx.NewSelect().Model(&row).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := tx.NewSelect().Model(&row).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	a := new(Account)
@@ -396,7 +383,7 @@ func (s *Store) resetAccount(ctx context.Context, token string) (*Account, error
 		return nil, ErrTokenInvalid
 	}
 	var row tokenRow
-	err := s.db.Read.NewSelect().Model(&row).Where("token_hash = ?", hashSecret(token)).Where("purpose = ?", purposeReset).
+	err := s.db.Read.NewSelect().Model(&row).Where("token_hash = ?", secret.Hash(token)).Where("purpose = ?", purposeReset).
 		Where("used_at IS NULL").Where("expires_at > ?", s.now()).Scan(ctx)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -25,13 +25,7 @@ var mailTemplateFiles embed.FS
 
 // MailTemplates returns the folder of the directory's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplateFiles, "mailtemplates")
-	if err != nil { // cannot happen: the folder is embedded
-		panic(err)
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplateFiles) }
 
 // ReviewRequestMail fills "counselling-review-request".
 type ReviewRequestMail struct {

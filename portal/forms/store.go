@@ -16,6 +16,7 @@ import (
 	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/mail"
 )
 
@@ -112,7 +113,7 @@ type Store struct {
 
 // Errors of the store; the pages and the API map them to answers.
 var (
-	ErrNotFound    = errors.New("nicht gefunden")
+	ErrNotFound    = fmt.Errorf("%w", tenant.ErrNotFound) // a draft or application; also tenant.ErrNotFound
 	ErrNotLive     = errors.New("dieser Antrag ist bei der gewählten Kommune nicht online verfügbar")
 	ErrTrustLevel  = errors.New("das Vertrauensniveau der Anmeldung reicht für diesen Antrag nicht aus")
 	ErrTooMany     = errors.New("zu viele offene Anträge")
@@ -169,12 +170,8 @@ func NewStore(d Deps) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("forms: %w", err)
-	}
 	s := &Store{db: d.DB, keys: d.Keys, reg: d.Registry, tenants: d.Tenants, mailer: d.Mailer, outbox: d.Outbox,
-		reader: d.Reader, live: d.Live, xml: b, pdf: renderer, opts: o, loc: loc}
+		reader: d.Reader, live: d.Live, xml: b, pdf: renderer, opts: o, loc: clock.Berlin()}
 	if s.reader == nil {
 		s.reader = s.defaultReader
 	}
@@ -187,7 +184,7 @@ func (s *Store) Registry() *Registry { return s.reg }
 // Options returns the store's effective options.
 func (s *Store) Options() Options { return s.opts }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // defaultReader derives the DVDV identity from the tenant's official key:
 // "sop:" and the key filled with zeros to twelve digits (Landkreis Harz
@@ -239,22 +236,6 @@ func notFound(err error) error {
 	return err
 }
 
-// transient reports whether err is a short-lived database condition worth
-// retrying: a locked SQLite file, a PostgreSQL serialisation failure or
-// deadlock.
-func transient(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	for _, m := range []string{"database is locked", "SQLITE_BUSY", "SQLSTATE 40001", "SQLSTATE 40P01"} {
-		if strings.Contains(msg, m) {
-			return true
-		}
-	}
-	return false
-}
-
 // tx runs fn in a write transaction and retries it a few times when the
 // database was briefly locked; then it answers ErrUnavailable, and the
 // caller's data (the draft) stays as it was.
@@ -262,7 +243,7 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) 
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		err = s.db.Tx(ctx, fn)
-		if !transient(err) {
+		if !migrations.IsTransient(err) {
 			return err
 		}
 		select {
@@ -273,12 +254,4 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) 
 	}
 	s.opts.Logger.WarnContext(ctx, "forms: database stayed locked", "err", err)
 	return fmt.Errorf("%w: %v", ErrUnavailable, err)
-}
-
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
 }

@@ -27,6 +27,7 @@ import (
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
 )
@@ -41,21 +42,13 @@ type fixture struct {
 	outbox    *mail.Outbox
 	harz      *tenant.Tenant
 	citizen   string
-	clock     *clock
+	clock     *clocktest.Clock
 	mu        sync.Mutex
 	delivered []forms.Delivery // after commit only
 	live      map[string]bool
 	keys      *envelope.Keyring
 	keySpec   string
 }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
@@ -92,7 +85,7 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 	if _, err := db.Write.ExecContext(ctx, `CREATE TABLE test_deliveries (id TEXT PRIMARY KEY, application_id TEXT NOT NULL, reference TEXT NOT NULL, xml_size INTEGER NOT NULL, attachments INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, tenants: ts, outbox: outbox, harz: harz, clock: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+	f := &fixture{db: db, tenants: ts, outbox: outbox, harz: harz, clock: clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 		live: map[string]bool{"hzl": true, "grusi": true, "but": true, "mrh": true}}
 	f.keySpec = envelope.NewKey()
 	f.keys, _ = envelope.Parse(f.keySpec)

@@ -289,7 +289,7 @@ func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
 		out = &a
 		return nil
 	})
-	if isUniqueViolation(err) {
+	if migrations.IsUniqueViolation(err) {
 		// another request reserved it at the same moment
 		var r applicationRow
 		if err := s.db.Read.NewSelect().Model(&r).ExcludeColumn("dek", "payload").Where("draft_id = ?", d.ID).Scan(ctx); err != nil {

@@ -10,6 +10,7 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/download"
 	"sozialplattform/tenant/web"
 )
 
@@ -137,7 +138,7 @@ func (a *applications) applicationPDF(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
-	sendFile(w, info.Name, info.ContentType, data)
+	download.Write(w, info.ContentType, info.Name, data)
 }
 
 // loginData fills the login and registration pages.
