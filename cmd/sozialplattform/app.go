@@ -17,6 +17,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"sozialplattform/admin"
 	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding"
@@ -154,6 +155,7 @@ func (a *app) build(ctx context.Context) error {
 	}
 	a.store = tenant.NewStore(a.db, a.outbox, tenant.Options{
 		BaseURL: a.cfg.BaseURL,
+		Links:   admin.TenantLinks(a.cfg.BaseURL),
 		PolicyChanged: func() {
 			if err := a.authz.Reload(context.WithoutCancel(ctx)); err != nil {
 				a.logger.Error("reload access policy", "err", err)
