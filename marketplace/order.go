@@ -413,11 +413,29 @@ type OrderFilter struct {
 
 // ListOrders returns orders with their items, newest first.
 func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
-	if f.TenantIDs != nil && len(f.TenantIDs) == 0 {
+	var rows []orderRow
+	q, ok := f.query(s.db.Read.NewSelect().Model(&rows))
+	if !ok {
 		return []Order{}, nil
 	}
-	var rows []orderRow
-	q := s.db.Read.NewSelect().Model(&rows).OrderExpr("ordered_at DESC, number DESC")
+	switch {
+	case f.Limit <= 0:
+		f.Limit = 500
+	case f.Limit > 5000:
+		f.Limit = 5000
+	}
+	if err := q.OrderExpr("ordered_at DESC, number DESC").Limit(int64(f.Limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list orders: %w", err)
+	}
+	return s.withItems(ctx, rows)
+}
+
+// query narrows q to the orders f matches (but for Limit); ok is false
+// when none can.
+func (f OrderFilter) query(q *bun.SelectQuery) (_ *bun.SelectQuery, ok bool) {
+	if f.TenantIDs != nil && len(f.TenantIDs) == 0 {
+		return nil, false
+	}
 	if f.TenantIDs != nil {
 		q = q.Where("tenant_id IN (?)", bun.In(f.TenantIDs))
 	}
@@ -437,15 +455,11 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]Order, error) 
 	if !f.Until.IsZero() {
 		q = q.Where("ordered_at < ?", f.Until.UTC())
 	}
-	switch {
-	case f.Limit <= 0:
-		f.Limit = 500
-	case f.Limit > 5000:
-		f.Limit = 5000
-	}
-	if err := q.Limit(int64(f.Limit)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list orders: %w", err)
-	}
+	return q, true
+}
+
+// withItems loads the items of the listed orders.
+func (s *Store) withItems(ctx context.Context, rows []orderRow) ([]Order, error) {
 	out := make([]Order, len(rows))
 	ids := make([]string, len(rows))
 	byID := map[string]int{}

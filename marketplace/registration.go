@@ -388,8 +388,19 @@ type RegistrationFilter struct {
 // ListRegistrations returns registrations, newest first.
 func (s *Store) ListRegistrations(ctx context.Context, f RegistrationFilter) ([]Registration, error) {
 	out := []Registration{}
-	q := s.db.Read.NewSelect().Model(&out).OrderExpr("created_at DESC, id DESC").Limit(1000)
 	now := s.now()
+	q := f.query(s.db.Read.NewSelect().Model(&out).OrderExpr("created_at DESC, id DESC").Limit(1000), now)
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list registrations: %w", err)
+	}
+	for i := range out {
+		out[i].effective(now)
+	}
+	return out, nil
+}
+
+// query narrows q to the registrations in f's state at now.
+func (f RegistrationFilter) query(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
 	switch f.State {
 	case "":
 	case RegistrationUnconfirmed:
@@ -399,13 +410,7 @@ func (s *Store) ListRegistrations(ctx context.Context, f RegistrationFilter) ([]
 	default:
 		q = q.Where("state = ?", f.State)
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list registrations: %w", err)
-	}
-	for i := range out {
-		out[i].effective(now)
-	}
-	return out, nil
+	return q
 }
 
 // GetRegistration returns one registration.

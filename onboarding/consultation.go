@@ -230,7 +230,14 @@ type ConsultationFilter struct {
 // attendance.
 func (s *Store) ListConsultations(ctx context.Context, f ConsultationFilter) ([]Consultation, error) {
 	var rows []consultationRow
-	q := s.db.Read.NewSelect().Model(&rows).OrderExpr("starts_at, number")
+	if err := f.query(s.db.Read.NewSelect().Model(&rows)).OrderExpr("starts_at, number").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list Sprechstunden: %w", err)
+	}
+	return s.withAttendance(ctx, rows, f)
+}
+
+// query narrows q to the Sprechstunden f matches.
+func (f ConsultationFilter) query(q *bun.SelectQuery) *bun.SelectQuery {
 	if !f.From.IsZero() {
 		q = q.Where("starts_at >= ?", f.From.UTC())
 	}
@@ -240,9 +247,12 @@ func (s *Store) ListConsultations(ctx context.Context, f ConsultationFilter) ([]
 	if f.OnlyTenant != "" {
 		q = q.Where("id IN (SELECT consultation_id FROM onboarding_consultation_attendance WHERE tenant_id = ?)", f.OnlyTenant)
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list Sprechstunden: %w", err)
-	}
+	return q
+}
+
+// withAttendance adds the attendance of the listed Sprechstunden, showing
+// the attendees f lets see.
+func (s *Store) withAttendance(ctx context.Context, rows []consultationRow, f ConsultationFilter) ([]Consultation, error) {
 	out := make([]Consultation, len(rows))
 	idx := make(map[string]int, len(rows))
 	ids := make([]string, len(rows))

@@ -555,39 +555,59 @@ type RolloutCase struct {
 	LastProgressAt    time.Time    `json:"lastProgressAt"`
 	TestDelivery      bool         `json:"testDelivery"`
 	MinistryConfirmed bool         `json:"ministryConfirmed"`
+	// position is the Antragsstrecke's place in the catalogue (for paging).
+	position int
 }
 
 // RolloutCases lists the cases the filter covers (drill-down per
 // municipality or per Antragsstrecke), ordered by tenant key, then
 // catalogue order.
 func (s *Store) RolloutCases(ctx context.Context, f RolloutFilter) ([]RolloutCase, error) {
+	q, err := s.rolloutCasesQuery(ctx, f)
+	if err != nil || q == nil {
+		return []RolloutCase{}, err
+	}
+	return s.scanRolloutCases(ctx, q.OrderExpr("CASE WHEN t.official_key IS NULL THEN 1 ELSE 0 END, t.official_key, t.name, a.position"))
+}
+
+// rolloutCaseRow is a case with what the report shows of its tenant,
+// Antragsstrecke and Fachverfahren.
+type rolloutCaseRow struct {
+	caseRow
+	TenantName  string  `bun:"tenant_name"`
+	OfficialKey *string `bun:"official_key"`
+	OZGID       string  `bun:"ozg_id"`
+	Label       string  `bun:"label"`
+	LegalBasis  string  `bun:"legal_basis"`
+	Product     *string `bun:"product"`
+	Position    int     `bun:"position"`
+}
+
+// rolloutCasesQuery selects the cases f covers, unordered; nil when the
+// caller sees none.
+func (s *Store) rolloutCasesQuery(ctx context.Context, f RolloutFilter) (*bun.SelectQuery, error) {
 	_, set, err := s.scope(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	visible := ids(set)
 	if visible != nil && len(visible) == 0 {
-		return []RolloutCase{}, nil
-	}
-	var rows []struct {
-		caseRow
-		TenantName  string  `bun:"tenant_name"`
-		OfficialKey *string `bun:"official_key"`
-		OZGID       string  `bun:"ozg_id"`
-		Label       string  `bun:"label"`
-		LegalBasis  string  `bun:"legal_basis"`
-		Product     *string `bun:"product"`
+		return nil, nil
 	}
 	q := s.db.Read.NewSelect().TableExpr("onboarding_cases AS c").ColumnExpr("c.*").
-		ColumnExpr("t.name AS tenant_name, t.official_key, a.ozg_id, a.label, a.legal_basis, f.product").
+		ColumnExpr("t.name AS tenant_name, t.official_key, a.ozg_id, a.label, a.legal_basis, a.position, f.product").
 		Join("JOIN tenants AS t ON t.id = c.tenant_id").
 		Join("JOIN onboarding_antragsstrecken AS a ON a.key = c.antragsstrecke").
-		Join("LEFT JOIN onboarding_fachverfahren AS f ON f.id = c.fachverfahren_id").
-		OrderExpr("CASE WHEN t.official_key IS NULL THEN 1 ELSE 0 END, t.official_key, t.name, a.position")
+		Join("LEFT JOIN onboarding_fachverfahren AS f ON f.id = c.fachverfahren_id")
 	q = whereCases(q, visible, f)
 	if f.LegalBasis != "" {
 		q = q.Where("a.legal_basis LIKE ?", "%"+f.LegalBasis+"%")
 	}
+	return q, nil
+}
+
+func (s *Store) scanRolloutCases(ctx context.Context, q *bun.SelectQuery) ([]RolloutCase, error) {
+	var rows []rolloutCaseRow
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("list cases for the rollout report: %w", err)
 	}
@@ -600,7 +620,8 @@ func (s *Store) RolloutCases(ctx context.Context, f RolloutFilter) ([]RolloutCas
 		}
 		rc := RolloutCase{CaseID: c.ID, TenantID: c.TenantID, TenantName: r.TenantName, OZGID: r.OZGID, Antragsstrecke: c.Antragsstrecke,
 			Label: r.Label, Variant: c.Variant, OrderedAt: c.OrderedAt, Phases: c.Phases, Stage: c.Stage, LiveAt: c.LiveAt,
-			LastProgressAt: c.LastProgressAt, TestDelivery: c.TestDeliveryAt != nil, MinistryConfirmed: c.LiveConfirmedAt != nil}
+			LastProgressAt: c.LastProgressAt, TestDelivery: c.TestDeliveryAt != nil, MinistryConfirmed: c.LiveConfirmedAt != nil,
+			position: r.Position}
 		if r.OfficialKey != nil {
 			rc.OfficialKey = *r.OfficialKey
 		}

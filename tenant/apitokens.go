@@ -95,13 +95,18 @@ func (s *Store) ListAPITokens(ctx context.Context, tenantID string) ([]APIToken,
 	if out == nil {
 		out = []APIToken{}
 	}
-	for i := range out {
+	return out, s.markOrphaned(ctx, out)
+}
+
+// markOrphaned sets Orphaned on listed tokens.
+func (s *Store) markOrphaned(ctx context.Context, toks []APIToken) error {
+	for i := range toks {
 		var err error
-		if out[i].Orphaned, err = s.orphaned(ctx, s.db.Read, &out[i]); err != nil {
-			return nil, err
+		if toks[i].Orphaned, err = s.orphaned(ctx, s.db.Read, &toks[i]); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // orphaned tells whether a live token's creator has left: deactivated,

@@ -76,10 +76,26 @@ type AuditFilter struct {
 
 // ListAudit returns matching entries, newest first.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := s.db.Read.NewSelect().Model((*AuditEntry)(nil)).OrderExpr("id DESC")
+	q, ok := f.query(s.db.Read)
+	if !ok {
+		return []AuditEntry{}, nil
+	}
+	if f.BeforeID > 0 {
+		q = q.Where("id < ?", f.BeforeID)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	return scanAudit(ctx, q.OrderExpr("id DESC").Limit(int64(f.Limit)))
+}
+
+// query selects the entries f matches (but for its paging fields); ok is
+// false when none can.
+func (f AuditFilter) query(db bun.IDB) (q *bun.SelectQuery, ok bool) {
+	q = db.NewSelect().Model((*AuditEntry)(nil))
 	if f.TenantIDs != nil {
 		if len(f.TenantIDs) == 0 {
-			return []AuditEntry{}, nil
+			return nil, false
 		}
 		q = q.Where("tenant_id IN (?)", bun.In(f.TenantIDs))
 	}
@@ -98,14 +114,12 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 	if !f.Until.IsZero() {
 		q = q.Where("at < ?", f.Until.UTC())
 	}
-	if f.BeforeID > 0 {
-		q = q.Where("id < ?", f.BeforeID)
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
+	return q, true
+}
+
+func scanAudit(ctx context.Context, q *bun.SelectQuery) ([]AuditEntry, error) {
 	var out []AuditEntry
-	if err := q.Limit(int64(f.Limit)).Scan(ctx, &out); err != nil {
+	if err := q.Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("list audit log: %w", err)
 	}
 	if out == nil {

@@ -55,11 +55,19 @@ type TenantFilter struct {
 
 // ListTenants returns matching tenants ordered by official key, then name.
 func (s *Store) ListTenants(ctx context.Context, f TenantFilter) ([]Tenant, error) {
-	var rows []tenantRow
-	q := s.db.Read.NewSelect().Model(&rows)
+	q, ok := f.query(s.db.Read)
+	if !ok {
+		return []Tenant{}, nil
+	}
+	return scanTenants(ctx, q.OrderExpr("CASE WHEN official_key IS NULL THEN 1 ELSE 0 END, official_key, name"))
+}
+
+// query selects the tenants f matches; ok is false when none can.
+func (f TenantFilter) query(db bun.IDB) (q *bun.SelectQuery, ok bool) {
+	q = db.NewSelect().Model((*tenantRow)(nil))
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {
-			return []Tenant{}, nil
+			return nil, false
 		}
 		q = q.Where("id IN (?)", bun.In(f.IDs))
 	}
@@ -76,8 +84,12 @@ func (s *Store) ListTenants(ctx context.Context, f TenantFilter) ([]Tenant, erro
 	if f.Active != nil {
 		q = q.Where("active = ?", *f.Active)
 	}
-	q = q.OrderExpr("CASE WHEN official_key IS NULL THEN 1 ELSE 0 END, official_key, name")
-	if err := q.Scan(ctx); err != nil {
+	return q, true
+}
+
+func scanTenants(ctx context.Context, q *bun.SelectQuery) ([]Tenant, error) {
+	var rows []tenantRow
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
 	out := make([]Tenant, len(rows))

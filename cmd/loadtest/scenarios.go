@@ -73,16 +73,29 @@ var scenarios = map[string]scenario{
 		},
 	},
 	"api-tenants": {
-		description: "API-Clients listen Körperschaften (Bearer-Token des Ministeriums)",
+		description: "API-Clients listen Körperschaften seitenweise (Bearer-Token des Ministeriums): erste Seite, eine Folgeseite per Cursor, Filter, 500 auf einmal",
 		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
 			token, err := c.apiToken(ctx)
 			if err != nil {
 				return nil, err
 			}
+			// A later page is reached the way a client reaches it: by the
+			// next link of the page before.
+			var first struct {
+				Next string `json:"next"`
+			}
+			if err := c.do(ctx, "GET", "/api/v1/tenants?limit=100", nil, &first); err != nil {
+				return nil, err
+			}
+			if first.Next == "" {
+				return nil, fmt.Errorf("GET /api/v1/tenants?limit=100 has no next page: load the demo data (serve --demo)")
+			}
 			h := http.Header{"Authorization": {"Bearer " + token}}
 			return []vegeta.Target{
 				{Method: "GET", URL: c.base + "/api/v1/tenants", Header: h},
+				{Method: "GET", URL: c.base + first.Next, Header: h},
 				{Method: "GET", URL: c.base + "/api/v1/tenants?kind=landkreis", Header: h},
+				{Method: "GET", URL: c.base + "/api/v1/tenants?limit=500", Header: h},
 			}, nil
 		},
 	},

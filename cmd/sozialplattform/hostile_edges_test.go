@@ -163,7 +163,7 @@ func TestMetricsNeedTheToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := startInstance(t, map[string]string{"SOZIALPLATTFORM_DB": testdb.DSN(t), "SOZIALPLATTFORM_METRICS_TOKEN_FILE": file,
-		"SOZIALPLATTFORM_LOG_LEVEL": "warn"})
+		"SOZIALPLATTFORM_LOG_LEVEL": "warn", "SOZIALPLATTFORM_DATA_KEY": "metrics:" + strings.Repeat("bWV0", 10) + "cmk="})
 	get := func(auth string) (int, string) {
 		req, _ := http.NewRequest("GET", base+"/metrics", nil)
 		if auth != "" {

@@ -185,8 +185,8 @@ func TestOnboardingAPI(t *testing.T) {
 	}
 	// The OpenAPI document names every operation of onboarding.
 	st, _, body = ministry.raw("/api/openapi.json")
-	for _, id := range []string{"list-onboarding-cases", "update-onboarding-case", "set-onboarding-phase", "update-checklist-item",
-		"add-checklist-attachment", "get-rollout", "list-fachverfahren", "put-fachverfahren", "list-consultations", "get-onboarding-calendar"} {
+	for _, id := range []string{"listOnboardingCases", "updateOnboardingCase", "setOnboardingPhase", "updateChecklistItem",
+		"addChecklistAttachment", "getRollout", "listFachverfahren", "putFachverfahren", "listConsultations", "getOnboardingCalendar"} {
 		if !bytes.Contains(body, []byte(`"operationId":"`+id+`"`)) && !bytes.Contains(body, []byte(`"operationId": "`+id+`"`)) {
 			t.Errorf("OpenAPI lacks %s", id)
 		}

@@ -17,6 +17,9 @@ Aufruf:
   sozialplattform migrate up|down|status          Datenbankschema verwalten
   sozialplattform user create --tenant <Schlüssel oder Kurzname> --role <Rolle> --email <E-Mail> --password-stdin
   sozialplattform openapi                         OpenAPI-Dokument ausgeben
+  sozialplattform backup --to <Datei> [--force]   SQLite-Datenbank im laufenden Betrieb sichern
+  sozialplattform restore --from <Datei>          Sicherung zurückspielen (Server vorher anhalten)
+  sozialplattform healthcheck [--url <URL>]       /readyz abfragen: Exit-Code 0 bereit, 1 nicht (für HEALTHCHECK)
   sozialplattform version                         Version ausgeben
 
 Optionen (auch als Umgebungsvariablen):
@@ -41,6 +44,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, rest, getenv, stdin, stdout, stderr)
 	case "openapi":
 		return openapiCmd(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheckCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "sozialplattform", version)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -90,6 +91,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	requestCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -97,7 +100,10 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests outlive the signal: the shutdown lets the ones in
+		// flight finish (their database work included) and cancels them
+		// only when the grace period is over.
+		BaseContext: func(net.Listener) context.Context { return requestCtx },
 	}
 	// Start-up (templates, demo data, password hashes) leaves much freed
 	// memory behind; hand it back now rather than idle with it.
@@ -126,12 +132,35 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	return shutdown(ctx, srv, a, cancelRequests, logger)
+}
+
+// shutdownGrace is how long requests in flight may take to finish after
+// SIGTERM; container runtimes and systemd wait longer (TimeoutStopSec) before
+// they kill.
+const shutdownGrace = 20 * time.Second
+
+// shutdown drains the server after ctx ended: the listener closes at once
+// (new connections are refused, idle ones closed), requests in flight
+// finish within shutdownGrace and are cancelled after it; running jobs were
+// cancelled with ctx and release their leases – a delivery cut short gives
+// its row back uncounted – and shutdown waits for them before the database
+// is closed.
+func shutdown(ctx context.Context, srv *http.Server, a *app, cancelRequests context.CancelFunc, logger *slog.Logger) error {
+	logger.Info("shutting down", "grace", shutdownGrace.String())
+	began := time.Now()
+	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	err = srv.Shutdown(shutdownCtx)
-	<-a.jobs.Stop().Done()
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+	jobsDone := a.jobs.Stop()
+	err := srv.Shutdown(graceCtx)
+	if err != nil {
+		logger.Warn("requests still running after the grace period: cancelled", "err", err)
+		cancelRequests()
+		_ = srv.Close()
+	}
+	<-jobsDone.Done()
+	logger.Info("shut down", "took", time.Since(began).Round(time.Millisecond).String())
+	if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil

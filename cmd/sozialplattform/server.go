@@ -82,6 +82,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		web.RealIP(a.cfg.TrustProxy),
 		web.Logging(a.logger),
 		metrics.Middleware,
+		web.Compress(web.CompressOptions{}), // inside Logging and metrics: they count the bytes sent
 		web.Recover(a.logger),
 		web.SecurityHeaders(web.HeaderOptions{HTTPS: a.cfg.secure()}),
 		web.CheckURL,

@@ -48,13 +48,14 @@ func (a *API) wishlist(ctx context.Context, tenantID string) (*wishlistOutput, e
 
 func (a *API) registerWishlist(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-wishlist", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/wishlist", Tags: []string{tagCart},
-		Summary: "Merkzettel",
+		OperationID: "getWishlist", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/wishlist", Tags: []string{tagCart},
+		Extensions: map[string]any{coreapi.UnpagedKey: "Merkliste einer Körperschaft: höchstens jedes Produkt des Katalogs einmal"},
+		Summary:    "Merkzettel",
 	}, coreapi.Access{Obj: marketplace.ObjWishlist, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*wishlistOutput, error) {
 		return a.wishlist(ctx, in.TenantID)
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "add-to-wishlist", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/wishlist/{productId}", Tags: []string{tagCart},
+		OperationID: "addToWishlist", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/wishlist/{productId}", Tags: []string{tagCart},
 		Summary: "Auf den Merkzettel", Description: "Setzt ein veröffentlichtes Produkt auf den Merkzettel; zweimal ist einmal.",
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: marketplace.ObjWishlist, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantProductInput) (*wishlistOutput, error) {
@@ -64,7 +65,7 @@ func (a *API) registerWishlist(api huma.API) {
 		return a.wishlist(ctx, in.TenantID)
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "remove-from-wishlist", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/wishlist/{productId}", Tags: []string{tagCart},
+		OperationID: "removeFromWishlist", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/wishlist/{productId}", Tags: []string{tagCart},
 		Summary: "Vom Merkzettel nehmen", DefaultStatus: http.StatusNoContent,
 	}, coreapi.Access{Obj: marketplace.ObjWishlist, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantProductInput) (*struct{}, error) {
 		if err := a.store.RemoveFromWishlist(ctx, in.TenantID, in.ProductID); err != nil {
@@ -76,8 +77,9 @@ func (a *API) registerWishlist(api huma.API) {
 
 func (a *API) registerCart(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-cart", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/cart", Tags: []string{tagCart},
-		Summary: "Warenkorb", Description: "Der Warenkorb mit den heutigen Preisen und seinem Stand (`version`), den die Bestellung mitsendet.",
+		OperationID: "getCart", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/cart", Tags: []string{tagCart},
+		Extensions: map[string]any{coreapi.UnpagedKey: "Warenkorb einer Körperschaft: höchstens jedes Produkt des Katalogs einmal, mit Summe"},
+		Summary:    "Warenkorb", Description: "Der Warenkorb mit den heutigen Preisen und seinem Stand (`version`), den die Bestellung mitsendet.",
 	}, coreapi.Access{Obj: marketplace.ObjCart, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*cartOutput, error) {
 		c, err := a.store.Cart(ctx, in.TenantID)
 		if err != nil {
@@ -86,7 +88,7 @@ func (a *API) registerCart(api huma.API) {
 		return &cartOutput{Body: c}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-cart-item", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/cart/{productId}", Tags: []string{tagCart},
+		OperationID: "putCartItem", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/cart/{productId}", Tags: []string{tagCart},
 		Summary: "In den Warenkorb, Menge ändern", Description: "Legt ein veröffentlichtes Produkt mit der Menge (1–99, Standard 1) in den Warenkorb oder ändert die Menge.",
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: marketplace.ObjCart, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *putCartItemInput) (*cartOutput, error) {
@@ -97,7 +99,7 @@ func (a *API) registerCart(api huma.API) {
 		return &cartOutput{Body: c}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "remove-cart-item", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/cart/{productId}", Tags: []string{tagCart},
+		OperationID: "removeCartItem", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/cart/{productId}", Tags: []string{tagCart},
 		Summary: "Aus dem Warenkorb nehmen", DefaultStatus: http.StatusNoContent,
 	}, coreapi.Access{Obj: marketplace.ObjCart, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantProductInput) (*struct{}, error) {
 		if _, err := a.store.RemoveFromCart(ctx, in.TenantID, in.ProductID); err != nil {
@@ -106,7 +108,7 @@ func (a *API) registerCart(api huma.API) {
 		return nil, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "clear-cart", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/cart", Tags: []string{tagCart},
+		OperationID: "clearCart", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/cart", Tags: []string{tagCart},
 		Summary: "Warenkorb leeren", DefaultStatus: http.StatusNoContent,
 	}, coreapi.Access{Obj: marketplace.ObjCart, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*struct{}, error) {
 		if _, err := a.store.ClearCart(ctx, in.TenantID); err != nil {

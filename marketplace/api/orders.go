@@ -28,19 +28,30 @@ type orderOutput struct{ Body *marketplace.Order }
 
 type orderList struct {
 	Items []marketplace.Order `json:"items"`
+	coreapi.PageBody
 }
 
-type listTenantOrdersOutput struct{ Body orderList }
+type listTenantOrdersInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	coreapi.PageQuery
+}
+
+type listTenantOrdersOutput struct {
+	coreapi.PageHeaders
+	Body orderList
+}
 
 type listOrdersInput struct {
 	State  string    `query:"state" enum:"eingegangen,bestaetigt,in-anbindung,abgeschlossen,storniert"`
 	Q      string    `query:"q" maxLength:"100" doc:"Bestellnummer, amtlicher Schlüssel oder Teil des Behördennamens"`
 	Since  time.Time `query:"since" doc:"bestellt ab (RFC 3339)"`
 	Until  time.Time `query:"until" doc:"bestellt vor (RFC 3339)"`
-	Format string    `query:"format" enum:"json,csv" default:"json" doc:"csv: Tabelle für Excel (UTF-8 mit BOM, Semikolon, Dezimalkomma)"`
+	Format string    `query:"format" enum:"json,csv" default:"json" doc:"csv: Tabelle für Excel (UTF-8 mit BOM, Semikolon, Dezimalkomma), immer vollständig: limit und cursor gelten nur für JSON"`
+	coreapi.PageQuery
 }
 
 type listOrdersOutput struct {
+	coreapi.PageHeaders
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition"`
 	Body               any
@@ -84,9 +95,28 @@ func (a *API) orderInScope(ctx context.Context, id, act string) (*marketplace.Or
 	return o, nil
 }
 
+// listOrders answers one page of the orders f matches.
+func (a *API) listOrders(ctx context.Context, f marketplace.OrderFilter, q coreapi.PageQuery) (orderList, coreapi.Page, error) {
+	var list orderList
+	p, err := coreapi.PageOf[marketplace.OrderKey](q, "orders")
+	if err != nil {
+		return list, coreapi.Page{}, err
+	}
+	rows, err := a.store.ListOrdersPage(ctx, f, p)
+	if err != nil {
+		return list, coreapi.Page{}, a.problem(ctx, err)
+	}
+	var pg coreapi.Page
+	if list.Items, pg, err = coreapi.NextPage(ctx, "orders", rows, p, marketplace.Order.PageKey); err != nil {
+		return list, coreapi.Page{}, a.problem(ctx, err)
+	}
+	list.PageBody = pg.Body
+	return list, pg, nil
+}
+
 func (a *API) registerOrders(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "place-order", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
+		OperationID: "placeOrder", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
 		Summary: "Warenkorb bestellen",
 		Description: "Bestellt den Warenkorb: fortlaufende Bestellnummer, Momentaufnahme von Produkten, Mengen, Preisen und Anschrift, Bestätigung per E-Mail an das Funktionspostfach und das Ministerium, Übergabe an das Onboarding. " +
 			"Ein leerer Warenkorb oder ein nicht mehr bestellbares Produkt antwortet 422, ein schon bestellter oder geänderter Warenkorb 409.",
@@ -99,17 +129,17 @@ func (a *API) registerOrders(api huma.API) {
 		return &orderOutput{Body: o}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-tenant-orders", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
+		OperationID: "listTenantOrders", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/orders", Tags: []string{tagOrders},
 		Summary: "Bestellungen einer Körperschaft", Description: "Die Bestellungen der Körperschaft mit ihrem Stand, die neuesten zuerst.",
-	}, coreapi.Access{Obj: marketplace.ObjOrder, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listTenantOrdersOutput, error) {
-		items, err := a.store.ListOrders(ctx, marketplace.OrderFilter{TenantIDs: []string{in.TenantID}})
+	}, coreapi.Access{Obj: marketplace.ObjOrder, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listTenantOrdersInput) (*listTenantOrdersOutput, error) {
+		list, pg, err := a.listOrders(ctx, marketplace.OrderFilter{TenantIDs: []string{in.TenantID}}, in.PageQuery)
 		if err != nil {
-			return nil, a.problem(ctx, err)
+			return nil, err
 		}
-		return &listTenantOrdersOutput{Body: orderList{Items: items}}, nil
+		return &listTenantOrdersOutput{PageHeaders: pg.Headers, Body: list}, nil
 	})
 	listOp := huma.Operation{
-		OperationID: "list-orders", Method: http.MethodGet, Path: "/v1/orders", Tags: []string{tagOrders},
+		OperationID: "listOrders", Method: http.MethodGet, Path: "/v1/orders", Tags: []string{tagOrders},
 		Summary:     "Alle Bestellungen",
 		Description: "Das Ministerium sieht alle Bestellungen, andere die ihres Bereichs. Mit `format=csv` als Tabelle für Excel: eine Zeile je Produkt mit Bestellnummer, Datum, Behörde, AGS, Produktnr., Beschreibung, Menge, Preis, Summe und Status.",
 		Responses: map[string]*huma.Response{"200": {Description: "Bestellungen als JSON oder CSV", Content: map[string]*huma.MediaType{
@@ -129,14 +159,14 @@ func (a *API) registerOrders(api huma.API) {
 			return &listOrdersOutput{ContentType: "text/csv; charset=utf-8",
 				ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
 		}
-		items, err := a.store.ListOrders(ctx, f)
+		list, pg, err := a.listOrders(ctx, f, in.PageQuery)
 		if err != nil {
-			return nil, a.problem(ctx, err)
+			return nil, err
 		}
-		return &listOrdersOutput{Body: orderList{Items: items}}, nil
+		return &listOrdersOutput{PageHeaders: pg.Headers, Body: list}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-order", Method: http.MethodGet, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
+		OperationID: "getOrder", Method: http.MethodGet, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
 		Summary: "Bestellung lesen", Description: "Eine Bestellung mit Positionen und Verlauf. Bestellungen außerhalb des eigenen Bereichs antworten 404.",
 	}, coreapi.Access{Obj: marketplace.ObjOrder, Act: authz.Read}, func(ctx context.Context, in *orderPathInput) (*orderOutput, error) {
 		o, err := a.orderInScope(ctx, in.OrderID, authz.Read)
@@ -146,7 +176,7 @@ func (a *API) registerOrders(api huma.API) {
 		return &orderOutput{Body: o}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-order", Method: http.MethodPatch, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
+		OperationID: "updateOrder", Method: http.MethodPatch, Path: "/v1/orders/{orderId}", Tags: []string{tagOrders},
 		Summary: "Stand einer Bestellung ändern",
 		Description: "Nur das Ministerium: eingegangen → bestaetigt → in-anbindung → abgeschlossen, oder storniert (mit Begründung) aus jedem nicht abgeschlossenen Stand. " +
 			"Jeder Schritt steht mit Person und Zeit im Verlauf und im Protokoll.",

@@ -34,10 +34,13 @@ type listProductsInput struct {
 	Topic     []string `query:"topic,explode" maxItems:"20" doc:"Themenfeld, z. B. Arbeit und Ruhestand; mehrfach möglich"`
 	Sort      string   `query:"sort" enum:"name,-name" default:"name" doc:"name: A–Z, -name: Z–A"`
 	Published string   `query:"published" enum:"true,false" doc:"nur für das Ministerium: nur veröffentlichte bzw. unveröffentlichte"`
+	coreapi.PageQuery
 }
 
 type listProductsOutput struct {
+	coreapi.PageHeaders
 	Body struct {
+		coreapi.PageBody
 		Items  []productView       `json:"items"`
 		Types  []marketplace.Facet `json:"types" doc:"Art des Dienstes mit der Anzahl, die die Auswahl zusammen mit den übrigen Filtern zeigt"`
 		Topics []marketplace.Facet `json:"topics" doc:"Themenfeld mit Anzahl"`
@@ -97,9 +100,10 @@ func deref[T any](p *T) T {
 
 func (a *API) registerProducts(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-products", Method: http.MethodGet, Path: "/v1/products", Tags: []string{tagCatalogue},
+		OperationID: "listProducts", Method: http.MethodGet, Path: "/v1/products", Tags: []string{tagCatalogue},
 		Summary:     "Produkte des Marktplatzes",
 		Description: "Der öffentliche Katalog: veröffentlichte Produkte mit Suche, Filtern (Art des Dienstes, Themenfeld) samt Anzahlen und Sortierung. Das Ministerium sieht auch unveröffentlichte.",
+		Errors:      []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *listProductsInput) (*listProductsOutput, error) {
 		ministry := a.isMinistry(ctx, marketplace.ObjProduct, authz.Update)
 		c, err := a.store.ListProducts(ctx, marketplace.CatalogueFilter{Query: in.Q, Types: in.Type, Topics: in.Topic,
@@ -107,20 +111,33 @@ func (a *API) registerProducts(api huma.API) {
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		out := &listProductsOutput{}
-		out.Body.Items = []productView{}
-		for _, p := range c.Items {
-			if ministry && in.Published != "" && p.Published != (in.Published == "true") {
-				continue
+		p, err := coreapi.PageOf[marketplace.ProductKey](in.PageQuery, "products")
+		if err != nil {
+			return nil, err
+		}
+		var shown []marketplace.Product
+		for _, pr := range c.Items {
+			if !ministry || in.Published == "" || pr.Published == (in.Published == "true") {
+				shown = append(shown, pr)
 			}
-			out.Body.Items = append(out.Body.Items, a.view(p))
+		}
+		rows, pg, err := coreapi.NextPage(ctx, "products", marketplace.ProductsPage(shown, p, in.Sort == "-name"), p, marketplace.ProductPageKey)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out := &listProductsOutput{PageHeaders: pg.Headers}
+		out.Body.PageBody = pg.Body
+		out.Body.Items = []productView{}
+		for _, pr := range rows {
+			out.Body.Items = append(out.Body.Items, a.view(pr))
 		}
 		out.Body.Types, out.Body.Topics = c.Types, c.Topics
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-product", Method: http.MethodGet, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
+		OperationID: "getProduct", Method: http.MethodGet, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
 		Summary: "Produkt lesen", Description: "Ein Produkt mit Beschreibung, OZG-ID, Antragsstrecken, Preisen und Vorschau-Adresse.",
+		Errors: []int{http.StatusNotFound},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *productPathInput) (*productOutput, error) {
 		p, err := a.store.GetProduct(ctx, in.ProductID)
 		if err == nil && !p.Published && !a.isMinistry(ctx, marketplace.ObjProduct, authz.Update) {
@@ -132,7 +149,7 @@ func (a *API) registerProducts(api huma.API) {
 		return &productOutput{Body: a.view(*p)}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-product", Method: http.MethodPost, Path: "/v1/products", Tags: []string{tagCatalogue},
+		OperationID: "createProduct", Method: http.MethodPost, Path: "/v1/products", Tags: []string{tagCatalogue},
 		Summary: "Produkt anlegen", Description: "Nur das Ministerium. Ohne `published: true` bleibt das Produkt unveröffentlicht.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: marketplace.ObjProduct, Act: authz.Create}, func(ctx context.Context, in *createProductInput) (*productOutput, error) {
@@ -150,7 +167,7 @@ func (a *API) registerProducts(api huma.API) {
 		return &productOutput{Body: a.view(*p)}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-product", Method: http.MethodPatch, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
+		OperationID: "updateProduct", Method: http.MethodPatch, Path: "/v1/products/{productId}", Tags: []string{tagCatalogue},
 		Summary:     "Produkt ändern, veröffentlichen, Preise setzen",
 		Description: "Ändert die angegebenen Felder; `published` veröffentlicht oder zieht zurück, `prices` ersetzt die Preisliste. Mit `version` wird auf zwischenzeitliche Änderungen geprüft (409).",
 		Errors:      []int{http.StatusConflict, http.StatusUnprocessableEntity},

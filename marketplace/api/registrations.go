@@ -10,6 +10,7 @@ import (
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 type registerInput struct {
@@ -36,11 +37,14 @@ type confirmInput struct {
 
 type listRegistrationsInput struct {
 	State string `query:"state" enum:"unbestaetigt,bestaetigt,aktiviert,abgelehnt,abgelaufen" doc:"nur Registrierungen in diesem Stand"`
+	coreapi.PageQuery
 }
 
 type listRegistrationsOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []marketplace.Registration `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -65,7 +69,7 @@ type rejectInput struct {
 
 func (a *API) registerRegistrations(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-registration", Method: http.MethodPost, Path: "/v1/registrations", Tags: []string{tagRegistrations},
+		OperationID: "createRegistration", Method: http.MethodPost, Path: "/v1/registrations", Tags: []string{tagRegistrations},
 		Summary: "Behörde registrieren",
 		Description: "Registriert eine Behörde mit ihrem Funktionspostfach; dorthin geht ein Bestätigungslink, der einmal gilt und nach 72 Stunden abläuft. " +
 			"Persönlich wirkende oder ungültige Postfächer und unbekannte Schlüssel werden mit 422 abgelehnt, eine zweite Registrierung derselben Behörde mit 409.",
@@ -81,7 +85,7 @@ func (a *API) registerRegistrations(api huma.API) {
 		return &registrationOutput{Body: r}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "confirm-registration", Method: http.MethodPost, Path: "/v1/registrations/confirm", Tags: []string{tagRegistrations},
+		OperationID: "confirmRegistration", Method: http.MethodPost, Path: "/v1/registrations/confirm", Tags: []string{tagRegistrations},
 		Summary:     "Funktionspostfach bestätigen",
 		Description: "Bestätigt das Funktionspostfach mit dem Geheimnis aus dem Link der E-Mail. Ein abgelaufener oder schon benutzter Link antwortet 410 und sagt, was davon.",
 		Errors:      []int{http.StatusGone},
@@ -93,22 +97,30 @@ func (a *API) registerRegistrations(api huma.API) {
 		return &registrationOutput{Body: r}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-registrations", Method: http.MethodGet, Path: "/v1/registrations", Tags: []string{tagRegistrations},
+		OperationID: "listRegistrations", Method: http.MethodGet, Path: "/v1/registrations", Tags: []string{tagRegistrations},
 		Summary: "Registrierungen", Description: "Nur das Ministerium: alle Registrierungen, die neuesten zuerst.",
 	}, coreapi.Access{Obj: marketplace.ObjRegistration, Act: authz.Read}, func(ctx context.Context, in *listRegistrationsInput) (*listRegistrationsOutput, error) {
 		if err := a.requireMinistry(ctx, marketplace.ObjRegistration, authz.Read); err != nil {
 			return nil, err
 		}
-		items, err := a.store.ListRegistrations(ctx, marketplace.RegistrationFilter{State: marketplace.RegistrationState(in.State)})
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "registrations")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.store.ListRegistrationsPage(ctx, marketplace.RegistrationFilter{State: marketplace.RegistrationState(in.State)}, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &listRegistrationsOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "registrations", rows, p, marketplace.Registration.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "activate-registration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/activate", Tags: []string{tagRegistrations},
+		OperationID: "activateRegistration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/activate", Tags: []string{tagRegistrations},
 		Summary: "Registrierung freischalten",
 		Description: "Nur das Ministerium, nur bestätigte Registrierungen: legt die Körperschaft an (oder nimmt die bestehende ohne Mitglieder), " +
 			"lädt das Funktionspostfach als erste Administration ein und schickt die Freischaltungs-E-Mail – in einer Transaktion.",
@@ -126,7 +138,7 @@ func (a *API) registerRegistrations(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "reject-registration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/reject", Tags: []string{tagRegistrations},
+		OperationID: "rejectRegistration", Method: http.MethodPost, Path: "/v1/registrations/{registrationId}/reject", Tags: []string{tagRegistrations},
 		Summary: "Registrierung ablehnen", Description: "Nur das Ministerium; die Begründung ist Pflicht und geht per E-Mail an das Funktionspostfach.",
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: marketplace.ObjRegistration, Act: authz.Update}, func(ctx context.Context, in *rejectInput) (*registrationOutput, error) {

@@ -20,7 +20,8 @@ type catalogOutput struct {
 
 func (a *API) registerCatalog(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-onlinedienste", Method: http.MethodGet, Path: "/v1/onlinedienste", Tags: []string{tagCases},
+		OperationID: "listOnlinedienste", Method: http.MethodGet, Path: "/v1/onlinedienste", Tags: []string{tagCases},
+		Extensions:  map[string]any{coreapi.UnpagedKey: "Katalog der Onlinedienste und Antragsstrecken: fest, wenige Dutzend"},
 		Summary:     "Onlinedienste und Antragsstrecken",
 		Description: "Der Katalog in der Reihenfolge der Tabelle „Umsetzungsstand“: OZG-ID, Onlinedienst, Antragsstrecken mit Rechtskreis; dazu die drei Anbindungsvarianten.",
 	}, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*catalogOutput, error) {
@@ -36,7 +37,7 @@ func (a *API) registerCatalog(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-antragsstrecke-fitconnect-service", Method: http.MethodPut, Path: "/v1/antragsstrecken/{key}/fitconnect-service",
+		OperationID: "putAntragsstreckeFitconnectService", Method: http.MethodPut, Path: "/v1/antragsstrecken/{key}/fitconnect-service",
 		Tags: []string{tagCases}, Summary: "FIT-Connect-Leistungskennung einer Antragsstrecke",
 		Description: "Das Ministerium hinterlegt je Antragsstrecke die LeiKa-Kennung, unter der FIT-Connect-Zustellpunkte die Leistung anbieten; " +
 			"jede Einreichung der Antragsstrecke wird damit angekündigt. Ein hier gesetzter Wert ist nie ein Demowert.",
@@ -120,8 +121,9 @@ type phaseInput struct {
 
 func (a *API) registerCases(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-onboarding-cases", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/onboarding-cases", Tags: []string{tagCases},
-		Summary: "Anbindungsfälle einer Körperschaft", Description: "Ein Fall je bestellter Antragsstrecke, mit Variante, Fachverfahren, Anbindungsdaten und den drei Phasen.",
+		OperationID: "listOnboardingCases", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/onboarding-cases", Tags: []string{tagCases},
+		Extensions: map[string]any{coreapi.UnpagedKey: "ein Fall je bestellter Antragsstrecke: höchstens so viele wie der Katalog"},
+		Summary:    "Anbindungsfälle einer Körperschaft", Description: "Ein Fall je bestellter Antragsstrecke, mit Variante, Fachverfahren, Anbindungsdaten und den drei Phasen.",
 	}, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listCasesInput) (*listCasesOutput, error) {
 		items, err := a.store.ListCases(ctx, in.TenantID)
 		if err != nil {
@@ -132,7 +134,7 @@ func (a *API) registerCases(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-onboarding-case", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}", Tags: []string{tagCases},
+		OperationID: "getOnboardingCase", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}", Tags: []string{tagCases},
 		Summary:     "Anbindungsfall lesen",
 		Description: "Der Fall mit Checkliste, gewähltem Fachverfahren, Kompatibilitätswarnungen und der Liste „Was ist als Nächstes zu tun?“.",
 	}, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Read}, func(ctx context.Context, in *casePathInput) (*caseOutput, error) {
@@ -146,7 +148,7 @@ func (a *API) registerCases(api huma.API) {
 		return &caseOutput{Body: d}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-onboarding-case", Method: http.MethodPatch, Path: "/v1/onboarding-cases/{caseId}", Tags: []string{tagCases},
+		OperationID: "updateOnboardingCase", Method: http.MethodPatch, Path: "/v1/onboarding-cases/{caseId}", Tags: []string{tagCases},
 		Summary: "Variante, Fachverfahren und Anbindungsdaten ändern",
 		Description: "Ändert die angegebenen Felder. Die Anbindungsdaten werden geprüft (DVDV-Kennung, https-Adressen, DestinationID, " +
 			"Schlüssel: RSA ≥ 4096 Bit mit gültigem Zertifikat). `version` ist Pflicht; wurde der Fall zwischenzeitlich geändert, antwortet die API mit 409.",
@@ -203,7 +205,7 @@ func (a *API) registerCases(api huma.API) {
 		return &caseOutput{Body: d}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "set-onboarding-phase", Method: http.MethodPut, Path: "/v1/onboarding-cases/{caseId}/phases/{phase}", Tags: []string{tagCases},
+		OperationID: "setOnboardingPhase", Method: http.MethodPut, Path: "/v1/onboarding-cases/{caseId}/phases/{phase}", Tags: []string{tagCases},
 		Summary: "Phase setzen",
 		Description: "Setzt eine Phase (preparation, connection-tests, production) auf not-started, in-progress oder completed. " +
 			"Regeln: Eine Phase beginnt und endet erst nach der vorigen; abgeschlossen wird sie erst, wenn ihre Checkliste erledigt ist; " +
@@ -242,7 +244,7 @@ type calendarOutput struct {
 
 func (a *API) registerCalendar(api huma.API) {
 	op := huma.Operation{
-		OperationID: "get-onboarding-calendar", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/calendar.ics", Tags: []string{tagConsultations},
+		OperationID: "getOnboardingCalendar", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/calendar.ics", Tags: []string{tagConsultations},
 		Summary:     "Kalender (iCalendar)",
 		Description: "Die Sprechstunden (ab einem halben Jahr zurück, mit Hinweis auf die eigene Anmeldung) und die Livegänge der Körperschaft als iCalendar-Datei (RFC 5545).",
 	}

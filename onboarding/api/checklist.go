@@ -54,7 +54,7 @@ type fileOutput struct {
 
 func (a *API) registerChecklist(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-checklist-item", Method: http.MethodPut, Path: "/v1/onboarding-cases/{caseId}/checklist/{itemId}", Tags: []string{tagCases},
+		OperationID: "updateChecklistItem", Method: http.MethodPut, Path: "/v1/onboarding-cases/{caseId}/checklist/{itemId}", Tags: []string{tagCases},
 		Summary: "Punkt der Checkliste abhaken oder kommentieren",
 		Errors:  []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Update}, func(ctx context.Context, in *itemInput) (*itemOutput, error) {
@@ -69,7 +69,7 @@ func (a *API) registerChecklist(api huma.API) {
 	})
 
 	upload := huma.Operation{
-		OperationID: "add-checklist-attachment", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/checklist/{itemId}/attachments", Tags: []string{tagCases},
+		OperationID: "addChecklistAttachment", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/checklist/{itemId}/attachments", Tags: []string{tagCases},
 		Summary: "Datei anhängen",
 		Description: fmt.Sprintf("Hängt eine Datei (multipart/form-data, Feld `file`) an einen Punkt der Checkliste, z. B. den unterzeichneten "+
 			"Sub-Nachnutzungsvertrag. Erlaubt sind PDF, PNG und JPEG – erkannt am Inhalt, nicht am Namen – bis %d MiB.", a.store.MaxAttachmentBytes()>>20),
@@ -99,7 +99,7 @@ func (a *API) registerChecklist(api huma.API) {
 	})
 
 	download := huma.Operation{
-		OperationID: "get-checklist-attachment", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/attachments/{attachmentId}", Tags: []string{tagCases},
+		OperationID: "getChecklistAttachment", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/attachments/{attachmentId}", Tags: []string{tagCases},
 		Summary: "Anhang herunterladen",
 	}
 	download.Responses = map[string]*huma.Response{"200": {Description: "die Datei", Content: map[string]*huma.MediaType{
@@ -120,7 +120,7 @@ func (a *API) registerChecklist(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "delete-checklist-attachment", Method: http.MethodDelete, Path: "/v1/onboarding-cases/{caseId}/attachments/{attachmentId}", Tags: []string{tagCases},
+		OperationID: "deleteChecklistAttachment", Method: http.MethodDelete, Path: "/v1/onboarding-cases/{caseId}/attachments/{attachmentId}", Tags: []string{tagCases},
 		Summary: "Anhang löschen", DefaultStatus: http.StatusNoContent,
 	}, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Update}, func(ctx context.Context, in *attachmentPathInput) (*struct{}, error) {
 		if _, err := a.caseFor(ctx, in.CaseID, authz.Update); err != nil {

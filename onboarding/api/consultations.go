@@ -16,12 +16,14 @@ import (
 type listConsultationsInput struct {
 	From   string `query:"from" maxLength:"10" doc:"ab Datum JJJJ-MM-TT (Standard: alle)"`
 	To     string `query:"to" maxLength:"10" doc:"bis vor Datum JJJJ-MM-TT"`
-	Format string `query:"format" enum:"json,csv"`
+	Format string `query:"format" enum:"json,csv" doc:"csv: alle Termine als Tabelle, immer vollständig: limit und cursor gelten nur für JSON"`
+	coreapi.PageQuery
 }
 
 type consultationList struct {
 	Rule  onboarding.ConsultationRule `json:"rule"`
 	Items []onboarding.Consultation   `json:"items"`
+	coreapi.PageBody
 }
 
 type createConsultationInput struct {
@@ -64,6 +66,7 @@ type putRuleInput struct {
 type tenantConsultationsInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
 	Past     bool   `query:"past" doc:"auch vergangene Termine"`
+	coreapi.PageQuery
 }
 
 type tenantConsultation struct {
@@ -72,9 +75,11 @@ type tenantConsultation struct {
 }
 
 type tenantConsultationsOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Rule  onboarding.ConsultationRule `json:"rule"`
 		Items []tenantConsultation        `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -94,35 +99,57 @@ type attendancePathInput struct {
 
 type attendanceOutput struct{ Body *onboarding.Attendance }
 
+// consultationsPage answers one page of the Sprechstunden f matches.
+func (a *API) consultationsPage(ctx context.Context, f onboarding.ConsultationFilter, q coreapi.PageQuery) ([]onboarding.Consultation, coreapi.Page, error) {
+	p, err := coreapi.PageOf[onboarding.ConsultationKey](q, "consultations")
+	if err != nil {
+		return nil, coreapi.Page{}, err
+	}
+	rows, err := a.store.ListConsultationsPage(ctx, f, p)
+	if err != nil {
+		return nil, coreapi.Page{}, a.problem(ctx, err)
+	}
+	items, pg, err := coreapi.NextPage(ctx, "consultations", rows, p, onboarding.Consultation.PageKey)
+	if err != nil {
+		return nil, coreapi.Page{}, a.problem(ctx, err)
+	}
+	return items, pg, nil
+}
+
 func (a *API) registerConsultations(api huma.API) {
 	list := huma.Operation{
-		OperationID: "list-consultations", Method: http.MethodGet, Path: "/v1/consultations", Tags: []string{tagConsultations},
+		OperationID: "listConsultations", Method: http.MethodGet, Path: "/v1/consultations", Tags: []string{tagConsultations},
 		Summary:     "Sprechstunden",
 		Description: "Die Termine der Sprechstunde „Anbindung zur Sozialplattform“ mit Thema und Anmeldungen (nur die der Körperschaften, die der Aufrufer sehen darf), dazu die Regel.",
 	}
 	docResponse(api, &list, consultationList{}, "text/csv", "Sprechstunden")
-	coreapi.Register(api, list, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, in *listConsultationsInput) (*csvOrJSONOutput, error) {
+	coreapi.Register(api, list, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, in *listConsultationsInput) (*pagedCSVOrJSONOutput, error) {
 		from, err1 := date(in.From, a.store.Location())
 		to, err2 := date(in.To, a.store.Location())
 		if err1 != nil || err2 != nil {
 			return nil, huma.Error422UnprocessableEntity("Ein Datum hat die Form JJJJ-MM-TT.")
 		}
-		items, err := a.store.ListConsultations(ctx, onboarding.ConsultationFilter{From: from, To: to,
-			VisibleTenants: a.visible(ctx, onboarding.ObjAttendance, authz.Read)})
-		if err != nil {
-			return nil, a.problem(ctx, err)
-		}
+		f := onboarding.ConsultationFilter{From: from, To: to, VisibleTenants: a.visible(ctx, onboarding.ObjAttendance, authz.Read)}
 		if in.Format == "csv" {
-			return csvOutput(a.store.ConsultationsCSV(items), "sprechstunden.csv")
+			items, err := a.store.ListConsultations(ctx, f)
+			if err != nil {
+				return nil, a.problem(ctx, err)
+			}
+			return whole(csvOutput(a.store.ConsultationsCSV(items), "sprechstunden.csv"))
+		}
+		items, pg, err := a.consultationsPage(ctx, f, in.PageQuery)
+		if err != nil {
+			return nil, err
 		}
 		rule, err := a.store.Rule(ctx)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		return &csvOrJSONOutput{ContentType: "application/json", Body: consultationList{Rule: rule, Items: items}}, nil
+		return &pagedCSVOrJSONOutput{PageHeaders: pg.Headers, ContentType: "application/json",
+			Body: consultationList{Rule: rule, Items: items, PageBody: pg.Body}}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-consultation", Method: http.MethodPost, Path: "/v1/consultations", Tags: []string{tagConsultations},
+		OperationID: "createConsultation", Method: http.MethodPost, Path: "/v1/consultations", Tags: []string{tagConsultations},
 		Summary: "Sprechstunde anlegen", Description: "Ein Termin außerhalb der Regel. Nur für das Ministerium.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Create}, func(ctx context.Context, in *createConsultationInput) (*consultationOutput, error) {
@@ -134,7 +161,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &consultationOutput{Body: c}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-consultation", Method: http.MethodPatch, Path: "/v1/consultations/{consultationId}", Tags: []string{tagConsultations},
+		OperationID: "updateConsultation", Method: http.MethodPatch, Path: "/v1/consultations/{consultationId}", Tags: []string{tagConsultations},
 		Summary: "Sprechstunde ändern oder absagen", Description: "Thema, Zeit, Dauer oder Absage. Nur für das Ministerium.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Update}, func(ctx context.Context, in *updateConsultationInput) (*consultationOutput, error) {
@@ -147,7 +174,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &consultationOutput{Body: c}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-consultation-rule", Method: http.MethodGet, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
+		OperationID: "getConsultationRule", Method: http.MethodGet, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
 		Summary: "Regel der Sprechstunde", Description: "Wochentag, Abstand in Wochen, Uhrzeit (Europe/Berlin), Dauer und ein Termin der Reihe.",
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*ruleOutput, error) {
 		r, err := a.store.Rule(ctx)
@@ -157,7 +184,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &ruleOutput{Body: &r}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-consultation-rule", Method: http.MethodPut, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
+		OperationID: "putConsultationRule", Method: http.MethodPut, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
 		Summary: "Regel der Sprechstunde ändern",
 		Description: "Künftige Termine, die die alte Regel angelegt hat und die weder ein Thema noch Anmeldungen haben, werden durch die der neuen " +
 			"Regel ersetzt (ein Jahr im Voraus). Nur für das Ministerium.",
@@ -177,23 +204,23 @@ func (a *API) registerConsultations(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-tenant-consultations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/consultations", Tags: []string{tagConsultations},
+		OperationID: "listTenantConsultations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/consultations", Tags: []string{tagConsultations},
 		Summary: "Sprechstunden einer Körperschaft", Description: "Die kommenden Termine mit der Angabe, ob die Körperschaft angemeldet ist.",
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantConsultationsInput) (*tenantConsultationsOutput, error) {
 		f := onboarding.ConsultationFilter{VisibleTenants: []string{in.TenantID}}
 		if !in.Past {
 			f.From = a.store.Now()
 		}
-		items, err := a.store.ListConsultations(ctx, f)
+		items, pg, err := a.consultationsPage(ctx, f, in.PageQuery)
 		if err != nil {
-			return nil, a.problem(ctx, err)
+			return nil, err
 		}
 		rule, err := a.store.Rule(ctx)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		out := &tenantConsultationsOutput{}
-		out.Body.Rule = rule
+		out := &tenantConsultationsOutput{PageHeaders: pg.Headers}
+		out.Body.Rule, out.Body.PageBody = rule, pg.Body
 		out.Body.Items = []tenantConsultation{}
 		for _, c := range items {
 			registered := slices.ContainsFunc(c.Attendees, func(at onboarding.Attendance) bool { return at.TenantID == in.TenantID })
@@ -202,7 +229,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "register-consultation", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
+		OperationID: "registerConsultation", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
 		Summary: "Zur Sprechstunde anmelden", Description: "Meldet die Körperschaft an (erneut: ändert Name und Adresse). Am Vortag kommt eine Erinnerung.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *attendanceInput) (*attendanceOutput, error) {
@@ -233,7 +260,7 @@ func (a *API) registerConsultations(api huma.API) {
 		return &attendanceOutput{Body: at}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "unregister-consultation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
+		OperationID: "unregisterConsultation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
 		Summary: "Von der Sprechstunde abmelden", DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound},
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *attendancePathInput) (*struct{}, error) {
 		if err := a.store.Unregister(ctx, in.ConsultationID, in.TenantID); err != nil {

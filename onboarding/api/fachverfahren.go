@@ -49,7 +49,8 @@ type fachverfahrenOutput struct{ Body *onboarding.Fachverfahren }
 
 func (a *API) registerFachverfahren(api huma.API) {
 	list := huma.Operation{
-		OperationID: "list-fachverfahren", Method: http.MethodGet, Path: "/v1/fachverfahren", Tags: []string{tagFachverfahren},
+		OperationID: "listFachverfahren", Method: http.MethodGet, Path: "/v1/fachverfahren", Tags: []string{tagFachverfahren},
+		Extensions:  map[string]any{coreapi.UnpagedKey: "Register der Fachverfahren (Hersteller und Produkte), wenige Dutzend, als Ganzes für Auswahllisten und CSV"},
 		Summary:     "Übersicht der Fachverfahren",
 		Description: "Produkt, Hersteller, Stand je Schnittstelle (FIT-Connect, OSCI, XTA2, XSozial-basis), Anmerkungen und Stand-Datum. Mit `variant` die Kompatibilitätswarnungen je Fachverfahren.",
 	}
@@ -69,7 +70,7 @@ func (a *API) registerFachverfahren(api huma.API) {
 		return &csvOrJSONOutput{ContentType: "application/json", Body: body}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-fachverfahren", Method: http.MethodPut, Path: "/v1/fachverfahren/{fachverfahrenId}", Tags: []string{tagFachverfahren},
+		OperationID: "putFachverfahren", Method: http.MethodPut, Path: "/v1/fachverfahren/{fachverfahrenId}", Tags: []string{tagFachverfahren},
 		Summary: "Fachverfahren anlegen oder ändern", Description: "Legt die Zeile an oder ersetzt sie. Nur für das Ministerium.",
 		Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjFachverfahren, Act: authz.Update}, func(ctx context.Context, in *putFachverfahrenInput) (*fachverfahrenOutput, error) {
@@ -121,8 +122,9 @@ type templateOutput struct{ Body *onboarding.Template }
 
 func (a *API) registerTemplates(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-checklist-templates", Method: http.MethodGet, Path: "/v1/checklist-templates", Tags: []string{tagCases},
-		Summary: "Vorlagen der Checkliste", Description: "Die Punkte, die jeder Fall je Variante und Phase bekommt; gepflegt vom Ministerium.",
+		OperationID: "listChecklistTemplates", Method: http.MethodGet, Path: "/v1/checklist-templates", Tags: []string{tagCases},
+		Extensions: map[string]any{coreapi.UnpagedKey: "Vorlagen der Checklisten je Variante: Konfiguration, wenige Einträge"},
+		Summary:    "Vorlagen der Checkliste", Description: "Die Punkte, die jeder Fall je Variante und Phase bekommt; gepflegt vom Ministerium.",
 	}, coreapi.Access{Obj: onboarding.ObjChecklistTemplate, Act: authz.Read}, func(ctx context.Context, in *listTemplatesInput) (*listTemplatesOutput, error) {
 		items, err := a.store.ListTemplates(ctx, in.All)
 		if err != nil {
@@ -133,7 +135,7 @@ func (a *API) registerTemplates(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-checklist-template", Method: http.MethodPut, Path: "/v1/checklist-templates/{templateId}", Tags: []string{tagCases},
+		OperationID: "putChecklistTemplate", Method: http.MethodPut, Path: "/v1/checklist-templates/{templateId}", Tags: []string{tagCases},
 		Summary: "Vorlage anlegen oder ändern",
 		Description: "Eine neue oder wieder aktivierte Vorlage erscheint in allen Fällen der Variante, deren Phase noch nicht abgeschlossen ist; " +
 			"eine deaktivierte verschwindet dort, wo nichts zu ihr vermerkt ist. Nur für das Ministerium.",

@@ -46,8 +46,9 @@ func (a *API) kreisOf(ctx context.Context, id string) (string, error) {
 
 func (a *API) registerResponsibilities(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-responsibilities", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/responsibilities", Tags: []string{tagCases},
-		Summary: "Zuständigkeit je Antragsstrecke",
+		OperationID: "listResponsibilities", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/responsibilities", Tags: []string{tagCases},
+		Extensions: map[string]any{coreapi.UnpagedKey: "eine Zuständigkeit je Antragsstrecke: höchstens so viele wie der Katalog"},
+		Summary:    "Zuständigkeit je Antragsstrecke",
 		Description: "Wer für die Bürgerinnen und Bürger der Gemeinden eines Landkreises zuständig ist: nach Gesetz der Landkreis (SGB XII, AsylbLG, BuT …), " +
 			"bei Übertragung an die Gemeinden die Gemeinde. Das Bürgerportal einer Gemeinde leitet danach zum Onlinedienst der zuständigen Stelle.",
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
@@ -65,7 +66,7 @@ func (a *API) registerResponsibilities(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-responsibilities", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/responsibilities", Tags: []string{tagCases},
+		OperationID: "putResponsibilities", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/responsibilities", Tags: []string{tagCases},
 		Summary:     "Antragsstrecken an die Gemeinden übertragen",
 		Description: "Ersetzt die Liste der Antragsstrecken, die der Landkreis seinen Gemeinden übertragen hat (leer: alle beim Landkreis). Wird protokolliert.",
 		Errors:      []int{http.StatusNotFound, http.StatusUnprocessableEntity},

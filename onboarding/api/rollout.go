@@ -14,7 +14,7 @@ import (
 )
 
 type rolloutInput struct {
-	Format         string `query:"format" enum:"json,csv" doc:"csv liefert die gewählte Tabelle als CSV (UTF-8, Semikolon)"`
+	Format         string `query:"format" enum:"json,csv" doc:"csv liefert die gewählte Tabelle als CSV (UTF-8, Semikolon), immer vollständig: limit und cursor gelten nur für JSON"`
 	Table          string `query:"table" enum:"matrix,districts,go-lives" doc:"bei format=csv: matrix (Umsetzungsstand), districts (Kreise) oder go-lives (Livegänge je Monat)"`
 	TenantID       string `query:"tenantId" maxLength:"64" doc:"nur diese Körperschaft und die darunter"`
 	OZGID          string `query:"ozgId" maxLength:"10" doc:"nur dieser Onlinedienst"`
@@ -32,10 +32,33 @@ func (in *rolloutInput) filter(visible []string) (onboarding.RolloutFilter, erro
 	return f, nil
 }
 
+// rolloutCasesInput is the report's filter with paging (JSON only).
+type rolloutCasesInput struct {
+	rolloutInput
+	coreapi.PageQuery
+}
+
 type csvOrJSONOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition"`
 	Body               any
+}
+
+// pagedCSVOrJSONOutput is csvOrJSONOutput of a listing: JSON by pages with
+// a Link header, CSV whole.
+type pagedCSVOrJSONOutput struct {
+	coreapi.PageHeaders
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               any
+}
+
+// whole is a CSV answer of a listing: not paged.
+func whole(out *csvOrJSONOutput, err error) (*pagedCSVOrJSONOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &pagedCSVOrJSONOutput{ContentType: out.ContentType, ContentDisposition: out.ContentDisposition, Body: out.Body}, nil
 }
 
 func csvOutput(t onboarding.CSVTable, name string) (*csvOrJSONOutput, error) {
@@ -48,7 +71,7 @@ func csvOutput(t onboarding.CSVTable, name string) (*csvOrJSONOutput, error) {
 
 func (a *API) registerRollout(api huma.API) {
 	op := huma.Operation{
-		OperationID: "get-rollout", Method: http.MethodGet, Path: "/v1/rollout", Tags: []string{tagRollout},
+		OperationID: "getRollout", Method: http.MethodGet, Path: "/v1/rollout", Tags: []string{tagRollout},
 		Summary: "Umsetzungsstand",
 		Description: "Die Tabelle „Umsetzungsstand“ über alle Kommunen: je Antragsstrecke OZG-ID, Onlinedienst, Rechtskreis, die drei Phasen " +
 			"(weitester Stand und Anzahl je Stand) und die Zahlen bestellt / in Anbindungstests / live; dazu die Kreise und die Livegänge je Monat. " +
@@ -77,27 +100,42 @@ func (a *API) registerRollout(api huma.API) {
 	})
 
 	cases := huma.Operation{
-		OperationID: "list-rollout-cases", Method: http.MethodGet, Path: "/v1/rollout/cases", Tags: []string{tagRollout},
+		OperationID: "listRolloutCases", Method: http.MethodGet, Path: "/v1/rollout/cases", Tags: []string{tagRollout},
 		Summary:     "Umsetzungsstand je Kommune und Antragsstrecke",
-		Description: "Die einzelnen Fälle hinter der Tabelle – mit `tenantId` je Kommune, mit `antragsstrecke` je Dienst. `format=csv` liefert sie als CSV.",
+		Description: "Die einzelnen Fälle hinter der Tabelle – mit `tenantId` je Kommune, mit `antragsstrecke` je Dienst; nach amtlichem Schlüssel, dann Katalog. `format=csv` liefert alle als CSV.",
 	}
 	docResponse(api, &cases, rolloutCasesBody{}, "text/csv", "Fälle")
-	coreapi.Register(api, cases, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, in *rolloutInput) (*csvOrJSONOutput, error) {
+	coreapi.Register(api, cases, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, in *rolloutCasesInput) (*pagedCSVOrJSONOutput, error) {
 		f, err := in.filter(a.visible(ctx, onboarding.ObjRollout, authz.Read))
 		if err != nil {
 			return nil, err
 		}
-		items, err := a.store.RolloutCases(ctx, f)
+		if in.Format == "csv" {
+			items, err := a.store.RolloutCases(ctx, f)
+			if err != nil {
+				return nil, a.problem(ctx, err)
+			}
+			return whole(csvOutput(a.store.CasesCSV(items), "faelle.csv"))
+		}
+		p, err := coreapi.PageOf[onboarding.RolloutCaseKey](in.PageQuery, "rollout-cases")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.store.ListRolloutCasesPage(ctx, f, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		if in.Format == "csv" {
-			return csvOutput(a.store.CasesCSV(items), "faelle.csv")
+		var body rolloutCasesBody
+		var pg coreapi.Page
+		if body.Items, pg, err = coreapi.NextPage(ctx, "rollout-cases", rows, p, onboarding.RolloutCase.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
 		}
-		return &csvOrJSONOutput{ContentType: "application/json", Body: rolloutCasesBody{Items: items}}, nil
+		body.PageBody = pg.Body
+		return &pagedCSVOrJSONOutput{PageHeaders: pg.Headers, ContentType: "application/json", Body: body}, nil
 	})
 }
 
 type rolloutCasesBody struct {
 	Items []onboarding.RolloutCase `json:"items"`
+	coreapi.PageBody
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // ObjDelivery is the access-control object of deliveries (list, retry).
@@ -84,7 +85,25 @@ type Filter struct {
 
 // List returns a tenant's deliveries, newest first.
 func (s *Service) List(ctx context.Context, tenantID string, f Filter) ([]DeliveryRecord, error) {
-	q := s.db.Read.NewSelect().Model((*row)(nil)).Where("tenant_id = ?", tenantID).OrderExpr("created_at DESC, id DESC")
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	q := f.query(s.db.Read.NewSelect().Model((*row)(nil)).Where("tenant_id = ?", tenantID))
+	return s.scanList(ctx, tenantID, q.OrderExpr("created_at DESC, id DESC").Limit(int64(f.Limit)))
+}
+
+// ListPage returns one page of a tenant's deliveries, newest first, plus
+// one when another page follows; f.Limit is not used.
+func (s *Service) ListPage(ctx context.Context, tenantID string, f Filter, p keyset.Page[keyset.TimeKey]) ([]DeliveryRecord, error) {
+	q := f.query(s.db.Read.NewSelect().Model((*row)(nil)).Where("tenant_id = ?", tenantID))
+	return s.scanList(ctx, tenantID, keyset.NewestFirst("created_at").Apply(q, p.Size(), p.After.Values()...))
+}
+
+// PageKey is d's position in ListPage.
+func (d DeliveryRecord) PageKey() keyset.TimeKey { return keyset.TimeKey{At: d.CreatedAt, ID: d.ID} }
+
+// query narrows q to the deliveries f matches (but for Limit).
+func (f Filter) query(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
@@ -105,11 +124,12 @@ func (s *Service) List(ctx context.Context, tenantID string, f Filter) ([]Delive
 		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(qs) + "%"
 		q = q.Where("(LOWER(reference_number) LIKE ? OR LOWER(application_id) LIKE ?)", like, like)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
+	return q
+}
+
+func (s *Service) scanList(ctx context.Context, tenantID string, q *bun.SelectQuery) ([]DeliveryRecord, error) {
 	var rows []row
-	if err := q.Limit(int64(f.Limit)).Scan(ctx, &rows); err != nil {
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("list deliveries of %s: %w", tenantID, err)
 	}
 	out := make([]DeliveryRecord, 0, len(rows))

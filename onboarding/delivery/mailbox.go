@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // Access-control objects of the mailbox; see Rules.
@@ -185,7 +186,26 @@ type Guard func(tenantID string) bool
 // ListMailbox returns a tenant's mailbox, newest first, and audits the
 // access.
 func (s *Service) ListMailbox(ctx context.Context, tenantID string, f MailboxFilter) ([]MailboxMessage, error) {
-	q := s.db.Read.NewSelect().Model((*mailboxRow)(nil)).Where("tenant_id = ?", tenantID).OrderExpr("received_at DESC, id DESC")
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	q := f.query(s.db.Read.NewSelect().Model((*mailboxRow)(nil)).Where("tenant_id = ?", tenantID))
+	return s.scanMailbox(ctx, tenantID, f, q.OrderExpr("received_at DESC, id DESC").Limit(int64(f.Limit)))
+}
+
+// ListMailboxPage returns one page of a tenant's mailbox, newest first,
+// plus one when another page follows, and audits the access; f.Limit is
+// not used.
+func (s *Service) ListMailboxPage(ctx context.Context, tenantID string, f MailboxFilter, p keyset.Page[keyset.TimeKey]) ([]MailboxMessage, error) {
+	q := f.query(s.db.Read.NewSelect().Model((*mailboxRow)(nil)).Where("tenant_id = ?", tenantID))
+	return s.scanMailbox(ctx, tenantID, f, keyset.NewestFirst("received_at").Apply(q, p.Size(), p.After.Values()...))
+}
+
+// PageKey is m's position in ListMailboxPage.
+func (m MailboxMessage) PageKey() keyset.TimeKey { return keyset.TimeKey{At: m.ReceivedAt, ID: m.ID} }
+
+// query narrows q to the messages f matches (but for Limit).
+func (f MailboxFilter) query(q *bun.SelectQuery) *bun.SelectQuery {
 	switch f.Status {
 	case "new":
 		q = q.Where("picked_up_at IS NULL")
@@ -201,11 +221,12 @@ func (s *Service) ListMailbox(ctx context.Context, tenantID string, f MailboxFil
 	if !f.IncludeTests {
 		q = q.Where("test = ?", false)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
+	return q
+}
+
+func (s *Service) scanMailbox(ctx context.Context, tenantID string, f MailboxFilter, q *bun.SelectQuery) ([]MailboxMessage, error) {
 	var rows []mailboxRow
-	if err := q.Limit(int64(f.Limit)).Scan(ctx, &rows); err != nil {
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("list mailbox of %s: %w", tenantID, err)
 	}
 	out := make([]MailboxMessage, 0, len(rows))

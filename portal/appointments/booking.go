@@ -16,6 +16,7 @@ import (
 	tmail "sozialplattform/tenant/mail"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // Booking is a booked slot. It holds no more personal data than needed to
@@ -326,6 +327,9 @@ type BookingFilter struct {
 	CalendarIDs      []string
 	From, To         time.Time // zero: no limit
 	IncludeCancelled bool
+	// Page, when set, lists one page (the API): Page.Size() bookings after
+	// Page.After, plus one when another page follows.
+	Page *keyset.Page[keyset.TimeKey]
 }
 
 // Bookings lists bookings by start.
@@ -334,7 +338,12 @@ func (s *Store) Bookings(ctx context.Context, f BookingFilter) ([]Booking, error
 	if len(f.CalendarIDs) == 0 {
 		return out, nil
 	}
-	q := s.db.Read.NewSelect().Model(&out).Where("calendar_id IN (?)", bun.In(f.CalendarIDs)).OrderExpr("starts_at, id")
+	q := s.db.Read.NewSelect().Model(&out).Where("calendar_id IN (?)", bun.In(f.CalendarIDs))
+	if f.Page != nil {
+		q = bookingOrder.Apply(q, f.Page.Size(), f.Page.After.Values()...)
+	} else {
+		q = q.OrderExpr("starts_at, id").Limit(2000)
+	}
 	if !f.From.IsZero() {
 		q = q.Where("starts_at >= ?", f.From.UTC())
 	}
@@ -344,7 +353,7 @@ func (s *Store) Bookings(ctx context.Context, f BookingFilter) ([]Booking, error
 	if !f.IncludeCancelled {
 		q = q.Where("cancelled_at IS NULL")
 	}
-	if err := q.Limit(2000).Scan(ctx); err != nil {
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list bookings: %w", err)
 	}
 	return out, nil

@@ -15,6 +15,7 @@ import (
 
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // Exception closes a calendar on the days From to To (inclusive, German
@@ -274,12 +275,42 @@ func (s *Store) Calendar(ctx context.Context, id string) (*Calendar, error) {
 // Calendars returns the calendars of the tenants, by name; only active
 // ones when activeOnly.
 func (s *Store) Calendars(ctx context.Context, tenantIDs []string, activeOnly bool) ([]Calendar, error) {
+	return s.calendars(ctx, tenantIDs, activeOnly, nil)
+}
+
+// CalendarsPage returns one page of the tenants' calendars by name, plus
+// one when another page follows.
+func (s *Store) CalendarsPage(ctx context.Context, tenantIDs []string, p keyset.Page[CalendarKey]) ([]Calendar, error) {
+	return s.calendars(ctx, tenantIDs, false, &p)
+}
+
+// CalendarKey is a calendar's position in CalendarsPage.
+type CalendarKey struct {
+	Name string `json:"m"`
+	ID   string `json:"i"`
+}
+
+// PageKey is c's position in CalendarsPage.
+func (c Calendar) PageKey() CalendarKey { return CalendarKey{Name: c.Name, ID: c.ID} }
+
+var calendarOrder = keyset.Order{{Expr: "name"}, {Expr: "id"}}
+
+func (s *Store) calendars(ctx context.Context, tenantIDs []string, activeOnly bool, p *keyset.Page[CalendarKey]) ([]Calendar, error) {
 	out := []Calendar{}
 	if len(tenantIDs) == 0 {
 		return out, nil
 	}
 	var rows []calendarRow
-	q := s.db.Read.NewSelect().Model(&rows).Where("tenant_id IN (?)", bun.In(tenantIDs)).OrderExpr("name, id")
+	q := s.db.Read.NewSelect().Model(&rows).Where("tenant_id IN (?)", bun.In(tenantIDs))
+	if p != nil {
+		var after []any
+		if a := p.After; a != nil {
+			after = []any{a.Name, a.ID}
+		}
+		q = calendarOrder.Apply(q, p.Size(), after...)
+	} else {
+		q = q.OrderExpr("name, id")
+	}
 	if activeOnly {
 		q = q.Where("active = ?", true)
 	}

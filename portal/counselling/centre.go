@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // Version states.
@@ -101,6 +102,9 @@ type Centre struct {
 	ReminderDue bool      `json:"reminderDue"`
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
+	// sortName is the name as List sorts it (lower case, as the database
+	// lowers it), for the page position.
+	sortName string
 }
 
 // ReviewNote is the Landesredaktion's decision on a version.
@@ -232,6 +236,9 @@ type ListFilter struct {
 	State    string // published, pending, rejected, draft
 	Outdated bool   // only those not verified for OutdatedAfter
 	Query    string // part of the name
+	// Page, when set, lists one page (the API): Page.Size() centres after
+	// Page.After, plus one when another page follows.
+	Page *keyset.Page[CentreKey]
 }
 
 // List returns centres with their working copies, ordered by name.
@@ -250,14 +257,19 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Centre, error) {
 		TActive        bool       `bun:"t_active"`
 		TParentName    string     `bun:"t_parent_name"`
 		TenantNameSort string     `bun:"t_name"`
+		SortName       string     `bun:"sort_name"`
 	}
 	q := s.db.Read.NewSelect().TableExpr("counselling_centres AS c").
 		ColumnExpr("c.*, v.state AS v_state, v.data AS v_data, v.review_comment AS v_comment, v.reviewer_label AS v_reviewer, v.reviewed_at AS v_reviewed_at").
-		ColumnExpr("t.parent_id AS t_parent_id, t.active AS t_active, COALESCE(p.name, '') AS t_parent_name, t.name AS t_name").
+		ColumnExpr("t.parent_id AS t_parent_id, t.active AS t_active, COALESCE(p.name, '') AS t_parent_name, t.name AS t_name, LOWER(c.name) AS sort_name").
 		Join("JOIN counselling_versions AS v ON v.centre_id = c.id AND v.number = c.current_version").
 		Join("JOIN tenants AS t ON t.id = c.id").
-		Join("LEFT JOIN tenants AS p ON p.id = t.parent_id").
-		OrderExpr("LOWER(c.name), c.id")
+		Join("LEFT JOIN tenants AS p ON p.id = t.parent_id")
+	if f.Page != nil {
+		q = centreOrder.Apply(q, f.Page.Size(), f.Page.After.values()...)
+	} else {
+		q = q.OrderExpr("LOWER(c.name), c.id")
+	}
 	if f.TenantIDs != nil {
 		q = q.Where("c.id IN (?)", bun.In(f.TenantIDs))
 	}
@@ -295,6 +307,7 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Centre, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.sortName = r.SortName
 		out = append(out, *c)
 	}
 	return out, nil

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // Public is a published entry as the portal and the public API show it.
@@ -57,6 +58,10 @@ type Query struct {
 	Near          *Point   // sort by distance from here
 	RadiusKm      float64  // with Near: only centres within this distance
 	Limit, Offset int      // paging (default 20, at most 100)
+	// Page, when set, pages by position instead of Limit and Offset (the
+	// API): up to Page.Size() hits after Page.After, plus one when another
+	// page follows.
+	Page *keyset.Page[SearchKey]
 }
 
 // Result is one hit: the entry and, when searched from a point, the
@@ -169,7 +174,9 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	q.Limit = min(q.Limit, 100)
+	if q.Page == nil {
+		q.Limit = min(q.Limit, 100)
+	}
 	q.Offset = max(q.Offset, 0)
 
 	text := strings.ToLower(strings.TrimSpace(q.Text))
@@ -297,10 +304,22 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 		return strings.Compare(a.row.ID, b.row.ID)
 	})
 	out := Results{Total: len(hits), Items: []Result{}}
-	if q.Offset >= len(hits) {
-		return out, nil
+	var page []hit
+	if q.Page != nil {
+		var after func(hit) bool
+		if a := q.Page.After; a != nil {
+			key := col.KeyFromString(&buf, a.Name)
+			after = func(h hit) bool {
+				return a.compare(h.dist, keys[h.row.ID], h.row.ID, key) > 0
+			}
+		}
+		page = keyset.Seek(hits, after, q.Page.Size())
+	} else {
+		if q.Offset >= len(hits) {
+			return out, nil
+		}
+		page = hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
 	}
-	page := hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
 	if text == "" {
 		ids := make([]string, len(page))
 		for i, h := range page {

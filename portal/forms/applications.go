@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 	"sozialplattform/tenant/mail"
 )
 
@@ -77,6 +78,7 @@ type applicationRow struct {
 	DeliveredAt    *time.Time `bun:"delivered_at"`
 	DeleteAfter    *time.Time `bun:"delete_after"`
 	DeletedAt      *time.Time `bun:"deleted_at"`
+	Lang           string     `bun:"lang"`
 }
 
 type documentRow struct {
@@ -132,6 +134,7 @@ type Application struct {
 	DeliveredAt    *time.Time `json:"deliveredAt,omitempty"`
 	DeleteAfter    *time.Time `json:"deleteAfter,omitempty" doc:"ab dann werden die Antragsdaten gelöscht"`
 	Deleted        bool       `json:"deleted" doc:"die Antragsdaten wurden nach Ablauf der Aufbewahrungsfrist gelöscht"`
+	Language       string     `json:"language" doc:"Sprache, in der der Antrag gestellt wurde (ISO 639-1); leer bei Anträgen von vor der Erfassung"`
 	// DeliveryID names the delivery outbox entry (onboarding/delivery),
 	// "" when none was written; the console links to it.
 	DeliveryID string `json:"-"`
@@ -140,7 +143,7 @@ type Application struct {
 func (s *Store) toApplication(r *applicationRow) Application {
 	a := Application{ID: r.ID, Reference: r.Reference, TenantID: r.TenantID, Antragsstrecke: r.Antragsstrecke, DefVersion: r.DefVersion,
 		Status: r.Status, StatusLabel: r.Status.Label(), StatusDetail: r.StatusDetail, StatusAt: r.StatusAt, DeliveredAt: r.DeliveredAt,
-		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil, DeliveryID: r.DeliveryID}
+		DeleteAfter: r.DeleteAfter, Deleted: r.DeletedAt != nil, DeliveryID: r.DeliveryID, Language: r.Lang}
 	if r.CitizenID != nil {
 		a.CitizenID = *r.CitizenID
 	}
@@ -258,10 +261,33 @@ func (s *Store) Document(ctx context.Context, applicationID, kind, docID string)
 
 // ForCitizen lists a citizen's applications, the newest first.
 func (s *Store) ForCitizen(ctx context.Context, citizenID string) ([]Application, error) {
+	return s.forCitizen(ctx, citizenID, nil)
+}
+
+// ForCitizenPage returns one page of a citizen's applications, newest
+// first, plus one when another page follows.
+func (s *Store) ForCitizenPage(ctx context.Context, citizenID string, p keyset.Page[keyset.TimeKey]) ([]Application, error) {
+	return s.forCitizen(ctx, citizenID, &p)
+}
+
+// ApplicationKey is a's position in the listings by submission, newest
+// first.
+// (A function, not a method: the type is embedded in API answers, where
+// huma cannot describe embedded types that carry methods.)
+func ApplicationKey(a Application) keyset.TimeKey { return keyset.TimeKey{At: a.SubmittedAt, ID: a.ID} }
+
+var newestSubmitted = keyset.NewestFirst("submitted_at")
+
+func (s *Store) forCitizen(ctx context.Context, citizenID string, p *keyset.Page[keyset.TimeKey]) ([]Application, error) {
 	var rows []applicationRow
-	if err := s.db.Read.NewSelect().Model(&rows).ExcludeColumn("dek", "payload").
-		Where("citizen_id = ?", citizenID).Where("status <> ?", StatusPending).
-		OrderExpr("submitted_at DESC, id DESC").Limit(200).Scan(ctx); err != nil {
+	q := s.db.Read.NewSelect().Model(&rows).ExcludeColumn("dek", "payload").
+		Where("citizen_id = ?", citizenID).Where("status <> ?", StatusPending)
+	if p != nil {
+		q = newestSubmitted.Apply(q, p.Size(), p.After.Values()...)
+	} else {
+		q = q.OrderExpr("submitted_at DESC, id DESC").Limit(200)
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}
 	out := make([]Application, len(rows))
@@ -281,6 +307,10 @@ type Filter struct {
 	Query  string
 	Limit  int
 	Offset int
+	// Page, when set, pages by position instead of Limit and Offset (the
+	// API): Page.Size() applications after Page.After, plus one when
+	// another page follows.
+	Page *keyset.Page[keyset.TimeKey]
 }
 
 // List returns applications of the filter's tenants, the newest first.
@@ -311,7 +341,15 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Application, int, error) 
 		// number, not a pattern.
 		q = q.Where("LOWER(reference) LIKE ?", "%"+strings.ToLower(strings.NewReplacer("%", "", "_", "").Replace(qs))+"%")
 	}
-	total, err := q.OrderExpr("submitted_at DESC, id DESC").Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
+	var total int64
+	var err error
+	if f.Page != nil {
+		if total, err = q.Count(ctx); err == nil {
+			err = newestSubmitted.Apply(q, f.Page.Size(), f.Page.After.Values()...).Scan(ctx)
+		}
+	} else {
+		total, err = q.OrderExpr("submitted_at DESC, id DESC").Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("list applications: %w", err)
 	}

@@ -2,12 +2,23 @@ package forms
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
 
-// Text is a label in several languages ("de" is required, "en" expected);
-// a language without an entry falls back to German.
+// Languages are the portal languages every text of a form definition has
+// (ISO 639-1, German first). German is authoritative: the PDF and the
+// XSozial-basis message are always built from it.
+var Languages = []string{"de", "en", "ar", "uk", "tr", "ru"}
+
+// languageNames are the German names of Languages, as the application PDF
+// names the language the citizen applied in.
+var languageNames = map[string]string{"de": "Deutsch", "en": "Englisch", "ar": "Arabisch", "uk": "Ukrainisch", "tr": "Türkisch", "ru": "Russisch"}
+
+// Text is a label in every language of Languages; the loader refuses a
+// definition with a text missing in any of them. In still falls back to
+// German for a language the portal does not offer.
 type Text map[string]string
 
 // In returns the text in lang, or in German.
@@ -161,10 +172,17 @@ type Step struct {
 func (s *Step) IsSummary() bool { return s.Kind == "summary" }
 
 // Declaration is a statement the applicant confirms before submitting.
+// Link names the portal content page that explains what is confirmed
+// (e.g. "datenschutz-antrag", "mitwirkungspflichten"); the surface links
+// the declaration to it.
 type Declaration struct {
 	ID    string `json:"id"`
 	Label Text   `json:"label"`
+	Link  string `json:"link,omitempty"`
 }
+
+// pageKey is the shape of a content page key a declaration links to.
+var pageKey = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 
 // XSozialInfo names how the application travels as XSozial-basis.
 type XSozialInfo struct {
@@ -249,7 +267,7 @@ func (d *Definition) resolve(group *Field, id string) (*Field, bool) {
 
 // check validates a definition after common fields were included: known
 // types, unique IDs, conditions on known fields, options where needed,
-// German and English labels, a summary step at the end.
+// every text in every language of Languages, a summary step at the end.
 func (d *Definition) check() error {
 	var errs []string
 	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
@@ -259,20 +277,26 @@ func (d *Definition) check() error {
 	if !d.TrustLevel.Valid() {
 		add("trustLevel %q is not niedrig, substanziell or hoch", d.TrustLevel)
 	}
-	checkText := func(where string, t Text) {
-		if t["de"] == "" || t["en"] == "" {
-			add("%s: label needs German and English", where)
+	d.eachText(func(where string, t Text, required bool) {
+		if err := t.complete(required); err != nil {
+			add("%s: %v", where, err)
 		}
-	}
-	checkText("title", d.Title)
+	})
 	if len(d.Steps) < 2 || !d.Steps[len(d.Steps)-1].IsSummary() {
 		add("the last step must be of kind summary")
 	}
 	if len(d.Declarations) == 0 {
 		add("no declarations")
 	}
+	declIDs := map[string]bool{}
 	for _, decl := range d.Declarations {
-		checkText("declaration "+decl.ID, decl.Label)
+		if decl.ID == "" || declIDs[decl.ID] {
+			add("declaration %q: missing or duplicate ID", decl.ID)
+		}
+		declIDs[decl.ID] = true
+		if decl.Link != "" && !pageKey.MatchString(decl.Link) {
+			add("declaration %s: link %q is not a page key (lower-case letters, digits, hyphens)", decl.ID, decl.Link)
+		}
 	}
 	d.fields = map[string]*Field{}
 	d.fieldStep = map[string]int{}
@@ -289,7 +313,6 @@ func (d *Definition) check() error {
 		if s.IsSummary() && si != len(d.Steps)-1 {
 			add("step %s: only the last step may be the summary", s.ID)
 		}
-		checkText("step "+s.ID, s.Title)
 		for fi := range s.Fields {
 			f := &s.Fields[fi]
 			if _, dup := d.fields[f.ID]; dup {
@@ -313,10 +336,6 @@ func (d *Definition) check() error {
 			add("%s: unknown field type %q", where, f.Type)
 			return
 		}
-		checkText(where, f.Label)
-		if f.Help != nil {
-			checkText(where+" help", f.Help)
-		}
 		switch f.Type {
 		case TypeSelect, TypeRadio, TypeCheckboxes:
 			if f.OptionSet != "" {
@@ -332,7 +351,6 @@ func (d *Definition) check() error {
 					add("%s: empty or duplicate option %q", where, o.Value)
 				}
 				seen[o.Value] = true
-				checkText(where+" option "+o.Value, o.Label)
 			}
 		case TypeGroup:
 			if group != nil {
@@ -344,8 +362,6 @@ func (d *Definition) check() error {
 			if f.MaxRows <= 0 || f.MinRows < 0 || f.MinRows > f.MaxRows {
 				add("%s: a group needs 0 <= minRows <= maxRows, maxRows > 0", where)
 			}
-			checkText(where+" rowLabel", f.RowLabel)
-			checkText(where+" addLabel", f.AddLabel)
 			ids := map[string]bool{}
 			for i := range f.Fields {
 				sub := &f.Fields[i]
@@ -382,6 +398,83 @@ func (d *Definition) check() error {
 		return fmt.Errorf("form definition %s: %s", d.ID(), strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// complete reports the languages a text lacks (an absent optional text
+// lacks none) and keys that are no portal language.
+func (t Text) complete(required bool) error {
+	if len(t) == 0 && !required {
+		return nil
+	}
+	var missing, unknown []string
+	for _, l := range Languages {
+		if strings.TrimSpace(t[l]) == "" {
+			missing = append(missing, l)
+		}
+	}
+	for l := range t {
+		if !slices.Contains(Languages, l) {
+			unknown = append(unknown, l)
+		}
+	}
+	slices.Sort(unknown)
+	switch {
+	case len(missing) > 0 && len(unknown) > 0:
+		return fmt.Errorf("text lacks %s and has unknown languages %s", strings.Join(missing, ", "), strings.Join(unknown, ", "))
+	case len(missing) > 0:
+		return fmt.Errorf("text lacks %s", strings.Join(missing, ", "))
+	case len(unknown) > 0:
+		return fmt.Errorf("text has unknown languages %s", strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
+// eachText calls fn with every user-visible text of the definition and
+// where it sits: title, declarations, step titles and intros, labels,
+// hints, options (the option sets of the common file too), row and add
+// labels of groups. required tells whether the text must exist at all.
+func (d *Definition) eachText(fn func(where string, t Text, required bool)) {
+	fn("title", d.Title, true)
+	for _, decl := range d.Declarations {
+		fn("declaration "+decl.ID, decl.Label, true)
+	}
+	var field func(where string, f *Field)
+	field = func(where string, f *Field) {
+		where += "." + f.ID
+		if f.Use != "" {
+			return // reported as an unknown field set
+		}
+		fn(where, f.Label, true)
+		fn(where+" help", f.Help, false)
+		for _, o := range f.Options {
+			fn(where+" option "+o.Value, o.Label, true)
+		}
+		if f.Type == TypeGroup {
+			fn(where+" rowLabel", f.RowLabel, true)
+			fn(where+" addLabel", f.AddLabel, true)
+		}
+		for i := range f.Fields {
+			field(where, &f.Fields[i])
+		}
+	}
+	for si := range d.Steps {
+		s := &d.Steps[si]
+		fn("step "+s.ID, s.Title, true)
+		fn("step "+s.ID+" intro", s.Intro, false)
+		for fi := range s.Fields {
+			field(s.ID, &s.Fields[fi])
+		}
+	}
+	sets := make([]string, 0, len(d.optionSets))
+	for name := range d.optionSets {
+		sets = append(sets, name)
+	}
+	slices.Sort(sets)
+	for _, name := range sets {
+		for _, o := range d.optionSets[name] {
+			fn("option set "+name+" option "+o.Value, o.Label, true)
+		}
+	}
 }
 
 // conditionCycle finds a field whose visibility depends on itself.

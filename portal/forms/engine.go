@@ -223,7 +223,7 @@ func bindValue(d *Definition, f *Field, form url.Values, name, lang string) Valu
 // set: the applicant ("p0") and every household member ("p1" …).
 func (d *Definition) PersonOptions(a Answers, lang string) []Option {
 	name := strings.TrimSpace(a.Str("vorname") + " " + a.Str("familienname"))
-	self := Text{"de": "Antragsteller:in", "en": "Applicant"}.In(lang)
+	self := message(lang, msgApplicant)
 	if name != "" {
 		self = name + " (" + self + ")"
 	}
@@ -231,7 +231,7 @@ func (d *Definition) PersonOptions(a Answers, lang string) []Option {
 	for i, r := range a.Rows("haushalt") {
 		n := strings.TrimSpace(r.Str("vorname") + " " + r.Str("familienname"))
 		if n == "" {
-			n = strings.ReplaceAll(Text{"de": "Person {n}", "en": "Person {n}"}.In(lang), "{n}", strconv.Itoa(i+1))
+			n = message(lang, msgPersonN, i+1)
 		}
 		out = append(out, Option{Value: "p" + strconv.Itoa(i+1), Label: Text{"de": n}})
 	}
@@ -297,7 +297,11 @@ func (d *Definition) validateField(step *Step, f *Field, group *Field, row, top 
 		if required && min == 0 {
 			min = 1
 		}
-		if len(rows) < min && (required || len(rows) > 0) {
+		switch {
+		case len(rows) >= min || (!required && len(rows) == 0):
+		case min == 1:
+			add(false, msgRowsMinOne)
+		default:
 			add(false, msgRowsMin, min)
 		}
 		if len(rows) > f.MaxRows {

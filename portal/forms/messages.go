@@ -30,15 +30,19 @@ const (
 	msgPhone         msgKey = "phone"
 	msgPostcode      msgKey = "postcode"
 	msgRowsMin       msgKey = "rowsMin"
+	msgRowsMinOne    msgKey = "rowsMinOne"
 	msgRowsMax       msgKey = "rowsMax"
 	msgFilesMax      msgKey = "filesMax"
 	msgDeclaration   msgKey = "declaration"
+	// Names of the persons the "persons" option set offers.
+	msgApplicant msgKey = "applicant"
+	msgPersonN   msgKey = "personN"
 )
 
-// messages are the validation texts per language: German and English
-// complete, and the other portal languages too, so that a citizen reads
-// what is wrong in the language of the page. {0} is the field's label
-// where a text uses it.
+// messages are the engine's own texts – validation messages and the names
+// of the persons in the "persons" option set – in every language of
+// Languages (a test checks that none is missing), so that a citizen reads
+// what is wrong in the language of the page. {0}, {1} are the arguments.
 var messages = map[msgKey]map[string]string{
 	msgRequired: {"de": "Bitte füllen Sie dieses Feld aus.", "en": "Please fill in this field.",
 		"ar": "يرجى ملء هذا الحقل.", "uk": "Будь ласка, заповніть це поле.", "tr": "Lütfen bu alanı doldurun.", "ru": "Пожалуйста, заполните это поле."},
@@ -84,8 +88,10 @@ var messages = map[msgKey]map[string]string{
 		"tr": "Lütfen rakamlarla bir telefon numarası girin, ör. +49 391 123456.", "ru": "Пожалуйста, введите номер телефона цифрами, например +49 391 123456."},
 	msgPostcode: {"de": "Eine Postleitzahl hat fünf Ziffern.", "en": "A German postcode has five digits.",
 		"ar": "يتكون الرمز البريدي الألماني من خمسة أرقام.", "uk": "Німецький поштовий індекс має п'ять цифр.", "tr": "Alman posta kodu beş rakamdan oluşur.", "ru": "Немецкий почтовый индекс состоит из пяти цифр."},
-	msgRowsMin: {"de": "Bitte machen Sie mindestens {0} Eintrag/Einträge.", "en": "Please add at least {0} entry/entries.",
-		"ar": "يرجى إضافة {0} إدخال على الأقل.", "uk": "Будь ласка, додайте щонайменше {0} запис(и).", "tr": "Lütfen en az {0} kayıt ekleyin.", "ru": "Пожалуйста, добавьте не менее {0} записи."},
+	msgRowsMinOne: {"de": "Bitte machen Sie mindestens einen Eintrag.", "en": "Please add at least one entry.",
+		"ar": "يرجى إضافة إدخال واحد على الأقل.", "uk": "Будь ласка, додайте щонайменше один запис.", "tr": "Lütfen en az bir kayıt ekleyin.", "ru": "Пожалуйста, добавьте хотя бы одну запись."},
+	msgRowsMin: {"de": "Bitte machen Sie mindestens {0} Einträge.", "en": "Please add at least {0} entries.",
+		"ar": "يرجى إضافة إدخالات (الحد الأدنى: {0}).", "uk": "Будь ласка, додайте записи (мінімум: {0}).", "tr": "Lütfen en az {0} kayıt ekleyin.", "ru": "Пожалуйста, добавьте записи (минимум: {0})."},
 	msgRowsMax: {"de": "Höchstens {0} Einträge sind möglich.", "en": "At most {0} entries are possible.",
 		"ar": "الحد الأقصى {0} إدخالات.", "uk": "Можливо не більше {0} записів.", "tr": "En fazla {0} kayıt mümkündür.", "ru": "Возможно не более {0} записей."},
 	msgFilesMax: {"de": "Höchstens {0} Dateien sind hier möglich.", "en": "At most {0} files are possible here.",
@@ -100,9 +106,7 @@ var messages = map[msgKey]map[string]string{
 		"ar": "يرجى اختيار ملف.", "uk": "Будь ласка, виберіть файл.", "tr": "Lütfen bir dosya seçin.", "ru": "Пожалуйста, выберите файл."},
 	msgUploadTotal: {"de": "Sie haben die Höchstzahl von {0} Dateien für diesen Antrag erreicht.", "en": "You have reached the maximum of {0} files for this application.",
 		"ar": "لقد وصلت إلى الحد الأقصى وهو {0} ملفات لهذا الطلب.", "uk": "Ви досягли максимуму {0} файлів для цієї заяви.", "tr": "Bu başvuru için en fazla {0} dosya sınırına ulaştınız.", "ru": "Вы достигли максимума в {0} файлов для этого заявления."},
-	// What uploadcheck refuses: a file the clerk could not open. German and
-	// English are the reference; a language without an entry falls back to
-	// German.
+	// What uploadcheck refuses: a file the clerk could not open.
 	msgUploadDamagedPDF: {"de": "Diese PDF-Datei ist beschädigt oder unvollständig und lässt sich nicht öffnen. Bitte speichern oder scannen Sie das Dokument neu und laden Sie es noch einmal hoch.",
 		"en": "This PDF file is damaged or incomplete and cannot be opened. Please save or scan the document again and upload it once more.",
 		"ar": "ملف PDF هذا تالف أو غير مكتمل ولا يمكن فتحه. يرجى حفظ المستند أو مسحه ضوئيًا من جديد ثم تحميله مرة أخرى.",
@@ -135,6 +139,8 @@ var messages = map[msgKey]map[string]string{
 		"ru": "Изображение слишком большое ({0} мегапикселей, не более {1}). Уменьшите его или сфотографируйте с меньшим разрешением."},
 	msgDeclaration: {"de": "Bitte bestätigen Sie diese Erklärung.", "en": "Please confirm this declaration.",
 		"ar": "يرجى تأكيد هذا الإقرار.", "uk": "Будь ласка, підтвердьте цю заяву.", "tr": "Lütfen bu beyanı onaylayın.", "ru": "Пожалуйста, подтвердите это заявление."},
+	msgApplicant: {"de": "Antragsteller:in", "en": "Applicant", "ar": "مقدّم الطلب", "uk": "Заявник", "tr": "Başvuru sahibi", "ru": "Заявитель"},
+	msgPersonN:   {"de": "Person {0}", "en": "Person {0}", "ar": "الشخص {0}", "uk": "Особа {0}", "tr": "Kişi {0}", "ru": "Лицо {0}"},
 }
 
 // message returns a validation text in lang (German when missing).

@@ -154,8 +154,9 @@ func TestSubmissionRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Incomplete: the first open step is named.
-	in := forms.SubmitInput{CitizenID: f.citizen, Email: "erika@example.org", Trust: forms.TrustNiedrig, Lang: "de", Declarations: formstest.Declarations()}
+	// Incomplete: the first open step is named. The citizen applies in
+	// Ukrainian; the office gets German documents that name the language.
+	in := forms.SubmitInput{CitizenID: f.citizen, Email: "erika@example.org", Trust: forms.TrustNiedrig, Lang: "uk", Declarations: formstest.Declarations()}
 	var inc *forms.IncompleteError
 	if _, err := f.store.Submit(ctx, d.ID, in); !errors.As(err, &inc) || inc.Step != "antragsteller" {
 		t.Fatalf("incomplete submit: %v", err)
@@ -242,9 +243,15 @@ func TestSubmissionRoundTrip(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "a.pdf")
 		os.WriteFile(path, pdfBytes, 0o600)
 		out, _ := exec.Command("pdftotext", path, "-").Output()
-		for _, want := range []string{rc.Reference, "Landkreis Harz", "Hilfe zum Lebensunterhalt", "Erika", "612,34 €", "DE89 3704 0044 0532 0130 00", "ausweis.pdf"} {
+		for _, want := range []string{rc.Reference, "Landkreis Harz", "Hilfe zum Lebensunterhalt", "Erika", "612,34 €", "DE89 3704 0044 0532 0130 00", "ausweis.pdf",
+			"Sprache der Antragstellung", "Ukrainisch", "Familienname", "Geburtsdatum", "Staatsangehörigkeit"} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("PDF lacks %q", want)
+			}
+		}
+		for _, ukrainian := range []string{"Прізвище", "Заява", "Банківський рахунок"} {
+			if strings.Contains(string(out), ukrainian) {
+				t.Errorf("the office's PDF speaks the citizen's language: %q", ukrainian)
 			}
 		}
 	}
@@ -279,7 +286,7 @@ func TestSubmissionRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	apps, err := f.store.ForCitizen(ctx, f.citizen)
-	if err != nil || len(apps) != 1 || apps[0].Status != forms.StatusZugestellt || apps[0].DeleteAfter == nil {
+	if err != nil || len(apps) != 1 || apps[0].Status != forms.StatusZugestellt || apps[0].DeleteAfter == nil || apps[0].Language != "uk" {
 		t.Fatalf("citizen list: %+v %v", apps, err)
 	}
 	det, err := f.store.Details(ctx, rc.ApplicationID, "de")

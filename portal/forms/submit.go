@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,7 +97,7 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 	}
 	now := s.now()
 	lang := in.Lang
-	if lang == "" {
+	if !slices.Contains(Languages, lang) {
 		lang = "de"
 	}
 	ps := def.ValidateAll(d.Answers, d.UploadCounts(), lang, now).Errors()
@@ -185,6 +186,7 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		res, err := tx.NewUpdate().Model((*applicationRow)(nil)).
 			Set("status = ?", StatusEingereicht).Set("status_at = ?", now).Set("submitted_at = ?", now).
 			Set("key_id = ?", sealed.KeyID).Set("dek = ?", sealed.DEK).Set("payload = ?", sealed.Data).Set("delivery_id = ?", deliveryID).
+			Set("lang = ?", lang).
 			Where("id = ?", app.ID).Where("status = ?", StatusPending).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("submit application: %w", err)
@@ -337,13 +339,17 @@ func (s *Store) uploadsWithData(ctx context.Context, draftID string) ([]uploadDa
 	return out, nil
 }
 
-// renderPDF lays out an application (or a draft) as PDF; lang is the
-// citizen's portal language ("" when unknown), which tells the tagged PDF
-// the language of answers whose script alone does not.
+// renderPDF lays out an application (or a draft) as PDF. The PDF is for
+// the office and German whatever language the citizen used: every label
+// comes from the definition's German texts. lang is the citizen's portal
+// language ("" when unknown): the header names it ("Sprache der
+// Antragstellung: Ukrainisch"), so that the office knows in which language
+// to answer, and it tells the tagged PDF the language of answers whose
+// script alone does not.
 func (s *Store) renderPDF(def *Definition, a Answers, files map[string][]UploadInfo, t *tenant.Tenant, reference string, at time.Time, draft bool, lang string) ([]byte, error) {
 	doc := &pdf.Document{Title: def.Title.In("de"), Tenant: t.Name, Reference: reference, Date: at.In(s.loc),
 		Version: fmt.Sprintf("%s, Version %s (%s)", def.Title.In("de"), def.Version, def.LegalBasis), Draft: draft,
-		Platform: s.opts.PlatformName, Sections: def.pdfDocument(a, files), CitizenLang: lang}
+		Platform: s.opts.PlatformName, Sections: def.pdfDocument(a, files), CitizenLang: lang, Language: languageNames[lang]}
 	var addr []string
 	if t.Street != "" {
 		addr = append(addr, t.Street)

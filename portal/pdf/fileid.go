@@ -30,6 +30,7 @@ func fileID(d *Document, buf []byte) (id [16]byte, _ []byte) {
 	b = strconv.AppendBool(b, d.Draft)
 	str(d.Platform)
 	str(d.CitizenLang)
+	str(d.Language)
 	b = strconv.AppendInt(b, int64(len(d.Sections)), 10)
 	for _, s := range d.Sections {
 		str(s.Title)

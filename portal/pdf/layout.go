@@ -95,6 +95,9 @@ func (l *layout) run() {
 	if d.Version != "" {
 		l.row(Row{Label: "Formular", Value: d.Version})
 	}
+	if d.Language != "" {
+		l.row(Row{Label: "Sprache der Antragstellung", Value: d.Language})
+	}
 	for _, s := range d.Sections {
 		l.section(s)
 	}

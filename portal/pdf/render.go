@@ -25,6 +25,9 @@ type Document struct {
 	// its language, and where the script alone does not tell which (Cyrillic
 	// without a letter only Ukrainian or only Russian has), this decides.
 	CitizenLang string
+	// Language names the citizen's language in German for the header
+	// ("Sprache der Antragstellung: Ukrainisch"); empty leaves the line out.
+	Language string
 }
 
 // Section is one step of the form.

@@ -120,7 +120,7 @@ const ObjPortal = site.ObjPortal
 // links to online services on other portals (per tenant).
 func (p *Portal) RegisterAPI(hapi huma.API) {
 	api.Register(hapi, huma.Operation{
-		OperationID: "finder-evaluate", Method: http.MethodPost, Path: "/v1/finder/evaluate", Tags: []string{tagFinder},
+		OperationID: "finderEvaluate", Method: http.MethodPost, Path: "/v1/finder/evaluate", Tags: []string{tagFinder},
 		Summary: "Sozialleistungsfinder auswerten",
 		Description: "Bewertet für jede Leistung: possible (Möglicherweise Anspruch), unlikely (Wahrscheinlich kein Anspruch) " +
 			"oder missing (Fehlende Angaben), mit Begründung, Rechtsgrundlage und den fehlenden Fragen. Orientierung, keine verbindliche Entscheidung. " +
@@ -183,8 +183,8 @@ func (p *Portal) RegisterAPI(hapi huma.API) {
 	})
 
 	api.Register(hapi, huma.Operation{
-		OperationID: "finder-questions", Method: http.MethodGet, Path: "/v1/finder/questions", Tags: []string{tagFinder},
-		Summary: "Fragen des Sozialleistungsfinders",
+		OperationID: "finderQuestions", Method: http.MethodGet, Path: "/v1/finder/questions", Tags: []string{tagFinder},
+		Summary: "Fragen des Sozialleistungsfinders", Errors: []int{http.StatusUnprocessableEntity},
 	}, api.Access{Public: true}, func(ctx context.Context, in *langInput) (*questionsOutput, error) {
 		cat := p.cats[in.Lang]
 		if cat == nil {
@@ -213,7 +213,8 @@ func (p *Portal) RegisterAPI(hapi huma.API) {
 	})
 
 	api.Register(hapi, huma.Operation{
-		OperationID: "list-portal-links", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/portal-links", Tags: []string{tagPortal},
+		OperationID: "listPortalLinks", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/portal-links", Tags: []string{tagPortal},
+		Extensions:  map[string]any{api.UnpagedKey: "Links im Portal einer Körperschaft: eine kurze, redaktionell gepflegte Liste"},
 		Summary:     "Links zu Onlinediensten anderer Portale",
 		Description: "Die Links, die diese Körperschaft für ihren Ort registriert hat (beim Land: landesweite Links der Landesredaktion).",
 	}, api.Access{Obj: ObjPortal, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *linksInput) (*linksOutput, error) {
@@ -226,7 +227,7 @@ func (p *Portal) RegisterAPI(hapi huma.API) {
 		return out, nil
 	})
 	api.Register(hapi, huma.Operation{
-		OperationID: "add-portal-link", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/portal-links", Tags: []string{tagPortal},
+		OperationID: "addPortalLink", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/portal-links", Tags: []string{tagPortal},
 		Summary: "Link zu einem Onlinedienst registrieren", DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, api.Access{Obj: ObjPortal, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *addLinkInput) (*linkOutput, error) {
 		l := &site.Link{TenantID: in.TenantID, Service: in.Body.Service, Title: in.Body.Title, URL: in.Body.URL, Description: in.Body.Description}
@@ -236,7 +237,7 @@ func (p *Portal) RegisterAPI(hapi huma.API) {
 		return &linkOutput{Body: *l}, nil
 	})
 	api.Register(hapi, huma.Operation{
-		OperationID: "delete-portal-link", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/portal-links/{linkId}", Tags: []string{tagPortal},
+		OperationID: "deletePortalLink", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/portal-links/{linkId}", Tags: []string{tagPortal},
 		Summary: "Link entfernen", DefaultStatus: http.StatusNoContent,
 	}, api.Access{Obj: ObjPortal, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *linkPathInput) (*struct{}, error) {
 		if err := p.site.DeleteLink(ctx, in.TenantID, in.LinkID); err != nil {

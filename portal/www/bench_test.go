@@ -37,7 +37,7 @@ func stack(b *testing.B, e *env, h http.Handler) http.Handler {
 	}
 	auth := authz.NewAuthenticator(e.store, e.portal.sessions, logger)
 	return web.Chain(h, web.RequestID, web.Logging(logger), web.NewMetrics(prometheus.NewRegistry()).Middleware,
-		web.Recover(logger), web.SecurityHeaders(web.HeaderOptions{}), web.LimitBody(web.DefaultBodyLimit),
+		web.Compress(web.CompressOptions{}), web.Recover(logger), web.SecurityHeaders(web.HeaderOptions{}), web.LimitBody(web.DefaultBodyLimit),
 		crossOrigin, auth.Middleware, web.CapturePattern)
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"sozialplattform/tenant/web"
 )
 
 // pageCache keeps rendered pages that are the same for everyone (the
@@ -12,19 +14,28 @@ import (
 // keyed by language and URL, so that a popular service page costs neither
 // database queries nor template work. Personal pages (finder, forms) are
 // never stored. A change in the console shows after at most pageCacheTTL.
+//
+// A page without holes is sent gzip- or zstd-compressed from a form made
+// once per kept page (web.StaticBody), not compressed again per request; a
+// page with holes (the finder's result page) gzip-compressed from its parts
+// compressed once, the request's token spliced in (web.GzipTemplate).
 type pageCache struct {
 	mu      sync.RWMutex
 	entries map[string]cachedPage
 	ttl     time.Duration
 	max     int
 	now     func() time.Time
+	pc      *web.Precompressor
+	gzBufs  sync.Pool // *[]byte, for the gzip answers of pages with holes
 }
 
 type cachedPage struct {
 	body    []byte
 	etag    string
 	lang    string
-	holes   []int // offsets of the form token's placeholder (finder result pages)
+	holes   []int             // offsets of the form token's placeholder (finder result pages)
+	static  *web.StaticBody   // body with its compressed forms; nil for pages with holes
+	gz      *web.GzipTemplate // a page with holes compressed but for them
 	expires time.Time
 }
 
@@ -35,7 +46,7 @@ const (
 )
 
 func newPageCache(now func() time.Time) *pageCache {
-	return &pageCache{entries: map[string]cachedPage{}, ttl: pageCacheTTL, max: pageCacheMax, now: now}
+	return &pageCache{entries: map[string]cachedPage{}, ttl: pageCacheTTL, max: pageCacheMax, now: now, pc: web.NewPrecompressor()}
 }
 
 func (c *pageCache) get(key string) (cachedPage, bool) {
@@ -50,6 +61,11 @@ func (c *pageCache) get(key string) (cachedPage, bool) {
 
 func (c *pageCache) put(key string, e cachedPage) {
 	e.expires = c.now().Add(c.ttl)
+	if e.holes == nil {
+		e.static = c.pc.Body(e.body, "text/html; charset=utf-8", e.etag)
+	} else {
+		e.gz = c.pc.Template(e.body, e.holes, len(tokenPlaceholder))
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= c.max {
@@ -78,6 +94,10 @@ func (p *Portal) serveCached(w http.ResponseWriter, r *http.Request, key string)
 	h.Set("Content-Language", e.lang)
 	h.Set("Vary", "Accept-Language, Cookie")
 	h.Set("Cache-Control", "no-cache")
+	if e.static != nil {
+		e.static.Serve(w, r, "", time.Time{}) // sets the ETag of the coding sent
+		return true
+	}
 	h.Set("ETag", e.etag)
 	if etagMatch(r.Header.Get("If-None-Match"), e.etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -409,7 +409,7 @@ func (p *Portal) finderResult(w http.ResponseWriter, r *http.Request) {
 	}
 	setPageHeaders(w, page.lang)
 	w.Header().Set("Cache-Control", "no-store")
-	p.writeWithToken(w, page, tok)
+	p.writeWithToken(w, r, page, tok)
 }
 
 // resultKey hashes what a result page shows (see finderResult).
@@ -488,8 +488,9 @@ func tokenHoles(body []byte) []int {
 }
 
 // writeWithToken writes a kept page with the request's form token in its
-// holes, in one write with its length (no chunked encoding).
-func (p *Portal) writeWithToken(w http.ResponseWriter, page cachedPage, tok string) {
+// holes, in one write with its length (no chunked encoding); gzipped from
+// the page's compressed parts when the client takes gzip.
+func (p *Portal) writeWithToken(w http.ResponseWriter, r *http.Request, page cachedPage, tok string) {
 	tok = html.EscapeString(tok)
 	buf, _ := p.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
@@ -504,6 +505,20 @@ func (p *Portal) writeWithToken(w http.ResponseWriter, page cachedPage, tok stri
 		last = h + len(tokenPlaceholder)
 	}
 	buf.Write(page.body[last:])
+	w.Header().Add("Vary", "Accept-Encoding")
+	if page.gz != nil && web.Accepts(r.Header, web.Gzip) {
+		gzp, _ := p.results.gzBufs.Get().(*[]byte)
+		if gzp == nil {
+			gzp = new([]byte)
+		}
+		*gzp = page.gz.AppendGzip((*gzp)[:0], []byte(tok), buf.Bytes())
+		defer p.results.gzBufs.Put(gzp)
+		w.Header().Set("Content-Encoding", string(web.Gzip))
+		w.Header().Set("Content-Length", strconv.Itoa(len(*gzp)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(*gzp)
+		return
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())

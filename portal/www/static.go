@@ -1,7 +1,6 @@
 package www
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"sozialplattform/tenant/web"
 )
 
 // StaticPrefix is where the portal's own static files are served, with
@@ -19,8 +20,8 @@ import (
 const StaticPrefix = "/static/portal/"
 
 type staticFile struct {
-	name, hashed, contentType, etag string
-	body                            []byte
+	name, hashed, contentType string
+	body                      *web.StaticBody // with its gzip and zstd forms, made once
 }
 
 // staticFiles serves the embedded files below static/.
@@ -43,8 +44,9 @@ func newStaticFiles(fsys fs.FS, dir string) (*staticFiles, error) {
 		sum := sha256.Sum256(body)
 		h := hex.EncodeToString(sum[:])
 		ext := path.Ext(rel)
+		ct := staticType(ext)
 		f := &staticFile{name: rel, hashed: strings.TrimSuffix(rel, ext) + "." + h[:8] + ext,
-			contentType: staticType(ext), etag: `"` + h[:32] + `"`, body: body}
+			contentType: ct, body: web.NewStaticBody(body, ct, `"`+h[:32]+`"`)}
 		sf.byName[rel], sf.byHashed[f.hashed] = f, f
 		return nil
 	})
@@ -86,7 +88,6 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
-	h.Set("ETag", f.etag)
 	modTime := sf.modTime
 	if immutable {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -94,5 +95,5 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	http.ServeContent(w, r, path.Base(f.name), modTime, bytes.NewReader(f.body))
+	f.body.Serve(w, r, path.Base(f.name), modTime)
 }

@@ -34,10 +34,19 @@ func Register[I, O any](api huma.API, op huma.Operation, access Access, handler 
 		op.Metadata = map[string]any{}
 	}
 	op.Metadata[accessKey] = access
-	if !access.Public {
+	if access.Public {
+		// Declared empty rather than left out: the document then says
+		// that no login is needed, instead of leaving it open. (A public
+		// operation that checks a login itself, such as a citizen's own
+		// list, declares that login.)
+		if op.Security == nil {
+			op.Security = []map[string][]string{}
+		}
+	} else {
 		op.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 		op.Errors = append(op.Errors, http.StatusUnauthorized, http.StatusForbidden)
 	}
+	op.Middlewares = append(op.Middlewares, keepURL)
 	huma.Register(api, op, handler)
 }
 

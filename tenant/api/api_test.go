@@ -84,7 +84,7 @@ func TestOperationWithoutAccessIsRefused(t *testing.T) {
 
 func TestDocsPageListsOperationsWithoutScript(t *testing.T) {
 	_, humaAPI := humatest.New(t)
-	api.Register(humaAPI, huma.Operation{OperationID: "list-things", Method: http.MethodGet, Path: "/v1/things",
+	api.Register(humaAPI, huma.Operation{OperationID: "listThings", Method: http.MethodGet, Path: "/v1/things",
 		Summary: "Dinge auflisten", Tags: []string{"Dinge"}}, api.Access{Public: true},
 		func(ctx context.Context, _ *struct {
 			Q string `query:"q" doc:"Suchtext"`

@@ -17,8 +17,7 @@ type AuditQuery struct {
 	Action     string    `query:"action" maxLength:"50" doc:"z. B. create, update, revoke"`
 	Since      time.Time `query:"since" doc:"Einträge ab diesem Zeitpunkt (RFC 3339)"`
 	Until      time.Time `query:"until" doc:"Einträge vor diesem Zeitpunkt (RFC 3339)"`
-	Before     int64     `query:"before" minimum:"0" doc:"Blättern: Einträge älter als diese ID"`
-	Limit      int       `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	PageQuery
 }
 
 type tenantAuditInput struct {
@@ -28,14 +27,16 @@ type tenantAuditInput struct {
 }
 
 type auditOutput struct {
+	PageHeaders
 	Body struct {
 		Items []tenant.AuditEntry `json:"items"`
+		PageBody
 	}
 }
 
 func (c *Core) registerAudit(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-tenant-audit", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/audit", Tags: []string{tagAudit},
+		OperationID: "listTenantAudit", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/audit", Tags: []string{tagAudit},
 		Summary: "Änderungsprotokoll einer Körperschaft", Description: "Neueste Einträge zuerst; wer, wann, was, vorher/nachher – ohne Geheimnisse.",
 	}, Access{Obj: authz.ObjAudit, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantAuditInput) (*auditOutput, error) {
 		ids := []string{in.TenantID}
@@ -45,7 +46,7 @@ func (c *Core) registerAudit(api huma.API) {
 		return c.listAudit(ctx, ids, in.AuditQuery)
 	})
 	Register(api, huma.Operation{
-		OperationID: "list-audit", Method: http.MethodGet, Path: "/v1/audit", Tags: []string{tagAudit},
+		OperationID: "listAudit", Method: http.MethodGet, Path: "/v1/audit", Tags: []string{tagAudit},
 		Summary: "Änderungsprotokoll aller sichtbaren Körperschaften",
 	}, Access{Obj: authz.ObjAudit, Act: authz.Read}, func(ctx context.Context, in *AuditQuery) (*auditOutput, error) {
 		return c.listAudit(ctx, c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read), *in)
@@ -69,12 +70,20 @@ func (c *Core) subtree(ctx context.Context, tenantID string) []string {
 }
 
 func (c *Core) listAudit(ctx context.Context, ids []string, in AuditQuery) (*auditOutput, error) {
-	items, err := c.store.ListAudit(ctx, tenant.AuditFilter{TenantIDs: ids, ObjectType: in.ObjectType, Action: in.Action,
-		Since: in.Since, Until: in.Until, BeforeID: in.Before, Limit: in.Limit})
+	p, err := PageOf[tenant.AuditKey](in.PageQuery, "audit")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.store.ListAuditPage(ctx, tenant.AuditFilter{TenantIDs: ids, ObjectType: in.ObjectType, Action: in.Action,
+		Since: in.Since, Until: in.Until}, p)
 	if err != nil {
 		return nil, Problem(ctx, c.logger, err)
 	}
 	out := &auditOutput{}
-	out.Body.Items = items
+	var pg Page
+	if out.Body.Items, pg, err = NextPage(ctx, "audit", rows, p, tenant.AuditEntry.PageKey); err != nil {
+		return nil, Problem(ctx, c.logger, err)
+	}
+	out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 	return out, nil
 }

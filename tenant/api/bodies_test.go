@@ -58,7 +58,7 @@ func TestCheckBodies(t *testing.T) {
 		}
 	}
 	var seen string
-	huma.Register(api, huma.Operation{OperationID: "put-thing", Method: http.MethodPut, Path: "/things", MaxBodyBytes: 64 << 10},
+	huma.Register(api, huma.Operation{OperationID: "putThing", Method: http.MethodPut, Path: "/things", MaxBodyBytes: 64 << 10},
 		func(_ context.Context, in *input) (*struct{}, error) {
 			seen = in.Body.Name
 			return nil, nil

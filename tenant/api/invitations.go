@@ -10,6 +10,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 type invitationView struct {
@@ -27,9 +28,16 @@ type inviteInput struct {
 
 type invitationOutput struct{ Body invitationView }
 
+type listInvitationsInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	PageQuery
+}
+
 type listInvitationsOutput struct {
+	PageHeaders
 	Body struct {
 		Items []invitationView `json:"items"`
+		PageBody
 	}
 }
 
@@ -54,7 +62,7 @@ type acceptOutput struct {
 
 func (c *Core) registerInvitations(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "create-invitation", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/invitations", Tags: []string{tagUsers},
+		OperationID: "createInvitation", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/invitations", Tags: []string{tagUsers},
 		Summary:       "Person einladen",
 		Description:   "Schickt eine Einladung mit einem Link, der einmal gilt und nach sieben Tagen abläuft.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
@@ -69,14 +77,23 @@ func (c *Core) registerInvitations(api huma.API) {
 		return &invitationOutput{Body: invitationView{Invitation: *inv, State: inv.State(time.Now())}}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "list-invitations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/invitations", Tags: []string{tagUsers},
-		Summary: "Einladungen einer Körperschaft",
-	}, Access{Obj: authz.ObjInvitation, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listInvitationsOutput, error) {
-		invs, err := c.store.ListInvitations(ctx, in.TenantID)
+		OperationID: "listInvitations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/invitations", Tags: []string{tagUsers},
+		Summary: "Einladungen einer Körperschaft", Description: "Neueste zuerst.",
+	}, Access{Obj: authz.ObjInvitation, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listInvitationsInput) (*listInvitationsOutput, error) {
+		p, err := PageOf[keyset.TimeKey](in.PageQuery, "invitations")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.store.ListInvitationsPage(ctx, in.TenantID, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listInvitationsOutput{}
+		invs, pg, err := NextPage(ctx, "invitations", rows, p, tenant.InvitationKey)
+		if err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		out.Body.Items = make([]invitationView, len(invs))
 		for i, inv := range invs {
 			out.Body.Items[i] = invitationView{Invitation: inv, State: inv.State(time.Now())}
@@ -84,7 +101,7 @@ func (c *Core) registerInvitations(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "revoke-invitation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/invitations/{invitationId}", Tags: []string{tagUsers},
+		OperationID: "revokeInvitation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/invitations/{invitationId}", Tags: []string{tagUsers},
 		Summary: "Einladung zurückziehen", DefaultStatus: http.StatusNoContent,
 	}, Access{Obj: authz.ObjInvitation, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *invitationPathInput) (*struct{}, error) {
 		if err := c.store.RevokeInvitation(ctx, in.TenantID, in.InvitationID); err != nil {
@@ -93,7 +110,7 @@ func (c *Core) registerInvitations(api huma.API) {
 		return nil, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "accept-invitation", Method: http.MethodPost, Path: "/v1/invitations/{token}/accept", Tags: []string{tagUsers},
+		OperationID: "acceptInvitation", Method: http.MethodPost, Path: "/v1/invitations/{token}/accept", Tags: []string{tagUsers},
 		Summary: "Einladung annehmen",
 		Description: "Angemeldet mit dem Konto der eingeladenen Adresse: nimmt die Einladung an, ohne Passwort. " +
 			"Nicht angemeldet: legt für eine Adresse ohne Konto mit Name und Passwort ein Konto an. " +

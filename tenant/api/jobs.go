@@ -30,8 +30,9 @@ type runJobOutput struct{ Body jobView }
 
 func (c *Core) registerJobs(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-jobs", Method: http.MethodGet, Path: "/v1/jobs", Tags: []string{tagOps},
-		Summary: "Geplante Aufgaben", Description: "Die Aufgaben mit Zeitplan, nächstem Lauf und den letzten Läufen (Beginn, Ende, Fehler).",
+		OperationID: "listJobs", Method: http.MethodGet, Path: "/v1/jobs", Tags: []string{tagOps},
+		Extensions: map[string]any{UnpagedKey: "die fest eingebauten Aufgaben des Servers, ein gutes Dutzend"},
+		Summary:    "Geplante Aufgaben", Description: "Die Aufgaben mit Zeitplan, nächstem Lauf und den letzten Läufen (Beginn, Ende, Fehler).",
 	}, Access{Obj: authz.ObjJob, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*listJobsOutput, error) {
 		out := &listJobsOutput{}
 		out.Body.Items = []jobView{}
@@ -45,7 +46,7 @@ func (c *Core) registerJobs(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "run-job", Method: http.MethodPost, Path: "/v1/jobs/{name}/run", Tags: []string{tagOps},
+		OperationID: "runJob", Method: http.MethodPost, Path: "/v1/jobs/{name}/run", Tags: []string{tagOps},
 		Summary: "Aufgabe jetzt ausführen", Description: "Führt die Aufgabe sofort aus (mit Sperre, also nie doppelt) und antwortet nach ihrem Ende.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}, Access{Obj: authz.ObjJob, Act: authz.Update}, func(ctx context.Context, in *jobPathInput) (*runJobOutput, error) {

@@ -9,16 +9,19 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 	"sozialplattform/tenant/mail"
 )
 
 type listMailsInput struct {
 	Status string `query:"status" enum:"queued,sent,failed" doc:"Nur E-Mails in diesem Zustand"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	PageQuery
 }
 
 type listMailsOutput struct {
+	PageHeaders
 	Body struct {
+		PageBody
 		Items []mail.Stored `json:"items" doc:"E-Mails an Behörden und ihre Beschäftigten, ohne Inhalt"`
 		// CitizenMails are the mails to citizens, counted only.
 		CitizenMails []mail.TemplateCount `json:"citizenMails" doc:"E-Mails an Bürgerinnen und Bürger (Servicekonto, Termine, Anträge): nur Anzahlen je Vorlage und Zustand"`
@@ -43,17 +46,21 @@ type mailOutput struct{ Body mail.Stored }
 
 func (c *Core) registerMails(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-mails", Method: http.MethodGet, Path: "/v1/mails", Tags: []string{tagOps},
+		OperationID: "listMails", Method: http.MethodGet, Path: "/v1/mails", Tags: []string{tagOps},
 		Summary: "Postausgang",
 		Description: "E-Mails der sichtbaren Körperschaften mit Zustand, Versuchen und letztem Fehler – ohne Inhalt, denn Einladungs- und Passwort-Links sind Geheimnisse. " +
 			"E-Mails an Bürgerinnen und Bürger erscheinen nur als Anzahl je Vorlage.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Read}, func(ctx context.Context, in *listMailsInput) (*listMailsOutput, error) {
 		ids, all := c.mailScope(ctx, authz.Read)
-		f := mail.ListFilter{Status: mail.Status(in.Status), Limit: in.Limit}
+		f := mail.ListFilter{Status: mail.Status(in.Status)}
 		if !all {
 			f.TenantIDs = ids
 		}
-		items, err := c.outbox.List(ctx, f)
+		p, err := PageOf[keyset.TimeKey](in.PageQuery, "mails")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.outbox.ListPage(ctx, f, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
@@ -62,11 +69,16 @@ func (c *Core) registerMails(api huma.API) {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listMailsOutput{}
-		out.Body.Items, out.Body.CitizenMails = items, counts
+		var pg Page
+		if out.Body.Items, pg, err = NextPage(ctx, "mails", rows, p, mail.Stored.PageKey); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.Body.CitizenMails = counts
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "retry-citizen-mails", Method: http.MethodPost, Path: "/v1/mails/citizen/{template}/retry", Tags: []string{tagOps},
+		OperationID: "retryCitizenMails", Method: http.MethodPost, Path: "/v1/mails/citizen/{template}/retry", Tags: []string{tagOps},
 		Summary:     "E-Mails an Bürger erneut versenden",
 		Description: "Stellt die fehlgeschlagenen E-Mails einer Vorlage an Bürgerinnen und Bürger der sichtbaren Körperschaften wieder in die Warteschlange, ohne sie zu zeigen.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Update}, func(ctx context.Context, in *retryCitizenMailsInput) (*retryCitizenMailsOutput, error) {
@@ -84,7 +96,7 @@ func (c *Core) registerMails(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "retry-mail", Method: http.MethodPost, Path: "/v1/mails/{mailId}/retry", Tags: []string{tagOps},
+		OperationID: "retryMail", Method: http.MethodPost, Path: "/v1/mails/{mailId}/retry", Tags: []string{tagOps},
 		Summary: "E-Mail erneut versenden", Description: "Stellt eine fehlgeschlagene E-Mail wieder in die Warteschlange.",
 	}, Access{Obj: authz.ObjMail, Act: authz.Update}, func(ctx context.Context, in *mailPathInput) (*mailOutput, error) {
 		m, err := c.outbox.Get(ctx, in.MailID)

@@ -32,13 +32,13 @@ type changePasswordInput struct {
 
 func (c *Core) registerPasswords(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "request-password-reset", Method: http.MethodPost, Path: "/v1/password-resets", Tags: []string{tagSession},
+		OperationID: "requestPasswordReset", Method: http.MethodPost, Path: "/v1/password-resets", Tags: []string{tagSession},
 		Summary: "Passwort vergessen",
 		Description: "Schickt einen Link zum Setzen eines neuen Passworts, wenn die Adresse zu einem aktiven Konto gehört. " +
 			"Die Antwort ist immer 202, damit niemand Konten erraten kann. Je Adresse gehen höchstens drei Mails auf einmal hinaus, " +
 			"dann nach 20 und nach weiteren 40 Minuten je eine, danach höchstens eine je Stunde; je Client-Adresse 30. " +
 			"Weitere Anfragen bekommen dieselbe Antwort ohne Mail.",
-		DefaultStatus: http.StatusAccepted,
+		DefaultStatus: http.StatusAccepted, Errors: []int{http.StatusUnprocessableEntity},
 	}, Access{Public: true}, func(ctx context.Context, in *requestResetInput) (*struct{}, error) {
 		r, _ := humago.Unwrap(humaContext(ctx))
 		if _, err := c.store.RequestPasswordReset(ctx, in.Body.Email, clientIP(r)); err != nil {
@@ -47,7 +47,7 @@ func (c *Core) registerPasswords(api huma.API) {
 		return nil, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "reset-password", Method: http.MethodPost, Path: "/v1/password-resets/{token}", Tags: []string{tagSession},
+		OperationID: "resetPassword", Method: http.MethodPost, Path: "/v1/password-resets/{token}", Tags: []string{tagSession},
 		Summary: "Neues Passwort mit Link setzen", DefaultStatus: http.StatusNoContent,
 		Description: "Setzt das Passwort einmal; alle Sitzungen und alle übrigen Links zum Zurücksetzen des Kontos enden damit. " +
 			"Häufige oder leicht zu erratende Passwörter (Liste bekannter Passwörter, Wiederholungen, Reihen, Name der Plattform, " +
@@ -60,7 +60,7 @@ func (c *Core) registerPasswords(api huma.API) {
 		return nil, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "change-password", Method: http.MethodPut, Path: "/v1/me/password", Tags: []string{tagSession},
+		OperationID: "changePassword", Method: http.MethodPut, Path: "/v1/me/password", Tags: []string{tagSession},
 		Summary: "Eigenes Passwort ändern", DefaultStatus: http.StatusNoContent,
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, Access{}, func(ctx context.Context, in *changePasswordInput) (*struct{}, error) {

@@ -63,7 +63,8 @@ func (c *Core) registerSession(api huma.API) {
 	})
 	Register(api, huma.Operation{
 		OperationID: "logout", Method: http.MethodDelete, Path: "/v1/session", Tags: []string{tagSession},
-		Summary: "Abmelden", Description: "Beendet die Sitzung auf dem Server.", DefaultStatus: http.StatusNoContent,
+		Summary: "Abmelden", Description: "Beendet die Sitzung auf dem Server. Eine Anfrage aus fremder Herkunft (Cross-Origin) lehnt der Server mit 403 ab.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusForbidden},
 	}, Access{Public: true}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 		r, w := humago.Unwrap(humaContext(ctx))
 		if err := c.auth.Logout(w, r); err != nil {
@@ -72,7 +73,7 @@ func (c *Core) registerSession(api huma.API) {
 		return nil, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "get-me", Method: http.MethodGet, Path: "/v1/me", Tags: []string{tagSession},
+		OperationID: "getMe", Method: http.MethodGet, Path: "/v1/me", Tags: []string{tagSession},
 		Summary: "Wer bin ich?", Description: "Der angemeldete Benutzer oder das API-Token mit seinen Rollen.",
 	}, Access{}, func(ctx context.Context, _ *struct{}) (*meOutput, error) {
 		return c.me(ctx, authz.PrincipalFrom(ctx))

@@ -17,11 +17,14 @@ type listTenantsInput struct {
 	ParentID string `query:"parentId" maxLength:"64" doc:"Nur unmittelbar unter dieser Körperschaft"`
 	Q        string `query:"q" maxLength:"100" doc:"Teil von Name, amtlichem Schlüssel oder Kurzname"`
 	Active   string `query:"active" enum:"true,false" doc:"Nur aktive bzw. inaktive"`
+	PageQuery
 }
 
 type listTenantsOutput struct {
+	PageHeaders
 	Body struct {
 		Items []tenant.Tenant `json:"items"`
+		PageBody
 	}
 }
 
@@ -66,8 +69,8 @@ type updateTenantInput struct {
 
 func (c *Core) registerTenants(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-tenants", Method: http.MethodGet, Path: "/v1/tenants", Tags: []string{tagTenants},
-		Summary: "Körperschaften auflisten", Description: "Alle Körperschaften, die der Aufrufer sehen darf: die eigenen und alle darunter.",
+		OperationID: "listTenants", Method: http.MethodGet, Path: "/v1/tenants", Tags: []string{tagTenants},
+		Summary: "Körperschaften auflisten", Description: "Alle Körperschaften, die der Aufrufer sehen darf: die eigenen und alle darunter; nach amtlichem Schlüssel, dann Name.",
 	}, Access{Obj: authz.ObjTenant, Act: authz.Read}, func(ctx context.Context, in *listTenantsInput) (*listTenantsOutput, error) {
 		f := tenant.TenantFilter{IDs: c.authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjTenant, authz.Read),
 			Kind: tenant.Kind(in.Kind), ParentID: in.ParentID, Query: in.Q}
@@ -75,16 +78,24 @@ func (c *Core) registerTenants(api huma.API) {
 			active := in.Active == "true"
 			f.Active = &active
 		}
-		items, err := c.store.ListTenants(ctx, f)
+		p, err := PageOf[tenant.TenantKey](in.PageQuery, "tenants")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.store.ListTenantsPage(ctx, f, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listTenantsOutput{}
-		out.Body.Items = items
+		var pg Page
+		if out.Body.Items, pg, err = NextPage(ctx, "tenants", rows, p, tenant.Tenant.PageKey); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "create-tenant", Method: http.MethodPost, Path: "/v1/tenants", Tags: []string{tagTenants},
+		OperationID: "createTenant", Method: http.MethodPost, Path: "/v1/tenants", Tags: []string{tagTenants},
 		Summary: "Körperschaft anlegen", Description: "Legt eine Körperschaft unter einer bestehenden an; der Aufrufer braucht das Recht dazu in der übergeordneten.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, Access{Obj: authz.ObjTenant, Act: authz.Create}, func(ctx context.Context, in *createTenantInput) (*tenantOutput, error) {
@@ -101,7 +112,7 @@ func (c *Core) registerTenants(api huma.API) {
 		return &tenantOutput{Body: t}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "get-tenant", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}", Tags: []string{tagTenants},
+		OperationID: "getTenant", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}", Tags: []string{tagTenants},
 		Summary: "Körperschaft lesen",
 	}, Access{Obj: authz.ObjTenant, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*tenantOutput, error) {
 		t, err := c.store.GetTenant(ctx, in.TenantID)
@@ -111,7 +122,7 @@ func (c *Core) registerTenants(api huma.API) {
 		return &tenantOutput{Body: t}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "update-tenant", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}", Tags: []string{tagTenants},
+		OperationID: "updateTenant", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}", Tags: []string{tagTenants},
 		Summary: "Körperschaft ändern", Description: "Ändert die angegebenen Felder. Mit `version` wird geprüft, dass niemand zwischenzeitlich geändert hat (409).",
 		Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, Access{Obj: authz.ObjTenant, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *updateTenantInput) (*tenantOutput, error) {

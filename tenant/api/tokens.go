@@ -9,6 +9,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 type createTokenInput struct {
@@ -27,9 +28,16 @@ type createdToken struct {
 
 type createTokenOutput struct{ Body createdToken }
 
+type listTokensInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	PageQuery
+}
+
 type listTokensOutput struct {
+	PageHeaders
 	Body struct {
 		Items []tenant.APIToken `json:"items"`
+		PageBody
 	}
 }
 
@@ -40,19 +48,27 @@ type tokenPathInput struct {
 
 func (c *Core) registerTokens(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-tokens", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
-		Summary: "API-Token einer Körperschaft",
-	}, Access{Obj: authz.ObjAPIToken, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listTokensOutput, error) {
-		items, err := c.store.ListAPITokens(ctx, in.TenantID)
+		OperationID: "listTokens", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
+		Summary: "API-Token einer Körperschaft", Description: "Neueste zuerst.",
+	}, Access{Obj: authz.ObjAPIToken, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listTokensInput) (*listTokensOutput, error) {
+		p, err := PageOf[keyset.TimeKey](in.PageQuery, "tokens")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.store.ListAPITokensPage(ctx, in.TenantID, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listTokensOutput{}
-		out.Body.Items = items
+		var pg Page
+		if out.Body.Items, pg, err = NextPage(ctx, "tokens", rows, p, tenant.APITokenKey); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "create-token", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
+		OperationID: "createToken", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/tokens", Tags: []string{tagTokens},
 		Summary:       "API-Token erzeugen",
 		Description:   "Erzeugt ein Token für Maschinen (Fachverfahren, Skripte) mit einer Rolle in dieser Körperschaft. Das Token steht nur in dieser Antwort; gespeichert wird ein Hash.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
@@ -67,7 +83,7 @@ func (c *Core) registerTokens(api huma.API) {
 		return &createTokenOutput{Body: createdToken{APIToken: *tok, Secret: secret}}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "revoke-token", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/tokens/{tokenId}", Tags: []string{tagTokens},
+		OperationID: "revokeToken", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/tokens/{tokenId}", Tags: []string{tagTokens},
 		Summary: "API-Token widerrufen", DefaultStatus: http.StatusNoContent,
 	}, Access{Obj: authz.ObjAPIToken, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *tokenPathInput) (*struct{}, error) {
 		if err := c.store.RevokeAPIToken(ctx, in.TenantID, in.TokenID); err != nil {

@@ -12,9 +12,16 @@ import (
 	"sozialplattform/tenant/authz"
 )
 
+type listUsersInput struct {
+	TenantID string `path:"tenantId" maxLength:"64"`
+	PageQuery
+}
+
 type listUsersOutput struct {
+	PageHeaders
 	Body struct {
 		Items []tenant.Member `json:"items"`
+		PageBody
 	}
 }
 
@@ -91,19 +98,27 @@ func (c *Core) mayRevokeTokens(ctx context.Context) func(tenantID string) bool {
 
 func (c *Core) registerUsers(api huma.API) {
 	Register(api, huma.Operation{
-		OperationID: "list-users", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
-		Summary: "Benutzer einer Körperschaft",
-	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantPathInput) (*listUsersOutput, error) {
-		items, err := c.store.ListMembers(ctx, in.TenantID)
+		OperationID: "listUsers", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
+		Summary: "Benutzer einer Körperschaft", Description: "Nach Name, dann E-Mail-Adresse.",
+	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {
+		p, err := PageOf[tenant.NameKey](in.PageQuery, "users")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := c.store.ListMembersPage(ctx, in.TenantID, p)
 		if err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		out := &listUsersOutput{}
-		out.Body.Items = items
+		var pg Page
+		if out.Body.Items, pg, err = NextPage(ctx, "users", rows, p, tenant.Member.PageKey); err != nil {
+			return nil, Problem(ctx, c.logger, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "create-user", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
+		OperationID: "createUser", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/users", Tags: []string{tagUsers},
 		Summary: "Benutzer anlegen oder einladen",
 		Description: "Für eine neue Adresse entsteht ein Konto mit erstem Passwort und Rolle. Hat die Adresse schon ein Konto, " +
 			"bekommt sie stattdessen eine Einladung in diese Körperschaft, die die Person angemeldet annimmt; das Passwort " +
@@ -124,7 +139,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return out, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "get-user", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		OperationID: "getUser", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Benutzer lesen",
 	}, Access{Obj: authz.ObjUser, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *memberPathInput) (*memberOutput, error) {
 		m, err := c.store.GetMember(ctx, in.TenantID, in.UserID)
@@ -134,7 +149,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return &memberOutput{Body: m}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "update-user", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		OperationID: "updateUser", Method: http.MethodPatch, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Rolle ändern, Konto (de)aktivieren",
 		Errors:  []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, Access{Obj: authz.ObjUser, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *updateMemberInput) (*memberOutput, error) {
@@ -188,7 +203,7 @@ func (c *Core) registerUsers(api huma.API) {
 		return &memberOutput{Body: m}, nil
 	})
 	Register(api, huma.Operation{
-		OperationID: "remove-user", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
+		OperationID: "removeUser", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/users/{userId}", Tags: []string{tagUsers},
 		Summary: "Benutzer aus der Körperschaft entfernen", DefaultStatus: http.StatusNoContent,
 		Description: "Beendet die Mitgliedschaft. Hat die Person API-Token erzeugt, die damit ohne Berechtigung der erzeugenden Person " +
 			"weiterliefen, entscheidet revokeTokens: true widerruft sie in derselben Transaktion, false lässt sie als verwaist stehen; " +

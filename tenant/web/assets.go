@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -13,7 +12,6 @@ import (
 	"path"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -45,6 +43,10 @@ const (
 // fingerprinted names, so fonts referenced by a stylesheet are cached for a
 // year as well. A reference to a file that is not embedded makes NewAssets
 // fail.
+//
+// Text files (CSS, JS, SVG, …) are sent gzip- or zstd-compressed to the
+// clients that accept it, compressed once at the best level on first use
+// (StaticBody); fonts and images as they are.
 type Assets struct {
 	byName   map[string]*asset // "kern/kern.min.css"
 	byHashed map[string]*asset // "kern/kern.min.3f2a9c1b.css"
@@ -56,9 +58,9 @@ type asset struct {
 	name        string
 	hashedName  string
 	contentType string
-	etag        string // quoted, for the identity body
-	body        []byte // nil: served straight from the embedded file, not copied to the heap
-	gzipped     []byte // nil when compression does not pay off
+	etag        string      // quoted, for the identity body
+	body        []byte      // nil: served straight from the embedded file, not copied to the heap
+	static      *StaticBody // for compressible files: the body with its gzip and zstd forms
 }
 
 // NewAssets reads and fingerprints the embedded files under static/.
@@ -127,7 +129,7 @@ func newAssets(fsys fs.FS, modTime time.Time) (*Assets, error) {
 			}
 		}
 		as := newAsset(name, body)
-		if path.Ext(name) != ".css" && as.gzipped == nil {
+		if path.Ext(name) != ".css" && as.static == nil {
 			// Unchanged and sent as it is (fonts, images): read from
 			// the embedded file per request rather than held twice.
 			as.body = nil
@@ -159,14 +161,8 @@ func newAsset(name string, body []byte) *asset {
 		etag:        `"` + hash[:32] + `"`,
 		body:        body,
 	}
-	if compressible(as.contentType) {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
-		_, _ = zw.Write(body)                                    // writes to a bytes.Buffer do not fail
-		_ = zw.Close()
-		if buf.Len() < len(body)*9/10 {
-			as.gzipped = buf.Bytes()
-		}
+	if CompressibleType(as.contentType) {
+		as.static = NewStaticBody(body, as.contentType, as.etag)
 	}
 	return as
 }
@@ -231,31 +227,27 @@ func (a *Assets) serve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", cacheRevalidate)
 	}
-	body, etag := as.body, as.etag
-	if as.gzipped != nil {
-		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r) {
-			body, etag = as.gzipped, strings.TrimSuffix(as.etag, `"`)+`-gz"`
-			h.Set("Content-Encoding", "gzip")
-		}
-	}
-	h.Set("ETag", etag)
-	if body == nil {
-		f, err := a.fsys.Open(as.name)
-		if err != nil {
-			http.Error(w, "Datei nicht lesbar", http.StatusInternalServerError)
-			return
-		}
-		defer f.Close()
-		rs, ok := f.(io.ReadSeeker)
-		if !ok {
-			http.Error(w, "Datei nicht lesbar", http.StatusInternalServerError)
-			return
-		}
-		http.ServeContent(w, r, path.Base(as.name), modTime, rs)
+	if as.static != nil {
+		as.static.Serve(w, r, path.Base(as.name), modTime)
 		return
 	}
-	http.ServeContent(w, r, path.Base(as.name), modTime, bytes.NewReader(body))
+	h.Set("ETag", as.etag)
+	if as.body != nil {
+		http.ServeContent(w, r, path.Base(as.name), modTime, bytes.NewReader(as.body))
+		return
+	}
+	f, err := a.fsys.Open(as.name)
+	if err != nil {
+		http.Error(w, "Datei nicht lesbar", http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		http.Error(w, "Datei nicht lesbar", http.StatusInternalServerError)
+		return
+	}
+	http.ServeContent(w, r, path.Base(as.name), modTime, rs)
 }
 
 // contentType maps the extensions of the files we embed; Go's built-in table
@@ -284,36 +276,6 @@ func contentType(name string) string {
 		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
-}
-
-func compressible(contentType string) bool {
-	return strings.HasPrefix(contentType, "text/") ||
-		strings.HasPrefix(contentType, "image/svg+xml") ||
-		strings.HasPrefix(contentType, "application/json")
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding names gzip with
-// a non-zero quality.
-func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept-Encoding") {
-		for part := range strings.SplitSeq(v, ",") {
-			coding, params, _ := strings.Cut(part, ";")
-			if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-				continue
-			}
-			for param := range strings.SplitSeq(params, ";") {
-				k, val, _ := strings.Cut(param, "=")
-				if !strings.EqualFold(strings.TrimSpace(k), "q") {
-					continue
-				}
-				if q, err := strconv.ParseFloat(strings.TrimSpace(val), 64); err != nil || q <= 0 {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	return false
 }
 
 // cssURL matches url(...) in a stylesheet, with or without quotes.

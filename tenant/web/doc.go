@@ -2,12 +2,12 @@
 // citizen portal (portal/): the vendored KERN UX stylesheet and fonts served
 // from the binary with fingerprinted URLs (Assets), the middleware every
 // server stacks in front of its ServeMux (request IDs, access log, Prometheus
-// metrics, security headers, URL checks, body limits, panic recovery,
-// cross-origin protection), RFC 9457 problem answers for plain net/http routes, the
-// session-bound form token for HTML forms, the signed double-submit cookie
-// that stands in for it before login (FormTokens: no session row for a
-// stranger), the redaction of secret path segments in logs and the client
-// address.
+// metrics, gzip/zstd compression, security headers, URL checks, body
+// limits, panic recovery, cross-origin protection), RFC 9457 problem answers
+// for plain net/http routes, the session-bound form token for HTML forms, the
+// signed double-submit cookie that stands in for it before login (FormTokens:
+// no session row for a stranger), the redaction of secret path segments in
+// logs and the client address.
 //
 // Middleware has the shape func(http.Handler) http.Handler and is stacked with
 // Chain, the first one outermost. A server typically builds:
@@ -16,6 +16,7 @@
 //		web.RequestID,
 //		web.Logging(logger),
 //		metrics.Middleware,
+//		web.Compress(web.CompressOptions{}),
 //		web.Recover(logger),
 //		web.SecurityHeaders(web.HeaderOptions{HTTPS: true}),
 //		web.CheckURL, // no NUL or broken UTF-8 in path and query

@@ -22,6 +22,7 @@ import (
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 // Deps are what the operations work with.
@@ -93,11 +94,14 @@ type mailboxListInput struct {
 	Antragsstrecke string `query:"antragsstrecke" maxLength:"40"`
 	Query          string `query:"q" maxLength:"100" doc:"Suche im Aktenzeichen"`
 	Tests          bool   `query:"tests" doc:"auch Testanträge aus Anbindungstests"`
+	coreapi.PageQuery
 }
 
 type mailboxListOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []delivery.MailboxMessage `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -116,24 +120,32 @@ type fileOutput struct {
 
 func (a *API) registerMailbox(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-mailbox", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/mailbox", Tags: []string{tagMailbox},
+		OperationID: "listMailbox", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/mailbox", Tags: []string{tagMailbox},
 		Summary:     "Postfach einer Körperschaft",
 		Description: "Die eingegangenen Anträge (Variante 2 – OSCI-Client), neueste zuerst; ohne Inhalte. Nur die Beschäftigten der Kommune (Sachbearbeitung, Administration) sehen das Postfach; der Abruf wird protokolliert.",
 	}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *mailboxListInput) (*mailboxListOutput, error) {
 		if !delivery.MayOpenMailbox(a.authz.Roles(principal(ctx), in.TenantID)) {
 			return nil, huma.Error403Forbidden("Das Postfach ist den Beschäftigten der Kommune vorbehalten (Sozialgeheimnis).")
 		}
-		items, err := a.svc.ListMailbox(ctx, in.TenantID, delivery.MailboxFilter{Status: in.Status, Antragsstrecke: in.Antragsstrecke,
-			Query: in.Query, IncludeTests: in.Tests})
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "mailbox")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.svc.ListMailboxPage(ctx, in.TenantID, delivery.MailboxFilter{Status: in.Status, Antragsstrecke: in.Antragsstrecke,
+			Query: in.Query, IncludeTests: in.Tests}, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &mailboxListOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "mailbox", rows, p, delivery.MailboxMessage.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-mailbox-message", Method: http.MethodGet, Path: "/v1/mailbox/{messageId}", Tags: []string{tagMailbox},
+		OperationID: "getMailboxMessage", Method: http.MethodGet, Path: "/v1/mailbox/{messageId}", Tags: []string{tagMailbox},
 		Summary: "Antrag im Postfach", Description: "Angaben zum Antrag mit der Liste seiner Dateien; der Abruf wird protokolliert.",
 	}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Read}, func(ctx context.Context, in *messageInput) (*messageOutput, error) {
 		m, err := a.svc.OpenMailboxMessage(ctx, in.MessageID, delivery.MailboxGuard(a.authz, principal(ctx), authz.Read))
@@ -147,7 +159,7 @@ func (a *API) registerMailbox(api huma.API) {
 		{delivery.FilePDF, "pdf", "Antrag als PDF"},
 	} {
 		coreapi.Register(api, huma.Operation{
-			OperationID: "download-mailbox-" + f.name, Method: http.MethodGet, Path: "/v1/mailbox/{messageId}/" + f.name, Tags: []string{tagMailbox},
+			OperationID: "downloadMailbox" + f.name, Method: http.MethodGet, Path: "/v1/mailbox/{messageId}/" + f.name, Tags: []string{tagMailbox},
 			Summary: f.summary, Description: "Lädt die Datei herunter; der Abruf wird protokolliert.",
 		}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Read}, func(ctx context.Context, in *messageInput) (*fileOutput, error) {
 			file, err := a.svc.MailboxFile(ctx, in.MessageID, f.kind, 0, delivery.MailboxGuard(a.authz, principal(ctx), authz.Read))
@@ -159,7 +171,7 @@ func (a *API) registerMailbox(api huma.API) {
 		})
 	}
 	coreapi.Register(api, huma.Operation{
-		OperationID: "pickup-mailbox-message", Method: http.MethodPost, Path: "/v1/mailbox/{messageId}/pickup", Tags: []string{tagMailbox},
+		OperationID: "pickupMailboxMessage", Method: http.MethodPost, Path: "/v1/mailbox/{messageId}/pickup", Tags: []string{tagMailbox},
 		Summary: "Als abgeholt vermerken", Description: "Vermerkt den Antrag als abgeholt (ins Fachverfahren übernommen); die antragstellende Person sieht den neuen Stand. Ein zweiter Aufruf ändert nichts.",
 	}, coreapi.Access{Obj: delivery.ObjMailbox, Act: authz.Update}, func(ctx context.Context, in *messageInput) (*messageOutput, error) {
 		m, err := a.svc.PickUp(ctx, in.MessageID, delivery.MailboxGuard(a.authz, principal(ctx), authz.Update))
@@ -179,11 +191,14 @@ type deliveriesInput struct {
 	Variant        int    `query:"variant" minimum:"0" maximum:"3"`
 	Purpose        string `query:"purpose" enum:"application,connection-test,all," doc:"Standard: nur Anträge"`
 	Query          string `query:"q" maxLength:"100" doc:"Suche in Aktenzeichen und Antrags-ID"`
+	coreapi.PageQuery
 }
 
 type deliveriesOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []delivery.DeliveryRecord `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -220,21 +235,29 @@ type statisticsOutput struct {
 
 func (a *API) registerDeliveries(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-deliveries", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/deliveries", Tags: []string{tagDeliveries},
+		OperationID: "listDeliveries", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/deliveries", Tags: []string{tagDeliveries},
 		Summary:     "Zustellungen einer Körperschaft",
 		Description: "Stand jeder Zustellung an das Fachverfahren, neueste zuerst: Variante, Status, Versuche, letzter Fehler, Kennung beim Transport.",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *deliveriesInput) (*deliveriesOutput, error) {
-		items, err := a.svc.List(ctx, in.TenantID, delivery.Filter{Status: in.Status, Antragsstrecke: in.Antragsstrecke, Variant: in.Variant,
-			Purpose: in.Purpose, Query: in.Query})
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "deliveries")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.svc.ListPage(ctx, in.TenantID, delivery.Filter{Status: in.Status, Antragsstrecke: in.Antragsstrecke, Variant: in.Variant,
+			Purpose: in.Purpose, Query: in.Query}, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &deliveriesOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "deliveries", rows, p, delivery.DeliveryRecord.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-delivery", Method: http.MethodGet, Path: "/v1/deliveries/{deliveryId}", Tags: []string{tagDeliveries},
+		OperationID: "getDelivery", Method: http.MethodGet, Path: "/v1/deliveries/{deliveryId}", Tags: []string{tagDeliveries},
 		Summary: "Zustellung mit allen Versuchen",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Read}, func(ctx context.Context, in *deliveryInput) (*deliveryOutput, error) {
 		d, err := a.svc.Get(ctx, in.DeliveryID, delivery.PermissionGuard(a.authz, principal(ctx), delivery.ObjDelivery, authz.Read))
@@ -244,7 +267,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return &deliveryOutput{Body: d}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "retry-delivery", Method: http.MethodPost, Path: "/v1/deliveries/{deliveryId}/retry", Tags: []string{tagDeliveries},
+		OperationID: "retryDelivery", Method: http.MethodPost, Path: "/v1/deliveries/{deliveryId}/retry", Tags: []string{tagDeliveries},
 		Summary:     "Zustellung wiederholen",
 		Description: "Stellt eine gescheiterte oder abgelehnte Zustellung mit neuer Versuchszählung wieder ein. Was schon beim Empfänger liegen kann, wird anhand der gespeicherten Transportkennung fortgesetzt, nicht doppelt gesendet.",
 	}, coreapi.Access{Obj: delivery.ObjDelivery, Act: authz.Update}, func(ctx context.Context, in *deliveryInput) (*deliveryOutput, error) {
@@ -263,7 +286,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return &deliveryOutput{Body: d}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "run-connection-test", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
+		OperationID: "runConnectionTest", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
 		Summary: "Anbindungstest ausführen",
 		Description: "Sendet einen Testantrag über die im Fall eingerichtete Anbindungsvariante und zeigt Schritt für Schritt, wie weit er kam " +
 			"(Token, Schlüssel, Übermittlung, Abholung, Annahme bzw. XTA-Abholung oder Postfach). Ein erfolgreicher Test wird am Fall als Testzustellung vermerkt.",
@@ -278,7 +301,7 @@ func (a *API) registerDeliveries(api huma.API) {
 		return &testOutput{Body: t}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-connection-test", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
+		OperationID: "getConnectionTest", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/connection-test", Tags: []string{tagDeliveries},
 		Summary: "Letzter Anbindungstest",
 	}, coreapi.Access{Obj: delivery.ObjConnectionTest, Act: authz.Read}, func(ctx context.Context, in *caseInput) (*latestTestOutput, error) {
 		if err := a.caseAllowed(ctx, in.CaseID, authz.Read); err != nil {
@@ -293,7 +316,8 @@ func (a *API) registerDeliveries(api huma.API) {
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "delivery-statistics", Method: http.MethodGet, Path: "/v1/delivery-statistics", Tags: []string{tagDeliveries},
+		OperationID: "deliveryStatistics", Method: http.MethodGet, Path: "/v1/delivery-statistics", Tags: []string{tagDeliveries},
+		Extensions:  map[string]any{coreapi.UnpagedKey: "Zahlen je Körperschaft und Variante: eine Auswertung, keine Liste von Datensätzen"},
 		Summary:     "Zustellungen je Kommune und Variante",
 		Description: "Anzahl der Zustellungen je Körperschaft, Anbindungsvariante und Status – nur Zahlen, keine personenbezogenen Daten.",
 	}, coreapi.Access{Obj: delivery.ObjStatistics, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*statisticsOutput, error) {
@@ -327,8 +351,10 @@ func (a *API) caseAllowed(ctx context.Context, caseID, act string) error {
 // ------------------------------------------------------------------ DVDV
 
 type dvdvListOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []dvdv.DirectoryEntry `json:"items"`
+		coreapi.PageBody
 	}
 }
 
@@ -356,18 +382,27 @@ type dvdvOutput struct{ Body *dvdv.DirectoryEntry }
 
 func (a *API) registerDVDV(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-dvdv-entries", Method: http.MethodGet, Path: "/v1/dvdv-entries", Tags: []string{tagDVDV}, Summary: "DVDV-Einträge",
-	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*dvdvListOutput, error) {
-		items, err := a.dir.List(ctx)
+		OperationID: "listDvdvEntries", Method: http.MethodGet, Path: "/v1/dvdv-entries", Tags: []string{tagDVDV}, Summary: "DVDV-Einträge",
+		Description: "Nach Behördenkennung.",
+	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, in *coreapi.PageQuery) (*dvdvListOutput, error) {
+		p, err := coreapi.PageOf[dvdv.KennungKey](*in, "dvdv-entries")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.dir.ListPage(ctx, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
 		out := &dvdvListOutput{}
-		out.Body.Items = items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "dvdv-entries", rows, p, dvdv.DirectoryEntry.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-dvdv-entry", Method: http.MethodGet, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV}, Summary: "DVDV-Eintrag",
+		OperationID: "getDvdvEntry", Method: http.MethodGet, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV}, Summary: "DVDV-Eintrag",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Read}, func(ctx context.Context, in *kennungInput) (*dvdvOutput, error) {
 		e, err := a.dir.Lookup(ctx, in.Kennung)
 		if err != nil {
@@ -376,7 +411,7 @@ func (a *API) registerDVDV(api huma.API) {
 		return &dvdvOutput{Body: e}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-dvdv-entry", Method: http.MethodPut, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
+		OperationID: "putDvdvEntry", Method: http.MethodPut, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
 		Summary: "DVDV-Eintrag anlegen oder ändern", Description: "Mit version 0 wird angelegt, sonst die gelesene Version geändert (409 bei zwischenzeitlicher Änderung).",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Update}, func(ctx context.Context, in *dvdvPutInput) (*dvdvOutput, error) {
 		e, err := a.dir.Put(ctx, a.auditTenant(ctx, authz.Update), in.Kennung, in.Body.Version, dvdv.Input{Name: in.Body.Name,
@@ -387,7 +422,7 @@ func (a *API) registerDVDV(api huma.API) {
 		return &dvdvOutput{Body: e}, nil
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "delete-dvdv-entry", Method: http.MethodDelete, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
+		OperationID: "deleteDvdvEntry", Method: http.MethodDelete, Path: "/v1/dvdv-entries/{kennung}", Tags: []string{tagDVDV},
 		Summary: "DVDV-Eintrag löschen",
 	}, coreapi.Access{Obj: delivery.ObjDVDV, Act: authz.Delete}, func(ctx context.Context, in *dvdvDeleteInput) (*struct{}, error) {
 		if err := a.dir.Delete(ctx, a.auditTenant(ctx, authz.Delete), in.Kennung, in.Version); err != nil {

@@ -22,6 +22,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/keyset"
 )
 
 // ObjEntry is the access-control object of the directory.
@@ -208,4 +209,27 @@ func (d *Directory) Delete(ctx context.Context, auditTenantID, kennung string, v
 		}
 		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: auditTenantID, Action: "delete", ObjectType: ObjEntry, ObjectID: kennung})
 	})
+}
+
+// KennungKey is an entry's position in ListPage.
+type KennungKey struct {
+	Kennung string `json:"k"`
+}
+
+// PageKey is e's position in ListPage.
+func (e DirectoryEntry) PageKey() KennungKey { return KennungKey{Kennung: e.Kennung} }
+
+// ListPage returns one page of the entries ordered by Behördenkennung,
+// plus one when another page follows.
+func (d *Directory) ListPage(ctx context.Context, p keyset.Page[KennungKey]) ([]DirectoryEntry, error) {
+	out := []DirectoryEntry{}
+	var after []any
+	if p.After != nil {
+		after = []any{p.After.Kennung}
+	}
+	q := d.db.Read.NewSelect().Model(&out)
+	if err := (keyset.Order{{Expr: "kennung"}}).Apply(q, p.Size(), after...).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list DVDV entries: %w", err)
+	}
+	return out, nil
 }

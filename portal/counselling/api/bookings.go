@@ -11,6 +11,7 @@ import (
 	"sozialplattform/portal/appointments"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 	"sozialplattform/tenant/web"
 )
 
@@ -41,10 +42,15 @@ type bookingsInput struct {
 	From       string `query:"from" pattern:"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$" doc:"ab diesem Tag (Standard heute)"`
 	To         string `query:"to" pattern:"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$" doc:"bis einschließlich diesem Tag"`
 	Cancelled  bool   `query:"cancelled" doc:"auch abgesagte"`
+	coreapi.PageQuery
 }
 
 type bookingsOutput struct {
-	Body []appointments.Booking
+	coreapi.PageHeaders
+	Body struct {
+		Items []appointments.Booking `json:"items"`
+		coreapi.PageBody
+	}
 }
 
 type cancelInput struct {
@@ -63,7 +69,7 @@ func (a *API) registerBookings(api huma.API) {
 		return
 	}
 	coreapi.Register(api, huma.Operation{
-		OperationID: "book-appointment", Method: http.MethodPost, Path: "/v1/appointment-calendars/{calendarId}/bookings", Tags: []string{tagAppointments},
+		OperationID: "bookAppointment", Method: http.MethodPost, Path: "/v1/appointment-calendars/{calendarId}/bookings", Tags: []string{tagAppointments},
 		Summary: "Termin buchen",
 		Description: "Öffentlich, ohne Konto. Bucht einen freien Termin; die Bestätigung mit Link zur iCalendar-Datei und einem einmal gültigen " +
 			"Absage-Link geht per E-Mail. Ein vergebener Termin ist 409, ein vergangener oder nicht angebotener 422, zu viele Versuche " +
@@ -92,7 +98,7 @@ func (a *API) registerBookings(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-appointment-bookings", Method: http.MethodGet, Path: "/v1/appointment-calendars/{calendarId}/bookings", Tags: []string{tagAppointments},
+		OperationID: "listAppointmentBookings", Method: http.MethodGet, Path: "/v1/appointment-calendars/{calendarId}/bookings", Tags: []string{tagAppointments},
 		Summary: "Buchungen eines Kalenders", Errors: []int{http.StatusNotFound},
 		Description: "Für die Beratungsstelle bzw. das Amt. Buchungen werden einige Tage nach dem Termin gelöscht.",
 	}, coreapi.Access{Obj: appointments.ObjAppointment, Act: authz.Read}, func(ctx context.Context, in *bookingsInput) (*bookingsOutput, error) {
@@ -115,15 +121,26 @@ func (a *API) registerBookings(api huma.API) {
 			}
 			f.To = to.AddDate(0, 0, 1)
 		}
-		bs, err := a.appts.Bookings(ctx, f)
+		p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "appointment-bookings")
+		if err != nil {
+			return nil, err
+		}
+		f.Page = &p
+		rows, err := a.appts.Bookings(ctx, f)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		return &bookingsOutput{Body: bs}, nil
+		out := &bookingsOutput{}
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "appointment-bookings", rows, p, appointments.Booking.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
+		return out, nil
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "cancel-appointment-booking", Method: http.MethodPost, Path: "/v1/appointment-bookings/{bookingId}/cancel", Tags: []string{tagAppointments},
+		OperationID: "cancelAppointmentBooking", Method: http.MethodPost, Path: "/v1/appointment-bookings/{bookingId}/cancel", Tags: []string{tagAppointments},
 		Summary: "Buchung absagen", Description: "Für die Beratungsstelle bzw. das Amt; die Nachricht geht per E-Mail an die Person, die gebucht hat.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: appointments.ObjAppointment, Act: authz.Update}, func(ctx context.Context, in *cancelInput) (*bookingOutput, error) {

@@ -22,11 +22,16 @@ type calendarOutput struct {
 
 type calendarsInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
-	Below    bool   `query:"below" doc:"auch die Kalender der Körperschaften darunter (z. B. der Beratungsstellen)"`
+	Subtree  bool   `query:"subtree" doc:"auch die Kalender der Körperschaften darunter (z. B. der Beratungsstellen)"`
+	coreapi.PageQuery
 }
 
 type calendarsOutput struct {
-	Body []appointments.Calendar
+	coreapi.PageHeaders
+	Body struct {
+		Items []appointments.Calendar `json:"items"`
+		coreapi.PageBody
+	}
 }
 
 type createCalendarInput struct {
@@ -82,7 +87,7 @@ func (a *API) registerCalendars(api huma.API) {
 		return
 	}
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-appointment-slots", Method: http.MethodGet, Path: "/v1/appointment-calendars/{calendarId}/slots", Tags: []string{tagAppointments},
+		OperationID: "listAppointmentSlots", Method: http.MethodGet, Path: "/v1/appointment-calendars/{calendarId}/slots", Tags: []string{tagAppointments},
 		Summary: "Freie und belegte Termine",
 		Description: "Öffentlich. Die buchbaren Termine eines aktiven Kalenders im Zeitraum (ohne Ausnahmetage und Feiertage in Sachsen-Anhalt, " +
 			"ab dem Vorlauf bis zur Buchungsgrenze), jeweils frei oder belegt. Zeiten in UTC; die Sprechzeiten gelten in deutscher Ortszeit.",
@@ -118,22 +123,32 @@ func (a *API) registerCalendars(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-appointment-calendars", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/appointment-calendars", Tags: []string{tagAppointments},
-		Summary: "Terminkalender einer Körperschaft",
+		OperationID: "listAppointmentCalendars", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/appointment-calendars", Tags: []string{tagAppointments},
+		Summary: "Terminkalender einer Körperschaft", Description: "Nach Name.",
 	}, coreapi.Access{Obj: appointments.ObjAppointment, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *calendarsInput) (*calendarsOutput, error) {
 		ids := []string{in.TenantID}
-		if in.Below {
+		if in.Subtree {
 			ids = a.below(ctx, in.TenantID, appointments.ObjAppointment, authz.Read)
 		}
-		cs, err := a.appts.Calendars(ctx, ids, false)
+		p, err := coreapi.PageOf[appointments.CalendarKey](in.PageQuery, "appointment-calendars")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.appts.CalendarsPage(ctx, ids, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		return &calendarsOutput{Body: cs}, nil
+		out := &calendarsOutput{}
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "appointment-calendars", rows, p, appointments.Calendar.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
+		return out, nil
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "create-appointment-calendar", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/appointment-calendars", Tags: []string{tagAppointments},
+		OperationID: "createAppointmentCalendar", Method: http.MethodPost, Path: "/v1/tenants/{tenantId}/appointment-calendars", Tags: []string{tagAppointments},
 		Summary: "Terminkalender anlegen", DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 		Description: "Wöchentliche Sprechzeiten, Länge eines Termins, Ausnahmetage; Feiertage in Sachsen-Anhalt haben nie Termine.",
 	}, coreapi.Access{Obj: appointments.ObjAppointment, Act: authz.Create, TenantParam: "tenantId"}, func(ctx context.Context, in *createCalendarInput) (*calendarOutput, error) {
@@ -145,7 +160,7 @@ func (a *API) registerCalendars(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-appointment-calendar", Method: http.MethodGet, Path: "/v1/appointment-calendars/{calendarId}", Tags: []string{tagAppointments},
+		OperationID: "getAppointmentCalendar", Method: http.MethodGet, Path: "/v1/appointment-calendars/{calendarId}", Tags: []string{tagAppointments},
 		Summary: "Terminkalender", Errors: []int{http.StatusNotFound},
 	}, coreapi.Access{Obj: appointments.ObjAppointment, Act: authz.Read}, func(ctx context.Context, in *calendarInput) (*calendarOutput, error) {
 		c, err := a.calendarFor(ctx, in.CalendarID, authz.Read)
@@ -156,7 +171,7 @@ func (a *API) registerCalendars(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-appointment-calendar", Method: http.MethodPut, Path: "/v1/appointment-calendars/{calendarId}", Tags: []string{tagAppointments},
+		OperationID: "updateAppointmentCalendar", Method: http.MethodPut, Path: "/v1/appointment-calendars/{calendarId}", Tags: []string{tagAppointments},
 		Summary: "Terminkalender ändern", Description: "Gebuchte Termine bleiben bestehen, auch außerhalb der neuen Zeiten.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: appointments.ObjAppointment, Act: authz.Update}, func(ctx context.Context, in *updateCalendarInput) (*calendarOutput, error) {

@@ -95,7 +95,7 @@ type versionsOutput struct {
 
 func (a *API) registerCentres(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "update-counselling-centre", Method: http.MethodPatch, Path: "/v1/counselling-centres/{centreId}", Tags: []string{tagCentres},
+		OperationID: "updateCounsellingCentre", Method: http.MethodPatch, Path: "/v1/counselling-centres/{centreId}", Tags: []string{tagCentres},
 		Summary: "Eintrag ändern",
 		Description: "Für die Redaktion der Beratungsstelle, die Kommune darüber und das Ministerium; andere erhalten 404. Nur die gesendeten Felder " +
 			"ändern sich. Ist die Prüfung eingeschaltet, wartet die neue Fassung auf die Landesredaktion (state = pending) und die " +
@@ -116,7 +116,7 @@ func (a *API) registerCentres(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-counselling-centre-draft", Method: http.MethodGet, Path: "/v1/counselling-centres/{centreId}/draft", Tags: []string{tagCentres},
+		OperationID: "getCounsellingCentreDraft", Method: http.MethodGet, Path: "/v1/counselling-centres/{centreId}/draft", Tags: []string{tagCentres},
 		Summary:     "Arbeitsstand eines Eintrags",
 		Description: "Die neueste Fassung (auch wartend oder abgelehnt, mit Anmerkung der Landesredaktion), der Stand der Prüfung und die Aktualität.",
 		Errors:      []int{http.StatusNotFound},
@@ -129,7 +129,8 @@ func (a *API) registerCentres(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-counselling-centre-versions", Method: http.MethodGet, Path: "/v1/counselling-centres/{centreId}/versions", Tags: []string{tagCentres},
+		OperationID: "listCounsellingCentreVersions", Method: http.MethodGet, Path: "/v1/counselling-centres/{centreId}/versions", Tags: []string{tagCentres},
+		Extensions:  map[string]any{coreapi.UnpagedKey: "Verlauf eines einzelnen Eintrags, wie die Ereignisse einer Bestellung Teil des Objekts"},
 		Summary:     "Versionen eines Eintrags",
 		Description: "Alle Fassungen, die neueste zuerst: wer wann was geändert hat (geänderte Felder mit altem und neuem Wert) und wie die Landesredaktion entschied.",
 		Errors:      []int{http.StatusNotFound},
@@ -146,7 +147,7 @@ func (a *API) registerCentres(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "verify-counselling-centre", Method: http.MethodPost, Path: "/v1/counselling-centres/{centreId}/verify", Tags: []string{tagCentres},
+		OperationID: "verifyCounsellingCentre", Method: http.MethodPost, Path: "/v1/counselling-centres/{centreId}/verify", Tags: []string{tagCentres},
 		Summary:     "Angaben bestätigen",
 		Description: "Bestätigt, dass die veröffentlichten Angaben stimmen: „geprüft am“ wird heute, die Erinnerungen beginnen von vorn.",
 		Errors:      []int{http.StatusNotFound, http.StatusUnprocessableEntity},

@@ -20,10 +20,6 @@ type reviewInput struct {
 	}
 }
 
-type centreList struct {
-	Body []counselling.Centre
-}
-
 type settingsOutput struct {
 	Body counselling.Settings
 }
@@ -36,7 +32,7 @@ type settingsInput struct {
 
 func (a *API) registerReview(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "review-counselling-centre", Method: http.MethodPost, Path: "/v1/counselling-centres/{centreId}/review", Tags: []string{tagCentres},
+		OperationID: "reviewCounsellingCentre", Method: http.MethodPost, Path: "/v1/counselling-centres/{centreId}/review", Tags: []string{tagCentres},
 		Summary:     "Wartende Fassung prüfen",
 		Description: "Für die Landesredaktion: veröffentlichen (approve) oder mit Begründung ablehnen (reject). Die Redaktion der Beratungsstelle erhält eine E-Mail.",
 		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
@@ -52,20 +48,16 @@ func (a *API) registerReview(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-counselling-reviews", Method: http.MethodGet, Path: "/v1/counselling-reviews", Tags: []string{tagCentres},
+		OperationID: "listCounsellingReviews", Method: http.MethodGet, Path: "/v1/counselling-reviews", Tags: []string{tagCentres},
 		Summary:     "Wartende Änderungen",
-		Description: "Für die Landesredaktion: die Einträge, deren neueste Fassung auf Prüfung wartet.",
-	}, coreapi.Access{Obj: counselling.ObjReview, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*centreList, error) {
-		cs, err := a.store.List(ctx, counselling.ListFilter{TenantIDs: a.authz.Tenants(authz.PrincipalFrom(ctx), counselling.ObjReview, authz.Read),
-			State: counselling.StatePending})
-		if err != nil {
-			return nil, a.problem(ctx, err)
-		}
-		return &centreList{Body: cs}, nil
+		Description: "Für die Landesredaktion: die Einträge, deren neueste Fassung auf Prüfung wartet, nach Name.",
+	}, coreapi.Access{Obj: counselling.ObjReview, Act: authz.Read}, func(ctx context.Context, in *coreapi.PageQuery) (*centrePage, error) {
+		return a.centrePage(ctx, counselling.ListFilter{TenantIDs: a.authz.Tenants(authz.PrincipalFrom(ctx), counselling.ObjReview, authz.Read),
+			State: counselling.StatePending}, *in, "counselling-reviews")
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-counselling-settings", Method: http.MethodGet, Path: "/v1/counselling-settings", Tags: []string{tagCentres},
+		OperationID: "getCounsellingSettings", Method: http.MethodGet, Path: "/v1/counselling-settings", Tags: []string{tagCentres},
 		Summary: "Einstellungen des Verzeichnisses",
 	}, coreapi.Access{Obj: counselling.ObjSettings, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*settingsOutput, error) {
 		s, err := a.store.Settings(ctx)
@@ -76,7 +68,7 @@ func (a *API) registerReview(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "set-counselling-settings", Method: http.MethodPut, Path: "/v1/counselling-settings", Tags: []string{tagCentres},
+		OperationID: "setCounsellingSettings", Method: http.MethodPut, Path: "/v1/counselling-settings", Tags: []string{tagCentres},
 		Summary:     "Prüfung ein- oder ausschalten",
 		Description: "Für das Ministerium. Wartende Fassungen bleiben nach dem Ausschalten zur Entscheidung stehen.",
 	}, coreapi.Access{Obj: counselling.ObjSettings, Act: authz.Update}, func(ctx context.Context, in *settingsInput) (*settingsOutput, error) {

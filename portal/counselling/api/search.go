@@ -22,17 +22,18 @@ type searchInput struct {
 	Q             string  `query:"q" maxLength:"100" doc:"Teil von Name, Träger oder Beschreibung"`
 	Near          string  `query:"near" maxLength:"100" doc:"Ort, Postleitzahl, Kreisschlüssel, AGS oder „Breite,Länge“: sortiert nach Entfernung"`
 	RadiusKm      float64 `query:"radiusKm" minimum:"0" maximum:"500" doc:"mit near: nur Stellen in diesem Umkreis (km)"`
-	Limit         int     `query:"limit" minimum:"0" maximum:"100" default:"20"`
-	Offset        int     `query:"offset" minimum:"0" maximum:"100000"`
+	coreapi.PageQuery
 }
 
 type searchBody struct {
-	Total int                  `json:"total"`
+	Total int                  `json:"total" doc:"Treffer insgesamt, über alle Seiten"`
 	Near  *counselling.Place   `json:"near,omitempty" doc:"der Ort, von dem aus gemessen wurde"`
 	Items []counselling.Result `json:"items"`
+	coreapi.PageBody
 }
 
 type searchOutput struct {
+	coreapi.PageHeaders
 	CacheControl string `header:"Cache-Control"`
 	Body         searchBody
 }
@@ -50,7 +51,7 @@ type publicOutput struct {
 
 func (a *API) registerSearch(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "search-counselling-centres", Method: http.MethodGet, Path: "/v1/counselling-centres", Tags: []string{tagCentres},
+		OperationID: "searchCounsellingCentres", Method: http.MethodGet, Path: "/v1/counselling-centres", Tags: []string{tagCentres},
 		Summary: "Beratungsstellen suchen",
 		Description: "Öffentlich. Die veröffentlichten Einträge, gefiltert nach Thema, Sprache, Beratungsweg, Barrierefreiheit, Einzugsgebiet und Text; " +
 			"mit `near` sortiert nach der Entfernung der nächsten Adresse (Luftlinie), mit `radiusKm` begrenzt. Jeder Treffer nennt den " +
@@ -58,7 +59,12 @@ func (a *API) registerSearch(api huma.API) {
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *searchInput) (*searchOutput, error) {
 		q := counselling.Query{Topic: in.Topic, Language: in.Language, Way: in.Way, Insolvency305: in.Insolvency305, Area: in.Area,
-			Text: in.Q, RadiusKm: in.RadiusKm, Limit: in.Limit, Offset: in.Offset}
+			Text: in.Q, RadiusKm: in.RadiusKm}
+		p, err := coreapi.PageOf[counselling.SearchKey](in.PageQuery, "counselling-search")
+		if err != nil {
+			return nil, err
+		}
+		q.Page = &p
 		for _, acc := range strings.Split(in.Accessibility, ",") {
 			if acc = strings.TrimSpace(acc); acc != "" {
 				q.Accessibility = append(q.Accessibility, acc)
@@ -79,12 +85,16 @@ func (a *API) registerSearch(api huma.API) {
 		if err != nil {
 			return nil, queryProblem(a.problem(ctx, err))
 		}
-		out.Body.Total, out.Body.Items = res.Total, res.Items
+		var pg coreapi.Page
+		if out.Body.Items, pg, err = coreapi.NextPage(ctx, "counselling-search", res.Items, p, counselling.Result.PageKey); err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.Body.Total, out.PageHeaders, out.Body.PageBody = res.Total, pg.Headers, pg.Body
 		return &out, nil
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "get-counselling-centre", Method: http.MethodGet, Path: "/v1/counselling-centres/{centreId}", Tags: []string{tagCentres},
+		OperationID: "getCounsellingCentre", Method: http.MethodGet, Path: "/v1/counselling-centres/{centreId}", Tags: []string{tagCentres},
 		Summary:     "Beratungsstelle (veröffentlichter Eintrag)",
 		Description: "Öffentlich. Die zuletzt veröffentlichte Fassung des Eintrags mit Öffnungsstatus und den Terminkalendern für die Online-Buchung.",
 		Errors:      []int{http.StatusNotFound},

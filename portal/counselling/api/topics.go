@@ -39,9 +39,11 @@ type topicOutput struct {
 
 func (a *API) registerTopics(api huma.API) {
 	coreapi.Register(api, huma.Operation{
-		OperationID: "list-counselling-topics", Method: http.MethodGet, Path: "/v1/counselling-topics", Tags: []string{tagCentres},
+		OperationID: "listCounsellingTopics", Method: http.MethodGet, Path: "/v1/counselling-topics", Tags: []string{tagCentres},
 		Summary:     "Themen und Merkmale",
 		Description: "Öffentlich. Die Themen (vom Ministerium gepflegt), die Beratungswege und die Merkmale der Barrierefreiheit mit ihren Schlüsseln.",
+		Errors:      []int{http.StatusUnprocessableEntity},
+		Extensions:  map[string]any{coreapi.UnpagedKey: "Vokabular des Verzeichnisses: wenige Dutzend Schlüssel, als Ganzes für Auswahllisten"},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *topicsInput) (*topicsOutput, error) {
 		ts, err := a.store.Topics(ctx, in.All)
 		if err != nil {
@@ -53,7 +55,7 @@ func (a *API) registerTopics(api huma.API) {
 	})
 
 	coreapi.Register(api, huma.Operation{
-		OperationID: "put-counselling-topic", Method: http.MethodPut, Path: "/v1/counselling-topics/{topicKey}", Tags: []string{tagCentres},
+		OperationID: "putCounsellingTopic", Method: http.MethodPut, Path: "/v1/counselling-topics/{topicKey}", Tags: []string{tagCentres},
 		Summary:     "Thema anlegen oder ändern",
 		Description: "Für das Ministerium: erweitert die Themen oder ändert Bezeichnung, Reihenfolge und Aktivität. Ein abgeschaltetes Thema bleibt an bestehenden Einträgen.",
 		Errors:      []int{http.StatusUnprocessableEntity},

@@ -23,6 +23,7 @@ import (
 	"sozialplattform/portal/forms"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 // Deps are what the operations work with.
@@ -57,9 +58,11 @@ func Tags() []*huma.Tag {
 
 // list of an application as the lists show it.
 type listOutput struct {
+	coreapi.PageHeaders
 	Body struct {
 		Items []forms.Application `json:"items"`
-		Total int                 `json:"total"`
+		Total int                 `json:"total" doc:"Anträge insgesamt, über alle Seiten"`
+		coreapi.PageBody
 	}
 }
 
@@ -67,11 +70,10 @@ type tenantListInput struct {
 	TenantID       string `path:"tenantId"`
 	Antragsstrecke string `query:"antragsstrecke" maxLength:"40" doc:"nur diese Antragsstrecke, z. B. hzl"`
 	Status         string `query:"status" enum:"eingereicht,zugestellt,abgeholt,angenommen,problem," doc:"nur dieser Stand"`
-	Since          string `query:"since" format:"date" doc:"eingereicht ab (JJJJ-MM-TT)"`
-	Until          string `query:"until" format:"date" doc:"eingereicht vor (JJJJ-MM-TT)"`
+	Since          string `query:"since" maxLength:"40" doc:"eingereicht ab diesem Zeitpunkt (RFC 3339); ein Tag JJJJ-MM-TT gilt ab 0 Uhr UTC"`
+	Until          string `query:"until" maxLength:"40" doc:"eingereicht vor diesem Zeitpunkt (RFC 3339); ein Tag JJJJ-MM-TT gilt ab 0 Uhr UTC"`
 	Subtree        bool   `query:"subtree" doc:"auch die Anträge der Körperschaften darunter (z. B. Gemeinden eines Landkreises)"`
-	Limit          int    `query:"limit" minimum:"0" maximum:"500" doc:"höchstens so viele (Standard 100)"`
-	Offset         int    `query:"offset" minimum:"0"`
+	coreapi.PageQuery
 }
 
 type idInput struct {
@@ -106,8 +108,8 @@ type fileOutput struct {
 }
 
 type statsInput struct {
-	Since string `query:"since" format:"date"`
-	Until string `query:"until" format:"date"`
+	Since string `query:"since" maxLength:"40" doc:"eingereicht ab diesem Zeitpunkt (RFC 3339); ein Tag JJJJ-MM-TT gilt ab 0 Uhr UTC"`
+	Until string `query:"until" maxLength:"40" doc:"eingereicht vor diesem Zeitpunkt (RFC 3339); ein Tag JJJJ-MM-TT gilt ab 0 Uhr UTC"`
 }
 
 type statsOutput struct {
@@ -132,47 +134,66 @@ type settingsOutput struct {
 	Body forms.RetentionSettings
 }
 
-func day(s string) (time.Time, error) {
+// instant reads since or until: RFC 3339 as every listing takes it, or a
+// plain day (0:00 UTC) as this one took before.
+func instant(name, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return time.Time{}, huma.Error422UnprocessableEntity("Datum im Format JJJJ-MM-TT erwartet.")
+		return time.Time{}, huma.Error422UnprocessableEntity("Zeitpunkt nach RFC 3339 oder Tag JJJJ-MM-TT erwartet.",
+			&huma.ErrorDetail{Location: "query." + name, Message: "z. B. 2026-12-01T00:00:00+01:00 oder 2026-12-01"})
 	}
 	return t, nil
 }
 
 // Register adds the operations.
 func (a *API) Register(api huma.API) {
-	coreapi.Register(api, huma.Operation{OperationID: "list-my-applications", Method: http.MethodGet, Path: "/v1/me/applications", Tags: []string{tag},
+	coreapi.Register(api, huma.Operation{OperationID: "listMyApplications", Method: http.MethodGet, Path: "/v1/me/applications", Tags: []string{tag},
 		Summary: "Eigene Anträge (Servicekonto)", Description: "Die Anträge der angemeldeten Bürgerin oder des angemeldeten Bürgers mit Stand. Nur mit der Sitzung des Servicekontos; Mitarbeitende und API-Token erhalten 401.",
 		Security: []map[string][]string{{"session": {}}}, Errors: []int{http.StatusUnauthorized}},
-		coreapi.Access{Public: true}, func(ctx context.Context, _ *struct{}) (*listOutput, error) {
+		coreapi.Access{Public: true}, func(ctx context.Context, in *coreapi.PageQuery) (*listOutput, error) {
 			c, ok := citizen.PrincipalFrom(ctx)
 			if !ok || !authz.PrincipalFrom(ctx).IsZero() {
 				return nil, huma.Error401Unauthorized("Bitte melden Sie sich mit Ihrem Servicekonto an.")
 			}
-			items, err := a.store.ForCitizen(ctx, c.ID)
+			p, err := coreapi.PageOf[keyset.TimeKey](*in, "my-applications")
+			if err != nil {
+				return nil, err
+			}
+			rows, err := a.store.ForCitizenPage(ctx, c.ID, p)
 			if err != nil {
 				return nil, coreapi.Problem(ctx, a.logger, err)
 			}
 			out := &listOutput{}
-			out.Body.Items, out.Body.Total = items, len(items)
+			var pg coreapi.Page
+			if out.Body.Items, pg, err = coreapi.NextPage(ctx, "my-applications", rows, p, forms.ApplicationKey); err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			out.Body.Total = len(out.Body.Items)
+			out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 			return out, nil
 		})
 
-	coreapi.Register(api, huma.Operation{OperationID: "list-tenant-applications", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/applications", Tags: []string{tag},
+	coreapi.Register(api, huma.Operation{OperationID: "listTenantApplications", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/applications", Tags: []string{tag},
 		Summary: "Anträge einer Kommune", Description: "Eingegangene Anträge mit Zustellstand, neueste zuerst; Filter nach Antragsstrecke, Stand und Zeitraum. Nur für die Kommune selbst: das Ministerium erhält Zahlen über /v1/applications/stats."},
 		coreapi.Access{Obj: forms.ObjApplication, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantListInput) (*listOutput, error) {
 			if !forms.MayReadPersonal(a.authz, authz.PrincipalFrom(ctx), in.TenantID) {
 				return nil, huma.Error403Forbidden("Anträge mit personenbezogenen Daten sieht nur die zuständige Kommune; das Ministerium erhält Zahlen (GET /api/v1/applications/stats).")
 			}
-			since, err := day(in.Since)
+			since, err := instant("since", in.Since)
 			if err != nil {
 				return nil, err
 			}
-			until, err := day(in.Until)
+			until, err := instant("until", in.Until)
+			if err != nil {
+				return nil, err
+			}
+			p, err := coreapi.PageOf[keyset.TimeKey](in.PageQuery, "tenant-applications")
 			if err != nil {
 				return nil, err
 			}
@@ -180,17 +201,22 @@ func (a *API) Register(api huma.API) {
 			if in.Subtree {
 				ids = a.authz.Subtree(in.TenantID)
 			}
-			items, total, err := a.store.List(ctx, forms.Filter{TenantIDs: ids, Antragsstrecke: in.Antragsstrecke, Status: forms.Status(in.Status),
-				Since: since, Until: until, Limit: in.Limit, Offset: in.Offset})
+			rows, total, err := a.store.List(ctx, forms.Filter{TenantIDs: ids, Antragsstrecke: in.Antragsstrecke, Status: forms.Status(in.Status),
+				Since: since, Until: until, Page: &p})
 			if err != nil {
 				return nil, coreapi.Problem(ctx, a.logger, err)
 			}
 			out := &listOutput{}
-			out.Body.Items, out.Body.Total = items, total
+			var pg coreapi.Page
+			if out.Body.Items, pg, err = coreapi.NextPage(ctx, "tenant-applications", rows, p, forms.ApplicationKey); err != nil {
+				return nil, coreapi.Problem(ctx, a.logger, err)
+			}
+			out.Body.Total = total
+			out.PageHeaders, out.Body.PageBody = pg.Headers, pg.Body
 			return out, nil
 		})
 
-	coreapi.Register(api, huma.Operation{OperationID: "get-application", Method: http.MethodGet, Path: "/v1/applications/{applicationId}", Tags: []string{tag},
+	coreapi.Register(api, huma.Operation{OperationID: "getApplication", Method: http.MethodGet, Path: "/v1/applications/{applicationId}", Tags: []string{tag},
 		Summary: "Ein Antrag", Description: "Ein Antrag mit Angaben, Dokumenten und Verlauf – für die Antragstellerin oder den Antragsteller (Servicekonto) und für die zuständige Kommune; für alle anderen 404.",
 		Security: []map[string][]string{{"bearer": {}}, {"session": {}}}, Errors: []int{http.StatusUnauthorized, http.StatusNotFound}},
 		coreapi.Access{Public: true}, func(ctx context.Context, in *idInput) (*detailsOutput, error) {
@@ -210,8 +236,8 @@ func (a *API) Register(api huma.API) {
 		})
 
 	for _, doc := range []struct{ id, path, kind, summary string }{
-		{"get-application-xml", "/v1/applications/{applicationId}/xml", forms.DocXML, "XSozial-basis-Nachricht eines Antrags"},
-		{"get-application-pdf", "/v1/applications/{applicationId}/pdf", forms.DocPDF, "PDF eines Antrags"},
+		{"getApplicationXml", "/v1/applications/{applicationId}/xml", forms.DocXML, "XSozial-basis-Nachricht eines Antrags"},
+		{"getApplicationPdf", "/v1/applications/{applicationId}/pdf", forms.DocPDF, "PDF eines Antrags"},
 	} {
 		coreapi.Register(api, huma.Operation{OperationID: doc.id, Method: http.MethodGet, Path: doc.path, Tags: []string{tag},
 			Summary: doc.summary, Description: "Für die zuständige Kommune (vorgang.transportieren.1000001 bzw. das Antrags-PDF); andere Kommunen erhalten 404.",
@@ -234,14 +260,15 @@ func (a *API) Register(api huma.API) {
 			})
 	}
 
-	coreapi.Register(api, huma.Operation{OperationID: "application-stats", Method: http.MethodGet, Path: "/v1/applications/stats", Tags: []string{tag},
-		Summary: "Antragszahlen", Description: "Anzahl der Anträge je Körperschaft, Antragsstrecke und Stand – ohne personenbezogene Daten; das Ministerium sieht alle Kommunen, eine Kommune sich und die Körperschaften darunter."},
+	coreapi.Register(api, huma.Operation{OperationID: "applicationStats", Method: http.MethodGet, Path: "/v1/applications/stats", Tags: []string{tag},
+		Extensions: map[string]any{coreapi.UnpagedKey: "Zahlen je Körperschaft, Antragsstrecke und Stand: eine Auswertung, keine Liste von Datensätzen"},
+		Summary:    "Antragszahlen", Description: "Anzahl der Anträge je Körperschaft, Antragsstrecke und Stand – ohne personenbezogene Daten; das Ministerium sieht alle Kommunen, eine Kommune sich und die Körperschaften darunter."},
 		coreapi.Access{Obj: forms.ObjApplicationStats, Act: authz.Read}, func(ctx context.Context, in *statsInput) (*statsOutput, error) {
-			since, err := day(in.Since)
+			since, err := instant("since", in.Since)
 			if err != nil {
 				return nil, err
 			}
-			until, err := day(in.Until)
+			until, err := instant("until", in.Until)
 			if err != nil {
 				return nil, err
 			}
@@ -255,7 +282,7 @@ func (a *API) Register(api huma.API) {
 			return out, nil
 		})
 
-	coreapi.Register(api, huma.Operation{OperationID: "get-application-settings", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/application-settings", Tags: []string{tag},
+	coreapi.Register(api, huma.Operation{OperationID: "getApplicationSettings", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/application-settings", Tags: []string{tag},
 		Summary: "Aufbewahrungsfristen", Description: "Wie lange Entwürfe und zugestellte Anträge der Kommune aufbewahrt werden. Gelöschtes steht im Änderungsprotokoll (delete-expired)."},
 		coreapi.Access{Obj: forms.ObjApplicationSettings, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *settingsInput) (*settingsOutput, error) {
 			s, err := a.store.Settings(ctx, in.TenantID)
@@ -265,7 +292,7 @@ func (a *API) Register(api huma.API) {
 			return &settingsOutput{Body: s}, nil
 		})
 
-	coreapi.Register(api, huma.Operation{OperationID: "set-application-settings", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/application-settings", Tags: []string{tag},
+	coreapi.Register(api, huma.Operation{OperationID: "setApplicationSettings", Method: http.MethodPut, Path: "/v1/tenants/{tenantId}/application-settings", Tags: []string{tag},
 		Summary: "Aufbewahrungsfristen ändern"},
 		coreapi.Access{Obj: forms.ObjApplicationSettings, Act: authz.Update, TenantParam: "tenantId"}, func(ctx context.Context, in *settingsPutInput) (*settingsOutput, error) {
 			s, err := a.store.SetSettings(ctx, in.TenantID, forms.RetentionSettings{DraftDays: in.Body.DraftDays, RetentionDays: in.Body.RetentionDays})

@@ -1,0 +1,92 @@
+package forms
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sameAsGerman lists the texts that may read as in German in a language:
+// names, codes and words that the language spells the same way. Anything
+// else equal to the German is an untranslated copy.
+var sameAsGerman = map[string][]string{
+	"IBAN":       {"en", "ar", "uk", "tr", "ru"},
+	"BIC":        {"en", "ar", "uk", "tr", "ru"},
+	"Situation":  {"en"},
+	"Person {n}": {"en"},
+	"Person {0}": {"en"},
+}
+
+// legalReference finds what a translation keeps as written in German: the
+// paragraphs and books of the law ("§§ 60", "SGB I", "Art. 13") and the
+// placeholders of the engine ("{n}", "{0}").
+var legalReference = regexp.MustCompile(`§+ ?\d+[a-z]?|\bSGB [IVX]+\b|\bArt\. \d+|\{[a-z0-9]+\}`)
+
+// TestDefinitionTextsTranslated: every text of every form definition is in
+// every portal language (the loader refuses less), none is a copy of the
+// German except the few in sameAsGerman, and each keeps the German's
+// legal references and placeholders.
+func TestDefinitionTextsTranslated(t *testing.T) {
+	r, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, key := range r.Keys() {
+		d, _ := r.Latest(key)
+		d.eachText(func(where string, text Text, _ bool) {
+			if len(text) == 0 {
+				return
+			}
+			n++
+			checkTranslation(t, d.ID()+" "+where, text)
+		})
+	}
+	if n < 400 {
+		t.Errorf("only %d texts walked; the walk misses parts of the definitions", n)
+	}
+}
+
+// TestEngineMessagesTranslated: the engine's own messages meet the same
+// rule as the definitions.
+func TestEngineMessagesTranslated(t *testing.T) {
+	for key, text := range messages {
+		checkTranslation(t, "message "+string(key), Text(text))
+	}
+	for _, tt := range []struct {
+		lang string
+		key  msgKey
+		args []any
+		want string
+	}{
+		{"uk", msgPersonN, []any{2}, "Особа 2"},
+		{"ar", msgApplicant, nil, "مقدّم الطلب"},
+		{"tr", msgRequired, nil, "Lütfen bu alanı doldurun."},
+	} {
+		if got := message(tt.lang, tt.key, tt.args...); got != tt.want {
+			t.Errorf("message(%s, %s) = %q, want %q", tt.lang, tt.key, got, tt.want)
+		}
+	}
+}
+
+func checkTranslation(t *testing.T, where string, text Text) {
+	t.Helper()
+	if err := text.complete(true); err != nil {
+		t.Errorf("%s: %v", where, err)
+		return
+	}
+	de := text["de"]
+	refs := legalReference.FindAllString(de, -1)
+	for _, lang := range Languages[1:] {
+		s := text[lang]
+		if s == de && !slices.Contains(sameAsGerman[de], lang) {
+			t.Errorf("%s: %s is the German text %q", where, lang, de)
+		}
+		for _, ref := range refs {
+			if !strings.Contains(s, ref) {
+				t.Errorf("%s: %s lacks %q of the German: %q", where, lang, ref, s)
+			}
+		}
+	}
+}
