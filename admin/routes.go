@@ -50,10 +50,10 @@ func (c *Console) Routes() []web.Route {
 		open(http.MethodPost, "/admin/abmelden", core.Logout, web.FormToken, "logging out needs no login (an expired session ends quietly)"),
 		open(http.MethodGet, "/admin/passwort/vergessen", core.ForgotForm, web.NoToken, login),
 		open(http.MethodPost, "/admin/passwort/vergessen", core.Forgot, web.FormToken, login),
-		secret(open(http.MethodGet, passwordResetPattern, core.ResetForm, web.NoToken, "the password link from the mail is the key")),
-		secret(open(http.MethodPost, passwordResetPattern, core.Reset, web.FormToken, "the password link from the mail is the key")),
-		secret(open(http.MethodGet, invitationPattern, core.InvitationForm, web.NoToken, invite)),
-		secret(open(http.MethodPost, invitationPattern, core.AcceptInvitation, web.FormToken, invite)),
+		secret(open(http.MethodGet, "/admin/passwort/neu/{token}", core.ResetForm, web.NoToken, "the password link from the mail is the key")),
+		secret(open(http.MethodPost, "/admin/passwort/neu/{token}", core.Reset, web.FormToken, "the password link from the mail is the key")),
+		secret(open(http.MethodGet, "/admin/einladung/{token}", core.InvitationForm, web.NoToken, invite)),
+		secret(open(http.MethodPost, "/admin/einladung/{token}", core.AcceptInvitation, web.FormToken, invite)),
 
 		// After login: the platform core (tenants, members, invitations,
 		// API tokens, log, Postausgang, jobs, own account).

@@ -14,6 +14,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 // clock is a settable test clock.
@@ -99,7 +100,11 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{db: db, outbox: outbox, clock: &clock{t: seedNow}, byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{Now: f.clock.Now, Links: onboarding.Links{
+		Cases:         web.LinkTo("https://sozial.example", "/admin/anbindung/{id}"),
+		Rollout:       web.LinkTo("https://sozial.example", "/admin/rollout"),
+		Consultations: web.LinkTo("https://sozial.example", "/admin/sprechstunden"),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

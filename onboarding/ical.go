@@ -65,8 +65,8 @@ func (s *Store) Calendar(ctx context.Context, tenantID string) ([]byte, error) {
 		}
 		if registered[c.ID] {
 			desc = append(desc, t.Name+" ist angemeldet.")
-		} else {
-			desc = append(desc, "Anmeldung in der Konsole: "+s.opts.BaseURL+"/admin/sprechstunden")
+		} else if link := s.opts.Links.Consultations.To(); link != "" {
+			desc = append(desc, "Anmeldung in der Konsole: "+link)
 		}
 		w.prop("BEGIN", "VEVENT")
 		w.prop("UID", "sprechstunde-"+c.ID+"@"+icalDomain)

@@ -18,8 +18,8 @@ import (
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the console pages mails and calendar entries point to.
+	Links Links
 	// MaxAttachmentBytes caps one checklist attachment (default 5 MiB).
 	MaxAttachmentBytes int64
 	// Now is the clock (default time.Now).
@@ -46,7 +46,6 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		return nil, fmt.Errorf("onboarding store: %w", err)

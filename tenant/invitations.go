@@ -74,7 +74,7 @@ func (s *Store) Invite(ctx context.Context, tenantID, email string, role Role) (
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: tenantID, To: e, Template: "invitation",
 			Data: mail.InvitationData{InviterName: inv.InvitedBy, TenantName: t.Name, RoleLabel: role.Label(),
-				Link: link(s.opts.Links.Invitation, token), ExpiresAt: inv.ExpiresAt}}); err != nil {
+				Link: s.opts.Links.Invitation.To(token), ExpiresAt: inv.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue invitation mail: %w", err)
 		}
 		return WriteAudit(ctx, tx, Audit{TenantID: tenantID, Action: "create", ObjectType: "invitation", ObjectID: inv.ID,

@@ -1,18 +1,24 @@
 package tenant
 
-// Links are the addresses of the console pages that the platform core's
-// mails point to. The console provides them from its route table
-// (admin.TenantLinks): the core knows no surface's URLs. A nil function
-// leaves the mail without a link (tests that do not read mails).
-type Links struct {
-	Invitation    func(token string) string // accept an invitation
-	PasswordReset func(token string) string // set a new password
-}
+// A Link builds the address of one page of a surface from the values of
+// its path (IDs, tokens, a site's slug, in the order the page's route
+// names them). Domains put links into mails and calendar entries but know
+// no surface's URLs: the surface that serves the page provides the Link
+// (built from its route table), the composition root wires it. A nil Link
+// builds "" (tests that do not read the links).
+type Link func(values ...string) string
 
-// link calls f, or returns "" when f is nil.
-func link(f func(string) string, arg string) string {
-	if f == nil {
+// To is the address of the page for values, or "" for a nil Link.
+func (l Link) To(values ...string) string {
+	if l == nil {
 		return ""
 	}
-	return f(arg)
+	return l(values...)
+}
+
+// Links are the console pages that the platform core's mails point to;
+// the console provides them (admin.TenantLinks).
+type Links struct {
+	Invitation    Link // accept an invitation: token
+	PasswordReset Link // set a new password: token
 }

@@ -47,7 +47,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, clientIP string
 			return fmt.Errorf("insert password reset: %w", err)
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: u.Email, Template: "password-reset",
-			Data: mail.PasswordResetData{Name: u.Name, Link: link(s.opts.Links.PasswordReset, token), ExpiresAt: r.ExpiresAt}}); err != nil {
+			Data: mail.PasswordResetData{Name: u.Name, Link: s.opts.Links.PasswordReset.To(token), ExpiresAt: r.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue password reset mail: %w", err)
 		}
 		return WriteAudit(ctx, tx, Audit{Action: "request-password-reset", ObjectType: "user", ObjectID: u.ID})

@@ -185,7 +185,7 @@ func (a *app) build(ctx context.Context) error {
 	}
 	a.delivery.SetSealer(keyringSealer{a.dataKeys})
 	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, marketplace.Options{
-		BaseURL:              a.cfg.BaseURL,
+		Links:                admin.MarketLinks(a.cfg.BaseURL),
 		MinistryOrderMailbox: a.cfg.OrderMailbox,
 		KnownAntragsstrecken: func(ctx context.Context) (map[string]string, error) {
 			if a.antragsstrecken == nil {
@@ -237,7 +237,7 @@ func (a *app) registerJobs() error {
 // transaction.
 func (a *app) buildOnboarding(ctx context.Context) error {
 	var err error
-	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{BaseURL: a.cfg.BaseURL})
+	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL)})
 	if err != nil {
 		return err
 	}
@@ -281,14 +281,14 @@ func (a *app) buildPortal() error {
 func (a *app) buildCounselling(ctx context.Context) error {
 	var err error
 	opts := a.cfg.Counselling
-	opts.BaseURL = a.cfg.BaseURL
+	opts.Links = admin.CounsellingLinks(a.cfg.BaseURL)
 	if a.counsel, err = counselling.NewStore(a.db, a.store, a.outbox, opts); err != nil {
 		return err
 	}
 	if err := a.counsel.EnsureTopics(ctx); err != nil {
 		return err
 	}
-	if a.appts, err = appointments.NewStore(a.db, a.outbox, appointments.Options{BaseURL: a.cfg.BaseURL}); err != nil {
+	if a.appts, err = appointments.NewStore(a.db, a.outbox, appointments.Options{Links: www.AppointmentLinks(a.cfg.BaseURL)}); err != nil {
 		return err
 	}
 	if err := a.portal.RegisterCounselling(www.CounsellingDeps{Directory: a.counsel, Appointments: a.appts}); err != nil {
@@ -313,7 +313,7 @@ func (a *app) buildDelivery() error {
 	var err error
 	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
 		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger, TestApplication: a.testApplication,
-		Mailer: a.outbox, BaseURL: a.cfg.BaseURL, Labels: a.onboard.Antragsstrecken,
+		Mailer: a.outbox, Links: admin.DeliveryLinks(a.cfg.BaseURL), Labels: a.onboard.Antragsstrecken,
 		OnKey: func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error {
 			return a.onboard.RecordDestinationKey(ctx, db, caseID, onboarding.KeyInfo{Kid: k.Kid, Bits: k.Bits, Subject: k.Subject,
 				Issuer: k.Issuer, NotBefore: k.NotBefore, NotAfter: k.NotAfter, Thumbprint: k.Thumbprint, FetchedAt: k.FetchedAt})

@@ -76,7 +76,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
 			return slices.Contains(live, strecke), err
 		},
-		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
+		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
 			Author: xsozial.Party{Kennung: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
 			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,
 			Logger: a.logger}})
@@ -84,7 +84,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 		return err
 	}
 	a.onDeliveryStatus = a.forms.SetDeliveryStatus
-	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{BaseURL: a.cfg.BaseURL})
+	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{Links: www.CitizenLinks(a.cfg.BaseURL)})
 	a.citizenSessions = citizen.NewSessions(a.sessions)
 	if c.SAMLMetadata != "" {
 		md, err := citizen.LoadIDPMetadata(ctx, c.SAMLMetadata, &http.Client{Timeout: 15 * time.Second})
@@ -161,7 +161,7 @@ func (a *app) readerIdentity(ctx context.Context, tenantID, strecke string) (str
 // portal; the SAML endpoints are in the transport table (routes.go).
 func (a *app) registerApplications() error {
 	return a.portal.RegisterApplications(www.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
-		SAML: a.saml, Keys: a.dataKeys, BaseURL: a.cfg.BaseURL})
+		SAML: a.saml, Keys: a.dataKeys})
 }
 
 // exceptACS keeps the cross-origin protection off the SAML ACS: the

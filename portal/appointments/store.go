@@ -18,8 +18,8 @@ import (
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the citizen's pages the mails point to.
+	Links Links
 	// RetainDays is how many days after the appointment a booking is
 	// deleted (default 7).
 	RetainDays int
@@ -57,7 +57,6 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		return nil, fmt.Errorf("appointments store: %w", err)

@@ -12,6 +12,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 // clock is a settable test clock.
@@ -66,7 +67,10 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{db: db, outbox: outbox, clock: &clock{t: seedNow}, byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{Now: f.clock.Now, Links: counselling.Links{
+		Centre:  web.LinkTo("https://sozial.example", "/admin/beratung/{id}"),
+		Reviews: web.LinkTo("https://sozial.example", "/admin/beratung/pruefung"),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,8 @@ type Mailer interface {
 
 // Options tune the store; zero values take the defaults.
 type Options struct {
-	BaseURL string
+	// Links are the citizen's pages the mails point to.
+	Links Links
 	// DraftTTL is how long a draft lives after its last change when the
 	// tenant set nothing (default 30 days); a reminder goes out
 	// ReminderBefore its end (default 7 days).
@@ -160,7 +161,6 @@ func NewStore(d Deps) (*Store, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
 	b, err := xsozial.NewBuilder()
 	if err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/web"
 )
 
 // fixture is a store on a fresh database with the demo tenants, a citizen
@@ -110,8 +111,12 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 			migrations.AfterCommit(ctx, func() { f.mu.Lock(); f.delivered = append(f.delivered, d); f.mu.Unlock() })
 			return id, nil
 		},
-		Live:    func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
-		Options: forms.Options{BaseURL: "https://sozial.example", Now: f.clock.Now}})
+		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
+		Options: forms.Options{Now: f.clock.Now, Links: forms.Links{ // the portal's addresses (www.FormsLinks)
+			Account:     web.LinkTo("https://sozial.example", "/{site}/servicekonto/{$}"),
+			Application: web.LinkTo("https://sozial.example", "/{site}/servicekonto/antraege/{app}"),
+			Draft:       web.LinkTo("https://sozial.example", "/{site}/antrag/{strecke}/entwurf/{draft}"),
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,8 +27,6 @@ type ApplicationDeps struct {
 	// Keys seal answers that are parked in the session while the citizen
 	// logs in again after the session expired.
 	Keys *envelope.Keyring
-	// BaseURL is the public address for links in mails.
-	BaseURL string
 }
 
 // applications serves the application and account pages of every site:

@@ -256,3 +256,10 @@ func Link(base, pattern string, values ...string) string {
 	}
 	return strings.TrimRight(base, "/") + strings.Join(segs, "/")
 }
+
+// LinkTo is the builder of the links to one route: base and pattern fixed,
+// the wildcards' values given per link (see Link). It is what a surface
+// hands to the domains as their tenant.Link.
+func LinkTo(base, pattern string) func(values ...string) string {
+	return func(values ...string) string { return Link(base, pattern, values...) }
+}

@@ -93,7 +93,7 @@ func (a *API) registerBookings(api huma.API) {
 		}
 		out := &bookOutput{}
 		out.Body.ID, out.Body.StartsAt, out.Body.EndsAt = b.ID, b.StartsAt, b.EndsAt
-		out.Body.PageURL = a.baseURL + appointments.PagePath(site, tok.Page)
+		out.Body.PageURL = a.appts.BookingLink(site, tok.Page)
 		return out, nil
 	})
 
