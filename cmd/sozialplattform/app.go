@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -29,11 +28,11 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/site"
 	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/jobs"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/web"
@@ -183,7 +182,7 @@ func (a *app) build(ctx context.Context) error {
 	if err := a.buildApplications(ctx); err != nil {
 		return err
 	}
-	a.delivery.SetSealer(keyringSealer{a.dataKeys})
+	a.delivery.SetSealer(delivery.KeyringSealer(a.dataKeys))
 	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, marketplace.Options{
 		Links:                admin.MarketLinks(a.cfg.BaseURL),
 		MinistryOrderMailbox: a.cfg.OrderMailbox,
@@ -405,42 +404,6 @@ func (a *app) testApplication(ctx context.Context, tenantID, strecke, reference 
 // xtaAuthor is the platform identity as XTA party.
 func (a *app) xtaAuthor() xta2.Party {
 	return xta2.Party{Identifier: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}
-}
-
-// keyringSealer seals delivery payloads and mailbox files with the
-// platform's data keys (envelope encryption, as the applications' data):
-// version byte, key ID, wrapped data key, ciphertext.
-type keyringSealer struct{ k *envelope.Keyring }
-
-var deliveryAAD = []byte("delivery-payload")
-
-func (s keyringSealer) Seal(p []byte) ([]byte, error) {
-	sealed, err := s.k.Seal(p, deliveryAAD)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, 4+len(sealed.KeyID)+len(sealed.DEK)+len(sealed.Data))
-	out = append(out, 1, byte(len(sealed.KeyID)))
-	out = append(out, sealed.KeyID...)
-	out = binary.BigEndian.AppendUint16(out, uint16(len(sealed.DEK)))
-	out = append(out, sealed.DEK...)
-	return append(out, sealed.Data...), nil
-}
-
-func (s keyringSealer) Open(b []byte) ([]byte, error) {
-	if len(b) < 2 || b[0] != 1 {
-		return nil, errors.New("delivery payload: unknown seal format")
-	}
-	n := int(b[1])
-	if len(b) < 2+n+2 {
-		return nil, errors.New("delivery payload: truncated")
-	}
-	id, rest := string(b[2:2+n]), b[2+n:]
-	m := int(binary.BigEndian.Uint16(rest))
-	if len(rest) < 2+m {
-		return nil, errors.New("delivery payload: truncated")
-	}
-	return s.k.Open(envelope.Sealed{KeyID: id, DEK: rest[2 : 2+m], Data: rest[2+m:]}, deliveryAAD)
 }
 
 // keyring returns the data keys that seal application data, the portal's

@@ -71,7 +71,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 	c := a.cfg.Apps
 	a.forms, err = forms.NewStore(forms.Deps{DB: a.db, Keys: keys, Registry: reg, Tenants: a.store, Mailer: a.outbox,
 		Outbox: a.enqueueDelivery,
-		Reader: a.readerIdentity,
+		Reader: a.onboard.ReaderIdentity,
 		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) {
 			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
 			return slices.Contains(live, strecke), err
@@ -133,28 +133,6 @@ func (a *app) buildApplications(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// readerIdentity is the municipality's DVDV identity for an
-// Antragsstrecke as its onboarding case records it; without one the
-// store's default (derived from the official key) applies.
-func (a *app) readerIdentity(ctx context.Context, tenantID, strecke string) (string, string, error) {
-	t, err := a.store.GetTenant(ctx, tenantID)
-	if err != nil {
-		return "", "", err
-	}
-	if cases, err := a.onboard.ListCases(ctx, tenantID); err == nil {
-		for _, c := range cases {
-			if c.Antragsstrecke == strecke && c.Transport.DVDVKennung != "" {
-				return c.Transport.DVDVKennung, t.Name, nil
-			}
-		}
-	}
-	key := t.Key()
-	for len(key) < 12 {
-		key += "0"
-	}
-	return "sop:" + key, t.Name, nil
 }
 
 // registerApplications adds the application and Servicekonto pages to the

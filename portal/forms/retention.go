@@ -6,7 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
 )

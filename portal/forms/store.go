@@ -12,7 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
@@ -189,23 +189,16 @@ func (s *Store) Options() Options { return s.opts }
 
 func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
 
-// defaultReader derives the DVDV identity from the tenant's official key:
-// "sop:" and the key filled with zeros to twelve digits (Landkreis Harz
-// 15085 → sop:150850000000), the tenant's name as name. Onboarding's
-// recorded Behördenkennung replaces it once cmd wires it.
+// defaultReader is the DVDV identity derived from the tenant's official
+// key (tenant.DefaultDVDVKennung), the tenant's name as name, for a
+// store without Reader; the server wires onboarding's ReaderIdentity,
+// which prefers the Behördenkennung the onboarding case records.
 func (s *Store) defaultReader(ctx context.Context, tenantID, _ string) (string, string, error) {
 	t, err := s.tenants.GetTenant(ctx, tenantID)
 	if err != nil {
 		return "", "", err
 	}
-	key := t.Key()
-	if key == "" {
-		key = "0"
-	}
-	for len(key) < 12 {
-		key += "0"
-	}
-	return "sop:" + key, t.Name, nil
+	return t.DefaultDVDVKennung(), t.Name, nil
 }
 
 // isLive asks the injected check, or takes every defined Antragsstrecke

@@ -23,7 +23,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"

@@ -12,7 +12,7 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/tenant/mail"
 )

@@ -13,7 +13,7 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 )
 
 // ApplicationDeps are what the online applications and the citizen
