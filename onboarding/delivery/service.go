@@ -212,6 +212,13 @@ func (s *Service) SetXTA(o *XTAOptions) {
 	s.mu.Unlock()
 }
 
+// FITConnectEnabled and XTAEnabled tell whether variants 3 and 1 are
+// configured (the demo starts its local servers only where not).
+func (s *Service) FITConnectEnabled() bool { return s.fitOptions() != nil }
+
+// XTAEnabled: see FITConnectEnabled.
+func (s *Service) XTAEnabled() bool { return s.xtaOptions() != nil }
+
 func (s *Service) fitOptions() *FITConnectOptions {
 	s.mu.Lock()
 	defer s.mu.Unlock()
