@@ -6,8 +6,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 

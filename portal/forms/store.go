@@ -12,10 +12,10 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
-	"sozialplattform/tenant/envelope"
 	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 

@@ -12,8 +12,8 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
-	"sozialplattform/tenant/envelope"
 	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 
