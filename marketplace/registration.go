@@ -204,12 +204,6 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 	return p, errs.Err()
 }
 
-// ConfirmationLink is the page where a registration's Funktionspostfach is
-// confirmed.
-func ConfirmationLink(baseURL, token string) string {
-	return baseURL + "/marktplatz/registrierung/bestaetigen/" + token
-}
-
 // Register records an authority's registration and sends the confirmation
 // link to its Funktionspostfach, in one transaction. An authority that has
 // an account already, or an open registration, is refused with
@@ -243,7 +237,7 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (*Registrati
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: r.FunctionMailbox, Template: TemplateRegistrationConfirm,
 			Data: RegistrationMail{AuthorityName: r.AuthorityName, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
-				ContactName: r.ContactName, Link: ConfirmationLink(s.opts.BaseURL, token), ExpiresAt: r.ConfirmBy}}); err != nil {
+				ContactName: r.ContactName, Link: s.opts.Links.ConfirmRegistration.To(token), ExpiresAt: r.ConfirmBy}}); err != nil {
 			return fmt.Errorf("queue confirmation mail: %w", err)
 		}
 		return s.audit(ctx, tx, "", "create", ObjRegistration, r.ID, map[string]any{
@@ -487,7 +481,7 @@ func (s *Store) ActivateRegistration(ctx context.Context, id string) (*Activatio
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: t.ID, To: r.FunctionMailbox, Template: TemplateRegistrationActivated,
 			Data: RegistrationMail{AuthorityName: t.Name, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
-				ContactName: r.ContactName, Link: s.opts.BaseURL + "/marktplatz/", ExpiresAt: inv.ExpiresAt}}); err != nil {
+				ContactName: r.ContactName, Link: s.opts.Links.Catalogue.To(), ExpiresAt: inv.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue activation mail: %w", err)
 		}
 		out = &Activation{Registration: r, Tenant: t, Invitation: inv, InvitationToken: token}
@@ -605,7 +599,7 @@ func (s *Store) RejectRegistration(ctx context.Context, id, reason string) (*Reg
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: r.FunctionMailbox, Template: TemplateRegistrationRejected,
 			Data: RegistrationMail{AuthorityName: r.AuthorityName, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
-				ContactName: r.ContactName, Reason: reason, Link: s.opts.BaseURL + "/marktplatz/registrierung"}}); err != nil {
+				ContactName: r.ContactName, Reason: reason, Link: s.opts.Links.Registration.To()}}); err != nil {
 			return fmt.Errorf("queue rejection mail: %w", err)
 		}
 		out = r

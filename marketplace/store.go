@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -16,8 +15,8 @@ import (
 
 // Options configure a Store. Everything may be left empty in tests.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the pages the mails point to (see Links).
+	Links Links
 	// MinistryOrderMailbox receives a copy of every order confirmation
 	// (the ministry's unit, e.g. MID-55); empty sends none.
 	MinistryOrderMailbox string
@@ -58,7 +57,6 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	if opts.MinistryOrderMailbox != "" {
 		addr, err := tenant.NormalizeEmail(opts.MinistryOrderMailbox)
 		if err != nil {

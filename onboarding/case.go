@@ -330,7 +330,7 @@ func (s *Store) OpenCases(ctx context.Context, db bun.IDB, tenantID, orderID str
 		return err
 	}
 	return s.mailer.Enqueue(ctx, db, mail.Message{TenantID: tenantID, To: t.FunctionMailbox, Template: MailCasesOpened,
-		Data: CasesOpenedMail{TenantName: t.Name, Antragsstrecken: opened, Link: s.opts.BaseURL + "/admin/anbindung/" + tenantID,
+		Data: CasesOpenedMail{TenantName: t.Name, Antragsstrecken: opened, Link: s.opts.Links.Cases.To(tenantID),
 			NextConsultation: next}})
 }
 

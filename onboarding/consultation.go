@@ -648,7 +648,7 @@ func (s *Store) mailAttendees(ctx context.Context, db bun.IDB, c *consultationRo
 	for _, a := range atts {
 		if err := s.mailer.Enqueue(ctx, db, tmail.Message{TenantID: a.TenantID, To: a.Email, Template: template,
 			Data: ConsultationMail{Name: a.Name, TenantName: a.TenantName, Title: rule.Title, Location: rule.Location, Consultation: m,
-				Link: s.opts.BaseURL + "/admin/sprechstunden"}}); err != nil {
+				Link: s.opts.Links.Consultations.To()}}); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 // fixture is a database with the Land, its 14 districts and two Gemeinden,
@@ -75,7 +76,11 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{Now: f.clock.Now, Links: onboarding.Links{
+		Cases:         web.LinkTo("https://sozial.example", "/admin/anbindung/{id}"),
+		Rollout:       web.LinkTo("https://sozial.example", "/admin/rollout"),
+		Consultations: web.LinkTo("https://sozial.example", "/admin/sprechstunden"),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

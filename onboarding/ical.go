@@ -63,8 +63,8 @@ func (s *Store) Calendar(ctx context.Context, tenantID string) ([]byte, error) {
 		}
 		if registered[c.ID] {
 			desc = append(desc, t.Name+" ist angemeldet.")
-		} else {
-			desc = append(desc, "Anmeldung in der Konsole: "+s.opts.BaseURL+"/admin/sprechstunden")
+		} else if link := s.opts.Links.Consultations.To(); link != "" {
+			desc = append(desc, "Anmeldung in der Konsole: "+link)
 		}
 		w.Begin("VEVENT")
 		w.Prop("UID", ical.UID("sprechstunde", c.ID))

@@ -16,8 +16,8 @@ import (
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the console pages mails and calendar entries point to.
+	Links Links
 	// MaxAttachmentBytes caps one checklist attachment (default 5 MiB).
 	MaxAttachmentBytes int64
 	// Now is the clock (default time.Now).
@@ -44,7 +44,6 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	return &Store{db: db, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 

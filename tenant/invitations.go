@@ -47,11 +47,6 @@ func (i *Invitation) State(now time.Time) string {
 	return "offen"
 }
 
-// InvitationLink is the path of the page where an invitation is accepted.
-func InvitationLink(baseURL, token string) string {
-	return baseURL + "/admin/einladung/" + token
-}
-
 // Invite creates an invitation and queues its mail in one transaction. It
 // returns the invitation and the secret token (for tests and the command
 // line; the API does not show it).
@@ -82,7 +77,7 @@ func (s *Store) Invite(ctx context.Context, tenantID, email string, role Role) (
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: tenantID, To: e, Template: "invitation",
 			Data: mail.InvitationData{InviterName: inv.InvitedBy, TenantName: t.Name, RoleLabel: role.Label(),
-				Link: InvitationLink(s.opts.BaseURL, token), ExpiresAt: inv.ExpiresAt}}); err != nil {
+				Link: s.opts.Links.Invitation.To(token), ExpiresAt: inv.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue invitation mail: %w", err)
 		}
 		return WriteAudit(ctx, tx, Audit{TenantID: tenantID, Action: "create", ObjectType: "invitation", ObjectID: inv.ID,

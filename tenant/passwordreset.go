@@ -22,11 +22,6 @@ type passwordReset struct {
 	UsedAt    *time.Time `bun:"used_at"`
 }
 
-// PasswordResetLink is the page where a reset token is used.
-func PasswordResetLink(baseURL, token string) string {
-	return baseURL + "/admin/passwort/neu/" + token
-}
-
 // RequestPasswordReset mails a reset link when the address belongs to an
 // active account. It answers the same either way, so the form reveals
 // nothing; the token is returned only for tests ("" when nothing was sent).
@@ -53,7 +48,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, clientIP string
 			return fmt.Errorf("insert password reset: %w", err)
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: u.Email, Template: "password-reset",
-			Data: mail.PasswordResetData{Name: u.Name, Link: PasswordResetLink(s.opts.BaseURL, token), ExpiresAt: r.ExpiresAt}}); err != nil {
+			Data: mail.PasswordResetData{Name: u.Name, Link: s.opts.Links.PasswordReset.To(token), ExpiresAt: r.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue password reset mail: %w", err)
 		}
 		return WriteAudit(ctx, tx, Audit{Action: "request-password-reset", ObjectType: "user", ObjectID: u.ID})

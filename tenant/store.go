@@ -20,7 +20,8 @@ type Mailer interface {
 
 // Options configure a Store.
 type Options struct {
-	BaseURL          string        // public URL, for links in mails
+	BaseURL          string        // public URL
+	Links            Links         // the console pages that mails link to
 	InvitationTTL    time.Duration // default 7 days
 	PasswordResetTTL time.Duration // default 1 hour
 	// PolicyChanged is called after a commit that changed who may do what

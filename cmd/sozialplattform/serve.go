@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sozialplattform/migrations"
-	"sozialplattform/onboarding/delivery"
+	deliverydemo "sozialplattform/onboarding/delivery/demo"
 	"sozialplattform/tenant"
 )
 
@@ -77,7 +77,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("load citizen demo data: %w", err)
 		}
 		logins = append(logins, citizenLogin)
-		demoDelivery, err := a.delivery.StartDemo(ctx, delivery.DemoOptions{DataDir: migrations.DataFolder(cfg.DB), BaseURL: cfg.BaseURL,
+		demoDelivery, err := deliverydemo.Start(ctx, a.delivery, deliverydemo.Options{DB: a.db, DataDir: migrations.DataFolder(cfg.DB), BaseURL: cfg.BaseURL,
 			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger, Author: a.xtaAuthor(), Build: a.testApplication})
 		if err != nil {
 			return fmt.Errorf("start delivery demo: %w", err)

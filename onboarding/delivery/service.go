@@ -79,10 +79,10 @@ type Options struct {
 	// the builders of real applications.
 	TestApplication BuildFunc
 	// Mailer queues the mails to the municipalities (a failed delivery,
-	// the mailbox digest) in the transaction that causes them; BaseURL
-	// makes the console links in them.
-	Mailer  tenant.Mailer
-	BaseURL string
+	// the mailbox digest) in the transaction that causes them; Links are
+	// the console pages they point to.
+	Mailer tenant.Mailer
+	Links  Links
 	// Labels names the Antragsstrecken ("hzl" → "Hilfe zum
 	// Lebensunterhalt 1.0"); onboarding.Store.Antragsstrecken.
 	Labels func(ctx context.Context) (map[string]string, error)
@@ -211,6 +211,13 @@ func (s *Service) SetXTA(o *XTAOptions) {
 	s.xtaCache = map[string]*http.Client{}
 	s.mu.Unlock()
 }
+
+// FITConnectEnabled and XTAEnabled tell whether variants 3 and 1 are
+// configured (the demo starts its local servers only where not).
+func (s *Service) FITConnectEnabled() bool { return s.fitOptions() != nil }
+
+// XTAEnabled: see FITConnectEnabled.
+func (s *Service) XTAEnabled() bool { return s.xtaOptions() != nil }
 
 func (s *Service) fitOptions() *FITConnectOptions {
 	s.mu.Lock()

@@ -19,6 +19,7 @@ import (
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/web"
 )
 
 var berlin = clock.Berlin()
@@ -47,7 +48,12 @@ func newFixture(t testing.TB, opts appointments.Options) *fixture {
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(monday)}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
-	opts.BaseURL, opts.Now = "https://sozial.example", f.clock.Now
+	opts.Now = f.clock.Now
+	opts.Links = appointments.Links{ // the portal's addresses (www.AppointmentLinks)
+		Booking:  web.LinkTo("https://sozial.example", "/{site}/termine/buchung/{token}"),
+		Calendar: web.LinkTo("https://sozial.example", "/{site}/termine/buchung/{token}/termin.ics"),
+		Cancel:   web.LinkTo("https://sozial.example", "/{site}/termine/absagen/{token}"),
+	}
 	if f.store, err = appointments.NewStore(db, outbox, opts); err != nil {
 		t.Fatal(err)
 	}

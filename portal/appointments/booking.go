@@ -365,29 +365,14 @@ func (s *Store) mail(ctx context.Context, tx bun.IDB, b *Booking, cal *Calendar,
 	d := BookingMail{Name: b.Name, Calendar: cal.Name, Location: cal.Location, Start: b.StartsAt, End: b.EndsAt, EndClock: b.EndsAt.In(s.loc).Format("15:04"),
 		Email: b.Email, Phone: b.Phone, Remark: b.Remark, Note: note}
 	if tok.Page != "" {
-		d.PageLink = s.opts.BaseURL + PagePath(b.SiteSlug, tok.Page)
-		d.ICSLink = s.opts.BaseURL + ICSPath(b.SiteSlug, tok.Page)
+		d.PageLink = s.opts.Links.Booking.To(b.SiteSlug, tok.Page)
+		d.ICSLink = s.opts.Links.Calendar.To(b.SiteSlug, tok.Page)
 	}
 	if tok.Cancel != "" {
-		d.CancelLink = s.opts.BaseURL + CancelPath(b.SiteSlug, tok.Cancel)
+		d.CancelLink = s.opts.Links.Cancel.To(b.SiteSlug, tok.Cancel)
 	}
 	if err := s.mailer.Enqueue(ctx, tx, tmail.Message{TenantID: b.TenantID, To: to, Template: template, Data: d}); err != nil {
 		return fmt.Errorf("queue %s: %w", template, err)
 	}
 	return nil
-}
-
-// Paths of the citizen's pages of a booking, below the portal site of
-// slug (the portal serves them).
-func PagePath(slug, token string) string { return sitePrefix(slug) + "/termine/buchung/" + token }
-func ICSPath(slug, token string) string {
-	return sitePrefix(slug) + "/termine/buchung/" + token + "/termin.ics"
-}
-func CancelPath(slug, token string) string { return sitePrefix(slug) + "/termine/absagen/" + token }
-
-func sitePrefix(slug string) string {
-	if slug == "" {
-		return ""
-	}
-	return "/" + slug
 }

@@ -3,7 +3,6 @@ package appointments
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"sozialplattform/migrations"
@@ -13,8 +12,8 @@ import (
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the citizen's pages the mails point to.
+	Links Links
 	// RetainDays is how many days after the appointment a booking is
 	// deleted (default 7).
 	RetainDays int
@@ -52,7 +51,6 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	return &Store{db: db, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 

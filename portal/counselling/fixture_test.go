@@ -13,6 +13,7 @@ import (
 	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 var berlin = clock.Berlin()
@@ -43,7 +44,10 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{Now: f.clock.Now, Links: counselling.Links{
+		Centre:  web.LinkTo("https://sozial.example", "/admin/beratung/{id}"),
+		Reviews: web.LinkTo("https://sozial.example", "/admin/beratung/pruefung"),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,8 @@ import (
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the console pages the mails point to.
+	Links Links
 	// RemindAfter is how long an entry may go unverified before its
 	// editors are reminded (default DefaultRemindAfter, about six months).
 	RemindAfter time.Duration
@@ -64,7 +64,6 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 

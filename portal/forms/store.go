@@ -6,17 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 
@@ -53,7 +52,8 @@ type Mailer interface {
 
 // Options tune the store; zero values take the defaults.
 type Options struct {
-	BaseURL string
+	// Links are the citizen's pages the mails point to.
+	Links Links
 	// DraftTTL is how long a draft lives after its last change when the
 	// tenant set nothing (default 30 days); a reminder goes out
 	// ReminderBefore its end (default 7 days).
@@ -161,7 +161,6 @@ func NewStore(d Deps) (*Store, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
 	b, err := xsozial.NewBuilder()
 	if err != nil {
 		return nil, err
@@ -186,23 +185,16 @@ func (s *Store) Options() Options { return s.opts }
 
 func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
-// defaultReader derives the DVDV identity from the tenant's official key:
-// "sop:" and the key filled with zeros to twelve digits (Landkreis Harz
-// 15085 → sop:150850000000), the tenant's name as name. Onboarding's
-// recorded Behördenkennung replaces it once cmd wires it.
+// defaultReader is the DVDV identity derived from the tenant's official
+// key (tenant.DefaultDVDVKennung), the tenant's name as name, for a
+// store without Reader; the server wires onboarding's ReaderIdentity,
+// which prefers the Behördenkennung the onboarding case records.
 func (s *Store) defaultReader(ctx context.Context, tenantID, _ string) (string, string, error) {
 	t, err := s.tenants.GetTenant(ctx, tenantID)
 	if err != nil {
 		return "", "", err
 	}
-	key := t.Key()
-	if key == "" {
-		key = "0"
-	}
-	for len(key) < 12 {
-		key += "0"
-	}
-	return "sop:" + key, t.Name, nil
+	return t.DefaultDVDVKennung(), t.Name, nil
 }
 
 // isLive asks the injected check, or takes every defined Antragsstrecke

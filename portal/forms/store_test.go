@@ -23,13 +23,14 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/clock/clocktest"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/web"
 )
 
 // fixture is a store on a fresh database with the demo tenants, a citizen
@@ -103,8 +104,12 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 			migrations.AfterCommit(ctx, func() { f.mu.Lock(); f.delivered = append(f.delivered, d); f.mu.Unlock() })
 			return id, nil
 		},
-		Live:    func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
-		Options: forms.Options{BaseURL: "https://sozial.example", Now: f.clock.Now}})
+		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
+		Options: forms.Options{Now: f.clock.Now, Links: forms.Links{ // the portal's addresses (www.FormsLinks)
+			Account:     web.LinkTo("https://sozial.example", "/{site}/servicekonto/{$}"),
+			Application: web.LinkTo("https://sozial.example", "/{site}/servicekonto/antraege/{app}"),
+			Draft:       web.LinkTo("https://sozial.example", "/{site}/antrag/{strecke}/entwurf/{draft}"),
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
