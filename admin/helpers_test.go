@@ -337,3 +337,28 @@ func (e *env) tenant(id string) *tenant.Tenant {
 	}
 	return tn
 }
+
+var (
+	confirmForm   = regexp.MustCompile(`(?s)<form method="post" action="([^"]+)" class="app-confirm">(.*?)</form>`)
+	confirmHidden = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
+
+// confirm answers a confirmation step (ui.Confirmed) as a browser without
+// JavaScript does: it sends the page's form – the action, its hidden
+// fields and the answer – and follows the redirect. The page must be the
+// question, and must not have changed anything yet.
+func (c *client) confirm(p page) page {
+	c.t.Helper()
+	m := confirmForm.FindStringSubmatch(p.body)
+	if p.status != http.StatusOK || m == nil {
+		c.t.Fatalf("expected a confirmation step at %s, got status %d:\n%s", p.url, p.status, p.body)
+	}
+	form := url.Values{}
+	for _, f := range confirmHidden.FindAllStringSubmatch(m[2], -1) {
+		form.Add(html.UnescapeString(f[1]), html.UnescapeString(f[2]))
+	}
+	if form.Get("bestaetigung") != "ja" || form.Get("csrf") == "" {
+		c.t.Fatalf("the confirmation form lacks its answer or token: %v", form)
+	}
+	return c.post(html.UnescapeString(m[1]), form)
+}

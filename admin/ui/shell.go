@@ -371,14 +371,22 @@ var notices = map[string]string{
 	"deaktiviert-widerrufen": "Das Konto wurde deaktiviert; alle seine Sitzungen sind beendet und die API-Token, die es erzeugt hatte, widerrufen.",
 }
 
-// SeeOther redirects after a POST, naming a notice for the next page.
+// SeeOther redirects after a POST, naming a notice for the next page. A
+// fragment of target (#produkt-SW10186) stays at the end, so that the
+// browser returns to the element the action was on.
 func SeeOther(w http.ResponseWriter, r *http.Request, target, notice string) {
 	if notice != "" {
+		target, fragment, hasFragment := strings.Cut(target, "#")
 		sep := "?"
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
 		target += sep + "hinweis=" + notice
+		if hasFragment {
+			target += "#" + fragment
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
