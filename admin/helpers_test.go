@@ -53,6 +53,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with changed console dependencies (demo, mail
+// server).
+func newEnvWith(t *testing.T, change func(*admin.Deps)) *env {
+	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
 	e := &env{t: t, db: testdb.New(t)}
@@ -96,8 +103,12 @@ func newEnv(t *testing.T) *env {
 		}}); err != nil {
 		t.Fatal(err)
 	}
-	console, err := admin.New(admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
-		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true}) // no mail server: the Postausgang is how links arrive
+	deps := admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
+		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true} // no mail server: the Postausgang is how links arrive
+	if change != nil {
+		change(&deps)
+	}
+	console, err := admin.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,10 @@ type Deps struct {
 	// links of a tenant's mails are shown to that tenant's own admins. With
 	// a mail server they are always masked.
 	NoSMTP bool
+	// Demo says the instance runs with --demo. With NoSMTP it opens the
+	// demo mailbox (/demo/postfach): nobody could read the demo's mails
+	// otherwise.
+	Demo bool
 }
 
 // Shell is what every page package of the console stands on: the
@@ -57,6 +61,7 @@ type Shell struct {
 	Logger  *slog.Logger
 	BaseURL string
 	NoSMTP  bool
+	Demo    bool
 	Loc     *time.Location // Europe/Berlin, for dates on pages
 	forms   *web.FormTokens
 	pages   map[string]*page
@@ -88,7 +93,7 @@ func New(d Deps) (*Shell, error) {
 		}
 	}
 	c := &Shell{Store: d.Store, Authz: d.Authz, Auth: d.Auth, Outbox: d.Outbox, Jobs: d.Jobs, Assets: d.Assets,
-		Logger: d.Logger, BaseURL: strings.TrimRight(d.BaseURL, "/"), NoSMTP: d.NoSMTP, forms: d.FormTokens, Loc: loc}
+		Logger: d.Logger, BaseURL: strings.TrimRight(d.BaseURL, "/"), NoSMTP: d.NoSMTP, Demo: d.Demo, forms: d.FormTokens, Loc: loc}
 	if c.pages, err = c.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -280,6 +285,11 @@ func (c *Shell) Render(w http.ResponseWriter, r *http.Request, status int, page 
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
+
+// DemoMailbox reports whether the demo mailbox is served: only in the demo
+// (--demo) without a mail server, where the mails' links reach nobody
+// otherwise. With a mail server or outside the demo it does not exist.
+func (c *Shell) DemoMailbox() bool { return c.Demo && c.NoSMTP && c.Outbox != nil }
 
 // ErrorData fills the error page.
 type ErrorData struct {
