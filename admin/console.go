@@ -119,6 +119,10 @@ func New(d Deps) (*Console, error) {
 			return nil, fmt.Errorf("console: %w", err)
 		}
 	}
+	// The start page's work lists ("Aufgaben", "Erste Schritte").
+	w := &workLists{shell: s, market: d.Marketplace, onboarding: d.Onboarding, delivery: d.Delivery, dir: d.DVDV, counselling: d.Counselling}
+	s.AddTasks(w.ministry)
+	s.AddTasks(w.municipality)
 	return c, nil
 }
 

@@ -85,6 +85,9 @@ var districts = []struct {
 	{"15091", "Landkreis Wittenberg", tenant.KindLandkreis},
 }
 
+// ministryMailbox is the ministry's function mailbox in the tests.
+const ministryMailbox = "mid55@mid.sachsen-anhalt.example"
+
 // seedNow is "today" in the tests unless a test sets the clock.
 var seedNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
@@ -99,7 +102,8 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{db: db, outbox: outbox, clock: &clock{t: seedNow}, byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{BaseURL: "https://sozial.example", Now: f.clock.Now,
+		MinistryMailbox: ministryMailbox})
 	if err != nil {
 		t.Fatal(err)
 	}

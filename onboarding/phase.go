@@ -285,6 +285,11 @@ func (s *Store) SetPhase(ctx context.Context, caseID string, p Phase, to Status,
 		if p == PhaseProduction && to == Completed {
 			action = "go-live"
 		}
+		if p == PhaseProduction && to == InProgress && row.TestDeliveryAt == nil && row.LiveConfirmedAt == nil {
+			if err := s.queueGoLiveRequest(ctx, tx, row); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, row.TenantID, action, ObjCase, row.ID, map[string]any{
 			"antragsstrecke": row.Antragsstrecke, "phase": string(p),
 			"before": map[string]any{"status": string(from)}, "after": map[string]any{"status": string(to)},

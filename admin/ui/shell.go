@@ -65,6 +65,7 @@ type Shell struct {
 	Loc     *time.Location // Europe/Berlin, for dates on pages
 	forms   *web.FormTokens
 	pages   map[string]*page
+	tasks   []TaskSource // the start page's work lists (AddTasks)
 
 	// Applications is set when the applications' pages are served: the
 	// menu names them only then.
