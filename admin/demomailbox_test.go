@@ -28,7 +28,7 @@ func TestDemoMailboxOnlyInTheDemoWithoutMailServer(t *testing.T) {
 		{"operation with mail server", false, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnvWith(t, func(d *admin.Deps) { d.Demo, d.NoSMTP = tc.demo, tc.noSMTP })
+			e := newEnvWith(t, envOptions{deps: func(d *admin.Deps) { d.Demo, d.NoSMTP = tc.demo, tc.noSMTP }})
 			harz := e.client()
 			harz.login(e.harzAdmin.Email, harzPW)
 			invitations := "/admin/koerperschaften/" + e.harz.ID + "/einladungen"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,8 +16,10 @@ import (
 	"testing"
 
 	"sozialplattform/admin"
+	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
+	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -49,16 +52,31 @@ type env struct {
 	ministry, harzAdmin    *tenant.User
 	wbAdmin                *tenant.User
 	jobRuns                atomic.Int32
+
+	// With envOptions.domains.
+	market  *marketplace.Store
+	onboard *onboarding.Store
 }
+
+// ministryMailbox is the ministry's function mailbox of the tests.
+const ministryMailbox = "mid55@mid.sachsen-anhalt.example"
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	return newEnvWith(t, nil)
+	return newEnvWith(t, envOptions{})
 }
 
-// newEnvWith is newEnv with changed console dependencies (demo, mail
-// server).
-func newEnvWith(t *testing.T, change func(*admin.Deps)) *env {
+// envOptions change the console of newEnvWith.
+type envOptions struct {
+	// deps changes the console's dependencies (demo, mail server).
+	deps func(*admin.Deps)
+	// domains adds the marketplace and onboarding (stores, rules, mail
+	// templates): the start page's work lists need them.
+	domains bool
+}
+
+// newEnvWith is newEnv with a changed console.
+func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
@@ -73,11 +91,21 @@ func newEnvWith(t *testing.T, change func(*admin.Deps)) *env {
 	t.Cleanup(e.srv.Close)
 
 	var err error
-	if e.outbox, err = mail.NewOutbox(e.db, mail.OutboxOptions{BaseURL: e.srv.URL, PlatformName: "Sozialplattform Sachsen-Anhalt"}); err != nil {
+	outboxOpts := mail.OutboxOptions{BaseURL: e.srv.URL, PlatformName: "Sozialplattform Sachsen-Anhalt"}
+	if o.domains {
+		outboxOpts.Templates = []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates()}
+	}
+	if e.outbox, err = mail.NewOutbox(e.db, outboxOpts); err != nil {
 		t.Fatal(err)
 	}
-	if err := authz.SyncRules(ctx, e.db.Write, authz.DefaultRules); err != nil {
-		t.Fatal(err)
+	rules := [][]authz.Rule{authz.DefaultRules}
+	if o.domains {
+		rules = append(rules, marketplace.AuthzRules(), onboarding.Rules())
+	}
+	for _, rs := range rules {
+		if err := authz.SyncRules(ctx, e.db.Write, rs); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if e.az, err = authz.New(ctx, e.db, logger); err != nil {
 		t.Fatal(err)
@@ -105,8 +133,20 @@ func newEnvWith(t *testing.T, change func(*admin.Deps)) *env {
 	}
 	deps := admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
 		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true} // no mail server: the Postausgang is how links arrive
-	if change != nil {
-		change(&deps)
+	if o.domains {
+		if e.market, err = marketplace.NewStore(e.db, e.store, e.outbox, marketplace.Options{BaseURL: e.srv.URL, MinistryOrderMailbox: ministryMailbox}); err != nil {
+			t.Fatal(err)
+		}
+		if e.onboard, err = onboarding.NewStore(e.db, e.outbox, onboarding.Options{BaseURL: e.srv.URL, MinistryMailbox: ministryMailbox}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.onboard.EnsureDefaults(ctx); err != nil {
+			t.Fatal(err)
+		}
+		deps.Marketplace, deps.Onboarding = e.market, e.onboard
+	}
+	if o.deps != nil {
+		o.deps(&deps)
 	}
 	console, err := admin.New(deps)
 	if err != nil {
