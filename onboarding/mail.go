@@ -18,6 +18,9 @@ const (
 	// Produktivtest began without a test delivery: it needs the ministry's
 	// confirmation to go live.
 	MailGoLiveRequest = "onboarding-golive-request"
+	// MailLiveWithdrawn tells the ministry's mailbox that a live case's
+	// last phase was reopened: the Antragsstrecke left the portal.
+	MailLiveWithdrawn = "onboarding-live-withdrawn"
 )
 
 // GoLiveRequestMail fills "onboarding-golive-request".

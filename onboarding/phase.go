@@ -285,8 +285,13 @@ func (s *Store) SetPhase(ctx context.Context, caseID string, p Phase, to Status,
 		if p == PhaseProduction && to == Completed {
 			action = "go-live"
 		}
-		if p == PhaseProduction && to == InProgress && row.TestDeliveryAt == nil && row.LiveConfirmedAt == nil {
-			if err := s.queueGoLiveRequest(ctx, tx, row); err != nil {
+		switch {
+		case p == PhaseProduction && from == Completed:
+			if err := s.queueMinistryNotice(ctx, tx, row, MailLiveWithdrawn); err != nil {
+				return err
+			}
+		case p == PhaseProduction && to == InProgress && row.TestDeliveryAt == nil && row.LiveConfirmedAt == nil:
+			if err := s.queueMinistryNotice(ctx, tx, row, MailGoLiveRequest); err != nil {
 				return err
 			}
 		}

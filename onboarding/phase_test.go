@@ -201,6 +201,24 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, false); err == nil {
 		t.Error("confirmation withdrawn while live without test delivery")
 	}
+	// Reopening the live case's last phase takes it out of the portal; the
+	// ministry hears of it (issue 16, m11). Completing it again brings it
+	// back, with the confirmation that still stands.
+	if len(f.mails(t, onboarding.MailLiveWithdrawn)) != 0 {
+		t.Fatal("a withdrawal notice before any withdrawal")
+	}
+	step(onboarding.PhaseProduction, onboarding.InProgress, "")
+	if ms := f.mails(t, onboarding.MailLiveWithdrawn); len(ms) != 1 || ms[0].To != ministryMailbox ||
+		!strings.Contains(ms[0].Subject, "Landkreis Wittenberg hat den Livegang von") {
+		t.Fatalf("withdrawal notices: %+v", ms)
+	}
+	if live, _ := f.store.LiveAntragsstrecken(ctx, f.witt.ID); len(live) != 0 {
+		t.Errorf("still live after reopening: %v", live)
+	}
+	if n := len(f.mails(t, onboarding.MailGoLiveRequest)); n != 1 {
+		t.Errorf("reopening with the confirmation standing asked again: %d requests", n)
+	}
+	step(onboarding.PhaseProduction, onboarding.Completed, "")
 	// Items of a completed phase cannot be reopened.
 	items, _ := f.store.Checklist(ctx, c.ID)
 	undone := false
