@@ -224,6 +224,22 @@ func TestLayoutGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadCounsellingDemo(t, a)
+	// Harz's Merkzettel and Warenkorb hold products, so that their tables
+	// (Summe and Entfernen side by side) are on the pages.
+	harz, err := a.store.ResolveTenant(bg, "15085")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"SW10184", "SW10188"} {
+		if err := a.market.AddToWishlist(bg, harz.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"SW10189", "SW10101"} {
+		if _, err := a.market.AddToCart(bg, harz.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 
