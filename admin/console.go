@@ -48,6 +48,9 @@ type Deps struct {
 	// links of a tenant's mails are shown to that tenant's own admins. With
 	// a mail server they are always masked.
 	NoSMTP bool
+	// Demo: the instance runs with --demo; with NoSMTP the console serves
+	// the demo mailbox /demo/postfach (ui.Shell.DemoMailbox).
+	Demo bool
 
 	// The domains whose pages the console serves.
 	Marketplace  *marketplace.Store
@@ -79,7 +82,7 @@ type Console struct {
 // broken template stops the start.
 func New(d Deps) (*Console, error) {
 	s, err := ui.New(ui.Deps{Store: d.Store, Authz: d.Authz, Auth: d.Auth, Outbox: d.Outbox, Jobs: d.Jobs, Assets: d.Assets,
-		Logger: d.Logger, BaseURL: d.BaseURL, FormTokens: d.FormTokens, NoSMTP: d.NoSMTP})
+		Logger: d.Logger, BaseURL: d.BaseURL, FormTokens: d.FormTokens, NoSMTP: d.NoSMTP, Demo: d.Demo})
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +119,10 @@ func New(d Deps) (*Console, error) {
 			return nil, fmt.Errorf("console: %w", err)
 		}
 	}
+	// The start page's work lists ("Aufgaben", "Erste Schritte").
+	w := &workLists{shell: s, market: d.Marketplace, onboarding: d.Onboarding, delivery: d.Delivery, dir: d.DVDV, counselling: d.Counselling}
+	s.AddTasks(w.ministry)
+	s.AddTasks(w.municipality)
 	return c, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,8 +16,10 @@ import (
 	"testing"
 
 	"sozialplattform/admin"
+	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
+	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -49,9 +52,31 @@ type env struct {
 	ministry, harzAdmin    *tenant.User
 	wbAdmin                *tenant.User
 	jobRuns                atomic.Int32
+
+	// With envOptions.domains.
+	market  *marketplace.Store
+	onboard *onboarding.Store
 }
 
+// ministryMailbox is the ministry's function mailbox of the tests.
+const ministryMailbox = "mid55@mid.sachsen-anhalt.example"
+
 func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvWith(t, envOptions{})
+}
+
+// envOptions change the console of newEnvWith.
+type envOptions struct {
+	// deps changes the console's dependencies (demo, mail server).
+	deps func(*admin.Deps)
+	// domains adds the marketplace and onboarding (stores, rules, mail
+	// templates): the start page's work lists need them.
+	domains bool
+}
+
+// newEnvWith is newEnv with a changed console.
+func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
@@ -66,11 +91,21 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(e.srv.Close)
 
 	var err error
-	if e.outbox, err = mail.NewOutbox(e.db, mail.OutboxOptions{BaseURL: e.srv.URL, PlatformName: "Sozialplattform Sachsen-Anhalt"}); err != nil {
+	outboxOpts := mail.OutboxOptions{BaseURL: e.srv.URL, PlatformName: "Sozialplattform Sachsen-Anhalt"}
+	if o.domains {
+		outboxOpts.Templates = []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates()}
+	}
+	if e.outbox, err = mail.NewOutbox(e.db, outboxOpts); err != nil {
 		t.Fatal(err)
 	}
-	if err := authz.SyncRules(ctx, e.db.Write, authz.DefaultRules); err != nil {
-		t.Fatal(err)
+	rules := [][]authz.Rule{authz.DefaultRules}
+	if o.domains {
+		rules = append(rules, marketplace.AuthzRules(), onboarding.Rules())
+	}
+	for _, rs := range rules {
+		if err := authz.SyncRules(ctx, e.db.Write, rs); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if e.az, err = authz.New(ctx, e.db, logger); err != nil {
 		t.Fatal(err)
@@ -96,8 +131,24 @@ func newEnv(t *testing.T) *env {
 		}}); err != nil {
 		t.Fatal(err)
 	}
-	console, err := admin.New(admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
-		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true}) // no mail server: the Postausgang is how links arrive
+	deps := admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
+		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true} // no mail server: the Postausgang is how links arrive
+	if o.domains {
+		if e.market, err = marketplace.NewStore(e.db, e.store, e.outbox, marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox}); err != nil {
+			t.Fatal(err)
+		}
+		if e.onboard, err = onboarding.NewStore(e.db, e.outbox, onboarding.Options{Links: admin.OnboardingLinks(e.srv.URL), MinistryMailbox: ministryMailbox}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.onboard.EnsureDefaults(ctx); err != nil {
+			t.Fatal(err)
+		}
+		deps.Marketplace, deps.Onboarding = e.market, e.onboard
+	}
+	if o.deps != nil {
+		o.deps(&deps)
+	}
+	console, err := admin.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,4 +387,29 @@ func (e *env) tenant(id string) *tenant.Tenant {
 		e.t.Fatal(err)
 	}
 	return tn
+}
+
+var (
+	confirmForm   = regexp.MustCompile(`(?s)<form method="post" action="([^"]+)" class="app-confirm">(.*?)</form>`)
+	confirmHidden = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
+
+// confirm answers a confirmation step (ui.Confirmed) as a browser without
+// JavaScript does: it sends the page's form – the action, its hidden
+// fields and the answer – and follows the redirect. The page must be the
+// question, and must not have changed anything yet.
+func (c *client) confirm(p page) page {
+	c.t.Helper()
+	m := confirmForm.FindStringSubmatch(p.body)
+	if p.status != http.StatusOK || m == nil {
+		c.t.Fatalf("expected a confirmation step at %s, got status %d:\n%s", p.url, p.status, p.body)
+	}
+	form := url.Values{}
+	for _, f := range confirmHidden.FindAllStringSubmatch(m[2], -1) {
+		form.Add(html.UnescapeString(f[1]), html.UnescapeString(f[2]))
+	}
+	if form.Get("bestaetigung") != "ja" || form.Get("csrf") == "" {
+		c.t.Fatalf("the confirmation form lacks its answer or token: %v", form)
+	}
+	return c.post(html.UnescapeString(m[1]), form)
 }

@@ -90,11 +90,11 @@ func TestRevokingAnInvitation(t *testing.T) {
 	if revoke == nil {
 		t.Fatalf("no revoke button:\n%s", p.body)
 	}
-	p = c.submit(path, revoke[1], url.Values{})
+	p = c.confirm(c.submit(path, revoke[1], url.Values{}))
 	if !p.has("Die Einladung wurde zurückgezogen.") || !p.has("zurückgezogen</td>") {
 		t.Errorf("revoke:\n%s", p.body)
 	}
-	if again := c.submit(path, revoke[1], url.Values{}); again.status != http.StatusConflict {
+	if again := c.submit(path, revoke[1], url.Values{"bestaetigung": {"ja"}}); again.status != http.StatusConflict {
 		t.Errorf("revoking twice: status %d, want 409", again.status)
 	}
 	m := e.outboxMail("weg@kreis-harz.de")

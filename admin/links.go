@@ -31,6 +31,7 @@ func MarketLinks(base string) marketplace.Links {
 		ConfirmRegistration: web.LinkTo(base, "/marktplatz/registrierung/bestaetigen/{token}"),
 		Catalogue:           web.LinkTo(base, "/marktplatz/{$}"),
 		Registration:        web.LinkTo(base, "/marktplatz/registrierung"),
+		ReviewRegistration:  web.LinkTo(base, "/admin/marktplatz/registrierungen/{rid}"),
 	}
 }
 
@@ -39,6 +40,7 @@ func MarketLinks(base string) marketplace.Links {
 func OnboardingLinks(base string) onboarding.Links {
 	return onboarding.Links{
 		Cases:         web.LinkTo(base, "/admin/anbindung/{id}"),
+		Case:          web.LinkTo(base, "/admin/anbindung/fall/{cid}"),
 		Rollout:       web.LinkTo(base, "/admin/rollout"),
 		Consultations: web.LinkTo(base, "/admin/sprechstunden"),
 	}

@@ -31,6 +31,10 @@ func TestMemberRulesMirrorTheAPI(t *testing.T) {
 		t.Errorf("role change:\n%s", p.body)
 	}
 	p = ministry.submit(base, base+"/"+e.harzAdmin.ID+"/aktiv", url.Values{"aktiv": {"0"}})
+	if !p.has("Konto von Hanna Harz deaktivieren?") || harz.get("/admin/").url.Path != "/admin/" {
+		t.Fatalf("deactivation should ask first and change nothing:\n%s", p.body)
+	}
+	p = ministry.confirm(p)
 	if !p.has("Das Konto wurde deaktiviert") || !p.has("deaktiviert</td>") {
 		t.Errorf("deactivation:\n%s", p.body)
 	}
@@ -65,7 +69,7 @@ func TestRemovingAMemberAsksAboutTheirTokens(t *testing.T) {
 	ministry.login(e.ministry.Email, ministryPW)
 	members := "/admin/koerperschaften/" + e.harz.ID + "/benutzer"
 	remove := members + "/" + e.harzAdmin.ID + "/entfernen"
-	ask := ministry.submit(members, remove, url.Values{})
+	ask := ministry.confirm(ministry.submit(members, remove, url.Values{}))
 	if ask.status != http.StatusOK || !ask.has("Was soll mit den API-Token von Hanna Harz geschehen?") || !ask.has("Fachverfahren Open/Prosoz") ||
 		ask.has("Skript Zora") || !ask.has(`value="widerrufen"`) || !ask.has(`value="behalten"`) {
 		t.Fatalf("removal without decision should ask about Hanna's token only:\n%s", ask.body)
@@ -83,7 +87,7 @@ func TestRemovingAMemberAsksAboutTheirTokens(t *testing.T) {
 	}
 
 	deactivate := members + "/" + second.ID + "/aktiv"
-	ask = ministry.submit(members, deactivate, url.Values{"aktiv": {"0"}})
+	ask = ministry.confirm(ministry.submit(members, deactivate, url.Values{"aktiv": {"0"}}))
 	if !ask.has("Skript Zora") || !ask.has(`name="aktiv" value="0"`) {
 		t.Fatalf("deactivation without decision should ask:\n%s", ask.body)
 	}

@@ -99,6 +99,12 @@ func (c *Console) Routes() []web.Route {
 		// navigation of a logged-in person.
 		open("", "/admin/", c.notFound, web.NoToken, "the console's 404 page"),
 	}
+	if c.shell.DemoMailbox() {
+		// Only in the demo without a mail server: the demo's mails with
+		// their links, for everyone who tries the demo.
+		routes = append(routes, open(http.MethodGet, "/demo/postfach", core.DemoMailboxPage, web.NoToken,
+			"demo without a mail server only: the demo's registration, confirmation and invitation mails reach nobody otherwise"))
+	}
 	if m := c.market; m != nil {
 		routes = append(routes,
 			// Public: catalogue, product pages, registration and its

@@ -35,7 +35,14 @@ func TestCreatingATokenShowsTheSecretOnce(t *testing.T) {
 	if id == nil {
 		t.Fatal("no revoke button")
 	}
-	revoked := c.submit(path, path+"/"+id[1]+"/widerrufen", url.Values{})
+	ask := c.submit(path, path+"/"+id[1]+"/widerrufen", url.Values{})
+	if !ask.has("API-Token widerrufen?") || !ask.has("Ja, widerrufen") {
+		t.Fatalf("revoking should ask first:\n%s", ask.body)
+	}
+	if list := c.get(path); !list.has("Fachverfahren Open/Prosoz") || list.has("widerrufen am") {
+		t.Fatalf("asking revoked the token already:\n%s", list.body)
+	}
+	revoked := c.confirm(ask)
 	if !revoked.has("Das API-Token wurde widerrufen.") || !revoked.has("widerrufen am") {
 		t.Errorf("revoke:\n%s", revoked.body)
 	}

@@ -239,4 +239,5 @@ var testLinks = marketplace.Links{
 	ConfirmRegistration: web.LinkTo("https://sozial.example", "/marktplatz/registrierung/bestaetigen/{token}"),
 	Catalogue:           web.LinkTo("https://sozial.example", "/marktplatz/{$}"),
 	Registration:        web.LinkTo("https://sozial.example", "/marktplatz/registrierung"),
+	ReviewRegistration:  web.LinkTo("https://sozial.example", "/admin/marktplatz/registrierungen/{rid}"),
 }

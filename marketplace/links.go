@@ -10,4 +10,5 @@ type Links struct {
 	ConfirmRegistration tenant.Link // confirm a registration's Funktionspostfach: token
 	Catalogue           tenant.Link // the public catalogue
 	Registration        tenant.Link // the public registration form
+	ReviewRegistration  tenant.Link // a registration for the ministry to review: registration ID
 }

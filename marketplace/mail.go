@@ -20,6 +20,9 @@ const (
 	TemplateRegistrationActivated = "marktplatz-registrierung-freigeschaltet"
 	TemplateRegistrationRejected  = "marktplatz-registrierung-abgelehnt"
 	TemplateOrderConfirmation     = "marktplatz-bestellung"
+	// TemplateRegistrationToReview tells the ministry's mailbox that a
+	// registration's mailbox is confirmed and waits for its decision.
+	TemplateRegistrationToReview = "marktplatz-registrierung-pruefen"
 )
 
 //go:embed mailtemplates/*.tmpl

@@ -49,6 +49,8 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 	confirm, activated, rejected := reg, reg, reg
 	confirm.Link = "https://sozial.example/marktplatz/registrierung/bestaetigen/geheimes-token"
 	activated.Link = "https://sozial.example/marktplatz/"
+	review := reg
+	review.Link = "https://sozial.example/admin/marktplatz/registrierungen/0199-registrierung"
 	rejected.Link, rejected.Reason = "https://sozial.example/marktplatz/registrierung", "Bitte verwenden Sie das Postfach des Sozialamts,\nnicht das der Poststelle."
 	tests := []struct {
 		golden, template string
@@ -57,6 +59,7 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 		{"mail-registrierung-bestaetigen.golden", TemplateRegistrationConfirm, confirm},
 		{"mail-registrierung-freigeschaltet.golden", TemplateRegistrationActivated, activated},
 		{"mail-registrierung-abgelehnt.golden", TemplateRegistrationRejected, rejected},
+		{"mail-registrierung-pruefen.golden", TemplateRegistrationToReview, review},
 		{"mail-bestellung-ministerium-10173.golden", TemplateOrderConfirmation, s.orderMail(seedOrder, true)},
 		{"mail-bestellung-kommune.golden", TemplateOrderConfirmation, s.orderMail(&twoItems, false)},
 	}

@@ -330,6 +330,14 @@ func (s *Store) ConfirmRegistration(ctx context.Context, token string) (*Registr
 		}
 		r.State, r.ConfirmedAt, r.UpdatedAt, r.Version = RegistrationConfirmed, &now, now, r.Version+1
 		out = r
+		// The ministry decides next: its mailbox hears of it (issue 16).
+		if s.opts.MinistryOrderMailbox != "" {
+			if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: s.opts.MinistryOrderMailbox, Template: TemplateRegistrationToReview,
+				Data: RegistrationMail{AuthorityName: r.AuthorityName, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
+					ContactName: r.ContactName, Link: s.opts.Links.ReviewRegistration(r.ID)}}); err != nil {
+				return fmt.Errorf("queue review notice: %w", err)
+			}
+		}
 		return s.audit(ctx, tx, "", "confirm", ObjRegistration, r.ID, map[string]any{"functionMailbox": r.FunctionMailbox})
 	})
 	return out, err

@@ -18,7 +18,8 @@ type Options struct {
 	// Links are the pages the mails point to (see Links).
 	Links Links
 	// MinistryOrderMailbox receives a copy of every order confirmation
-	// (the ministry's unit, e.g. MID-55); empty sends none.
+	// (the ministry's unit, e.g. MID-55) and the notice that a confirmed
+	// registration waits for activation; empty sends none.
 	MinistryOrderMailbox string
 	// KnownAntragsstrecken returns onboarding's catalogue of
 	// Antragsstrecken, key → label. Nil accepts any non-empty key.

@@ -62,6 +62,9 @@ var districts = []struct {
 	{"15091", "Landkreis Wittenberg", tenant.KindLandkreis},
 }
 
+// ministryMailbox is the ministry's function mailbox in the tests.
+const ministryMailbox = "mid55@mid.sachsen-anhalt.example"
+
 // seedNow is "today" in the tests unless a test sets the clock.
 var seedNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
@@ -78,9 +81,10 @@ func newFixture(t testing.TB) *fixture {
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
 	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{Now: f.clock.Now, Links: onboarding.Links{
 		Cases:         web.LinkTo("https://sozial.example", "/admin/anbindung/{id}"),
+		Case:          web.LinkTo("https://sozial.example", "/admin/anbindung/fall/{cid}"),
 		Rollout:       web.LinkTo("https://sozial.example", "/admin/rollout"),
 		Consultations: web.LinkTo("https://sozial.example", "/admin/sprechstunden"),
-	}})
+	}, MinistryMailbox: ministryMailbox})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import "sozialplattform/tenant"
 // (admin.OnboardingLinks).
 type Links struct {
 	Cases         tenant.Link // a municipality's onboarding cases: tenant ID
+	Case          tenant.Link // one onboarding case: case ID
 	Rollout       tenant.Link // the ministry's rollout dashboard
 	Consultations tenant.Link // the Sprechstunden and their registration
 }

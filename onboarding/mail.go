@@ -16,7 +16,21 @@ const (
 	MailDigest                = "onboarding-digest"
 	MailConsultationReminder  = "consultation-reminder"
 	MailConsultationCancelled = "consultation-cancelled"
+	// MailGoLiveRequest tells the ministry's mailbox that a case's
+	// Produktivtest began without a test delivery: it needs the ministry's
+	// confirmation to go live.
+	MailGoLiveRequest = "onboarding-golive-request"
+	// MailLiveWithdrawn tells the ministry's mailbox that a live case's
+	// last phase was reopened: the Antragsstrecke left the portal.
+	MailLiveWithdrawn = "onboarding-live-withdrawn"
 )
+
+// GoLiveRequestMail fills "onboarding-golive-request".
+type GoLiveRequestMail struct {
+	TenantName string
+	Label      string // the Antragsstrecke
+	Link       string // the case page
+}
 
 //go:embed mailtemplates/*.tmpl
 var mailTemplateFiles embed.FS

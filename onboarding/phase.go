@@ -286,6 +286,16 @@ func (s *Store) SetPhase(ctx context.Context, caseID string, p Phase, to Status,
 		if p == PhaseProduction && to == Completed {
 			action = "go-live"
 		}
+		switch {
+		case p == PhaseProduction && from == Completed:
+			if err := s.queueMinistryNotice(ctx, tx, row, MailLiveWithdrawn); err != nil {
+				return err
+			}
+		case p == PhaseProduction && to == InProgress && row.TestDeliveryAt == nil && row.LiveConfirmedAt == nil:
+			if err := s.queueMinistryNotice(ctx, tx, row, MailGoLiveRequest); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, row.TenantID, action, ObjCase, row.ID, map[string]any{
 			"antragsstrecke": row.Antragsstrecke, "phase": string(p),
 			"before": map[string]any{"status": string(from)}, "after": map[string]any{"status": string(to)},

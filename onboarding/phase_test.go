@@ -158,7 +158,24 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	step(onboarding.PhaseConnectionTests, onboarding.InProgress, "")
 	doAll(onboarding.PhaseConnectionTests)
 	step(onboarding.PhaseConnectionTests, onboarding.Completed, "")
+	if w, err := f.store.Work(ctx, nil); err != nil || len(w.GoLiveRequests) != 0 {
+		t.Fatalf("a go-live request before the Produktivtest: %+v, %v", w, err)
+	}
 	step(onboarding.PhaseProduction, onboarding.InProgress, "")
+	// Without a test delivery the ministry must confirm (issue 16): its
+	// mailbox hears of it, and its work list names the case.
+	if ms := f.mails(t, onboarding.MailGoLiveRequest); len(ms) != 1 || ms[0].To != ministryMailbox ||
+		!strings.Contains(ms[0].Subject, "Landkreis Wittenberg bittet um Bestätigung des Livegangs") ||
+		!strings.Contains(ms[0].TextBody, "https://sozial.example/admin/anbindung/fall/"+c.ID) {
+		t.Fatalf("go-live request mails: %+v", ms)
+	}
+	if w, err := f.store.Work(ctx, nil); err != nil || len(w.GoLiveRequests) != 1 || w.GoLiveRequests[0].CaseID != c.ID ||
+		w.GoLiveRequests[0].TenantName != "Landkreis Wittenberg" {
+		t.Fatalf("work list after the request: %+v, %v", w, err)
+	}
+	if w, err := f.store.Work(ctx, []string{f.harz.ID}); err != nil || len(w.GoLiveRequests) != 0 {
+		t.Errorf("another tenant's work list names the request: %+v, %v", w, err)
+	}
 	doAll(onboarding.PhaseProduction)
 	step(onboarding.PhaseProduction, onboarding.Completed, "Testzustellung")
 
@@ -167,6 +184,9 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	}
 	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, true); err != nil {
 		t.Fatal(err)
+	}
+	if w, err := f.store.Work(ctx, nil); err != nil || len(w.GoLiveRequests) != 0 {
+		t.Errorf("the confirmed request stays on the work list: %+v, %v", w, err)
 	}
 	step(onboarding.PhaseProduction, onboarding.Completed, "")
 	live, err := f.store.LiveAntragsstrecken(ctx, f.witt.ID)
@@ -181,6 +201,24 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, false); err == nil {
 		t.Error("confirmation withdrawn while live without test delivery")
 	}
+	// Reopening the live case's last phase takes it out of the portal; the
+	// ministry hears of it (issue 16, m11). Completing it again brings it
+	// back, with the confirmation that still stands.
+	if len(f.mails(t, onboarding.MailLiveWithdrawn)) != 0 {
+		t.Fatal("a withdrawal notice before any withdrawal")
+	}
+	step(onboarding.PhaseProduction, onboarding.InProgress, "")
+	if ms := f.mails(t, onboarding.MailLiveWithdrawn); len(ms) != 1 || ms[0].To != ministryMailbox ||
+		!strings.Contains(ms[0].Subject, "Landkreis Wittenberg hat den Livegang von") {
+		t.Fatalf("withdrawal notices: %+v", ms)
+	}
+	if live, _ := f.store.LiveAntragsstrecken(ctx, f.witt.ID); len(live) != 0 {
+		t.Errorf("still live after reopening: %v", live)
+	}
+	if n := len(f.mails(t, onboarding.MailGoLiveRequest)); n != 1 {
+		t.Errorf("reopening with the confirmation standing asked again: %d requests", n)
+	}
+	step(onboarding.PhaseProduction, onboarding.Completed, "")
 	// Items of a completed phase cannot be reopened.
 	items, _ := f.store.Checklist(ctx, c.ID)
 	undone := false

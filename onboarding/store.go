@@ -22,6 +22,9 @@ type Options struct {
 	MaxAttachmentBytes int64
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// MinistryMailbox hears of what waits for the ministry's decision
+	// (a go-live without test delivery); empty sends nothing.
+	MinistryMailbox string
 }
 
 // DefaultMaxAttachmentBytes is the default size limit of one attachment.

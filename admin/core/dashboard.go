@@ -10,6 +10,9 @@ import (
 )
 
 type dashboardData struct {
+	// Work are the work lists: the ministry's "Aufgaben", a
+	// municipality's "Erste Schritte" (ui.Shell.Tasks).
+	Work        []ui.TaskList
 	Memberships []membershipView
 	Tree        []*treeNode
 	Count       int
@@ -41,8 +44,13 @@ func (c *Pages) Dashboard(w http.ResponseWriter, r *http.Request) {
 		c.ServerError(w, r, err)
 		return
 	}
+	work, err := c.Tasks(r)
+	if err != nil {
+		c.ServerError(w, r, err)
+		return
+	}
 	c.Render(w, r, http.StatusOK, "uebersicht", &ui.View{Title: "Übersicht", Nav: "uebersicht",
-		Data: dashboardData{Memberships: ms, Tree: buildTree(ts), Count: len(ts)}})
+		Data: dashboardData{Work: work, Memberships: ms, Tree: buildTree(ts), Count: len(ts)}})
 }
 
 // memberships returns the user's roles with their tenants.

@@ -98,6 +98,11 @@ func (c *Pages) RevokeInvitation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !c.Confirmed(w, r, ui.Confirmation{Heading: "Einladung zurückziehen?",
+		Text:   "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich.",
+		Button: "Ja, zurückziehen", Back: "/admin/koerperschaften/" + t.ID + "/einladungen"}) {
+		return
+	}
 	err := c.Store.RevokeInvitation(r.Context(), t.ID, r.PathValue("iid"))
 	switch {
 	case errors.Is(err, tenant.ErrNotFound):

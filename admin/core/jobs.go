@@ -56,7 +56,7 @@ func (c *Pages) renderJobs(w http.ResponseWriter, r *http.Request, status int, p
 		}
 		d.Jobs = append(d.Jobs, jobView{JobInfo: j, Runs: runs})
 	}
-	c.Render(w, r, status, "aufgaben", &ui.View{Title: "Aufgaben", Nav: "aufgaben", Data: d})
+	c.Render(w, r, status, "aufgaben", &ui.View{Title: "Hintergrundaufgaben", Nav: "aufgaben", Data: d})
 }
 
 // RunJob runs a job at once and answers when it has finished, as the API

@@ -25,6 +25,8 @@ const (
 type loginData struct {
 	Form *ui.Form
 	Next string
+	// DemoMailbox: the demo without a mail server links its mailbox.
+	DemoMailbox bool
 }
 
 // anonymous renders a page shown before login, with a form token kept in
@@ -44,7 +46,7 @@ func (c *Pages) LoginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	c.anonymous(w, r, http.StatusOK, "anmelden", "Anmelden", loginData{Form: ui.NewForm(), Next: next})
+	c.anonymous(w, r, http.StatusOK, "anmelden", "Anmelden", loginData{Form: ui.NewForm(), Next: next, DemoMailbox: c.DemoMailbox()})
 }
 
 func (c *Pages) Login(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +86,7 @@ func (c *Pages) Login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c.anonymous(w, r, status, "anmelden", "Anmelden", loginData{Form: f, Next: next})
+	c.anonymous(w, r, status, "anmelden", "Anmelden", loginData{Form: f, Next: next, DemoMailbox: c.DemoMailbox()})
 }
 
 // throttledText tells a person how long to wait before the next try.

@@ -176,6 +176,13 @@ func (c *Pages) SetMemberActive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	decision := tokenDecision(r)
+	// Deactivating ends every session of the account: asked first, unless
+	// the question about its API tokens was answered (a confirmation too).
+	if !active && decision == tenant.TokensAsk && !c.Confirmed(w, r, ui.Confirmation{Heading: "Konto von " + m.Name + " deaktivieren?",
+		Text:   m.Name + " (" + m.Email + ") kann sich danach nicht mehr anmelden; alle Sitzungen des Kontos enden sofort.",
+		Button: "Ja, Konto deaktivieren", Back: "/admin/koerperschaften/" + t.ID + "/benutzer"}) {
+		return
+	}
 	if active {
 		decision = tenant.TokensKeep // activation orphans nothing
 	}
@@ -208,6 +215,11 @@ func (c *Pages) RemoveMember(w http.ResponseWriter, r *http.Request) {
 	// nobody for their own row.
 	m, ok := c.memberFor(w, r, t, true)
 	if !ok {
+		return
+	}
+	if tokenDecision(r) == tenant.TokensAsk && !c.Confirmed(w, r, ui.Confirmation{Heading: m.Name + " aus " + t.Name + " entfernen?",
+		Text:   m.Name + " (" + m.Email + ") verliert die Rolle in " + t.Name + " und alle Rechte, die daran hängen.",
+		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/benutzer"}) {
 		return
 	}
 	revoked, err := c.Store.Depart(r.Context(), m.ID, tokenDecision(r), c.mayRevokeTokens(r), func(ctx context.Context) error {

@@ -143,6 +143,11 @@ func (c *Pages) RevokeToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !c.Confirmed(w, r, ui.Confirmation{Heading: "API-Token widerrufen?",
+		Text:   "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen.",
+		Button: "Ja, widerrufen", Back: "/admin/koerperschaften/" + t.ID + "/token"}) {
+		return
+	}
 	err := c.Store.RevokeAPIToken(r.Context(), t.ID, r.PathValue("tid"))
 	switch {
 	case errors.Is(err, tenant.ErrNotFound):

@@ -143,6 +143,11 @@ func (k *Pages) CancelBooking(w http.ResponseWriter, r *http.Request) {
 		k.Forbidden(w, r, "")
 		return
 	}
+	if !k.Confirmed(w, r, ui.Confirmation{Heading: "Termin absagen?",
+		Text:   "Der Termin am " + k.FormatTime(b.StartsAt) + " wird abgesagt; die Person, die ihn gebucht hat, erhält eine E-Mail.",
+		Button: "Ja, Termin absagen", Back: "/admin/termine/" + b.CalendarID}) {
+		return
+	}
 	_, err = k.appts.Cancel(r.Context(), b.ID, r.PostForm.Get("nachricht"))
 	back := "/admin/termine/" + b.CalendarID
 	var fe tenant.FieldErrors

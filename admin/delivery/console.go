@@ -499,6 +499,11 @@ func (d *Pages) DeleteDVDV(w http.ResponseWriter, r *http.Request) {
 		d.Forbidden(w, r, "Das DVDV-Verzeichnis pflegt das Ministerium.")
 		return
 	}
+	if !d.Confirmed(w, r, ui.Confirmation{Heading: "DVDV-Eintrag löschen?",
+		Text:   "Der Eintrag " + r.PostForm.Get("kennung") + " wird gelöscht; Anträge an diese Behördenkennung lassen sich dann nicht mehr über OSCI zustellen.",
+		Button: "Ja, löschen", Back: "/admin/dvdv"}) {
+		return
+	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	err := d.dir.Delete(r.Context(), d.auditTenant(r, authz.Delete), r.PostForm.Get("kennung"), version)
 	switch {

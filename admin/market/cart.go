@@ -87,6 +87,11 @@ func (m *Pages) RemoveFromWishlist(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !m.Confirmed(w, r, ui.Confirmation{Heading: "Vom Merkzettel entfernen?",
+		Text:   "Der Dienst wird vom Merkzettel von " + t.Name + " entfernt.",
+		Button: "Ja, entfernen", Back: safeBack(r.PostForm.Get("zurueck"), "/admin/koerperschaften/"+t.ID+"/merkzettel")}) {
+		return
+	}
 	err := m.store.RemoveFromWishlist(r.Context(), t.ID, r.PathValue("pid"))
 	m.buttonDone(w, r, err, "/admin/koerperschaften/"+t.ID+"/merkzettel", "merkzettel-entfernt")
 }
@@ -158,6 +163,11 @@ func (m *Pages) SetQuantity(w http.ResponseWriter, r *http.Request) {
 func (m *Pages) RemoveFromCart(w http.ResponseWriter, r *http.Request) {
 	t, ok := m.marketTenant(w, r, marketplace.ObjCart, authz.Delete)
 	if !ok {
+		return
+	}
+	if !m.Confirmed(w, r, ui.Confirmation{Heading: "Aus dem Warenkorb entfernen?",
+		Text:   "Der Dienst wird aus dem Warenkorb von " + t.Name + " entfernt.",
+		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/warenkorb"}) {
 		return
 	}
 	_, err := m.store.RemoveFromCart(r.Context(), t.ID, r.PathValue("pid"))

@@ -293,6 +293,11 @@ func (m *Pages) TogglePublished(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	on := r.PostForm.Get("veroeffentlicht") == "1"
+	if !on && !m.Confirmed(w, r, ui.Confirmation{Heading: "Produkt aus dem Katalog nehmen?",
+		Text:   "Das Produkt verschwindet aus dem öffentlichen Katalog; Kommunen können es dann nicht mehr bestellen. Bestehende Bestellungen bleiben.",
+		Button: "Ja, zurückziehen", Back: safeBack(r.PostForm.Get("zurueck"), "/admin/marktplatz/produkte")}) {
+		return
+	}
 	p, err := m.store.UpdateProduct(r.Context(), r.PathValue("pid"), 0, marketplace.ProductPatch{Published: &on})
 	switch {
 	case errors.Is(err, tenant.ErrNotFound):

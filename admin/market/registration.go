@@ -84,7 +84,10 @@ func (m *Pages) renderStatic(w http.ResponseWriter, r *http.Request, page, title
 		m.ServerError(w, r, err)
 		return
 	}
-	m.renderPublic(w, r, http.StatusOK, page, m.page(r, title, struct{ Nav navLinks }{nav}))
+	m.renderPublic(w, r, http.StatusOK, page, m.page(r, title, struct {
+		Nav         navLinks
+		DemoMailbox bool // the demo without a mail server shows where its mails are
+	}{nav, m.DemoMailbox()}))
 }
 
 type confirmData struct {

@@ -148,8 +148,9 @@ type fvChoice struct {
 
 // phaseAction is a button of a phase.
 type phaseAction struct {
-	To    onboarding.Status
-	Label string
+	To     onboarding.Status
+	Label  string
+	Danger bool // going back: stands apart and asks first
 }
 
 type phaseRow struct {
@@ -252,11 +253,11 @@ func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, c
 		row := phaseRow{State: ps}
 		switch ps.Status {
 		case onboarding.NotStarted:
-			row.Actions = []phaseAction{{onboarding.InProgress, "Beginnen"}, {onboarding.Completed, "Abschließen"}}
+			row.Actions = []phaseAction{{onboarding.InProgress, "Beginnen", false}, {onboarding.Completed, "Abschließen", false}}
 		case onboarding.InProgress:
-			row.Actions = []phaseAction{{onboarding.Completed, "Abschließen"}, {onboarding.NotStarted, "Zurücksetzen"}}
+			row.Actions = []phaseAction{{onboarding.Completed, "Abschließen", false}, {onboarding.NotStarted, "Zurücksetzen", true}}
 		case onboarding.Completed:
-			row.Actions = []phaseAction{{onboarding.InProgress, "Wieder öffnen"}}
+			row.Actions = []phaseAction{{onboarding.InProgress, "Wieder öffnen", true}}
 		}
 		d.Phases = append(d.Phases, row)
 	}
@@ -530,6 +531,11 @@ func (o *Pages) DeleteAttachment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !o.Confirmed(w, r, ui.Confirmation{Heading: "Anhang löschen?",
+		Text:   "Der Anhang wird aus dem Anbindungsfall " + c.AntragsstreckeLabel + " gelöscht und lässt sich nicht wiederherstellen.",
+		Button: "Ja, Anhang löschen", Back: "/admin/anbindung/fall/" + c.ID + "#checkliste"}) {
+		return
+	}
 	err := o.store.DeleteAttachment(r.Context(), c.ID, r.PathValue("aid"))
 	switch {
 	case err == nil:
@@ -556,6 +562,22 @@ func (o *Pages) SetPhase(w http.ResponseWriter, r *http.Request) {
 		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, caseForms{Problems: []string{"Bitte wählen Sie einen Stand der Phase."}})
 		return
 	}
+	// Going back – "Zurücksetzen" or "Wieder öffnen" – is asked first: it
+	// can take a live Antragsstrecke out of the portal.
+	if cur := c.Phase(p); statusRank(to) < statusRank(cur.Status) {
+		q := ui.Confirmation{Heading: "Phase „" + cur.Label + "“ zurücksetzen?",
+			Text:   "Die Phase „" + cur.Label + "“ von " + c.AntragsstreckeLabel + " wird auf „" + to.Label() + "“ gesetzt.",
+			Button: "Ja, zurücksetzen", Back: "/admin/anbindung/fall/" + c.ID + "#phasen"}
+		if to == onboarding.InProgress {
+			q.Heading, q.Button = "Phase „"+cur.Label+"“ wieder öffnen?", "Ja, wieder öffnen"
+		}
+		if c.Live() {
+			q.Text += " Die Antragsstrecke ist live: sie verschwindet damit aus dem Bürgerportal, bis der Livegang erneut bestätigt ist."
+		}
+		if !o.Confirmed(w, r, q) {
+			return
+		}
+	}
 	_, err := o.store.SetPhase(r.Context(), c.ID, p, to, caseVersion(r))
 	switch {
 	case err == nil:
@@ -568,6 +590,18 @@ func (o *Pages) SetPhase(w http.ResponseWriter, r *http.Request) {
 	default:
 		o.ServerError(w, r, err)
 	}
+}
+
+// statusRank orders a phase's states, so that a change to a lower rank is
+// recognised as going back.
+func statusRank(s onboarding.Status) int {
+	switch s {
+	case onboarding.InProgress:
+		return 1
+	case onboarding.Completed:
+		return 2
+	}
+	return 0
 }
 
 func (o *Pages) ConfirmGoLive(w http.ResponseWriter, r *http.Request) {

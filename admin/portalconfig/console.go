@@ -249,6 +249,10 @@ func (p *Pages) RemoveLogo(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Logo entfernen?", Text: "Das Logo wird aus dem Bürgerportal von " + t.Name + " entfernt.",
+		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
+		return
+	}
 	if err := p.site.RemoveLogo(r.Context(), t.ID); err != nil {
 		p.fail(w, r, d, d.SettingsForm, err)
 		return
@@ -291,6 +295,10 @@ func (p *Pages) DeleteOffice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Stelle entfernen?", Text: "Die Stelle wird aus dem Bürgerportal von " + t.Name + " entfernt.",
+		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
+		return
+	}
 	if err := p.site.DeleteOffice(r.Context(), t.ID, r.PathValue("oid")); err != nil {
 		p.fail(w, r, d, d.Office, err)
 		return
@@ -321,6 +329,10 @@ func (p *Pages) AddLink(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) DeleteLink(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Delete)
 	if !ok {
+		return
+	}
+	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Link entfernen?", Text: "Der Link wird aus dem Bürgerportal von " + t.Name + " entfernt.",
+		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
 		return
 	}
 	if err := p.site.DeleteLink(r.Context(), t.ID, r.PathValue("lid")); err != nil {
@@ -358,6 +370,10 @@ func (p *Pages) AddVideo(w http.ResponseWriter, r *http.Request) {
 func (p *Pages) DeleteVideo(w http.ResponseWriter, r *http.Request) {
 	t, d, ok := p.editable(w, r, authz.Delete)
 	if !ok {
+		return
+	}
+	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Video entfernen?", Text: "Das Video wird aus dem Bürgerportal von " + t.Name + " entfernt.",
+		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
 		return
 	}
 	if err := p.site.DeleteSignVideo(r.Context(), t.ID, r.PathValue("vid")); err != nil {

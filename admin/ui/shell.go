@@ -42,6 +42,10 @@ type Deps struct {
 	// links of a tenant's mails are shown to that tenant's own admins. With
 	// a mail server they are always masked.
 	NoSMTP bool
+	// Demo says the instance runs with --demo. With NoSMTP it opens the
+	// demo mailbox (/demo/postfach): nobody could read the demo's mails
+	// otherwise.
+	Demo bool
 }
 
 // Shell is what every page package of the console stands on: the
@@ -57,9 +61,11 @@ type Shell struct {
 	Logger  *slog.Logger
 	BaseURL string
 	NoSMTP  bool
+	Demo    bool
 	Loc     *time.Location // Europe/Berlin, for dates on pages
 	forms   *web.FormTokens
 	pages   map[string]*page
+	tasks   []TaskSource // the start page's work lists (AddTasks)
 
 	// Applications is set when the applications' pages are served: the
 	// menu names them only then.
@@ -86,7 +92,7 @@ func New(d Deps) (*Shell, error) {
 		}
 	}
 	c := &Shell{Store: d.Store, Authz: d.Authz, Auth: d.Auth, Outbox: d.Outbox, Jobs: d.Jobs, Assets: d.Assets,
-		Logger: d.Logger, BaseURL: strings.TrimRight(d.BaseURL, "/"), NoSMTP: d.NoSMTP, forms: d.FormTokens, Loc: loc}
+		Logger: d.Logger, BaseURL: strings.TrimRight(d.BaseURL, "/"), NoSMTP: d.NoSMTP, Demo: d.Demo, forms: d.FormTokens, Loc: loc}
 	if c.pages, err = c.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -279,6 +285,11 @@ func (c *Shell) Render(w http.ResponseWriter, r *http.Request, status int, page 
 	_, _ = w.Write(buf.Bytes())
 }
 
+// DemoMailbox reports whether the demo mailbox is served: only in the demo
+// (--demo) without a mail server, where the mails' links reach nobody
+// otherwise. With a mail server or outside the demo it does not exist.
+func (c *Shell) DemoMailbox() bool { return c.Demo && c.NoSMTP && c.Outbox != nil }
+
 // ErrorData fills the error page.
 type ErrorData struct {
 	Heading string
@@ -369,14 +380,22 @@ var notices = map[string]string{
 	"deaktiviert-widerrufen": "Das Konto wurde deaktiviert; alle seine Sitzungen sind beendet und die API-Token, die es erzeugt hatte, widerrufen.",
 }
 
-// SeeOther redirects after a POST, naming a notice for the next page.
+// SeeOther redirects after a POST, naming a notice for the next page. A
+// fragment of target (#produkt-SW10186) stays at the end, so that the
+// browser returns to the element the action was on.
 func SeeOther(w http.ResponseWriter, r *http.Request, target, notice string) {
 	if notice != "" {
+		target, fragment, hasFragment := strings.Cut(target, "#")
 		sep := "?"
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
 		target += sep + "hinweis=" + notice
+		if hasFragment {
+			target += "#" + fragment
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }

@@ -236,7 +236,7 @@ func (a *app) registerJobs() error {
 // transaction.
 func (a *app) buildOnboarding(ctx context.Context) error {
 	var err error
-	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL)})
+	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL), MinistryMailbox: a.cfg.OrderMailbox})
 	if err != nil {
 		return err
 	}

@@ -220,8 +220,15 @@ func TestCounsellingConsole(t *testing.T) {
 		map[string]any{"start": slots.Slots[0].Start, "name": "Erika Muster", "email": "erika@example.org", "site": "landkreis-harz"}, &booked)
 	bookings := html.UnescapeString(editor.mustPage(http.StatusOK, "/admin/termine/"+cals[0].ID))
 	marketContains(t, bookings, "bookings", "Erika Muster", "erika@example.org", "Termin absagen")
+	// Cancelling asks first (a page of its own, without JavaScript) and
+	// keeps the message for the confirming form.
+	if status, _, body := editor.marketForm("/admin/termine/"+cals[0].ID, "/admin/termine/buchungen/"+booked.ID+"/absagen",
+		url.Values{"nachricht": {"Die Beraterin ist erkrankt."}}); status != http.StatusOK || !strings.Contains(body, "Termin absagen?") ||
+		!strings.Contains(body, `name="nachricht" value="Die Beraterin ist erkrankt."`) {
+		t.Fatalf("cancel should ask first: %d\n%s", status, body)
+	}
 	if status, loc, _ := editor.marketForm("/admin/termine/"+cals[0].ID, "/admin/termine/buchungen/"+booked.ID+"/absagen",
-		url.Values{"nachricht": {"Die Beraterin ist erkrankt."}}); status != http.StatusSeeOther || !strings.Contains(loc, "abgesagt") {
+		url.Values{"nachricht": {"Die Beraterin ist erkrankt."}, "bestaetigung": {"ja"}}); status != http.StatusSeeOther || !strings.Contains(loc, "abgesagt") {
 		t.Fatalf("cancel: %d %s", status, loc)
 	}
 	if m := csMail(t, a, appointments.MailCancelledByCentre, "erika@example.org"); m == nil || !strings.Contains(m.TextBody, "Die Beraterin ist erkrankt.") {

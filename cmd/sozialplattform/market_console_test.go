@@ -130,10 +130,13 @@ func TestMarketplaceConsole(t *testing.T) {
 	muni := newClient(t, srv.URL)
 	muni.login("harz@demo.example", tenant.DemoPassword)
 	page = muni.mustPage(http.StatusOK, "/marktplatz/")
-	marketContains(t, page, "catalogue of a municipality", "In den Warenkorb", "Zum Merkzettel", "/admin/koerperschaften/"+harz.ID+"/warenkorb")
+	marketContains(t, page, "catalogue of a municipality", "In den Warenkorb", "Zum Merkzettel", "/admin/koerperschaften/"+harz.ID+"/warenkorb",
+		// Cards as tall as their content (issue 16), each the target of
+		// the way back after its buttons.
+		`<li class="kern-card kern-card--hug" id="produkt-SW10189">`, `name="zurueck" value="/marktplatz/#produkt-SW10189"`)
 	status, loc, _ = muni.marketForm("/marktplatz/", "/admin/koerperschaften/"+harz.ID+"/warenkorb",
-		url.Values{"produkt": {"SW10189"}, "zurueck": {"/marktplatz/?art=EfA-Dienst"}})
-	if status != http.StatusSeeOther || loc != "/marktplatz/?art=EfA-Dienst&hinweis=warenkorb" {
+		url.Values{"produkt": {"SW10189"}, "zurueck": {"/marktplatz/?art=EfA-Dienst#produkt-SW10189"}})
+	if status != http.StatusSeeOther || loc != "/marktplatz/?art=EfA-Dienst&hinweis=warenkorb#produkt-SW10189" {
 		t.Fatalf("into the cart: %d → %s", status, loc)
 	}
 	status, loc, _ = muni.marketForm("/marktplatz/", "/admin/koerperschaften/"+harz.ID+"/merkzettel",
@@ -247,7 +250,12 @@ func TestMarketplaceConsole(t *testing.T) {
 	if got, _ := a.market.GetProduct(ctx, "SW10189"); len(got.Prices) != 2 || got.Prices[1].AmountCents != 1250 {
 		t.Errorf("stored prices %+v", got.Prices)
 	}
-	status, _, _ = min.marketForm("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}})
+	status, _, body = min.marketForm("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}})
+	if status != http.StatusOK || !strings.Contains(body, "Produkt aus dem Katalog nehmen?") {
+		t.Fatalf("unpublishing should ask first: %d", status)
+	}
+	anon.mustPage(http.StatusOK, "/marktplatz/produkte/SW10189")
+	status, _, _ = min.marketForm("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}, "bestaetigung": {"ja"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("unpublish: %d", status)
 	}

@@ -117,7 +117,7 @@ func (a *app) routeTables(apiMux *http.ServeMux, reg *prometheus.Registry) (*rou
 		return nil, err
 	}
 	console, err := admin.New(admin.Deps{Store: a.store, Authz: a.authz, Auth: a.auth, Outbox: a.outbox, Jobs: a.jobs,
-		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL, NoSMTP: !a.cfg.SMTP.Enabled(),
+		Assets: assets, Logger: a.logger, BaseURL: a.cfg.BaseURL, NoSMTP: !a.cfg.SMTP.Enabled(), Demo: a.cfg.Demo,
 		FormTokens: a.formTokens, Marketplace: a.market, Onboarding: a.onboard, Delivery: a.delivery, DVDV: a.dvdv,
 		Counselling: a.counsel, Appointments: a.appts, Applications: a.forms})
 	if err != nil {
