@@ -95,15 +95,16 @@ func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
 
 // purgeBatch is how many applications one transaction of the retention
 // job purges: enough that 100,000 take a minute rather than hours, few
-// enough that a submission waiting for the (SQLite) write lock waits
-// milliseconds, not seconds.
-const purgeBatch = 200
+// enough that a submission waiting for the (SQLite) write lock waits a
+// few milliseconds.
+const purgeBatch = 100
 
 // purgeExpired deletes the data of every application whose retention
 // period ended, in batches of one short transaction each, until none is
 // left or ctx ends. Each batch re-checks its rows in the UPDATE (another
 // instance may have purged them meanwhile) and writes the audit entries
-// of exactly the rows it changed.
+// of exactly the rows it changed. Between batches it pauses as long as
+// the batch took, leaving the writer to others half of the time.
 func (s *Store) purgeExpired(ctx context.Context, now time.Time) (int, error) {
 	purged := 0
 	for ctx.Err() == nil {
@@ -120,7 +121,7 @@ func (s *Store) purgeExpired(ctx context.Context, now time.Time) (int, error) {
 		for i, r := range due {
 			ids[i] = r.ID
 		}
-		n := 0
+		n, t0 := 0, time.Now()
 		err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			n = 0
 			var done []applicationRow
@@ -149,6 +150,13 @@ func (s *Store) purgeExpired(ctx context.Context, now time.Time) (int, error) {
 			return purged, fmt.Errorf("purge applications: %w", err)
 		}
 		purged += n
+		// Rest as long as the batch took: on SQLite the job and the
+		// submissions share one writer, and a job that takes it back at
+		// once keeps citizens waiting batch after batch.
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Since(t0)):
+		}
 	}
 	return purged, ctx.Err()
 }
