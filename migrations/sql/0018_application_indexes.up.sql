@@ -4,3 +4,8 @@
 -- plain index on delete_after made every batch walk past them. This index
 -- holds only the applications still to purge.
 CREATE INDEX applications_purge_idx ON applications (delete_after) WHERE deleted_at IS NULL;
+
+-- A municipality's list of applications picks its page among the IDs
+-- alone (portal/forms.Store.List): tenant, time, ID and status in one
+-- index, so that neither the count nor the order reads the rows.
+CREATE INDEX applications_tenant_list_idx ON applications (tenant_id, submitted_at, id, status);
