@@ -294,16 +294,30 @@ func (s *Store) AuthenticateToken(ctx context.Context, bearer string) (*APIToken
 	if tok.RevokedAt != nil || (tok.ExpiresAt != nil && now.After(*tok.ExpiresAt)) {
 		return nil, ErrInvalidLogin
 	}
-	// Record use at most once a minute: a busy client must not turn every
-	// read into a write.
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
-		if _, err := s.db.Write.NewUpdate().Model(tok).Set("last_used_at = ?", now).WherePK().Exec(ctx); err != nil {
-			return nil, fmt.Errorf("record token use: %w", err)
-		}
-		tok.LastUsedAt = &now
+	if err := s.TouchAPIToken(ctx, tok); err != nil {
+		return nil, err
 	}
 	return tok, nil
 }
+
+// TouchAPIToken records the use of a live token, at most once a minute: a
+// busy client must not turn every read into a write. It sets LastUsedAt
+// when it wrote.
+func (s *Store) TouchAPIToken(ctx context.Context, tok *APIToken) error {
+	now := s.now()
+	if tok.LastUsedAt != nil && now.Sub(*tok.LastUsedAt) <= time.Minute {
+		return nil
+	}
+	if _, err := s.db.Write.NewUpdate().Model((*APIToken)(nil)).Set("last_used_at = ?", now).Where("id = ?", tok.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("record token use: %w", err)
+	}
+	tok.LastUsedAt = &now
+	return nil
+}
+
+// Now is the store's clock (UTC), for callers that judge validity the way
+// the store does.
+func (s *Store) Now() time.Time { return s.now() }
 
 // GetAPIToken returns a token by ID.
 func (s *Store) GetAPIToken(ctx context.Context, id string) (*APIToken, error) {

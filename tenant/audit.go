@@ -60,6 +60,32 @@ func WriteAudit(ctx context.Context, db bun.IDB, a Audit) error {
 	return nil
 }
 
+// WriteAudits appends several entries with one statement inside the
+// caller's transaction – for jobs that change many objects in a batch (the
+// retention job). The actor comes from the context.
+func WriteAudits(ctx context.Context, db bun.IDB, audits []Audit) error {
+	if len(audits) == 0 {
+		return nil
+	}
+	actor := ActorFrom(ctx)
+	now := time.Now().UTC()
+	entries := make([]AuditEntry, len(audits))
+	for i, a := range audits {
+		entries[i] = AuditEntry{At: now, ActorID: actor.ID, ActorLabel: actor.Label, Action: a.Action, ObjectType: a.ObjectType,
+			ObjectID: a.ObjectID, Summary: a.Summary, RequestID: actor.RequestID}
+		if a.TenantID != "" {
+			entries[i].TenantID = &audits[i].TenantID
+		}
+		if entries[i].Summary == nil {
+			entries[i].Summary = map[string]any{}
+		}
+	}
+	if _, err := db.NewInsert().Model(&entries).Exec(ctx); err != nil {
+		return fmt.Errorf("write %d audit entries: %w", len(entries), err)
+	}
+	return nil
+}
+
 // AuditFilter narrows an audit query. TenantIDs limits the result to those
 // tenants; nil means no limit (the ministry's state-wide view is given the
 // list of its tenants by the caller, so nil is only for the system).

@@ -163,6 +163,7 @@ func (a *app) build(ctx context.Context) error {
 	})
 	a.sessions = tenant.NewSessionStore(a.db, tenant.SessionOptions{Secure: a.cfg.secure(), IdleTimeout: a.cfg.SessionIdle, AbsoluteTimeout: a.cfg.SessionMax})
 	a.auth = authz.NewAuthenticator(a.store, a.sessions, a.logger)
+	a.auth.CacheTokens(a.authz)
 	a.jobs = jobs.NewRegistry(a.db, a.cfg.InstanceID, a.logger)
 	if err := a.buildOnboarding(ctx); err != nil {
 		return err

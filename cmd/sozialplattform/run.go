@@ -17,6 +17,7 @@ Aufruf:
   sozialplattform migrate up|down|status          Datenbankschema verwalten
   sozialplattform user create --tenant <Schlüssel oder Kurzname> --role <Rolle> --email <E-Mail> --password-stdin
   sozialplattform openapi                         OpenAPI-Dokument ausgeben
+  sozialplattform demo [--scale state|small]      Demodaten laden, mit --scale die Datenmenge ganz Sachsen-Anhalts dazu
   sozialplattform backup --to <Datei> [--force]   SQLite-Datenbank im laufenden Betrieb sichern
   sozialplattform restore --from <Datei>          Sicherung zurückspielen (Server vorher anhalten)
   sozialplattform healthcheck [--url <URL>]       /readyz abfragen: Exit-Code 0 bereit, 1 nicht (für HEALTHCHECK)
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, rest, getenv, stdin, stdout, stderr)
 	case "openapi":
 		return openapiCmd(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, rest, getenv, stdout, stderr)
 	case "restore":

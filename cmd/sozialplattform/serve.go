@@ -55,28 +55,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	defer a.close()
 	var logins []tenant.DemoLogin
 	if cfg.Demo {
-		if logins, err = a.store.LoadDemo(ctx); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
+		if logins, err = a.loadDemo(ctx); err != nil {
+			return err
 		}
-		if err := a.market.LoadDemo(ctx); err != nil {
-			return fmt.Errorf("load marketplace demo data: %w", err)
-		}
-		if err := a.onboard.LoadDemo(ctx); err != nil {
-			return fmt.Errorf("load onboarding demo data: %w", err)
-		}
-		counsellingDemo, err := a.counsel.LoadDemo(ctx)
-		if err != nil {
-			return fmt.Errorf("load counselling demo data: %w", err)
-		}
-		if err := a.appts.LoadDemo(ctx, a.store, counsellingDemo.CalendarTenants); err != nil {
-			return fmt.Errorf("load appointment demo data: %w", err)
-		}
-		logins = append(logins, counsellingDemo.Logins...)
-		citizenLogin, err := a.citizens.LoadDemo(ctx)
-		if err != nil {
-			return fmt.Errorf("load citizen demo data: %w", err)
-		}
-		logins = append(logins, citizenLogin)
 		demoDelivery, err := deliverydemo.Start(ctx, a.delivery, deliverydemo.Options{DB: a.db, DataDir: migrations.DataFolder(cfg.DB), BaseURL: cfg.BaseURL,
 			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger, Author: a.xtaAuthor(), Build: a.testApplication})
 		if err != nil {
@@ -192,4 +173,31 @@ func orExternal(url string) string {
 		return "extern eingerichtet (kein Demo-Server)"
 	}
 	return "lokal unter " + url
+}
+
+// loadDemo creates the demo data that is missing (serve --demo and demo).
+func (a *app) loadDemo(ctx context.Context) ([]tenant.DemoLogin, error) {
+	logins, err := a.store.LoadDemo(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load demo data: %w", err)
+	}
+	if err := a.market.LoadDemo(ctx); err != nil {
+		return nil, fmt.Errorf("load marketplace demo data: %w", err)
+	}
+	if err := a.onboard.LoadDemo(ctx); err != nil {
+		return nil, fmt.Errorf("load onboarding demo data: %w", err)
+	}
+	counsellingDemo, err := a.counsel.LoadDemo(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load counselling demo data: %w", err)
+	}
+	if err := a.appts.LoadDemo(ctx, a.store, counsellingDemo.CalendarTenants); err != nil {
+		return nil, fmt.Errorf("load appointment demo data: %w", err)
+	}
+	logins = append(logins, counsellingDemo.Logins...)
+	citizenLogin, err := a.citizens.LoadDemo(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load citizen demo data: %w", err)
+	}
+	return append(logins, citizenLogin), nil
 }

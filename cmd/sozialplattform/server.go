@@ -90,6 +90,7 @@ func newHandler(a *app, reg *prometheus.Registry) (http.Handler, error) {
 		a.auth.Middleware,
 		a.citizenSessions.Middleware(a.auth.Skip),
 		web.CapturePattern,
+		api.ETags, // inside Compress, which suffixes the ETag of a compressed answer
 	), nil
 }
 

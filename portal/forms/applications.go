@@ -321,8 +321,11 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Application, int, error) 
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var rows []applicationRow
-	q := s.db.Read.NewSelect().Model(&rows).ExcludeColumn("dek", "payload").
+	// The page is chosen among the IDs alone (an index holds tenant,
+	// time, ID and status), and only its rows are read: a Kreis has tens
+	// of thousands of applications, whose rows – sealed answers included –
+	// the database would otherwise read and sort for every page.
+	q := s.db.Read.NewSelect().TableExpr("applications").Column("id").
 		Where("tenant_id IN (?)", bun.In(f.TenantIDs)).Where("status <> ?", StatusPending)
 	if f.Antragsstrecke != "" {
 		q = q.Where("antragsstrecke = ?", f.Antragsstrecke)
@@ -341,16 +344,18 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Application, int, error) 
 		// number, not a pattern.
 		q = q.Where("LOWER(reference) LIKE ?", "%"+strings.ToLower(strings.NewReplacer("%", "", "_", "").Replace(qs))+"%")
 	}
-	var total int64
-	var err error
-	if f.Page != nil {
-		if total, err = q.Count(ctx); err == nil {
-			err = newestSubmitted.Apply(q, f.Page.Size(), f.Page.After.Values()...).Scan(ctx)
-		}
-	} else {
-		total, err = q.OrderExpr("submitted_at DESC, id DESC").Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
-	}
+	total, err := q.Count(ctx)
 	if err != nil {
+		return nil, 0, fmt.Errorf("count applications: %w", err)
+	}
+	if f.Page != nil {
+		q = newestSubmitted.Apply(q, f.Page.Size(), f.Page.After.Values()...)
+	} else {
+		q = q.OrderExpr("submitted_at DESC, id DESC").Limit(int64(f.Limit)).Offset(int64(f.Offset))
+	}
+	var rows []applicationRow
+	if err := s.db.Read.NewSelect().Model(&rows).ExcludeColumn("dek", "payload").Where("id IN (?)", q).
+		OrderExpr("submitted_at DESC, id DESC").Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("list applications: %w", err)
 	}
 	out := make([]Application, len(rows))

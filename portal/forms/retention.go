@@ -3,6 +3,7 @@ package forms
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -84,33 +85,80 @@ func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
 		}
 	}
 
-	var due []applicationRow
-	if err := s.db.Read.NewSelect().Model(&due).Column("id", "tenant_id", "reference", "antragsstrecke", "delivered_at").
-		Where("deleted_at IS NULL").Where("delete_after IS NOT NULL").Where("delete_after <= ?", now).Limit(1000).Scan(ctx); err != nil {
-		return res, fmt.Errorf("applications to purge: %w", err)
-	}
-	for _, r := range due {
-		err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			upd, err := tx.NewUpdate().Model((*applicationRow)(nil)).Set("payload = NULL").Set("dek = NULL").Set("deleted_at = ?", now).
-				Where("id = ?", r.ID).Where("deleted_at IS NULL").Exec(ctx)
-			if err != nil {
-				return err
-			}
-			if n, _ := upd.RowsAffected(); n == 0 {
-				return nil
-			}
-			if _, err := tx.NewDelete().Model((*documentRow)(nil)).Where("application_id = ?", r.ID).Exec(ctx); err != nil {
-				return err
-			}
-			res.ApplicationsPurged++
-			return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: r.TenantID, Action: "delete-expired", ObjectType: "application", ObjectID: r.ID,
-				Summary: map[string]any{"reference": r.Reference, "antragsstrecke": r.Antragsstrecke, "deliveredAt": r.DeliveredAt}})
-		})
-		if err != nil {
-			return res, fmt.Errorf("purge application %s: %w", r.ID, err)
-		}
+	n, err := s.purgeExpired(ctx, now)
+	res.ApplicationsPurged = n
+	if err != nil {
+		return res, err
 	}
 	return res, nil
+}
+
+// purgeBatch is how many applications one transaction of the retention
+// job purges: enough that 100,000 take a minute rather than hours, few
+// enough that a submission waiting for the (SQLite) write lock waits a
+// few milliseconds.
+const purgeBatch = 100
+
+// purgeExpired deletes the data of every application whose retention
+// period ended, in batches of one short transaction each, until none is
+// left or ctx ends. Each batch re-checks its rows in the UPDATE (another
+// instance may have purged them meanwhile) and writes the audit entries
+// of exactly the rows it changed. Between batches it pauses as long as
+// the batch took, leaving the writer to others half of the time.
+func (s *Store) purgeExpired(ctx context.Context, now time.Time) (int, error) {
+	purged := 0
+	for ctx.Err() == nil {
+		var due []applicationRow
+		if err := s.db.Read.NewSelect().Model(&due).Column("id").
+			Where("deleted_at IS NULL").Where("delete_after IS NOT NULL").Where("delete_after <= ?", now).
+			OrderExpr("delete_after").Limit(purgeBatch).Scan(ctx); err != nil {
+			return purged, fmt.Errorf("applications to purge: %w", err)
+		}
+		if len(due) == 0 {
+			return purged, nil
+		}
+		ids := make([]string, len(due))
+		for i, r := range due {
+			ids[i] = r.ID
+		}
+		n, t0 := 0, time.Now()
+		err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			n = 0
+			var done []applicationRow
+			if err := tx.NewUpdate().Model((*applicationRow)(nil)).Set("payload = NULL").Set("dek = NULL").Set("deleted_at = ?", now).
+				Where("id IN (?)", bun.In(ids)).Where("deleted_at IS NULL").
+				Returning("id, tenant_id, reference, antragsstrecke, delivered_at").Scan(ctx, &done); err != nil {
+				return err
+			}
+			if len(done) == 0 {
+				return nil
+			}
+			doneIDs := make([]string, len(done))
+			audits := make([]tenant.Audit, len(done))
+			for i, r := range done {
+				doneIDs[i] = r.ID
+				audits[i] = tenant.Audit{TenantID: r.TenantID, Action: "delete-expired", ObjectType: "application", ObjectID: r.ID,
+					Summary: map[string]any{"reference": r.Reference, "antragsstrecke": r.Antragsstrecke, "deliveredAt": r.DeliveredAt}}
+			}
+			if _, err := tx.NewDelete().Model((*documentRow)(nil)).Where("application_id IN (?)", bun.In(doneIDs)).Exec(ctx); err != nil {
+				return err
+			}
+			n = len(done)
+			return tenant.WriteAudits(ctx, tx, audits)
+		})
+		if err != nil {
+			return purged, fmt.Errorf("purge applications: %w", err)
+		}
+		purged += n
+		// Rest as long as the batch took: on SQLite the job and the
+		// submissions share one writer, and a job that takes it back at
+		// once keeps citizens waiting batch after batch.
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Since(t0)):
+		}
+	}
+	return purged, ctx.Err()
 }
 
 // RotateKeys re-wraps the data keys of every record that is not on the

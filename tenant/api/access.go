@@ -89,9 +89,14 @@ func (g *Guard) Middleware(ctx huma.Context, next func(huma.Context)) {
 	}
 	if access.TenantParam != "" {
 		tenantID := ctx.Param(access.TenantParam)
-		if _, err := g.store.GetTenant(ctx.Context(), tenantID); err != nil {
-			huma.WriteErr(g.api, ctx, http.StatusNotFound, "Diese Körperschaft gibt es nicht.")
-			return
+		// The authorizer's tree knows every tenant it was loaded with;
+		// only one it does not know (just created elsewhere, or none at
+		// all) costs a query.
+		if !g.authz.Known(tenantID) {
+			if _, err := g.store.GetTenant(ctx.Context(), tenantID); err != nil {
+				huma.WriteErr(g.api, ctx, http.StatusNotFound, "Diese Körperschaft gibt es nicht.")
+				return
+			}
 		}
 		if !g.authz.Allowed(p, tenantID, access.Obj, access.Act) {
 			huma.WriteErr(g.api, ctx, http.StatusForbidden, "Dafür fehlt Ihnen die Berechtigung in dieser Körperschaft.")

@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"context"
+	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -23,11 +25,47 @@ type Authenticator struct {
 	// static assets): they are served without touching sessions, so that
 	// /healthz answers even while the database is down.
 	Skip []string
+
+	tokens   *tokenCache  // nil: every request looks its token up
+	revision func() int64 // the authorizer's loaded policy revision
 }
 
 // NewAuthenticator returns an Authenticator.
 func NewAuthenticator(store *tenant.Store, sessions *tenant.SessionStore, logger *slog.Logger) *Authenticator {
 	return &Authenticator{store: store, sessions: sessions, logger: logger, RequestID: func(*http.Request) string { return "" }}
+}
+
+// CacheTokens lets the authenticator remember valid API tokens while the
+// access policy revision az has loaded stays the same (see tokenCache).
+func (a *Authenticator) CacheTokens(az *Authorizer) {
+	a.tokens = newTokenCache(tokenCacheMax)
+	a.revision = az.Revision
+}
+
+// token returns the live token a bearer secret belongs to, from the cache
+// when it may be trusted, else from the store.
+func (a *Authenticator) token(ctx context.Context, secret string) (*tenant.APIToken, error) {
+	if a.tokens == nil {
+		return a.store.AuthenticateToken(ctx, secret)
+	}
+	key := sha256.Sum256([]byte(secret))
+	rev := a.revision() // before the load: a revocation committed meanwhile changes it
+	if tok, ok := a.tokens.get(key, rev, a.store.Now()); ok {
+		before := tok.LastUsedAt
+		if err := a.store.TouchAPIToken(ctx, &tok); err != nil {
+			return nil, err
+		}
+		if tok.LastUsedAt != before {
+			a.tokens.touch(key, *tok.LastUsedAt)
+		}
+		return &tok, nil
+	}
+	tok, err := a.store.AuthenticateToken(ctx, secret)
+	if err != nil {
+		return nil, err
+	}
+	a.tokens.put(key, *tok, rev, a.store.Now())
+	return tok, nil
 }
 
 // Session value holding the user's e-mail address, for the audit log.
@@ -52,7 +90,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				writeUnauthorized(w, "Nur Bearer-Token werden unterstützt.")
 				return
 			}
-			tok, err := a.store.AuthenticateToken(ctx, strings.TrimSpace(secret))
+			tok, err := a.token(ctx, strings.TrimSpace(secret))
 			if err != nil {
 				if !errors.Is(err, tenant.ErrInvalidLogin) {
 					a.logger.Error("authenticate api token", "err", err, "request_id", reqID)

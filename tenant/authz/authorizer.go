@@ -34,7 +34,19 @@ type snapshot struct {
 	// domains lists, per subject, the tenants where it holds a role: only
 	// there casbin needs to be asked, since rights pass down from them.
 	domains map[string][]string
+	// known holds every tenant of the tree.
+	known map[string]bool
+	// decisions remembers casbin's answers: the snapshot never changes,
+	// so neither do they (a new revision brings a new snapshot).
+	decisionsMu sync.RWMutex
+	decisions   map[decisionKey]bool
 }
+
+// decisionKey is one question to casbin.
+type decisionKey struct{ sub, tenantID, obj, act string }
+
+// maxDecisions bounds the remembered answers; when full, they start over.
+const maxDecisions = 1 << 16
 
 // New loads the policy and tree from db.
 func New(ctx context.Context, db *migrations.DB, logger *slog.Logger) (*Authorizer, error) {
@@ -79,7 +91,8 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s := &snapshot{revision: rev, enforcer: e, parent: map[string]string{}, children: map[string][]string{}, domains: map[string][]string{}}
+	s := &snapshot{revision: rev, enforcer: e, parent: map[string]string{}, children: map[string][]string{}, domains: map[string][]string{},
+		known: make(map[string]bool, len(nodes)), decisions: map[decisionKey]bool{}}
 	assignments, err := e.GetGroupingPolicy()
 	if err != nil {
 		return fmt.Errorf("read role assignments: %w", err)
@@ -93,6 +106,7 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 		}
 	}
 	for _, n := range nodes {
+		s.known[n.ID] = true
 		if n.ParentID != "" {
 			s.parent[n.ID] = n.ParentID
 			s.children[n.ParentID] = append(s.children[n.ParentID], n.ID)
@@ -159,9 +173,27 @@ func (s *snapshot) allowed(sub, tenantID, obj, act string) bool {
 	return false
 }
 
+// enforce asks casbin once per question and snapshot; the matcher
+// (role links, keyMatch) costs microseconds and allocations per call.
 func (s *snapshot) enforce(sub, tenantID, obj, act string) bool {
+	k := decisionKey{sub, tenantID, obj, act}
+	s.decisionsMu.RLock()
+	ok, seen := s.decisions[k]
+	s.decisionsMu.RUnlock()
+	if seen {
+		return ok
+	}
 	ok, err := s.enforcer.Enforce(sub, domainOf(tenantID), obj, act)
-	return err == nil && ok
+	if err != nil {
+		return false // not remembered: an error may pass
+	}
+	s.decisionsMu.Lock()
+	if len(s.decisions) >= maxDecisions {
+		clear(s.decisions)
+	}
+	s.decisions[k] = ok
+	s.decisionsMu.Unlock()
+	return ok
 }
 
 // Allowed reports whether p may do act on obj in the tenant: a role held
@@ -269,6 +301,10 @@ func (a *Authorizer) CanGrant(p Principal, tenantID string, role tenant.Role) bo
 	return false
 }
 
+// Revision is the loaded policy revision: the token cache trusts an entry
+// only while it holds.
+func (a *Authorizer) Revision() int64 { return a.state.Load().revision }
+
 // Subtree returns the tenant and every tenant below it.
 func (a *Authorizer) Subtree(tenantID string) []string {
 	s := a.state.Load()
@@ -301,6 +337,13 @@ func NewFilteredEnforcer(db *migrations.DB, f Filter) (*casbin.Enforcer, error) 
 		return nil, fmt.Errorf("load filtered policy: %w", err)
 	}
 	return e, nil
+}
+
+// Known reports whether the tenant was in the tree when the policy was
+// last loaded. Tenants are never deleted, so true is final; false may
+// only mean that the tenant was created since (ask the store).
+func (a *Authorizer) Known(tenantID string) bool {
+	return a.state.Load().known[tenantID]
 }
 
 // IsRoot reports whether the tenant has no parent (a Land).

@@ -1,0 +1,2 @@
+DROP INDEX applications_tenant_list_idx;
+DROP INDEX applications_purge_idx;
