@@ -433,8 +433,12 @@ func (s *Store) SetDeliveryStatus(ctx context.Context, db bun.IDB, applicationID
 	}
 	if st == StatusProblem && r.CitizenID != nil {
 		if email := s.citizenEmail(ctx, db, *r.CitizenID); email != "" {
+			var slug string
+			if t, err := s.tenants.GetTenant(ctx, r.TenantID); err == nil {
+				slug = t.Slug
+			}
 			if err := s.mailer.Enqueue(ctx, db, mail.Message{TenantID: r.TenantID, To: email, Template: MailStatusProblem,
-				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.opts.BaseURL + "/servicekonto/"}}); err != nil {
+				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.applicationLink(slug, r.ID)}}); err != nil {
 				return err
 			}
 		}
@@ -456,4 +460,12 @@ func (s *Store) citizenEmail(ctx context.Context, db bun.IDB, citizenID string) 
 		return ""
 	}
 	return email
+}
+
+// applicationLink is the address of an application in the Servicekonto of
+// the site it was filed on: the Servicekonto lives below a site's slug
+// ("/landkreis-harz/servicekonto/…"), so a link without it ends on the
+// portal's 404 page.
+func (s *Store) applicationLink(slug, applicationID string) string {
+	return s.opts.BaseURL + "/" + slug + "/servicekonto/antraege/" + applicationID
 }

@@ -216,7 +216,7 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		if email := strings.TrimSpace(in.Email); email != "" {
 			if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: d.TenantID, To: email, Template: MailReceipt,
 				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: t.Name, SubmittedAt: now,
-					Link: s.opts.BaseURL + "/servicekonto/antraege/" + app.ID}}); err != nil {
+					Link: s.applicationLink(t.Slug, app.ID)}}); err != nil {
 				return fmt.Errorf("receipt mail: %w", err)
 			}
 		}

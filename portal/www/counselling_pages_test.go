@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"sozialplattform/portal/appointments"
+	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/counselling"
+	"sozialplattform/portal/forms"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
@@ -35,7 +37,8 @@ func newCounsellingEnv(t *testing.T) *counsellingEnv {
 	e := newEnv(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Test"})
 	db := e.store.DB()
-	outbox, err := mail.NewOutbox(db, mail.OutboxOptions{Templates: []fs.FS{counselling.MailTemplates(), appointments.MailTemplates()}})
+	outbox, err := mail.NewOutbox(db, mail.OutboxOptions{Templates: []fs.FS{counselling.MailTemplates(), appointments.MailTemplates(),
+		forms.MailTemplates(), citizen.MailTemplates()}, BaseURL: e.srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
