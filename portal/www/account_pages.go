@@ -74,6 +74,7 @@ func (a *applications) account(w http.ResponseWriter, r *http.Request) {
 			StatusKey: string(ap.Status), Detail: ap.StatusDetail, Submitted: a.p.date(ap.SubmittedAt), URL: a.accountBase(r) + "/antraege/" + ap.ID, Deleted: ap.Deleted})
 	}
 	v := a.p.view(r, cat.T("account.title"))
+	v.Nav = "servicekonto"
 	v.CSRF = a.formToken(w, r)
 	v.Data = d
 	a.render(w, r, http.StatusOK, "konto", v)
@@ -161,6 +162,12 @@ func (a *applications) loginData(r *http.Request) loginData {
 }
 
 func (a *applications) loginForm(w http.ResponseWriter, r *http.Request) {
+	// Logged in already (the header's "Mein Servicekonto" on a cached
+	// page leads here through the account): straight on to the target.
+	if _, ok, _ := a.d.Sessions.Current(r); ok {
+		http.Redirect(w, r, a.loginData(r).Target, http.StatusSeeOther)
+		return
+	}
 	cat := a.p.cat(r)
 	v := a.p.view(r, cat.T("account.login.title"))
 	v.CSRF = a.formToken(w, r)

@@ -75,6 +75,7 @@ func mailLinks(m mail.Stored) []string {
 func (b *browser) follow(t *testing.T, link string) (response, string) {
 	t.Helper()
 	path := strings.TrimPrefix(link, b.base)
+	path, _, _ = strings.Cut(path, "#") // a browser keeps the fragment to itself
 	for range 6 {
 		r := b.get(path)
 		loc := r.header.Get("Location")
@@ -99,25 +100,9 @@ func (b *browser) follow(t *testing.T, link string) (response, string) {
 // Servicekonto, without one for the appointment links. Each must end on
 // a page that answers 200, on the site the mail came from.
 func TestEveryCitizenMailLinkAnswers(t *testing.T) {
-	e := newCounsellingEnv(t)
+	e, fstore, accounts := newAccountEnv(t)
 	ctx := context.Background()
 	db := e.portal.db
-	e.services.live[e.harz.ID] = []string{"hzl"}
-	keys, _ := envelope.Parse(envelope.NewKey())
-	reg, err := forms.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fstore, err := forms.NewStore(forms.Deps{DB: db, Keys: keys, Registry: reg, Tenants: e.store, Mailer: e.outbox,
-		Options: forms.Options{BaseURL: e.srv.URL}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := citizen.NewStore(db, e.outbox, citizen.Options{})
-	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fstore, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions),
-		Keys: keys, BaseURL: e.srv.URL}); err != nil {
-		t.Fatal(err)
-	}
 	const (
 		jana  = "jana@example.org"
 		pw    = "Ilse-Brocken-Harzweg-2026"
@@ -300,6 +285,50 @@ func TestEveryCitizenMailLinkAnswers(t *testing.T) {
 			t.Errorf("%s: the test sends no such mail", name)
 		}
 	}
+}
+
+// newAccountEnv is the counselling environment with the online
+// applications and the Servicekonto registered, HzL live in Landkreis
+// Harz, and links in mails pointing to the test server.
+func newAccountEnv(t *testing.T) (*counsellingEnv, *forms.Store, *citizen.Store) {
+	t.Helper()
+	e := newCounsellingEnv(t)
+	db := e.portal.db
+	e.services.live[e.harz.ID] = []string{"hzl"}
+	keys, _ := envelope.Parse(envelope.NewKey())
+	reg, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fstore, err := forms.NewStore(forms.Deps{DB: db, Keys: keys, Registry: reg, Tenants: e.store, Mailer: e.outbox,
+		Options: forms.Options{BaseURL: e.srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := citizen.NewStore(db, e.outbox, citizen.Options{})
+	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fstore, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions),
+		Keys: keys, BaseURL: e.srv.URL}); err != nil {
+		t.Fatal(err)
+	}
+	return e, fstore, accounts
+}
+
+// login registers and confirms an account and logs the browser in.
+func login(t *testing.T, e *counsellingEnv, accounts *citizen.Store, b *browser, email, password string) *citizen.Account {
+	t.Helper()
+	tok, err := accounts.Register(t.Context(), email, password, "Jana Beispiel", e.srv.URL+"/landkreis-harz/servicekonto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := accounts.Confirm(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := b.get("/landkreis-harz/servicekonto/anmelden")
+	if r := b.do("POST", "/landkreis-harz/servicekonto/anmelden", url.Values{"csrf": {csrf(t, page.body)}, "email": {email}, "passwort": {password}}); r.status != http.StatusSeeOther {
+		t.Fatalf("login: %d", r.status)
+	}
+	return acc
 }
 
 // storedMails are the mails of a template with their bodies.

@@ -325,6 +325,21 @@ type view struct {
 	Fallback bool // content shown in German because the language has none
 	Nav      string
 	Data     any
+	// Account is the Servicekonto entry of the header; nil while the
+	// portal has no accounts.
+	Account *accountNav
+}
+
+// accountNav is the Servicekonto entry of the header. Pages the same for
+// everyone (cached) cannot know the visitor: they link "Mein
+// Servicekonto" and "Meine Anträge", which lead through the login when
+// needed. Personal pages know: they offer the login, or the account with
+// the logout.
+type accountNav struct {
+	Base     string // "/{slug}/servicekonto"
+	Known    bool   // the page knows whether someone is logged in
+	LoggedIn bool
+	Login    string // the login, back to this page afterwards
 }
 
 // LangURL is the current page in another language.

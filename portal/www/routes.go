@@ -273,6 +273,9 @@ func (p *Portal) view(r *http.Request, title string) *view {
 		st = &reqState{lang: Languages[0], path: r.URL.Path}
 	}
 	v := &view{Lang: st.lang, Title: title, Site: st.site, Path: st.path}
+	if p.apps != nil && st.site.Tenant != nil {
+		v.Account = &accountNav{Base: "/" + st.site.Tenant.Slug + "/servicekonto"}
+	}
 	if ort := r.URL.Query().Get("ort"); ort != "" && len(ort) <= 100 {
 		v.Query = "ort=" + url.QueryEscape(ort)
 	}
