@@ -24,8 +24,8 @@ type accountData struct {
 }
 
 type draftItem struct {
-	Title, Tenant, Updated, Expires, URL string
-	Done, Total                          int
+	Title, Tenant, Updated, Expires, URL, Delete string
+	Done, Total                                  int
 }
 
 type applicationItem struct {
@@ -63,7 +63,7 @@ func (a *applications) account(w http.ResponseWriter, r *http.Request) {
 			slug = t.Slug
 		}
 		d.Drafts = append(d.Drafts, draftItem{Title: def.Title.In(lang), Tenant: dr.TenantName, Updated: a.p.date(dr.UpdatedAt), Expires: a.p.date(dr.ExpiresAt),
-			URL: "/" + slug + "/antrag/" + dr.Antragsstrecke + "/entwurf/" + dr.ID, Done: dr.StepsDone, Total: len(def.Steps) - 1})
+			URL: "/" + slug + "/antrag/" + dr.Antragsstrecke + "/entwurf/" + dr.ID, Delete: "/" + slug + "/antrag/" + dr.Antragsstrecke + "/entwurf/" + dr.ID + "/loeschen", Done: dr.StepsDone, Total: len(def.Steps) - 1})
 	}
 	for _, ap := range apps {
 		title := ap.Title

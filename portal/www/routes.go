@@ -101,6 +101,7 @@ func (p *Portal) table() []Route {
 			local(citizen(page("/antrag/{strecke}/entwurf/{draft}/pdf", a.draftPDF, ""))),
 			local(citizen(page("/antrag/{strecke}/entwurf/{draft}/absenden", a.summary, ""))),
 			local(citizen(form("/antrag/{strecke}/entwurf/{draft}/absenden", a.submit, ""))),
+			local(citizen(page("/antrag/{strecke}/entwurf/{draft}/loeschen", a.deleteConfirm, ""))),
 			local(citizen(form("/antrag/{strecke}/entwurf/{draft}/loeschen", a.deleteDraft, ""))),
 			local(citizen(page("/antrag/{strecke}/eingang/{app}", a.receipt, ""))),
 			// The Servicekonto.
