@@ -339,7 +339,11 @@ type resultGroup struct {
 func reasonText(cat *Catalogue, rs finder.Reason) string {
 	values := map[string]string{}
 	for k, v := range rs.Params {
-		values[k] = cat.Money(v)
+		if rs.Units[k] == "EUR" {
+			values[k] = cat.Money(v)
+		} else { // years, months: a plain number ("vor dem 45. Geburtstag")
+			values[k] = cat.Number(v)
+		}
 	}
 	return cat.Named(rs.Key, values)
 }
