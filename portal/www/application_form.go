@@ -237,19 +237,30 @@ type stepData struct {
 	Restored  bool
 	UploadErr string
 	ExpiresAt string
+	// Seen lists the questions shown (not hidden) on the page; NewQuestions
+	// says the last answer brought up questions the citizen has not seen.
+	Seen         string
+	NewQuestions bool
 }
 
 // fieldView is a field ready for the template.
 type fieldView struct {
 	ID, Name, Type, Label, Help, Value, Error, Warning string
 	Required, Soft                                     bool
-	Options                                            []optionView
-	Rows                                               []rowView
-	RowLabel, AddLabel, AddAction                      string
-	CanAdd                                             bool
-	Files                                              []fileView
-	Autocomplete                                       string
-	MaxFiles                                           int
+	// Hidden: a follow-up question whose trigger is not answered (yet);
+	// ShowIf is its condition for the browser (see followups.go).
+	Hidden bool
+	ShowIf string
+	// Upload is the upload form of a file field (its controls sit at the
+	// field and belong to that form by the form attribute).
+	Upload                        string
+	Options                       []optionView
+	Rows                          []rowView
+	RowLabel, AddLabel, AddAction string
+	CanAdd                        bool
+	Files                         []fileView
+	Autocomplete                  string
+	MaxFiles                      int
 }
 
 type optionView struct {
@@ -272,12 +283,18 @@ func (a *applications) buildFields(r *http.Request, d *forms.Draft, step *forms.
 	def := d.Def
 	var out []fieldView
 	uploads := d.UploadsByField()
+	onStep := map[string]bool{}
+	for i := range step.Fields {
+		onStep[step.Fields[i].ID] = true
+	}
 	for i := range step.Fields {
 		f := &step.Fields[i]
-		if !def.Visible(f, nil, nil, ans) {
-			continue
-		}
 		fv := a.fieldView(def, f, nil, nil, ans, f.ID, ps, lang)
+		fv.ShowIf = clientCondition(def, f, nil, nil, ans, onStep)
+		if !def.Visible(f, nil, nil, ans) {
+			// On the page, hidden: JavaScript shows it with its trigger.
+			fv.Hidden, fv.Error, fv.Warning = true, "", ""
+		}
 		switch f.Type {
 		case forms.TypeGroup:
 			rows := ans.Rows(f.ID)
@@ -285,10 +302,12 @@ func (a *applications) buildFields(r *http.Request, d *forms.Draft, step *forms.
 				rv := rowView{Label: strings.ReplaceAll(f.RowLabel.In(lang), "{n}", strconv.Itoa(ri+1)), Index: ri, Remove: fmt.Sprintf("remove:%s:%d", f.ID, ri)}
 				for gi := range f.Fields {
 					g := &f.Fields[gi]
-					if !def.Visible(g, f, row, ans) {
-						continue
+					gv := a.fieldView(def, g, f, row, ans, fmt.Sprintf("%s.%d.%s", f.ID, ri, g.ID), ps, lang)
+					gv.ShowIf = clientCondition(def, g, f, row, ans, onStep)
+					if fv.Hidden || !def.Visible(g, f, row, ans) {
+						gv.Hidden, gv.Error, gv.Warning = true, "", ""
 					}
-					rv.Fields = append(rv.Fields, a.fieldView(def, g, f, row, ans, fmt.Sprintf("%s.%d.%s", f.ID, ri, g.ID), ps, lang))
+					rv.Fields = append(rv.Fields, gv)
 				}
 				fv.Rows = append(fv.Rows, rv)
 			}
@@ -300,6 +319,7 @@ func (a *applications) buildFields(r *http.Request, d *forms.Draft, step *forms.
 					URL: a.draftURL(r, d) + "/unterlagen/" + u.ID, Remove: a.draftURL(r, d) + "/unterlagen/" + u.ID + "/loeschen"})
 			}
 			fv.MaxFiles = f.MaxFiles
+			fv.Upload = a.draftURL(r, d) + "/unterlagen"
 		}
 		out = append(out, fv)
 	}
@@ -403,6 +423,7 @@ type stepFlags struct {
 	saved, skipped, restored bool
 	uploadErr                string // a message, in the citizen's language
 	uploadField              string // the file field it belongs to
+	newQuestions             bool   // the answers brought up questions not seen yet
 }
 
 func (a *applications) renderStep(w http.ResponseWriter, r *http.Request, d *forms.Draft, step *forms.Step, idx int, p forms.Progress, ans forms.Answers, ps forms.Problems, fl stepFlags, status int) {
@@ -413,6 +434,21 @@ func (a *applications) renderStep(w http.ResponseWriter, r *http.Request, d *for
 		PDF: a.draftURL(r, d) + "/pdf", Account: a.accountBase(r) + "/", First: idx == 0, Saved: fl.saved, Skipped: fl.skipped,
 		Restored: fl.restored, ExpiresAt: a.p.date(d.ExpiresAt)}
 	data.UploadErr = fl.uploadErr
+	data.NewQuestions = fl.newQuestions
+	var seen []string
+	for _, f := range data.Fields {
+		if !f.Hidden {
+			seen = append(seen, f.Name)
+		}
+		for _, row := range f.Rows {
+			for _, g := range row.Fields {
+				if !g.Hidden {
+					seen = append(seen, g.Name)
+				}
+			}
+		}
+	}
+	data.Seen = strings.Join(seen, " ")
 	if fl.uploadField != "" {
 		for i := range data.Fields {
 			if data.Fields[i].Name == fl.uploadField && data.Fields[i].Type == string(forms.TypeFile) {
@@ -474,6 +510,18 @@ func (a *applications) saveStep(w http.ResponseWriter, r *http.Request) {
 	}
 	step, idx, _ := d.Def.Step(r.PathValue("step"))
 	p := a.progress(d, lang)
+	// Errors only for what the citizen saw: questions that appeared with
+	// this answer are shown, on the same step, without errors.
+	shown, fresh := unseenProblems(res.Problems, r.PostForm[seenField], r.PostForm.Has(seenField))
+	if fresh > 0 && act == nil && action != "zurueck" && action != "beenden" {
+		status := http.StatusOK
+		if len(shown.Errors()) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		a.renderStep(w, r, d, step, idx, p, d.Answers, shown, stepFlags{newQuestions: true, saved: action == "speichern"}, status)
+		return
+	}
+	res.Problems = shown
 	switch {
 	case action == "beenden":
 		http.Redirect(w, r, a.accountBase(r)+"/?gespeichert=1", http.StatusSeeOther)

@@ -109,7 +109,7 @@ func TestCounsellingSearchPage(t *testing.T) {
 			[]string{"Schuldnerberatung Halberstadt", "Suchtberatung Quedlinburg", "Migrationsberatung Magdeburg", "3 Beratungsstellen",
 				"Jetzt geöffnet bis", "Keine Öffnungszeiten angegeben", "Angaben möglicherweise veraltet", "Online-Termin möglich", "km",
 				`href="/landkreis-harz/termine/"`}, nil},
-		{"topic filter", "/landkreis-harz/beratung?thema=suchtberatung", 200, []string{"Suchtberatung Quedlinburg", "1 Beratungsstellen"},
+		{"topic filter", "/landkreis-harz/beratung?thema=suchtberatung", 200, []string{"Suchtberatung Quedlinburg", "1 Beratungsstelle"},
 			[]string{"Schuldnerberatung Halberstadt"}},
 		{"from Magdeburg within 10 km", "/landkreis-harz/beratung?ort=Magdeburg&umkreis=10", 200, []string{"Migrationsberatung Magdeburg", "Entfernung ab Magdeburg"},
 			[]string{"Suchtberatung Quedlinburg"}},
