@@ -15,6 +15,7 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/site"
+	"sozialplattform/tenant"
 )
 
 // Limits of the application forms: a step's form, and an upload request
@@ -71,6 +72,12 @@ func (a *applications) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := stateFrom(r)
+	if to, ok := a.responsibleSite(w, r, def.Key); !ok {
+		return
+	} else if to != "" {
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
 	cat := a.p.cat(r)
 	lang := st.lang.Code
 	live, err := a.p.live(r.Context(), st.site.Tenant.ID)
@@ -107,10 +114,42 @@ func (a *applications) start(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "start", v)
 }
 
+// responsibleSite is the start page of the Antragsstrecke on the portal
+// of the body that runs it for the request's Gemeinde, when that is not
+// the Gemeinde itself and it runs it live: "/wernigerode/antrag/hzl",
+// typed or bookmarked, leads to the Landkreis Harz, which is responsible
+// for Wernigerode's HzL. "" when the Gemeinde's own page is the right
+// one; false when it has answered with an error.
+func (a *applications) responsibleSite(w http.ResponseWriter, r *http.Request, strecke string) (string, bool) {
+	t := stateFrom(r).site.Tenant
+	if t.Kind != tenant.KindGemeinde {
+		return "", true
+	}
+	ar, err := a.p.areaOfTenant(r.Context(), t)
+	var resp responsible
+	if err == nil {
+		resp, err = a.p.responsibleFor(r.Context(), ar, strecke)
+	}
+	if err != nil {
+		a.p.serverError(w, r, a.p.view(r, ""), err)
+		return "", false
+	}
+	if resp.Tenant == nil || resp.Tenant.ID == t.ID || !resp.Live {
+		return "", true
+	}
+	return "/" + resp.Tenant.Slug + "/antrag/" + strecke, true
+}
+
 // create starts a new draft, prefilled from the account.
 func (a *applications) create(w http.ResponseWriter, r *http.Request) {
 	def, ok := a.definition(w, r)
 	if !ok || !a.parseForm(w, r, 8<<10) {
+		return
+	}
+	if to, ok := a.responsibleSite(w, r, def.Key); !ok {
+		return
+	} else if to != "" {
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	c, ok := a.citizen(w, r)

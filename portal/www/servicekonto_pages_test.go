@@ -168,3 +168,31 @@ func TestSubstanziellShowsTheWay(t *testing.T) {
 		t.Errorf("create with a low trust level: %d", r.status)
 	}
 }
+
+// TestAGemeindesAddressLeadsToTheKreisService: "/wernigerode/antrag/hzl",
+// typed or bookmarked, leads to the Landkreis Harz' live HzL (the Kreis is
+// responsible for Wernigerode's SGB XII cases) instead of "not online";
+// a service nobody runs live stays on the Gemeinde's page.
+func TestAGemeindesAddressLeadsToTheKreisService(t *testing.T) {
+	e, _, _ := newAccountEnv(t)
+	b := e.browser(t)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		location     string
+	}{
+		{"GET", "/wernigerode/antrag/hzl", http.StatusSeeOther, "/landkreis-harz/antrag/hzl"},
+		{"POST", "/wernigerode/antrag/hzl", http.StatusSeeOther, "/landkreis-harz/antrag/hzl"},
+		{"GET", "/wernigerode/antrag/grusi", http.StatusOK, ""},
+		{"GET", "/landkreis-harz/antrag/hzl", http.StatusOK, ""},
+	} {
+		var form url.Values
+		if tt.method == "POST" {
+			form = url.Values{}
+		}
+		r := b.do(tt.method, tt.path, form)
+		if r.status != tt.status || r.header.Get("Location") != tt.location {
+			t.Errorf("%s %s: %d %s, want %d %s", tt.method, tt.path, r.status, r.header.Get("Location"), tt.status, tt.location)
+		}
+	}
+}
