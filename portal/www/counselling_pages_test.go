@@ -122,7 +122,7 @@ func TestCounsellingSearchPage(t *testing.T) {
 		{"outdated entry", "/landkreis-harz/beratung/" + e.addiction, 200, []string{"Angaben möglicherweise veraltet", "seit über einem Jahr"}, nil},
 		{"entry in Ukrainian", "/landkreis-harz/beratung/" + e.debt + "?lang=uk", 200, []string{"Понеділок", "арабська"}, nil},
 		{"unknown entry", "/landkreis-harz/beratung/gibt-es-nicht", 404, nil, nil},
-		{"not at the Land's root", "/beratung", 404, nil, nil},
+		{"statewide at the Land's root", "/beratung", 200, []string{"Schuldnerberatung Halberstadt", "Migrationsberatung Magdeburg"}, nil},
 		{"office calendars", "/landkreis-harz/termine/", 200, []string{"Sozialamt – Sprechstunde"}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 // rootSegments are the first path segments of the Land's pages; any other
 // first segment names a municipality ("/landkreis-harz/…").
 var rootSegments = []string{"", "leistungen", "sozialleistungsfinder", "barrierefreiheit", "impressum",
-	"datenschutz", "leichte-sprache", "gebaerdensprache"}
+	"datenschutz", "leichte-sprache", "gebaerdensprache", "beratung"}
 
 // Site says where a route of the portal exists.
 type Site uint8
@@ -127,8 +127,9 @@ func (p *Portal) table() []Route {
 	if c := p.counsel; c != nil {
 		const booking = "citizens book appointments without an account; the booking link from the mail is the key"
 		routes = append(routes,
-			local(page("/beratung", c.search, "the public directory of Beratungsstellen")),
-			local(page("/beratung/{id}", c.entry, "the public directory of Beratungsstellen")),
+			// The directory on every site, the Land's too (statewide).
+			page("/beratung", c.search, "the public directory of Beratungsstellen"),
+			page("/beratung/{id}", c.entry, "the public directory of Beratungsstellen"),
 			local(page("/termine/{$}", c.calendars, "public slot calendars")),
 			local(page("/termine/kalender/{cid}", c.calendar, "public slot calendars")),
 			local(form("/termine/kalender/{cid}", c.book, "citizens book appointments without an account")),
