@@ -105,6 +105,11 @@ func TestFollowUpQuestionsOnTheSamePage(t *testing.T) {
 	if hidden["mietvertrag"] || !hidden["vollmacht"] || !strings.Contains(page.body, `data-show-if="{&#34;const&#34;:false}"`) {
 		t.Errorf("documents step: mietvertrag hidden=%v, vollmacht hidden=%v", hidden["mietvertrag"], hidden["vollmacht"])
 	}
+	// A money field whose label names the unit gets no second "(€)".
+	if r := b.get("/landkreis-harz/antrag/hzl/entwurf/" + d.ID + "/schritt/unterkunft"); !strings.Contains(r.body, "Grundmiete") ||
+		strings.Contains(r.body, `Euro <span aria-hidden="true">*</span> (€)`) {
+		t.Errorf("rent label: unit twice or missing")
+	}
 	// Upload controls sit at their field, above the step buttons.
 	up, next := strings.Index(page.body, `form="f-ausweis-hochladen"`), strings.Index(page.body, `value="weiter"`)
 	if up < 0 || next < 0 || up > next {

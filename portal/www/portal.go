@@ -238,19 +238,20 @@ func (p *Portal) addPages(sets *pageSets, pattern, prefix string, parts []string
 // language's catalogue.
 func (p *Portal) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset":   p.assets.Path,
-		"own":     p.own.Path,
-		"t":       func(string) string { return "" },
-		"tf":      func(string, ...any) string { return "" },
-		"tfi":     func(string, ...any) template.HTML { return "" },
-		"money":   func(float64) string { return "" },
-		"join":    strings.Join,
-		"inc":     func(i int) int { return i + 1 },
-		"dict":    web.Dict,
-		"list":    func(s ...string) []string { return s },
-		"rklabel": site.RechtskreisLabel,
-		"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"anchor":  func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
+		"asset":    p.assets.Path,
+		"own":      p.own.Path,
+		"t":        func(string) string { return "" },
+		"tf":       func(string, ...any) string { return "" },
+		"tfi":      func(string, ...any) template.HTML { return "" },
+		"money":    func(float64) string { return "" },
+		"join":     strings.Join,
+		"contains": strings.Contains,
+		"inc":      func(i int) int { return i + 1 },
+		"dict":     web.Dict,
+		"list":     func(s ...string) []string { return s },
+		"rklabel":  site.RechtskreisLabel,
+		"lines":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"anchor":   func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
 	}
 }
 
