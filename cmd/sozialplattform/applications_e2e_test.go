@@ -145,8 +145,9 @@ func TestApplicationEndToEnd(t *testing.T) {
 			form[k] = v
 		}
 		if st.ID == "unterlagen" {
-			b.uploadDocument(draft+"/unterlagen", "ausweis", "ausweis.pdf", formstest.PDF)
-			b.uploadDocument(draft+"/unterlagen", "ausweis", "programm.pdf", append([]byte("MZ"), bytes.Repeat([]byte{0x90}, 300)...))
+			b.uploadDocument(draft+"/unterlagen", "ausweis", "ausweis.pdf", formstest.PDF, http.StatusSeeOther)
+			// A refused file: the step again, with the reason at the field.
+			b.uploadDocument(draft+"/unterlagen", "ausweis", "programm.pdf", append([]byte("MZ"), bytes.Repeat([]byte{0x90}, 300)...), http.StatusUnprocessableEntity)
 			_, page, _ := b.get(draft + "/schritt/unterlagen?fehler=x")
 			if !strings.Contains(page, "ausweis.pdf") || strings.Contains(page, "programm.pdf") {
 				t.Fatal("upload list wrong")
@@ -251,8 +252,9 @@ func TestApplicationEndToEnd(t *testing.T) {
 	}
 }
 
-// upload posts a file as the upload form does.
-func (b *client) uploadDocument(path, field, name string, data []byte) {
+// upload posts a file as the upload form does; want is the answer's
+// status (303 for a stored file, 422 for a refused one).
+func (b *client) uploadDocument(path, field, name string, data []byte, want int) {
 	b.t.Helper()
 	_, page, _ := b.get(strings.TrimSuffix(path, "/unterlagen") + "/schritt/unterlagen")
 	m := csrfPattern.FindStringSubmatch(page)
@@ -273,8 +275,8 @@ func (b *client) uploadDocument(path, field, name string, data []byte) {
 		b.t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		b.t.Fatalf("upload %s: %d", name, resp.StatusCode)
+	if resp.StatusCode != want {
+		b.t.Fatalf("upload %s: %d, want %d", name, resp.StatusCode, want)
 	}
 }
 
