@@ -69,7 +69,12 @@ func (b *client) submitPage(path string, form url.Values, want int) (string, str
 	}
 	f.Set("csrf", m[1])
 	target := path
-	if a := regexp.MustCompile(`<form[^>]*method="post" action="([^"]+)"`).FindStringSubmatch(body); a != nil && !strings.Contains(path, "/schritt/") && !strings.HasSuffix(path, "/absenden") {
+	// The page's own form, in <main> (the header holds the logout form).
+	content := body
+	if i := strings.Index(body, "<main"); i >= 0 {
+		content = body[i:]
+	}
+	if a := regexp.MustCompile(`<form[^>]*method="post" action="([^"]+)"`).FindStringSubmatch(content); a != nil && !strings.Contains(path, "/schritt/") && !strings.HasSuffix(path, "/absenden") {
 		target = a[1]
 	}
 	status, body, h := b.postForm(target, f)
