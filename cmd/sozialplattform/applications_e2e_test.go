@@ -69,7 +69,12 @@ func (b *client) submitPage(path string, form url.Values, want int) (string, str
 	}
 	f.Set("csrf", m[1])
 	target := path
-	if a := regexp.MustCompile(`<form[^>]*method="post" action="([^"]+)"`).FindStringSubmatch(body); a != nil && !strings.Contains(path, "/schritt/") && !strings.HasSuffix(path, "/absenden") {
+	// The page's own form, in <main> (the header holds the logout form).
+	content := body
+	if i := strings.Index(body, "<main"); i >= 0 {
+		content = body[i:]
+	}
+	if a := regexp.MustCompile(`<form[^>]*method="post" action="([^"]+)"`).FindStringSubmatch(content); a != nil && !strings.Contains(path, "/schritt/") && !strings.HasSuffix(path, "/absenden") {
 		target = a[1]
 	}
 	status, body, h := b.postForm(target, f)
@@ -145,8 +150,9 @@ func TestApplicationEndToEnd(t *testing.T) {
 			form[k] = v
 		}
 		if st.ID == "unterlagen" {
-			b.uploadDocument(draft+"/unterlagen", "ausweis", "ausweis.pdf", formstest.PDF)
-			b.uploadDocument(draft+"/unterlagen", "ausweis", "programm.pdf", append([]byte("MZ"), bytes.Repeat([]byte{0x90}, 300)...))
+			b.uploadDocument(draft+"/unterlagen", "ausweis", "ausweis.pdf", formstest.PDF, http.StatusSeeOther)
+			// A refused file: the step again, with the reason at the field.
+			b.uploadDocument(draft+"/unterlagen", "ausweis", "programm.pdf", append([]byte("MZ"), bytes.Repeat([]byte{0x90}, 300)...), http.StatusUnprocessableEntity)
 			_, page, _ := b.get(draft + "/schritt/unterlagen?fehler=x")
 			if !strings.Contains(page, "ausweis.pdf") || strings.Contains(page, "programm.pdf") {
 				t.Fatal("upload list wrong")
@@ -251,8 +257,9 @@ func TestApplicationEndToEnd(t *testing.T) {
 	}
 }
 
-// upload posts a file as the upload form does.
-func (b *client) uploadDocument(path, field, name string, data []byte) {
+// upload posts a file as the upload form does; want is the answer's
+// status (303 for a stored file, 422 for a refused one).
+func (b *client) uploadDocument(path, field, name string, data []byte, want int) {
 	b.t.Helper()
 	_, page, _ := b.get(strings.TrimSuffix(path, "/unterlagen") + "/schritt/unterlagen")
 	m := csrfPattern.FindStringSubmatch(page)
@@ -273,8 +280,8 @@ func (b *client) uploadDocument(path, field, name string, data []byte) {
 		b.t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		b.t.Fatalf("upload %s: %d", name, resp.StatusCode)
+	if resp.StatusCode != want {
+		b.t.Fatalf("upload %s: %d, want %d", name, resp.StatusCode, want)
 	}
 }
 

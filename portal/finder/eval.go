@@ -36,6 +36,9 @@ type Reason struct {
 	Law       string
 	Holds     Tri
 	Params    map[string]float64
+	// Units are the parameters' units ("EUR", "years", "months"), so that
+	// a text shows 45 as an age and 563 as money.
+	Units map[string]string
 }
 
 // Result is the verdict on one benefit.
@@ -133,18 +136,26 @@ func (r *Rules) Evaluate(a Answers, at time.Time) (*Evaluation, error) {
 				reason.Key = "finder.benefit." + b.ID + "." + c.ID + ".yes"
 			case False:
 				reason.Key = "finder.benefit." + b.ID + "." + c.ID + ".no"
+				for _, v := range c.Otherwise {
+					if v.cond.tri(e) == True {
+						reason.Key += "." + v.Key
+						break
+					}
+				}
 			default:
 				c.cond.missing(e, &missing)
 				continue
 			}
 			if len(c.Params) > 0 {
 				reason.Params = make(map[string]float64, len(c.Params))
+				reason.Units = make(map[string]string, len(c.Params))
 				for _, pid := range c.Params {
 					pv, err := r.params[pid].At(at)
 					if err != nil {
 						return nil, err
 					}
 					reason.Params[pid] = pv.Value
+					reason.Units[pid] = r.params[pid].Unit
 				}
 			}
 			res.Reasons = append(res.Reasons, reason)

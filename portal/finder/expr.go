@@ -269,7 +269,7 @@ func (c *compiler) number(raw json.RawMessage) (numNode, error) {
 	}
 	switch {
 	case m["q"] != nil:
-		if err := onlyKeys(m, "q"); err != nil {
+		if err := onlyKeys(m, "q", "default"); err != nil {
 			return nil, err
 		}
 		q, err := c.question(m["q"])
@@ -278,6 +278,15 @@ func (c *compiler) number(raw json.RawMessage) (numNode, error) {
 		}
 		if q.Type != TypeInt && q.Type != TypeBool {
 			return nil, fmt.Errorf("question %s is not a number", q.ID)
+		}
+		if m["default"] != nil {
+			// An optional detail: unanswered, it takes the default and
+			// is not reported missing.
+			var def float64
+			if err := json.Unmarshal(m["default"], &def); err != nil {
+				return nil, fmt.Errorf("question %s: default needs a number", q.ID)
+			}
+			return &numQuestion{q: q, def: &def}, nil
 		}
 		return &numQuestion{q: q}, nil
 	case m["param"] != nil:
@@ -302,12 +311,12 @@ func (c *compiler) number(raw json.RawMessage) (numNode, error) {
 			return nil, fmt.Errorf("lookup %s: %w", p.ID, err)
 		}
 		return &lookupNode{p: p, key: key}, nil
-	case m["add"] != nil || m["mul"] != nil || m["sub"] != nil:
+	case m["add"] != nil || m["mul"] != nil || m["sub"] != nil || m["max"] != nil || m["min"] != nil:
 		op := "add"
-		if m["mul"] != nil {
-			op = "mul"
-		} else if m["sub"] != nil {
-			op = "sub"
+		for _, o := range []string{"mul", "sub", "max", "min"} {
+			if m[o] != nil {
+				op = o
+			}
 		}
 		if err := onlyKeys(m, op); err != nil {
 			return nil, err
@@ -499,10 +508,16 @@ type constNum float64
 func (n constNum) num(*evaluation) Interval     { return Exact(float64(n)) }
 func (n constNum) missing(*evaluation, *uint64) {}
 
-type numQuestion struct{ q *Question }
+type numQuestion struct {
+	q   *Question
+	def *float64 // the value of an unanswered optional question
+}
 
 func (n *numQuestion) num(e *evaluation) Interval {
 	v := &e.vals[n.q.index]
+	if !v.set && n.def != nil {
+		return Exact(*n.def)
+	}
 	if !v.set {
 		if n.q.Type == TypeBool {
 			return Interval{0, 1}
@@ -512,7 +527,11 @@ func (n *numQuestion) num(e *evaluation) Interval {
 	return Exact(v.num)
 }
 
-func (n *numQuestion) missing(e *evaluation, set *uint64) { e.addMissing(n.q, set) }
+func (n *numQuestion) missing(e *evaluation, set *uint64) {
+	if n.def == nil {
+		e.addMissing(n.q, set)
+	}
+}
 
 type paramNode struct{ p *Parameter }
 
@@ -561,6 +580,10 @@ func (n *arith) num(e *evaluation) Interval {
 			out = out.add(v)
 		case "sub":
 			out = out.sub(v)
+		case "max":
+			out = Interval{max(out.Lo, v.Lo), max(out.Hi, v.Hi)}
+		case "min":
+			out = Interval{min(out.Lo, v.Lo), min(out.Hi, v.Hi)}
 		default:
 			out = out.mul(v)
 		}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -58,6 +59,16 @@ type Criterion struct {
 	Law    string
 	Params []string // parameters whose values its texts show
 	cond   boolNode
+	// Otherwise are the texts of a failing criterion for households the
+	// general text would mislead: the first whose condition holds gives
+	// the key's last part ("…hzl.not_employable.no.pension").
+	Otherwise []TextVariant
+}
+
+// TextVariant is a text of a failing criterion for some households.
+type TextVariant struct {
+	Key  string
+	cond boolNode
 }
 
 // Benefit is one benefit the finder assesses.
@@ -228,10 +239,16 @@ type fileBenefit struct {
 }
 
 type fileCriterion struct {
-	ID     string          `json:"id"`
-	When   json.RawMessage `json:"when"`
-	Law    string          `json:"law"`
-	Params []string        `json:"params"`
+	ID        string          `json:"id"`
+	When      json.RawMessage `json:"when"`
+	Law       string          `json:"law"`
+	Params    []string        `json:"params"`
+	Otherwise []fileVariant   `json:"otherwise"`
+}
+
+type fileVariant struct {
+	When json.RawMessage `json:"when"`
+	Key  string          `json:"key"`
 }
 
 // maxQuestions bounds the questions so that a set of them fits a bitset.
@@ -287,7 +304,18 @@ func Parse(data []byte) (*Rules, error) {
 			if fc.ID == "" || fc.Law == "" {
 				return nil, fmt.Errorf("finder rules %s: benefit %s: every criterion needs an id and a legal reference", f.Version, b.ID)
 			}
-			b.Criteria = append(b.Criteria, Criterion{ID: fc.ID, Law: fc.Law, Params: fc.Params, cond: node})
+			crit := Criterion{ID: fc.ID, Law: fc.Law, Params: fc.Params, cond: node}
+			for _, fv := range fc.Otherwise {
+				vn, err := c.boolean(fv.When)
+				if err != nil {
+					return nil, fmt.Errorf("finder rules %s: benefit %s, criterion %s, text %s: %w", f.Version, b.ID, fc.ID, fv.Key, err)
+				}
+				if fv.Key == "" || strings.ContainsAny(fv.Key, ". ") {
+					return nil, fmt.Errorf("finder rules %s: benefit %s, criterion %s: a text variant needs a key without dots", f.Version, b.ID, fc.ID)
+				}
+				crit.Otherwise = append(crit.Otherwise, TextVariant{Key: fv.Key, cond: vn})
+			}
+			b.Criteria = append(b.Criteria, crit)
 		}
 		r.benefits = append(r.benefits, b)
 	}
@@ -482,6 +510,9 @@ func (r *Rules) TextKeys() []string {
 		keys = append(keys, "finder.benefit."+b.ID+".name", "finder.benefit."+b.ID+".about")
 		for _, c := range b.Criteria {
 			keys = append(keys, "finder.benefit."+b.ID+"."+c.ID+".yes", "finder.benefit."+b.ID+"."+c.ID+".no")
+			for _, v := range c.Otherwise {
+				keys = append(keys, "finder.benefit."+b.ID+"."+c.ID+".no."+v.Key)
+			}
 		}
 		for _, n := range b.NotChecked {
 			if !seen[n] {

@@ -176,8 +176,8 @@ func TestEveryBenefitReachesEveryStatus(t *testing.T) {
 	if n := len(r.Benefits()); n < 12 {
 		t.Fatalf("%d benefits, the issue asks for at least 12", n)
 	}
-	if n := len(r.Questions()); n != 15 {
-		t.Fatalf("%d questions, want 15", n)
+	if n := len(r.Questions()); n != 18 {
+		t.Fatalf("%d questions, want 18", n)
 	}
 	ev, err := r.Evaluate(Answers{}, day(2026, 1, 1))
 	if err != nil {

@@ -121,6 +121,16 @@ func (d *Definition) Visible(f *Field, group *Field, row, top Answers) bool {
 	return f.ShowIf.eval(d, group, scope{row: row, top: top})
 }
 
+// Holds evaluates one condition on the answers (a row's for a field of
+// group): the portal resolves the parts of a condition that refer to other
+// steps with it before handing the rest to the browser.
+func (d *Definition) Holds(c *Condition, group *Field, row, top Answers) bool {
+	return c.eval(d, group, scope{row: row, top: top})
+}
+
+// InGroup reports whether id is a field of the group g.
+func InGroup(g *Field, id string) bool { return g != nil && inGroup(g, id) }
+
 // IsRequired reports whether an answer is required (not soft) now.
 func (d *Definition) IsRequired(f *Field, group *Field, row, top Answers) bool {
 	if f.Required {

@@ -445,7 +445,7 @@ func (s *Store) SetDeliveryStatus(ctx context.Context, db bun.IDB, applicationID
 				return fmt.Errorf("set delivery status: tenant of %s: %w", applicationID, err)
 			}
 			if err := s.mailer.Enqueue(ctx, db, mail.Message{TenantID: r.TenantID, To: email, Template: MailStatusProblem,
-				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.opts.Links.Account.To(t.Slug)}}); err != nil {
+				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.opts.Links.Application.To(t.Slug, r.ID)}}); err != nil {
 				return err
 			}
 		}

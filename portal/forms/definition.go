@@ -225,6 +225,18 @@ func (d *Definition) Step(id string) (*Step, int, bool) {
 	return nil, -1, false
 }
 
+// StepOfField returns the step that holds a top-level field.
+func (d *Definition) StepOfField(fieldID string) (*Step, int, bool) {
+	for i := range d.Steps {
+		for _, f := range d.Steps[i].Fields {
+			if f.ID == fieldID {
+				return &d.Steps[i], i, true
+			}
+		}
+	}
+	return nil, -1, false
+}
+
 // Field returns a top-level field by ID.
 func (d *Definition) Field(id string) (*Field, bool) {
 	f, ok := d.fields[id]

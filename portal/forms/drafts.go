@@ -271,6 +271,15 @@ func (s *Store) DeleteDraft(ctx context.Context, citizenID, draftID string) erro
 			Where("id = ?", draftID).Where("citizen_id = ?", citizenID).Scan(ctx); err != nil {
 			return notFound(err)
 		}
+		// Only a draft is deleted: once Submit reserved its application,
+		// the draft's answers and uploads are on their way to the office.
+		n, err := tx.NewSelect().Table("applications").Where("draft_id = ?", row.ID).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("delete draft: %w", err)
+		}
+		if n > 0 {
+			return ErrSubmitting
+		}
 		if _, err := tx.NewDelete().Model((*draftRow)(nil)).Where("id = ?", row.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("delete draft: %w", err)
 		}

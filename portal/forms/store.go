@@ -113,10 +113,13 @@ type Store struct {
 
 // Errors of the store; the pages and the API map them to answers.
 var (
-	ErrNotFound    = fmt.Errorf("%w", tenant.ErrNotFound) // a draft or application; also tenant.ErrNotFound
-	ErrNotLive     = errors.New("dieser Antrag ist bei der gewählten Kommune nicht online verfügbar")
-	ErrTrustLevel  = errors.New("das Vertrauensniveau der Anmeldung reicht für diesen Antrag nicht aus")
-	ErrTooMany     = errors.New("zu viele offene Anträge")
+	ErrNotFound   = fmt.Errorf("%w", tenant.ErrNotFound) // a draft or application; also tenant.ErrNotFound
+	ErrNotLive    = errors.New("dieser Antrag ist bei der gewählten Kommune nicht online verfügbar")
+	ErrTrustLevel = errors.New("das Vertrauensniveau der Anmeldung reicht für diesen Antrag nicht aus")
+	ErrTooMany    = errors.New("zu viele offene Anträge")
+	// ErrSubmitting: the draft is being submitted (its application is
+	// reserved); it is no longer a draft to delete.
+	ErrSubmitting  = errors.New("der Antrag wird gerade abgesendet")
 	ErrUnavailable = errors.New("die Datenbank ist vorübergehend nicht erreichbar")
 )
 

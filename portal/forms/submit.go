@@ -239,6 +239,17 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 // second tab, a retry) completed first.
 var errFinishedElsewhere = errors.New("forms: application submitted by another request")
 
+// SubmittedDraft returns the receipt of the citizen's draft that was
+// submitted, nil when the draft was never submitted (or its submission is
+// still under way): the draft's old address leads there.
+func (s *Store) SubmittedDraft(ctx context.Context, citizenID, draftID string) (*Receipt, error) {
+	rc, err := s.receiptFor(ctx, citizenID, draftID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return rc, err
+}
+
 // receiptFor returns the receipt of a draft already submitted, nil when
 // there is none (or it is still pending).
 func (s *Store) receiptFor(ctx context.Context, citizenID, draftID string) (*Receipt, error) {

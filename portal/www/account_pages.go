@@ -25,8 +25,8 @@ type accountData struct {
 }
 
 type draftItem struct {
-	Title, Tenant, Updated, Expires, URL string
-	Done, Total                          int
+	Title, Tenant, Updated, Expires, URL, Delete string
+	Done, Total                                  int
 }
 
 type applicationItem struct {
@@ -64,7 +64,7 @@ func (a *applications) account(w http.ResponseWriter, r *http.Request) {
 			slug = t.Slug
 		}
 		d.Drafts = append(d.Drafts, draftItem{Title: def.Title.In(lang), Tenant: dr.TenantName, Updated: a.p.date(dr.UpdatedAt), Expires: a.p.date(dr.ExpiresAt),
-			URL: "/" + slug + "/antrag/" + dr.Antragsstrecke + "/entwurf/" + dr.ID, Done: dr.StepsDone, Total: len(def.Steps) - 1})
+			URL: "/" + slug + "/antrag/" + dr.Antragsstrecke + "/entwurf/" + dr.ID, Delete: "/" + slug + "/antrag/" + dr.Antragsstrecke + "/entwurf/" + dr.ID + "/loeschen", Done: dr.StepsDone, Total: len(def.Steps) - 1})
 	}
 	for _, ap := range apps {
 		title := ap.Title
@@ -75,6 +75,7 @@ func (a *applications) account(w http.ResponseWriter, r *http.Request) {
 			StatusKey: string(ap.Status), Detail: ap.StatusDetail, Submitted: a.p.date(ap.SubmittedAt), URL: a.accountBase(r) + "/antraege/" + ap.ID, Deleted: ap.Deleted})
 	}
 	v := a.p.view(r, cat.T("account.title"))
+	v.Nav = "servicekonto"
 	v.CSRF = a.formToken(w, r)
 	v.Data = d
 	a.render(w, r, http.StatusOK, "konto", v)
@@ -162,6 +163,12 @@ func (a *applications) loginData(r *http.Request) loginData {
 }
 
 func (a *applications) loginForm(w http.ResponseWriter, r *http.Request) {
+	// Logged in already (the header's "Mein Servicekonto" on a cached
+	// page leads here through the account): straight on to the target.
+	if _, ok, _ := a.d.Sessions.Current(r); ok {
+		http.Redirect(w, r, a.loginData(r).Target, http.StatusSeeOther)
+		return
+	}
 	cat := a.p.cat(r)
 	v := a.p.view(r, cat.T("account.login.title"))
 	v.CSRF = a.formToken(w, r)

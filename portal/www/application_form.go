@@ -13,6 +13,8 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
+	"sozialplattform/portal/site"
+	"sozialplattform/tenant"
 	"sozialplattform/tenant/download"
 )
 
@@ -47,6 +49,7 @@ type appStartData struct {
 	SAMLURL   string
 	SAMLName  string
 	ServiceOK bool
+	Offline   string // the office's page when the login cannot reach the trust level here
 }
 
 func (a *applications) definition(w http.ResponseWriter, r *http.Request) (*forms.Definition, bool) {
@@ -69,6 +72,12 @@ func (a *applications) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := stateFrom(r)
+	if to, ok := a.responsibleSite(w, r, def.Key); !ok {
+		return
+	} else if to != "" {
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
 	cat := a.p.cat(r)
 	lang := st.lang.Code
 	live, err := a.p.live(r.Context(), st.site.Tenant.ID)
@@ -84,6 +93,9 @@ func (a *applications) start(w http.ResponseWriter, r *http.Request) {
 	if c, ok, _ := a.d.Sessions.Current(r); ok {
 		d.Citizen = &c
 		d.TrustLow = !forms.TrustLevel(c.Trust).Satisfies(def.TrustLevel)
+		if d.TrustLow && a.d.SAML == nil {
+			d.Offline = a.offlineWay(r, def.Key)
+		}
 		all, err := a.d.Forms.Drafts(r.Context(), c.ID)
 		if err != nil {
 			a.p.serverError(w, r, a.p.view(r, ""), err)
@@ -102,10 +114,42 @@ func (a *applications) start(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "start", v)
 }
 
+// responsibleSite is the start page of the Antragsstrecke on the portal
+// of the body that runs it for the request's Gemeinde, when that is not
+// the Gemeinde itself and it runs it live: "/wernigerode/antrag/hzl",
+// typed or bookmarked, leads to the Landkreis Harz, which is responsible
+// for Wernigerode's HzL. "" when the Gemeinde's own page is the right
+// one; false when it has answered with an error.
+func (a *applications) responsibleSite(w http.ResponseWriter, r *http.Request, strecke string) (string, bool) {
+	t := stateFrom(r).site.Tenant
+	if t.Kind != tenant.KindGemeinde {
+		return "", true
+	}
+	ar, err := a.p.areaOfTenant(r.Context(), t)
+	var resp responsible
+	if err == nil {
+		resp, err = a.p.responsibleFor(r.Context(), ar, strecke)
+	}
+	if err != nil {
+		a.p.serverError(w, r, a.p.view(r, ""), err)
+		return "", false
+	}
+	if resp.Tenant == nil || resp.Tenant.ID == t.ID || !resp.Live {
+		return "", true
+	}
+	return "/" + resp.Tenant.Slug + "/antrag/" + strecke, true
+}
+
 // create starts a new draft, prefilled from the account.
 func (a *applications) create(w http.ResponseWriter, r *http.Request) {
 	def, ok := a.definition(w, r)
 	if !ok || !a.parseForm(w, r, 8<<10) {
+		return
+	}
+	if to, ok := a.responsibleSite(w, r, def.Key); !ok {
+		return
+	} else if to != "" {
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	c, ok := a.citizen(w, r)
@@ -139,10 +183,27 @@ func (a *applications) loadDraft(w http.ResponseWriter, r *http.Request, c citiz
 		err = forms.ErrNotFound
 	}
 	if err != nil {
-		a.storeError(w, r, err)
+		if !a.toReceipt(w, r, c, err) {
+			a.storeError(w, r, err)
+		}
 		return nil, false
 	}
 	return d, true
+}
+
+// toReceipt answers a request to a draft that is gone because it was
+// submitted (Back after "Absenden", an old bookmark, a second tab) with a
+// redirect to its receipt, and reports whether it did.
+func (a *applications) toReceipt(w http.ResponseWriter, r *http.Request, c citizen.Principal, err error) bool {
+	if !errors.Is(err, forms.ErrNotFound) {
+		return false
+	}
+	rc, err := a.d.Forms.SubmittedDraft(r.Context(), c.ID, r.PathValue("draft"))
+	if err != nil || rc == nil || rc.TenantID != stateFrom(r).site.Tenant.ID {
+		return false
+	}
+	http.Redirect(w, r, a.base(r, rc.Antragsstrecke)+"/eingang/"+rc.ApplicationID+"?bereits=1", http.StatusSeeOther)
+	return true
 }
 
 func (a *applications) progress(d *forms.Draft, lang string) forms.Progress {
@@ -215,19 +276,30 @@ type stepData struct {
 	Restored  bool
 	UploadErr string
 	ExpiresAt string
+	// Seen lists the questions shown (not hidden) on the page; NewQuestions
+	// says the last answer brought up questions the citizen has not seen.
+	Seen         string
+	NewQuestions bool
 }
 
 // fieldView is a field ready for the template.
 type fieldView struct {
 	ID, Name, Type, Label, Help, Value, Error, Warning string
 	Required, Soft                                     bool
-	Options                                            []optionView
-	Rows                                               []rowView
-	RowLabel, AddLabel, AddAction                      string
-	CanAdd                                             bool
-	Files                                              []fileView
-	Autocomplete                                       string
-	MaxFiles                                           int
+	// Hidden: a follow-up question whose trigger is not answered (yet);
+	// ShowIf is its condition for the browser (see followups.go).
+	Hidden bool
+	ShowIf string
+	// Upload is the upload form of a file field (its controls sit at the
+	// field and belong to that form by the form attribute).
+	Upload                        string
+	Options                       []optionView
+	Rows                          []rowView
+	RowLabel, AddLabel, AddAction string
+	CanAdd                        bool
+	Files                         []fileView
+	Autocomplete                  string
+	MaxFiles                      int
 }
 
 type optionView struct {
@@ -250,12 +322,18 @@ func (a *applications) buildFields(r *http.Request, d *forms.Draft, step *forms.
 	def := d.Def
 	var out []fieldView
 	uploads := d.UploadsByField()
+	onStep := map[string]bool{}
+	for i := range step.Fields {
+		onStep[step.Fields[i].ID] = true
+	}
 	for i := range step.Fields {
 		f := &step.Fields[i]
-		if !def.Visible(f, nil, nil, ans) {
-			continue
-		}
 		fv := a.fieldView(def, f, nil, nil, ans, f.ID, ps, lang)
+		fv.ShowIf = clientCondition(def, f, nil, nil, ans, onStep)
+		if !def.Visible(f, nil, nil, ans) {
+			// On the page, hidden: JavaScript shows it with its trigger.
+			fv.Hidden, fv.Error, fv.Warning = true, "", ""
+		}
 		switch f.Type {
 		case forms.TypeGroup:
 			rows := ans.Rows(f.ID)
@@ -263,10 +341,12 @@ func (a *applications) buildFields(r *http.Request, d *forms.Draft, step *forms.
 				rv := rowView{Label: strings.ReplaceAll(f.RowLabel.In(lang), "{n}", strconv.Itoa(ri+1)), Index: ri, Remove: fmt.Sprintf("remove:%s:%d", f.ID, ri)}
 				for gi := range f.Fields {
 					g := &f.Fields[gi]
-					if !def.Visible(g, f, row, ans) {
-						continue
+					gv := a.fieldView(def, g, f, row, ans, fmt.Sprintf("%s.%d.%s", f.ID, ri, g.ID), ps, lang)
+					gv.ShowIf = clientCondition(def, g, f, row, ans, onStep)
+					if fv.Hidden || !def.Visible(g, f, row, ans) {
+						gv.Hidden, gv.Error, gv.Warning = true, "", ""
 					}
-					rv.Fields = append(rv.Fields, a.fieldView(def, g, f, row, ans, fmt.Sprintf("%s.%d.%s", f.ID, ri, g.ID), ps, lang))
+					rv.Fields = append(rv.Fields, gv)
 				}
 				fv.Rows = append(fv.Rows, rv)
 			}
@@ -278,6 +358,7 @@ func (a *applications) buildFields(r *http.Request, d *forms.Draft, step *forms.
 					URL: a.draftURL(r, d) + "/unterlagen/" + u.ID, Remove: a.draftURL(r, d) + "/unterlagen/" + u.ID + "/loeschen"})
 			}
 			fv.MaxFiles = f.MaxFiles
+			fv.Upload = a.draftURL(r, d) + "/unterlagen"
 		}
 		out = append(out, fv)
 	}
@@ -357,30 +438,61 @@ func (a *applications) step(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	a.renderStep(w, r, d, step, idx, p, d.Answers, ps, stepFlags{saved: q.Get("gespeichert") == "1", skipped: q.Get("uebersprungen") == "1",
-		restored: q.Get("wiederhergestellt") == "1", uploadErr: q.Get("fehler")}, http.StatusOK)
+		restored: q.Get("wiederhergestellt") == "1", uploadErr: uploadErrorText(a.p.cat(r), q.Get("fehler"))}, http.StatusOK)
+}
+
+// uploadErrors are the codes an upload redirect may carry in "?fehler=",
+// with their messages: the page shows only these, never text from the
+// address (which anyone could put in a link).
+var uploadErrors = map[string]string{
+	"login":       "app.upload.session",
+	"zu-gross":    "app.upload.toolarge",
+	"unlesbar":    "app.upload.unreadable",
+	"keine-datei": "app.upload.none",
+}
+
+func uploadErrorText(cat *Catalogue, code string) string {
+	if key, ok := uploadErrors[code]; ok {
+		return cat.T(key)
+	}
+	return ""
 }
 
 type stepFlags struct {
 	saved, skipped, restored bool
-	uploadErr                string
+	uploadErr                string // a message, in the citizen's language
+	uploadField              string // the file field it belongs to
+	newQuestions             bool   // the answers brought up questions not seen yet
 }
 
 func (a *applications) renderStep(w http.ResponseWriter, r *http.Request, d *forms.Draft, step *forms.Step, idx int, p forms.Progress, ans forms.Answers, ps forms.Problems, fl stepFlags, status int) {
 	lang := stateFrom(r).lang.Code
-	cat := a.p.cat(r)
 	data := stepData{Title: d.Def.Title.In(lang), Step: step, StepTitle: step.Title.In(lang), Intro: step.Intro.In(lang), Number: idx + 1, Total: len(d.Def.Steps),
 		Nav: a.nav(r, d, p, idx, lang), Fields: a.buildFields(r, d, step, ans, ps, lang), Errors: ps.Errors(), Warnings: ps.Warnings(),
 		Action: a.draftURL(r, d) + "/schritt/" + step.ID, Upload: a.draftURL(r, d) + "/unterlagen", DraftURL: a.draftURL(r, d),
 		PDF: a.draftURL(r, d) + "/pdf", Account: a.accountBase(r) + "/", First: idx == 0, Saved: fl.saved, Skipped: fl.skipped,
 		Restored: fl.restored, ExpiresAt: a.p.date(d.ExpiresAt)}
-	switch fl.uploadErr {
-	case "":
-	case "login":
-		data.UploadErr = cat.T("app.upload.session")
-	default:
-		data.UploadErr = fl.uploadErr
-		if len(data.UploadErr) > 300 {
-			data.UploadErr = data.UploadErr[:300]
+	data.UploadErr = fl.uploadErr
+	data.NewQuestions = fl.newQuestions
+	var seen []string
+	for _, f := range data.Fields {
+		if !f.Hidden {
+			seen = append(seen, f.Name)
+		}
+		for _, row := range f.Rows {
+			for _, g := range row.Fields {
+				if !g.Hidden {
+					seen = append(seen, g.Name)
+				}
+			}
+		}
+	}
+	data.Seen = strings.Join(seen, " ")
+	if fl.uploadField != "" {
+		for i := range data.Fields {
+			if data.Fields[i].Name == fl.uploadField && data.Fields[i].Type == string(forms.TypeFile) {
+				data.Fields[i].Error, data.UploadErr = fl.uploadErr, ""
+			}
 		}
 	}
 	v := a.p.view(r, step.Title.In(lang)+" – "+d.Def.Title.In(lang))
@@ -425,7 +537,9 @@ func (a *applications) saveStep(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.d.Forms.SaveStep(r.Context(), c.ID, r.PathValue("draft"), r.PathValue("step"), r.PostForm, lang, act)
 	if err != nil {
-		a.storeError(w, r, err)
+		if !a.toReceipt(w, r, c, err) {
+			a.storeError(w, r, err)
+		}
 		return
 	}
 	d := res.Draft
@@ -435,6 +549,18 @@ func (a *applications) saveStep(w http.ResponseWriter, r *http.Request) {
 	}
 	step, idx, _ := d.Def.Step(r.PathValue("step"))
 	p := a.progress(d, lang)
+	// Errors only for what the citizen saw: questions that appeared with
+	// this answer are shown, on the same step, without errors.
+	shown, fresh := unseenProblems(res.Problems, r.PostForm[seenField], r.PostForm.Has(seenField))
+	if fresh > 0 && act == nil && action != "zurueck" && action != "beenden" {
+		status := http.StatusOK
+		if len(shown.Errors()) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		a.renderStep(w, r, d, step, idx, p, d.Answers, shown, stepFlags{newQuestions: true, saved: action == "speichern"}, status)
+		return
+	}
+	res.Problems = shown
 	switch {
 	case action == "beenden":
 		http.Redirect(w, r, a.accountBase(r)+"/?gespeichert=1", http.StatusSeeOther)
@@ -475,11 +601,11 @@ func (a *applications) upload(w http.ResponseWriter, r *http.Request) {
 	cat := a.p.cat(r)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooLarge *http.MaxBytesError
-		msg := cat.T("app.upload.unreadable")
+		code := "unlesbar"
 		if errors.As(err, &tooLarge) {
-			msg = cat.T("app.upload.toolarge")
+			code = "zu-gross"
 		}
-		http.Redirect(w, r, back+"?fehler="+urlQuery(msg), http.StatusSeeOther)
+		http.Redirect(w, r, back+"?fehler="+code, http.StatusSeeOther)
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
@@ -489,7 +615,7 @@ func (a *applications) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	file, hdr, err := r.FormFile("datei")
 	if err != nil {
-		http.Redirect(w, r, back+"?fehler="+urlQuery(cat.T("app.upload.none")), http.StatusSeeOther)
+		a.uploadRefused(w, r, citizen.Principal{ID: c.ID}, r.PostForm.Get("feld"), cat.T("app.upload.none"))
 		return
 	}
 	defer file.Close()
@@ -502,12 +628,33 @@ func (a *applications) upload(w http.ResponseWriter, r *http.Request) {
 	var ue *forms.UploadError
 	switch {
 	case errors.As(err, &ue):
-		http.Redirect(w, r, back+"?fehler="+urlQuery(ue.Message)+"#f-"+r.PostForm.Get("feld"), http.StatusSeeOther)
+		a.uploadRefused(w, r, c, ue.Field, ue.Message)
 	case err != nil:
-		a.storeError(w, r, err)
+		if !a.toReceipt(w, r, c, err) {
+			a.storeError(w, r, err)
+		}
 	default:
 		http.Redirect(w, r, back+"?gespeichert=1#f-"+r.PostForm.Get("feld"), http.StatusSeeOther)
 	}
+}
+
+// uploadRefused shows the documents step again with the reason next to
+// the file field (422), instead of sending the reason through the address.
+func (a *applications) uploadRefused(w http.ResponseWriter, r *http.Request, c citizen.Principal, field, msg string) {
+	d, ok := a.loadDraft(w, r, c)
+	if !ok {
+		return
+	}
+	lang := stateFrom(r).lang.Code
+	step, idx, found := d.Def.StepOfField(field)
+	if !found {
+		step, idx, found = d.Def.Step("unterlagen")
+	}
+	if !found {
+		a.p.notFound(w, r, a.p.view(r, ""))
+		return
+	}
+	a.renderStep(w, r, d, step, idx, a.progress(d, lang), d.Answers, nil, stepFlags{uploadErr: msg, uploadField: field}, http.StatusUnprocessableEntity)
 }
 
 func urlQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
@@ -680,7 +827,34 @@ func (a *applications) submit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// deleteDraft deletes the draft with its uploads.
+// deleteData fills the question before a draft is deleted.
+type deleteData struct {
+	Title, Tenant, Action, Account string
+}
+
+// deleteConfirm asks before a draft is deleted (from "Mein Servicekonto"
+// or the summary): deleting takes the uploads with it and cannot be
+// undone. A draft already submitted leads to its receipt.
+func (a *applications) deleteConfirm(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizen(w, r)
+	if !ok {
+		return
+	}
+	d, ok := a.loadDraft(w, r, c)
+	if !ok {
+		return
+	}
+	cat := a.p.cat(r)
+	v := a.p.view(r, cat.T("app.delete.confirm.title"))
+	v.CSRF = a.formToken(w, r)
+	v.Data = deleteData{Title: d.Def.Title.In(stateFrom(r).lang.Code), Tenant: stateFrom(r).site.Tenant.Name,
+		Action: a.draftURL(r, d) + "/loeschen", Account: a.accountBase(r) + "/"}
+	a.render(w, r, http.StatusOK, "loeschen", v)
+}
+
+// deleteDraft deletes the draft with its uploads – only while it is a
+// draft: one being submitted is refused, one submitted leads to its
+// receipt.
 func (a *applications) deleteDraft(w http.ResponseWriter, r *http.Request) {
 	if !a.parseForm(w, r, 8<<10) {
 		return
@@ -694,7 +868,14 @@ func (a *applications) deleteDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.d.Forms.DeleteDraft(r.Context(), c.ID, r.PathValue("draft")); err != nil {
-		a.storeError(w, r, err)
+		switch {
+		case errors.Is(err, forms.ErrSubmitting):
+			a.notice(w, r, http.StatusConflict, "warning", "app.delete.submitting.title", a.p.cat(r).T("app.delete.submitting.text"),
+				noticeLink{a.p.cat(r).T("account.title"), a.accountBase(r) + "/"})
+		case a.toReceipt(w, r, c, err):
+		default:
+			a.storeError(w, r, err)
+		}
 		return
 	}
 	http.Redirect(w, r, a.accountBase(r)+"/?geloescht=1", http.StatusSeeOther)
@@ -702,6 +883,7 @@ func (a *applications) deleteDraft(w http.ResponseWriter, r *http.Request) {
 
 // receiptData fills the receipt page.
 type receiptData struct {
+	Already bool // the citizen came back to the submitted draft
 	App     *forms.Application
 	Tenant  string
 	Date    string
@@ -722,7 +904,7 @@ func (a *applications) receipt(w http.ResponseWriter, r *http.Request) {
 	}
 	cat := a.p.cat(r)
 	v := a.p.view(r, cat.T("app.receipt.title"))
-	v.Data = receiptData{App: app, Tenant: stateFrom(r).site.Tenant.Name, Date: app.SubmittedAt.In(a.p.loc).Format("02.01.2006, 15:04"),
+	v.Data = receiptData{Already: r.URL.Query().Get("bereits") == "1", App: app, Tenant: stateFrom(r).site.Tenant.Name, Date: app.SubmittedAt.In(a.p.loc).Format("02.01.2006, 15:04"),
 		PDF: a.accountBase(r) + "/antraege/" + app.ID + "/pdf", Account: a.accountBase(r) + "/"}
 	a.render(w, r, http.StatusOK, "eingang", v)
 }
@@ -731,9 +913,28 @@ func (a *applications) receipt(w http.ResponseWriter, r *http.Request) {
 // way to a stronger login when an identity provider is configured.
 func (a *applications) trustNotice(w http.ResponseWriter, r *http.Request, need, have forms.TrustLevel, back string) {
 	cat := a.p.cat(r)
-	var links []noticeLink
 	if a.d.SAML != nil {
-		links = append(links, noticeLink{cat.T("account.saml.button"), a.accountBase(r) + "/saml?ziel=" + url.QueryEscape(back)})
+		a.notice(w, r, http.StatusForbidden, "warning", "app.trust.title", cat.Tf("app.trust.text", trustLabel(cat, need), trustLabel(cat, have)),
+			noticeLink{cat.T("account.saml.button"), a.accountBase(r) + "/saml?ziel=" + url.QueryEscape(back)})
+		return
 	}
-	a.notice(w, r, http.StatusForbidden, "warning", "app.trust.title", cat.Tf("app.trust.text", trustLabel(cat, need), trustLabel(cat, have)), links...)
+	// No identity provider for a stronger login: the way left is the
+	// office, which the service's "beantragen" page names.
+	var links []noticeLink
+	if u := a.offlineWay(r, r.PathValue("strecke")); u != "" {
+		links = append(links, noticeLink{cat.T("app.trust.offline"), u})
+	}
+	a.notice(w, r, http.StatusForbidden, "warning", "app.trust.title", cat.Tf("app.trust.nosaml", trustLabel(cat, need), trustLabel(cat, have)), links...)
+}
+
+// offlineWay is the page of the site that names the office responsible
+// for an Antragsstrecke and the other ways to apply; "" when no service
+// page covers it.
+func (a *applications) offlineWay(r *http.Request, strecke string) string {
+	for _, s := range site.Services {
+		if slices.Contains(s.Antragsstrecken, strecke) {
+			return stateFrom(r).site.Prefix + "/leistungen/" + s.Key + "/beantragen"
+		}
+	}
+	return ""
 }

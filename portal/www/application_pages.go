@@ -59,6 +59,17 @@ func (p *Portal) RegisterApplications(d ApplicationDeps) error {
 
 // render writes a page; application pages are personal: never cached.
 func (a *applications) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	if nav := v.Account; nav != nil {
+		nav.Known = true
+		if _, ok, _ := a.d.Sessions.Current(r); ok {
+			nav.LoggedIn = true
+			if v.CSRF == "" { // the logout button needs the form token
+				v.CSRF = a.formToken(w, r)
+			}
+		} else {
+			nav.Login = nav.Base + "/anmelden?ziel=" + urlQuery(localPath(stateFrom(r).path, nav.Base+"/"))
+		}
+	}
 	t, err := a.pages.page(v.Lang.Code, page)
 	if err != nil {
 		a.p.serverError(w, r, v, err)

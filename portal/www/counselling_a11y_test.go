@@ -35,7 +35,7 @@ func TestCounsellingAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := []string{
-		"/landkreis-harz/beratung",
+		"/landkreis-harz/beratung", "/beratung?thema=schuldnerberatung",
 		"/landkreis-harz/beratung?ort=Magdeburg&thema=migrationsberatung&barriere=step-free&umkreis=25",
 		"/landkreis-harz/beratung?ort=Atlantis",
 		"/landkreis-harz/beratung/" + e.debt,

@@ -201,10 +201,6 @@ var csLanguages = []string{"de", "en", "ar", "uk", "ru", "tr", "fa", "pl", "ro",
 // search is the counselling-centre search of a municipality's portal.
 func (c *counsellingPages) search(w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(r)
-	if !st.site.Local {
-		c.p.notFound(w, r, c.p.view(r, ""))
-		return
-	}
 	lb, err := c.csLabels(r)
 	if err != nil {
 		c.p.serverError(w, r, c.p.view(r, ""), err)
@@ -439,7 +435,7 @@ func csAreaName(key string) string {
 func (c *counsellingPages) entry(w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(r)
 	id := r.PathValue("id")
-	if !st.site.Local || len(id) > 64 {
+	if len(id) > 64 {
 		c.p.notFound(w, r, c.p.view(r, ""))
 		return
 	}

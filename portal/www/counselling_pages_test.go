@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"sozialplattform/portal/appointments"
+	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/counselling"
+	"sozialplattform/portal/forms"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
@@ -35,7 +37,8 @@ func newCounsellingEnv(t *testing.T) *counsellingEnv {
 	e := newEnv(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Test"})
 	db := e.store.DB()
-	outbox, err := mail.NewOutbox(db, mail.OutboxOptions{Templates: []fs.FS{counselling.MailTemplates(), appointments.MailTemplates()}})
+	outbox, err := mail.NewOutbox(db, mail.OutboxOptions{Templates: []fs.FS{counselling.MailTemplates(), appointments.MailTemplates(),
+		forms.MailTemplates(), citizen.MailTemplates()}, BaseURL: e.srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,7 @@ func TestCounsellingSearchPage(t *testing.T) {
 			[]string{"Schuldnerberatung Halberstadt", "Suchtberatung Quedlinburg", "Migrationsberatung Magdeburg", "3 Beratungsstellen",
 				"Jetzt geöffnet bis", "Keine Öffnungszeiten angegeben", "Angaben möglicherweise veraltet", "Online-Termin möglich", "km",
 				`href="/landkreis-harz/termine/"`}, nil},
-		{"topic filter", "/landkreis-harz/beratung?thema=suchtberatung", 200, []string{"Suchtberatung Quedlinburg", "1 Beratungsstellen"},
+		{"topic filter", "/landkreis-harz/beratung?thema=suchtberatung", 200, []string{"Suchtberatung Quedlinburg", "1 Beratungsstelle"},
 			[]string{"Schuldnerberatung Halberstadt"}},
 		{"from Magdeburg within 10 km", "/landkreis-harz/beratung?ort=Magdeburg&umkreis=10", 200, []string{"Migrationsberatung Magdeburg", "Entfernung ab Magdeburg"},
 			[]string{"Suchtberatung Quedlinburg"}},
@@ -119,7 +122,7 @@ func TestCounsellingSearchPage(t *testing.T) {
 		{"outdated entry", "/landkreis-harz/beratung/" + e.addiction, 200, []string{"Angaben möglicherweise veraltet", "seit über einem Jahr"}, nil},
 		{"entry in Ukrainian", "/landkreis-harz/beratung/" + e.debt + "?lang=uk", 200, []string{"Понеділок", "арабська"}, nil},
 		{"unknown entry", "/landkreis-harz/beratung/gibt-es-nicht", 404, nil, nil},
-		{"not at the Land's root", "/beratung", 404, nil, nil},
+		{"statewide at the Land's root", "/beratung", 200, []string{"Schuldnerberatung Halberstadt", "Migrationsberatung Magdeburg"}, nil},
 		{"office calendars", "/landkreis-harz/termine/", 200, []string{"Sozialamt – Sprechstunde"}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func TestFinderFlow(t *testing.T) {
 	for _, want := range []string{
 		"Ihr Ergebnis", "Möglicherweise Anspruch", "Grundsicherung im Alter und bei Erwerbsminderung",
 		"Sie haben die Regelaltersgrenze erreicht", "§ 41 Abs. 2 und 3 SGB XII",
-		`href="/landkreis-harz/antrag/grusi"`, `href="/landkreis-harz/beratung"`, "keine verbindliche Aussage",
+		`href="/landkreis-harz/antrag/grusi"`, `href="/landkreis-harz/beratung?thema=`, "keine verbindliche Aussage",
 		"Das prüft der Finder nicht", "Fehlende Angaben", "Suchtberatung", // addiction left open
 		"563 €",
 	} {

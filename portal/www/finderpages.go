@@ -339,7 +339,11 @@ type resultGroup struct {
 func reasonText(cat *Catalogue, rs finder.Reason) string {
 	values := map[string]string{}
 	for k, v := range rs.Params {
-		values[k] = cat.Money(v)
+		if rs.Units[k] == "EUR" {
+			values[k] = cat.Money(v)
+		} else { // years, months: a plain number ("vor dem 45. Geburtstag")
+			values[k] = cat.Number(v)
+		}
 	}
 	return cat.Named(rs.Key, values)
 }
@@ -551,10 +555,25 @@ func (p *Portal) resultView(r *http.Request, cat *Catalogue, res finder.Result, 
 			}
 		}
 	}
-	if st.site.Local {
-		rv.CounsellingURL = "/" + st.site.Tenant.Slug + "/beratung"
-	}
+	rv.CounsellingURL = st.site.Prefix + "/beratung?thema=" + counsellingTopic(b.ID)
 	return rv
+}
+
+// counsellingTopics are the counselling topics that fit a benefit of the
+// finder best; "Beratung in Ihrer Nähe" opens the directory filtered by
+// it. The rest lead to the general Sozialberatung.
+var counsellingTopics = map[string]string{
+	"schuldnerberatung": "schuldnerberatung",
+	"suchtberatung":     "suchtberatung",
+	"mietrueckstaende":  "wohnungsnotfallhilfe",
+	"asylblg":           "migrationsberatung",
+}
+
+func counsellingTopic(benefit string) string {
+	if t, ok := counsellingTopics[benefit]; ok {
+		return t
+	}
+	return "sozialberatung"
 }
 
 // cardHTML renders one benefit of the result page. A card depends only on

@@ -154,6 +154,16 @@ func (c *Catalogue) Money(v float64) string {
 	return s + " €"
 }
 
+// Number formats a plain number (an age, a count of months) the way the
+// language writes it, without a unit.
+func (c *Catalogue) Number(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if c.lang.Code != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
 // langCookie remembers the chosen language.
 const langCookie = "sprache"
 

@@ -1,6 +1,7 @@
 package www
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"sozialplattform/portal/gazetteer"
 	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/gemeinden"
 )
 
 // serviceItem is a service in a list, with whether it can be applied for
@@ -140,6 +142,38 @@ func (p *Portal) searchPlace(r *http.Request, base string) (placeSearch, error) 
 type startData struct {
 	Search   placeSearch
 	Services []serviceItem
+	Kreise   []kreisItem
+	// Counselling: the statewide directory of Beratungsstellen is there.
+	Counselling bool
+}
+
+// kreisItem is a Landkreis or kreisfreie Stadt in the start page's list:
+// its portal, or the place search for it while it has none.
+type kreisItem struct {
+	Name, URL string
+	Portal    bool
+}
+
+// kreise lists every Landkreis and kreisfreie Stadt of the Land, by name,
+// each with its portal where it is on the platform.
+func (p *Portal) kreise(ctx context.Context) ([]kreisItem, error) {
+	var out []kreisItem
+	for _, pl := range p.places.All() {
+		if pl.Kind != gazetteer.KindLandkreis && pl.Kind != gazetteer.KindKreisfreieStadt {
+			continue
+		}
+		t, err := p.activeTenant(ctx, pl.Kreis, tenant.KindLandkreis, tenant.KindKreisfreieStadt)
+		if err != nil {
+			return nil, err
+		}
+		it := kreisItem{Name: pl.Name, URL: "/?ort=" + url.QueryEscape(pl.Kreis)}
+		if t != nil {
+			it = kreisItem{Name: t.Name, URL: "/" + t.Slug + "/", Portal: true}
+		}
+		out = append(out, it)
+	}
+	slices.SortFunc(out, func(a, b kreisItem) int { return strings.Compare(gemeinden.Fold(a.Name), gemeinden.Fold(b.Name)) })
+	return out, nil
 }
 
 // municipalityData fills a municipality's start page.
@@ -165,9 +199,14 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/"+ps.Tenant.Slug+"/", http.StatusSeeOther)
 		return
 	}
+	kreise, err := p.kreise(r.Context())
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
 	v := p.view(r, cat.T("start.title"))
 	v.Nav = "start"
-	v.Data = startData{Search: ps, Services: p.serviceItems(r, nil)}
+	v.Data = startData{Search: ps, Services: p.serviceItems(r, nil), Kreise: kreise, Counselling: p.counsel != nil}
 	p.render(w, r, http.StatusOK, "start", v, revalidate)
 }
 

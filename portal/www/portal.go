@@ -227,19 +227,20 @@ func (p *Portal) addPages(sets *pageSets, pattern, prefix string, parts []string
 // language's catalogue.
 func (p *Portal) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset":   p.assets.Path,
-		"own":     p.own.Path,
-		"t":       func(string) string { return "" },
-		"tf":      func(string, ...any) string { return "" },
-		"tfi":     func(string, ...any) template.HTML { return "" },
-		"money":   func(float64) string { return "" },
-		"join":    strings.Join,
-		"inc":     func(i int) int { return i + 1 },
-		"dict":    web.Dict,
-		"list":    func(s ...string) []string { return s },
-		"rklabel": site.RechtskreisLabel,
-		"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"anchor":  func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
+		"asset":    p.assets.Path,
+		"own":      p.own.Path,
+		"t":        func(string) string { return "" },
+		"tf":       func(string, ...any) string { return "" },
+		"tfi":      func(string, ...any) template.HTML { return "" },
+		"money":    func(float64) string { return "" },
+		"join":     strings.Join,
+		"contains": strings.Contains,
+		"inc":      func(i int) int { return i + 1 },
+		"dict":     web.Dict,
+		"list":     func(s ...string) []string { return s },
+		"rklabel":  site.RechtskreisLabel,
+		"lines":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"anchor":   func(path string) string { return "f-" + strings.ReplaceAll(path, ".", "-") },
 	}
 }
 
@@ -314,6 +315,21 @@ type view struct {
 	Fallback bool // content shown in German because the language has none
 	Nav      string
 	Data     any
+	// Account is the Servicekonto entry of the header; nil while the
+	// portal has no accounts.
+	Account *accountNav
+}
+
+// accountNav is the Servicekonto entry of the header. Pages the same for
+// everyone (cached) cannot know the visitor: they link "Mein
+// Servicekonto" and "Meine Anträge", which lead through the login when
+// needed. Personal pages know: they offer the login, or the account with
+// the logout.
+type accountNav struct {
+	Base     string // "/{slug}/servicekonto"
+	Known    bool   // the page knows whether someone is logged in
+	LoggedIn bool
+	Login    string // the login, back to this page afterwards
 }
 
 // LangURL is the current page in another language.

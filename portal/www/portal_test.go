@@ -25,7 +25,7 @@ func TestPagesRender(t *testing.T) {
 		{"/landkreis-harz/", 200, "Landkreis Harz"},
 		{"/landkreis-harz/leistungen/hzl/beantragen", 200, "Jetzt beantragen"},
 		{"/gibt-es-nicht/", 404, "Seite nicht gefunden"},
-		{"/sozialleistungsfinder/", 200, "15 einfache Fragen"},
+		{"/sozialleistungsfinder/", 200, "18 einfache Fragen"},
 		{"/sozialleistungsfinder/schritt/1", 200, "Schritt 1 von 7"},
 		{"/sozialleistungsfinder/schritt/8", 404, ""},
 		{"/sozialleistungsfinder/schritt/x", 404, ""},

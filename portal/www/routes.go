@@ -13,7 +13,7 @@ import (
 // rootSegments are the first path segments of the Land's pages; any other
 // first segment names a municipality ("/landkreis-harz/…").
 var rootSegments = []string{"", "leistungen", "sozialleistungsfinder", "barrierefreiheit", "impressum",
-	"datenschutz", "leichte-sprache", "gebaerdensprache"}
+	"datenschutz", "leichte-sprache", "gebaerdensprache", "beratung"}
 
 // Site says where a route of the portal exists.
 type Site uint8
@@ -101,6 +101,7 @@ func (p *Portal) table() []Route {
 			local(citizen(page("/antrag/{strecke}/entwurf/{draft}/pdf", a.draftPDF, ""))),
 			local(citizen(page("/antrag/{strecke}/entwurf/{draft}/absenden", a.summary, ""))),
 			local(citizen(form("/antrag/{strecke}/entwurf/{draft}/absenden", a.submit, ""))),
+			local(citizen(page("/antrag/{strecke}/entwurf/{draft}/loeschen", a.deleteConfirm, ""))),
 			local(citizen(form("/antrag/{strecke}/entwurf/{draft}/loeschen", a.deleteDraft, ""))),
 			local(citizen(page("/antrag/{strecke}/eingang/{app}", a.receipt, ""))),
 			// The Servicekonto.
@@ -126,8 +127,9 @@ func (p *Portal) table() []Route {
 	if c := p.counsel; c != nil {
 		const booking = "citizens book appointments without an account; the booking link from the mail is the key"
 		routes = append(routes,
-			local(page("/beratung", c.search, "the public directory of Beratungsstellen")),
-			local(page("/beratung/{id}", c.entry, "the public directory of Beratungsstellen")),
+			// The directory on every site, the Land's too (statewide).
+			page("/beratung", c.search, "the public directory of Beratungsstellen"),
+			page("/beratung/{id}", c.entry, "the public directory of Beratungsstellen"),
 			local(page("/termine/{$}", c.calendars, "public slot calendars")),
 			local(page("/termine/kalender/{cid}", c.calendar, "public slot calendars")),
 			local(form("/termine/kalender/{cid}", c.book, "citizens book appointments without an account")),
@@ -273,6 +275,9 @@ func (p *Portal) view(r *http.Request, title string) *view {
 		st = &reqState{lang: Languages[0], path: r.URL.Path}
 	}
 	v := &view{Lang: st.lang, Title: title, Site: st.site, Path: st.path}
+	if p.apps != nil && st.site.Tenant != nil {
+		v.Account = &accountNav{Base: "/" + st.site.Tenant.Slug + "/servicekonto"}
+	}
 	if ort := r.URL.Query().Get("ort"); ort != "" && len(ort) <= 100 {
 		v.Query = "ort=" + url.QueryEscape(ort)
 	}

@@ -60,6 +60,8 @@ func staticType(ext string) string {
 	switch ext {
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
 	case ".png":
 		return "image/png"
 	case ".svg":
