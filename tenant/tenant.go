@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"sozialplattform/tenant/phone"
 )
 
 // Kind is what sort of body a tenant is.
@@ -162,7 +164,9 @@ func (t *Tenant) validate() error {
 	if len(t.Contacts) > MaxContacts {
 		errs.Add("contacts", "Höchstens %d Ansprechpersonen.", MaxContacts)
 	}
-	for i, c := range t.Contacts {
+	for i := range t.Contacts {
+		c := &t.Contacts[i]
+		phone.Check(&errs, fmt.Sprintf("contacts[%d].phone", i), &c.Phone)
 		if strings.TrimSpace(c.Name) == "" {
 			errs.Add(fmt.Sprintf("contacts[%d].name", i), "Bitte geben Sie den Namen der Ansprechperson an.")
 		}

@@ -33,6 +33,8 @@ func TestCreateTenantRejectsBadInput(t *testing.T) {
 		{"the marketplace's path as slug", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", Slug: "marktplatz", ParentID: &w.land.ID, OfficialKey: key("15089")}, "slug"},
 		{"a name that makes a reserved slug", tenant.Tenant{Kind: tenant.KindOrganisation, Name: "API", ParentID: &w.land.ID}, "slug"},
 		{"a name that makes no slug", tenant.Tenant{Kind: tenant.KindOrganisation, Name: "„…“", ParentID: &w.land.ID}, "slug"},
+		{"a contact's phone that is no number", tenant.Tenant{Kind: tenant.KindLandkreis, Name: "X", ParentID: &w.land.ID, OfficialKey: key("15089"),
+			Contacts: []tenant.Contact{{Name: "Frau Muster", Phone: "0391 567-0"}, {Name: "Herr Beispiel", Phone: "ruft zurück"}}}, "contacts[1].phone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

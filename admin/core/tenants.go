@@ -10,12 +10,13 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/phone"
 )
 
 // Field limits of the tenant forms beyond those the store checks.
 const (
 	maxSlugLen  = 100
-	maxPhoneLen = 50
+	maxPhoneLen = phone.MaxLen
 	minContacts = 3 // empty contact rows the form offers at least
 	// maxPostalInput is generous, so that a wrong postal code gets the
 	// store's explanation ("fünf Ziffern") rather than a length message.

@@ -13,6 +13,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/phone"
 )
 
 // addressRows is how many address rows the entry form offers: the main
@@ -124,7 +125,7 @@ func readEntryForm(r *http.Request, keep []counselling.Address) (counselling.Ent
 	e := counselling.Entry{
 		Name: f.Text(r, "name", counselling.MaxNameLen), Provider: f.Text(r, "provider", counselling.MaxNameLen),
 		Description: f.LongText(r, "description", counselling.MaxDescriptionLen),
-		Phone:       f.Text(r, "phone", 40), Email: f.Text(r, "email", tenant.MaxEmailLen), Website: f.Text(r, "website", 300),
+		Phone:       f.Text(r, "phone", phone.MaxLen), Email: f.Text(r, "email", tenant.MaxEmailLen), Website: f.Text(r, "website", 300),
 		ServiceArea: splitList(f.Text(r, "serviceArea", 2000)), Languages: splitList(f.Text(r, "languages", 300)),
 	}
 	for _, group := range []string{"topics", "accessibility", "ways"} {

@@ -8,6 +8,7 @@ import (
 	"sozialplattform/marketplace"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/phone"
 )
 
 // registrationFields are the form's fields; their IDs are the store's
@@ -48,7 +49,7 @@ func (m *Pages) Register(w http.ResponseWriter, r *http.Request) {
 		PostalCode:      f.Text(r, "postalCode", 10),
 		City:            f.Text(r, "city", tenant.MaxTextLen),
 		ContactName:     f.Text(r, "contactName", tenant.MaxNameLen),
-		ContactPhone:    f.Text(r, "contactPhone", 30),
+		ContactPhone:    f.Text(r, "contactPhone", phone.MaxLen),
 		AcceptTerms:     r.PostForm.Get("acceptTerms") == "1",
 	}
 	if in.AcceptTerms {

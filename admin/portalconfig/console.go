@@ -13,6 +13,7 @@ import (
 	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/phone"
 	"sozialplattform/tenant/web"
 )
 
@@ -178,7 +179,7 @@ func (p *Pages) SaveSettings(w http.ResponseWriter, r *http.Request) {
 	d.SettingsForm = f
 	in := site.SettingsInput{
 		PrimaryColor:   f.Text(r, "primaryColor", 20),
-		Phone:          f.Text(r, "phone", 40),
+		Phone:          f.Text(r, "phone", phone.MaxLen),
 		Email:          f.Text(r, "email", tenant.MaxEmailLen),
 		Hours:          f.Text(r, "hours", site.MaxLongText),
 		Website:        f.Text(r, "website", site.MaxURL),
@@ -271,7 +272,7 @@ func (p *Pages) AddOffice(w http.ResponseWriter, r *http.Request) {
 		Rechtskreis: f.Choice(r, "rechtskreis", d.Rechtskreis, "Bitte wählen Sie einen Rechtskreis."),
 		Name:        f.Text(r, "name", site.MaxText), Street: f.Text(r, "street", site.MaxText),
 		PostalCode: f.Text(r, "postalCode", 20), City: f.Text(r, "city", site.MaxText),
-		Phone: f.Text(r, "officePhone", 40), Email: f.Text(r, "officeEmail", tenant.MaxEmailLen),
+		Phone: f.Text(r, "officePhone", phone.MaxLen), Email: f.Text(r, "officeEmail", tenant.MaxEmailLen),
 		Website: f.Text(r, "officeWebsite", site.MaxURL), Hours: f.Text(r, "officeHours", site.MaxLongText)}
 	if f.Invalid() {
 		p.show(w, r, http.StatusUnprocessableEntity, d)

@@ -22,7 +22,7 @@ type registerInput struct {
 		PostalCode      string `json:"postalCode" maxLength:"5"`
 		City            string `json:"city" maxLength:"200"`
 		ContactName     string `json:"contactName" maxLength:"200" doc:"Ansprechperson"`
-		ContactPhone    string `json:"contactPhone,omitempty" maxLength:"30"`
+		ContactPhone    string `json:"contactPhone,omitempty" maxLength:"40"` // phone.MaxLen
 		AcceptTerms     bool   `json:"acceptTerms" doc:"Nutzungsbedingungen akzeptiert; muss true sein"`
 	}
 }
