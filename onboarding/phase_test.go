@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sozialplattform/onboarding"
+	"sozialplattform/tenant"
 )
 
 // ready is a case whose preparation may be completed: variant 1 with
@@ -130,7 +131,7 @@ func TestPhasesThroughTheStore(t *testing.T) {
 		}
 		done := true
 		for _, it := range items {
-			if it.Phase == p {
+			if it.Phase == p && !it.System {
 				if _, err := f.store.SetItem(ctx, c.ID, it.ID, onboarding.ItemPatch{Done: &done}); err != nil {
 					t.Fatal(err)
 				}
@@ -150,6 +151,8 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	if _, err := f.store.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Transport: &tr}); err != nil {
 		t.Fatal(err)
 	}
+	step(onboarding.PhasePreparation, onboarding.Completed, "Sprechstunde")
+	f.attend(t, f.witt.ID)
 	step(onboarding.PhasePreparation, onboarding.Completed, "")
 	if _, err := f.store.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Variant: ptr(onboarding.VariantFITConnect)}); err == nil ||
 		!strings.Contains(err.Error(), "nach Abschluss der Vorbereitung") {
@@ -157,17 +160,32 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	}
 	step(onboarding.PhaseConnectionTests, onboarding.InProgress, "")
 	doAll(onboarding.PhaseConnectionTests)
-	step(onboarding.PhaseConnectionTests, onboarding.Completed, "")
-	step(onboarding.PhaseProduction, onboarding.InProgress, "")
-	doAll(onboarding.PhaseProduction)
-	step(onboarding.PhaseProduction, onboarding.Completed, "Testzustellung")
-
+	// Without a test application that arrived, the system keeps
+	// "Testantrag empfangen" open; ticking it by hand is refused.
+	step(onboarding.PhaseConnectionTests, onboarding.Completed, "Testantrag empfangen")
+	items, _ := f.store.Checklist(ctx, c.ID)
+	yes := true
+	for _, it := range items {
+		if it.Fact == onboarding.FactTestReceived {
+			if _, err := f.store.SetItem(ctx, c.ID, it.ID, onboarding.ItemPatch{Done: &yes}); ruleText(err) == "" {
+				t.Errorf("test item ticked by hand: %v", err)
+			}
+		}
+	}
+	// The ministry confirms over the missing test only with an explicit
+	// acknowledgement and a reason.
+	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, onboarding.GoLiveConfirmation{Confirmed: true}); !isFieldError(err, "acknowledgeFailedTest") || !isFieldError(err, "confirmationReason") {
+		t.Fatalf("confirmation without acknowledgement: %v", err)
+	}
 	if live, _ := f.store.LiveAntragsstrecken(ctx, f.witt.ID); len(live) != 0 {
 		t.Fatalf("live before go-live: %v", live)
 	}
-	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, true); err != nil {
+	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, onboarding.GoLiveConfirmation{Confirmed: true, Acknowledged: true, Reason: "Testzustellung per Telefon bestätigt"}); err != nil {
 		t.Fatal(err)
 	}
+	step(onboarding.PhaseConnectionTests, onboarding.Completed, "")
+	step(onboarding.PhaseProduction, onboarding.InProgress, "")
+	doAll(onboarding.PhaseProduction)
 	step(onboarding.PhaseProduction, onboarding.Completed, "")
 	live, err := f.store.LiveAntragsstrecken(ctx, f.witt.ID)
 	if err != nil || len(live) != 1 || live[0] != "grusi" {
@@ -178,11 +196,11 @@ func TestPhasesThroughTheStore(t *testing.T) {
 		t.Errorf("case after go-live: %+v", got)
 	}
 	// A live case with only the confirmation keeps it.
-	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, false); err == nil {
+	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, onboarding.GoLiveConfirmation{}); err == nil {
 		t.Error("confirmation withdrawn while live without test delivery")
 	}
 	// Items of a completed phase cannot be reopened.
-	items, _ := f.store.Checklist(ctx, c.ID)
+	items, _ = f.store.Checklist(ctx, c.ID)
 	undone := false
 	if _, err := f.store.SetItem(ctx, c.ID, items[0].ID, onboarding.ItemPatch{Done: &undone}); err == nil {
 		t.Error("item of a completed phase reopened")
@@ -194,3 +212,26 @@ func TestPhasesThroughTheStore(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// ruleText is the text of a rule violation, or "".
+func ruleText(err error) string {
+	var rule *onboarding.RuleError
+	if errors.As(err, &rule) {
+		return rule.Error()
+	}
+	return ""
+}
+
+// isFieldError reports whether err names the field.
+func isFieldError(err error, field string) bool {
+	var fe tenant.FieldErrors
+	if !errors.As(err, &fe) {
+		return false
+	}
+	for _, e := range fe {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -159,6 +160,17 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 			}
 			steps = append(steps, Step{Kind: "todo", Title: fmt.Sprintf("Checkliste „%s“: %d offen", p.Label(), len(titles)), Detail: detail + ".", Anchor: "checkliste"})
 		}
+		if p == PhaseConnectionTests && c.Variant.Valid() && !c.EvidenceOK() && c.LiveConfirmedAt == nil {
+			detail := "Die Plattform schickt einen Testantrag auf dem eingerichteten Weg; das Ergebnis steht beim Anbindungstest und hier im Fall."
+			if t := c.LastTest; t != nil && !t.OK {
+				detail = fmt.Sprintf("Der letzte Testantrag vom %s ist nicht angekommen", t.At.In(berlinLoc()).Format("02.01.2006 15:04"))
+				if t.Detail != "" {
+					detail += ": " + t.Detail
+				}
+				detail += ". Beheben Sie den Fehler und senden Sie erneut."
+			}
+			steps = append(steps, Step{Kind: "todo", Title: "Testantrag senden", Detail: detail, Anchor: "anbindungstest"})
+		}
 		if p == PhaseProduction && c.TestDeliveryAt == nil && c.LiveConfirmedAt == nil {
 			steps = append(steps, Step{Kind: "waiting", Title: "Freigabe des Livegangs",
 				Detail: "Für den Livegang wird eine erfolgreiche Testzustellung erfasst; bis dahin bestätigt das Ministerium den Livegang.", Anchor: "phasen"})
@@ -170,3 +182,12 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 	}
 	return steps
 }
+
+// berlinLoc is German local time for the texts of the task list.
+var berlinLoc = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+})

@@ -119,6 +119,8 @@ var onboardingNotices = map[string]string{
 	"daten":          "Die Anbindungsdaten wurden geprüft und gespeichert.",
 	"geplant":        "Der geplante Livegang wurde gespeichert.",
 	"punkt":          "Der Punkt der Checkliste wurde gespeichert.",
+	"uebernommen":    "Die Anbindung wurde übernommen: Variante, Fachverfahren, Anbindungsdaten und die abgehakten Punkte der Variante gelten jetzt auch für die gewählten Antragsstrecken.",
+	"phasen":         "Die Phase wurde für die gewählten Antragsstrecken geändert.",
 	"anhang":         "Die Datei wurde angehängt.",
 	"anhang-weg":     "Der Anhang wurde gelöscht.",
 	"phase":          "Die Phase wurde geändert.",
