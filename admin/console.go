@@ -96,7 +96,11 @@ func New(d Deps) (*Console, error) {
 		}
 	}
 	if d.Onboarding != nil {
-		if c.onboarding, err = onboarding.New(s, d.Onboarding); err != nil {
+		var failed onboarding.FailedCounter
+		if d.Delivery != nil {
+			failed = d.Delivery
+		}
+		if c.onboarding, err = onboarding.New(s, d.Onboarding, failed); err != nil {
 			return nil, fmt.Errorf("console: %w", err)
 		}
 		c.uploadLimit = d.Onboarding.MaxAttachmentBytes() + 64<<10

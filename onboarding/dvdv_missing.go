@@ -16,6 +16,7 @@ type MissingDVDV struct {
 	TenantName  string   `json:"tenantName"`
 	CaseIDs     []string `json:"caseIds"`
 	Streams     []string `json:"antragsstrecken" doc:"Bezeichnungen der betroffenen Antragsstrecken"`
+	OZGIDs      []string `json:"ozgIds" doc:"OZG-IDs der betroffenen Antragsstrecken, in derselben Reihenfolge"`
 	Deactivated bool     `json:"deactivated" doc:"der Eintrag besteht, ist aber deaktiviert"`
 }
 
@@ -69,11 +70,11 @@ func (s *Store) MissingDVDVEntries(ctx context.Context) ([]MissingDVDV, error) {
 			byKey[k] = m
 			out = append(out, m)
 		}
-		label := r.Antragsstrecke
+		label, ozg := r.Antragsstrecke, ""
 		if a, ok := idx[r.Antragsstrecke]; ok {
-			label = a.Label
+			label, ozg = a.Label, a.OZGID
 		}
-		m.CaseIDs, m.Streams = append(m.CaseIDs, r.ID), append(m.Streams, label)
+		m.CaseIDs, m.Streams, m.OZGIDs = append(m.CaseIDs, r.ID), append(m.Streams, label), append(m.OZGIDs, ozg)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].TenantName < out[j].TenantName })
 	res := make([]MissingDVDV, len(out))
