@@ -87,6 +87,9 @@ func New(d Deps) (*Console, error) {
 	if c.core, err = core.New(s); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
+	if d.Onboarding != nil {
+		c.core.StreamLabels = d.Onboarding.Antragsstrecken // names in the audit log's sentences
+	}
 	if c.portal, err = portalconfig.New(s); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
