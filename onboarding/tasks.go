@@ -52,7 +52,7 @@ func (s *Store) Detail(ctx context.Context, caseID string) (*CaseDetail, error) 
 			return nil, err
 		}
 		if w := Compatibility(d.Fachverfahren, c.Variant); w != nil {
-			d.Warnings = w
+			d.Warnings = MarkOutdated(w, d.Fachverfahren, s.now(), s.loc)
 		}
 	}
 	d.Steps = NextSteps(c, d.Items, d.Fachverfahren, s.now())
@@ -125,7 +125,7 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 		steps = append(steps, Step{Kind: "todo", Title: "Fachverfahren angeben",
 			Detail: "Wählen Sie das Fachverfahren, das die Anträge empfangen soll; die Übersicht zeigt, welche Schnittstellen es schon unterstützt.", Anchor: "fachverfahren"})
 	}
-	for _, w := range Compatibility(fv, c.Variant) {
+	for _, w := range MarkOutdated(Compatibility(fv, c.Variant), fv, now, berlinLoc()) {
 		steps = append(steps, Step{Kind: "warning", Title: w.Message, Detail: w.Hint, Anchor: "fachverfahren"})
 	}
 	if c.Variant.Valid() {

@@ -262,7 +262,7 @@ func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, c
 		return
 	}
 	for i := range fvs {
-		d.Choices = append(d.Choices, fvChoice{Fachverfahren: fvs[i], Warnings: onboarding.Compatibility(&fvs[i], detail.Variant)})
+		d.Choices = append(d.Choices, fvChoice{Fachverfahren: fvs[i], Warnings: onboarding.MarkOutdated(onboarding.Compatibility(&fvs[i], detail.Variant), &fvs[i], o.store.Now(), o.store.Location())})
 	}
 	if d.CanEdit && detail.Variant == onboarding.VariantOSCIClient {
 		if d.Members, err = o.Shell.Store.ListMembers(ctx, t.ID); err != nil {

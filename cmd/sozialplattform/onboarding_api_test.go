@@ -89,7 +89,8 @@ func TestOnboardingAPI(t *testing.T) {
 	var d onboarding.CaseDetail
 	w.must(http.StatusOK, "PATCH", path, map[string]any{"version": c.Version, "variant": 3, "fachverfahrenId": "care-4",
 		"transport": map[string]any{"destinationId": "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}}, &d)
-	if d.Variant != onboarding.VariantFITConnect || len(d.Warnings) == 0 || d.Warnings[0].Message != "Care 4: FIT-Connect geplant 2025" {
+	if d.Variant != onboarding.VariantFITConnect || len(d.Warnings) == 0 || !strings.HasPrefix(d.Warnings[0].Message, "Care 4: FIT-Connect geplant 2025") ||
+		!d.Warnings[0].Outdated || !strings.Contains(d.Warnings[0].Hint, "23.06.2025") {
 		t.Errorf("after patch: %+v", d.Warnings)
 	}
 	// A second editor still on the old version.
