@@ -22,6 +22,9 @@ type Step struct {
 	// Anchor names the part of the case page where the step is done:
 	// variante, fachverfahren, anbindungsdaten, checkliste, phasen.
 	Anchor string `json:"anchor,omitempty"`
+	// Path is a console page of its own where the step is done, when it
+	// is not on the case page (the connection test).
+	Path string `json:"path,omitempty" doc:"Seite der Konsole, auf der der Schritt erledigt wird"`
 }
 
 // CaseDetail is a case with everything its page shows.
@@ -169,7 +172,7 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 				}
 				detail += ". Beheben Sie den Fehler und senden Sie erneut."
 			}
-			steps = append(steps, Step{Kind: "todo", Title: "Testantrag senden", Detail: detail, Anchor: "anbindungstest"})
+			steps = append(steps, Step{Kind: "todo", Title: "Testantrag senden", Detail: detail, Anchor: "anbindungstest", Path: "/admin/anbindungstest/" + c.ID})
 		}
 		if p == PhaseProduction && c.TestDeliveryAt == nil && c.LiveConfirmedAt == nil {
 			steps = append(steps, Step{Kind: "waiting", Title: "Freigabe des Livegangs",

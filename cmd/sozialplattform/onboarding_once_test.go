@@ -162,5 +162,5 @@ func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
 
 	// The next step on each case is the connection test, linked from the
 	// case page.
-	onbContains(t, s.onbPage(http.StatusOK, "/admin/anbindung/fall/"+byKey["grusi"].ID), "GruSi case", "Testantrag senden", `href="#anbindungstest"`)
+	onbContains(t, s.onbPage(http.StatusOK, "/admin/anbindung/fall/"+byKey["grusi"].ID), "GruSi case", "Testantrag senden", `href="/admin/anbindungstest/`+byKey["grusi"].ID+`"`)
 }
