@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/fault"
 )
 
 // MaxQuantity is the most of one product a Warenkorb holds.
@@ -127,7 +129,7 @@ func (s *Store) bumpCart(ctx context.Context, db bun.IDB, tenantID string) error
 // quantity (1–99), or changes its quantity.
 func (s *Store) SetCartItem(ctx context.Context, tenantID, productRef string, quantity int) (*Cart, error) {
 	if quantity < 1 || quantity > MaxQuantity {
-		return nil, fieldError("quantity", "Die Menge muss zwischen 1 und %d liegen.", MaxQuantity)
+		return nil, fault.Field("quantity", "Die Menge muss zwischen 1 und %d liegen.", MaxQuantity)
 	}
 	return s.changeCart(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
 		p, err := s.orderableProduct(ctx, tx, productRef)

@@ -10,6 +10,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/secret"
 )
 
 // The demo catalogue. The eight "Sozialplattform: …" products of the seed
@@ -156,7 +158,7 @@ func (s *Store) loadDemoOrder(ctx context.Context, d demoOrder) error {
 			ID string `bun:"id"`
 		}
 		if err := tx.NewSelect().Table("tenants").Column("id").Where("official_key = ?", d.tenantKey).Scan(ctx, &t); err != nil {
-			return notFound(err, "demo tenant "+d.tenantKey)
+			return fault.NotFound(err, "demo tenant "+d.tenantKey)
 		}
 		day := DayOf(d.at, s.loc)
 		var items []OrderItem
@@ -232,7 +234,7 @@ func (s *Store) loadDemoRegistration(ctx context.Context) error {
 		r := &Registration{ID: uuid.Must(uuid.NewV7()).String(), AuthorityName: in.AuthorityName, OfficialKey: in.OfficialKey,
 			FunctionMailbox: in.FunctionMailbox, Street: in.Street, PostalCode: in.PostalCode, City: in.City,
 			ContactName: in.ContactName, ContactPhone: in.ContactPhone, State: RegistrationConfirmed,
-			TokenHash: hashSecret(newSecret()), ConfirmBy: now.Add(-28 * time.Hour).Add(s.opts.ConfirmationTTL),
+			TokenHash: secret.Hash(secret.New()), ConfirmBy: now.Add(-28 * time.Hour).Add(s.opts.ConfirmationTTL),
 			TermsAcceptedAt: now.Add(-28 * time.Hour), ConfirmedAt: &confirmed, Version: 2,
 			CreatedAt: now.Add(-28 * time.Hour), UpdatedAt: confirmed}
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {

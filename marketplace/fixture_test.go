@@ -16,6 +16,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 const ministryMailbox = "mid-55@mid.sachsen-anhalt.example"
@@ -73,9 +74,10 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	w := &world{db: db, outbox: outbox, now: time.Date(2025, 11, 28, 11, 0, 0, 0, time.UTC)}
-	w.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example", Now: w.clock})
+	w.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example", Now: w.clock,
+		Links: tenant.Links{Invitation: web.LinkTo("https://links.test", "/einladung/{token}")}})
 	w.market, err = marketplace.NewStore(db, w.tenants, outbox, marketplace.Options{
-		BaseURL:              "https://sozial.example",
+		Links:                testLinks,
 		MinistryOrderMailbox: ministryMailbox,
 		KnownAntragsstrecken: func(context.Context) (map[string]string, error) { return catalogueKeys, nil },
 		OnOrderPlaced: func(ctx context.Context, tx bun.IDB, e marketplace.OrderPlaced) error {
@@ -229,3 +231,12 @@ func fieldErr(t *testing.T, err error, field, want string) {
 }
 
 func tenantPatchName(name string) tenant.TenantPatch { return tenant.TenantPatch{Name: &name} }
+
+// testLinks stand in for the console's links (admin.MarketLinks), at the
+// console's addresses, so that the mails read as they will.
+var testLinks = marketplace.Links{
+	Order:               web.LinkTo("https://sozial.example", "/admin/marktplatz/bestellungen/{oid}"),
+	ConfirmRegistration: web.LinkTo("https://sozial.example", "/marktplatz/registrierung/bestaetigen/{token}"),
+	Catalogue:           web.LinkTo("https://sozial.example", "/marktplatz/{$}"),
+	Registration:        web.LinkTo("https://sozial.example", "/marktplatz/registrierung"),
+}

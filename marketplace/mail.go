@@ -27,13 +27,7 @@ var mailTemplates embed.FS
 
 // MailTemplates returns the folder of the marketplace's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplates, "mailtemplates")
-	if err != nil {
-		panic(err) // the folder is embedded: it exists
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplates) }
 
 // RegistrationMail fills the registration mails.
 type RegistrationMail struct {
@@ -85,7 +79,7 @@ func (s *Store) orderMail(o *Order, forMinistry bool) OrderMail {
 		Total:         o.TotalCents.String(),
 		AuthorityName: o.AuthorityName, OfficialKey: o.OfficialKey, Street: o.Street, PostalCode: o.PostalCode,
 		City: o.City, FunctionMailbox: o.FunctionMailbox, OrderedBy: o.OrderedBy,
-		Link: s.opts.BaseURL + "/admin/marktplatz/bestellungen/" + o.ID}
+		Link: s.opts.Links.Order.To(o.ID)}
 	rows := [][]string{{"Produktnr.", "Beschreibung", "Menge", "Preis", "Summe"}}
 	for _, it := range o.Items {
 		mi := OrderMailItem{Number: it.ProductNumber, Name: it.Name, Quantity: it.Quantity,

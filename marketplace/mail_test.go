@@ -13,6 +13,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 var updateMails = flag.Bool("update-mails", false, "rewrite the mail golden files in testdata/")
@@ -28,7 +29,7 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewStore(db, tenant.NewStore(db, outbox, tenant.Options{}), outbox, Options{BaseURL: "https://sozial.example"})
+	s, err := NewStore(db, tenant.NewStore(db, outbox, tenant.Options{}), outbox, Options{Links: Links{Order: web.LinkTo("https://sozial.example", "/admin/marktplatz/bestellungen/{oid}")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 	reg := RegistrationMail{AuthorityName: "Salzlandkreis", OfficialKey: "15089", FunctionMailbox: "sozialamt@salzlandkreis.example",
 		ContactName: "Sina Salz", ExpiresAt: time.Date(2025, 12, 1, 11, 0, 0, 0, time.UTC)}
 	confirm, activated, rejected := reg, reg, reg
-	confirm.Link = ConfirmationLink("https://sozial.example", "geheimes-token")
+	confirm.Link = "https://sozial.example/marktplatz/registrierung/bestaetigen/geheimes-token"
 	activated.Link = "https://sozial.example/marktplatz/"
 	rejected.Link, rejected.Reason = "https://sozial.example/marktplatz/registrierung", "Bitte verwenden Sie das Postfach des Sozialamts,\nnicht das der Poststelle."
 	tests := []struct {

@@ -14,7 +14,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // OrderState is where an order stands.
@@ -333,7 +335,7 @@ func (s *Store) createOrder(ctx context.Context, tx bun.IDB, n newOrder) (*Order
 			UnitPriceCents: it.UnitPriceCents, LineTotalCents: it.LineTotalCents}
 	}
 	if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
+		if migrations.IsUniqueViolation(err) {
 			return nil, fmt.Errorf("order number %d is taken: %w", n.number, err)
 		}
 		return nil, fmt.Errorf("insert order: %w", err)
@@ -393,7 +395,7 @@ func (s *Store) tenantInDB(ctx context.Context, db bun.IDB, id string) (*tenant.
 		"street", "postal_code", "city", "contacts", "it_provider", "active", "version", "created_at", "updated_at").
 		Where("id = ?", id).Scan(ctx, &t)
 	if err != nil {
-		return nil, notFound(err, "tenant "+id)
+		return nil, fault.NotFound(err, "tenant "+id)
 	}
 	return &t, nil
 }
@@ -502,7 +504,7 @@ func (s *Store) getOrder(ctx context.Context, db bun.IDB, id string) (*Order, er
 		q = q.Where("id = ?", id)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, notFound(err, "order "+id)
+		return nil, fault.NotFound(err, "order "+id)
 	}
 	o := row.order()
 	var items []orderItemRow
@@ -531,11 +533,11 @@ func (s *Store) ChangeOrderState(ctx context.Context, id string, to OrderState, 
 	reason = strings.TrimSpace(reason)
 	switch {
 	case !to.Valid():
-		return nil, fieldError("state", "Unbekannter Stand %q.", to)
+		return nil, fault.Field("state", "Unbekannter Stand %q.", to)
 	case to == OrderCancelled && reason == "":
-		return nil, fieldError("reason", "Bitte begründen Sie die Stornierung.")
+		return nil, fault.Field("reason", "Bitte begründen Sie die Stornierung.")
 	case utf8.RuneCountInString(reason) > MaxReason:
-		return nil, fieldError("reason", "Höchstens %d Zeichen.", MaxReason)
+		return nil, fault.Field("reason", "Höchstens %d Zeichen.", MaxReason)
 	}
 	var out *Order
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -13,7 +13,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // Product is an Onlinedienst offered on the marketplace.
@@ -256,8 +258,8 @@ func (s *Store) CreateProduct(ctx context.Context, in ProductInput) (*Product, e
 			return err
 		}
 		if _, err := tx.NewInsert().Model(rowOf(p)).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
-				return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
+			if migrations.IsUniqueViolation(err) {
+				return fault.Field("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 			}
 			return fmt.Errorf("insert product: %w", err)
 		}
@@ -278,7 +280,7 @@ func checkNumberFree(ctx context.Context, db bun.IDB, p *Product) error {
 		return fmt.Errorf("check product number: %w", err)
 	}
 	if n > 0 {
-		return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
+		return fault.Field("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 	}
 	return nil
 }
@@ -356,8 +358,8 @@ func (s *Store) UpdateProduct(ctx context.Context, ref string, version int, pt P
 		p.UpdatedAt = s.now()
 		res, err := tx.NewUpdate().Model(rowOf(&p)).WherePK().Where("version = ?", cur.Version).Exec(ctx)
 		if err != nil {
-			if isUniqueViolation(err) {
-				return fieldError("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
+			if migrations.IsUniqueViolation(err) {
+				return fault.Field("number", "Die Produktnummer %s ist bereits vergeben.", p.Number)
 			}
 			return fmt.Errorf("update product: %w", err)
 		}
@@ -394,7 +396,7 @@ func (s *Store) getProduct(ctx context.Context, db bun.IDB, ref string) (*Produc
 		q = q.Where("id = ?", ref)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, notFound(err, "product "+ref)
+		return nil, fault.NotFound(err, "product "+ref)
 	}
 	p := row.product()
 	prices, err := loadPrices(ctx, db, []string{p.ID})

@@ -2,11 +2,7 @@ package marketplace
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,9 +13,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/gemeinden"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/phone"
+	"sozialplattform/tenant/secret"
 )
 
 // RegistrationState is where a registration stands.
@@ -135,7 +135,6 @@ type RegistrationInput struct {
 
 var (
 	postalCodePattern = regexp.MustCompile(`^[0-9]{5}$`)
-	phonePattern      = regexp.MustCompile(`^\+?[0-9 ()/-]{5,30}$`)
 )
 
 // MaxReason caps a rejection or cancellation reason.
@@ -198,20 +197,11 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 	}
 	text("city", &in.City, tenant.MaxTextLen, "Bitte geben Sie den Ort an.")
 	text("contactName", &in.ContactName, tenant.MaxNameLen, "Bitte nennen Sie eine Ansprechperson.")
-	text("contactPhone", &in.ContactPhone, 30, "")
-	if in.ContactPhone != "" && errs.For("contactPhone") == "" && !phonePattern.MatchString(in.ContactPhone) {
-		errs.Add("contactPhone", "Bitte geben Sie eine Telefonnummer wie 03491 479-0 an.")
-	}
+	phone.Check(&errs, "contactPhone", &in.ContactPhone)
 	if !in.AcceptTerms {
 		errs.Add("acceptTerms", "Bitte lesen und akzeptieren Sie die Nutzungsbedingungen.")
 	}
 	return p, errs.Err()
-}
-
-// ConfirmationLink is the page where a registration's Funktionspostfach is
-// confirmed.
-func ConfirmationLink(baseURL, token string) string {
-	return baseURL + "/marktplatz/registrierung/bestaetigen/" + token
 }
 
 // Register records an authority's registration and sends the confirmation
@@ -223,12 +213,12 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (*Registrati
 	if _, err := checkRegistration(&in); err != nil {
 		return nil, "", err
 	}
-	token := newSecret()
+	token := secret.New()
 	now := s.now()
 	r := &Registration{ID: uuid.Must(uuid.NewV7()).String(), AuthorityName: in.AuthorityName, OfficialKey: in.OfficialKey,
 		FunctionMailbox: in.FunctionMailbox, Street: in.Street, PostalCode: in.PostalCode, City: in.City,
 		ContactName: in.ContactName, ContactPhone: in.ContactPhone, State: RegistrationUnconfirmed,
-		TokenHash: hashSecret(token), ConfirmBy: now.Add(s.opts.ConfirmationTTL), TermsAcceptedAt: now,
+		TokenHash: secret.Hash(token), ConfirmBy: now.Add(s.opts.ConfirmationTTL), TermsAcceptedAt: now,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		// An unconfirmed registration whose link ran out blocks nobody.
@@ -240,14 +230,14 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (*Registrati
 			return err
 		}
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return refuse(ErrDuplicate, "Für den Schlüssel %s ist soeben eine Registrierung eingegangen. Eine Behörde kann sich nur einmal registrieren.", r.OfficialKey)
 			}
 			return fmt.Errorf("insert registration: %w", err)
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: r.FunctionMailbox, Template: TemplateRegistrationConfirm,
 			Data: RegistrationMail{AuthorityName: r.AuthorityName, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
-				ContactName: r.ContactName, Link: ConfirmationLink(s.opts.BaseURL, token), ExpiresAt: r.ConfirmBy}}); err != nil {
+				ContactName: r.ContactName, Link: s.opts.Links.ConfirmRegistration.To(token), ExpiresAt: r.ConfirmBy}}); err != nil {
 			return fmt.Errorf("queue confirmation mail: %w", err)
 		}
 		return s.audit(ctx, tx, "", "create", ObjRegistration, r.ID, map[string]any{
@@ -319,7 +309,7 @@ func (s *Store) ConfirmRegistration(ctx context.Context, token string) (*Registr
 		if len(token) > 200 {
 			token = ""
 		}
-		if err := tx.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(r).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return refuse(ErrLinkGone, "Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link aus der E-Mail vollständig übernommen haben.")
 			}
@@ -368,7 +358,7 @@ func (s *Store) LookupConfirmation(ctx context.Context, token string) (*Registra
 	if len(token) > 200 {
 		token = ""
 	}
-	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, refuse(ErrLinkGone, "Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link aus der E-Mail vollständig übernommen haben.")
 		}
@@ -417,7 +407,7 @@ func (f RegistrationFilter) query(q *bun.SelectQuery, now time.Time) *bun.Select
 func (s *Store) GetRegistration(ctx context.Context, id string) (*Registration, error) {
 	r := new(Registration)
 	if err := s.db.Read.NewSelect().Model(r).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "registration "+id)
+		return nil, fault.NotFound(err, "registration "+id)
 	}
 	r.effective(s.now())
 	return r, nil
@@ -427,7 +417,7 @@ func (s *Store) GetRegistration(ctx context.Context, id string) (*Registration, 
 func (s *Store) decide(ctx context.Context, tx bun.Tx, id string, allowed ...RegistrationState) (*Registration, error) {
 	r := new(Registration)
 	if err := tx.NewSelect().Model(r).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "registration "+id)
+		return nil, fault.NotFound(err, "registration "+id)
 	}
 	r.effective(s.now())
 	for _, a := range allowed {
@@ -491,7 +481,7 @@ func (s *Store) ActivateRegistration(ctx context.Context, id string) (*Activatio
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: t.ID, To: r.FunctionMailbox, Template: TemplateRegistrationActivated,
 			Data: RegistrationMail{AuthorityName: t.Name, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
-				ContactName: r.ContactName, Link: s.opts.BaseURL + "/marktplatz/", ExpiresAt: inv.ExpiresAt}}); err != nil {
+				ContactName: r.ContactName, Link: s.opts.Links.Catalogue.To(), ExpiresAt: inv.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue activation mail: %w", err)
 		}
 		out = &Activation{Registration: r, Tenant: t, Invitation: inv, InvitationToken: token}
@@ -593,9 +583,9 @@ func (s *Store) RejectRegistration(ctx context.Context, id, reason string) (*Reg
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
-		return nil, fieldError("reason", "Bitte begründen Sie die Ablehnung; die Begründung erhält die Behörde per E-Mail.")
+		return nil, fault.Field("reason", "Bitte begründen Sie die Ablehnung; die Begründung erhält die Behörde per E-Mail.")
 	case utf8.RuneCountInString(reason) > MaxReason:
-		return nil, fieldError("reason", "Höchstens %d Zeichen.", MaxReason)
+		return nil, fault.Field("reason", "Höchstens %d Zeichen.", MaxReason)
 	}
 	var out *Registration
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -609,7 +599,7 @@ func (s *Store) RejectRegistration(ctx context.Context, id, reason string) (*Reg
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: r.FunctionMailbox, Template: TemplateRegistrationRejected,
 			Data: RegistrationMail{AuthorityName: r.AuthorityName, OfficialKey: r.OfficialKey, FunctionMailbox: r.FunctionMailbox,
-				ContactName: r.ContactName, Reason: reason, Link: s.opts.BaseURL + "/marktplatz/registrierung"}}); err != nil {
+				ContactName: r.ContactName, Reason: reason, Link: s.opts.Links.Registration.To()}}); err != nil {
 			return fmt.Errorf("queue rejection mail: %w", err)
 		}
 		out = r
@@ -634,18 +624,4 @@ func (s *Store) audit(ctx context.Context, db bun.IDB, tenantID, action, objType
 		tenantID = land.ID
 	}
 	return tenant.WriteAudit(ctx, db, tenant.Audit{TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: summary})
-}
-
-// newSecret returns a random URL-safe secret of 32 bytes.
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// hashSecret is how link secrets are stored: SHA-256, enough for 256 bits
-// of entropy.
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }

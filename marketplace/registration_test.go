@@ -91,8 +91,8 @@ func TestRegistrationFromFormToFirstAdministrator(t *testing.T) {
 		t.Errorf("activation mail:\n%s", sent[2].TextBody)
 	}
 	// The invitation works: the first administrator exists.
-	inviteLink := linkIn(sent[1].TextBody, "https://sozial.example/admin/einladung/")
-	u, err := w.tenants.AcceptInvitationNewAccount(context.Background(), strings.TrimPrefix(inviteLink, "https://sozial.example/admin/einladung/"), "Sina Salz", "Elbe-Saale-Bode-Unstrut")
+	inviteLink := linkIn(sent[1].TextBody, "https://links.test/einladung/")
+	u, err := w.tenants.AcceptInvitationNewAccount(context.Background(), strings.TrimPrefix(inviteLink, "https://links.test/einladung/"), "Sina Salz", "Elbe-Saale-Bode-Unstrut")
 	if err != nil {
 		t.Fatal(err)
 	}

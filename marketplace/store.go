@@ -2,22 +2,21 @@ package marketplace
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 )
 
 // Options configure a Store. Everything may be left empty in tests.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the pages the mails point to (see Links).
+	Links Links
 	// MinistryOrderMailbox receives a copy of every order confirmation
 	// (the ministry's unit, e.g. MID-55); empty sends none.
 	MinistryOrderMailbox string
@@ -58,7 +57,6 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	if opts.MinistryOrderMailbox != "" {
 		addr, err := tenant.NormalizeEmail(opts.MinistryOrderMailbox)
 		if err != nil {
@@ -66,16 +64,12 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 		}
 		opts.MinistryOrderMailbox = addr
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("marketplace: %w", err)
-	}
-	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: loc}, nil
+	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 
 // now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps
 // them.
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // today is the current calendar day in Germany.
 func (s *Store) today() Day { return DayOf(s.opts.Now(), s.loc) }
@@ -86,33 +80,3 @@ func (s *Store) Today() Day { return s.today() }
 
 // Location is the time zone the marketplace's dates are in (Europe/Berlin).
 func (s *Store) Location() *time.Location { return s.loc }
-
-// notFound turns sql.ErrNoRows into tenant.ErrNotFound.
-func notFound(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, tenant.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
-		strings.Contains(msg, "SQLSTATE 23505") || // PostgreSQL
-		strings.Contains(msg, "duplicate key value")
-}
-
-// fieldError makes a tenant.FieldErrors with one entry.
-func fieldError(field, format string, args ...any) error {
-	var fe tenant.FieldErrors
-	fe.Add(field, format, args...)
-	return fe
-}

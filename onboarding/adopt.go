@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/fault"
 )
 
 // AdoptSkip is a case "Anbindung übernehmen" left alone, and why.
@@ -82,10 +84,10 @@ func (s *Store) AdoptConnection(ctx context.Context, sourceID string, targets []
 		}
 		for _, id := range targets {
 			if id == sourceID {
-				return fieldError("targets", "Der Fall kann seine Anbindung nicht von sich selbst übernehmen.")
+				return fault.Field("targets", "Der Fall kann seine Anbindung nicht von sich selbst übernehmen.")
 			}
 			if !slices.ContainsFunc(rows, func(r caseRow) bool { return r.ID == id }) {
-				return fieldError("targets", "Der Fall %s gehört nicht zu dieser Körperschaft.", id)
+				return fault.Field("targets", "Der Fall %s gehört nicht zu dieser Körperschaft.", id)
 			}
 		}
 		srcItems, err := s.caseItems(ctx, tx, src)

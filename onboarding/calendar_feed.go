@@ -2,16 +2,13 @@ package onboarding
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/secret"
 )
 
 // NewCalendarFeed makes a secret subscription token for the tenant's
@@ -22,13 +19,11 @@ func (s *Store) NewCalendarFeed(ctx context.Context, tenantID string) (string, e
 	if _, err := tenantByID(ctx, s.db.Read, tenantID); err != nil {
 		return "", err
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	token := secret.New()
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw(`INSERT INTO calendar_feeds (tenant_id, token_hash, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (tenant_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at`,
-			tenantID, feedHash(token), s.now()).Exec(ctx); err != nil {
+			tenantID, secret.Hash(token), s.now()).Exec(ctx); err != nil {
 			return fmt.Errorf("store calendar feed of %s: %w", tenantID, err)
 		}
 		return audit(ctx, tx, tenantID, "calendar-feed", "calendar", tenantID, map[string]any{"note": "neue Abo-Adresse, die alte gilt nicht mehr"})
@@ -45,15 +40,10 @@ func (s *Store) CalendarByFeed(ctx context.Context, tenantID, token string) ([]b
 	var stored string
 	err := s.db.Read.NewSelect().Table("calendar_feeds").Column("token_hash").Where("tenant_id = ?", tenantID).Scan(ctx, &stored)
 	if err != nil {
-		return nil, notFound(err, "calendar feed of "+tenantID)
+		return nil, fault.NotFound(err, "calendar feed of "+tenantID)
 	}
-	if len(token) > 100 || subtle.ConstantTimeCompare([]byte(feedHash(token)), []byte(stored)) != 1 {
+	if !secret.Matches(token, stored) {
 		return nil, fmt.Errorf("calendar feed of %s: %w", tenantID, tenant.ErrNotFound)
 	}
 	return s.Calendar(ctx, tenantID)
-}
-
-func feedHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/mail"
 )
 
@@ -25,11 +27,6 @@ const (
 	StageProduction  Stage = "production"  // Produktivtest läuft
 	StageLive        Stage = "live"        // live im Portal
 )
-
-// Stages lists the stages in order.
-func Stages() []Stage {
-	return []Stage{StageOrdered, StagePreparation, StageTests, StageProduction, StageLive}
-}
 
 // Label is the German name of a stage.
 func (s Stage) Label() string {
@@ -207,7 +204,7 @@ func (s *Store) label(ctx context.Context, cs ...*Case) error {
 func (s *Store) loadCaseRow(ctx context.Context, db bun.IDB, id string) (*caseRow, error) {
 	var row caseRow
 	if err := db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "onboarding case "+id)
+		return nil, fault.NotFound(err, "onboarding case "+id)
 	}
 	return &row, nil
 }
@@ -346,7 +343,7 @@ func (s *Store) OpenCases(ctx context.Context, db bun.IDB, tenantID, orderID str
 		return err
 	}
 	return s.mailer.Enqueue(ctx, db, mail.Message{TenantID: tenantID, To: t.FunctionMailbox, Template: MailCasesOpened,
-		Data: CasesOpenedMail{TenantName: t.Name, Antragsstrecken: opened, Link: s.opts.BaseURL + "/admin/anbindung/" + tenantID,
+		Data: CasesOpenedMail{TenantName: t.Name, Antragsstrecken: opened, Link: s.opts.Links.Cases.To(tenantID),
 			NextConsultation: next}})
 }
 
@@ -362,7 +359,7 @@ func tenantByID(ctx context.Context, db bun.IDB, id string) (*tenantInfo, error)
 	err := db.NewSelect().Table("tenants").Column("id", "name", "function_mailbox", "kind", "parent_id", "official_key").
 		Where("id = ?", id).Scan(ctx, &t.ID, &t.Name, &t.FunctionMailbox, &t.Kind, &t.ParentID, &t.OfficialKey)
 	if err != nil {
-		return nil, notFound(err, "tenant "+id)
+		return nil, fault.NotFound(err, "tenant "+id)
 	}
 	return &t, nil
 }
@@ -530,7 +527,7 @@ func (s *Store) RecordTestDelivery(ctx context.Context, db bun.IDB, caseID strin
 	if err != nil {
 		return err
 	}
-	at = at.UTC().Truncate(time.Microsecond)
+	at = clock.Stamp(at)
 	row.TestDeliveryAt = &at
 	row.TestDeliveryRef = ref
 	row.LastProgressAt = s.now()
@@ -559,7 +556,7 @@ func (s *Store) RecordDestinationKey(ctx context.Context, db bun.IDB, caseID str
 		}
 	}
 	changed := t.Key == nil || t.Key.Thumbprint != k.Thumbprint
-	k.NotBefore, k.NotAfter, k.FetchedAt = k.NotBefore.UTC(), k.NotAfter.UTC(), k.FetchedAt.UTC().Truncate(time.Microsecond)
+	k.NotBefore, k.NotAfter, k.FetchedAt = k.NotBefore.UTC(), k.NotAfter.UTC(), clock.Stamp(k.FetchedAt)
 	t.Key = &k
 	raw, err := json.Marshal(t)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // Template is a checklist entry the ministry maintains. Variant 0 applies
@@ -212,7 +213,7 @@ func (in *TemplateInput) validate() error {
 // title and description of items not yet done are updated.
 func (s *Store) PutTemplate(ctx context.Context, id string, version int, in TemplateInput) (*Template, error) {
 	if !templateIDPattern.MatchString(id) || len(id) > 64 {
-		return nil, fieldError("id", "Die Kennung besteht aus Kleinbuchstaben, Ziffern und Bindestrichen, z. B. v1-dvdv.")
+		return nil, fault.Field("id", "Die Kennung besteht aus Kleinbuchstaben, Ziffern und Bindestrichen, z. B. v1-dvdv.")
 	}
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -450,10 +451,10 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 	if p.Comment != nil {
 		c := strings.TrimSpace(*p.Comment)
 		if utf8.RuneCountInString(c) > MaxCommentLen {
-			return nil, fieldError("comment", "Höchstens %d Zeichen.", MaxCommentLen)
+			return nil, fault.Field("comment", "Höchstens %d Zeichen.", MaxCommentLen)
 		}
 		if strings.ContainsFunc(c, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
-			return nil, fieldError("comment", "Bitte verwenden Sie keine Steuerzeichen.")
+			return nil, fault.Field("comment", "Bitte verwenden Sie keine Steuerzeichen.")
 		}
 		p.Comment = &c
 	}
@@ -465,7 +466,7 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 		}
 		var row itemRow
 		if err := tx.NewSelect().Model(&row).Where("id = ? AND case_id = ?", itemID, caseID).Scan(ctx); err != nil {
-			return notFound(err, "checklist item "+itemID)
+			return fault.NotFound(err, "checklist item "+itemID)
 		}
 		if p.Version != 0 && row.Version != p.Version {
 			return ErrCaseChanged
@@ -625,10 +626,10 @@ const MaxAttachmentsPerItem = 10
 // over the size limit is refused with a field error on "file".
 func (s *Store) AddAttachment(ctx context.Context, caseID, itemID, filename string, data []byte) (*Attachment, error) {
 	if int64(len(data)) > s.opts.MaxAttachmentBytes {
-		return nil, fmt.Errorf("%w: %w", ErrAttachmentTooLarge, fieldError("file", "Die Datei ist größer als %s.", humanBytes(s.opts.MaxAttachmentBytes)))
+		return nil, fmt.Errorf("%w: %w", ErrAttachmentTooLarge, fault.Field("file", "Die Datei ist größer als %s.", humanBytes(s.opts.MaxAttachmentBytes)))
 	}
 	if len(data) == 0 {
-		return nil, fieldError("file", "Die Datei ist leer.")
+		return nil, fault.Field("file", "Die Datei ist leer.")
 	}
 	ct := http.DetectContentType(data)
 	if i := strings.Index(ct, ";"); i >= 0 {
@@ -639,7 +640,7 @@ func (s *Store) AddAttachment(ctx context.Context, caseID, itemID, filename stri
 		allowed = allowed || ct == a
 	}
 	if !allowed {
-		return nil, fieldError("file", "Erlaubt sind PDF-, PNG- und JPEG-Dateien; diese Datei ist vom Typ %s.", ct)
+		return nil, fault.Field("file", "Erlaubt sind PDF-, PNG- und JPEG-Dateien; diese Datei ist vom Typ %s.", ct)
 	}
 	filename = cleanFilename(filename, ct)
 	var out *Attachment
@@ -660,7 +661,7 @@ func (s *Store) AddAttachment(ctx context.Context, caseID, itemID, filename stri
 			return fmt.Errorf("count attachments: %w", err)
 		}
 		if count >= MaxAttachmentsPerItem {
-			return fieldError("file", "Ein Punkt der Checkliste hat höchstens %d Anhänge.", MaxAttachmentsPerItem)
+			return fault.Field("file", "Ein Punkt der Checkliste hat höchstens %d Anhänge.", MaxAttachmentsPerItem)
 		}
 		sum := sha256.Sum256(data)
 		now := s.now()
@@ -685,7 +686,7 @@ func (s *Store) AddAttachment(ctx context.Context, caseID, itemID, filename stri
 func (s *Store) Attachment(ctx context.Context, caseID, attachmentID string) (*Attachment, error) {
 	var row attachmentRow
 	if err := s.db.Read.NewSelect().Model(&row).Where("id = ? AND case_id = ?", attachmentID, caseID).Scan(ctx); err != nil {
-		return nil, notFound(err, "attachment "+attachmentID)
+		return nil, fault.NotFound(err, "attachment "+attachmentID)
 	}
 	a := row.model()
 	return &a, nil
@@ -700,7 +701,7 @@ func (s *Store) DeleteAttachment(ctx context.Context, caseID, attachmentID strin
 		}
 		var row attachmentRow
 		if err := tx.NewSelect().Model(&row).ExcludeColumn("data").Where("id = ? AND case_id = ?", attachmentID, caseID).Scan(ctx); err != nil {
-			return notFound(err, "attachment "+attachmentID)
+			return fault.NotFound(err, "attachment "+attachmentID)
 		}
 		if _, err := tx.NewDelete().Model((*attachmentRow)(nil)).Where("id = ?", attachmentID).Exec(ctx); err != nil {
 			return fmt.Errorf("delete attachment %s: %w", attachmentID, err)

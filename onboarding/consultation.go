@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	tmail "sozialplattform/tenant/mail"
 )
 
@@ -303,7 +304,7 @@ func (s *Store) attendance(ctx context.Context, db bun.IDB, ids []string) ([]Att
 func (s *Store) GetConsultation(ctx context.Context, id string) (*Consultation, error) {
 	var row consultationRow
 	if err := s.db.Read.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "Sprechstunde "+id)
+		return nil, fault.NotFound(err, "Sprechstunde "+id)
 	}
 	c := row.model()
 	atts, err := s.attendance(ctx, s.db.Read, []string{id})
@@ -328,7 +329,7 @@ type ConsultationInput struct {
 
 func checkTopic(topic string) error {
 	if utf8.RuneCountInString(topic) > 300 {
-		return fieldError("topic", "Höchstens 300 Zeichen.")
+		return fault.Field("topic", "Höchstens 300 Zeichen.")
 	}
 	return nil
 }
@@ -400,13 +401,13 @@ func (s *Store) UpdateConsultation(ctx context.Context, id string, version int, 
 		p.Topic = &t
 	}
 	if p.DurationMinutes != nil && (*p.DurationMinutes < 10 || *p.DurationMinutes > 480) {
-		return nil, fieldError("durationMinutes", "Bitte geben Sie eine Dauer von 10 bis 480 Minuten an.")
+		return nil, fault.Field("durationMinutes", "Bitte geben Sie eine Dauer von 10 bis 480 Minuten an.")
 	}
 	var out *Consultation
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var row consultationRow
 		if err := tx.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-			return notFound(err, "Sprechstunde "+id)
+			return fault.NotFound(err, "Sprechstunde "+id)
 		}
 		if version != 0 && row.Version != version {
 			return tenant.ErrStaleVersion
@@ -574,7 +575,7 @@ func (s *Store) Register(ctx context.Context, consultationID, tenantID, name, em
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var c consultationRow
 		if err := tx.NewSelect().Model(&c).Where("id = ?", consultationID).Scan(ctx); err != nil {
-			return notFound(err, "Sprechstunde "+consultationID)
+			return fault.NotFound(err, "Sprechstunde "+consultationID)
 		}
 		switch {
 		case c.Cancelled:
@@ -647,7 +648,7 @@ func (s *Store) mailAttendees(ctx context.Context, db bun.IDB, c *consultationRo
 	for _, a := range atts {
 		if err := s.mailer.Enqueue(ctx, db, tmail.Message{TenantID: a.TenantID, To: a.Email, Template: template,
 			Data: ConsultationMail{Name: a.Name, TenantName: a.TenantName, Title: rule.Title, Location: rule.Location, Consultation: m,
-				Link: s.opts.BaseURL + "/admin/sprechstunden"}}); err != nil {
+				Link: s.opts.Links.Consultations.To()}}); err != nil {
 			return err
 		}
 	}

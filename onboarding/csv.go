@@ -1,63 +1,19 @@
 package onboarding
 
 import (
-	"encoding/csv"
-	"fmt"
-	"io"
 	"strconv"
-	"strings"
 	"time"
+
+	"sozialplattform/tenant/csvexport"
 )
 
-// The CSV exports are for German spreadsheets: UTF-8 with byte order mark,
-// semicolon as separator, dates as TT.MM.JJJJ in German local time. Cells
-// that a spreadsheet would read as a formula are prefixed with an
-// apostrophe.
+// The CSV exports are for German spreadsheets (tenant/csvexport: byte
+// order mark, semicolons, formula-safe cells), with dates as TT.MM.JJJJ in
+// German local time.
 
-// CSVTable is one exportable table: a header and rows of cells.
-type CSVTable struct {
-	Header []string
-	Rows   [][]string
-}
-
-// WriteCSV writes the table.
-func (t CSVTable) WriteCSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	if err := cw.Write(t.Header); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	for _, r := range t.Rows {
-		safe := make([]string, len(r))
-		for i, c := range r {
-			safe[i] = cellSafe(c)
-		}
-		if err := cw.Write(safe); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
-}
-
-// cellSafe defuses cells a spreadsheet would evaluate ("=…", "+…", "@…").
-// A paragraph sign or a digit is never touched.
-func cellSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
-			return s
-		}
-		return "'" + s
-	}
-	return s
-}
+// CSVTable is one exportable table: a header and rows of cells, written
+// by tenant/csvexport.
+type CSVTable = csvexport.Table
 
 func (s *Store) day(t *time.Time) string {
 	if t == nil || t.IsZero() {

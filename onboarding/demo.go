@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // defaultTemplate is a checklist template shipped with the platform.
@@ -198,7 +199,7 @@ func (s *Store) LoadDemo(ctx context.Context) error {
 func (s *Store) demoTenant(ctx context.Context, key string) (string, error) {
 	var id string
 	if err := s.db.Read.NewSelect().Table("tenants").Column("id").Where("official_key = ?", key).Scan(ctx, &id); err != nil {
-		return "", notFound(err, "demo tenant "+key+" (load the tenant demo data first)")
+		return "", fault.NotFound(err, "demo tenant "+key+" (load the tenant demo data first)")
 	}
 	return id, nil
 }

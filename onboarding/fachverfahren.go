@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // Interface is a technical interface a Fachverfahren may support.
@@ -206,7 +207,7 @@ func (s *Store) GetFachverfahren(ctx context.Context, id string) (*Fachverfahren
 func (s *Store) getFachverfahren(ctx context.Context, db bun.IDB, id string) (*Fachverfahren, error) {
 	var row fachverfahrenRow
 	if err := db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "Fachverfahren "+id)
+		return nil, fault.NotFound(err, "Fachverfahren "+id)
 	}
 	f := row.model()
 	return &f, nil
@@ -265,7 +266,7 @@ func (in *FachverfahrenInput) validate() error {
 // check; otherwise it must match the stored version (tenant.ErrStaleVersion).
 func (s *Store) PutFachverfahren(ctx context.Context, id string, version int, in FachverfahrenInput) (*Fachverfahren, error) {
 	if !fachverfahrenIDPattern.MatchString(id) || len(id) > 64 {
-		return nil, fieldError("id", "Die Kennung besteht aus Kleinbuchstaben, Ziffern und Bindestrichen, z. B. open-prosoz.")
+		return nil, fault.Field("id", "Die Kennung besteht aus Kleinbuchstaben, Ziffern und Bindestrichen, z. B. open-prosoz.")
 	}
 	if in.Interfaces == nil {
 		in.Interfaces = map[Interface]InterfaceStatus{}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/fault"
 )
 
 // ObjCatalog is the catalogue of Onlinedienste and Antragsstrecken; the
@@ -58,14 +60,14 @@ func (s *Store) SetFITConnectService(ctx context.Context, key string, in Service
 	if id != "" {
 		var err error
 		if id, err = CheckFITConnectService(id); err != nil {
-			return nil, fieldError("fitConnectService", "%s", err.Error())
+			return nil, fault.Field("fitConnectService", "%s", err.Error())
 		}
 	}
 	var out *Antragsstrecke
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var r streamRow
 		if err := tx.NewSelect().Model(&r).Where("key = ?", key).Scan(ctx); err != nil {
-			return notFound(err, "Antragsstrecke")
+			return fault.NotFound(err, "Antragsstrecke")
 		}
 		before := r.Service
 		r.Service, r.ServiceDemo = id, id != "" && in.Demo
@@ -88,7 +90,7 @@ func (s *Store) AntragsstreckeByKey(ctx context.Context, key string) (*Antragsst
 	}
 	a, ok := idx[key]
 	if !ok {
-		return nil, notFound(sql.ErrNoRows, "Antragsstrecke")
+		return nil, fault.NotFound(sql.ErrNoRows, "Antragsstrecke")
 	}
 	return &a, nil
 }

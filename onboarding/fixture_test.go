@@ -3,7 +3,6 @@ package onboarding_test
 import (
 	"context"
 	"io/fs"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,32 +12,10 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
-
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fixture is a database with the Land, its 14 districts and two Gemeinden,
 // and the stores on it.
@@ -47,7 +24,7 @@ type fixture struct {
 	tenants *tenant.Store
 	outbox  *mail.Outbox
 	store   *onboarding.Store
-	clock   *clock
+	clock   *clocktest.Clock
 	byKey   map[string]*tenant.Tenant
 	land    *tenant.Tenant
 	harz    *tenant.Tenant
@@ -97,9 +74,13 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, outbox: outbox, clock: &clock{t: seedNow}, byKey: map[string]*tenant.Tenant{}}
+	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{Now: f.clock.Now, Links: onboarding.Links{
+		Cases:         web.LinkTo("https://sozial.example", "/admin/anbindung/{id}"),
+		Rollout:       web.LinkTo("https://sozial.example", "/admin/rollout"),
+		Consultations: web.LinkTo("https://sozial.example", "/admin/sprechstunden"),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // Phase is one of the three rollout phases of a case.
@@ -226,7 +227,7 @@ func (s *Store) SetPhase(ctx context.Context, caseID string, p Phase, to Status,
 		return nil, fmt.Errorf("phase %q: %w", p, tenant.ErrNotFound)
 	}
 	if !to.Valid() {
-		return nil, fieldError("status", "Bitte wählen Sie not-started, in-progress oder completed.")
+		return nil, fault.Field("status", "Bitte wählen Sie not-started, in-progress oder completed.")
 	}
 	var out *Case
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -101,7 +101,7 @@ func (s *Store) RemindStale(ctx context.Context, after time.Duration) (int, erro
 			if group[0].FunctionMailbox == "" {
 				continue
 			}
-			m := StaleCasesMail{TenantName: group[0].TenantName, Days: int(after.Hours() / 24), Link: s.opts.BaseURL + "/admin/anbindung/" + group[0].TenantID}
+			m := StaleCasesMail{TenantName: group[0].TenantName, Days: int(after.Hours() / 24), Link: s.opts.Links.Cases.To(group[0].TenantID)}
 			for i := range group {
 				c, err := s.caseModel(&group[i].caseRow)
 				if err != nil {
@@ -177,7 +177,7 @@ func (s *Store) RemindExpiringKeys(ctx context.Context) (int, error) {
 			if group[0].FunctionMailbox == "" {
 				continue
 			}
-			m := KeyExpiringMail{TenantName: group[0].TenantName, Link: s.opts.BaseURL + "/admin/anbindung/" + group[0].TenantID}
+			m := KeyExpiringMail{TenantName: group[0].TenantName, Link: s.opts.Links.Cases.To(group[0].TenantID)}
 			for _, r := range group {
 				m.Cases = append(m.Cases, CaseLine{Label: idx[r.Antragsstrecke].Label, KeyNotAfter: r.KeyExpiresAt.UTC()})
 				ids = append(ids, r.ID)
@@ -250,7 +250,7 @@ func (s *Store) SendDigest(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		m := DigestMail{Since: since, Until: now, Ordered: r.Totals.Ordered, InTests: r.Totals.InTests, Live: r.Totals.Live,
-			Tenants: r.Tenants, Link: s.opts.BaseURL + "/admin/rollout"}
+			Tenants: r.Tenants, Link: s.opts.Links.Rollout.To()}
 		for _, c := range cases {
 			line := DigestLine{TenantName: names[c.TenantID], Label: idx[c.Antragsstrecke].Label}
 			switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/gemeinden"
 )
 
@@ -112,9 +113,9 @@ func (s *Store) SetDelegations(ctx context.Context, kreisKey string, antragsstre
 	k, ok := list.Kreis(kreisKey)
 	switch {
 	case !ok:
-		return nil, fieldError("kreisKey", "%q ist kein Landkreis in Sachsen-Anhalt.", kreisKey)
+		return nil, fault.Field("kreisKey", "%q ist kein Landkreis in Sachsen-Anhalt.", kreisKey)
 	case k.Kind != gemeinden.KindLandkreis && len(antragsstrecken) > 0:
-		return nil, fieldError("delegated", "%s ist eine kreisfreie Stadt und hat keine Gemeinden, denen sie Antragsstrecken übertragen könnte.", k.Name())
+		return nil, fault.Field("delegated", "%s ist eine kreisfreie Stadt und hat keine Gemeinden, denen sie Antragsstrecken übertragen könnte.", k.Name())
 	}
 	idx, err := s.streamIndex(ctx)
 	if err != nil {

@@ -2,24 +2,22 @@ package onboarding
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // Sprechstunden and go-live months are German local time
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 )
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the console pages mails and calendar entries point to.
+	Links Links
 	// MaxAttachmentBytes caps one checklist attachment (default 5 MiB).
 	MaxAttachmentBytes int64
 	// Now is the clock (default time.Now).
@@ -46,12 +44,7 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("onboarding store: %w", err)
-	}
-	return &Store{db: db, mailer: mailer, opts: opts, loc: loc}, nil
+	return &Store{db: db, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 
 // MaxAttachmentBytes is the size limit of one attachment.
@@ -63,7 +56,7 @@ func (s *Store) Location() *time.Location { return s.loc }
 
 // now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps
 // them.
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // Now returns the store's clock, for callers that must agree with it
 // (expiry checks shown in the console).
@@ -90,24 +83,6 @@ func (e *RuleError) Error() string { return strings.Join(e.Reasons, " ") }
 // newID returns a time-ordered UUID.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// notFound turns sql.ErrNoRows into tenant.ErrNotFound.
-func notFound(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, tenant.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// fieldError makes a FieldErrors with one entry.
-func fieldError(field, format string, args ...any) error {
-	var fe tenant.FieldErrors
-	fe.Add(field, format, args...)
-	return fe
-}
-
 // audit writes one audit entry in the caller's transaction.
 func audit(ctx context.Context, db bun.IDB, tenantID, action, objType, objID string, summary map[string]any) error {
 	return tenant.WriteAudit(ctx, db, tenant.Audit{TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: summary})
@@ -124,20 +99,6 @@ func diff(before, after map[string]any) map[string]any {
 	return map[string]any{"before": b, "after": a}
 }
 
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
-		strings.Contains(msg, "duplicate key value")
-}
-
 // dateOnly returns midnight UTC of the German calendar day of t; dates
 // without a time (planned go-live, "Stand") are stored that way.
-func (s *Store) dateOnly(t time.Time) time.Time {
-	l := t.In(s.loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Store) dateOnly(t time.Time) time.Time { return clock.DateOf(t) }

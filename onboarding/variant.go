@@ -1,7 +1,5 @@
 package onboarding
 
-import "fmt"
-
 // Variant is the Anbindungsvariante of a case: how applications reach the
 // municipality. 0 means not chosen yet.
 type Variant int
@@ -92,13 +90,4 @@ func (v Variant) Info() VariantInfo {
 		i.Needs = []string{"Zustellpunkt (DestinationID)", "Öffentlicher Verschlüsselungsschlüssel mit Zertifikat (RSA, mindestens 4096 Bit)", "FIT-Connect-Schnittstelle im Fachverfahren"}
 	}
 	return i
-}
-
-// ParseVariant reads "1", "2" or "3".
-func ParseVariant(s string) (Variant, error) {
-	var v int
-	if _, err := fmt.Sscanf(s, "%d", &v); err != nil || !Variant(v).Valid() || fmt.Sprint(v) != s {
-		return VariantNone, fmt.Errorf("unbekannte Anbindungsvariante %q", s)
-	}
-	return Variant(v), nil
 }

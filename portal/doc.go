@@ -9,7 +9,8 @@
 //   - finder: the Sozialleistungsfinder's questions, rules and dated
 //     parameters;
 //   - forms: application definitions (data), engine, validation, drafts,
-//     submission (with forms/api, forms/envelope, forms/uploadcheck);
+//     submission (with forms/api, forms/uploadcheck; the data keys are
+//     tenant/envelope's);
 //   - citizen: citizen accounts (Servicekonto) and the SAML login;
 //   - counselling: the Beratungsstellen directory (with counselling/api);
 //   - appointments: slot calendars and bookings;

@@ -12,6 +12,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/secret"
 )
 
 // APIToken lets a machine client (a Fachverfahren, a script) call the API
@@ -62,10 +65,10 @@ func (s *Store) CreateAPIToken(ctx context.Context, tenantID, name string, role 
 	if err := errs.Err(); err != nil {
 		return nil, "", err
 	}
-	secret := tokenPrefix + newSecret()
+	bearer := tokenPrefix + secret.New()
 	actor := ActorFrom(ctx)
 	tok := &APIToken{ID: uuid.Must(uuid.NewV7()).String(), TenantID: tenantID, Name: name, Role: role,
-		TokenHash: hashSecret(secret), Prefix: secret[:len(tokenPrefix)+6], CreatedBy: actor.Label,
+		TokenHash: secret.Hash(bearer), Prefix: bearer[:len(tokenPrefix)+6], CreatedBy: actor.Label,
 		CreatedAt: now, ExpiresAt: expiresAt}
 	if id, ok := strings.CutPrefix(actor.ID, "user:"); ok {
 		tok.CreatedByID = &id
@@ -83,7 +86,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, tenantID, name string, role 
 	if err != nil {
 		return nil, "", err
 	}
-	return tok, secret, nil
+	return tok, bearer, nil
 }
 
 // ListAPITokens returns a tenant's tokens, newest first.
@@ -279,12 +282,12 @@ func (s *Store) RevokeAPIToken(ctx context.Context, tenantID, id string) error {
 }
 
 // AuthenticateToken returns the live token a bearer secret belongs to.
-func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*APIToken, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) {
+func (s *Store) AuthenticateToken(ctx context.Context, bearer string) (*APIToken, error) {
+	if !strings.HasPrefix(bearer, tokenPrefix) {
 		return nil, ErrInvalidLogin
 	}
 	tok := new(APIToken)
-	if err := s.db.Read.NewSelect().Model(tok).Where("token_hash = ?", hashSecret(secret)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(tok).Where("token_hash = ?", secret.Hash(bearer)).Scan(ctx); err != nil {
 		return nil, ErrInvalidLogin
 	}
 	now := s.now()
@@ -306,7 +309,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*APIToken
 func (s *Store) GetAPIToken(ctx context.Context, id string) (*APIToken, error) {
 	tok := new(APIToken)
 	if err := s.db.Read.NewSelect().Model(tok).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "api token "+id)
+		return nil, fault.NotFound(err, "api token "+id)
 	}
 	return tok, nil
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 // Invitation asks someone by e-mail to join a tenant in a role. The link it
@@ -44,23 +47,18 @@ func (i *Invitation) State(now time.Time) string {
 	return "offen"
 }
 
-// InvitationLink is the path of the page where an invitation is accepted.
-func InvitationLink(baseURL, token string) string {
-	return baseURL + "/admin/einladung/" + token
-}
-
 // Invite creates an invitation and queues its mail in one transaction. It
 // returns the invitation and the secret token (for tests and the command
 // line; the API does not show it).
 func (s *Store) Invite(ctx context.Context, tenantID, email string, role Role) (*Invitation, string, error) {
 	e, err := NormalizeEmail(email)
 	if err != nil {
-		return nil, "", fieldError("email", "%s", err.Error())
+		return nil, "", fault.Field("email", "%s", err.Error())
 	}
-	token := newSecret()
+	token := secret.New()
 	now := s.now()
 	inv := &Invitation{ID: uuid.Must(uuid.NewV7()).String(), TenantID: tenantID, Email: e, Role: role,
-		TokenHash: hashSecret(token), InvitedBy: ActorFrom(ctx).Label, CreatedAt: now, ExpiresAt: now.Add(s.opts.InvitationTTL)}
+		TokenHash: secret.Hash(token), InvitedBy: ActorFrom(ctx).Label, CreatedAt: now, ExpiresAt: now.Add(s.opts.InvitationTTL)}
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		t, err := s.tenantForRole(ctx, tx, tenantID, role)
 		if err != nil {
@@ -72,14 +70,14 @@ func (s *Store) Invite(ctx context.Context, tenantID, email string, role Role) (
 			return fmt.Errorf("check membership: %w", err)
 		}
 		if n > 0 {
-			return fieldError("email", "%s ist bereits Mitglied von %s.", e, t.Name)
+			return fault.Field("email", "%s ist bereits Mitglied von %s.", e, t.Name)
 		}
 		if _, err := tx.NewInsert().Model(inv).Exec(ctx); err != nil {
 			return fmt.Errorf("insert invitation: %w", err)
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: tenantID, To: e, Template: "invitation",
 			Data: mail.InvitationData{InviterName: inv.InvitedBy, TenantName: t.Name, RoleLabel: role.Label(),
-				Link: InvitationLink(s.opts.BaseURL, token), ExpiresAt: inv.ExpiresAt}}); err != nil {
+				Link: s.opts.Links.Invitation.To(token), ExpiresAt: inv.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue invitation mail: %w", err)
 		}
 		return WriteAudit(ctx, tx, Audit{TenantID: tenantID, Action: "create", ObjectType: "invitation", ObjectID: inv.ID,
@@ -154,7 +152,7 @@ func (s *Store) LookupInvitation(ctx context.Context, token string) (*PendingInv
 
 func (s *Store) openInvitation(ctx context.Context, db bun.IDB, token string) (*Invitation, error) {
 	inv := new(Invitation)
-	if err := db.NewSelect().Model(inv).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(inv).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		return nil, ErrTokenInvalid
 	}
 	if inv.State(s.now()) != "offen" {
@@ -233,7 +231,7 @@ func (s *Store) AcceptInvitationNewAccount(ctx context.Context, token, name, pas
 		u := &User{ID: uuid.Must(uuid.NewV7()).String(), Email: inv.Email, Name: strings.TrimSpace(name),
 			PasswordHash: hash, Active: true, CreatedAt: now, UpdatedAt: now, PasswordChangedAt: &now}
 		if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return ErrLoginRequired // created meanwhile
 			}
 			return fmt.Errorf("insert user: %w", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 type passwordReset struct {
@@ -19,11 +20,6 @@ type passwordReset struct {
 	CreatedAt time.Time  `bun:"created_at"`
 	ExpiresAt time.Time  `bun:"expires_at"`
 	UsedAt    *time.Time `bun:"used_at"`
-}
-
-// PasswordResetLink is the page where a reset token is used.
-func PasswordResetLink(baseURL, token string) string {
-	return baseURL + "/admin/passwort/neu/" + token
 }
 
 // RequestPasswordReset mails a reset link when the address belongs to an
@@ -44,15 +40,15 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, clientIP string
 	if err != nil || !u.Active {
 		return "", nil
 	}
-	token := newSecret()
+	token := secret.New()
 	now := s.now()
-	r := &passwordReset{TokenHash: hashSecret(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.PasswordResetTTL)}
+	r := &passwordReset{TokenHash: secret.Hash(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.PasswordResetTTL)}
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
 			return fmt.Errorf("insert password reset: %w", err)
 		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{To: u.Email, Template: "password-reset",
-			Data: mail.PasswordResetData{Name: u.Name, Link: PasswordResetLink(s.opts.BaseURL, token), ExpiresAt: r.ExpiresAt}}); err != nil {
+			Data: mail.PasswordResetData{Name: u.Name, Link: s.opts.Links.PasswordReset.To(token), ExpiresAt: r.ExpiresAt}}); err != nil {
 			return fmt.Errorf("queue password reset mail: %w", err)
 		}
 		return WriteAudit(ctx, tx, Audit{Action: "request-password-reset", ObjectType: "user", ObjectID: u.ID})
@@ -68,7 +64,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, clientIP string
 // with it: an older mail found later opens nothing.
 func (s *Store) ResetPassword(ctx context.Context, token, password string) error {
 	r := new(passwordReset)
-	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := s.db.Read.NewSelect().Model(r).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		return ErrTokenInvalid
 	}
 	if r.UsedAt != nil || s.now().After(r.ExpiresAt) {

@@ -13,6 +13,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/secret"
 )
 
 // SessionOptions configure login sessions.
@@ -86,7 +88,7 @@ func (st *SessionStore) cookieOptions() *sessions.Options {
 	}
 }
 
-func (st *SessionStore) now() time.Time { return st.opts.Now().UTC().Truncate(time.Microsecond) }
+func (st *SessionStore) now() time.Time { return clock.Stamp(st.opts.Now()) }
 
 // Get returns the request's session, cached for the request.
 func (st *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
@@ -103,7 +105,7 @@ func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, er
 		return s, nil
 	}
 	var row sessionRow
-	if err := st.db.Read.NewSelect().Model(&row).Where("id_hash = ?", hashSecret(c.Value)).Scan(r.Context()); err != nil {
+	if err := st.db.Read.NewSelect().Model(&row).Where("id_hash = ?", secret.Hash(c.Value)).Scan(r.Context()); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return s, nil // unknown or deleted: a fresh session
 		}
@@ -133,7 +135,7 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	ctx := r.Context()
 	if s.Options != nil && s.Options.MaxAge < 0 {
 		if s.ID != "" {
-			if _, err := st.db.Write.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", hashSecret(s.ID)).Exec(ctx); err != nil {
+			if _, err := st.db.Write.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", secret.Hash(s.ID)).Exec(ctx); err != nil {
 				return fmt.Errorf("delete session: %w", err)
 			}
 		}
@@ -160,9 +162,9 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 		expires = abs
 	}
 	if s.ID == "" {
-		s.ID = newSecret()
+		s.ID = secret.New()
 	}
-	row := &sessionRow{IDHash: hashSecret(s.ID), Data: string(data), CreatedAt: created, LastSeenAt: now, ExpiresAt: expires}
+	row := &sessionRow{IDHash: secret.Hash(s.ID), Data: string(data), CreatedAt: created, LastSeenAt: now, ExpiresAt: expires}
 	if uid, ok := values[SessionUserID].(string); ok && uid != "" {
 		row.UserID = &uid
 	}
@@ -182,7 +184,7 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 // before login is worthless after it. The old row is deleted.
 func (st *SessionStore) Rotate(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
 	if s.ID != "" {
-		if _, err := st.db.Write.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", hashSecret(s.ID)).Exec(r.Context()); err != nil {
+		if _, err := st.db.Write.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", secret.Hash(s.ID)).Exec(r.Context()); err != nil {
 			return fmt.Errorf("rotate session: %w", err)
 		}
 	}

@@ -2,8 +2,6 @@ package tenant
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/mail"
 )
 
@@ -21,7 +20,8 @@ type Mailer interface {
 
 // Options configure a Store.
 type Options struct {
-	BaseURL          string        // public URL, for links in mails
+	BaseURL          string        // public URL
+	Links            Links         // the console pages that mails link to
 	InvitationTTL    time.Duration // default 7 days
 	PasswordResetTTL time.Duration // default 1 hour
 	// PolicyChanged is called after a commit that changed who may do what
@@ -61,7 +61,7 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 func (s *Store) DB() *migrations.DB { return s.db }
 
 // now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps them.
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // InTx runs fn in one transaction: the store's operations called with the
 // context fn gets join it, so that several of them commit or roll back
@@ -89,27 +89,4 @@ func BumpPolicyRevision(ctx context.Context, db bun.IDB) error {
 		return fmt.Errorf("bump policy revision: %w", err)
 	}
 	return nil
-}
-
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
-		strings.Contains(msg, "SQLSTATE 23505") || // PostgreSQL
-		strings.Contains(msg, "duplicate key value")
-}
-
-// notFound turns sql.ErrNoRows into ErrNotFound.
-func notFound(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }

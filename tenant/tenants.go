@@ -8,6 +8,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
+	"sozialplattform/tenant/fault"
 )
 
 // tenantRow binds Tenant to its table without putting bun's BaseModel into
@@ -22,7 +25,7 @@ func (s *Store) GetTenant(ctx context.Context, id string) (*Tenant, error) {
 	var row tenantRow
 	err := s.db.Read.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
 	if err != nil {
-		return nil, notFound(err, "tenant "+id)
+		return nil, fault.NotFound(err, "tenant "+id)
 	}
 	return &row.Tenant, nil
 }
@@ -39,7 +42,7 @@ func (s *Store) ResolveTenant(ctx context.Context, ref string) (*Tenant, error) 
 		q = q.Where("id = ? OR slug = ?", ref, ref)
 	}
 	if err := q.Limit(1).Scan(ctx); err != nil {
-		return nil, notFound(err, "tenant "+ref)
+		return nil, fault.NotFound(err, "tenant "+ref)
 	}
 	return &row.Tenant, nil
 }
@@ -123,8 +126,8 @@ func (s *Store) CreateTenant(ctx context.Context, t *Tenant) error {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(&tenantRow{Tenant: *t}).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
-				return fieldError("officialKey", "Amtlicher Schlüssel oder Kurzname ist bereits vergeben.")
+			if migrations.IsUniqueViolation(err) {
+				return fault.Field("officialKey", "Amtlicher Schlüssel oder Kurzname ist bereits vergeben.")
 			}
 			return fmt.Errorf("insert tenant: %w", err)
 		}
@@ -141,24 +144,24 @@ func (s *Store) checkPlacement(ctx context.Context, db bun.IDB, t *Tenant) error
 	parents := allowedParents[t.Kind]
 	if t.Parent() == "" {
 		if parents != nil {
-			return fieldError("parentId", "Eine Körperschaft der Art %s braucht eine übergeordnete Körperschaft.", t.Kind.Label())
+			return fault.Field("parentId", "Eine Körperschaft der Art %s braucht eine übergeordnete Körperschaft.", t.Kind.Label())
 		}
 		return nil
 	}
 	var parent tenantRow
 	if err := db.NewSelect().Model(&parent).Where("id = ?", t.Parent()).Scan(ctx); err != nil {
-		return fieldError("parentId", "Die übergeordnete Körperschaft gibt es nicht.")
+		return fault.Field("parentId", "Die übergeordnete Körperschaft gibt es nicht.")
 	}
 	ok := false
 	for _, k := range parents {
 		ok = ok || parent.Kind == k
 	}
 	if !ok {
-		return fieldError("parentId", "Eine Körperschaft der Art %s kann nicht unter einer der Art %s stehen.", t.Kind.Label(), parent.Kind.Label())
+		return fault.Field("parentId", "Eine Körperschaft der Art %s kann nicht unter einer der Art %s stehen.", t.Kind.Label(), parent.Kind.Label())
 	}
 	if t.OfficialKey != nil && parent.OfficialKey != nil && t.Kind != KindOrganisation && t.Kind != KindLandesbehoerde &&
 		!strings.HasPrefix(*t.OfficialKey, *parent.OfficialKey) {
-		return fieldError("officialKey", "Der Schlüssel %s liegt nicht im Gebiet von %s (%s).", *t.OfficialKey, parent.Name, *parent.OfficialKey)
+		return fault.Field("officialKey", "Der Schlüssel %s liegt nicht im Gebiet von %s (%s).", *t.OfficialKey, parent.Name, *parent.OfficialKey)
 	}
 	return nil
 }
@@ -184,10 +187,10 @@ func ReservedSlug(slug string) bool {
 // and a reserved one.
 func checkSlugFree(slug string) error {
 	if slug == "" {
-		return fieldError("slug", "Bitte geben Sie einen Kurznamen an; aus dem Namen lässt sich keiner bilden.")
+		return fault.Field("slug", "Bitte geben Sie einen Kurznamen an; aus dem Namen lässt sich keiner bilden.")
 	}
 	if ReservedSlug(slug) {
-		return fieldError("slug", "Der Kurzname „%s“ ist für eine Seite der Plattform reserviert (/%s/). Bitte wählen Sie einen anderen, z. B. den Namen der Körperschaft.", slug, slug)
+		return fault.Field("slug", "Der Kurzname „%s“ ist für eine Seite der Plattform reserviert (/%s/). Bitte wählen Sie einen anderen, z. B. den Namen der Körperschaft.", slug, slug)
 	}
 	return nil
 }
@@ -236,7 +239,7 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, version int, p Tena
 	err := s.policyTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var row tenantRow
 		if err := tx.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-			return notFound(err, "tenant "+id)
+			return fault.NotFound(err, "tenant "+id)
 		}
 		if version != 0 && row.Version != version {
 			return ErrStaleVersion
@@ -269,7 +272,7 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, version int, p Tena
 			return err
 		}
 		if t.Slug == "" {
-			return fieldError("slug", "Bitte geben Sie einen Kurznamen an.")
+			return fault.Field("slug", "Bitte geben Sie einen Kurznamen an.")
 		}
 		if t.Slug != row.Slug {
 			if err := checkSlugFree(t.Slug); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
 )
 
 // Throttling of password guesses and of mails a stranger can trigger.
@@ -157,7 +158,7 @@ func NewThrottle(db *migrations.DB, now func() time.Time) *Throttle {
 	return &Throttle{db: db, now: now}
 }
 
-func (t *Throttle) clock() time.Time { return t.now().UTC().Truncate(time.Microsecond) }
+func (t *Throttle) clock() time.Time { return clock.Stamp(t.now()) }
 
 // counter is one row an attempt counts on.
 type counter struct {

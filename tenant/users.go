@@ -10,6 +10,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"sozialplattform/migrations"
+	"sozialplattform/tenant/fault"
 )
 
 // User is a member of staff: ministry, municipality or Beratungsstelle.
@@ -107,8 +110,8 @@ func (s *Store) CreateUser(ctx context.Context, in NewUserInput) (*User, error) 
 			return err
 		}
 		if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
-				return fieldError("email", "Es gibt bereits ein Konto mit der E-Mail-Adresse %s.", email)
+			if migrations.IsUniqueViolation(err) {
+				return fault.Field("email", "Es gibt bereits ein Konto mit der E-Mail-Adresse %s.", email)
 			}
 			return fmt.Errorf("insert user: %w", err)
 		}
@@ -128,13 +131,13 @@ func (s *Store) CreateUser(ctx context.Context, in NewUserInput) (*User, error) 
 func (s *Store) tenantForRole(ctx context.Context, db bun.IDB, tenantID string, role Role) (*Tenant, error) {
 	var row tenantRow
 	if err := db.NewSelect().Model(&row).Where("id = ?", tenantID).Scan(ctx); err != nil {
-		return nil, notFound(err, "tenant "+tenantID)
+		return nil, fault.NotFound(err, "tenant "+tenantID)
 	}
 	if !role.Valid() {
-		return nil, fieldError("role", "Unbekannte Rolle %q.", role)
+		return nil, fault.Field("role", "Unbekannte Rolle %q.", role)
 	}
 	if !role.FitsKind(row.Kind) {
-		return nil, fieldError("role", "Die Rolle %s passt nicht zu einer Körperschaft der Art %s.", role.Label(), row.Kind.Label())
+		return nil, fault.Field("role", "Die Rolle %s passt nicht zu einer Körperschaft der Art %s.", role.Label(), row.Kind.Label())
 	}
 	return &row.Tenant, nil
 }
@@ -142,8 +145,8 @@ func (s *Store) tenantForRole(ctx context.Context, db bun.IDB, tenantID string, 
 func (s *Store) addMembership(ctx context.Context, db bun.IDB, userID, tenantID string, role Role) error {
 	m := &Membership{UserID: userID, TenantID: tenantID, Role: role, CreatedAt: s.now()}
 	if _, err := db.NewInsert().Model(m).Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
-			return fieldError("email", "Diese Person ist bereits Mitglied.")
+		if migrations.IsUniqueViolation(err) {
+			return fault.Field("email", "Diese Person ist bereits Mitglied.")
 		}
 		return fmt.Errorf("insert membership: %w", err)
 	}
@@ -154,7 +157,7 @@ func (s *Store) addMembership(ctx context.Context, db bun.IDB, userID, tenantID 
 func (s *Store) GetUser(ctx context.Context, id string) (*User, error) {
 	u := new(User)
 	if err := s.db.Read.NewSelect().Model(u).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "user "+id)
+		return nil, fault.NotFound(err, "user "+id)
 	}
 	return u, nil
 }
@@ -164,7 +167,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	u := new(User)
 	e := strings.ToLower(strings.TrimSpace(email))
 	if err := s.db.Read.NewSelect().Model(u).Where("email = ?", e).Scan(ctx); err != nil {
-		return nil, notFound(err, "user "+e)
+		return nil, fault.NotFound(err, "user "+e)
 	}
 	return u, nil
 }
@@ -215,7 +218,7 @@ func (s *Store) GetMember(ctx context.Context, tenantID, userID string) (*Member
 		Where("m.tenant_id = ? AND u.id = ?", tenantID, userID).
 		Scan(ctx, &out)
 	if err != nil {
-		return nil, notFound(err, "member "+userID)
+		return nil, fault.NotFound(err, "member "+userID)
 	}
 	return &out, nil
 }
@@ -228,7 +231,7 @@ func (s *Store) SetRole(ctx context.Context, tenantID, userID string, role Role)
 		}
 		var m Membership
 		if err := tx.NewSelect().Model(&m).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Scan(ctx); err != nil {
-			return notFound(err, "member "+userID)
+			return fault.NotFound(err, "member "+userID)
 		}
 		if m.Role == role {
 			return nil
@@ -248,7 +251,7 @@ func (s *Store) SetUserActive(ctx context.Context, tenantID, userID string, acti
 	return s.policyTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u := new(User)
 		if err := tx.NewSelect().Model(u).Where("id = ?", userID).Scan(ctx); err != nil {
-			return notFound(err, "user "+userID)
+			return fault.NotFound(err, "user "+userID)
 		}
 		if u.Active == active {
 			return nil
@@ -295,7 +298,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 		return err
 	}
 	if !VerifyPassword(u.PasswordHash, current) {
-		return fieldError("currentPassword", "Das bisherige Passwort stimmt nicht.")
+		return fault.Field("currentPassword", "Das bisherige Passwort stimmt nicht.")
 	}
 	hash, err := newPasswordHash(u, next)
 	if err != nil {
@@ -309,7 +312,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 // error on "password".
 func newPasswordHash(u *User, next string) (string, error) {
 	if err := CheckPasswordStrength(next, u.Email, u.Name); err != nil {
-		return "", fieldError("password", "%s", err.Error())
+		return "", fault.Field("password", "%s", err.Error())
 	}
 	return HashPassword(next)
 }

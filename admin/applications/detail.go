@@ -9,6 +9,7 @@ import (
 	"sozialplattform/portal/forms"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // appDetailData fills the page of one application.
@@ -144,5 +145,5 @@ func (k *Pages) serveDocument(w http.ResponseWriter, r *http.Request, kind, docI
 	if kind == forms.DocXML {
 		ct = "application/xml; charset=utf-8"
 	}
-	ui.WriteDownload(w, ct, info.Name, data)
+	download.Write(w, ct, info.Name, data)
 }

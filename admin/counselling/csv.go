@@ -9,6 +9,7 @@ import (
 
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 	"sozialplattform/tenant/web"
 )
 
@@ -28,10 +29,7 @@ func (k *Pages) ExportCSV(w http.ResponseWriter, r *http.Request) {
 		k.ServerError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="beratungsstellen.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	download.Write(w, "text/csv; charset=utf-8", "beratungsstellen.csv", buf.Bytes())
 }
 
 // importData fills the import page.

@@ -14,6 +14,7 @@ import (
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // Pages serves the pages of the delivery to the Fachverfahren:
@@ -331,7 +332,7 @@ func (d *Pages) Download(w http.ResponseWriter, r *http.Request) {
 		d.ServerError(w, r, err)
 		return
 	}
-	ui.WriteDownload(w, f.ContentType, f.Name, f.Data)
+	download.Write(w, f.ContentType, f.Name, f.Data)
 }
 
 func (d *Pages) Pickup(w http.ResponseWriter, r *http.Request) {

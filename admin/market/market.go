@@ -242,8 +242,3 @@ func (m *Pages) Hub(w http.ResponseWriter, r *http.Request) {
 	}
 	m.Render(w, r, http.StatusOK, "markt-start", m.page(r, "Marktplatz", d))
 }
-
-// contains reports whether id is one of the tenants'.
-func contains(ts []tenant.Tenant, id string) bool {
-	return slices.ContainsFunc(ts, func(t tenant.Tenant) bool { return t.ID == id })
-}

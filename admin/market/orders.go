@@ -14,6 +14,7 @@ import (
 	"sozialplattform/marketplace"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // orderStateOptions are the order states as select options.
@@ -81,11 +82,7 @@ func (m *Pages) OrdersCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := "bestellungen-" + time.Now().In(m.Loc).Format("2006-01-02") + ".csv"
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	h.Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	download.Write(w, "text/csv; charset=utf-8", name, buf.Bytes())
 }
 
 type orderData struct {

@@ -7,6 +7,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // feedData fills the page that shows a new subscription address once.
@@ -53,7 +54,7 @@ func (o *Pages) CalendarFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
-	h.Set("Content-Disposition", `inline; filename="sozialplattform.ics"`)
+	h.Set("Content-Disposition", download.Inline("sozialplattform.ics"))
 	h.Set("Cache-Control", "private, max-age=300")
 	_, _ = w.Write(raw)
 }

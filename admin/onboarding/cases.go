@@ -15,6 +15,7 @@ import (
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // Start sends a municipality to its cases and the ministry to the
@@ -578,7 +579,7 @@ func (o *Pages) Download(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
-	ui.WriteDownload(w, a.ContentType, a.Filename, a.Data)
+	download.Write(w, a.ContentType, a.Filename, a.Data)
 }
 
 func (o *Pages) DeleteAttachment(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 // consultationRow is a Sprechstunde on the page, with the registration of
@@ -138,11 +139,7 @@ func (o *Pages) writeCSV(w http.ResponseWriter, r *http.Request, t onboarding.CS
 		o.ServerError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	h.Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(buf.Bytes())
+	download.Write(w, "text/csv; charset=utf-8", name, buf.Bytes())
 }
 
 // registrationTenant reads the body a registration is for and checks it.

@@ -5,7 +5,7 @@
 // the navigation the person's rights open (Menu), and answers errors with
 // the console's error pages. User and UserForm wrap handlers that need a
 // logged-in person and, for forms, a valid form token; Form keeps input
-// and messages next to their fields; WriteDownload sends private files.
+// and messages next to their fields.
 //
 // ui imports no page package and no domain; the page packages embed
 // *Shell.

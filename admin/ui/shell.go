@@ -14,11 +14,11 @@ import (
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // Europe/Berlin also where the system has no zoneinfo
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/jobs"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/web"
@@ -78,10 +78,8 @@ func New(d Deps) (*Shell, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("admin: %w", err)
-	}
+	loc := clock.Berlin()
+	var err error
 	if d.FormTokens == nil {
 		if d.FormTokens, err = web.NewFormTokens(nil, false); err != nil {
 			return nil, err

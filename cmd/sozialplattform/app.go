@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"sozialplattform/admin"
 	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding"
@@ -28,11 +28,11 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/site"
 	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/jobs"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/web"
@@ -154,6 +154,7 @@ func (a *app) build(ctx context.Context) error {
 	}
 	a.store = tenant.NewStore(a.db, a.outbox, tenant.Options{
 		BaseURL: a.cfg.BaseURL,
+		Links:   admin.TenantLinks(a.cfg.BaseURL),
 		PolicyChanged: func() {
 			if err := a.authz.Reload(context.WithoutCancel(ctx)); err != nil {
 				a.logger.Error("reload access policy", "err", err)
@@ -181,9 +182,9 @@ func (a *app) build(ctx context.Context) error {
 	if err := a.buildApplications(ctx); err != nil {
 		return err
 	}
-	a.delivery.SetSealer(keyringSealer{a.dataKeys})
+	a.delivery.SetSealer(delivery.KeyringSealer(a.dataKeys))
 	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, marketplace.Options{
-		BaseURL:              a.cfg.BaseURL,
+		Links:                admin.MarketLinks(a.cfg.BaseURL),
 		MinistryOrderMailbox: a.cfg.OrderMailbox,
 		KnownAntragsstrecken: func(ctx context.Context) (map[string]string, error) {
 			if a.antragsstrecken == nil {
@@ -235,7 +236,7 @@ func (a *app) registerJobs() error {
 // transaction.
 func (a *app) buildOnboarding(ctx context.Context) error {
 	var err error
-	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{BaseURL: a.cfg.BaseURL})
+	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL)})
 	if err != nil {
 		return err
 	}
@@ -279,14 +280,14 @@ func (a *app) buildPortal() error {
 func (a *app) buildCounselling(ctx context.Context) error {
 	var err error
 	opts := a.cfg.Counselling
-	opts.BaseURL = a.cfg.BaseURL
+	opts.Links = admin.CounsellingLinks(a.cfg.BaseURL)
 	if a.counsel, err = counselling.NewStore(a.db, a.store, a.outbox, opts); err != nil {
 		return err
 	}
 	if err := a.counsel.EnsureTopics(ctx); err != nil {
 		return err
 	}
-	if a.appts, err = appointments.NewStore(a.db, a.outbox, appointments.Options{BaseURL: a.cfg.BaseURL}); err != nil {
+	if a.appts, err = appointments.NewStore(a.db, a.outbox, appointments.Options{Links: www.AppointmentLinks(a.cfg.BaseURL)}); err != nil {
 		return err
 	}
 	if err := a.portal.RegisterCounselling(www.CounsellingDeps{Directory: a.counsel, Appointments: a.appts}); err != nil {
@@ -311,7 +312,7 @@ func (a *app) buildDelivery() error {
 	var err error
 	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
 		OnTest: a.onboard.RecordTestDelivery, OnTestResult: a.onboard.RecordTestResult, Logger: a.logger, TestApplication: a.testApplication,
-		Mailer: a.outbox, BaseURL: a.cfg.BaseURL, Labels: a.onboard.Antragsstrecken,
+		Mailer: a.outbox, Links: admin.DeliveryLinks(a.cfg.BaseURL), Labels: a.onboard.Antragsstrecken,
 		OnKey: func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error {
 			return a.onboard.RecordDestinationKey(ctx, db, caseID, onboarding.KeyInfo{Kid: k.Kid, Bits: k.Bits, Subject: k.Subject,
 				Issuer: k.Issuer, NotBefore: k.NotBefore, NotAfter: k.NotAfter, Thumbprint: k.Thumbprint, FetchedAt: k.FetchedAt})
@@ -405,42 +406,6 @@ func (a *app) xtaAuthor() xta2.Party {
 	return xta2.Party{Identifier: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}
 }
 
-// keyringSealer seals delivery payloads and mailbox files with the
-// platform's data keys (envelope encryption, as the applications' data):
-// version byte, key ID, wrapped data key, ciphertext.
-type keyringSealer struct{ k *envelope.Keyring }
-
-var deliveryAAD = []byte("delivery-payload")
-
-func (s keyringSealer) Seal(p []byte) ([]byte, error) {
-	sealed, err := s.k.Seal(p, deliveryAAD)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, 4+len(sealed.KeyID)+len(sealed.DEK)+len(sealed.Data))
-	out = append(out, 1, byte(len(sealed.KeyID)))
-	out = append(out, sealed.KeyID...)
-	out = binary.BigEndian.AppendUint16(out, uint16(len(sealed.DEK)))
-	out = append(out, sealed.DEK...)
-	return append(out, sealed.Data...), nil
-}
-
-func (s keyringSealer) Open(b []byte) ([]byte, error) {
-	if len(b) < 2 || b[0] != 1 {
-		return nil, errors.New("delivery payload: unknown seal format")
-	}
-	n := int(b[1])
-	if len(b) < 2+n+2 {
-		return nil, errors.New("delivery payload: truncated")
-	}
-	id, rest := string(b[2:2+n]), b[2+n:]
-	m := int(binary.BigEndian.Uint16(rest))
-	if len(rest) < 2+m {
-		return nil, errors.New("delivery payload: truncated")
-	}
-	return s.k.Open(envelope.Sealed{KeyID: id, DEK: rest[2 : 2+m], Data: rest[2+m:]}, deliveryAAD)
-}
-
 // keyring returns the data keys that seal application data, the portal's
 // cookies and the anonymous form tokens. Configured keys come from
 // --data-key; without them a development key is used:
@@ -461,7 +426,7 @@ func (a *app) keyring() (*envelope.Keyring, error) {
 	if migrations.KindOf(a.cfg.DB) == migrations.Postgres && !a.cfg.Demo {
 		return envelope.Parse(envelope.NewKey())
 	}
-	path := filepath.Join(dataDir(a.cfg.DB), "data-key")
+	path := filepath.Join(migrations.DataFolder(a.cfg.DB), "data-key")
 	kr, created, err := envelope.LoadOrCreateFile(path)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
@@ -71,12 +72,12 @@ func (a *app) buildApplications(ctx context.Context) error {
 	c := a.cfg.Apps
 	a.forms, err = forms.NewStore(forms.Deps{DB: a.db, Keys: keys, Registry: reg, Tenants: a.store, Mailer: a.outbox,
 		Outbox: a.enqueueDelivery,
-		Reader: a.readerIdentity,
+		Reader: a.onboard.ReaderIdentity,
 		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) {
 			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
 			return slices.Contains(live, strecke), err
 		},
-		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
+		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
 			Author: xsozial.Party{Kennung: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
 			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,
 			Logger: a.logger}})
@@ -84,14 +85,14 @@ func (a *app) buildApplications(ctx context.Context) error {
 		return err
 	}
 	a.onDeliveryStatus = a.forms.SetDeliveryStatus
-	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{BaseURL: a.cfg.BaseURL})
+	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{Links: www.CitizenLinks(a.cfg.BaseURL)})
 	a.citizenSessions = citizen.NewSessions(a.sessions)
 	if c.SAMLMetadata != "" {
 		md, err := citizen.LoadIDPMetadata(ctx, c.SAMLMetadata, &http.Client{Timeout: 15 * time.Second})
 		if err != nil {
 			return err
 		}
-		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, dataDir(a.cfg.DB), "Sozialplattform Servicekonto")
+		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, migrations.DataFolder(a.cfg.DB), "Sozialplattform Servicekonto")
 		if err != nil {
 			return err
 		}
@@ -135,33 +136,11 @@ func (a *app) buildApplications(ctx context.Context) error {
 	return nil
 }
 
-// readerIdentity is the municipality's DVDV identity for an
-// Antragsstrecke as its onboarding case records it; without one the
-// store's default (derived from the official key) applies.
-func (a *app) readerIdentity(ctx context.Context, tenantID, strecke string) (string, string, error) {
-	t, err := a.store.GetTenant(ctx, tenantID)
-	if err != nil {
-		return "", "", err
-	}
-	if cases, err := a.onboard.ListCases(ctx, tenantID); err == nil {
-		for _, c := range cases {
-			if c.Antragsstrecke == strecke && c.Transport.DVDVKennung != "" {
-				return c.Transport.DVDVKennung, t.Name, nil
-			}
-		}
-	}
-	key := t.Key()
-	for len(key) < 12 {
-		key += "0"
-	}
-	return "sop:" + key, t.Name, nil
-}
-
 // registerApplications adds the application and Servicekonto pages to the
 // portal; the SAML endpoints are in the transport table (routes.go).
 func (a *app) registerApplications() error {
 	return a.portal.RegisterApplications(www.ApplicationDeps{Forms: a.forms, Accounts: a.citizens, Sessions: a.citizenSessions,
-		SAML: a.saml, Keys: a.dataKeys, BaseURL: a.cfg.BaseURL})
+		SAML: a.saml, Keys: a.dataKeys})
 }
 
 // exceptACS keeps the cross-origin protection off the SAML ACS: the

@@ -10,6 +10,7 @@ import (
 
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/portal/www"
 )
 
 // BenchmarkSubmission measures the whole submission of a complete HzL
@@ -28,7 +29,7 @@ func BenchmarkSubmission(b *testing.B) {
 	acc := seedCitizen(b, a, "bench@example.org", harz.Slug)
 	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
 		Outbox:  a.enqueueDelivery,
-		Options: forms.Options{BaseURL: a.cfg.BaseURL, MaxDrafts: 1 << 30}})
+		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: 1 << 30}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func BenchmarkSubmission(b *testing.B) {
 func seedCitizen(t testing.TB, a *app, email, slug string) string {
 	t.Helper()
 	ctx := context.Background()
-	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "", a.cfg.BaseURL+"/"+slug+"/servicekonto")
+	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "", slug)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 )
 
@@ -24,7 +25,7 @@ import (
 func submitForConsole(t *testing.T, a *app, tt *tenant.Tenant, email string) *forms.Receipt {
 	t.Helper()
 	ctx := context.Background()
-	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "Erika Muster", a.cfg.BaseURL+"/"+tt.Slug+"/servicekonto")
+	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "Erika Muster", tt.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func submitForConsole(t *testing.T, a *app, tt *tenant.Tenant, email string) *fo
 	}
 	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
 		Outbox:  a.enqueueDelivery,
-		Options: forms.Options{BaseURL: a.cfg.BaseURL}})
+		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL)}})
 	if err != nil {
 		t.Fatal(err)
 	}

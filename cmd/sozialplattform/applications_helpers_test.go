@@ -6,6 +6,7 @@ import (
 
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 )
 
@@ -30,7 +31,7 @@ func seedApplications(t testing.TB, a *app, tt *tenant.Tenant) applicationObject
 	t.Helper()
 	ctx := context.Background()
 	email := "buerger-" + tt.Slug + "@example.org"
-	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "Erika Muster", a.cfg.BaseURL+"/"+tt.Slug+"/servicekonto")
+	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "Erika Muster", tt.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func seedApplications(t testing.TB, a *app, tt *tenant.Tenant) applicationObject
 		t.Fatal(err)
 	}
 	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
-		Options: forms.Options{BaseURL: a.cfg.BaseURL}})
+		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,10 @@ func TestConfigPrecedenceAndValidation(t *testing.T) {
 		t.Errorf("counselling defaults %+v", cfg.Counselling)
 	}
 	for _, bad := range [][]string{{"--base-url", "ftp://x"}, {"--smtp-tls", "maybe"}, {"--session-idle", "lang"}, {"--smtp-port", "x"},
-		{"--counselling-remind-after", "bald"}, {"--counselling-remind-after", "400d"}, {"--max-drafts", "0"}} {
+		{"--counselling-remind-after", "bald"}, {"--counselling-remind-after", "400d"}, {"--max-drafts", "0"},
+		// SMTPConfig.Validate stops the start
+		{"--smtp-host", "mail.example.org", "--smtp-port", "70000"}, {"--smtp-host", "mail.example.org", "--mail-from", "kein Absender"},
+		{"--smtp-host", "mail.example.org", "--smtp-tls", "none", "--smtp-username", "u", "--smtp-password", "p"}} {
 		if _, _, err := parseConfig("test", bad, func(string) string { return "" }, nil); err == nil {
 			t.Errorf("%v accepted", bad)
 		}

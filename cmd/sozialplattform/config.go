@@ -271,6 +271,9 @@ func (c *config) finish() error {
 		return fmt.Errorf("--smtp-tls %q: must be starttls, tls or none", c.SMTP.TLS)
 	}
 	c.SMTP.From = c.MailFrom
+	if err := c.SMTP.Validate(); err != nil {
+		return fmt.Errorf("SMTP settings: %w", err)
+	}
 	if f := c.FITConnect; f.BaseURL != "" && (f.TokenURL == "" || f.ClientID == "" || f.ClientSecret == "") {
 		return fmt.Errorf("--fitconnect-url needs --fitconnect-token-url, --fitconnect-client-id and --fitconnect-client-secret")
 	}

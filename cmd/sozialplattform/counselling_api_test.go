@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -150,8 +151,9 @@ func TestCounsellingAPI(t *testing.T) {
 	if draft.State != counselling.StatePending || draft.PendingVersion == nil {
 		t.Fatalf("change under review: %+v", draft)
 	}
-	var pending []counselling.Centre
-	ministry.must(http.StatusOK, "GET", "/api/v1/counselling-reviews", nil, &pending)
+	var reviews struct{ Items []counselling.Centre }
+	ministry.must(http.StatusOK, "GET", "/api/v1/counselling-reviews", nil, &reviews)
+	pending := reviews.Items
 	if len(pending) != 1 || pending[0].ID != hbs.ID {
 		t.Errorf("pending: %+v", pending)
 	}
@@ -206,8 +208,22 @@ func TestCounsellingAPI(t *testing.T) {
 		b, _ := json.Marshal(map[string]any{"start": start, "name": "Erika Muster", "email": email})
 		return anonymous.csRaw("POST", "/api/v1/appointment-calendars/"+cals[0].ID+"/bookings", "application/json", b)
 	}
+	// Without a site the links lead to the site of the calendar's tenant
+	// (or the nearest one above a Beratungsstelle): the page exists.
 	if status, _, raw := book(slots.Slots[0].Start, "a@example.org"); status != http.StatusCreated || !strings.Contains(raw, "/termine/buchung/") {
 		t.Errorf("booking: %d %s", status, raw)
+	} else {
+		var booked struct {
+			PageURL string `json:"pageUrl"`
+		}
+		json.Unmarshal([]byte(raw), &booked)
+		u, _ := url.Parse(booked.PageURL)
+		page := srv.URL + u.Path
+		if resp, err := http.Get(page); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("the booking's page %s: %v %v", booked.PageURL, resp, err)
+		} else {
+			resp.Body.Close()
+		}
 	}
 	if status, _, raw := book(slots.Slots[0].Start, "b@example.org"); status != http.StatusConflict || !strings.Contains(raw, "body.start") {
 		t.Errorf("taken: %d %s", status, raw)

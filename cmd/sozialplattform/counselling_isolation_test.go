@@ -113,8 +113,9 @@ func TestCounsellingIsolation(t *testing.T) {
 		})
 	}
 	// The municipality's list holds only its own centres.
-	var list []counselling.Centre
-	harz.must(http.StatusOK, "GET", "/api/v1/tenants/"+own.tenant.ID+"/counselling-centres", nil, &list)
+	var page struct{ Items []counselling.Centre }
+	harz.must(http.StatusOK, "GET", "/api/v1/tenants/"+own.tenant.ID+"/counselling-centres", nil, &page)
+	list := page.Items
 	if len(list) != 2 {
 		t.Errorf("Harz sees %d centres, want 2", len(list))
 	}

@@ -57,6 +57,9 @@ func tokenedRoutes(t *testing.T) []tokenedRoute {
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
+		if d.Name() == "links.go" { // link builders fill routes of the tables, they declare none (links_test.go)
+			return nil
+		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"sozialplattform/migrations"
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 )
 
 // restoreCmd puts a backup in place of the SQLite database: after checking

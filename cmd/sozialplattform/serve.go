@@ -9,15 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sozialplattform/migrations"
-	"sozialplattform/onboarding/delivery"
+	deliverydemo "sozialplattform/onboarding/delivery/demo"
 	"sozialplattform/tenant"
 )
 
@@ -79,7 +77,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("load citizen demo data: %w", err)
 		}
 		logins = append(logins, citizenLogin)
-		demoDelivery, err := a.delivery.StartDemo(ctx, delivery.DemoOptions{DataDir: dataDir(cfg.DB), BaseURL: cfg.BaseURL,
+		demoDelivery, err := deliverydemo.Start(ctx, a.delivery, deliverydemo.Options{DB: a.db, DataDir: migrations.DataFolder(cfg.DB), BaseURL: cfg.BaseURL,
 			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger, Author: a.xtaAuthor(), Build: a.testApplication})
 		if err != nil {
 			return fmt.Errorf("start delivery demo: %w", err)
@@ -185,19 +183,6 @@ func checkSharedSecrets(cfg *config) error {
 			"bitte --saml-key und --saml-cert (SOZIALPLATTFORM_SAML_KEY, SOZIALPLATTFORM_SAML_CERT) setzen")
 	}
 	return nil
-}
-
-// dataDir is the folder of development and demo keys: next to the SQLite
-// database file, or "data" in the working directory for PostgreSQL (only
-// used with --demo there). Never a temporary folder, whose cleaning would
-// lose the keys.
-func dataDir(dsn string) string {
-	if migrations.KindOf(dsn) == migrations.Postgres {
-		return "data"
-	}
-	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-	p, _, _ = strings.Cut(p, "?")
-	return filepath.Dir(p)
 }
 
 // orExternal names a demo server's address, or says that the configured

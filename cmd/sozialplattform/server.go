@@ -47,8 +47,7 @@ func newAPI(mux *http.ServeMux, a *app) (huma.API, error) {
 	onboardingapi.New(onboardingapi.Deps{Store: a.onboard, Tenants: a.store, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	deliveryapi.New(deliveryapi.Deps{Service: a.delivery, Directory: a.dvdv, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	a.portal.RegisterAPI(humaAPI)
-	counsellingapi.New(counsellingapi.Deps{Store: a.counsel, Appointments: a.appts, Tenants: a.store, Authz: a.authz, Logger: a.logger,
-		BaseURL: a.cfg.BaseURL}).Register(humaAPI)
+	counsellingapi.New(counsellingapi.Deps{Store: a.counsel, Appointments: a.appts, Tenants: a.store, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	formsapi.New(formsapi.Deps{Store: a.forms, Authz: a.authz, Logger: a.logger}).Register(humaAPI)
 	if err := api.MustDeclareAccess(humaAPI); err != nil {
 		return nil, err

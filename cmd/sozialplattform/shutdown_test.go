@@ -17,6 +17,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/deliverytest"
+	"sozialplattform/tenant"
 )
 
 // TestGracefulShutdown is the shutdown test of issue 18. The server runs
@@ -117,7 +118,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	body := `{"email":"ministerium@demo.example","password":"Sozialplattform-Demo-2026"}`
+	body := `{"email":"ministerium@demo.example","password":"` + tenant.DemoPassword + `"}`
 	fmt.Fprintf(conn, "POST /api/v1/session HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
 		addr, len(body), body[:20])
 	time.Sleep(200 * time.Millisecond) // the server reads the headers and starts the handler

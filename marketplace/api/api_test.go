@@ -42,7 +42,7 @@ func newFixture(t *testing.T) *fixture {
 		}
 	}
 	store := tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	market, err := marketplace.NewStore(db, store, outbox, marketplace.Options{BaseURL: "https://sozial.example", MinistryOrderMailbox: "mid-55@mid.example"})
+	market, err := marketplace.NewStore(db, store, outbox, marketplace.Options{MinistryOrderMailbox: "mid-55@mid.example"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 type placeOrderInput struct {
@@ -157,7 +158,7 @@ func (a *API) registerOrders(api huma.API) {
 			}
 			name := "bestellungen-" + time.Now().In(a.store.Location()).Format("2006-01-02") + ".csv"
 			return &listOrdersOutput{ContentType: "text/csv; charset=utf-8",
-				ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
+				ContentDisposition: download.Attachment(name), Body: buf.Bytes()}, nil
 		}
 		list, pg, err := a.listOrders(ctx, f, in.PageQuery)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"sozialplattform/onboarding"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 type catalogOutput struct {
@@ -288,7 +289,7 @@ func (a *API) registerCalendar(api huma.API) {
 			if err != nil {
 				return nil, a.problem(ctx, err)
 			}
-			return &calendarOutput{ContentType: "text/calendar; charset=utf-8", ContentDisposition: `inline; filename="sozialplattform.ics"`,
+			return &calendarOutput{ContentType: "text/calendar; charset=utf-8", ContentDisposition: download.Inline("sozialplattform.ics"),
 				CacheControl: "private, max-age=300", Body: b}, nil
 		})
 }

@@ -9,14 +9,13 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"sozialplattform/onboarding"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 type itemInput struct {
@@ -98,16 +97,16 @@ func (a *API) registerChecklist(api huma.API) {
 		return &attachmentOutput{Body: att}, nil
 	})
 
-	download := huma.Operation{
+	downloadOp := huma.Operation{
 		OperationID: "getChecklistAttachment", Method: http.MethodGet, Path: "/v1/onboarding-cases/{caseId}/attachments/{attachmentId}", Tags: []string{tagCases},
 		Summary: "Anhang herunterladen",
 	}
-	download.Responses = map[string]*huma.Response{"200": {Description: "die Datei", Content: map[string]*huma.MediaType{
+	downloadOp.Responses = map[string]*huma.Response{"200": {Description: "die Datei", Content: map[string]*huma.MediaType{
 		"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}},
 		"image/png":       {Schema: &huma.Schema{Type: "string", Format: "binary"}},
 		"image/jpeg":      {Schema: &huma.Schema{Type: "string", Format: "binary"}},
 	}}}
-	coreapi.Register(api, download, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Read}, func(ctx context.Context, in *attachmentPathInput) (*fileOutput, error) {
+	coreapi.Register(api, downloadOp, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Read}, func(ctx context.Context, in *attachmentPathInput) (*fileOutput, error) {
 		if _, err := a.caseFor(ctx, in.CaseID, authz.Read); err != nil {
 			return nil, err
 		}
@@ -115,7 +114,7 @@ func (a *API) registerChecklist(api huma.API) {
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		return &fileOutput{ContentType: att.ContentType, ContentDisposition: ContentDisposition(att.Filename),
+		return &fileOutput{ContentType: att.ContentType, ContentDisposition: download.Attachment(att.Filename),
 			CacheControl: "private, no-store", Body: att.Data}, nil
 	})
 
@@ -157,16 +156,4 @@ func (a *API) readFile(contentType string, body []byte) (string, []byte, error) 
 		}
 		return part.FileName(), data, nil
 	}
-}
-
-// ContentDisposition builds an attachment header with an ASCII fallback
-// and the UTF-8 name (RFC 6266, RFC 8187).
-func ContentDisposition(filename string) string {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, filename)
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(filename))
 }

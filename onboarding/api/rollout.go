@@ -11,9 +11,13 @@ import (
 	"sozialplattform/onboarding"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
-type rolloutInput struct {
+// RolloutQuery is the filter of the rollout report and its cases. It is
+// exported because huma finds query parameters only in exported embedded
+// structs.
+type RolloutQuery struct {
 	Format         string `query:"format" enum:"json,csv" doc:"csv liefert die gewählte Tabelle als CSV (UTF-8, Semikolon), immer vollständig: limit und cursor gelten nur für JSON"`
 	Table          string `query:"table" enum:"matrix,districts,go-lives" doc:"bei format=csv: matrix (Umsetzungsstand), districts (Kreise) oder go-lives (Livegänge je Monat)"`
 	TenantID       string `query:"tenantId" maxLength:"64" doc:"nur diese Körperschaft und die darunter"`
@@ -23,7 +27,7 @@ type rolloutInput struct {
 	OnlyOrdered    bool   `query:"onlyOrdered" doc:"nur Zeilen mit mindestens einer Bestellung"`
 }
 
-func (in *rolloutInput) filter(visible []string) (onboarding.RolloutFilter, error) {
+func (in *RolloutQuery) filter(visible []string) (onboarding.RolloutFilter, error) {
 	f := onboarding.RolloutFilter{TenantIDs: visible, TenantID: in.TenantID, OZGID: in.OZGID, Antragsstrecke: in.Antragsstrecke,
 		LegalBasis: in.LegalBasis, OnlyOrdered: in.OnlyOrdered}
 	if in.TenantID != "" && !slices.Contains(visible, in.TenantID) {
@@ -34,7 +38,7 @@ func (in *rolloutInput) filter(visible []string) (onboarding.RolloutFilter, erro
 
 // rolloutCasesInput is the report's filter with paging (JSON only).
 type rolloutCasesInput struct {
-	rolloutInput
+	RolloutQuery
 	coreapi.PageQuery
 }
 
@@ -66,7 +70,7 @@ func csvOutput(t onboarding.CSVTable, name string) (*csvOrJSONOutput, error) {
 	if err := t.WriteCSV(&buf); err != nil {
 		return nil, err
 	}
-	return &csvOrJSONOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
+	return &csvOrJSONOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: download.Attachment(name), Body: buf.Bytes()}, nil
 }
 
 func (a *API) registerRollout(api huma.API) {
@@ -78,7 +82,7 @@ func (a *API) registerRollout(api huma.API) {
 			"`format=csv` liefert eine Tabelle als CSV. Nur für das Ministerium.",
 	}
 	docResponse(api, &op, onboarding.Rollout{}, "text/csv", "Umsetzungsstand")
-	coreapi.Register(api, op, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, in *rolloutInput) (*csvOrJSONOutput, error) {
+	coreapi.Register(api, op, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, in *RolloutQuery) (*csvOrJSONOutput, error) {
 		f, err := in.filter(a.visible(ctx, onboarding.ObjRollout, authz.Read))
 		if err != nil {
 			return nil, err

@@ -144,7 +144,7 @@ func TestFITConnectDeliveryIsAcceptedAndReported(t *testing.T) {
 	if n, err := e.fit.Subscriber.ProcessPending(ctx); n != 1 || err != nil {
 		t.Fatalf("subscriber: %d, %v", n, err)
 	}
-	e.clock.Advance(2 * time.Second)
+	e.clock.Add(2 * time.Second)
 	e.run(e.svc)
 	got = e.get(ids[0])
 	if got.Status != delivery.StatusAccepted || got.FinishedAt == nil {
@@ -172,7 +172,7 @@ func TestRejectedSubmissionIsAProblemAndCanBeSentAgain(t *testing.T) {
 	if n, err := sub.ProcessPending(ctx); n != 1 || err != nil {
 		t.Fatalf("subscriber: %d, %v", n, err)
 	}
-	e.clock.Advance(2 * time.Second)
+	e.clock.Add(2 * time.Second)
 	e.run(e.svc)
 	got := e.get(ids[0])
 	if got.Status != delivery.StatusRejected || !strings.Contains(got.Detail, "Unterlagen unvollständig") || !got.Retryable {
@@ -189,7 +189,7 @@ func TestRejectedSubmissionIsAProblemAndCanBeSentAgain(t *testing.T) {
 	if _, err := e.fit.Subscriber.ProcessPending(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Advance(2 * time.Second)
+	e.clock.Add(2 * time.Second)
 	e.run(e.svc)
 	got = e.get(ids[0])
 	if got.Status != delivery.StatusAccepted || got.TransportRef == first {
@@ -211,7 +211,7 @@ func TestXTADeliveryIsPickedUp(t *testing.T) {
 		fetched[0].Meta.Reader.Identifier != harzKennung || fetched[0].Meta.TestMsg {
 		t.Fatalf("fetched %+v", fetched)
 	}
-	e.clock.Advance(2 * time.Second)
+	e.clock.Add(2 * time.Second)
 	e.run(e.svc)
 	if got := e.get(ids[0]); got.Status != delivery.StatusPickedUp {
 		t.Fatalf("after fetch: %+v", got)
@@ -287,7 +287,7 @@ func TestAttemptLimitBackoffAndRetryAfter(t *testing.T) {
 		if n := e.run(e.svc); n != 0 {
 			t.Fatalf("attempt %d ran before its backoff", attempt+1)
 		}
-		e.clock.Advance(w)
+		e.clock.Add(w)
 	}
 	got := e.get(ids[0])
 	if got.Status != delivery.StatusFailed || got.Attempts != 4 || len(got.History) != 4 || !got.Retryable {
@@ -313,7 +313,7 @@ func TestAttemptLimitBackoffAndRetryAfter(t *testing.T) {
 		t.Errorf("attempt does not record Retry-After: %+v", got.History[0])
 	}
 	down = false
-	e.clock.Advance(121 * time.Second)
+	e.clock.Add(121 * time.Second)
 	e.run(e.svc)
 	if got := e.get(ids[0]); got.Status != delivery.StatusSent {
 		t.Fatalf("after recovery: %+v", got)

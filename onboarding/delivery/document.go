@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
 )
 
 // Document is a finished application to deliver.
@@ -105,7 +106,7 @@ func enqueue(ctx context.Context, db bun.IDB, doc Document, sealer Sealer, purpo
 	if err := doc.validate(); err != nil {
 		return "", err
 	}
-	now = now.UTC().Truncate(time.Microsecond)
+	now = clock.Stamp(now)
 	if doc.SubmittedAt.IsZero() {
 		doc.SubmittedAt = now
 	}
@@ -122,7 +123,7 @@ func enqueue(ctx context.Context, db bun.IDB, doc Document, sealer Sealer, purpo
 	}
 	r := &row{ID: uuid.Must(uuid.NewV7()).String(), TenantID: doc.TenantID, ApplicationID: doc.ApplicationID,
 		Antragsstrecke: doc.Antragsstrecke, ReferenceNumber: doc.ReferenceNumber, Purpose: purpose, CaseID: caseID,
-		Status: StatusPending, NextAttemptAt: now, SubmittedAt: doc.SubmittedAt.UTC().Truncate(time.Microsecond), CreatedAt: now, UpdatedAt: now}
+		Status: StatusPending, NextAttemptAt: now, SubmittedAt: clock.Stamp(doc.SubmittedAt), CreatedAt: now, UpdatedAt: now}
 	res, err := db.NewInsert().Model(r).On("CONFLICT (application_id) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return "", fmt.Errorf("enqueue delivery of %s: %w", doc.ApplicationID, err)

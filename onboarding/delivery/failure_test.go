@@ -144,7 +144,7 @@ func TestFlakyEndpointsDeliverEveryApplicationExactlyOnce(t *testing.T) {
 				retried[id] = true
 			}
 		}
-		e.clock.Advance(10 * time.Second)
+		e.clock.Add(10 * time.Second)
 	}
 	if !done() {
 		for _, id := range ids {
@@ -206,7 +206,7 @@ func TestProcessKilledBetweenSentAndRecordedResumesWithoutDuplicate(t *testing.T
 	if n := e.run(fresh); n != 0 {
 		t.Fatalf("a leased row was taken over before the lease ran out (%d)", n)
 	}
-	e.clock.Advance(3*time.Minute + time.Second)
+	e.clock.Add(3*time.Minute + time.Second)
 	e.run(fresh)
 	for _, id := range ids {
 		if d := e.get(id); d.Status != delivery.StatusSent || d.Attempts != 2 {

@@ -23,27 +23,8 @@ import (
 	"sozialplattform/onboarding/delivery/pki"
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/onboarding/delivery/xta2/xtaserver"
+	"sozialplattform/tenant/clock/clocktest"
 )
-
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Now().UTC()} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // Tenants of the tests.
 const (
@@ -244,7 +225,7 @@ func (x *xtaEnv) fetch(t testing.TB) []xta2.Fetched {
 type env struct {
 	t      testing.TB
 	db     *migrations.DB
-	clock  *clock
+	clock  *clocktest.Clock
 	router *router
 	log    *statusLog
 	fit    *deliverytest.FIT
@@ -278,7 +259,7 @@ func newEnv(t testing.TB, eo envOptions) *env {
 
 func newEnvOn(t testing.TB, db *migrations.DB, eo envOptions) *env {
 	t.Helper()
-	e := &env{t: t, db: db, clock: newClock(), router: &router{routes: map[string]delivery.Route{}}, log: &statusLog{}}
+	e := &env{t: t, db: db, clock: clocktest.New(time.Now().UTC()), router: &router{routes: map[string]delivery.Route{}}, log: &statusLog{}}
 	e.fit = deliverytest.NewFIT(t, deliverytest.FITOptions{Wrap: eo.fitWrap, AllowHTTPCallbacks: true})
 	e.xta = newXTA(t, eo.xtaWrap)
 	e.dir = dvdv.New(db, nil)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -368,12 +367,3 @@ func (s *Service) PickUp(ctx context.Context, id string, guard Guard) (*MailboxM
 	})
 	return out, err
 }
-
-// berlin is German local time for texts.
-var berlin = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-})

@@ -26,13 +26,7 @@ var mailTemplateFiles embed.FS
 
 // MailTemplates returns the folder of delivery's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplateFiles, "mailtemplates")
-	if err != nil { // cannot happen: the folder is embedded
-		panic(err)
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplateFiles) }
 
 // FailedMail fills "delivery-failed": a delivery gave up, or the
 // Fachverfahren rejected it.
@@ -110,7 +104,7 @@ func (s *Service) notifyFailed(ctx context.Context, tx bun.IDB, j *job, status, 
 	}
 	data := FailedMail{TenantName: name, Antragsstrecke: label, ReferenceNumber: r.ReferenceNumber, Status: StatusLabel(status),
 		Reason: reason, Variant: VariantLabel(j.route.Variant), Test: r.Purpose == PurposeConnectionTest, SubmittedAt: r.SubmittedAt,
-		Link: s.opts.BaseURL + "/admin/zustellung/eintrag/" + r.ID}
+		Link: s.opts.Links.Delivery.To(r.ID)}
 	for _, addr := range to {
 		if err := s.opts.Mailer.Enqueue(ctx, tx, mail.Message{TenantID: r.TenantID, To: addr, Template: MailFailed, Data: data}); err != nil {
 			return fmt.Errorf("mail failed delivery %s: %w", r.ID, err)
@@ -153,7 +147,7 @@ func (s *Service) SendMailboxDigests(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			data := MailboxDigestMail{TenantName: name, Link: s.opts.BaseURL + "/admin/postfach/" + tid}
+			data := MailboxDigestMail{TenantName: name, Link: s.opts.Links.Mailbox.To(tid)}
 			ids := make([]string, len(items))
 			for i, it := range items {
 				ids[i] = it.ID

@@ -14,6 +14,7 @@ import (
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 // mailLog records the mails the service queues.
@@ -67,7 +68,7 @@ func seedStaff(t *testing.T, e *env, tenantID, mailbox, admin, clerk string) {
 // transport's reason; the citizen is told what really happens.
 func TestFailedDeliveryIsMailedToTheMunicipality(t *testing.T) {
 	ml := &mailLog{}
-	e := newEnv(t, envOptions{tune: func(o *delivery.Options) { o.Mailer, o.BaseURL = ml, "https://sozial.example" }})
+	e := newEnv(t, envOptions{tune: func(o *delivery.Options) { o.Mailer, o.Links = ml, testLinks }})
 	seedStaff(t, e, harzID, "sozialamt@kreis-hz.example", "admin@kreis-hz.example", "sachbearbeitung@kreis-hz.example")
 	// The onboarding case names a reader the XTA server does not know.
 	rt := delivery.Route{CaseID: "case-harz-grusi", Variant: delivery.VariantXTA2, TenantName: "Landkreis Harz", Region: "DE15085",
@@ -114,7 +115,7 @@ func TestFailedDeliveryIsMailedToTheMunicipality(t *testing.T) {
 func TestMailboxDigest(t *testing.T) {
 	var outbox *mail.Outbox
 	e := newEnv(t, envOptions{tune: func(o *delivery.Options) {
-		o.BaseURL = "https://sozial.example"
+		o.Links = testLinks
 		o.Labels = func(context.Context) (map[string]string, error) {
 			return map[string]string{streckeMailbox: "Bildung und Teilhabe (BuT)"}, nil
 		}
@@ -191,4 +192,11 @@ func TestFailedMailRenders(t *testing.T) {
 	if !strings.Contains(m.Subject, "Antrag SP-2026-000042 (Grundsicherung (GruSi)) nicht zugestellt") {
 		t.Errorf("subject %q", m.Subject)
 	}
+}
+
+// testLinks stand in for the console's links (admin.DeliveryLinks), at
+// the console's addresses.
+var testLinks = delivery.Links{
+	Delivery: web.LinkTo("https://sozial.example", "/admin/zustellung/eintrag/{did}"),
+	Mailbox:  web.LinkTo("https://sozial.example", "/admin/postfach/{id}"),
 }

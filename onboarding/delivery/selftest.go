@@ -10,6 +10,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/secret"
 )
 
 // ObjConnectionTest is the access-control object of connection tests.
@@ -96,12 +98,12 @@ func (s *Service) RunConnectionTest(ctx context.Context, caseID string, wait tim
 		return nil, errors.New("delivery: no TestApplication builder configured")
 	}
 	now := s.now()
-	ref := "TEST-" + now.In(berlin()).Format("20060102-150405")
+	ref := "TEST-" + now.In(clock.Berlin()).Format("20060102-150405")
 	xml, pdf, err := s.opts.TestApplication(ctx, tenantID, strecke, ref, now)
 	if err != nil {
 		return nil, &TestApplicationError{Antragsstrecke: strecke, Err: err}
 	}
-	doc := Document{ApplicationID: "test:" + caseID + ":" + newToken()[:12], TenantID: tenantID, Antragsstrecke: strecke,
+	doc := Document{ApplicationID: "test:" + caseID + ":" + secret.New()[:12], TenantID: tenantID, Antragsstrecke: strecke,
 		ReferenceNumber: ref, XML: xml, PDF: pdf, SubmittedAt: now}
 	var id string
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

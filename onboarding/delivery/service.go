@@ -2,9 +2,7 @@ package delivery
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +19,8 @@ import (
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/secret"
 )
 
 // StatusFunc tells the applications side about a delivery's progress,
@@ -87,10 +87,10 @@ type Options struct {
 	// the builders of real applications.
 	TestApplication BuildFunc
 	// Mailer queues the mails to the municipalities (a failed delivery,
-	// the mailbox digest) in the transaction that causes them; BaseURL
-	// makes the console links in them.
-	Mailer  tenant.Mailer
-	BaseURL string
+	// the mailbox digest) in the transaction that causes them; Links are
+	// the console pages they point to.
+	Mailer tenant.Mailer
+	Links  Links
 	// Labels names the Antragsstrecken ("hzl" → "Hilfe zum
 	// Lebensunterhalt 1.0"); onboarding.Store.Antragsstrecken.
 	Labels func(ctx context.Context) (map[string]string, error)
@@ -220,6 +220,13 @@ func (s *Service) SetXTA(o *XTAOptions) {
 	s.mu.Unlock()
 }
 
+// FITConnectEnabled and XTAEnabled tell whether variants 3 and 1 are
+// configured (the demo starts its local servers only where not).
+func (s *Service) FITConnectEnabled() bool { return s.fitOptions() != nil }
+
+// XTAEnabled: see FITConnectEnabled.
+func (s *Service) XTAEnabled() bool { return s.xtaOptions() != nil }
+
 func (s *Service) fitOptions() *FITConnectOptions {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -233,13 +240,7 @@ func (s *Service) xtaOptions() *XTAOptions {
 }
 
 // now is the clock in UTC at microseconds, as PostgreSQL keeps it.
-func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
-
-func newToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func (s *Service) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // row is a delivery as stored.
 type row struct {
@@ -287,7 +288,7 @@ var errLeaseLost = errors.New("delivery lease lost to another worker")
 // set) and returns them with this worker's lease token.
 func (s *Service) claim(ctx context.Context, ph phase, id string, limit int) ([]row, error) {
 	now := s.now()
-	tok := newToken()
+	tok := secret.New() // the lease owner: only this worker knows it
 	until := now.Add(s.opts.Lease)
 	due := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if ph == phaseSend {

@@ -11,6 +11,7 @@ import (
 
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/onboarding/delivery/xta2"
+	"sozialplattform/tenant/clock"
 )
 
 // xtaState is the XTA progress kept in a row.
@@ -228,7 +229,7 @@ func (s *Service) followXTA(ctx context.Context, j *job) outcome {
 	}
 	switch rep.Status {
 	case xta2.StatusGreen, xta2.StatusYellow:
-		j.step("picked-up", fmt.Sprintf("Nachricht am %s vom Fachverfahren abgeholt", rep.Meta.Reception.In(berlin()).Format("02.01.2006 15:04")))
+		j.step("picked-up", fmt.Sprintf("Nachricht am %s vom Fachverfahren abgeholt", rep.Meta.Reception.In(clock.Berlin()).Format("02.01.2006 15:04")))
 		return outcome{final: StatusPickedUp, detail: "Vom Fachverfahren abgeholt"}
 	case xta2.StatusRed:
 		var reasons []string

@@ -15,41 +15,21 @@ import (
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/web"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var berlin = clock.Berlin()
 
 type fixture struct {
 	db      *migrations.DB
 	outbox  *mail.Outbox
 	tenants *tenant.Store
 	store   *appointments.Store
-	clock   *clock
+	clock   *clocktest.Clock
 	centre  *tenant.Tenant
 	cal     *appointments.Calendar
 }
@@ -66,9 +46,14 @@ func newFixture(t testing.TB, opts appointments.Options) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, outbox: outbox, clock: &clock{t: monday}}
+	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(monday)}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
-	opts.BaseURL, opts.Now = "https://sozial.example", f.clock.Now
+	opts.Now = f.clock.Now
+	opts.Links = appointments.Links{ // the portal's addresses (www.AppointmentLinks)
+		Booking:  web.LinkTo("https://sozial.example", "/{site}/termine/buchung/{token}"),
+		Calendar: web.LinkTo("https://sozial.example", "/{site}/termine/buchung/{token}/termin.ics"),
+		Cancel:   web.LinkTo("https://sozial.example", "/{site}/termine/absagen/{token}"),
+	}
 	if f.store, err = appointments.NewStore(db, outbox, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -13,10 +12,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
-	tmail "sozialplattform/tenant/mail"
-
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/keyset"
+	tmail "sozialplattform/tenant/mail"
+	"sozialplattform/tenant/phone"
+	"sozialplattform/tenant/secret"
 )
 
 // Booking is a booked slot. It holds no more personal data than needed to
@@ -67,8 +69,6 @@ const (
 	MaxRemarkLen = 300
 )
 
-var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 /()\-]{4,38}$`)
-
 func (in *BookingInput) validate() error {
 	var errs tenant.FieldErrors
 	in.Name = strings.TrimSpace(in.Name)
@@ -87,9 +87,7 @@ func (in *BookingInput) validate() error {
 		!strings.Contains(in.Email[strings.LastIndex(in.Email, "@")+1:], ".") {
 		errs.Add("email", "Bitte geben Sie eine gültige E-Mail-Adresse an; dorthin geht die Bestätigung.")
 	}
-	if in.Phone != "" && !phonePattern.MatchString(in.Phone) {
-		errs.Add("phone", "Bitte geben Sie die Telefonnummer nur mit Ziffern, Leerzeichen, +, /, - und Klammern an.")
-	}
+	phone.Check(&errs, "phone", &in.Phone)
 	switch {
 	case utf8.RuneCountInString(in.Remark) > MaxRemarkLen:
 		errs.Add("remark", "Höchstens %d Zeichen.", MaxRemarkLen)
@@ -136,14 +134,14 @@ func (s *Store) Book(ctx context.Context, in BookingInput) (*Booking, Tokens, er
 	if !cal.bookable(start, now, s.loc) {
 		return nil, Tokens{}, ErrSlotUnavailable
 	}
-	tok := Tokens{Page: newSecret(), Cancel: newSecret()}
-	cancelHash := hashSecret(tok.Cancel)
+	tok := Tokens{Page: secret.New(), Cancel: secret.New()}
+	cancelHash := secret.Hash(tok.Cancel)
 	b := &Booking{ID: uuid.Must(uuid.NewV7()).String(), CalendarID: cal.ID, TenantID: cal.TenantID, StartsAt: start,
 		EndsAt: start.Add(time.Duration(cal.SlotMinutes) * time.Minute), Name: in.Name, Email: in.Email, Phone: in.Phone,
-		Remark: in.Remark, SiteSlug: in.SiteSlug, Lang: in.Lang, CancelTokenHash: &cancelHash, ICSTokenHash: hashSecret(tok.Page), CreatedAt: now}
+		Remark: in.Remark, SiteSlug: in.SiteSlug, Lang: in.Lang, CancelTokenHash: &cancelHash, ICSTokenHash: secret.Hash(tok.Page), CreatedAt: now}
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(b).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
+			if migrations.IsUniqueViolation(err) {
 				return ErrSlotTaken
 			}
 			return fmt.Errorf("insert booking: %w", err)
@@ -176,9 +174,9 @@ func (s *Store) countAttempt(ctx context.Context, client, email string) error {
 		window time.Duration
 		max    int
 	}
-	limits := []limit{{"email:" + hashSecret("booking-email:"+email), 24 * time.Hour, s.opts.PerEmailPerDay}}
+	limits := []limit{{"email:" + secret.Hash("booking-email:"+email), 24 * time.Hour, s.opts.PerEmailPerDay}}
 	if client != "" {
-		limits = append(limits, limit{"client:" + hashSecret("booking-client:"+client), time.Hour, s.opts.PerAddressPerHour})
+		limits = append(limits, limit{"client:" + secret.Hash("booking-client:"+client), time.Hour, s.opts.PerAddressPerHour})
 	}
 	var refused *RateLimitError
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -229,8 +227,8 @@ func (s *Store) bookingBy(ctx context.Context, column, token string) (*Booking, 
 		return nil, nil, tenant.ErrTokenInvalid
 	}
 	b := new(Booking)
-	if err := s.db.Read.NewSelect().Model(b).Where("? = ?", bun.Ident(column), hashSecret(token)).Scan(ctx); err != nil {
-		if isNoRows(err) {
+	if err := s.db.Read.NewSelect().Model(b).Where("? = ?", bun.Ident(column), secret.Hash(token)).Scan(ctx); err != nil {
+		if fault.IsNoRows(err) {
 			return nil, nil, tenant.ErrTokenInvalid
 		}
 		return nil, nil, fmt.Errorf("booking by token: %w", err)
@@ -252,14 +250,14 @@ func (s *Store) CancelByToken(ctx context.Context, token string) (*Booking, erro
 	if !b.StartsAt.After(s.now()) {
 		return nil, tenant.ErrTokenInvalid
 	}
-	return b, s.cancel(tenant.WithActor(ctx, tenant.Actor{ID: "citizen", Label: "Bürgerportal"}), b, cal, "citizen", "", hashSecret(token))
+	return b, s.cancel(tenant.WithActor(ctx, tenant.Actor{ID: "citizen", Label: "Bürgerportal"}), b, cal, "citizen", "", secret.Hash(token))
 }
 
 // Cancel cancels a booking for the centre; the note goes to the citizen.
 func (s *Store) Cancel(ctx context.Context, id, note string) (*Booking, error) {
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 || strings.ContainsFunc(note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
-		return nil, fieldError("note", "Höchstens 500 Zeichen ohne Steuerzeichen.")
+		return nil, fault.Field("note", "Höchstens 500 Zeichen ohne Steuerzeichen.")
 	}
 	b, err := s.GetBooking(ctx, id)
 	if err != nil {
@@ -317,7 +315,7 @@ func (s *Store) cancel(ctx context.Context, b *Booking, cal *Calendar, by, note,
 func (s *Store) GetBooking(ctx context.Context, id string) (*Booking, error) {
 	b := new(Booking)
 	if err := s.db.Read.NewSelect().Model(b).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "booking "+id)
+		return nil, fault.NotFound(err, "booking "+id)
 	}
 	return b, nil
 }
@@ -367,29 +365,14 @@ func (s *Store) mail(ctx context.Context, tx bun.IDB, b *Booking, cal *Calendar,
 	d := BookingMail{Name: b.Name, Calendar: cal.Name, Location: cal.Location, Start: b.StartsAt, End: b.EndsAt, EndClock: b.EndsAt.In(s.loc).Format("15:04"),
 		Email: b.Email, Phone: b.Phone, Remark: b.Remark, Note: note}
 	if tok.Page != "" {
-		d.PageLink = s.opts.BaseURL + PagePath(b.SiteSlug, tok.Page)
-		d.ICSLink = s.opts.BaseURL + ICSPath(b.SiteSlug, tok.Page)
+		d.PageLink = s.opts.Links.Booking.To(b.SiteSlug, tok.Page)
+		d.ICSLink = s.opts.Links.Calendar.To(b.SiteSlug, tok.Page)
 	}
 	if tok.Cancel != "" {
-		d.CancelLink = s.opts.BaseURL + CancelPath(b.SiteSlug, tok.Cancel)
+		d.CancelLink = s.opts.Links.Cancel.To(b.SiteSlug, tok.Cancel)
 	}
 	if err := s.mailer.Enqueue(ctx, tx, tmail.Message{TenantID: b.TenantID, To: to, Template: template, Data: d}); err != nil {
 		return fmt.Errorf("queue %s: %w", template, err)
 	}
 	return nil
-}
-
-// Paths of the citizen's pages of a booking, below the portal site of
-// slug (the portal serves them).
-func PagePath(slug, token string) string { return sitePrefix(slug) + "/termine/buchung/" + token }
-func ICSPath(slug, token string) string {
-	return sitePrefix(slug) + "/termine/buchung/" + token + "/termin.ics"
-}
-func CancelPath(slug, token string) string { return sitePrefix(slug) + "/termine/absagen/" + token }
-
-func sitePrefix(slug string) string {
-	if slug == "" {
-		return ""
-	}
-	return "/" + slug
 }

@@ -15,6 +15,7 @@ import (
 
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -237,7 +238,7 @@ func (s *Store) UpdateCalendar(ctx context.Context, id string, version int, in C
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var row calendarRow
 		if err := tx.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-			return notFound(err, "calendar "+id)
+			return fault.NotFound(err, "calendar "+id)
 		}
 		if version != 0 && row.Version != version {
 			return tenant.ErrStaleVersion
@@ -267,7 +268,7 @@ func (s *Store) UpdateCalendar(ctx context.Context, id string, version int, in C
 func (s *Store) Calendar(ctx context.Context, id string) (*Calendar, error) {
 	var row calendarRow
 	if err := s.db.Read.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "calendar "+id)
+		return nil, fault.NotFound(err, "calendar "+id)
 	}
 	return row.model()
 }

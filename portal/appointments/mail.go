@@ -4,6 +4,8 @@ import (
 	"embed"
 	"io/fs"
 	"time"
+
+	"sozialplattform/tenant/mail"
 )
 
 // The mail templates of appointments, files mailtemplates/<name>.tmpl.
@@ -23,13 +25,7 @@ var mailTemplateFiles embed.FS
 
 // MailTemplates returns the folder of the mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplateFiles, "mailtemplates")
-	if err != nil { // cannot happen: the folder is embedded
-		panic(err)
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplateFiles) }
 
 // BookingMail fills every booking mail.
 type BookingMail struct {

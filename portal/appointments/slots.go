@@ -50,7 +50,7 @@ func (c *Calendar) slotStarts(from, to time.Time, loc *time.Location) []time.Tim
 			if iv.Day != wd {
 				continue
 			}
-			fromMin, toMin := clock(iv.From), clock(iv.To)
+			fromMin, toMin := minuteOfDay(iv.From), minuteOfDay(iv.To)
 			for m := fromMin; m+c.SlotMinutes <= toMin; m += c.SlotMinutes {
 				start := time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, loc)
 				// A wall-clock time skipped at the spring change does not exist.
@@ -65,8 +65,8 @@ func (c *Calendar) slotStarts(from, to time.Time, loc *time.Location) []time.Tim
 	return slices.Compact(out)
 }
 
-// clock parses "HH:MM" (validated before) into minutes.
-func clock(s string) int {
+// minuteOfDay parses "HH:MM" (validated before) into minutes.
+func minuteOfDay(s string) int {
 	var h, m int
 	fmt.Sscanf(s, "%d:%d", &h, &m)
 	return h*60 + m

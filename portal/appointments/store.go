@@ -1,25 +1,19 @@
 package appointments
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	_ "time/tzdata" // slots are German local time, also where the host has no zoneinfo
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 )
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the citizen's pages the mails point to.
+	Links Links
 	// RetainDays is how many days after the appointment a booking is
 	// deleted (default 7).
 	RetainDays int
@@ -57,12 +51,7 @@ func NewStore(db *migrations.DB, mailer tenant.Mailer, opts Options) (*Store, er
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("appointments store: %w", err)
-	}
-	return &Store{db: db, mailer: mailer, opts: opts, loc: loc}, nil
+	return &Store{db: db, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
 
 // Location is the time zone of the calendars (Europe/Berlin).
@@ -74,7 +63,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // RetainDays is how long bookings are kept after the appointment.
 func (s *Store) RetainDays() int { return s.opts.RetainDays }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // Errors of the store.
 var (
@@ -96,46 +85,4 @@ type RateLimitError struct {
 
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("zu viele Buchungsversuche; bitte versuchen Sie es in %d Minuten erneut", int(e.RetryAfter.Minutes())+1)
-}
-
-// newSecret returns a random URL-safe secret of 256 bits.
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails on supported platforms (Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// hashSecret is how secrets are stored.
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
-
-func notFound(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if isNoRows(err) {
-		return fmt.Errorf("%s: %w", what, tenant.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-func fieldError(field, format string, args ...any) error {
-	var fe tenant.FieldErrors
-	fe.Add(field, format, args...)
-	return fe
-}
-
-// isUniqueViolation tells whether err is a unique-constraint violation on
-// either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") ||
-		strings.Contains(msg, "duplicate key value")
 }

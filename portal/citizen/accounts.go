@@ -2,11 +2,7 @@ package citizen
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +13,9 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/secret"
 )
 
 // TrustLevel is the Vertrauensniveau of a login.
@@ -73,7 +71,7 @@ var (
 	ErrNotConfirmed = errors.New("die E-Mail-Adresse ist noch nicht bestätigt")
 	ErrThrottled    = tenant.ErrThrottled // a *tenant.ThrottledError says how long to wait
 	ErrTokenInvalid = errors.New("der Link ist ungültig, abgelaufen oder wurde bereits verwendet")
-	ErrNotFound     = errors.New("nicht gefunden")
+	ErrNotFound     = fmt.Errorf("%w", tenant.ErrNotFound) // an account; also tenant.ErrNotFound
 )
 
 // Mailer queues mails in the caller's transaction.
@@ -83,7 +81,8 @@ type Mailer interface {
 
 // Options tune the accounts.
 type Options struct {
-	BaseURL    string
+	// Links are the Servicekonto's pages the mails point to.
+	Links      Links
 	ConfirmTTL time.Duration // default 48 hours
 	ResetTTL   time.Duration // default 1 hour
 	Now        func() time.Time
@@ -108,36 +107,18 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: tenant.NewThrottle(db, opts.Now)}
 }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
-
-func newSecret() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func hashSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
-// ConfirmLink and ResetLink are the pages of the links in the mails;
-// accountURL is the account area of the site the citizen used, e.g.
-// "https://…/landkreis-harz/servicekonto".
-func ConfirmLink(accountURL, token string) string { return accountURL + "/bestaetigen/" + token }
-
-// ResetLink is where a new password is set.
-func ResetLink(accountURL, token string) string { return accountURL + "/passwort/" + token }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // Register creates an unconfirmed account and mails the confirmation link.
 // An address that has an account already gets a mail saying so instead,
 // and the answer is the same, so that the form reveals no accounts. The
-// token is returned for tests ("" when none was made).
-func (s *Store) Register(ctx context.Context, email, password, name, accountURL string) (string, error) {
+// token is returned for tests ("" when none was made). site is the slug of
+// the portal site the citizen registers on: the links in the mails lead
+// back there.
+func (s *Store) Register(ctx context.Context, email, password, name, site string) (string, error) {
 	var fe tenant.FieldErrors
 	e, err := tenant.NormalizeEmail(email)
 	if err != nil {
@@ -161,26 +142,26 @@ func (s *Store) Register(ctx context.Context, email, password, name, accountURL 
 	if existing != nil {
 		if existing.Confirmed() {
 			return "", s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-				return s.mailer.Enqueue(ctx, tx, mail.Message{To: e, Template: MailExists, Data: LinkData{Link: accountURL + "/passwort-vergessen"}})
+				return s.mailer.Enqueue(ctx, tx, mail.Message{To: e, Template: MailExists, Data: LinkData{Link: s.opts.Links.Forgot.To(site)}})
 			})
 		}
 		// Not confirmed yet: send a fresh link (the password stays).
-		return s.sendToken(ctx, existing, purposeConfirm, MailConfirm, s.opts.ConfirmTTL, accountURL)
+		return s.sendToken(ctx, existing, purposeConfirm, MailConfirm, s.opts.ConfirmTTL, site)
 	}
 	hash, err := tenant.HashPassword(password)
 	if err != nil {
 		return "", err
 	}
 	a := &Account{ID: uuid.NewString(), LoginEmail: &e, Email: e, Name: name, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	token := newSecret()
+	token := secret.New()
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "23505") {
+			if migrations.IsUniqueViolation(err) {
 				return nil // registered meanwhile: say nothing
 			}
 			return fmt.Errorf("create citizen: %w", err)
 		}
-		return s.insertToken(ctx, tx, a, token, purposeConfirm, MailConfirm, s.opts.ConfirmTTL, accountURL)
+		return s.insertToken(ctx, tx, a, token, purposeConfirm, MailConfirm, s.opts.ConfirmTTL, site)
 	})
 	if err != nil {
 		return "", err
@@ -188,10 +169,10 @@ func (s *Store) Register(ctx context.Context, email, password, name, accountURL 
 	return token, nil
 }
 
-func (s *Store) sendToken(ctx context.Context, a *Account, purpose, template string, ttl time.Duration, accountURL string) (string, error) {
-	token := newSecret()
+func (s *Store) sendToken(ctx context.Context, a *Account, purpose, template string, ttl time.Duration, site string) (string, error) {
+	token := secret.New()
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.insertToken(ctx, tx, a, token, purpose, template, ttl, accountURL)
+		return s.insertToken(ctx, tx, a, token, purpose, template, ttl, site)
 	})
 	if err != nil {
 		return "", err
@@ -199,15 +180,15 @@ func (s *Store) sendToken(ctx context.Context, a *Account, purpose, template str
 	return token, nil
 }
 
-func (s *Store) insertToken(ctx context.Context, tx bun.IDB, a *Account, token, purpose, template string, ttl time.Duration, accountURL string) error {
+func (s *Store) insertToken(ctx context.Context, tx bun.IDB, a *Account, token, purpose, template string, ttl time.Duration, site string) error {
 	now := s.now()
-	row := &tokenRow{TokenHash: hashSecret(token), CitizenID: a.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	row := &tokenRow{TokenHash: secret.Hash(token), CitizenID: a.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 		return fmt.Errorf("store citizen link: %w", err)
 	}
-	link := ConfirmLink(accountURL, token)
+	link := s.opts.Links.Confirm.To(site, token)
 	if purpose == purposeReset {
-		link = ResetLink(accountURL, token)
+		link = s.opts.Links.Reset.To(site, token)
 	}
 	return s.mailer.Enqueue(ctx, tx, mail.Message{To: a.Email, Template: template, Data: LinkData{Name: a.Name, Link: link, ExpiresAt: row.ExpiresAt}})
 }
@@ -219,7 +200,7 @@ func (s *Store) useToken(ctx context.Context, tx bun.IDB, token, purpose string)
 	}
 	now := s.now()
 	res, err := tx.NewUpdate().Model((*tokenRow)(nil)).Set("used_at = ?", now).
-		Where("token_hash = ?", hashSecret(token)).Where("purpose = ?", purpose).Where("used_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
+		Where("token_hash = ?", secret.Hash(token)).Where("purpose = ?", purpose).Where("used_at IS NULL").Where("expires_at > ?", now).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("use citizen link: %w", err)
 	}
@@ -227,7 +208,7 @@ func (s *Store) useToken(ctx context.Context, tx bun.IDB, token, purpose string)
 		return nil, ErrTokenInvalid
 	}
 	var row tokenRow
-	if err := tx.NewSelect().Model(&row).Where("token_hash = ?", hashSecret(token)).Scan(ctx); err != nil {
+	if err := tx.NewSelect().Model(&row).Where("token_hash = ?", secret.Hash(token)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	a := new(Account)
@@ -330,7 +311,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, clientIP stri
 // address and client address first: a flood sends at most a few mails an
 // hour to one address, and the requester sees no difference. The token is
 // for tests ("" when none was sent).
-func (s *Store) RequestReset(ctx context.Context, email, accountURL, clientIP string) (string, error) {
+func (s *Store) RequestReset(ctx context.Context, email, site, clientIP string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(email))
 	if err := s.throttle.ReserveMail(ctx, "citizen-reset", e, clientIP); err != nil {
 		if errors.Is(err, tenant.ErrThrottled) {
@@ -345,7 +326,7 @@ func (s *Store) RequestReset(ctx context.Context, email, accountURL, clientIP st
 		}
 		return "", err
 	}
-	return s.sendToken(ctx, a, purposeReset, MailReset, s.opts.ResetTTL, accountURL)
+	return s.sendToken(ctx, a, purposeReset, MailReset, s.opts.ResetTTL, site)
 }
 
 // ResetPassword uses a reset link once to set a new password; it also
@@ -396,7 +377,7 @@ func (s *Store) resetAccount(ctx context.Context, token string) (*Account, error
 		return nil, ErrTokenInvalid
 	}
 	var row tokenRow
-	err := s.db.Read.NewSelect().Model(&row).Where("token_hash = ?", hashSecret(token)).Where("purpose = ?", purposeReset).
+	err := s.db.Read.NewSelect().Model(&row).Where("token_hash = ?", secret.Hash(token)).Where("purpose = ?", purposeReset).
 		Where("used_at IS NULL").Where("expires_at > ?", s.now()).Scan(ctx)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

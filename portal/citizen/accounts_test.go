@@ -15,6 +15,7 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 type nopMailer struct {
@@ -42,9 +43,9 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 func TestAccountLifecycle(t *testing.T) {
 	db := testdb.New(t)
 	m := &nopMailer{}
-	s := citizen.NewStore(db, m, citizen.Options{})
+	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})
 	ctx := context.Background()
-	const site = "https://sozial.example/landkreis-harz/servicekonto"
+	const site = "landkreis-harz"
 	if _, err := s.Register(ctx, "kein-at", "kurz", "", site); err == nil || !strings.Contains(err.Error(), "email") || !strings.Contains(err.Error(), "password") {
 		t.Fatalf("bad input: %v", err)
 	}
@@ -52,7 +53,7 @@ func TestAccountLifecycle(t *testing.T) {
 	if err != nil || token == "" {
 		t.Fatalf("register: %v", err)
 	}
-	if len(m.sent) != 1 || m.sent[0].Template != citizen.MailConfirm || !strings.Contains(m.sent[0].Data.(citizen.LinkData).Link, site+"/bestaetigen/") {
+	if len(m.sent) != 1 || m.sent[0].Template != citizen.MailConfirm || !strings.Contains(m.sent[0].Data.(citizen.LinkData).Link, "https://sozial.example/landkreis-harz/servicekonto/bestaetigen/") {
 		t.Fatalf("confirmation mail: %+v", m.sent)
 	}
 	if _, err := s.Authenticate(ctx, "jana@example.org", "ein-langes-passwort", "127.0.0.1"); !errors.Is(err, citizen.ErrNotConfirmed) {
@@ -124,9 +125,9 @@ func TestAccountLifecycle(t *testing.T) {
 func TestResetRequestsAreThrottledSilently(t *testing.T) {
 	db := testdb.New(t)
 	m := &nopMailer{}
-	s := citizen.NewStore(db, m, citizen.Options{})
+	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})
 	ctx := context.Background()
-	const site = "https://sozial.example/landkreis-harz/servicekonto"
+	const site = "landkreis-harz"
 	token, err := s.Register(ctx, "jana@example.org", "ein-langes-passwort", "Jana", site)
 	if err != nil {
 		t.Fatal(err)
@@ -143,4 +144,12 @@ func TestResetRequestsAreThrottledSilently(t *testing.T) {
 	if got := len(m.sent) - before; got != 3 {
 		t.Errorf("10 reset requests sent %d mails, want 3", got)
 	}
+}
+
+// testLinks stand in for the portal's links (www.CitizenLinks), at the
+// portal's addresses.
+var testLinks = citizen.Links{
+	Confirm: web.LinkTo("https://sozial.example", "/{site}/servicekonto/bestaetigen/{token}"),
+	Reset:   web.LinkTo("https://sozial.example", "/{site}/servicekonto/passwort/{token}"),
+	Forgot:  web.LinkTo("https://sozial.example", "/{site}/servicekonto/passwort-vergessen"),
 }

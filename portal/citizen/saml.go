@@ -28,6 +28,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/secret"
 )
 
 // SAML endpoints of the service provider; they sit outside the portal's
@@ -141,11 +142,11 @@ func (s *SAML) Start(w http.ResponseWriter, r *http.Request, returnTo string) er
 	if err != nil {
 		return fmt.Errorf("saml: authn request: %w", err)
 	}
-	binding := newSecret()
-	relay := newSecret()[:16]
+	binding := secret.New()
+	relay := secret.New()[:16]
 	now := time.Now().UTC()
 	if _, err := s.db.Write.NewRaw("INSERT INTO saml_requests (id, binding_hash, return_to, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-		req.ID, hashSecret(binding+"|"+relay), returnTo, now, now.Add(10*time.Minute)).Exec(r.Context()); err != nil {
+		req.ID, secret.Hash(binding+"|"+relay), returnTo, now, now.Add(10*time.Minute)).Exec(r.Context()); err != nil {
 		return fmt.Errorf("saml: remember request: %w", err)
 	}
 	u, err := req.Redirect(relay, &s.sp)
@@ -187,7 +188,7 @@ func (s *SAML) ACS(w http.ResponseWriter, r *http.Request) {
 	}
 	var reqID, returnTo string
 	var expires time.Time
-	if err := s.db.Read.NewRaw("SELECT id, return_to, expires_at FROM saml_requests WHERE binding_hash = ?", hashSecret(c.Value+"|"+relay)).
+	if err := s.db.Read.NewRaw("SELECT id, return_to, expires_at FROM saml_requests WHERE binding_hash = ?", secret.Hash(c.Value+"|"+relay)).
 		Scan(ctx, &reqID, &returnTo, &expires); err != nil || time.Now().After(expires) {
 		s.fail(w, r, "unknown or expired request", err)
 		return

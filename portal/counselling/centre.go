@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -154,7 +155,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Centre, error) {
 func (s *Store) get(ctx context.Context, db bun.IDB, id string) (*Centre, error) {
 	var row centreRow
 	if err := db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "counselling centre "+id)
+		return nil, fault.NotFound(err, "counselling centre "+id)
 	}
 	var v versionRow
 	if err := db.NewSelect().Model(&v).Where("centre_id = ? AND number = ?", id, row.CurrentVersion).Scan(ctx); err != nil {
@@ -181,7 +182,7 @@ func tenantOf(ctx context.Context, db bun.IDB, id string) (*tenantInfo, error) {
 	err := db.NewSelect().TableExpr("tenants AS t").ColumnExpr("t.id, t.parent_id, t.active, t.kind, COALESCE(p.name, '') AS parent_name").
 		Join("LEFT JOIN tenants AS p ON p.id = t.parent_id").Where("t.id = ?", id).Scan(ctx, &t)
 	if err != nil {
-		return nil, notFound(err, "tenant "+id)
+		return nil, fault.NotFound(err, "tenant "+id)
 	}
 	return &t, nil
 }
@@ -361,7 +362,7 @@ func (s *Store) create(ctx context.Context, tx bun.Tx, in CreateInput) (*Centre,
 			if errors.As(err, &fe) {
 				for _, e := range fe {
 					if e.Field == "parentId" {
-						return nil, fieldError("parentId", "%s", e.Message)
+						return nil, fault.Field("parentId", "%s", e.Message)
 					}
 				}
 			}
@@ -374,7 +375,7 @@ func (s *Store) create(ctx context.Context, tx bun.Tx, in CreateInput) (*Centre,
 			return nil, err
 		}
 		if t.Kind != string(tenant.KindOrganisation) {
-			return nil, fieldError("tenantId", "Eine Beratungsstelle ist eine Körperschaft der Art Organisation.")
+			return nil, fault.Field("tenantId", "Eine Beratungsstelle ist eine Körperschaft der Art Organisation.")
 		}
 		n, err := tx.NewSelect().Table("counselling_centres").Where("id = ?", id).Count(ctx)
 		if err != nil {
@@ -469,7 +470,7 @@ func (s *Store) Update(ctx context.Context, id string, in UpdateInput) (*Centre,
 func (s *Store) update(ctx context.Context, tx bun.Tx, id string, in UpdateInput) (*Centre, error) {
 	var row centreRow
 	if err := tx.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "counselling centre "+id)
+		return nil, fault.NotFound(err, "counselling centre "+id)
 	}
 	if in.Version != 0 && in.Version != row.Version {
 		return nil, tenant.ErrStaleVersion
@@ -659,10 +660,10 @@ func (s *Store) Verify(ctx context.Context, id string) (*Centre, error) {
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var row centreRow
 		if err := tx.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-			return notFound(err, "counselling centre "+id)
+			return fault.NotFound(err, "counselling centre "+id)
 		}
 		if row.PublishedVersion == nil {
-			return fieldError("verifiedOn", "Bestätigen lassen sich nur veröffentlichte Angaben.")
+			return fault.Field("verifiedOn", "Bestätigen lassen sich nur veröffentlichte Angaben.")
 		}
 		today := s.today()
 		if _, err := tx.NewUpdate().Model((*centreRow)(nil)).Where("id = ?", id).Set("verified_on = ?", today).
@@ -694,16 +695,16 @@ var ErrNotPending = errors.New("diese Fassung wartet nicht (mehr) auf Prüfung")
 func (s *Store) Review(ctx context.Context, id string, number int, approve bool, comment string) (*Centre, error) {
 	comment = strings.TrimSpace(comment)
 	if !approve && comment == "" {
-		return nil, fieldError("comment", "Bitte begründen Sie die Ablehnung; die Begründung geht an die Beratungsstelle.")
+		return nil, fault.Field("comment", "Bitte begründen Sie die Ablehnung; die Begründung geht an die Beratungsstelle.")
 	}
 	if len([]rune(comment)) > 2000 {
-		return nil, fieldError("comment", "Höchstens 2000 Zeichen.")
+		return nil, fault.Field("comment", "Höchstens 2000 Zeichen.")
 	}
 	var out *Centre
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var row centreRow
 		if err := tx.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-			return notFound(err, "counselling centre "+id)
+			return fault.NotFound(err, "counselling centre "+id)
 		}
 		if row.PendingVersion == nil || *row.PendingVersion != number {
 			return ErrNotPending
@@ -770,7 +771,7 @@ func (v Version) StateLabel() string { return StateLabel(v.State) }
 func (s *Store) Versions(ctx context.Context, id string) ([]Version, error) {
 	var row centreRow
 	if err := s.db.Read.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, notFound(err, "counselling centre "+id)
+		return nil, fault.NotFound(err, "counselling centre "+id)
 	}
 	var rows []versionRow
 	if err := s.db.Read.NewSelect().Model(&rows).Where("centre_id = ?", id).OrderExpr("number DESC").Scan(ctx); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/csvexport"
 )
 
 // The CSV format of the directory, for German spreadsheets: UTF-8 (a byte
@@ -46,32 +47,20 @@ func (s *Store) ExportCSV(ctx context.Context, w io.Writer, f ListFilter) error 
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
+	cw := csvexport.NewWriter(w)
 	if err := cw.Write(CSVColumns); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
+		return err
 	}
 	for _, c := range cs {
 		row := entryRow(c.ID, c.ParentID, c.Entry)
 		if c.VerifiedOn != nil {
 			row[len(row)-1] = c.VerifiedOn.Format("02.01.2006")
 		}
-		for i := range row {
-			row[i] = cellSafe(row[i])
-		}
 		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
+			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
+	return cw.Close()
 }
 
 // entryRow renders an entry as CSV cells (geprueft_am left empty).
@@ -106,23 +95,6 @@ func entryRow(id, parent string, e Entry) []string {
 		strings.Join(e.Languages, " | "), strings.Join(e.Accessibility, " | "), strings.Join(e.Ways, " | "), waiting, insolvency,
 		parent, "",
 	}
-}
-
-// cellSafe defuses cells a spreadsheet would evaluate ("=…", "+…", "@…")
-// with a leading apostrophe, which the import removes again.
-func cellSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// uncell undoes cellSafe.
-func uncell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
 
 // ImportOptions control an import.
@@ -265,7 +237,7 @@ func (s *Store) ImportCSV(ctx context.Context, data []byte, opts ImportOptions) 
 			continue
 		}
 		for i := range rec {
-			rec[i] = uncell(strings.TrimSpace(rec[i]))
+			rec[i] = csvexport.Undefuse(strings.TrimSpace(rec[i]))
 		}
 		pr, problems := parseRow(rec, labels)
 		pr.line = line

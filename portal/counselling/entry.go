@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/phone"
 )
 
 // Address is a place where the centre counsels, with its coordinates
@@ -79,10 +80,7 @@ const (
 	minLon, maxLon = 5.8, 15.1
 )
 
-var (
-	postalCode   = regexp.MustCompile(`^[0-9]{5}$`)
-	phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 /()\-]{4,38}$`)
-)
+var postalCode = regexp.MustCompile(`^[0-9]{5}$`)
 
 // Normalize trims the entry's text, drops empty and duplicate list items
 // and sorts the hours; Validate calls it.
@@ -220,9 +218,7 @@ func (e *Entry) Validate(topics []string) error {
 	e.OpeningHours = ValidateHours(&errs, "openingHours", e.OpeningHours)
 	e.EmergencyHours = ValidateHours(&errs, "emergencyHours", e.EmergencyHours)
 
-	if e.Phone != "" && !phonePattern.MatchString(e.Phone) {
-		errs.Add("phone", "Bitte geben Sie die Telefonnummer nur mit Ziffern, Leerzeichen, +, /, - und Klammern an.")
-	}
+	phone.Check(&errs, "phone", &e.Phone)
 	if e.Email != "" {
 		if a, err := mail.ParseAddress(e.Email); err != nil || a.Address != e.Email || len(e.Email) > tenant.MaxEmailLen {
 			errs.Add("email", "Keine gültige E-Mail-Adresse.")

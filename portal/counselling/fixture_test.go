@@ -3,7 +3,6 @@ package counselling_test
 import (
 	"context"
 	"io/fs"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,34 +10,13 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var berlin = clock.Berlin()
 
 // seedNow is "today" in the tests unless a test sets the clock: a
 // Wednesday, 10:00 German time.
@@ -50,7 +28,7 @@ type fixture struct {
 	tenants *tenant.Store
 	outbox  *mail.Outbox
 	store   *counselling.Store
-	clock   *clock
+	clock   *clocktest.Clock
 	land    *tenant.Tenant
 	byKey   map[string]*tenant.Tenant
 }
@@ -64,9 +42,12 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, outbox: outbox, clock: &clock{t: seedNow}, byKey: map[string]*tenant.Tenant{}}
+	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
 	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
-	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{BaseURL: "https://sozial.example", Now: f.clock.Now})
+	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{Now: f.clock.Now, Links: counselling.Links{
+		Centre:  web.LinkTo("https://sozial.example", "/admin/beratung/{id}"),
+		Reviews: web.LinkTo("https://sozial.example", "/admin/beratung/pruefung"),
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

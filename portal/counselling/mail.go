@@ -25,13 +25,7 @@ var mailTemplateFiles embed.FS
 
 // MailTemplates returns the folder of the directory's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailTemplateFiles, "mailtemplates")
-	if err != nil { // cannot happen: the folder is embedded
-		panic(err)
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailTemplateFiles) }
 
 // ReviewRequestMail fills "counselling-review-request".
 type ReviewRequestMail struct {
@@ -57,7 +51,7 @@ type StaleMail struct {
 }
 
 // consoleLink is the console page of a centre.
-func (s *Store) consoleLink(id string) string { return s.opts.BaseURL + "/admin/beratung/" + id }
+func (s *Store) consoleLink(id string) string { return s.opts.Links.Centre.To(id) }
 
 // editorAddresses returns the e-mail addresses of a centre's active
 // editors; without any, the organisation's function mailbox.
@@ -111,7 +105,7 @@ func (s *Store) mailReviewRequest(ctx context.Context, tx bun.IDB, id, name, aut
 		return err
 	}
 	return s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: id, To: to, Template: MailReviewRequest,
-		Data: ReviewRequestMail{CentreName: name, Author: author, Link: s.opts.BaseURL + "/admin/beratung/pruefung"}})
+		Data: ReviewRequestMail{CentreName: name, Author: author, Link: s.opts.Links.Reviews.To()}})
 }
 
 func (s *Store) mailReviewResult(ctx context.Context, tx bun.IDB, id, name string, approved bool, comment string) error {

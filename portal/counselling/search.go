@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -136,7 +137,7 @@ func (s *Store) withStatus(p *Public, now time.Time) {
 func (s *Store) GetPublic(ctx context.Context, id string) (*Public, error) {
 	var r publicRow
 	if err := s.publicQuery(true).Where("c.id = ?", id).Scan(ctx, &r); err != nil {
-		return nil, notFound(err, "counselling centre "+id)
+		return nil, fault.NotFound(err, "counselling centre "+id)
 	}
 	p, err := s.public(r)
 	if err != nil {

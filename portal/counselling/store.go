@@ -2,23 +2,23 @@ package counselling
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // opening hours are German local time, also where the host has no zoneinfo
 
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/fault"
 )
 
 // Options configure a Store. Zero values take the defaults.
 type Options struct {
-	// BaseURL is the platform's public address, for links in mails.
-	BaseURL string
+	// Links are the console pages the mails point to.
+	Links Links
 	// RemindAfter is how long an entry may go unverified before its
 	// editors are reminded (default DefaultRemindAfter, about six months).
 	RemindAfter time.Duration
@@ -64,35 +64,23 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("counselling store: %w", err)
-	}
-	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: loc}, nil
+	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
 }
-
-// Location is the time zone of opening hours (Europe/Berlin).
-func (s *Store) Location() *time.Location { return s.loc }
 
 // Now returns the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
-// RemindAfter and OutdatedAfter report the staleness rules in force.
-func (s *Store) RemindAfter() time.Duration   { return s.opts.RemindAfter }
+// OutdatedAfter reports when an entry counts as outdated.
 func (s *Store) OutdatedAfter() time.Duration { return s.opts.OutdatedAfter }
 
 // now is the clock in UTC, cut to microseconds as PostgreSQL keeps them.
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
 // today is midnight UTC of the German calendar day of now; dates without a
 // time ("verified on") are stored that way.
 func (s *Store) today() time.Time { return s.dateOf(s.now()) }
 
-func (s *Store) dateOf(t time.Time) time.Time {
-	l := t.In(s.loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Store) dateOf(t time.Time) time.Time { return clock.DateOf(t) }
 
 // ParseAge reads a duration option: a Go duration ("4380h"), days ("183d"),
 // weeks ("26w") or months ("6mo", counted as 30.44 days).
@@ -113,27 +101,6 @@ func ParseAge(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q ist keine positive Dauer (z. B. 6mo, 183d oder 4380h)", v)
 	}
 	return d, nil
-}
-
-// isNoRows reports sql.ErrNoRows.
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
-
-// notFound turns sql.ErrNoRows into tenant.ErrNotFound.
-func notFound(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if isNoRows(err) {
-		return fmt.Errorf("%s: %w", what, tenant.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// fieldError makes a FieldErrors with one entry.
-func fieldError(field, format string, args ...any) error {
-	var fe tenant.FieldErrors
-	fe.Add(field, format, args...)
-	return fe
 }
 
 // settingsRow is the one row of counselling_settings.
@@ -161,7 +128,7 @@ func (s *Store) Settings(ctx context.Context) (Settings, error) {
 func (s *Store) settings(ctx context.Context, db bun.IDB) (Settings, error) {
 	var row settingsRow
 	err := db.NewSelect().Model(&row).Where("id = 1").Scan(ctx)
-	if isNoRows(err) {
+	if fault.IsNoRows(err) {
 		return Settings{}, nil
 	}
 	if err != nil {

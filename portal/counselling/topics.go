@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/fault"
 )
 
 // TopicDebt is the key of Schuldner- und Insolvenzberatung, the topic a
@@ -133,7 +134,7 @@ func (s *Store) SaveTopic(ctx context.Context, in TopicInput) (*Topic, error) {
 		err := tx.NewSelect().Model(&cur).Where("key = ?", in.Key).Scan(ctx)
 		action := "update"
 		if err != nil {
-			if !isNoRows(err) {
+			if !fault.IsNoRows(err) {
 				return fmt.Errorf("topic %s: %w", in.Key, err)
 			}
 			action = "create"

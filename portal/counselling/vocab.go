@@ -35,15 +35,6 @@ var Accessibility = []Term{
 	{"disabled-parking", "Behindertenparkplatz"},
 }
 
-// termKeys lists the keys of a vocabulary.
-func termKeys(terms []Term) []string {
-	out := make([]string, len(terms))
-	for i, t := range terms {
-		out[i] = t.Key
-	}
-	return out
-}
-
 // knownTerm reports whether key belongs to the vocabulary.
 func knownTerm(terms []Term, key string) bool {
 	return slices.ContainsFunc(terms, func(t Term) bool { return t.Key == key })
@@ -58,10 +49,6 @@ func TermLabel(terms []Term, key string) string {
 	}
 	return key
 }
-
-// WayKeys and AccessibilityKeys are the keys of the two vocabularies.
-func WayKeys() []string           { return termKeys(Ways) }
-func AccessibilityKeys() []string { return termKeys(Accessibility) }
 
 // ValidLanguage reports whether code is an ISO 639-1 code (two lower-case
 // letters) that names a language, in its canonical form ("iw" is refused in

@@ -433,8 +433,14 @@ func (s *Store) SetDeliveryStatus(ctx context.Context, db bun.IDB, applicationID
 	}
 	if st == StatusProblem && r.CitizenID != nil {
 		if email := s.citizenEmail(ctx, db, *r.CitizenID); email != "" {
+			// The Servicekonto of the municipality's site: the citizen's
+			// session and pages live below its slug.
+			t, err := s.tenants.GetTenant(ctx, r.TenantID)
+			if err != nil {
+				return fmt.Errorf("set delivery status: tenant of %s: %w", applicationID, err)
+			}
 			if err := s.mailer.Enqueue(ctx, db, mail.Message{TenantID: r.TenantID, To: email, Template: MailStatusProblem,
-				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.opts.BaseURL + "/servicekonto/"}}); err != nil {
+				Data: StatusMailData{Reference: r.Reference, Title: s.title(r.Antragsstrecke), Detail: detail, Link: s.opts.Links.Account.To(t.Slug)}}); err != nil {
 				return err
 			}
 		}

@@ -17,7 +17,7 @@ func TestDeclarationLinksExist(t *testing.T) {
 	}
 	pages := map[string]map[string]json.RawMessage{}
 	for _, lang := range Languages {
-		raw, err := os.ReadFile(filepath.Join("..", "content", lang, "pages.json"))
+		raw, err := os.ReadFile(filepath.Join("..", "www", "content", lang, "pages.json"))
 		if err != nil {
 			t.Fatal(err)
 		}

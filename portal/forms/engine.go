@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sozialplattform/tenant/phone"
 )
 
 // Problem is a validation result for one field. Path is the field's input
@@ -429,7 +431,7 @@ func (d *Definition) validateField(step *Step, f *Field, group *Field, row, top 
 			add(false, msgEmail)
 		}
 	case TypePhone:
-		if _, ok := CheckPhone(v.S); !ok {
+		if !phone.Valid(v.S) {
 			add(false, msgPhone)
 		}
 	case TypePostcode:

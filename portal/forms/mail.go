@@ -4,6 +4,8 @@ import (
 	"embed"
 	"io/fs"
 	"time"
+
+	"sozialplattform/tenant/mail"
 )
 
 //go:embed mailtemplates/*.tmpl
@@ -11,13 +13,7 @@ var mailFiles embed.FS
 
 // MailTemplates is the folder of the applications' mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(mailFiles, "mailtemplates")
-	if err != nil {
-		panic(err) // embedded: cannot fail
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(mailFiles) }
 
 // The mails of the applications.
 const (

@@ -3,6 +3,8 @@ package forms
 import (
 	"fmt"
 	"strings"
+
+	"sozialplattform/tenant/phone"
 )
 
 // msgKey names a validation message.
@@ -27,7 +29,7 @@ const (
 	msgIBAN          msgKey = "iban"
 	msgIBANChecksum  msgKey = "ibanChecksum"
 	msgEmail         msgKey = "email"
-	msgPhone         msgKey = "phone"
+	msgPhone         msgKey = phone.Code
 	msgPostcode      msgKey = "postcode"
 	msgRowsMin       msgKey = "rowsMin"
 	msgRowsMinOne    msgKey = "rowsMinOne"

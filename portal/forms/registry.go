@@ -241,7 +241,3 @@ func (r *Registry) Keys() []string {
 	sort.Strings(out)
 	return out
 }
-
-// CodeLists returns the XSozial-basis code lists the registry checked
-// against.
-func (r *Registry) CodeLists() xsozial.CodeLists { return r.lists }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 
@@ -54,7 +54,7 @@ func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
 			res.Reminded++
 			return s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: r.TenantID, To: email, Template: MailDraftReminder,
 				Data: ReminderData{Title: s.title(r.Antragsstrecke), Tenant: tname, ExpiresAt: r.ExpiresAt,
-					Link: s.opts.BaseURL + "/" + slug + "/antrag/" + r.Antragsstrecke + "/entwurf/" + r.ID}})
+					Link: s.opts.Links.Draft.To(slug, r.Antragsstrecke, r.ID)}})
 		})
 		if err != nil {
 			return res, fmt.Errorf("remind draft %s: %w", r.ID, err)

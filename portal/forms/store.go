@@ -6,16 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/pdf"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 
@@ -52,7 +52,8 @@ type Mailer interface {
 
 // Options tune the store; zero values take the defaults.
 type Options struct {
-	BaseURL string
+	// Links are the citizen's pages the mails point to.
+	Links Links
 	// DraftTTL is how long a draft lives after its last change when the
 	// tenant set nothing (default 30 days); a reminder goes out
 	// ReminderBefore its end (default 7 days).
@@ -112,7 +113,7 @@ type Store struct {
 
 // Errors of the store; the pages and the API map them to answers.
 var (
-	ErrNotFound    = errors.New("nicht gefunden")
+	ErrNotFound    = fmt.Errorf("%w", tenant.ErrNotFound) // a draft or application; also tenant.ErrNotFound
 	ErrNotLive     = errors.New("dieser Antrag ist bei der gewählten Kommune nicht online verfügbar")
 	ErrTrustLevel  = errors.New("das Vertrauensniveau der Anmeldung reicht für diesen Antrag nicht aus")
 	ErrTooMany     = errors.New("zu viele offene Anträge")
@@ -160,7 +161,6 @@ func NewStore(d Deps) (*Store, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
 	b, err := xsozial.NewBuilder()
 	if err != nil {
 		return nil, err
@@ -169,12 +169,8 @@ func NewStore(d Deps) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("forms: %w", err)
-	}
 	s := &Store{db: d.DB, keys: d.Keys, reg: d.Registry, tenants: d.Tenants, mailer: d.Mailer, outbox: d.Outbox,
-		reader: d.Reader, live: d.Live, xml: b, pdf: renderer, opts: o, loc: loc}
+		reader: d.Reader, live: d.Live, xml: b, pdf: renderer, opts: o, loc: clock.Berlin()}
 	if s.reader == nil {
 		s.reader = s.defaultReader
 	}
@@ -187,25 +183,18 @@ func (s *Store) Registry() *Registry { return s.reg }
 // Options returns the store's effective options.
 func (s *Store) Options() Options { return s.opts }
 
-func (s *Store) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
-// defaultReader derives the DVDV identity from the tenant's official key:
-// "sop:" and the key filled with zeros to twelve digits (Landkreis Harz
-// 15085 → sop:150850000000), the tenant's name as name. Onboarding's
-// recorded Behördenkennung replaces it once cmd wires it.
+// defaultReader is the DVDV identity derived from the tenant's official
+// key (tenant.DefaultDVDVKennung), the tenant's name as name, for a
+// store without Reader; the server wires onboarding's ReaderIdentity,
+// which prefers the Behördenkennung the onboarding case records.
 func (s *Store) defaultReader(ctx context.Context, tenantID, _ string) (string, string, error) {
 	t, err := s.tenants.GetTenant(ctx, tenantID)
 	if err != nil {
 		return "", "", err
 	}
-	key := t.Key()
-	if key == "" {
-		key = "0"
-	}
-	for len(key) < 12 {
-		key += "0"
-	}
-	return "sop:" + key, t.Name, nil
+	return t.DefaultDVDVKennung(), t.Name, nil
 }
 
 // isLive asks the injected check, or takes every defined Antragsstrecke
@@ -239,22 +228,6 @@ func notFound(err error) error {
 	return err
 }
 
-// transient reports whether err is a short-lived database condition worth
-// retrying: a locked SQLite file, a PostgreSQL serialisation failure or
-// deadlock.
-func transient(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	for _, m := range []string{"database is locked", "SQLITE_BUSY", "SQLSTATE 40001", "SQLSTATE 40P01"} {
-		if strings.Contains(msg, m) {
-			return true
-		}
-	}
-	return false
-}
-
 // tx runs fn in a write transaction and retries it a few times when the
 // database was briefly locked; then it answers ErrUnavailable, and the
 // caller's data (the draft) stays as it was.
@@ -262,7 +235,7 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) 
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		err = s.db.Tx(ctx, fn)
-		if !transient(err) {
+		if !migrations.IsTransient(err) {
 			return err
 		}
 		select {
@@ -273,12 +246,4 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) 
 	}
 	s.opts.Logger.WarnContext(ctx, "forms: database stayed locked", "err", err)
 	return fmt.Errorf("%w: %v", ErrUnavailable, err)
-}
-
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
 }

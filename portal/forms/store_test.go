@@ -23,12 +23,14 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock/clocktest"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/web"
 )
 
 // fixture is a store on a fresh database with the demo tenants, a citizen
@@ -41,21 +43,13 @@ type fixture struct {
 	outbox    *mail.Outbox
 	harz      *tenant.Tenant
 	citizen   string
-	clock     *clock
+	clock     *clocktest.Clock
 	mu        sync.Mutex
 	delivered []forms.Delivery // after commit only
 	live      map[string]bool
 	keys      *envelope.Keyring
 	keySpec   string
 }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
@@ -92,7 +86,7 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 	if _, err := db.Write.ExecContext(ctx, `CREATE TABLE test_deliveries (id TEXT PRIMARY KEY, application_id TEXT NOT NULL, reference TEXT NOT NULL, xml_size INTEGER NOT NULL, attachments INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, tenants: ts, outbox: outbox, harz: harz, clock: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+	f := &fixture{db: db, tenants: ts, outbox: outbox, harz: harz, clock: clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 		live: map[string]bool{"hzl": true, "grusi": true, "but": true, "mrh": true}}
 	f.keySpec = envelope.NewKey()
 	f.keys, _ = envelope.Parse(f.keySpec)
@@ -110,8 +104,12 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 			migrations.AfterCommit(ctx, func() { f.mu.Lock(); f.delivered = append(f.delivered, d); f.mu.Unlock() })
 			return id, nil
 		},
-		Live:    func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
-		Options: forms.Options{BaseURL: "https://sozial.example", Now: f.clock.Now}})
+		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
+		Options: forms.Options{Now: f.clock.Now, Links: forms.Links{ // the portal's addresses (www.FormsLinks)
+			Account:     web.LinkTo("https://sozial.example", "/{site}/servicekonto/{$}"),
+			Application: web.LinkTo("https://sozial.example", "/{site}/servicekonto/antraege/{app}"),
+			Draft:       web.LinkTo("https://sozial.example", "/{site}/antrag/{strecke}/entwurf/{draft}"),
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}

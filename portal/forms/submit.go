@@ -216,7 +216,7 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		if email := strings.TrimSpace(in.Email); email != "" {
 			if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: d.TenantID, To: email, Template: MailReceipt,
 				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: t.Name, SubmittedAt: now,
-					Link: s.opts.BaseURL + "/servicekonto/antraege/" + app.ID}}); err != nil {
+					Link: s.opts.Links.Application.To(t.Slug, app.ID)}}); err != nil {
 				return fmt.Errorf("receipt mail: %w", err)
 			}
 		}
@@ -289,7 +289,7 @@ func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
 		out = &a
 		return nil
 	})
-	if isUniqueViolation(err) {
+	if migrations.IsUniqueViolation(err) {
 		// another request reserved it at the same moment
 		var r applicationRow
 		if err := s.db.Read.NewSelect().Model(&r).ExcludeColumn("dek", "payload").Where("draft_id = ?", d.ID).Scan(ctx); err != nil {

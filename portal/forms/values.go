@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math/big"
 	"net/mail"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -191,23 +190,6 @@ func CheckEmail(s string) (string, bool) {
 		return s, false
 	}
 	return s, true
-}
-
-var phonePattern = regexp.MustCompile(`^\+?[0-9 ()/.\-]+$`)
-
-// CheckPhone accepts digits with the usual separators, 5 to 20 digits.
-func CheckPhone(s string) (string, bool) {
-	s = strings.Join(strings.Fields(s), " ")
-	if !phonePattern.MatchString(s) {
-		return s, false
-	}
-	n := 0
-	for _, r := range s {
-		if unicode.IsDigit(r) {
-			n++
-		}
-	}
-	return s, n >= 5 && n <= 20
 }
 
 // cleanText trims, drops control characters (keeping line breaks where

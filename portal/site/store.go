@@ -21,6 +21,8 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/phone"
 )
 
 // Store reads and changes the portal data of tenants. Every query names
@@ -36,7 +38,7 @@ func NewStore(db *migrations.DB) *Store {
 	return &Store{db: db, now: time.Now}
 }
 
-func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+func (s *Store) clock() time.Time { return clock.Stamp(s.now()) }
 
 // Field limits.
 const (
@@ -105,8 +107,6 @@ type SettingsInput struct {
 	PrivacyContact string `json:"privacyContact"`
 }
 
-var phonePattern = regexp.MustCompile(`^\+?[0-9 ()/\-]{3,40}$`)
-
 func (in *SettingsInput) validate() error {
 	var errs tenant.FieldErrors
 	in.PrimaryColor = strings.TrimSpace(in.PrimaryColor)
@@ -124,10 +124,7 @@ func (in *SettingsInput) validate() error {
 	for field, v := range map[string]*string{"logoAlt": &in.LogoAlt, "hours": &in.Hours, "representative": &in.Representative, "privacyContact": &in.PrivacyContact} {
 		checkText(&errs, field, v, MaxLongText)
 	}
-	checkText(&errs, "phone", &in.Phone, 40)
-	if in.Phone != "" && !phonePattern.MatchString(in.Phone) {
-		errs.Add("phone", "Bitte nur Ziffern, Leerzeichen, +, /, - und Klammern.")
-	}
+	phone.Check(&errs, "phone", &in.Phone)
 	checkEmail(&errs, "email", &in.Email)
 	checkURL(&errs, "website", &in.Website, false)
 	return errs.Err()
@@ -262,10 +259,7 @@ func (o *Office) validate() error {
 	if o.PostalCode != "" && !postalCode.MatchString(o.PostalCode) {
 		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
 	}
-	checkText(&errs, "phone", &o.Phone, 40)
-	if o.Phone != "" && !phonePattern.MatchString(o.Phone) {
-		errs.Add("phone", "Bitte nur Ziffern, Leerzeichen, +, /, - und Klammern.")
-	}
+	phone.Check(&errs, "phone", &o.Phone)
 	checkEmail(&errs, "email", &o.Email)
 	checkURL(&errs, "website", &o.Website, false)
 	return errs.Err()

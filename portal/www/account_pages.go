@@ -10,6 +10,7 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/download"
 	"sozialplattform/tenant/web"
 )
 
@@ -137,7 +138,7 @@ func (a *applications) applicationPDF(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
-	sendFile(w, info.Name, info.ContentType, data)
+	download.Write(w, info.ContentType, info.Name, data)
 }
 
 // loginData fills the login and registration pages.
@@ -272,7 +273,7 @@ func (a *applications) register(w http.ResponseWriter, r *http.Request) {
 		fe.Add("passwort2", "%s", cat.T("account.register.mismatch"))
 	}
 	if len(fe) == 0 {
-		_, err := a.d.Accounts.Register(r.Context(), d.Email, pw, d.Name, a.d.BaseURL+a.accountBase(r))
+		_, err := a.d.Accounts.Register(r.Context(), d.Email, pw, d.Name, stateFrom(r).site.Tenant.Slug)
 		if errors.As(err, &fe) {
 			for i := range fe {
 				switch fe[i].Field {
@@ -349,7 +350,7 @@ func (a *applications) forgot(w http.ResponseWriter, r *http.Request) {
 		a.csrfFailed(w, r)
 		return
 	}
-	if _, err := a.d.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), a.d.BaseURL+a.accountBase(r), web.ClientIPFrom(r.Context())); err != nil {
+	if _, err := a.d.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), stateFrom(r).site.Tenant.Slug, web.ClientIPFrom(r.Context())); err != nil {
 		a.p.serverError(w, r, a.p.view(r, ""), err)
 		return
 	}

@@ -12,8 +12,8 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
 	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 )
 
@@ -42,7 +42,7 @@ func TestApplicationAccessibility(t *testing.T) {
 	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fs, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions), Keys: keys}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := accounts.Register(ctx, "jana@example.org", "ein-sicheres-passwort", "Jana", e.srv.URL+"/landkreis-harz/servicekonto")
+	tok, err := accounts.Register(ctx, "jana@example.org", "ein-sicheres-passwort", "Jana", "landkreis-harz")
 	if err != nil {
 		t.Fatal(err)
 	}

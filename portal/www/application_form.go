@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
+	"sozialplattform/tenant/download"
 )
 
 // Limits of the application forms: a step's form, and an upload request
@@ -542,19 +542,7 @@ func (a *applications) download(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
-	sendFile(w, info.Name, info.ContentType, data)
-}
-
-// sendFile answers a document as a download that the browser never runs.
-func sendFile(w http.ResponseWriter, name, contentType string, data []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	_, _ = w.Write(data)
+	download.Write(w, info.ContentType, info.Name, data)
 }
 
 // draftPDF is "Als PDF exportieren": what the draft holds so far.
@@ -572,7 +560,7 @@ func (a *applications) draftPDF(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
-	sendFile(w, "Antragsentwurf-"+d.Antragsstrecke+".pdf", "application/pdf", out)
+	download.Write(w, "application/pdf", "Antragsentwurf-"+d.Antragsstrecke+".pdf", out)
 }
 
 // summaryData fills "Absenden".

@@ -13,7 +13,7 @@ import (
 
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
-	"sozialplattform/portal/forms/envelope"
+	"sozialplattform/tenant/envelope"
 )
 
 // ApplicationDeps are what the online applications and the citizen
@@ -27,8 +27,6 @@ type ApplicationDeps struct {
 	// Keys seal answers that are parked in the session while the citizen
 	// logs in again after the session expired.
 	Keys *envelope.Keyring
-	// BaseURL is the public address for links in mails.
-	BaseURL string
 }
 
 // applications serves the application and account pages of every site:

@@ -11,6 +11,7 @@ import (
 
 	"sozialplattform/portal/appointments"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/download"
 	"sozialplattform/tenant/web"
 )
 
@@ -341,11 +342,7 @@ func (c *counsellingPages) ics(w http.ResponseWriter, r *http.Request) {
 		c.p.serverError(w, r, c.p.view(r, ""), err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/calendar; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="termin.ics"`)
-	h.Set("Cache-Control", "no-store")
-	_, _ = w.Write(c.appts.ICS(b, cal))
+	download.Write(w, "text/calendar; charset=utf-8", "termin.ics", c.appts.ICS(b, cal))
 }
 
 // cancelForm asks before cancelling with the single-use link.

@@ -40,13 +40,13 @@ func newCounsellingEnv(t *testing.T) *counsellingEnv {
 		t.Fatal(err)
 	}
 	ce := &counsellingEnv{env: e, outbox: outbox}
-	if ce.dir, err = counselling.NewStore(db, e.store, outbox, counselling.Options{BaseURL: e.srv.URL}); err != nil {
+	if ce.dir, err = counselling.NewStore(db, e.store, outbox, counselling.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ce.dir.EnsureTopics(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ce.appts, err = appointments.NewStore(db, outbox, appointments.Options{BaseURL: e.srv.URL}); err != nil {
+	if ce.appts, err = appointments.NewStore(db, outbox, appointments.Options{Links: AppointmentLinks(e.srv.URL)}); err != nil {
 		t.Fatal(err)
 	}
 	all := func() []counselling.Interval {

@@ -147,9 +147,3 @@ func csrf(t testing.TB, page string) string {
 	rest := page[i+len(marker):]
 	return rest[:strings.Index(rest, `"`)]
 }
-
-// httptestRequest returns a request carrying the browser's cookies.
-func httptestRequest(t testing.TB, e *env, _ response) *http.Request {
-	req := httptest.NewRequest("GET", "/", nil)
-	return req
-}

@@ -19,13 +19,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // Europe/Berlin also where the system has no zoneinfo
 
 	"sozialplattform/migrations"
 	"sozialplattform/portal/finder"
 	"sozialplattform/portal/gazetteer"
 	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/web"
 )
@@ -118,13 +118,7 @@ var files embed.FS
 
 // MailTemplates is the folder of the portal's mail templates, for
 // mail.OutboxOptions.Templates.
-func MailTemplates() fs.FS {
-	sub, err := fs.Sub(files, "mailtemplates")
-	if err != nil {
-		panic(err) // the folder is embedded: this cannot fail
-	}
-	return sub
-}
+func MailTemplates() fs.FS { return mail.Templates(files) }
 
 // New loads rules, catalogues, content and templates and checks that they
 // fit together: a rule naming an unknown question, a text key missing in
@@ -144,10 +138,8 @@ func New(d Deps) (*Portal, error) {
 	}
 	p := &Portal{db: d.DB, store: d.Store, site: site.NewStore(d.DB), sessions: d.Sessions, outbox: d.Outbox,
 		assets: d.Assets, services: d.Services, logger: d.Logger, landKey: d.LandKey, secure: d.Secure, now: d.Now}
+	p.loc = clock.Berlin()
 	var err error
-	if p.loc, err = time.LoadLocation("Europe/Berlin"); err != nil {
-		return nil, fmt.Errorf("portal: %w", err)
-	}
 	if p.rules, err = finder.Load(); err != nil {
 		return nil, fmt.Errorf("portal: %w", err)
 	}
@@ -199,9 +191,6 @@ func New(d Deps) (*Portal, error) {
 	p.buildTable()
 	return p, nil
 }
-
-// Rules returns the finder rules the portal uses.
-func (p *Portal) Rules() *finder.Rules { return p.rules }
 
 // Register adds the portal to mux: its own static files and everything
 // no other route claims ("/" is the least specific pattern).

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"sozialplattform/tenant/clock"
 )
 
 // Namespace is the XSozial-basis 2.4.0 namespace; Prefix its prefix.
@@ -137,11 +139,7 @@ func NewBuilder() (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("xsozial: %w", err)
-	}
-	return &Builder{lists: lists, loc: loc}, nil
+	return &Builder{lists: lists, loc: clock.Berlin()}, nil
 }
 
 // Lists returns the code lists.

@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"sozialplattform/tenant/clock"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 func sampleMessage() *Message {
-	berlin, _ := time.LoadLocation("Europe/Berlin")
+	berlin := clock.Berlin()
 	return &Message{
 		Product:      Product{Name: "Sozialplattform Sachsen-Anhalt", Vendor: "Land Sachsen-Anhalt", Version: "1.0.0"},
 		MessageID:    "0e3b7f5c-6c1a-4d0e-9a57-5d6f4b1b2a10",

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -36,7 +38,7 @@ func TestProblemMapsStoreErrorsToStatuses(t *testing.T) {
 		{"throttled", tenant.ErrThrottled, 429},
 		{"used token", tenant.ErrTokenInvalid, 410},
 		{"database unreachable", fmt.Errorf("query: %w", driver.ErrBadConn), 503},
-		{"postgres gone", errors.New("failed to connect to `host=127.0.0.1`: connection refused"), 503},
+		{"postgres gone", fmt.Errorf("query: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), 503},
 		{"a bug", errors.New("nil map"), 500},
 	}
 	for _, tt := range tests {

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -26,9 +24,3 @@ func humaContext(ctx context.Context) huma.Context {
 
 // clientIP is the client's address as web.RealIP recorded it.
 func clientIP(r *http.Request) string { return web.ClientIPFrom(r.Context()) }
-
-func newFormToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}

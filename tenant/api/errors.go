@@ -2,14 +2,12 @@ package api
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"log/slog"
-	"net"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 )
 
@@ -49,16 +47,4 @@ func Problem(ctx context.Context, logger *slog.Logger, err error) error {
 
 // Unavailable reports whether err means the database cannot be reached (as
 // opposed to a bug or bad input), so that clients get 503 and may retry.
-func Unavailable(err error) bool {
-	var netErr net.Error
-	if errors.Is(err, driver.ErrBadConn) || errors.As(err, &netErr) {
-		return true
-	}
-	msg := err.Error()
-	for _, s := range []string{"connection refused", "failed to connect", "database is locked", "SQLSTATE 57P", "SQLSTATE 08", "conn closed", "server closed the connection"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
+func Unavailable(err error) bool { return migrations.IsUnavailable(err) }

@@ -11,6 +11,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/secret"
 )
 
 type loginInput struct {
@@ -56,7 +57,7 @@ func (c *Core) registerSession(api huma.API) {
 			}
 			return nil, Problem(ctx, c.logger, err)
 		}
-		if err := c.auth.Login(w, r, u, newFormToken()); err != nil {
+		if err := c.auth.Login(w, r, u, secret.New()); err != nil {
 			return nil, Problem(ctx, c.logger, err)
 		}
 		return c.me(ctx, authz.Principal{UserID: u.ID, Label: u.Email})

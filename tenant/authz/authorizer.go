@@ -269,9 +269,6 @@ func (a *Authorizer) CanGrant(p Principal, tenantID string, role tenant.Role) bo
 	return false
 }
 
-// Revision is the loaded policy revision (for tests and diagnostics).
-func (a *Authorizer) Revision() int64 { return a.state.Load().revision }
-
 // Subtree returns the tenant and every tenant below it.
 func (a *Authorizer) Subtree(tenantID string) []string {
 	s := a.state.Load()

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	_ "time/tzdata" // schedules are German local time, also where the host has no zoneinfo
 
 	"github.com/robfig/cron/v3"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
 )
 
 // maxGap caps the minimum gap between two starts of a job (see entry.minGap).
@@ -58,10 +58,7 @@ func NewRegistry(db *migrations.DB, instanceID string, logger *slog.Logger) *Reg
 		host, _ := os.Hostname()
 		instanceID = host + "-" + strconv.Itoa(os.Getpid())
 	}
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil { // cannot happen: time/tzdata is embedded
-		loc = time.UTC
-	}
+	loc := clock.Berlin()
 	cl := cronLogger{logger}
 	return &Registry{
 		db:       db,

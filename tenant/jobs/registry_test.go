@@ -12,6 +12,7 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
+	"sozialplattform/tenant/clock"
 )
 
 func newRegistry(t *testing.T, db *migrations.DB, instance string, jobs ...Job) *Registry {
@@ -241,7 +242,7 @@ func TestJobsListsWhatIsRegistered(t *testing.T) {
 	if got[1].Description != "Löscht abgelaufene Sitzungen." || got[1].Schedule != "0 3 * * *" {
 		t.Errorf("job info %+v", got[1])
 	}
-	berlin, _ := time.LoadLocation("Europe/Berlin")
+	berlin := clock.Berlin()
 	if n := got[1].NextRun.In(berlin); !n.After(time.Now()) || n.Hour() != 3 || n.Minute() != 0 {
 		t.Errorf("next run of the 3 o'clock job: %s", n)
 	}

@@ -36,9 +36,6 @@ func (p Page[K]) Size() int {
 	return p.Limit
 }
 
-// First asks for the first page of size limit.
-func First[K any](limit int) Page[K] { return Page[K]{Limit: limit} }
-
 // Column is one column of a listing's order. Expr is SQL written by the
 // store (never user input); nullable columns wrap themselves in COALESCE so
 // that comparisons stay total.

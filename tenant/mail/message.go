@@ -2,14 +2,17 @@ package mail
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"sozialplattform/tenant/fault"
 )
 
 // Errors of the outbox.
 var (
-	ErrNotFound        = errors.New("E-Mail nicht gefunden")
+	ErrNotFound        = fmt.Errorf("E-Mail %w", fault.ErrNotFound)
 	ErrUnknownTemplate = errors.New("unbekannte E-Mail-Vorlage")
 	ErrInvalidAddress  = errors.New("ungültige E-Mail-Adresse")
 	ErrAlreadySent     = errors.New("die E-Mail wurde bereits versendet")

@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/migrations"
+	"sozialplattform/tenant/clock"
 )
 
 // OutboxOptions configure the outbox.
@@ -49,11 +50,7 @@ func NewOutbox(db *migrations.DB, opts OutboxOptions) (*Outbox, error) {
 		}
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return nil, fmt.Errorf("mail outbox: %w", err)
-	}
-	kinds, err := parseTemplates(loc, opts.Templates)
+	kinds, err := parseTemplates(clock.Berlin(), opts.Templates)
 	if err != nil {
 		return nil, err
 	}

@@ -291,6 +291,9 @@ func TestSMTPConfigValidate(t *testing.T) {
 		{"unknown tls mode", mail.SMTPConfig{Host: "mail.example.org", TLS: "ssl3"}, true},
 		{"port out of range", mail.SMTPConfig{Host: "mail.example.org", Port: 70000}, true},
 		{"bad sender", mail.SMTPConfig{Host: "mail.example.org", From: "kein Absender"}, true},
+		{"password in clear to a relay", mail.SMTPConfig{Host: "mail.example.org", Username: "u", Password: "p", TLS: mail.TLSNone}, true},
+		{"password in clear on this host", mail.SMTPConfig{Host: "127.0.0.1", Port: 2525, Username: "u", Password: "p", TLS: mail.TLSNone}, false},
+		{"password over STARTTLS", mail.SMTPConfig{Host: "mail.example.org", Username: "u", Password: "p"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

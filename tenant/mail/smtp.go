@@ -2,6 +2,7 @@ package mail
 
 import (
 	"fmt"
+	"net"
 	netmail "net/mail"
 	"strings"
 	"time"
@@ -47,12 +48,26 @@ func (c SMTPConfig) Validate() error {
 	if c.Port < 0 || c.Port > 65535 {
 		return fmt.Errorf("SMTP port %d out of range", c.Port)
 	}
+	if c.Username != "" && strings.EqualFold(c.TLS, TLSNone) && !loopback(c.Host) {
+		// go-mail refuses PLAIN and LOGIN without TLS to another host, so
+		// every mail would fail; say so at the start.
+		return fmt.Errorf("SMTP: user name and password would go unencrypted to %s; use TLS mode starttls or tls", c.Host)
+	}
 	if c.From != "" {
 		if _, err := netmail.ParseAddress(c.From); err != nil {
 			return fmt.Errorf("SMTP sender %q: %w", c.From, err)
 		}
 	}
 	return nil
+}
+
+// loopback reports whether host is this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // smtpTimeout bounds connecting and every SMTP command.

@@ -11,7 +11,6 @@ import (
 	texttemplate "text/template"
 	"text/template/parse"
 	"time"
-	_ "time/tzdata" // the mail dates are German local time, also where the host has no zoneinfo
 )
 
 // The templates shipped now. Each is a file templates/<name>.tmpl defining
@@ -39,6 +38,29 @@ type PasswordResetData struct {
 
 //go:embed templates/*.tmpl
 var templateFiles embed.FS
+
+// DomainFolder is where a domain keeps its mail templates, next to its
+// code: mailtemplates/<name>.tmpl.
+const DomainFolder = "mailtemplates"
+
+// Templates returns a domain's embedded DomainFolder as the folder
+// OutboxOptions.Templates takes. Go wants the embed directive in the
+// package that owns the files, so each domain writes
+//
+//	//go:embed mailtemplates/*.tmpl
+//	var mailTemplates embed.FS
+//
+//	func MailTemplates() fs.FS { return mail.Templates(mailTemplates) }
+//
+// and the outbox checks the templates (audience, secrets) when it parses
+// them at start.
+func Templates(files fs.FS) fs.FS {
+	sub, err := fs.Sub(files, DomainFolder)
+	if err != nil { // cannot happen: fs.Sub fails only on an invalid name
+		panic(err)
+	}
+	return sub
+}
 
 // layoutFile holds the HTML frame every mail is set in; every other file in
 // templates/ is one kind of mail.

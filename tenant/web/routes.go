@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -233,4 +234,32 @@ type limitMarker int64
 
 func (limitMarker) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	http.Error(w, "body limit marker", http.StatusInternalServerError)
+}
+
+// Link is the absolute address of a route: base followed by pattern with
+// its wildcards filled in order by values (each path-escaped); "{$}" ends
+// the path with its slash. Surfaces build the links that domains put into
+// mails with it, from the patterns of their route tables.
+func Link(base, pattern string, values ...string) string {
+	segs := strings.Split(pattern, "/")
+	for i, seg := range segs {
+		switch {
+		case seg == "{$}":
+			segs[i] = ""
+		case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}"):
+			v := ""
+			if len(values) > 0 {
+				v, values = url.PathEscape(values[0]), values[1:]
+			}
+			segs[i] = v
+		}
+	}
+	return strings.TrimRight(base, "/") + strings.Join(segs, "/")
+}
+
+// LinkTo is the builder of the links to one route: base and pattern fixed,
+// the wildcards' values given per link (see Link). It is what a surface
+// hands to the domains as their tenant.Link.
+func LinkTo(base, pattern string) func(values ...string) string {
+	return func(values ...string) string { return Link(base, pattern, values...) }
 }

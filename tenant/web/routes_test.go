@@ -103,3 +103,21 @@ func TestBodyLimitsTakeTheLimitOfTheRoute(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkFillsTheWildcardsOfAPattern(t *testing.T) {
+	for _, tc := range []struct {
+		pattern string
+		values  []string
+		want    string
+	}{
+		{"/admin/einladung/{token}", []string{"abc"}, "https://s.example/admin/einladung/abc"},
+		{"/{site}/termine/buchung/{token}/termin.ics", []string{"landkreis-harz", "t1"}, "https://s.example/landkreis-harz/termine/buchung/t1/termin.ics"},
+		{"/marktplatz/{$}", nil, "https://s.example/marktplatz/"},
+		{"/admin/rollout", nil, "https://s.example/admin/rollout"},
+		{"/admin/beratung/{id}", []string{"a/b c"}, "https://s.example/admin/beratung/a%2Fb%20c"},
+	} {
+		if got := Link("https://s.example/", tc.pattern, tc.values...); got != tc.want {
+			t.Errorf("Link(%s, %v) = %s, want %s", tc.pattern, tc.values, got, tc.want)
+		}
+	}
+}

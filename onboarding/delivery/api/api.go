@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"mime"
 	"net/http"
 	"slices"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -167,7 +167,7 @@ func (a *API) registerMailbox(api huma.API) {
 				return nil, a.problem(ctx, err)
 			}
 			return &fileOutput{ContentType: file.ContentType, CacheControl: "no-store",
-				ContentDisposition: mime.FormatMediaType("attachment", map[string]string{"filename": file.Name}), Body: file.Data}, nil
+				ContentDisposition: download.Attachment(file.Name), Body: file.Data}, nil
 		})
 	}
 	coreapi.Register(api, huma.Operation{

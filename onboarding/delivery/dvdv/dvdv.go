@@ -22,6 +22,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -148,7 +149,7 @@ func (d *Directory) Put(ctx context.Context, auditTenantID, kennung string, vers
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	now := d.now().UTC().Truncate(time.Microsecond)
+	now := clock.Stamp(d.now())
 	var out *DirectoryEntry
 	err := d.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var cur DirectoryEntry

@@ -137,20 +137,6 @@ func CertPEM(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
-// ParseCertPEM reads the first certificate of a PEM text.
-func ParseCertPEM(b []byte) (*x509.Certificate, error) {
-	for {
-		var block *pem.Block
-		block, b = pem.Decode(b)
-		if block == nil {
-			return nil, errors.New("no PEM certificate")
-		}
-		if block.Type == "CERTIFICATE" {
-			return x509.ParseCertificate(block.Bytes)
-		}
-	}
-}
-
 // KeyPEM encodes a private key as PKCS#8 PEM.
 func KeyPEM(key crypto.Signer) ([]byte, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(key)
@@ -200,31 +186,6 @@ func RSAKeyFile(path string, bits int) (*rsa.PrivateKey, error) {
 		return nil, err
 	}
 	k, err := rsa.GenerateKey(rand.Reader, bits)
-	if err != nil {
-		return nil, fmt.Errorf("generate key: %w", err)
-	}
-	if err := writeKey(path, k); err != nil {
-		return nil, err
-	}
-	return k, nil
-}
-
-// ECKeyFile is RSAKeyFile for ECDSA P-256 keys.
-func ECKeyFile(path string) (*ecdsa.PrivateKey, error) {
-	if b, err := os.ReadFile(path); err == nil {
-		k, err := ParseKeyPEM(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		ek, ok := k.(*ecdsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%s: not an ECDSA key", path)
-		}
-		return ek, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generate key: %w", err)
 	}

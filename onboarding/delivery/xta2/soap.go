@@ -1,7 +1,6 @@
 package xta2
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -364,13 +363,4 @@ func FaultOf(e *Envelope) *Fault {
 		}
 	}
 	return f
-}
-
-// bytesOf serialises a document.
-func bytesOf(e *Envelope) []byte {
-	b, err := e.Bytes()
-	if err != nil {
-		return []byte{}
-	}
-	return bytes.TrimSpace(b)
 }

@@ -31,9 +31,6 @@ type Deps struct {
 	Tenants      *tenant.Store
 	Authz        *authz.Authorizer
 	Logger       *slog.Logger
-	// BaseURL is the platform's public address, for the links a booking
-	// answers with.
-	BaseURL string
 }
 
 // API serves the operations.
@@ -43,7 +40,6 @@ type API struct {
 	tenants *tenant.Store
 	authz   *authz.Authorizer
 	logger  *slog.Logger
-	baseURL string
 }
 
 // New returns the operations.
@@ -51,7 +47,7 @@ func New(d Deps) *API {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{store: d.Store, appts: d.Appointments, tenants: d.Tenants, authz: d.Authz, logger: d.Logger, baseURL: d.BaseURL}
+	return &API{store: d.Store, appts: d.Appointments, tenants: d.Tenants, authz: d.Authz, logger: d.Logger}
 }
 
 // Register adds the operations to api.

@@ -11,6 +11,7 @@ import (
 	"sozialplattform/portal/counselling"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 )
 
 type areaInput struct {
@@ -101,7 +102,7 @@ func (a *API) registerArea(api huma.API) {
 				if err := a.store.ExportCSV(ctx, &buf, f); err != nil {
 					return nil, a.problem(ctx, err)
 				}
-				return &pagedCSVOrJSON{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="beratungsstellen.csv"`, Body: buf.Bytes()}, nil
+				return &pagedCSVOrJSON{ContentType: "text/csv; charset=utf-8", ContentDisposition: download.Attachment("beratungsstellen.csv"), Body: buf.Bytes()}, nil
 			}
 			page, err := a.centrePage(ctx, f, in.PageQuery, "area-centres")
 			if err != nil {

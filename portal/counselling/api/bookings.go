@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"sozialplattform/portal/appointments"
+	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/keyset"
@@ -77,14 +79,13 @@ func (a *API) registerBookings(api huma.API) {
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *bookInput) (*bookOutput, error) {
-		if c, err := a.appts.Calendar(ctx, in.CalendarID); err != nil || !c.Active {
+		c, err := a.appts.Calendar(ctx, in.CalendarID)
+		if err != nil || !c.Active {
 			return nil, huma.Error404NotFound("Diesen Terminkalender gibt es nicht oder er nimmt keine Buchungen an.")
 		}
-		site := strings.TrimSpace(in.Body.Site)
-		if site != "" {
-			if t, err := a.tenants.ResolveTenant(ctx, site); err != nil || t.Slug != site {
-				site = ""
-			}
+		site, err := a.portalSite(ctx, strings.TrimSpace(in.Body.Site), c.TenantID)
+		if err != nil {
+			return nil, a.problem(ctx, err)
 		}
 		b, tok, err := a.appts.Book(ctx, appointments.BookingInput{CalendarID: in.CalendarID, Start: in.Body.Start, Name: in.Body.Name,
 			Email: in.Body.Email, Phone: in.Body.Phone, Remark: in.Body.Remark, SiteSlug: site, Lang: in.Body.Lang, Client: web.ClientIPFrom(ctx)})
@@ -93,7 +94,7 @@ func (a *API) registerBookings(api huma.API) {
 		}
 		out := &bookOutput{}
 		out.Body.ID, out.Body.StartsAt, out.Body.EndsAt = b.ID, b.StartsAt, b.EndsAt
-		out.Body.PageURL = a.baseURL + appointments.PagePath(site, tok.Page)
+		out.Body.PageURL = a.appts.BookingLink(site, tok.Page)
 		return out, nil
 	})
 
@@ -156,4 +157,32 @@ func (a *API) registerBookings(api huma.API) {
 		}
 		return &bookingOutput{Body: b}, nil
 	})
+}
+
+// portalSite is the slug of the portal site a booking's links lead to:
+// the site the client names if the portal has it (an active municipality
+// or the Land), else the site of the calendar's tenant or, for a
+// Beratungsstelle, of the nearest tenant above it – the portal serves the
+// booking pages only below a site's slug.
+func (a *API) portalSite(ctx context.Context, named, calendarTenantID string) (string, error) {
+	served := func(t *tenant.Tenant) bool { return t.Active && t.Kind != tenant.KindOrganisation && t.Slug != "" }
+	if named != "" {
+		if t, err := a.tenants.ResolveTenant(ctx, named); err == nil && t.Slug == named && served(t) {
+			return named, nil
+		}
+	}
+	id := calendarTenantID
+	for range 8 { // the tree is at most Land > Kreis > Gemeinde > organisations
+		t, err := a.tenants.GetTenant(ctx, id)
+		if err != nil {
+			return "", fmt.Errorf("portal site of calendar tenant %s: %w", calendarTenantID, err)
+		}
+		if served(t) {
+			return t.Slug, nil
+		}
+		if id = t.Parent(); id == "" {
+			break
+		}
+	}
+	return "", fmt.Errorf("portal site of calendar tenant %s: no tenant above it has a portal site", calendarTenantID)
 }

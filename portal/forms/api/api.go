@@ -23,6 +23,7 @@ import (
 	"sozialplattform/portal/forms"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/download"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -256,7 +257,7 @@ func (a *API) Register(api huma.API) {
 				if doc.kind == forms.DocXML {
 					ct = "application/xml; charset=utf-8"
 				}
-				return &fileOutput{ContentType: ct, ContentDisposition: `attachment; filename="` + info.Name + `"`, CacheControl: "no-store", Body: data}, nil
+				return &fileOutput{ContentType: ct, ContentDisposition: download.Attachment(info.Name), CacheControl: "no-store", Body: data}, nil
 			})
 	}
 

@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -64,13 +63,6 @@ type EnvDestination struct {
 	EncryptionKey, SigningKey  *rsa.PrivateKey
 	ClientID, ClientSecret     string
 	EncryptionCert, SigningCrt *x509.Certificate
-}
-
-// RegisteredKey is the destination's public encryption key as a JWK text,
-// as a municipality enters it in its onboarding case.
-func (d *EnvDestination) RegisteredKey() string {
-	b, _ := json.Marshal(d.EncryptionJWK)
-	return string(b)
 }
 
 func secret() string {

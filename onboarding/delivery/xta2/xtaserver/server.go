@@ -90,21 +90,6 @@ func (s *Server) AddAccount(identifier string, fingerprints ...string) {
 	s.accounts[identifier] = &account{certs: fingerprints}
 }
 
-// Counts returns the number of messages per reader that are delivered and
-// not yet closed, and the number closed.
-func (s *Server) Counts() (open, closed int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, m := range s.messages {
-		if m.closed {
-			closed++
-		} else {
-			open++
-		}
-	}
-	return open, closed
-}
-
 // Handler serves the web service at any path.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(s.serve)

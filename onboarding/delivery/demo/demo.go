@@ -1,11 +1,14 @@
-package delivery
+// Package demo runs the delivery's demo: a local FIT-Connect delivery
+// service with a subscriber and a local XTA2 server with a fetching
+// Fachverfahren, in this process, plus the demo municipalities'
+// connection data and sample applications. Only `serve --demo` wires it;
+// nothing else imports it, so no production path starts a test server.
+package demo
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,7 +21,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"sozialplattform/migrations"
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/fitconnect/fitserver"
@@ -26,10 +31,14 @@ import (
 	"sozialplattform/onboarding/delivery/xta2"
 	"sozialplattform/onboarding/delivery/xta2/xtaserver"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/secret"
 )
 
-// DemoOptions configure StartDemo.
-type DemoOptions struct {
+// Options configure Start.
+type Options struct {
+	// DB is the platform's database (the sample applications go into
+	// the delivery's outbox in one transaction).
+	DB *migrations.DB
 	// DataDir keeps the demo's RSA keys (subfolder zustellung-demo), so
 	// that they are generated only once.
 	DataDir string
@@ -43,12 +52,12 @@ type DemoOptions struct {
 	Author xta2.Party
 	// Build makes the sample applications with the same builders as real
 	// ones (cmd wires forms.Store.TestApplication).
-	Build  BuildFunc
+	Build  delivery.BuildFunc
 	Logger *slog.Logger
 }
 
-// Demo runs a local FIT-Connect with a subscriber and a local XTA2 server
-// with a fetching Fachverfahren, in this process.
+// Demo is the running demo: a local FIT-Connect with a subscriber and a
+// local XTA2 server with a fetching Fachverfahren, in this process.
 type Demo struct {
 	FITConnectURL, XTAURL string
 	DestinationID         string
@@ -66,13 +75,13 @@ func (d *Demo) Close() {
 	}
 }
 
-// DemoDestinationID is the demo's FIT-Connect destination (used by
+// DestinationID is the demo's FIT-Connect destination (used by
 // Landkreis Wittenberg's HzL case, open to every municipality).
-const DemoDestinationID = "5e0c8a34-6f1d-4b2e-9a7c-3d15091f1c01"
+const DestinationID = "5e0c8a34-6f1d-4b2e-9a7c-3d15091f1c01"
 
-// DemoRegion is where the demo destination offers its services: the ARS
+// Region is where the demo destination offers its services: the ARS
 // prefix of Sachsen-Anhalt (the region check matches by prefix).
-const DemoRegion = "DE15"
+const Region = "DE15"
 
 // demoServices are the FIT-Connect service identifiers of the catalogue
 // (the ministry's LeiKa keys, in the demo the marked demo values).
@@ -101,14 +110,14 @@ const (
 	demoWittenbergKey = "15091"
 )
 
-// StartDemo starts the local transports – each only where no external
+// Start starts the local transports – each only where no external
 // one is configured (an operator's --fitconnect-url or XTA2 certificate
 // wins over the demo) –, gives the demo municipalities their connection
 // data (only on cases without a variant, and the DVDV entry of Harz), and
 // enqueues a few sample applications per variant (once). It returns when
 // the servers listen; the deliveries arrive within seconds through the
 // job "zustellung".
-func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
+func Start(ctx context.Context, s *delivery.Service, o Options) (*Demo, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -138,29 +147,29 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		return nil, fmt.Errorf("delivery demo: %w", err)
 	}
 	apps := []demoApp{{wittenberg, "eb-hzl"}}
-	if s.fitOptions() == nil {
-		if err := s.startDemoFIT(ctx, runCtx, o, d, &loops, log); err != nil {
+	if !s.FITConnectEnabled() {
+		if err := startFIT(ctx, runCtx, s, o, d, &loops, log); err != nil {
 			return nil, err
 		}
-		if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, true); err != nil {
+		if err := demoCases(ctx, o.Onboarding, wittenberg.ID, true); err != nil {
 			return nil, err
 		}
 		apps = append(apps, demoApp{wittenberg, "hzl"})
 	} else {
 		log.Info("FIT-Connect ist extern eingerichtet: der lokale Demo-Zustelldienst startet nicht")
-		if err := s.demoCases(ctx, o.Onboarding, wittenberg.ID, false); err != nil {
+		if err := demoCases(ctx, o.Onboarding, wittenberg.ID, false); err != nil {
 			return nil, err
 		}
 	}
-	if s.xtaOptions() == nil {
-		if err := s.startDemoXTA(ctx, runCtx, o, d, &loops, harz.ID, log); err != nil {
+	if !s.XTAEnabled() {
+		if err := startXTA(ctx, runCtx, s, o, d, &loops, harz.ID, log); err != nil {
 			return nil, err
 		}
 		apps = append(apps, demoApp{harz, "grusi"}, demoApp{harz, "but"})
 	} else {
 		log.Info("XTA2 ist extern eingerichtet: der lokale Demo-XTA2-Server startet nicht")
 	}
-	if err := s.demoApplications(ctx, o, apps); err != nil {
+	if err := demoApplications(ctx, s, o, apps); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -168,12 +177,12 @@ func (s *Service) StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	return d, nil
 }
 
-// startDemoFIT runs a local FIT-Connect: a delivery service with one
+// startFIT runs a local FIT-Connect: a delivery service with one
 // destination that offers the catalogue's (demo) LeiKa services for all
 // of Sachsen-Anhalt, so that every municipality of the demo – also one
 // registered later – can name it in its case and pass a connection test;
 // and its subscriber, the demo Fachverfahren.
-func (s *Service) startDemoFIT(ctx, runCtx context.Context, o DemoOptions, d *Demo, loops *sync.WaitGroup, log *slog.Logger) error {
+func startFIT(ctx, runCtx context.Context, s *delivery.Service, o Options, d *Demo, loops *sync.WaitGroup, log *slog.Logger) error {
 	keys, err := demoKeys(filepath.Join(o.DataDir, "zustellung-demo"))
 	if err != nil {
 		return err
@@ -183,7 +192,7 @@ func (s *Service) startDemoFIT(ctx, runCtx context.Context, o DemoOptions, d *De
 		return err
 	}
 	env, err := fitserver.NewEnv(fitserver.EnvConfig{ServiceKey: keys[0], AllowHTTPCallbacks: true, Logger: log,
-		Destinations: []fitserver.EnvDestinationConfig{{ID: DemoDestinationID, Regions: []string{DemoRegion}, Services: services,
+		Destinations: []fitserver.EnvDestinationConfig{{ID: DestinationID, Regions: []string{Region}, Services: services,
 			EncryptionKey: keys[1], SigningKey: keys[2]}}})
 	if err != nil {
 		return err
@@ -192,16 +201,16 @@ func (s *Service) startDemoFIT(ctx, runCtx context.Context, o DemoOptions, d *De
 	if err != nil {
 		return err
 	}
-	d.FITConnectURL, d.DestinationID = fitURL, DemoDestinationID
+	d.FITConnectURL, d.DestinationID = fitURL, DestinationID
 	d.stop = append(d.stop, stopFIT, env.Server.Close)
-	secret := randomSecret()
+	callbackSecret := secret.New()
 	cfg := env.SenderConfig(fitURL, &http.Client{Timeout: 30 * time.Second})
-	cfg.CallbackURL, cfg.CallbackSecret = o.BaseURL+CallbackPath, secret
+	cfg.CallbackURL, cfg.CallbackSecret = o.BaseURL+delivery.CallbackPath, callbackSecret
 	sender, err := fitconnect.NewSender(cfg)
 	if err != nil {
 		return err
 	}
-	s.SetFITConnect(&FITConnectOptions{Sender: sender, CallbackSecret: secret})
+	s.SetFITConnect(&delivery.FITConnectOptions{Sender: sender, CallbackSecret: callbackSecret})
 	dest := env.Destinations[0]
 	sub := fitserver.NewSubscriber(fitserver.SubscriberConfig{BaseURL: fitURL, TokenURL: fitURL + "/token", ClientID: dest.ClientID,
 		ClientSecret: dest.ClientSecret, DestinationID: dest.ID, EncryptionKey: dest.EncryptionKey, EncryptionKid: dest.EncryptionJWK.Kid,
@@ -229,9 +238,9 @@ func (s *Service) startDemoFIT(ctx, runCtx context.Context, o DemoOptions, d *De
 	return nil
 }
 
-// startDemoXTA runs a local XTA2 server with client certificates, the
+// startXTA runs a local XTA2 server with client certificates, the
 // platform's account and Harz's fetching Fachverfahren.
-func (s *Service) startDemoXTA(ctx, runCtx context.Context, o DemoOptions, d *Demo, loops *sync.WaitGroup, harzID string, log *slog.Logger) error {
+func startXTA(ctx, runCtx context.Context, s *delivery.Service, o Options, d *Demo, loops *sync.WaitGroup, harzID string, log *slog.Logger) error {
 	now := time.Now()
 	ca, err := pki.NewCA("XTA2-Demo-CA", now, 365*24*time.Hour)
 	if err != nil {
@@ -264,7 +273,7 @@ func (s *Service) startDemoXTA(ctx, runCtx context.Context, o DemoOptions, d *De
 	}
 	d.XTAURL = xtaURL + "/xta"
 	d.stop = append(d.stop, stopXTA)
-	s.SetXTA(&XTAOptions{Author: o.Author, ClientCert: platformCert})
+	s.SetXTA(&delivery.XTAOptions{Author: o.Author, ClientCert: platformCert})
 	if err := putDemoDVDV(ctx, o.Directory, kennung, d.XTAURL, string(pki.CertPEM(serverCert.Leaf))); err != nil {
 		return err
 	}
@@ -336,12 +345,6 @@ func serveLocal(h http.Handler, tc *tls.Config) (string, func(), error) {
 	}, nil
 }
 
-func randomSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // demoHarzKennung is the Behördenkennung of Harz's cases (the onboarding
 // demo sets sop:150850000100).
 func demoHarzKennung(ctx context.Context, store *onboarding.Store, tenantID string) string {
@@ -372,7 +375,7 @@ func putDemoDVDV(ctx context.Context, dir *dvdv.Directory, kennung, endpoint, ce
 
 // demoCases gives Wittenberg's HzL case FIT-Connect (variant 3) and its
 // EB-HzL case the mailbox (variant 2), where no variant is chosen yet.
-func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenantID string, fit bool) error {
+func demoCases(ctx context.Context, store *onboarding.Store, tenantID string, fit bool) error {
 	cases, err := store.ListCases(ctx, tenantID)
 	if err != nil {
 		return err
@@ -388,7 +391,7 @@ func (s *Service) demoCases(ctx context.Context, store *onboarding.Store, tenant
 				continue
 			}
 			v := onboarding.VariantFITConnect
-			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DemoDestinationID}}
+			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{DestinationID: DestinationID}}
 		case "eb-hzl":
 			v := onboarding.VariantOSCIClient
 			p = onboarding.CasePatch{Variant: &v, Transport: &onboarding.Transport{MailboxUsers: []string{"wittenberg@demo.example"}}}
@@ -410,12 +413,12 @@ type demoApp struct {
 // demoApplications enqueues two sample applications per entry, once,
 // built like a citizen's application (o.Build); an Antragsstrecke without
 // an application form (EB-HzL) gets none.
-func (s *Service) demoApplications(ctx context.Context, o DemoOptions, apps []demoApp) error {
+func demoApplications(ctx context.Context, s *delivery.Service, o Options, apps []demoApp) error {
 	if o.Build == nil {
 		return nil
 	}
-	now := s.now()
-	var docs []Document
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	var docs []delivery.Document
 	for _, a := range apps {
 		for i := 1; i <= 2; i++ {
 			ref := fmt.Sprintf("DEMO-%s-%s-%d", a.t.Key(), a.strecke, i)
@@ -424,13 +427,13 @@ func (s *Service) demoApplications(ctx context.Context, o DemoOptions, apps []de
 				o.Logger.Info("Demo-Zustellung: kein Beispielantrag", "antragsstrecke", a.strecke, "grund", err.Error())
 				break
 			}
-			docs = append(docs, Document{ApplicationID: "demo-" + ref, TenantID: a.t.ID, Antragsstrecke: a.strecke, ReferenceNumber: ref,
+			docs = append(docs, delivery.Document{ApplicationID: "demo-" + ref, TenantID: a.t.ID, Antragsstrecke: a.strecke, ReferenceNumber: ref,
 				XML: xml, PDF: pdf, SubmittedAt: now})
 		}
 	}
-	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return o.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		for _, doc := range docs {
-			if _, err := enqueue(ctx, tx, doc, s.sealerOf(), PurposeApplication, "", now); err != nil {
+			if _, err := s.Enqueue(ctx, tx, doc); err != nil {
 				return err
 			}
 		}

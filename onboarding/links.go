@@ -1,0 +1,12 @@
+package onboarding
+
+import "sozialplattform/tenant"
+
+// Links are the console pages that onboarding's mails and calendar
+// entries point to. The console serves them and provides the links
+// (admin.OnboardingLinks).
+type Links struct {
+	Cases         tenant.Link // a municipality's onboarding cases: tenant ID
+	Rollout       tenant.Link // the ministry's rollout dashboard
+	Consultations tenant.Link // the Sprechstunden and their registration
+}
