@@ -38,6 +38,20 @@ func TestAuditLogListsTheChanges(t *testing.T) {
 		t.Error("times are not shown as dd.mm.yyyy hh:mm")
 	}
 
+	// One German sentence per entry, with the person's name.
+	if !strings.Contains(text, "Hanna Harz hat die Körperschaft Landkreis Harz geändert.") {
+		t.Errorf("no sentence for the tenant change:\n%s", text)
+	}
+	// Filter by person: known address narrows, unknown is an error at the field.
+	ministryLog := e.client()
+	ministryLog.login(e.ministry.Email, ministryPW)
+	if p := ministryLog.get("/admin/protokoll?wer=" + url.QueryEscape(e.harzAdmin.Email)); !strings.Contains(p.text(), "Halberstadt") ||
+		strings.Contains(p.text(), "Marta Ministerium hat") {
+		t.Error("the person filter does not narrow the log")
+	}
+	if p := ministryLog.get("/admin/protokoll?wer=niemand%40example.org"); p.status != http.StatusUnprocessableEntity || !p.has(`id="wer-fehler"`) {
+		t.Errorf("unknown person: status %d", p.status)
+	}
 	filtered := c.get("/admin/protokoll?objekt=api-token")
 	if !strings.Contains(filtered.text(), "Skript") || strings.Contains(filtered.text(), "Halberstadt") {
 		t.Error("object filter does not narrow the log")

@@ -90,6 +90,9 @@ func New(d Deps) (*Console, error) {
 	if c.core, err = core.New(s); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
+	if d.Onboarding != nil {
+		c.core.StreamLabels = d.Onboarding.Antragsstrecken // names in the audit log's sentences
+	}
 	if c.portal, err = portalconfig.New(s); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
@@ -99,7 +102,11 @@ func New(d Deps) (*Console, error) {
 		}
 	}
 	if d.Onboarding != nil {
-		if c.onboarding, err = onboarding.New(s, d.Onboarding); err != nil {
+		var failed onboarding.FailedCounter
+		if d.Delivery != nil {
+			failed = d.Delivery
+		}
+		if c.onboarding, err = onboarding.New(s, d.Onboarding, failed); err != nil {
 			return nil, fmt.Errorf("console: %w", err)
 		}
 		c.uploadLimit = d.Onboarding.MaxAttachmentBytes() + 64<<10

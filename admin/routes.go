@@ -163,6 +163,8 @@ func (c *Console) Routes() []web.Route {
 			form("/admin/anbindung/fall/{cid}/anhang/{aid}/loeschen", o.DeleteAttachment),
 			form("/admin/anbindung/fall/{cid}/phasen/{phase}", o.SetPhase),
 			form("/admin/anbindung/fall/{cid}/bestaetigung", o.ConfirmGoLive),
+			form("/admin/anbindung/fall/{cid}/uebernehmen", o.AdoptConnection),
+			form("/admin/anbindung/{id}/phasen", o.SetPhases),
 			form("/admin/anbindung/{id}/kalender-abo", o.NewCalendarFeed),
 			page("/admin/zustaendigkeit/{id}", o.ResponsibilityPage),
 			form("/admin/zustaendigkeit/{id}", o.SaveResponsibility),

@@ -80,10 +80,12 @@ type Case struct {
 	TestDeliveryRef     string       `json:"testDeliveryRef,omitempty"`
 	LiveConfirmedAt     *time.Time   `json:"liveConfirmedAt,omitempty" doc:"Bestätigung des Livegangs durch das Ministerium"`
 	LiveConfirmedBy     string       `json:"liveConfirmedBy,omitempty"`
-	LastProgressAt      time.Time    `json:"lastProgressAt"`
-	Version             int          `json:"version"`
-	CreatedAt           time.Time    `json:"createdAt"`
-	UpdatedAt           time.Time    `json:"updatedAt"`
+	// LastTest is the newest connection test, whatever its outcome.
+	LastTest       *TestResult `json:"lastTest,omitempty" doc:"letzter Anbindungstest mit Ergebnis, auch ein gescheiterter"`
+	LastProgressAt time.Time   `json:"lastProgressAt"`
+	Version        int         `json:"version"`
+	CreatedAt      time.Time   `json:"createdAt"`
+	UpdatedAt      time.Time   `json:"updatedAt"`
 }
 
 // Phase returns the state of one phase.
@@ -123,6 +125,11 @@ type caseRow struct {
 	TestDeliveryRef        string     `bun:"test_delivery_ref"`
 	LiveConfirmedAt        *time.Time `bun:"live_confirmed_at"`
 	LiveConfirmedBy        string     `bun:"live_confirmed_by"`
+	LastTestID             string     `bun:"last_test_id"`
+	LastTestAt             *time.Time `bun:"last_test_at"`
+	LastTestStatus         string     `bun:"last_test_status"`
+	LastTestOK             bool       `bun:"last_test_ok"`
+	LastTestDetail         string     `bun:"last_test_detail"`
 	LastProgressAt         time.Time  `bun:"last_progress_at"`
 	StaleRemindedAt        *time.Time `bun:"stale_reminded_at"`
 	KeyRemindedAt          *time.Time `bun:"key_reminded_at"`
@@ -159,6 +166,9 @@ func (s *Store) caseModel(r *caseRow) (*Case, error) {
 		LastProgressAt: r.LastProgressAt.UTC(), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if r.FachverfahrenID != nil {
 		c.FachverfahrenID = *r.FachverfahrenID
+	}
+	if r.LastTestID != "" && r.LastTestAt != nil {
+		c.LastTest = &TestResult{DeliveryID: r.LastTestID, At: r.LastTestAt.UTC(), Status: r.LastTestStatus, OK: r.LastTestOK, Detail: r.LastTestDetail}
 	}
 	if r.Transport != "" {
 		if err := json.Unmarshal([]byte(r.Transport), &c.Transport); err != nil {
@@ -307,6 +317,9 @@ func (s *Store) OpenCases(ctx context.Context, db bun.IDB, tenantID, orderID str
 			continue
 		}
 		if err := s.syncItems(ctx, db, row); err != nil {
+			return err
+		}
+		if err := s.inheritShared(ctx, db, row); err != nil {
 			return err
 		}
 		if err := audit(ctx, db, tenantID, "create", ObjCase, row.ID, map[string]any{
@@ -504,48 +517,6 @@ func caseSummary(c *Case) map[string]any {
 		out["plannedLiveOn"] = c.PlannedLiveOn.Format("2006-01-02")
 	}
 	return out
-}
-
-// ConfirmGoLive records (or withdraws) the ministry's confirmation that a
-// case may go live without a recorded test delivery. Callers check that
-// the principal may (ObjGoLive).
-func (s *Store) ConfirmGoLive(ctx context.Context, caseID string, version int, confirmed bool) (*Case, error) {
-	var out *Case
-	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		row, err := s.loadCaseRow(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		if version != 0 && row.Version != version {
-			return ErrCaseChanged
-		}
-		if confirmed == (row.LiveConfirmedAt != nil) {
-			out, err = s.caseModel(row)
-			return err
-		}
-		if !confirmed && row.ProductionStatus == string(Completed) && row.TestDeliveryAt == nil {
-			return &RuleError{Reasons: []string{"Die Bestätigung kann nicht zurückgenommen werden, solange die Antragsstrecke ohne erfasste Testzustellung live ist. Setzen Sie zuerst den Livegang zurück."}}
-		}
-		if confirmed {
-			now := s.now()
-			row.LiveConfirmedAt = &now
-			row.LiveConfirmedBy = tenant.ActorFrom(ctx).Label
-		} else {
-			row.LiveConfirmedAt, row.LiveConfirmedBy = nil, ""
-		}
-		if err := s.saveCaseRow(ctx, tx, row); err != nil {
-			return err
-		}
-		if out, err = s.caseModel(row); err != nil {
-			return err
-		}
-		return audit(ctx, tx, row.TenantID, "update", ObjGoLive, row.ID, map[string]any{
-			"antragsstrecke": row.Antragsstrecke, "after": map[string]any{"liveConfirmed": confirmed}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, s.label(ctx, out)
 }
 
 // RecordTestDelivery records a successful test delivery of a case, the

@@ -108,7 +108,7 @@ func TestUpdateCaseValidatesAndLocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Warnings) == 0 || d.Warnings[0].Message != "Care 4: FIT-Connect geplant 2025" {
+	if len(d.Warnings) == 0 || d.Warnings[0].Message != "Care 4: FIT-Connect geplant 2025 (überholt)" || !d.Warnings[0].Outdated {
 		t.Errorf("warnings %+v", d.Warnings)
 	}
 	var v3items int
@@ -206,7 +206,7 @@ func TestNextStepsGuideTheMunicipality(t *testing.T) {
 	care := &onboarding.Fachverfahren{Product: "Care 4", Interfaces: map[onboarding.Interface]onboarding.InterfaceStatus{
 		onboarding.IfaceFITConnect: {State: onboarding.StatePlanned, Year: 2025}, onboarding.IfaceXSozialBasis: {State: onboarding.StateDone}}}
 	got = titles(onboarding.NextSteps(c, nil, care, now))
-	if got != "warning:Care 4: FIT-Connect geplant 2025 | warning:Zertifikat läuft bald ab | todo:„Vorbereitung technische Anbindung“ abschließen" {
+	if got != "warning:Care 4: FIT-Connect geplant 2025 (überholt) | warning:Zertifikat läuft bald ab | todo:„Vorbereitung technische Anbindung“ abschließen" {
 		t.Errorf("variant 3: %s", got)
 	}
 	c.Phases[0].Status, c.Phases[1].Status, c.Phases[2].Status = onboarding.Completed, onboarding.Completed, onboarding.InProgress

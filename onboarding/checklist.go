@@ -32,6 +32,8 @@ type Template struct {
 	Description string    `json:"description"`
 	Position    int       `json:"position"`
 	Active      bool      `json:"active"`
+	Scope       Scope     `json:"scope" enum:"case,tenant" doc:"case: je Antragsstrecke; tenant: einmal je Kommune für alle ihre Fälle"`
+	Fact        Fact      `json:"fact,omitempty" doc:"Tatsache, die das System prüft; leer, wenn Menschen den Punkt abhaken"`
 	Version     int       `json:"version"`
 	UpdatedAt   time.Time `json:"updatedAt"`
 }
@@ -45,28 +47,38 @@ type templateRow struct {
 	Description   string    `bun:"description"`
 	Position      int       `bun:"position"`
 	Active        bool      `bun:"active"`
+	Scope         string    `bun:"scope"`
+	Fact          string    `bun:"fact"`
 	Version       int       `bun:"version"`
 	UpdatedAt     time.Time `bun:"updated_at"`
 }
 
 func (r *templateRow) model() Template {
 	return Template{ID: r.ID, Variant: Variant(r.Variant), Phase: Phase(r.Phase), Title: r.Title, Description: r.Description,
-		Position: r.Position, Active: r.Active, Version: r.Version, UpdatedAt: r.UpdatedAt.UTC()}
+		Position: r.Position, Active: r.Active, Scope: Scope(r.Scope), Fact: Fact(r.Fact), Version: r.Version, UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // Item is one checklist entry of a case.
 type Item struct {
-	ID          string       `json:"id"`
-	CaseID      string       `json:"caseId"`
-	TemplateID  string       `json:"templateId,omitempty"`
-	Variant     Variant      `json:"variant" doc:"0 = gilt für alle Varianten"`
-	Phase       Phase        `json:"phase"`
-	Title       string       `json:"title"`
-	Description string       `json:"description"`
-	Done        bool         `json:"done"`
-	DoneAt      *time.Time   `json:"doneAt,omitempty"`
-	DoneBy      string       `json:"doneBy,omitempty"`
-	Comment     string       `json:"comment"`
+	ID          string     `json:"id"`
+	CaseID      string     `json:"caseId"`
+	TemplateID  string     `json:"templateId,omitempty"`
+	Variant     Variant    `json:"variant" doc:"0 = gilt für alle Varianten"`
+	Phase       Phase      `json:"phase"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Done        bool       `json:"done"`
+	DoneAt      *time.Time `json:"doneAt,omitempty"`
+	DoneBy      string     `json:"doneBy,omitempty"`
+	Comment     string     `json:"comment"`
+	// Scope "tenant" items hold one state for all cases of the
+	// municipality (SetItem changes them all).
+	Scope Scope `json:"scope" enum:"case,tenant" doc:"tenant: einmal je Kommune erledigt, gilt für alle ihre Fälle"`
+	// Fact names what the system checks for the item; such items are set
+	// by the system (System) and cannot be ticked by hand.
+	Fact        Fact         `json:"fact,omitempty" doc:"Tatsache, die das System prüft"`
+	System      bool         `json:"system" doc:"vom System gesetzt; nicht von Hand abhakbar"`
+	FactNote    string       `json:"factNote,omitempty" doc:"was das System festgestellt hat"`
 	Attachments []Attachment `json:"attachments"`
 	Version     int          `json:"version"`
 	UpdatedAt   time.Time    `json:"updatedAt"`
@@ -157,6 +169,8 @@ type TemplateInput struct {
 	Description string
 	Position    int
 	Active      bool
+	Scope       Scope // "" is ScopeCase
+	Fact        Fact  // "" for items people tick
 }
 
 var templateIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -179,6 +193,15 @@ func (in *TemplateInput) validate() error {
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
 		errs.Add("description", "Höchstens 2000 Zeichen.")
+	}
+	if in.Scope == "" {
+		in.Scope = ScopeCase
+	}
+	if !in.Scope.Valid() {
+		errs.Add("scope", "Bitte wählen Sie case (je Antragsstrecke) oder tenant (einmal je Kommune).")
+	}
+	if in.Fact != "" && !in.Fact.Valid() {
+		errs.Add("fact", "Unbekannte Tatsache; möglich sind: %s.", strings.Join(factNames(), ", "))
 	}
 	return errs.Err()
 }
@@ -207,7 +230,7 @@ func (s *Store) PutTemplate(ctx context.Context, id string, version int, in Temp
 			return tenant.ErrStaleVersion
 		}
 		row := templateRow{ID: id, Variant: int(in.Variant), Phase: string(in.Phase), Title: in.Title, Description: in.Description,
-			Position: in.Position, Active: in.Active, UpdatedAt: s.now(), Version: 1}
+			Position: in.Position, Active: in.Active, Scope: string(in.Scope), Fact: string(in.Fact), UpdatedAt: s.now(), Version: 1}
 		action := "create"
 		summary := map[string]any{"after": templateSummary(&row)}
 		if exists {
@@ -236,7 +259,7 @@ func (s *Store) PutTemplate(ctx context.Context, id string, version int, in Temp
 
 func templateSummary(r *templateRow) map[string]any {
 	return map[string]any{"variant": r.Variant, "phase": r.Phase, "title": r.Title, "description": r.Description,
-		"position": r.Position, "active": r.Active}
+		"position": r.Position, "active": r.Active, "scope": r.Scope, "fact": r.Fact}
 }
 
 // openPhaseCond is the SQL condition "the phase of column phaseCol is not
@@ -319,7 +342,9 @@ func (s *Store) syncItems(ctx context.Context, db bun.IDB, c *caseRow) error {
 }
 
 // caseItems returns the items that count for the case's variant, with
-// their attachments (without data), in phase and position order.
+// their attachments (without data), in phase and position order. Items
+// the system checks show the facts (applyFacts); an item done once per
+// municipality shows the attachments of all its cases.
 func (s *Store) caseItems(ctx context.Context, db bun.IDB, c *Case) ([]Item, error) {
 	var rows []itemRow
 	err := db.NewSelect().Model(&rows).Where("case_id = ? AND variant IN (?)", c.ID, bun.In([]int{0, int(c.Variant)})).
@@ -327,21 +352,75 @@ func (s *Store) caseItems(ctx context.Context, db bun.IDB, c *Case) ([]Item, err
 	if err != nil {
 		return nil, fmt.Errorf("checklist of case %s: %w", c.ID, err)
 	}
-	var atts []attachmentRow
-	err = db.NewSelect().Model(&atts).ExcludeColumn("data").Where("case_id = ?", c.ID).OrderExpr("uploaded_at, id").Scan(ctx)
+	kinds, err := templateKinds(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("attachments of case %s: %w", c.ID, err)
+		return nil, err
 	}
 	out := make([]Item, len(rows))
-	idx := map[string]int{}
+	byID, byTemplate := map[string]int{}, map[string]int{}
+	var shared []string
 	for i := range rows {
 		out[i] = rows[i].model()
-		idx[rows[i].ID] = i
+		out[i].Scope = ScopeCase
+		if k, ok := kinds[rows[i].TemplateID]; ok {
+			out[i].Scope, out[i].Fact = Scope(k.Scope), Fact(k.Fact)
+		}
+		byID[rows[i].ID] = i
+		if out[i].Scope == ScopeTenant {
+			byTemplate[rows[i].TemplateID] = i
+			shared = append(shared, rows[i].TemplateID)
+		}
+	}
+	var atts []struct {
+		attachmentRow `bun:",extend"`
+		TemplateID    string `bun:"template_id"`
+	}
+	q := db.NewSelect().TableExpr("onboarding_attachments AS a").ColumnExpr("a.id, a.case_id, a.item_id, a.filename, a.content_type, a.size, a.sha256, a.uploaded_by, a.uploaded_at, i.template_id").
+		Join("JOIN onboarding_case_items AS i ON i.id = a.item_id")
+	if len(shared) > 0 {
+		q = q.Join("JOIN onboarding_cases AS c ON c.id = a.case_id").
+			Where("a.case_id = ? OR (c.tenant_id = ? AND i.template_id IN (?))", c.ID, c.TenantID, bun.In(shared))
+	} else {
+		q = q.Where("a.case_id = ?", c.ID)
+	}
+	if err := q.OrderExpr("a.uploaded_at, a.id").Scan(ctx, &atts); err != nil {
+		return nil, fmt.Errorf("attachments of case %s: %w", c.ID, err)
 	}
 	for i := range atts {
-		if j, ok := idx[atts[i].ItemID]; ok {
-			out[j].Attachments = append(out[j].Attachments, atts[i].model())
+		j, ok := byID[atts[i].ItemID]
+		if !ok {
+			j, ok = byTemplate[atts[i].TemplateID]
 		}
+		if ok {
+			out[j].Attachments = append(out[j].Attachments, atts[i].attachmentRow.model())
+		}
+	}
+	if err := s.applyFacts(ctx, db, c, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// templateKind is the scope and fact of a template.
+type templateKind struct {
+	Scope string `bun:"scope"`
+	Fact  string `bun:"fact"`
+}
+
+// templateKinds returns scope and fact of every template that is not a
+// plain per-case item.
+func templateKinds(ctx context.Context, db bun.IDB) (map[string]templateKind, error) {
+	var rows []struct {
+		ID string `bun:"id"`
+		templateKind
+	}
+	if err := db.NewSelect().Model((*templateRow)(nil)).Column("id", "scope", "fact").
+		Where("scope <> ? OR fact <> ''", string(ScopeCase)).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("kinds of checklist templates: %w", err)
+	}
+	out := make(map[string]templateKind, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.templateKind
 	}
 	return out, nil
 }
@@ -392,6 +471,27 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 		if p.Version != 0 && row.Version != p.Version {
 			return ErrCaseChanged
 		}
+		kinds, err := templateKinds(ctx, tx)
+		if err != nil {
+			return err
+		}
+		kind := kinds[row.TemplateID]
+		if kind.Fact != "" && p.Done != nil {
+			// The system sets the item: a hand can only agree with the facts.
+			c, err := s.caseModel(crow)
+			if err != nil {
+				return err
+			}
+			st, err := s.newFactChecker(tx, c).check(ctx, Fact(kind.Fact))
+			if err != nil {
+				return err
+			}
+			if *p.Done != st.ok {
+				return &RuleError{Reasons: []string{fmt.Sprintf("„%s“ setzt das System selbst (%s) und kann nicht von Hand %s werden. %s",
+					row.Title, Fact(kind.Fact).Label(), map[bool]string{true: "abgehakt", false: "geöffnet"}[*p.Done], st.note)}}
+			}
+			p.Done = nil
+		}
 		before := map[string]any{"done": row.Done, "comment": row.Comment}
 		now := s.now()
 		if p.Done != nil && *p.Done != row.Done {
@@ -424,6 +524,13 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 				return err
 			}
 			summary["caseId"], summary["title"] = caseID, row.Title
+			if kind.Scope == string(ScopeTenant) {
+				n, err := s.shareItem(ctx, tx, crow.TenantID, &row, now)
+				if err != nil {
+					return err
+				}
+				summary["scope"], summary["sharedWith"] = string(ScopeTenant), n
+			}
 			if err := audit(ctx, tx, crow.TenantID, "update", "onboarding-checklist-item", itemID, summary); err != nil {
 				return err
 			}
@@ -440,6 +547,57 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 		return nil
 	})
 	return out, err
+}
+
+// shareItem gives the items of the same template in the municipality's
+// other cases the state of row (done, by whom, comment): an item done once
+// per municipality. Items of completed phases stay as they are. It
+// returns how many cases were changed.
+func (s *Store) shareItem(ctx context.Context, db bun.IDB, tenantID string, row *itemRow, now time.Time) (int, error) {
+	res, err := db.NewRaw(`UPDATE onboarding_case_items SET done = ?, done_at = ?, done_by = ?, comment = ?, version = version + 1, updated_at = ?
+		WHERE template_id = ? AND id <> ? AND case_id IN (SELECT c.id FROM onboarding_cases AS c WHERE c.tenant_id = ? AND `+fmt.Sprintf(openPhaseCond, "?")+`)`,
+		row.Done, row.DoneAt, row.DoneBy, row.Comment, now, row.TemplateID, row.ID, tenantID, row.Phase, row.Phase, row.Phase).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("share checklist item %s: %w", row.ID, err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		if _, err := db.NewRaw(`UPDATE onboarding_cases SET last_progress_at = ?, stale_reminded_at = NULL WHERE tenant_id = ? AND id IN
+			(SELECT case_id FROM onboarding_case_items WHERE template_id = ?)`, now, tenantID, row.TemplateID).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("record progress of shared item %s: %w", row.ID, err)
+		}
+	}
+	return int(n), nil
+}
+
+// inheritShared gives a new case the state of the items its municipality
+// has already done once (scope tenant): a second order does not repeat
+// the contract.
+func (s *Store) inheritShared(ctx context.Context, db bun.IDB, c *caseRow) error {
+	kinds, err := templateKinds(ctx, db)
+	if err != nil {
+		return err
+	}
+	for id, k := range kinds {
+		if k.Scope != string(ScopeTenant) || k.Fact != "" {
+			continue
+		}
+		var src []itemRow
+		if err := db.NewSelect().Model(&src).Where("template_id = ?", id).Where("case_id <> ?", c.ID).
+			Where("case_id IN (SELECT id FROM onboarding_cases WHERE tenant_id = ?)", c.TenantID).
+			Where("(done = ? OR comment <> '')", true).OrderExpr("updated_at DESC, id").Limit(1).Scan(ctx); err != nil {
+			return fmt.Errorf("shared item %s of %s: %w", id, c.TenantID, err)
+		}
+		if len(src) == 0 {
+			continue
+		}
+		if _, err := db.NewUpdate().Model((*itemRow)(nil)).Set("done = ?", src[0].Done).Set("done_at = ?", src[0].DoneAt).
+			Set("done_by = ?", src[0].DoneBy).Set("comment = ?", src[0].Comment).
+			Where("id = ?", itemID(c.ID, id)).Exec(ctx); err != nil {
+			return fmt.Errorf("inherit shared item %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // touchCase records progress on a case without changing its version, so

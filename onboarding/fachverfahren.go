@@ -361,6 +361,26 @@ type Warning struct {
 	Message string `json:"message"`
 	// Hint says what to do meanwhile.
 	Hint string `json:"hint"`
+	// Outdated says that the state was planned for a year that has passed
+	// (the matrix's "Stand" is older than the plan): ask the vendor.
+	Outdated bool `json:"outdated,omitempty" doc:"die geplante Jahreszahl ist verstrichen; die Angabe ist überholt"`
+}
+
+// MarkOutdated flags the warnings whose planned year has passed by now,
+// and says so in their hint: "geplant 2025" read in 2026 is no plan any
+// more but a question for the vendor.
+func MarkOutdated(ws []Warning, f *Fachverfahren, now time.Time, loc *time.Location) []Warning {
+	for i := range ws {
+		st := ws[i].Status
+		if st.State != StatePlanned || st.Year == 0 || now.In(loc).Year() <= st.Year {
+			continue
+		}
+		ws[i].Outdated = true
+		ws[i].Message += " (überholt)"
+		ws[i].Hint = fmt.Sprintf("Die Angabe „%s“ stammt aus der Übersicht vom %s; das Jahr ist vorbei. Fragen Sie beim Hersteller nach dem aktuellen Stand. %s",
+			warningState(st), f.AsOf.In(loc).Format("02.01.2006"), ws[i].Hint)
+	}
+	return ws
 }
 
 // Compatibility checks a Fachverfahren against a variant. Variant 1 needs

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
@@ -113,5 +115,31 @@ func TestPutFachverfahren(t *testing.T) {
 	}
 	if n := f.auditCount(t, onboarding.ObjFachverfahren, "sozial-pro"); n != 2 {
 		t.Errorf("%d audit entries", n)
+	}
+}
+
+// TestOutdatedPlans: "geplant 2025" read after 2025 is marked as outdated,
+// with the matrix's date in the hint; a plan for this year or later is not.
+func TestOutdatedPlans(t *testing.T) {
+	asOf := time.Date(2025, 6, 23, 0, 0, 0, 0, time.UTC)
+	fv := &onboarding.Fachverfahren{Product: "Care 4", AsOf: asOf, Interfaces: map[onboarding.Interface]onboarding.InterfaceStatus{
+		onboarding.IfaceFITConnect: {State: onboarding.StatePlanned, Year: 2025}, onboarding.IfaceXSozialBasis: {State: onboarding.StatePlanned, Year: 2027}}}
+	for _, tc := range []struct {
+		now      time.Time
+		outdated []bool // FIT-Connect, XSozial-basis
+	}{
+		{time.Date(2025, 12, 31, 22, 0, 0, 0, time.UTC), []bool{false, false}},
+		{time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC), []bool{true, false}}, // already 2026 in Germany
+		{time.Date(2028, 1, 2, 0, 0, 0, 0, time.UTC), []bool{true, true}},
+	} {
+		ws := onboarding.MarkOutdated(onboarding.Compatibility(fv, onboarding.VariantFITConnect), fv, tc.now, berlin)
+		if len(ws) != 2 {
+			t.Fatalf("warnings %+v", ws)
+		}
+		for i, w := range ws {
+			if w.Outdated != tc.outdated[i] || w.Outdated != strings.Contains(w.Hint, "Übersicht vom 23.06.2025") {
+				t.Errorf("%v: %+v", tc.now, w)
+			}
+		}
 	}
 }

@@ -186,3 +186,18 @@ func (f *fixture) auditCount(t testing.TB, objectType, objectID string) int {
 	}
 	return n
 }
+
+// attend registers the tenant for a Sprechstunde tomorrow and moves the
+// clock past it: the fact "Sprechstunde besucht".
+func (f *fixture) attend(t testing.TB, tenantID string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := f.store.CreateConsultation(ctx, onboarding.ConsultationInput{StartsAt: f.clock.Now().Add(24 * time.Hour), Topic: "Anbindung"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Register(ctx, c.ID, tenantID, "Test", "test@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(25 * time.Hour)
+}

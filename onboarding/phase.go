@@ -109,6 +109,8 @@ type PhaseFacts struct {
 	TestDelivery bool
 	// MinistryConfirmed tells whether the ministry confirmed the go-live.
 	MinistryConfirmed bool
+
+	items []Item // the checklist the facts were read from
 }
 
 // DecidePhase says whether phase p may change to status to. It returns
@@ -208,6 +210,7 @@ func (s *Store) phaseFacts(ctx context.Context, db bun.IDB, c *Case) (PhaseFacts
 	if err != nil {
 		return f, err
 	}
+	f.items = items
 	for _, it := range items {
 		if !it.Done {
 			f.OpenItems[it.Phase] = append(f.OpenItems[it.Phase], it.Title)
@@ -245,6 +248,11 @@ func (s *Store) SetPhase(ctx context.Context, caseID string, p Phase, to Status,
 		}
 		if reasons := DecidePhase(facts, p, to); len(reasons) > 0 {
 			return &RuleError{Reasons: reasons}
+		}
+		if to == Completed {
+			if err := s.completePhaseFacts(ctx, tx, facts.items, p, s.now()); err != nil {
+				return err
+			}
 		}
 		from := facts.Status[p.index()]
 		if from == to {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type Step struct {
 	// Anchor names the part of the case page where the step is done:
 	// variante, fachverfahren, anbindungsdaten, checkliste, phasen.
 	Anchor string `json:"anchor,omitempty"`
+	// Path is a console page of its own where the step is done, when it
+	// is not on the case page (the connection test).
+	Path string `json:"path,omitempty" doc:"Seite der Konsole, auf der der Schritt erledigt wird"`
 }
 
 // CaseDetail is a case with everything its page shows.
@@ -51,7 +55,7 @@ func (s *Store) Detail(ctx context.Context, caseID string) (*CaseDetail, error) 
 			return nil, err
 		}
 		if w := Compatibility(d.Fachverfahren, c.Variant); w != nil {
-			d.Warnings = w
+			d.Warnings = MarkOutdated(w, d.Fachverfahren, s.now(), s.loc)
 		}
 	}
 	d.Steps = NextSteps(c, d.Items, d.Fachverfahren, s.now())
@@ -124,7 +128,7 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 		steps = append(steps, Step{Kind: "todo", Title: "Fachverfahren angeben",
 			Detail: "Wählen Sie das Fachverfahren, das die Anträge empfangen soll; die Übersicht zeigt, welche Schnittstellen es schon unterstützt.", Anchor: "fachverfahren"})
 	}
-	for _, w := range Compatibility(fv, c.Variant) {
+	for _, w := range MarkOutdated(Compatibility(fv, c.Variant), fv, now, berlinLoc()) {
 		steps = append(steps, Step{Kind: "warning", Title: w.Message, Detail: w.Hint, Anchor: "fachverfahren"})
 	}
 	if c.Variant.Valid() {
@@ -159,6 +163,17 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 			}
 			steps = append(steps, Step{Kind: "todo", Title: fmt.Sprintf("Checkliste „%s“: %d offen", p.Label(), len(titles)), Detail: detail + ".", Anchor: "checkliste"})
 		}
+		if p == PhaseConnectionTests && c.Variant.Valid() && !c.EvidenceOK() && c.LiveConfirmedAt == nil {
+			detail := "Die Plattform schickt einen Testantrag auf dem eingerichteten Weg; das Ergebnis steht beim Anbindungstest und hier im Fall."
+			if t := c.LastTest; t != nil && !t.OK {
+				detail = fmt.Sprintf("Der letzte Testantrag vom %s ist nicht angekommen", t.At.In(berlinLoc()).Format("02.01.2006 15:04"))
+				if t.Detail != "" {
+					detail += ": " + t.Detail
+				}
+				detail += ". Beheben Sie den Fehler und senden Sie erneut."
+			}
+			steps = append(steps, Step{Kind: "todo", Title: "Testantrag senden", Detail: detail, Anchor: "anbindungstest", Path: "/admin/anbindungstest/" + c.ID})
+		}
 		if p == PhaseProduction && c.TestDeliveryAt == nil && c.LiveConfirmedAt == nil {
 			steps = append(steps, Step{Kind: "waiting", Title: "Freigabe des Livegangs",
 				Detail: "Für den Livegang wird eine erfolgreiche Testzustellung erfasst; bis dahin bestätigt das Ministerium den Livegang.", Anchor: "phasen"})
@@ -170,3 +185,12 @@ func NextSteps(c *Case, items []Item, fv *Fachverfahren, now time.Time) []Step {
 	}
 	return steps
 }
+
+// berlinLoc is German local time for the texts of the task list.
+var berlinLoc = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+})

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -36,7 +37,10 @@ type auditRow struct {
 	TenantName  string
 	ActionLabel string
 	ObjectLabel string
-	Lines       []summaryLine
+	// Sentence says in German what happened ("Petra Probst hat die Phase
+	// Anbindungstests von HzL abgeschlossen.").
+	Sentence string
+	Lines    []summaryLine
 }
 
 // summaryLine is one field of an entry's summary: a change (Before →
@@ -48,26 +52,6 @@ type summaryLine struct {
 	Value  string
 	Change bool
 }
-
-// Labels of what the platform core writes into the log; other domains'
-// entries show their raw names.
-var (
-	objectLabels = map[string]string{
-		"tenant": "Körperschaft", "user": "Benutzerkonto", "membership": "Mitgliedschaft",
-		"invitation": "Einladung", "api-token": "API-Token",
-	}
-	actionLabels = map[string]string{
-		"create": "angelegt", "update": "geändert", "delete": "entfernt", "revoke": "widerrufen",
-		"accept": "angenommen", "activate": "aktiviert", "deactivate": "deaktiviert",
-		"change-password": "Passwort geändert", "request-password-reset": "Passwort-Link angefordert",
-	}
-	summaryLabels = map[string]string{
-		"name": "Name", "kind": "Art", "officialKey": "Amtlicher Schlüssel", "slug": "Kurzname",
-		"functionMailbox": "Funktionspostfach", "street": "Straße", "postalCode": "Postleitzahl", "city": "Ort",
-		"itProvider": "IT-Dienstleister", "active": "Aktiv", "contacts": "Ansprechpersonen",
-		"email": "E-Mail-Adresse", "role": "Rolle",
-	}
-)
 
 // auditNamePattern is what an object type or action filter may look like.
 var auditNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,50}$`)
@@ -153,6 +137,19 @@ func (c *Pages) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData
 			f.Add("aktion", "Unbekannte Aktion.")
 		}
 	}
+	if v := strings.TrimSpace(q.Get("wer")); v != "" {
+		f.Set("wer", v)
+		u, err := c.Store.UserByEmail(r.Context(), v)
+		switch {
+		case err == nil:
+			filter.ActorID = "user:" + u.ID // the subject people act as (authz.Principal.Subject)
+		case errors.Is(err, tenant.ErrNotFound):
+			f.Add("wer", "Es gibt kein Benutzerkonto mit dieser E-Mail-Adresse.")
+		default:
+			c.ServerError(w, r, err)
+			return
+		}
+	}
 	filter.Since = c.FilterDay(f, q, "von", false)
 	filter.Until = c.FilterDay(f, q, "bis", true)
 	if !filter.Since.IsZero() && !filter.Until.IsZero() && !filter.Until.After(filter.Since) {
@@ -163,8 +160,8 @@ func (c *Pages) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData
 			filter.BeforeID = n
 		}
 	}
-	d.Objects = labelledOptions(objectLabels, f.Get("objekt"))
-	d.Actions = labelledOptions(actionLabels, f.Get("aktion"))
+	d.Objects = labelledOptions(objectFilterLabels(), f.Get("objekt"))
+	d.Actions = labelledOptions(auditVerbs, f.Get("aktion"))
 	d.Filtered = len(f.Values) > 0
 	status := http.StatusOK
 	if f.Invalid() {
@@ -176,15 +173,16 @@ func (c *Pages) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData
 		c.ServerError(w, r, err)
 		return
 	}
-	names := make(map[string]string, len(ts))
-	for _, t := range ts {
-		names[t.ID] = t.Name
+	n, err := c.auditNames(r, entries, ts)
+	if err != nil {
+		c.ServerError(w, r, err)
+		return
 	}
 	for _, e := range entries {
-		row := auditRow{AuditEntry: e, ActionLabel: labelOr(actionLabels, e.Action), ObjectLabel: labelOr(objectLabels, e.ObjectType),
-			Lines: summaryLines(e.Summary)}
+		row := auditRow{AuditEntry: e, ActionLabel: labelOr(auditVerbs, e.Action), ObjectLabel: labelOr(objectFilterLabels(), e.ObjectType),
+			Sentence: auditSentence(e, n), Lines: summaryLines(e.Summary, n)}
 		if e.TenantID != nil {
-			row.TenantName = names[*e.TenantID]
+			row.TenantName = n.tenants[*e.TenantID]
 		}
 		d.Entries = append(d.Entries, row)
 	}
@@ -238,26 +236,73 @@ func labelOr(labels map[string]string, v string) string {
 	return v
 }
 
+// auditNames looks up the people, tenants and Antragsstrecken the
+// entries of a page name: at most one lookup per person.
+func (c *Pages) auditNames(r *http.Request, entries []tenant.AuditEntry, ts []tenant.Tenant) (auditNames, error) {
+	n := auditNames{people: map[string]string{}, tenants: make(map[string]string, len(ts)), loc: c.Loc}
+	for _, t := range ts {
+		n.tenants[t.ID] = t.Name
+	}
+	ctx := r.Context()
+	for _, e := range entries {
+		if _, done := n.people[e.ActorID]; done || e.ActorID == "" {
+			continue
+		}
+		n.people[e.ActorID] = ""
+		id, ok := strings.CutPrefix(e.ActorID, "user:")
+		if !ok {
+			continue // the system, an API token, an anonymous visitor: their label says who
+		}
+		if u, err := c.Store.GetUser(ctx, id); err == nil {
+			n.people[e.ActorID] = u.Name
+		} else if !errors.Is(err, tenant.ErrNotFound) {
+			return n, err
+		}
+	}
+	if c.StreamLabels != nil {
+		labels, err := c.StreamLabels(ctx)
+		if err != nil {
+			return n, err
+		}
+		n.streams = labels
+	}
+	return n, nil
+}
+
+// objectFilterLabels are the object types with their labels.
+func objectFilterLabels() map[string]string {
+	out := make(map[string]string, len(auditObjects))
+	for k, o := range auditObjects {
+		out[k] = o.label
+	}
+	return out
+}
+
 // summaryLines shows an entry's summary: the changed fields with before and
 // after, or the plain values it recorded.
-func summaryLines(s map[string]any) []summaryLine {
+func summaryLines(s map[string]any, n auditNames) []summaryLine {
 	before, hasBefore := s["before"].(map[string]any)
 	after, hasAfter := s["after"].(map[string]any)
 	var out []summaryLine
+	plain := func(m map[string]any, skip ...string) {
+		for _, k := range sortedKeys(m) {
+			if !slices.Contains(skip, k) {
+				out = append(out, summaryLine{Label: labelOr(auditFieldLabels, k), Value: summaryValue(k, m[k], n)})
+			}
+		}
+	}
 	switch {
 	case hasBefore && hasAfter:
 		for _, k := range sortedKeys(before, after) {
-			out = append(out, summaryLine{Label: labelOr(summaryLabels, k), Change: true,
-				Before: summaryValue(k, before[k]), After: summaryValue(k, after[k])})
+			out = append(out, summaryLine{Label: labelOr(auditFieldLabels, k), Change: true,
+				Before: summaryValue(k, before[k], n), After: summaryValue(k, after[k], n)})
 		}
+		plain(s, "before", "after")
 	case hasAfter:
-		for _, k := range sortedKeys(after) {
-			out = append(out, summaryLine{Label: labelOr(summaryLabels, k), Value: summaryValue(k, after[k])})
-		}
+		plain(after)
+		plain(s, "after")
 	default:
-		for _, k := range sortedKeys(s) {
-			out = append(out, summaryLine{Label: labelOr(summaryLabels, k), Value: summaryValue(k, s[k])})
-		}
+		plain(s)
 	}
 	return out
 }
@@ -275,10 +320,23 @@ func sortedKeys(ms ...map[string]any) []string {
 	return keys
 }
 
-// summaryValue formats one recorded value for people.
-func summaryValue(key string, v any) string {
+// summaryValue formats one recorded value for people: German labels
+// for codes, local time for times.
+func summaryValue(key string, v any, n auditNames) string {
 	var s string
 	switch x := v.(type) {
+	case map[string]any:
+		var parts []string
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, labelOr(auditFieldLabels, k)+": "+summaryValue(k, x[k], n))
+		}
+		s = strings.Join(parts, "; ")
+	case []any:
+		var parts []string
+		for _, e := range x {
+			parts = append(parts, summaryValue(key, e, n))
+		}
+		s = strings.Join(parts, ", ")
 	case nil:
 		s = "–"
 	case bool:
@@ -288,6 +346,9 @@ func summaryValue(key string, v any) string {
 		}
 	case float64:
 		s = strconv.FormatFloat(x, 'f', -1, 64)
+		if key == "variant" {
+			s = map[string]string{"0": "noch nicht gewählt", "1": "Variante 1 (OSCI/XTA2)", "2": "Variante 2 (OSCI-Client)", "3": "Variante 3 (FIT-Connect)"}[s]
+		}
 	case string:
 		switch {
 		case x == "":
@@ -296,8 +357,20 @@ func summaryValue(key string, v any) string {
 			s = tenant.Role(x).Label()
 		case key == "kind":
 			s = tenant.Kind(x).Label()
+		case key == "status":
+			s = statusLabel(x)
+		case key == "phase":
+			s = phaseLabel(x)
+		case key == "antragsstrecke" || key == "adoptedFromAntragsstrecke":
+			s = n.stream(x)
+		case key == "scope":
+			s = map[string]string{"tenant": "einmal je Kommune", "case": "je Antragsstrecke"}[x]
 		default:
-			s = x
+			if t, ok := auditTime(x, n.loc); ok {
+				s = t
+			} else {
+				s = x
+			}
 		}
 	default:
 		s = fmt.Sprint(x)

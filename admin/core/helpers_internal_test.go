@@ -19,7 +19,7 @@ func TestSummaryLinesShowChangesAndValues(t *testing.T) {
 	got := summaryLines(map[string]any{
 		"before": map[string]any{"city": "", "active": true},
 		"after":  map[string]any{"city": "Halberstadt", "active": false},
-	})
+	}, auditNames{})
 	want := []summaryLine{
 		{Label: "Aktiv", Before: "ja", After: "nein", Change: true},
 		{Label: "Ort", Before: "(leer)", After: "Halberstadt", Change: true},
@@ -27,7 +27,7 @@ func TestSummaryLinesShowChangesAndValues(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("changes: %+v", got)
 	}
-	got = summaryLines(map[string]any{"email": "a@b.de", "role": "municipality-clerk"})
+	got = summaryLines(map[string]any{"email": "a@b.de", "role": "municipality-clerk"}, auditNames{})
 	want = []summaryLine{{Label: "E-Mail-Adresse", Value: "a@b.de"}, {Label: "Rolle", Value: "Kommune: Sachbearbeitung"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("values: %+v", got)

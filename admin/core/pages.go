@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"embed"
 
 	"sozialplattform/admin/ui"
@@ -11,6 +12,10 @@ import (
 // admin/routes.go.
 type Pages struct {
 	*ui.Shell
+	// StreamLabels names the Antragsstrecken in the audit log's sentences
+	// (onboarding's catalogue); nil shows their keys. Set it once at
+	// start, before serving.
+	StreamLabels func(ctx context.Context) (map[string]string, error)
 }
 
 //go:embed templates

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/download"
@@ -52,6 +53,14 @@ type casesData struct {
 	Cases   []caseRow
 	Live    int
 	Consult *onboarding.Consultation
+	CanEdit bool
+	// Shared are the items done once for all the municipality's cases
+	// (contract, contacts, Sprechstunde), as one of its open cases holds
+	// them.
+	Shared   []onboarding.Item
+	Problems []string // of the form for several cases
+	Phases   []ui.Option
+	Form     *ui.Form
 }
 
 // CasesPage is a municipality's overview: one line per ordered
@@ -61,6 +70,10 @@ func (o *Pages) CasesPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	o.renderCases(w, r, http.StatusOK, t, nil, nil)
+}
+
+func (o *Pages) renderCases(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, problems []string, f *ui.Form) {
 	nav, err := o.nav(r, "faelle:"+t.ID)
 	if err != nil {
 		o.ServerError(w, r, err)
@@ -72,12 +85,25 @@ func (o *Pages) CasesPage(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
-	d := casesData{Nav: nav, Tenant: t}
+	if f == nil {
+		f = ui.NewForm()
+		f.Set("phase", string(onboarding.PhasePreparation))
+		f.Set("stand", string(onboarding.Completed))
+	}
+	d := casesData{Nav: nav, Tenant: t, CanEdit: o.Allowed(r, t.ID, onboarding.ObjCase, authz.Update), Problems: problems,
+		Phases: phaseOptions(), Form: f}
 	for _, c := range cases {
 		detail, err := o.store.Detail(ctx, c.ID)
 		if err != nil {
 			o.ServerError(w, r, err)
 			return
+		}
+		if d.Shared == nil && !c.Live() {
+			for _, it := range detail.Items {
+				if it.Scope == onboarding.ScopeTenant {
+					d.Shared = append(d.Shared, it)
+				}
+			}
 		}
 		row := caseRow{Case: c}
 		for i, s := range detail.Steps {
@@ -107,7 +133,7 @@ func (o *Pages) CasesPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	o.Render(w, r, http.StatusOK, "anbindung-faelle", o.page(r, "Anbindung: "+t.Name, d))
+	o.Render(w, r, status, "anbindung-faelle", o.page(r, "Anbindung: "+t.Name, d))
 }
 
 // caseFor loads the case the path's {cid} names: 404 when it does not
@@ -179,6 +205,11 @@ type caseData struct {
 	Forms      caseForms
 	MaxUpload  string
 	KeyWarn    bool
+	// Adopt lists the municipality's other cases that can take over this
+	// case's connection ("Anbindung übernehmen").
+	Adopt []onboarding.Case
+	// TestLabel is the German status of the newest connection test.
+	TestLabel string
 }
 
 // caseForms carries what a person typed into the case page's forms and
@@ -189,6 +220,9 @@ type caseForms struct {
 	Changed                         bool     // the case changed meanwhile
 	Item                            string   // ID of the item whose form failed
 	ItemForm                        *ui.Form
+	// Confirm is the ministry's go-live confirmation with its
+	// acknowledgement of a failed or missing test.
+	Confirm *ui.Form
 }
 
 // CasePage is a case's task list and forms.
@@ -230,7 +264,7 @@ func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, c
 		return
 	}
 	for i := range fvs {
-		d.Choices = append(d.Choices, fvChoice{Fachverfahren: fvs[i], Warnings: onboarding.Compatibility(&fvs[i], detail.Variant)})
+		d.Choices = append(d.Choices, fvChoice{Fachverfahren: fvs[i], Warnings: onboarding.MarkOutdated(onboarding.Compatibility(&fvs[i], detail.Variant), &fvs[i], o.store.Now(), o.store.Location())})
 	}
 	if d.CanEdit && detail.Variant == onboarding.VariantOSCIClient {
 		if d.Members, err = o.Shell.Store.ListMembers(ctx, t.ID); err != nil {
@@ -281,7 +315,19 @@ func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, c
 	for _, f := range []*ui.Form{forms.Variant, forms.FV, forms.Transport, forms.Planned} {
 		f.Set("version", strconv.Itoa(detail.Version))
 	}
+	if forms.Confirm == nil {
+		forms.Confirm = ui.NewForm()
+	}
 	d.Forms = forms
+	if t := detail.LastTest; t != nil {
+		d.TestLabel = delivery.StatusLabel(t.Status)
+	}
+	if d.CanEdit && detail.Variant.Valid() {
+		if d.Adopt, err = o.store.AdoptCandidates(ctx, &detail.Case); err != nil {
+			o.ServerError(w, r, err)
+			return
+		}
+	}
 	if k := detail.Transport.Key; k != nil && k.NotAfter.Sub(o.store.Now()) < onboarding.KeyWarnDays*24*time.Hour {
 		d.KeyWarn = true
 	}
@@ -421,16 +467,27 @@ func (o *Pages) SetItem(w http.ResponseWriter, r *http.Request) {
 	}
 	itemID := r.PathValue("iid")
 	f := ui.NewForm()
-	done := r.PostForm.Get("erledigt") == "1"
-	comment := f.LongText(r, "kommentar", onboarding.MaxCommentLen)
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	// The one-click form sends only "erledigt", the comment form only
+	// "kommentar": a field that is not sent stays as it is.
+	var p onboarding.ItemPatch
+	if _, ok := r.PostForm["erledigt"]; ok {
+		done := r.PostForm.Get("erledigt") == "1"
+		p.Done = &done
+	}
+	if _, ok := r.PostForm["kommentar"]; ok {
+		comment := f.LongText(r, "kommentar", onboarding.MaxCommentLen)
+		p.Comment = &comment
+	}
+	p.Version, _ = strconv.Atoi(r.PostForm.Get("version"))
 	forms := caseForms{Item: itemID, ItemForm: f}
 	if f.Invalid() {
 		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, forms)
 		return
 	}
-	_, err := o.store.SetItem(r.Context(), c.ID, itemID, onboarding.ItemPatch{Done: &done, Comment: &comment, Version: version})
+	_, err := o.store.SetItem(r.Context(), c.ID, itemID, p)
 	switch {
+	case err == nil && r.PostForm.Get("zurueck") == "uebersicht":
+		http.Redirect(w, r, "/admin/anbindung/"+c.TenantID+"?hinweis=punkt#einmalig", http.StatusSeeOther)
 	case err == nil:
 		caseBack(w, r, c.ID, "punkt", "punkt-"+itemID)
 	case errors.Is(err, tenant.ErrNotFound):
@@ -613,10 +670,20 @@ func (o *Pages) ConfirmGoLive(w http.ResponseWriter, r *http.Request) {
 		o.Forbidden(w, r, "Den Livegang bestätigt das Ministerium.")
 		return
 	}
-	confirm := r.PostForm.Get("bestaetigt") == "1"
-	_, err := o.store.ConfirmGoLive(r.Context(), c.ID, caseVersion(r), confirm)
+	f := ui.NewForm()
+	g := onboarding.GoLiveConfirmation{Confirmed: r.PostForm.Get("bestaetigt") == "1", Acknowledged: r.PostForm.Get("kenntnis") == "1",
+		Reason: f.LongText(r, "begruendung", onboarding.MaxReasonLen)}
+	if g.Acknowledged {
+		f.Set("kenntnis", "1")
+	}
+	if f.Invalid() {
+		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, caseForms{Confirm: f})
+		return
+	}
+	_, err := o.store.ConfirmGoLive(r.Context(), c.ID, caseVersion(r), g)
+	ids := map[string]string{"acknowledgeFailedTest": "kenntnis", "confirmationReason": "begruendung"}
 	switch {
-	case err == nil && confirm:
+	case err == nil && g.Confirmed:
 		caseBack(w, r, c.ID, "bestaetigt", "phasen")
 	case err == nil:
 		caseBack(w, r, c.ID, "zurueck", "phasen")
@@ -625,7 +692,100 @@ func (o *Pages) ConfirmGoLive(w http.ResponseWriter, r *http.Request) {
 			Problems: []string{"Der Fall wurde zwischenzeitlich geändert. Bitte prüfen Sie den aktuellen Stand und wiederholen Sie die Bestätigung."}})
 	case ruleMessages(err) != nil:
 		o.renderCase(w, r, http.StatusConflict, c.ID, caseForms{Problems: ruleMessages(err)})
+	case f.StoreErrors(err, func(field string) string { return ids[field] }):
+		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, caseForms{Confirm: f})
 	default:
 		o.ServerError(w, r, err)
 	}
+}
+
+// AdoptConnection copies this case's connection to the municipality's
+// other cases the form names ("Anbindung übernehmen").
+func (o *Pages) AdoptConnection(w http.ResponseWriter, r *http.Request) {
+	c, ok := o.caseFor(w, r, authz.Update)
+	if !ok {
+		return
+	}
+	targets := r.PostForm["faelle"]
+	if len(targets) == 0 || len(targets) > 100 {
+		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, caseForms{Problems: []string{"Bitte wählen Sie mindestens eine Antragsstrecke, die die Anbindung übernehmen soll."}})
+		return
+	}
+	res, err := o.store.AdoptConnection(r.Context(), c.ID, targets)
+	switch {
+	case err == nil && len(res.Skipped) == 0:
+		caseBack(w, r, c.ID, "uebernommen", "anbindung-uebernehmen")
+	case err == nil:
+		var msgs []string
+		for _, s := range res.Skipped {
+			msgs = append(msgs, o.streckeLabel(r, s.Antragsstrecke)+": "+s.Reason+".")
+		}
+		o.renderCase(w, r, http.StatusConflict, c.ID, caseForms{Problems: msgs})
+	case ruleMessages(err) != nil:
+		o.renderCase(w, r, http.StatusConflict, c.ID, caseForms{Problems: ruleMessages(err)})
+	case errors.As(err, new(tenant.FieldErrors)):
+		o.renderCase(w, r, http.StatusUnprocessableEntity, c.ID, caseForms{Problems: []string{err.Error()}})
+	default:
+		o.ServerError(w, r, err)
+	}
+}
+
+// streckeLabel names an Antragsstrecke by its catalogue label.
+func (o *Pages) streckeLabel(r *http.Request, key string) string {
+	if a, err := o.store.AntragsstreckeByKey(r.Context(), key); err == nil {
+		return a.Label
+	}
+	return key
+}
+
+// SetPhases changes one phase of several of the municipality's cases at
+// once ("Vorbereitung abschließen" for every Antragsstrecke that is
+// ready); each case is checked by the phase rules on its own, and the
+// page names those that could not change, with the reasons.
+func (o *Pages) SetPhases(w http.ResponseWriter, r *http.Request) {
+	t, ok := o.TenantFor(w, r, onboarding.ObjCase, authz.Update)
+	if !ok {
+		return
+	}
+	f := ui.NewForm()
+	p := onboarding.Phase(f.Choice(r, "phase", phaseOptions(), "Bitte wählen Sie eine Phase."))
+	to := onboarding.Status(f.Choice(r, "stand", []ui.Option{{Value: string(onboarding.InProgress)}, {Value: string(onboarding.Completed)}},
+		"Bitte wählen Sie „beginnen“ oder „abschließen“."))
+	ids := r.PostForm["faelle"]
+	if len(ids) == 0 || len(ids) > 100 {
+		f.Add("faelle", "Bitte wählen Sie mindestens eine Antragsstrecke.")
+	}
+	if f.Invalid() {
+		o.renderCases(w, r, http.StatusUnprocessableEntity, t, nil, f)
+		return
+	}
+	ctx := r.Context()
+	var problems []string
+	for _, id := range ids {
+		c, err := o.store.GetCase(ctx, id)
+		if errors.Is(err, tenant.ErrNotFound) || (err == nil && c.TenantID != t.ID) {
+			o.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			o.ServerError(w, r, err)
+			return
+		}
+		_, err = o.store.SetPhase(ctx, id, p, to, 0)
+		switch {
+		case err == nil:
+		case ruleMessages(err) != nil:
+			problems = append(problems, c.AntragsstreckeLabel+": "+strings.Join(ruleMessages(err), " "))
+		case errors.Is(err, onboarding.ErrCaseChanged):
+			problems = append(problems, c.AntragsstreckeLabel+": "+err.Error())
+		default:
+			o.ServerError(w, r, err)
+			return
+		}
+	}
+	if len(problems) > 0 {
+		o.renderCases(w, r, http.StatusConflict, t, problems, f)
+		return
+	}
+	http.Redirect(w, r, "/admin/anbindung/"+t.ID+"?hinweis=phasen#phasen", http.StatusSeeOther)
 }

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -20,7 +21,15 @@ import (
 // sessions, access checks and error pages.
 type Pages struct {
 	*ui.Shell
-	store *onboarding.Store
+	store      *onboarding.Store
+	deliveries FailedCounter // nil without the delivery
+}
+
+// FailedCounter counts, per tenant, the applications whose delivery
+// failed or was rejected (delivery.Service.FailedCounts); nil tenantIDs
+// means all.
+type FailedCounter interface {
+	FailedCounts(ctx context.Context, tenantIDs []string) (map[string]int, error)
 }
 
 //go:embed templates
@@ -30,11 +39,14 @@ var templateFS embed.FS
 // it adds onboarding's page templates (templates/pages, each with
 // onboarding's parts; page names get the prefix "anbindung-") to the
 // shell's set.
-func New(s *ui.Shell, store *onboarding.Store) (*Pages, error) {
+//
+// deliveries may be nil; the ministry's dashboard then shows no
+// delivery problems.
+func New(s *ui.Shell, store *onboarding.Store, deliveries FailedCounter) (*Pages, error) {
 	if store == nil {
 		return nil, errors.New("admin: onboarding store is required")
 	}
-	o := &Pages{Shell: s, store: store}
+	o := &Pages{Shell: s, store: store, deliveries: deliveries}
 	if err := s.AddPages(templateFS, o.onboardingFuncs(), []string{"templates/parts.html"}, "templates/pages/*.html", "anbindung-"); err != nil {
 		return nil, err
 	}
@@ -119,6 +131,8 @@ var onboardingNotices = map[string]string{
 	"daten":          "Die Anbindungsdaten wurden geprüft und gespeichert.",
 	"geplant":        "Der geplante Livegang wurde gespeichert.",
 	"punkt":          "Der Punkt der Checkliste wurde gespeichert.",
+	"uebernommen":    "Die Anbindung wurde übernommen: Variante, Fachverfahren, Anbindungsdaten und die abgehakten Punkte der Variante gelten jetzt auch für die gewählten Antragsstrecken.",
+	"phasen":         "Die Phase wurde für die gewählten Antragsstrecken geändert.",
 	"anhang":         "Die Datei wurde angehängt.",
 	"anhang-weg":     "Der Anhang wurde gelöscht.",
 	"phase":          "Die Phase wurde geändert.",

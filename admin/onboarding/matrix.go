@@ -168,12 +168,27 @@ type templatesData struct {
 	Form     *ui.Form
 	Variants []ui.Option
 	Phases   []ui.Option
+	Scopes   []ui.Option
+	Facts    []ui.Option
 }
 
 func variantOptions() []ui.Option {
 	out := []ui.Option{{Value: "0", Label: "Alle Varianten"}}
 	for _, v := range onboarding.Variants() {
 		out = append(out, ui.Option{Value: strconv.Itoa(int(v)), Label: v.Label()})
+	}
+	return out
+}
+
+func scopeOptions() []ui.Option {
+	return []ui.Option{{Value: string(onboarding.ScopeCase), Label: "Je Antragsstrecke"},
+		{Value: string(onboarding.ScopeTenant), Label: "Einmal je Kommune (gilt für alle ihre Fälle)"}}
+}
+
+func factOptions() []ui.Option {
+	out := []ui.Option{{Value: "", Label: "Keine – Menschen haken den Punkt ab"}}
+	for _, f := range onboarding.Facts() {
+		out = append(out, ui.Option{Value: string(f), Label: f.Label()})
 	}
 	return out
 }
@@ -215,9 +230,11 @@ func (o *Pages) renderTemplates(w http.ResponseWriter, r *http.Request, status i
 		f, edit = ui.NewForm(), "neu"
 		f.Set("aktiv", "1")
 		f.Set("variante", "0")
+		f.Set("umfang", string(onboarding.ScopeCase))
 	}
 	o.Render(w, r, status, "anbindung-checklisten", o.page(r, "Checklisten der Anbindung", templatesData{Nav: nav, Items: items,
-		Ministry: ministry, Edit: edit, Form: f, Variants: variantOptions(), Phases: phaseOptions()}))
+		Ministry: ministry, Edit: edit, Form: f, Variants: variantOptions(), Phases: phaseOptions(),
+		Scopes: scopeOptions(), Facts: factOptions()}))
 }
 
 // templateForm fills the edit form from a template.
@@ -229,6 +246,8 @@ func templateForm(t onboarding.Template) *ui.Form {
 	f.Set("titel", t.Title)
 	f.Set("beschreibung", t.Description)
 	f.Set("position", strconv.Itoa(t.Position))
+	f.Set("umfang", string(t.Scope))
+	f.Set("nachweis", string(t.Fact))
 	f.Set("version", strconv.Itoa(t.Version))
 	if t.Active {
 		f.Set("aktiv", "1")
@@ -249,7 +268,9 @@ func (o *Pages) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 	v, _ := strconv.Atoi(f.Choice(r, "variante", variantOptions(), "Bitte wählen Sie eine Variante."))
 	in := onboarding.TemplateInput{Variant: onboarding.Variant(v),
 		Phase: onboarding.Phase(f.Choice(r, "phase", phaseOptions(), "Bitte wählen Sie eine Phase.")),
-		Title: f.Text(r, "titel", 200), Description: f.LongText(r, "beschreibung", 2000), Active: r.PostForm.Get("aktiv") == "1"}
+		Title: f.Text(r, "titel", 200), Description: f.LongText(r, "beschreibung", 2000), Active: r.PostForm.Get("aktiv") == "1",
+		Scope: onboarding.Scope(f.Choice(r, "umfang", scopeOptions(), "Bitte wählen Sie, ob der Punkt je Antragsstrecke oder einmal je Kommune gilt.")),
+		Fact:  onboarding.Fact(f.Choice(r, "nachweis", factOptions(), "Bitte wählen Sie eine Tatsache aus der Liste."))}
 	if s := f.Text(r, "position", 4); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -267,7 +288,8 @@ func (o *Pages) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := o.store.PutTemplate(r.Context(), id, version, in)
-	ids := map[string]string{"id": "id", "variant": "variante", "phase": "phase", "title": "titel", "description": "beschreibung"}
+	ids := map[string]string{"id": "id", "variant": "variante", "phase": "phase", "title": "titel", "description": "beschreibung",
+		"scope": "umfang", "fact": "nachweis"}
 	switch {
 	case err == nil:
 		ui.SeeOther(w, r, "/admin/checklisten", "vorlage")

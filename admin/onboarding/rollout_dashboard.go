@@ -25,6 +25,10 @@ type rolloutData struct {
 	Chart     goLiveChart
 	Map       districtMap
 	Statuses  []onboarding.Status
+	// Missing are the DVDV entries variant-1 cases need and the
+	// directory lacks; Failed the failed deliveries of all districts.
+	Missing []onboarding.MissingDVDV
+	Failed  int
 }
 
 // legalOptions are the Rechtskreise the filter offers.
@@ -113,6 +117,33 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		d.Districts = append(d.Districts, ui.Option{Value: t.TenantID, Label: t.Name})
 	}
 	d.Map = newDistrictMap(report.Districts)
+	if err := o.countFailed(r, visible, &d); err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	missing, err := o.store.MissingDVDVEntries(ctx)
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	for _, m := range missing {
+		if !slices.Contains(visible, m.TenantID) || (filter.TenantID != "" && filter.TenantID != m.TenantID) {
+			continue
+		}
+		if filter.OZGID != "" { // the dashboard's filter by Onlinedienst
+			var streams []string
+			for i, id := range m.OZGIDs {
+				if id == filter.OZGID {
+					streams = append(streams, m.Streams[i])
+				}
+			}
+			if len(streams) == 0 {
+				continue
+			}
+			m.Streams = streams
+		}
+		d.Missing = append(d.Missing, m)
+	}
 	o.Render(w, r, http.StatusOK, "anbindung-rollout", o.page(r, "Umsetzungsstand", d))
 }
 
@@ -260,4 +291,40 @@ func (o *Pages) RolloutServicePage(w http.ResponseWriter, r *http.Request) {
 	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
 		Stream: stream, Cases: cases, Counts: countCases(cases),
 		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))}))
+}
+
+// countFailed adds to each district tile the failed deliveries of the
+// district and its Gemeinden.
+func (o *Pages) countFailed(r *http.Request, visible []string, d *rolloutData) error {
+	if o.deliveries == nil {
+		return nil
+	}
+	ctx := r.Context()
+	failed, err := o.deliveries.FailedCounts(ctx, visible)
+	if err != nil || len(failed) == 0 {
+		return err
+	}
+	ids := make([]string, 0, len(failed))
+	for id := range failed {
+		ids = append(ids, id)
+	}
+	ts, err := o.Shell.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	tile := map[string]int{}
+	for i := range d.Map.Tiles {
+		tile[d.Map.Tiles[i].TenantID] = i
+	}
+	for _, t := range ts {
+		i, ok := tile[t.ID]
+		if !ok && t.ParentID != nil {
+			i, ok = tile[*t.ParentID]
+		}
+		if ok {
+			d.Map.Tiles[i].Failed += failed[t.ID]
+			d.Failed += failed[t.ID]
+		}
+	}
+	return nil
 }

@@ -79,6 +79,10 @@ type mapTile struct {
 	Short, Word  string
 	Fill         string
 	Title        string
+	// Failed counts the applications whose delivery failed or was
+	// rejected, in the district and its Gemeinden: a live district may
+	// still not receive anything.
+	Failed int
 }
 
 // districtMap is the tile grid of the districts.

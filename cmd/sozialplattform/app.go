@@ -312,7 +312,7 @@ func (a *app) buildDelivery() error {
 	router := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}
 	var err error
 	a.delivery, err = delivery.New(a.db, delivery.Options{Instance: a.cfg.InstanceID, Router: router, Cases: router, Directory: a.dvdv,
-		OnTest: a.onboard.RecordTestDelivery, Logger: a.logger, TestApplication: a.testApplication,
+		OnTest: a.onboard.RecordTestDelivery, OnTestResult: a.onboard.RecordTestResult, Logger: a.logger, TestApplication: a.testApplication,
 		Mailer: a.outbox, Links: admin.DeliveryLinks(a.cfg.BaseURL), Labels: a.onboard.Antragsstrecken,
 		OnKey: func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.KeyInfo) error {
 			return a.onboard.RecordDestinationKey(ctx, db, caseID, onboarding.KeyInfo{Kid: k.Kid, Bits: k.Bits, Subject: k.Subject,

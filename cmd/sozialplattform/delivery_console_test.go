@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -67,12 +68,26 @@ func TestDeliveryConsole(t *testing.T) {
 	}
 	clerk.onbPage(http.StatusOK, testPage)
 	admin.onbPage(http.StatusNotFound, "/admin/anbindungstest/"+other.delivery.caseID)
+	// The case page shows the test's result and links the test page.
+	if p := admin.onbPage(http.StatusOK, "/admin/anbindung/fall/"+o.caseID); !strings.Contains(p, "Letzter Testantrag:") ||
+		!strings.Contains(p, "kern-badge--success") || !strings.Contains(p, `href="`+testPage+`"`) {
+		t.Fatalf("case page after the test:\n%s", p)
+	}
 
 	if p := ministry.onbPage(http.StatusOK, "/admin/zustellung"); !strings.Contains(p, "Zustellungen je Kommune und Variante") {
 		t.Fatalf("ministry overview:\n%s", p)
 	}
 	if p := ministry.onbPage(http.StatusOK, "/admin/dvdv"); !strings.Contains(p, isolationKennung) {
 		t.Fatalf("DVDV page:\n%s", p)
+	}
+	// A failed delivery shows in the ministry's rollout view, at the
+	// district and in the totals.
+	if _, err := a.db.Write.NewRaw("UPDATE deliveries SET status = 'failed' WHERE id = ?", o.deliveryID).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p := ministry.onbPage(http.StatusOK, "/admin/rollout"); !strings.Contains(p, "Anträge mit gescheiterter Zustellung</dt><dd class=\"kern-description-list-item__value\"><strong>1</strong>") ||
+		!strings.Contains(p, "Zustellung gescheitert") {
+		t.Fatalf("rollout without the failed delivery:\n%s", p)
 	}
 	ministry.onbPage(http.StatusForbidden, "/admin/postfach/"+own.tenant.ID)
 	ministry.onbPage(http.StatusNotFound, msgPage)

@@ -89,7 +89,8 @@ func TestOnboardingAPI(t *testing.T) {
 	var d onboarding.CaseDetail
 	w.must(http.StatusOK, "PATCH", path, map[string]any{"version": c.Version, "variant": 3, "fachverfahrenId": "care-4",
 		"transport": map[string]any{"destinationId": "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f"}}, &d)
-	if d.Variant != onboarding.VariantFITConnect || len(d.Warnings) == 0 || d.Warnings[0].Message != "Care 4: FIT-Connect geplant 2025" {
+	if d.Variant != onboarding.VariantFITConnect || len(d.Warnings) == 0 || !strings.HasPrefix(d.Warnings[0].Message, "Care 4: FIT-Connect geplant 2025") ||
+		!d.Warnings[0].Outdated || !strings.Contains(d.Warnings[0].Hint, "23.06.2025") {
 		t.Errorf("after patch: %+v", d.Warnings)
 	}
 	// A second editor still on the old version.
@@ -177,16 +178,50 @@ func TestOnboardingAPI(t *testing.T) {
 		t.Errorf("municipality reads the report: %d", status)
 	}
 
-	// Only the ministry confirms a go-live.
+	// Only the ministry confirms a go-live; without a connection test that
+	// arrived, only with an explicit acknowledgement and a reason.
+	if status, _ := w.do("PATCH", path, map[string]any{"version": d.Version, "liveConfirmed": true, "acknowledgeFailedTest": true,
+		"confirmationReason": "x"}, nil); status != http.StatusForbidden {
+		t.Errorf("municipality confirms its own go-live: %d", status)
+	}
 	ministry.must(http.StatusOK, "GET", path, nil, &d)
-	ministry.must(http.StatusOK, "PATCH", path, map[string]any{"version": d.Version, "liveConfirmed": true}, &d)
+	status, raw = ministry.do("PATCH", path, map[string]any{"version": d.Version, "liveConfirmed": true}, nil)
+	if status != 422 || !strings.Contains(raw, "body.acknowledgeFailedTest") || !strings.Contains(raw, "body.confirmationReason") ||
+		!strings.Contains(raw, "application/problem+json") && !strings.Contains(raw, `"status":422`) {
+		t.Errorf("confirmation without acknowledgement: %d %s", status, raw)
+	}
+	ministry.must(http.StatusOK, "PATCH", path, map[string]any{"version": d.Version, "liveConfirmed": true, "acknowledgeFailedTest": true,
+		"confirmationReason": "Testzustellung mit Dataport außerhalb der Plattform bestanden"}, &d)
 	if d.LiveConfirmedAt == nil || d.LiveConfirmedBy != "ministerium@demo.example" {
 		t.Errorf("confirmation %+v", d.Case)
+	}
+
+	// "Anbindung übernehmen": the other HzL flow takes over variant,
+	// Fachverfahren and transport data; the ministry sees which DVDV
+	// entries are missing.
+	var adopted onboarding.AdoptResult
+	w.must(http.StatusOK, "POST", path+"/adopt-connection", map[string]any{"targets": []string{list.Items[1].ID}}, &adopted)
+	if len(adopted.Adopted) != 1 || len(adopted.Skipped) != 0 {
+		t.Errorf("adopt: %+v", adopted)
+	}
+	var other onboarding.CaseDetail
+	w.must(http.StatusOK, "GET", "/api/v1/onboarding-cases/"+list.Items[1].ID, nil, &other)
+	if other.Variant != onboarding.VariantFITConnect || other.FachverfahrenID != "care-4" || other.Transport.DestinationID != "7b0e3c1a-5d2f-4e8a-9c61-0f3b2a4d5e6f" {
+		t.Errorf("adopted case %+v", other.Case)
+	}
+	if status, raw := w.do("POST", path+"/adopt-connection", map[string]any{"targets": []string{"fremder-fall"}}, nil); status != 422 || !strings.Contains(raw, "body.targets") {
+		t.Errorf("adopt into a foreign case: %d %s", status, raw)
+	}
+	var missing struct{ Items []onboarding.MissingDVDV }
+	ministry.must(http.StatusOK, "GET", "/api/v1/rollout/missing-dvdv-entries", nil, &missing)
+	if status, _ := w.do("GET", "/api/v1/rollout/missing-dvdv-entries", nil, nil); status != http.StatusForbidden {
+		t.Errorf("municipality reads the missing DVDV entries: %d", status)
 	}
 	// The OpenAPI document names every operation of onboarding.
 	st, _, body = ministry.raw("/api/openapi.json")
 	for _, id := range []string{"listOnboardingCases", "updateOnboardingCase", "setOnboardingPhase", "updateChecklistItem",
-		"addChecklistAttachment", "getRollout", "listFachverfahren", "putFachverfahren", "listConsultations", "getOnboardingCalendar"} {
+		"addChecklistAttachment", "getRollout", "listFachverfahren", "putFachverfahren", "listConsultations", "getOnboardingCalendar",
+		"adoptOnboardingConnection", "listMissingDVDVEntries"} {
 		if !bytes.Contains(body, []byte(`"operationId":"`+id+`"`)) && !bytes.Contains(body, []byte(`"operationId": "`+id+`"`)) {
 			t.Errorf("OpenAPI lacks %s", id)
 		}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
@@ -159,6 +160,27 @@ func TestOnboardingConsole(t *testing.T) {
 	if st != http.StatusSeeOther || !strings.Contains(loc, "#punkt-") {
 		t.Fatalf("item: %d %s", st, loc)
 	}
+	// One click reopens it without touching the comment; an item the
+	// system checks has no button and cannot be ticked.
+	items, _ = a.onboard.Checklist(ctx, c.ID)
+	if st, _, _ := w.onbPost(page, page+"/checkliste/"+item.ID, url.Values{"erledigt": {"0"}, "version": {itoa(items[0].Version)}}, nil); st != http.StatusSeeOther {
+		t.Fatalf("reopen: %d", st)
+	}
+	items, _ = a.onboard.Checklist(ctx, c.ID)
+	if items[0].Done || items[0].Comment != "Vertrag liegt vor." {
+		t.Errorf("after one click: %+v", items[0])
+	}
+	if st, _, _ := w.onbPost(page, page+"/checkliste/"+item.ID, url.Values{"erledigt": {"1"}, "version": {itoa(items[0].Version)}}, nil); st != http.StatusSeeOther {
+		t.Fatalf("tick: %d", st)
+	}
+	for _, it := range items {
+		if it.TemplateID == "v3-zertifikat" {
+			st, _, b := w.onbPost(page, page+"/checkliste/"+it.ID, url.Values{"erledigt": {"1"}, "version": {itoa(it.Version)}}, nil)
+			if st != http.StatusConflict || !strings.Contains(b, "setzt das System selbst") {
+				t.Errorf("system item ticked by hand: %d", st)
+			}
+		}
+	}
 	st, _, b = w.onbPost(page, page+"/checkliste/"+item.ID+"/anhang", url.Values{}, []byte("%PDF-1.4\n%%EOF\n"))
 	if st != http.StatusSeeOther {
 		t.Fatalf("upload: %d %s", st, b)
@@ -241,11 +263,26 @@ func TestOnboardingConsole(t *testing.T) {
 	}
 	onbContains(t, m.onbPage(200, "/admin/checklisten"), "templates", "DVDV-Eintrag vorhanden", "Punkt hinzufügen")
 	onbContains(t, m.onbPage(200, "/admin/sprechstunden"), "ministry Sprechstunden", "Regel speichern", "Zusätzlichen Termin anlegen")
-	// Confirm Wittenberg's go-live from the case page.
-	st, _, _ = m.onbPost(page, page+"/bestaetigung", url.Values{"bestaetigt": {"1"}, "version": {ver()}}, nil)
+	// Confirm Wittenberg's go-live from the case page: no connection test
+	// exists, so the ministry must acknowledge that and give a reason.
+	cp := m.onbPage(200, page)
+	onbContains(t, cp, "ministry's case page", "Es liegt kein Anbindungstest vor", `name="kenntnis"`, "Letzter Anbindungstest", "noch keiner gesendet",
+		`href="/admin/anbindungstest/`+c.ID+`"`)
+	st, _, b = m.onbPost(page, page+"/bestaetigung", url.Values{"bestaetigt": {"1"}, "version": {ver()}}, nil)
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("confirmation without acknowledgement: %d", st)
+	}
+	onbContains(t, b, "refused confirmation", `id="kenntnis-fehler"`, `id="begruendung-fehler"`, "Bestätigen Sie ausdrücklich")
+	st, _, _ = m.onbPost(page, page+"/bestaetigung", url.Values{"bestaetigt": {"1"}, "version": {ver()}, "kenntnis": {"1"},
+		"begruendung": {"Testzustellung mit dem IT-Dienstleister außerhalb der Plattform geprüft"}}, nil)
 	if st != http.StatusSeeOther {
 		t.Fatalf("confirmation: %d", st)
 	}
+	// A failed test shows on the case page with its error.
+	if err := a.onboard.RecordTestResult(ctx, a.db.Write, c.ID, "t1", time.Now(), "failed", false, "9031: Leser sop:150910000100 unbekannt"); err != nil {
+		t.Fatal(err)
+	}
+	onbContains(t, m.onbPage(200, page), "case page with a failed test", "Letzter Testantrag:", "kern-badge--danger", "9031: Leser sop:150910000100 unbekannt")
 	if st, _, _ := w.onbPost(page, page+"/bestaetigung", url.Values{"bestaetigt": {"0"}}, nil); st != http.StatusForbidden {
 		t.Errorf("municipality withdraws the confirmation: %d", st)
 	}

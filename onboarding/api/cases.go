@@ -108,7 +108,21 @@ type updateCaseInput struct {
 		Transport       *transportPatch `json:"transport,omitempty"`
 		PlannedLiveOn   *string         `json:"plannedLiveOn,omitempty" maxLength:"10" doc:"geplanter Livegang JJJJ-MM-TT; leer entfernt ihn"`
 		LiveConfirmed   *bool           `json:"liveConfirmed,omitempty" doc:"nur Ministerium: Livegang ohne erfasste Testzustellung bestätigen"`
+		// Confirming over a failed or missing connection test needs both.
+		AcknowledgeFailedTest bool   `json:"acknowledgeFailedTest,omitempty" doc:"nur Ministerium: ausdrücklich bestätigen, dass der letzte Anbindungstest fehlgeschlagen ist oder fehlt (Pflicht in diesem Fall; wird protokolliert)"`
+		ConfirmationReason    string `json:"confirmationReason,omitempty" maxLength:"500" doc:"Begründung der Bestätigung ohne erfolgreichen Anbindungstest (Pflicht in diesem Fall; wird protokolliert)"`
 	}
+}
+
+type adoptInput struct {
+	CaseID string `path:"caseId" maxLength:"64"`
+	Body   struct {
+		Targets []string `json:"targets,omitempty" maxItems:"100" doc:"IDs der Fälle derselben Körperschaft, die die Anbindung übernehmen; leer: alle, die es können"`
+	}
+}
+
+type adoptOutput struct {
+	Body *onboarding.AdoptResult
 }
 
 type phaseInput struct {
@@ -195,7 +209,8 @@ func (a *API) registerCases(api huma.API) {
 			version = updated.Version
 		}
 		if b.LiveConfirmed != nil {
-			if _, err := a.store.ConfirmGoLive(ctx, in.CaseID, version, *b.LiveConfirmed); err != nil {
+			g := onboarding.GoLiveConfirmation{Confirmed: *b.LiveConfirmed, Acknowledged: b.AcknowledgeFailedTest, Reason: b.ConfirmationReason}
+			if _, err := a.store.ConfirmGoLive(ctx, in.CaseID, version, g); err != nil {
 				return nil, a.problem(ctx, err)
 			}
 		}
@@ -204,6 +219,23 @@ func (a *API) registerCases(api huma.API) {
 			return nil, a.problem(ctx, err)
 		}
 		return &caseOutput{Body: d}, nil
+	})
+	coreapi.Register(api, huma.Operation{
+		OperationID: "adoptOnboardingConnection", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/adopt-connection", Tags: []string{tagCases},
+		Summary: "Anbindung für weitere Antragsstrecken übernehmen",
+		Description: "Überträgt Variante, Fachverfahren und Anbindungsdaten dieses Falls (mit den dort abgehakten Punkten der Variante) auf die " +
+			"genannten Fälle derselben Körperschaft. Fälle, die schon live sind oder deren Vorbereitung mit einer anderen Variante abgeschlossen ist, " +
+			"werden mit Grund übersprungen. Ohne Variante im Quellfall antwortet die API mit 409.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, coreapi.Access{Obj: onboarding.ObjCase, Act: authz.Update}, func(ctx context.Context, in *adoptInput) (*adoptOutput, error) {
+		if _, err := a.caseFor(ctx, in.CaseID, authz.Update); err != nil {
+			return nil, err
+		}
+		res, err := a.store.AdoptConnection(ctx, in.CaseID, in.Body.Targets)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		return &adoptOutput{Body: res}, nil
 	})
 	coreapi.Register(api, huma.Operation{
 		OperationID: "setOnboardingPhase", Method: http.MethodPut, Path: "/v1/onboarding-cases/{caseId}/phases/{phase}", Tags: []string{tagCases},

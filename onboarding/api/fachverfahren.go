@@ -115,6 +115,8 @@ type putTemplateInput struct {
 		Description string `json:"description,omitempty" maxLength:"2000"`
 		Position    int    `json:"position,omitempty"`
 		Active      *bool  `json:"active,omitempty" doc:"Standard: aktiv"`
+		Scope       string `json:"scope,omitempty" enum:"case,tenant" doc:"case (Standard): je Antragsstrecke; tenant: einmal je Kommune für alle ihre Fälle"`
+		Fact        string `json:"fact,omitempty" enum:"key-valid,destination-active,dvdv-entry,dvdv-certificate,mailbox-users,test-received,consultation-attended" doc:"Tatsache, die das System prüft und den Punkt setzt; leer: Menschen haken ab"`
 	}
 }
 
@@ -144,7 +146,8 @@ func (a *API) registerTemplates(api huma.API) {
 		b := in.Body
 		active := b.Active == nil || *b.Active
 		t, err := a.store.PutTemplate(ctx, in.ID, b.Version, onboarding.TemplateInput{Variant: onboarding.Variant(b.Variant),
-			Phase: onboarding.Phase(b.Phase), Title: b.Title, Description: b.Description, Position: b.Position, Active: active})
+			Phase: onboarding.Phase(b.Phase), Title: b.Title, Description: b.Description, Position: b.Position, Active: active,
+			Scope: onboarding.Scope(b.Scope), Fact: onboarding.Fact(b.Fact)})
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}

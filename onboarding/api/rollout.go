@@ -103,6 +103,28 @@ func (a *API) registerRollout(api huma.API) {
 		return csvOutput(a.store.MatrixCSV(r), "umsetzungsstand.csv")
 	})
 
+	coreapi.Register(api, huma.Operation{
+		OperationID: "listMissingDVDVEntries", Method: http.MethodGet, Path: "/v1/rollout/missing-dvdv-entries", Tags: []string{tagRollout},
+		Extensions: map[string]any{coreapi.UnpagedKey: "höchstens eine Zeile je Kommune und Behördenkennung"},
+		Summary:    "Fehlende DVDV-Einträge",
+		Description: "Behördenkennungen, die Fälle der Variante 1 nennen, für die das DVDV-Verzeichnis aber keinen (aktiven) Eintrag hat: " +
+			"die Einträge, die das Ministerium noch anlegen muss, mit den betroffenen Fällen.",
+	}, coreapi.Access{Obj: onboarding.ObjRollout, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*missingDVDVOutput, error) {
+		all, err := a.store.MissingDVDVEntries(ctx)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		visible := a.visible(ctx, onboarding.ObjRollout, authz.Read)
+		out := &missingDVDVOutput{}
+		out.Body.Items = []onboarding.MissingDVDV{}
+		for _, m := range all {
+			if slices.Contains(visible, m.TenantID) {
+				out.Body.Items = append(out.Body.Items, m)
+			}
+		}
+		return out, nil
+	})
+
 	cases := huma.Operation{
 		OperationID: "listRolloutCases", Method: http.MethodGet, Path: "/v1/rollout/cases", Tags: []string{tagRollout},
 		Summary:     "Umsetzungsstand je Kommune und Antragsstrecke",
@@ -142,4 +164,10 @@ func (a *API) registerRollout(api huma.API) {
 type rolloutCasesBody struct {
 	Items []onboarding.RolloutCase `json:"items"`
 	coreapi.PageBody
+}
+
+type missingDVDVOutput struct {
+	Body struct {
+		Items []onboarding.MissingDVDV `json:"items"`
+	}
 }

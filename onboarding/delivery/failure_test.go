@@ -404,6 +404,9 @@ func TestConnectionTestPerVariant(t *testing.T) {
 		if err != nil || latest.DeliveryID != ct.DeliveryID {
 			t.Errorf("latest test: %+v, %v", latest, err)
 		}
+		if r, ok := e.log.lastResult(tc.caseID); !ok || !r.ok || r.deliveryID != ct.DeliveryID || r.detail != "" {
+			t.Errorf("%s: last reported test state %+v (reported: %v)", tc.strecke, r, ok)
+		}
 	}
 	if strings.Join(e.log.tests, ",") != "case-wb-but,case-harz-hzl,case-harz-grusi" {
 		t.Fatalf("evidence recorded for %v", e.log.tests)
@@ -431,6 +434,10 @@ func TestConnectionTestShowsWhereItStopped(t *testing.T) {
 	}
 	if ok, _ := e.svc.SuccessfulTest(context.Background(), harzID, streckeXTA); ok {
 		t.Fatal("a failed test counted as evidence")
+	}
+	// The failure reaches the case too (the ministry sees it there).
+	if r, ok := e.log.lastResult("case-harz-grusi"); !ok || r.ok || r.status != delivery.StatusFailed || !strings.Contains(r.detail, "DVDV") {
+		t.Fatalf("reported test state %+v (reported: %v)", r, ok)
 	}
 	if _, err := e.svc.RunConnectionTest(context.Background(), "case-unbekannt", time.Second); err == nil {
 		t.Fatal("test of an unknown case")

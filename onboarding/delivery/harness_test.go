@@ -89,6 +89,32 @@ type statusLog struct {
 	calls   map[string][]string
 	details map[string]string // the last detail per application
 	tests   []string
+	results []testResult
+}
+
+// testResult is one report of OnTestResult.
+type testResult struct {
+	caseID, deliveryID, status, detail string
+	ok                                 bool
+}
+
+func (l *statusLog) onTestResult(_ context.Context, _ bun.IDB, caseID, deliveryID string, _ time.Time, status string, ok bool, detail string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.results = append(l.results, testResult{caseID, deliveryID, status, detail, ok})
+	return nil
+}
+
+// lastResult is the last test state reported for a case.
+func (l *statusLog) lastResult(caseID string) (testResult, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := len(l.results) - 1; i >= 0; i-- {
+		if l.results[i].caseID == caseID {
+			return l.results[i], true
+		}
+	}
+	return testResult{}, false
 }
 
 func (l *statusLog) onStatus(_ context.Context, _ bun.IDB, appID, status, detail string) error {
@@ -260,7 +286,7 @@ func newEnvOn(t testing.TB, db *migrations.DB, eo envOptions) *env {
 	e.opts = delivery.Options{Instance: "test-1", Router: e.router, Cases: e.router, Directory: e.dir,
 		FITConnect: &delivery.FITConnectOptions{Sender: sender, CallbackSecret: "callback-secret-callback-secret-0123456789"},
 		XTA:        &delivery.XTAOptions{Author: xta2.Party{Identifier: platformKennung, Name: platformName}, ClientCert: e.xta.platform, Timeout: 5 * time.Second},
-		OnStatus:   e.log.onStatus, OnTest: e.log.onTest, Sealer: sealer, TestApplication: testApplication,
+		OnStatus:   e.log.onStatus, OnTest: e.log.onTest, OnTestResult: e.log.onTestResult, Sealer: sealer, TestApplication: testApplication,
 		BackoffBase: time.Second, BackoffCap: 8 * time.Second, FollowBase: time.Second, FollowCap: 4 * time.Second,
 		Now: e.clock.Now, Concurrency: 4}
 	if eo.tune != nil {

@@ -39,6 +39,12 @@ type KeyFunc func(ctx context.Context, db bun.IDB, caseID string, k fitconnect.K
 // inside the transaction db (onboarding.Store.RecordTestDelivery).
 type TestFunc func(ctx context.Context, db bun.IDB, caseID string, at time.Time, ref string) error
 
+// TestResultFunc records the newest state of a connection test at its
+// onboarding case, inside the transaction db, after every attempt or
+// status check, failures included (onboarding.Store.RecordTestResult):
+// the case page and the ministry's go-live confirmation show it.
+type TestResultFunc func(ctx context.Context, db bun.IDB, caseID, deliveryID string, at time.Time, status string, ok bool, detail string) error
+
 // FITConnectOptions configure variant 3.
 type FITConnectOptions struct {
 	Sender *fitconnect.Sender
@@ -74,7 +80,9 @@ type Options struct {
 	XTA        *XTAOptions
 	OnStatus   StatusFunc
 	OnTest     TestFunc
-	OnKey      KeyFunc
+	// OnTestResult, when set, hears every state of a connection test.
+	OnTestResult TestResultFunc
+	OnKey        KeyFunc
 	// TestApplication builds the application of a connection test with
 	// the builders of real applications.
 	TestApplication BuildFunc

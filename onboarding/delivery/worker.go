@@ -392,6 +392,20 @@ func (s *Service) after(ctx context.Context, tx bun.Tx, j *job, status, citizen,
 				return fmt.Errorf("record test delivery of case %s: %w", r.CaseID, err)
 			}
 		}
+		if s.opts.OnTestResult != nil && r.CaseID != "" {
+			ok := testSucceeded || (j.route.Variant == VariantFITConnect && status == StatusAccepted) ||
+				(j.route.Variant == VariantXTA2 && status == StatusPickedUp) || (j.route.Variant == VariantMailbox && status == StatusPickedUp)
+			detail := ""
+			for i := len(j.steps) - 1; i >= 0 && !ok; i-- {
+				if !j.steps[i].OK {
+					detail = j.steps[i].Detail
+					break
+				}
+			}
+			if err := s.opts.OnTestResult(ctx, tx, r.CaseID, r.ID, now, status, ok, detail); err != nil {
+				return fmt.Errorf("record connection test of case %s: %w", r.CaseID, err)
+			}
+		}
 	} else if citizen != "" && s.opts.OnStatus != nil {
 		if err := s.opts.OnStatus(ctx, tx, r.ApplicationID, citizen, citizenDetail); err != nil {
 			return fmt.Errorf("report status of application %s: %w", r.ApplicationID, err)
