@@ -305,7 +305,7 @@ func newAccountEnv(t *testing.T) (*counsellingEnv, *forms.Store, *citizen.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := citizen.NewStore(db, e.outbox, citizen.Options{})
+	accounts := citizen.NewStore(db, e.outbox, citizen.Options{Links: CitizenLinks(e.srv.URL)})
 	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fstore, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions),
 		Keys: keys}); err != nil {
 		t.Fatal(err)
