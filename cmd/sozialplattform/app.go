@@ -427,7 +427,7 @@ func (a *app) keyring() (*envelope.Keyring, error) {
 	if migrations.KindOf(a.cfg.DB) == migrations.Postgres && !a.cfg.Demo {
 		return envelope.Parse(envelope.NewKey())
 	}
-	path := filepath.Join(migrations.DataFolder(a.cfg.DB), "data-key")
+	path := filepath.Join(a.cfg.DataDir, "data-key")
 	kr, created, err := envelope.LoadOrCreateFile(path)
 	if err != nil {
 		return nil, err

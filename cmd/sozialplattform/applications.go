@@ -11,7 +11,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"sozialplattform/migrations"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
@@ -92,7 +91,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, migrations.DataFolder(a.cfg.DB), "Sozialplattform Servicekonto")
+		key, cert, created, err := citizen.LoadOrCreateKeyPair(c.SAMLKey, c.SAMLCert, a.cfg.DataDir, "Sozialplattform Servicekonto")
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+	"sozialplattform/migrations"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,19 @@ import (
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
+	// On PostgreSQL the instance's files would go to ./data of the package
+	// folder; a test keeps them in its own.
+	dataDir := ""
+	if _, set := env["SOZIALPLATTFORM_DATA_DIR"]; !set && migrations.KindOf(env["SOZIALPLATTFORM_DB"]+env["DATABASE_URL"]) == migrations.Postgres {
+		dataDir = t.TempDir()
+	}
+	getenv := func(k string) string {
+		if k == "SOZIALPLATTFORM_DATA_DIR" && dataDir != "" {
+			return dataDir
+		}
+		return env[k]
+	}
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
 	return out.String() + errOut.String(), err
 }
 
@@ -92,6 +105,11 @@ func mustConfig(t *testing.T, env map[string]string) *config {
 	cfg, _, err := parseConfig("test", nil, func(k string) string { return env[k] }, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// On PostgreSQL the instance's files would go to ./data of the package
+	// folder; a test keeps them in its own.
+	if _, set := env["SOZIALPLATTFORM_DATA_DIR"]; !set && migrations.KindOf(cfg.DB) == migrations.Postgres {
+		cfg.DataDir = t.TempDir()
 	}
 	return cfg
 }

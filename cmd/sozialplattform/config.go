@@ -15,12 +15,18 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/mail"
+
+	"sozialplattform/migrations"
 )
 
 // config is everything the program can be told from outside.
 type config struct {
-	Addr          string
-	DB            string
+	Addr string
+	DB   string
+	// DataDir keeps the instance's files besides the database (development
+	// data key, demo transport keys, generated SAML key pair); empty: the
+	// folder of the SQLite file, on PostgreSQL ./data.
+	DataDir       string
 	BaseURL       string
 	Demo          bool
 	LogLevel      string
@@ -123,6 +129,9 @@ var options = []option{
 		set: func(c *config, v string) (err error) { c.SessionMax, err = time.ParseDuration(v); return }},
 	{flag: "mail-interval", env: "SOZIALPLATTFORM_MAIL_INTERVAL", def: "15s", help: "wie oft der Postausgang versendet wird",
 		set: func(c *config, v string) (err error) { c.MailInterval, err = time.ParseDuration(v); return }},
+	{flag: "data-dir", env: "SOZIALPLATTFORM_DATA_DIR", def: "",
+		help: "Ordner für die Dateien der Instanz neben der Datenbank (Entwicklungsschlüssel, Demo-Schlüssel, erzeugtes SAML-Schlüsselpaar); leer: Ordner der SQLite-Datei, auf PostgreSQL ./data",
+		set:  func(c *config, v string) error { c.DataDir = v; return nil }},
 	{flag: "data-key", env: "SOZIALPLATTFORM_DATA_KEY", def: "",
 		help: "Schlüssel für Antragsdaten (AES-256, base64; mehrere mit Komma, der erste verschlüsselt, id:schlüssel benennt); leer: Entwicklungsschlüssel neben der SQLite-Datei – auf PostgreSQL Pflicht (außer --demo)",
 		set:  func(c *config, v string) error { c.Apps.DataKey = v; return nil }},
@@ -255,6 +264,9 @@ func lookupEnv(getenv func(string) string, env string, also []string) (string, b
 
 // finish derives what follows from the options and checks them.
 func (c *config) finish() error {
+	if c.DataDir == "" {
+		c.DataDir = migrations.DataFolder(c.DB)
+	}
 	if c.BaseURL == "" {
 		if err := c.deriveBaseURL(c.Addr); err != nil {
 			return err

@@ -27,7 +27,15 @@ func startInstance(t *testing.T, env map[string]string, extra ...string) string 
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
-	getenv := func(k string) string { return env[k] }
+	// The instance's files go to a folder of the test's own: on PostgreSQL
+	// the default would be ./data of the package folder.
+	dataDir := t.TempDir()
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok || k != "SOZIALPLATTFORM_DATA_DIR" {
+			return v
+		}
+		return dataDir
+	}
 	go func() {
 		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, extra...)
 		done <- run(ctx, args, getenv, strings.NewReader(""), stdout, stderr)

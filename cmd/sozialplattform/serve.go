@@ -58,7 +58,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		if logins, err = a.loadDemo(ctx); err != nil {
 			return err
 		}
-		demoDelivery, err := deliverydemo.Start(ctx, a.delivery, deliverydemo.Options{DB: a.db, DataDir: migrations.DataFolder(cfg.DB), BaseURL: cfg.BaseURL,
+		demoDelivery, err := deliverydemo.Start(ctx, a.delivery, deliverydemo.Options{DB: a.db, DataDir: cfg.DataDir, BaseURL: cfg.BaseURL,
 			Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Logger: logger, Author: a.xtaAuthor(), Build: a.testApplication})
 		if err != nil {
 			return fmt.Errorf("start delivery demo: %w", err)
