@@ -27,7 +27,7 @@ func openapiCmd(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cfg.DB = filepath.Join(dir, "openapi.sqlite")
+	cfg.DB, cfg.DataDir = filepath.Join(dir, "openapi.sqlite"), dir
 	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
