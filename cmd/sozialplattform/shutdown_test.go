@@ -108,8 +108,10 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if jobs != 1 || deliveries != 1 {
-		t.Fatalf("before the signal %s holds %d job and %d delivery leases, want 1 and 1", instance, jobs, deliveries)
+	// Another of the scheduled jobs may run at the same moment: at least the
+	// delivery job holds its lease.
+	if jobs < 1 || deliveries != 1 {
+		t.Fatalf("before the signal %s holds %d job and %d delivery leases, want at least 1 and 1", instance, jobs, deliveries)
 	}
 
 	// A login in flight: headers and half the body sent.
