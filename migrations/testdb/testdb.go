@@ -2,15 +2,22 @@
 // the TEST_DB environment variable names: "sqlite" (the default, a file in the
 // test's temporary folder) or "postgres" (a schema of its own in the database
 // TEST_DATABASE_URL names, dropped when the test ends).
+//
+// Each database belongs to one test alone, so tests that take theirs from
+// here may call t.Parallel. On SQLite a test process migrates once, into a
+// template, and gives every test a copy of that file: the same schema as
+// migrating anew, without running thirty migrations per test.
 package testdb
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"sozialplattform/migrations"
@@ -81,13 +88,82 @@ func Open(t testing.TB) *migrations.DB {
 // New returns a new database with every migration applied.
 func New(t testing.TB) *migrations.DB {
 	t.Helper()
-	db := Open(t)
-	m, err := migrations.NewMigrator(db)
+	db, err := migrations.Open(context.Background(), MigratedDSN(t), migrations.Options{MaxOpenConns: 8})
 	if err != nil {
-		t.Fatalf("migrations: %v", err)
+		t.Fatalf("open test database: %v", err)
 	}
-	if _, err := m.Up(context.Background()); err != nil {
-		t.Fatalf("migrate test database: %v", err)
-	}
+	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// MigratedDSN returns a DSN for a new database with every migration applied,
+// for tests that open the database themselves (the application's own start
+// finds nothing left to migrate). It is closed again when it returns.
+func MigratedDSN(t testing.TB) string {
+	t.Helper()
+	if Kind() != migrations.Postgres {
+		image, err := sqliteTemplate()
+		if err != nil {
+			t.Fatalf("migrated SQLite template: %v", err)
+		}
+		path := filepath.Join(t.TempDir(), "test.sqlite")
+		if err := os.WriteFile(path, image, 0o600); err != nil {
+			t.Fatalf("copy migrated SQLite template: %v", err)
+		}
+		return path
+	}
+	dsn := DSN(t)
+	db, err := migrations.Open(context.Background(), dsn, migrations.Options{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	defer db.Close()
+	if err := migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+func migrate(ctx context.Context, db *migrations.DB) error {
+	m, err := migrations.NewMigrator(db)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := m.Up(ctx); err != nil {
+		return fmt.Errorf("migrate test database: %w", err)
+	}
+	return nil
+}
+
+// sqliteTemplate returns the bytes of a freshly migrated SQLite database,
+// made once per test process in a folder it removes again. The bytes stay
+// in memory (a few hundred KB), so no file outlives the process.
+var sqliteTemplate = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "sozialplattform-testdb-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.sqlite")
+	ctx := context.Background()
+	db, err := migrations.Open(ctx, path, migrations.Options{MaxOpenConns: 1})
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Fold the write-ahead log into the main file, which alone is copied.
+	if _, err := db.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("checkpoint template: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return nil, fmt.Errorf("close template: %w", err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("template still has %d bytes of write-ahead log after closing", fi.Size())
+	}
+	return os.ReadFile(path)
+})
