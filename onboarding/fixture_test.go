@@ -78,7 +78,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
-	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
+	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
 	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{Now: f.clock.Now, Links: onboarding.Links{
 		Cases:         web.LinkTo("https://sozial.example", "/admin/anbindung/{id}"),
 		Case:          web.LinkTo("https://sozial.example", "/admin/anbindung/fall/{cid}"),

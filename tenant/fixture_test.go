@@ -29,7 +29,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w := &world{db: db, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	w.store = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "http://test.example", Now: func() time.Time { return w.now }})
+	w.store = tenant.NewStore(db, outbox, tenant.Options{Now: func() time.Time { return w.now }})
 	ctx := context.Background()
 	mk := func(parent *tenant.Tenant, kind tenant.Kind, name, k string) *tenant.Tenant {
 		tt := &tenant.Tenant{Kind: kind, Name: name, OfficialKey: key(k), Active: true}

@@ -3,7 +3,6 @@ package tenant
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -20,7 +19,6 @@ type Mailer interface {
 
 // Options configure a Store.
 type Options struct {
-	BaseURL          string        // public URL
 	Links            Links         // the console pages that mails link to
 	InvitationTTL    time.Duration // default 7 days
 	PasswordResetTTL time.Duration // default 1 hour
@@ -53,7 +51,6 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	if opts.PolicyChanged == nil {
 		opts.PolicyChanged = func() {}
 	}
-	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: NewThrottle(db, opts.Now)}
 }
 

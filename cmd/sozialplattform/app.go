@@ -153,8 +153,7 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	a.store = tenant.NewStore(a.db, a.outbox, tenant.Options{
-		BaseURL: a.cfg.BaseURL,
-		Links:   admin.TenantLinks(a.cfg.BaseURL),
+		Links: admin.TenantLinks(a.cfg.BaseURL),
 		PolicyChanged: func() {
 			if err := a.authz.Reload(context.WithoutCancel(ctx)); err != nil {
 				a.logger.Error("reload access policy", "err", err)

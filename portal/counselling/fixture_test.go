@@ -43,7 +43,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
-	f.tenants = tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
+	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
 	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{Now: f.clock.Now, Links: counselling.Links{
 		Centre:  web.LinkTo("https://sozial.example", "/admin/beratung/{id}"),
 		Reviews: web.LinkTo("https://sozial.example", "/admin/beratung/pruefung"),
