@@ -7,6 +7,7 @@ import (
 )
 
 func TestAccountChangesPasswordAndStaysLoggedIn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.wbAdmin.Email, wbPW)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAuditLogListsTheChanges(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.harzAdmin.Email, harzPW)
@@ -69,6 +70,7 @@ func TestAuditLogListsTheChanges(t *testing.T) {
 }
 
 func TestAuditLogPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	for i := range 60 {

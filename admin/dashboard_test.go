@@ -7,6 +7,7 @@ import (
 )
 
 func TestDashboardShowsTheTreeOfTheUsersArea(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	ministry := e.client().login(e.ministry.Email, ministryPW)
@@ -37,6 +38,7 @@ func TestDashboardShowsTheTreeOfTheUsersArea(t *testing.T) {
 }
 
 func TestTenantOutsideTheAreaIsNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.harzAdmin.Email, harzPW)

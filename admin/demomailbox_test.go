@@ -17,6 +17,7 @@ import (
 // outside the demo, the page does not exist and the login page does not
 // mention it.
 func TestDemoMailboxOnlyInTheDemoWithoutMailServer(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name         string
 		demo, noSMTP bool

@@ -9,6 +9,7 @@ import (
 )
 
 func TestInvitingAndAcceptingAnInvitation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := e.client()
 	admin.login(e.harzAdmin.Email, harzPW)
@@ -81,6 +82,7 @@ func TestInvitingAndAcceptingAnInvitation(t *testing.T) {
 }
 
 func TestRevokingAnInvitation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.harzAdmin.Email, harzPW)
@@ -110,6 +112,7 @@ func TestRevokingAnInvitation(t *testing.T) {
 // password, never says that the address has an account, and answers every
 // try – the right password included – with the same "please log in".
 func TestAnExistingAccountAcceptsOnlyWhileLoggedIn(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ministry := e.client()
 	ministry.login(e.ministry.Email, ministryPW)

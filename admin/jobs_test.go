@@ -7,6 +7,7 @@ import (
 )
 
 func TestJobsPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.ministry.Email, ministryPW)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLoginPageCarriesAFormToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.client().get("/admin/anmelden")
 	if p.status != http.StatusOK {
@@ -29,6 +30,7 @@ func TestLoginPageCarriesAFormToken(t *testing.T) {
 }
 
 func TestAnonymousVisitorIsSentToLoginAndBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	target := "/admin/koerperschaften/" + e.harz.ID
@@ -44,6 +46,7 @@ func TestAnonymousVisitorIsSentToLoginAndBack(t *testing.T) {
 }
 
 func TestLoginRejectsForeignNext(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	p := c.get("/admin/anmelden?next=//evil.example/admin/")
@@ -55,6 +58,7 @@ func TestLoginRejectsForeignNext(t *testing.T) {
 }
 
 func TestLoginWithWrongPasswordShowsGermanError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	p := c.submit("/admin/anmelden", "/admin/anmelden", url.Values{"email": {e.harzAdmin.Email}, "passwort": {"falsches-Passwort-123"}})
@@ -73,6 +77,7 @@ func TestLoginWithWrongPasswordShowsGermanError(t *testing.T) {
 }
 
 func TestLogoutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	dash := c.login(e.harzAdmin.Email, harzPW)
@@ -94,6 +99,7 @@ func TestLogoutEndsTheSession(t *testing.T) {
 }
 
 func TestPasswordResetByMail(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	anon := e.client()
 	p := anon.submit("/admin/passwort/vergessen", "/admin/passwort/vergessen", url.Values{"email": {e.harzAdmin.Email}})
@@ -143,6 +149,8 @@ func TestPasswordResetByMail(t *testing.T) {
 // with Retry-After) – a sixth check only if the burst outlasted the first
 // one-second delay.
 func TestParallelWrongLoginsAreCountedBeforeTheHash(t *testing.T) {
+	// Not parallel: the throttle's lockout runs on the wall clock, and on a
+	// busy machine a lockout may end before the last attempt arrives.
 	e := newEnv(t)
 	type attempt struct {
 		c    *client

@@ -11,6 +11,7 @@ import (
 )
 
 func TestMemberRulesMirrorTheAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	harz := e.client()
 	harz.login(e.harzAdmin.Email, harzPW)
@@ -47,6 +48,7 @@ func TestMemberRulesMirrorTheAPI(t *testing.T) {
 // Issue 13 (8): removing or deactivating a member who created API tokens
 // asks first whether to revoke them; kept ones show as orphaned.
 func TestRemovingAMemberAsksAboutTheirTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	second, err := e.store.CreateUser(ctx, tenant.NewUserInput{Email: "zweite@kreis-harz.de", Name: "Zora Zweite",

@@ -9,6 +9,7 @@ import (
 )
 
 func TestRetryingAFailedMail(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ministry := e.client()
 	ministry.login(e.ministry.Email, ministryPW)
@@ -50,6 +51,7 @@ func TestRetryingAFailedMail(t *testing.T) {
 // above, another Landkreis and everyone for mails of no tenant (password
 // resets) see it masked.
 func TestSecretLinksOnlyForTheRecipientsOwnTenantAdmins(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	harz := e.client()
 	harz.login(e.harzAdmin.Email, harzPW)

@@ -28,6 +28,7 @@ func portalEnv(t *testing.T) *env {
 }
 
 func TestPortalConsole(t *testing.T) {
+	t.Parallel()
 	e := portalEnv(t)
 	ministry := e.client()
 	ministry.login("ministerium@mid.sachsen-anhalt.de", ministryPW)

@@ -45,6 +45,7 @@ func consoleTemplates(t *testing.T) map[string]string {
 // every destructive action is marked so that it stands apart (and its
 // handler asks first, see ui.Confirmed).
 func TestButtonsKeepTheirLabelAndMarkDestructiveActions(t *testing.T) {
+	t.Parallel()
 	destructive := 0
 	for path, text := range consoleTemplates(t) {
 		for _, m := range buttonMarkup.FindAllStringSubmatch(text, -1) {

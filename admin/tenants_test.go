@@ -12,6 +12,7 @@ import (
 )
 
 func TestPostWithoutFormTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.harzAdmin.Email, harzPW)
@@ -52,6 +53,7 @@ func tenantForm(tn *tenant.Tenant) url.Values {
 }
 
 func TestEditingATenant(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.harzAdmin.Email, harzPW)
@@ -139,6 +141,7 @@ func TestEditingATenant(t *testing.T) {
 }
 
 func TestMinistryCreatesATenant(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.ministry.Email, ministryPW)

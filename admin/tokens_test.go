@@ -8,6 +8,7 @@ import (
 )
 
 func TestCreatingATokenShowsTheSecretOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.client()
 	c.login(e.harzAdmin.Email, harzPW)

@@ -34,6 +34,7 @@ func startTasks(t *testing.T, p page) map[string]shownTask {
 // query and a link to where it is done; a municipality sees its next
 // steps: order, then connect each Antragsstrecke.
 func TestStartPageWorkLists(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{domains: true})
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "test", Label: "test"})
 	ministry := e.client()

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWishlistAndCart(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := as("harz@test.example")
 	grusi := w.product(t, "SW10186", "Sozialplattform: Grundsicherung im Alter und bei Erwerbsminderung", "grusi")
@@ -76,6 +77,7 @@ func TestWishlistAndCart(t *testing.T) {
 
 // TestMunicipalitiesNeverSeeEachOther: every read is scoped to its tenant.
 func TestMunicipalitiesNeverSeeEachOther(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	p := w.product(t, "SW10186", "GruSi", "grusi")
 	q := w.product(t, "SW10183", "BuT", "but")

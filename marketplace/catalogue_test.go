@@ -27,6 +27,7 @@ func facetMap(fs []marketplace.Facet) map[string]int {
 }
 
 func TestCatalogueFiltersCountsAndSorts(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	if err := w.market.LoadDemo(ctx); err != nil {
@@ -125,6 +126,7 @@ func equalCounts(a, b map[string]int) bool {
 }
 
 func TestProductsAreValidatedAndVersioned(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := as("ministerium@test.example")
 	for _, tt := range []struct {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDemoIsTheSeedsStateAndLoadsOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	for range 2 {

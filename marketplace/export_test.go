@@ -34,6 +34,7 @@ func golden(t *testing.T, name string, got []byte) {
 // TestOrdersCSVForExcel pins the export: BOM, semicolons, CRLF, German
 // numbers, one line per product, formulas defused.
 func TestOrdersCSVForExcel(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	if err := w.market.LoadDemo(ctx); err != nil {

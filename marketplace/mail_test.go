@@ -23,6 +23,7 @@ var updateMails = flag.Bool("update-mails", false, "rewrite the mail golden file
 // confirmation of Landkreis Wittenberg. After a deliberate change run:
 // go test ./marketplace -run Golden -update-mails
 func TestMailsMatchGoldenFiles(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	outbox, err := mail.NewOutbox(db, mail.OutboxOptions{BaseURL: "https://sozial.example", From: "noreply@sozial.example",
 		PlatformName: "Sozialplattform Sachsen-Anhalt", Templates: []fs.FS{MailTemplates()}})

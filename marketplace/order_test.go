@@ -20,6 +20,7 @@ import (
 )
 
 func TestOrderFromTheCart(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := as("harz@test.example")
 	hzl := w.product(t, "SW10187", "Sozialplattform: Hilfe zum Lebensunterhalt", "hzl", "eb-hzl")
@@ -108,6 +109,7 @@ func TestOrderFromTheCart(t *testing.T) {
 }
 
 func TestOrderRefusals(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := as("harz@test.example")
 	p := w.product(t, "SW10186", "Sozialplattform: Grundsicherung im Alter und bei Erwerbsminderung", "grusi")
@@ -176,6 +178,7 @@ func TestOrderRefusals(t *testing.T) {
 // TestDoubleSubmitGivesOneOrder: the same cart sent twice at once yields
 // one order; the other submit learns which order it became.
 func TestDoubleSubmitGivesOneOrder(t *testing.T) {
+	t.Parallel()
 	for _, withVersion := range []bool{true, false} {
 		t.Run(fmt.Sprintf("with version %v", withVersion), func(t *testing.T) {
 			w := newWorld(t)
@@ -236,6 +239,7 @@ func TestDoubleSubmitGivesOneOrder(t *testing.T) {
 // TestOrderNumbersAreUniqueUnderConcurrency: twenty municipalities order
 // at the same moment and get twenty consecutive numbers.
 func TestOrderNumbersAreUniqueUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	p := w.product(t, "SW10186", "GruSi", "grusi")
 	const n = 20
@@ -288,6 +292,7 @@ func TestOrderNumbersAreUniqueUnderConcurrency(t *testing.T) {
 }
 
 func TestOrderStateMachine(t *testing.T) {
+	t.Parallel()
 	R, C, A, D, X := marketplace.OrderReceived, marketplace.OrderConfirmed, marketplace.OrderConnecting, marketplace.OrderCompleted, marketplace.OrderCancelled
 	allowed := map[[2]marketplace.OrderState]bool{{R, C}: true, {C, A}: true, {A, D}: true, {R, X}: true, {C, X}: true, {A, X}: true}
 	for _, from := range marketplace.OrderStates {
@@ -381,6 +386,7 @@ func TestOrderStateMachine(t *testing.T) {
 // outbox; sending fails, they stay queued for the next attempt, and the
 // order is neither lost nor doubled.
 func TestOrderStandsWhenTheMailServerIsDown(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	p := w.product(t, "SW10186", "GruSi", "grusi")
 	ctx := as("harz@test.example")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestOrderPagesHoldEveryOrderOnceNewestFirst(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	p := w.product(t, "SW10186", "GruSi", "grusi")
 	order := func(i int) *marketplace.Order {
@@ -62,6 +63,7 @@ func TestOrderPagesHoldEveryOrderOnceNewestFirst(t *testing.T) {
 }
 
 func TestCataloguePagesFollowTheCatalogueOrder(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	if err := w.market.LoadDemo(ctx); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCentsAreFormattedTheGermanWay(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		c    marketplace.Cents
 		want string
@@ -21,6 +22,7 @@ func TestCentsAreFormattedTheGermanWay(t *testing.T) {
 }
 
 func TestParseCentsReadsWhatPeopleType(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want marketplace.Cents
@@ -37,6 +39,7 @@ func TestParseCentsReadsWhatPeopleType(t *testing.T) {
 }
 
 func TestPriceDependsOnTheDay(t *testing.T) {
+	t.Parallel()
 	until2026 := marketplace.Day("2026-12-31")
 	p := &marketplace.Product{Prices: []marketplace.Price{
 		{ValidFrom: "2025-01-01", ValidUntil: &until2026, AmountCents: 0},
@@ -66,6 +69,7 @@ func TestPriceDependsOnTheDay(t *testing.T) {
 }
 
 func TestPricesAreCheckedWhenStored(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := as("ministerium@test.example")
 	d := func(s string) *marketplace.Day { x := marketplace.Day(s); return &x }

@@ -29,6 +29,7 @@ func registration(key, mailbox string) marketplace.RegistrationInput {
 }
 
 func TestRegistrationFromFormToFirstAdministrator(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	anon := tenant.WithActor(context.Background(), tenant.Actor{ID: "anonymous", Label: "anonym"})
 	reg, token, err := w.market.Register(anon, registration(" 15 089 ", "Sozialamt@Salzlandkreis.example"))
@@ -121,6 +122,7 @@ func TestRegistrationFromFormToFirstAdministrator(t *testing.T) {
 }
 
 func TestActivationUsesAnExistingTenantWithoutMembersAndPlacesGemeinden(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	in := registration("15083", "sozialamt@landkreis-boerde.example")
@@ -172,6 +174,7 @@ func TestActivationUsesAnExistingTenantWithoutMembersAndPlacesGemeinden(t *testi
 }
 
 func TestRegistrationRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	tests := []struct {
@@ -262,6 +265,7 @@ func asFieldErrors(err error, fe *tenant.FieldErrors) bool {
 }
 
 func TestOneRegistrationPerAuthority(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	// Harz has an active administrator.
@@ -324,6 +328,7 @@ func TestOneRegistrationPerAuthority(t *testing.T) {
 }
 
 func TestConfirmationLinkExpires(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	reg, token, err := w.market.Register(ctx, registration("15089", "sozialamt@salzlandkreis.example"))
@@ -362,6 +367,7 @@ func TestConfirmationLinkExpires(t *testing.T) {
 // TestNamesThatFitTheirKey: the name must not name another place; names
 // that name the key's place, in any usual spelling, or none at all pass.
 func TestNamesThatFitTheirKey(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	for _, tt := range []struct{ name, key string }{
@@ -390,6 +396,7 @@ func TestNamesThatFitTheirKey(t *testing.T) {
 // TestRegistrationErrorsInFormOrder (m28): the summary lists the problems
 // in the order of the form's fields.
 func TestRegistrationErrorsInFormOrder(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, _, err := w.market.Register(context.Background(), marketplace.RegistrationInput{OfficialKey: "x", FunctionMailbox: "nein",
 		PostalCode: "1", ContactPhone: "ruf an"})
@@ -408,6 +415,7 @@ func TestRegistrationErrorsInFormOrder(t *testing.T) {
 }
 
 func TestMailboxConcern(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]string{
 		"mueller@kreis.example":      "häufiger Nachname",
 		"kpfennig@kreis.example":     "Initiale vor einem Namen",
@@ -433,6 +441,7 @@ func TestMailboxConcern(t *testing.T) {
 // TestTheMinistrySeesConcerns: an accepted but borderline mailbox, and
 // what the key stands for, are on the registration.
 func TestTheMinistrySeesConcerns(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	in := registration("15085190", "kpfennig@ilsenburg.example")

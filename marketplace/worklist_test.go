@@ -15,6 +15,7 @@ import (
 // nothing after it needs a decision. The confirmation of a registration
 // also tells the ministry's mailbox.
 func TestMinistryWorkList(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	work := func() *marketplace.Work {

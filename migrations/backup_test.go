@@ -9,6 +9,7 @@ import (
 )
 
 func TestBackupSQLite(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "live.sqlite")
@@ -78,6 +79,7 @@ func TestBackupSQLite(t *testing.T) {
 }
 
 func TestSQLitePath(t *testing.T) {
+	t.Parallel()
 	for dsn, want := range map[string]string{
 		"data/sozialplattform.sqlite":              "data/sozialplattform.sqlite",
 		"file:data/x.sqlite?cache=shared":          "data/x.sqlite",
@@ -95,6 +97,7 @@ func TestSQLitePath(t *testing.T) {
 }
 
 func TestDiffNames(t *testing.T) {
+	t.Parallel()
 	have, want := []string{"0001", "0002", "0099"}, []string{"0001", "0002", "0003"}
 	onlyHave, onlyWant := diffNames(have, want)
 	if !slices.Equal(onlyHave, []string{"0099"}) || !slices.Equal(onlyWant, []string{"0003"}) {

@@ -16,6 +16,7 @@ import (
 // byte (zero bytes and all), also from a pooled handle; names that are no
 // plain identifiers are refused before any SQL is built.
 func TestWriteBlobBindsLargeValues(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	blobType := "BLOB"

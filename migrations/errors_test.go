@@ -18,6 +18,7 @@ import (
 // The error classes are told by the engine's code: every case provokes the
 // real error on the database TEST_DB names.
 func TestIsUniqueViolationByEngineCode(t *testing.T) {
+	t.Parallel()
 	db := testdb.Open(t)
 	ctx := context.Background()
 	for _, stmt := range []string{
@@ -72,6 +73,7 @@ func TestIsUniqueViolationByEngineCode(t *testing.T) {
 }
 
 func TestIsUnavailableWhenTheDatabaseIsGone(t *testing.T) {
+	t.Parallel()
 	db := testdb.Open(t)
 	db.Close()
 	_, err := db.Write.ExecContext(context.Background(), "SELECT 1")
@@ -86,6 +88,7 @@ func TestIsUnavailableWhenTheDatabaseIsGone(t *testing.T) {
 }
 
 func TestIsUnavailableWhenPostgreSQLCannotBeReached(t *testing.T) {
+	t.Parallel()
 	// Port 1 on loopback: nothing listens there, the dial is refused.
 	db, err := sql.Open("pgx", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2&sslmode=disable")
 	if err != nil {
@@ -105,6 +108,7 @@ func TestIsUnavailableWhenPostgreSQLCannotBeReached(t *testing.T) {
 }
 
 func TestDataFolder(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ dsn, want string }{
 		{"data/sozialplattform.sqlite", "data"},
 		{"/var/lib/sozialplattform/db.sqlite", "/var/lib/sozialplattform"},
@@ -124,6 +128,7 @@ func TestDataFolder(t *testing.T) {
 }
 
 func TestIsTransient(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -143,6 +148,7 @@ func TestIsTransient(t *testing.T) {
 }
 
 func TestIsTransientWhenSQLiteIsBusy(t *testing.T) {
+	t.Parallel()
 	if testdb.Kind() != migrations.SQLite {
 		t.Skip("SQLite's lock")
 	}

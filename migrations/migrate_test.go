@@ -38,6 +38,7 @@ func tableExists(t *testing.T, db *migrations.DB, name string) bool {
 }
 
 func TestEveryMigrationGoesUpDownAndUpAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.Open(t)
 	m, err := migrations.NewMigrator(db)
@@ -82,6 +83,7 @@ func TestEveryMigrationGoesUpDownAndUpAgain(t *testing.T) {
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	if _, err := db.Write.ExecContext(ctx,
@@ -97,6 +99,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 }
 
 func TestKindOf(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		dsn  string
 		want migrations.Kind
@@ -114,6 +117,7 @@ func TestKindOf(t *testing.T) {
 }
 
 func TestSQLiteReadPoolRejectsWrites(t *testing.T) {
+	t.Parallel()
 	if testdb.Kind() != migrations.SQLite {
 		t.Skip("SQLite only")
 	}
@@ -124,6 +128,7 @@ func TestSQLiteReadPoolRejectsWrites(t *testing.T) {
 }
 
 func TestNestedTxJoinsTheOuterOneAndDefersHooks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	insert := func(ctx context.Context, tx bun.Tx, action string) error {

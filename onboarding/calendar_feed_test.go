@@ -12,6 +12,7 @@ import (
 // A subscription token opens exactly its tenant's calendar; a new token
 // replaces the old one; anything else is "not found", never a calendar.
 func TestCalendarFeedTokens(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if _, err := f.store.CalendarByFeed(ctx, f.witt.ID, "irgendwas"); !errors.Is(err, tenant.ErrNotFound) {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestOpenCasesIsIdempotentAndJoinsTheOrder(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	cases := f.open(t, f.witt.ID, "hzl", "eb-hzl", "hzl")
@@ -69,6 +70,7 @@ func TestOpenCasesIsIdempotentAndJoinsTheOrder(t *testing.T) {
 }
 
 func TestUpdateCaseValidatesAndLocks(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {
@@ -152,6 +154,7 @@ func TestUpdateCaseValidatesAndLocks(t *testing.T) {
 // TestConcurrentEditsOfOneCase: two editors start from the same version;
 // exactly one wins, the other learns the case changed meanwhile.
 func TestConcurrentEditsOfOneCase(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.open(t, f.witt.ID, "hzl")[0]
@@ -186,6 +189,7 @@ func TestConcurrentEditsOfOneCase(t *testing.T) {
 }
 
 func TestNextStepsGuideTheMunicipality(t *testing.T) {
+	t.Parallel()
 	now := seedNow
 	c := &onboarding.Case{Phases: []onboarding.PhaseState{{Phase: onboarding.PhasePreparation, Status: onboarding.InProgress},
 		{Phase: onboarding.PhaseConnectionTests, Status: onboarding.NotStarted}, {Phase: onboarding.PhaseProduction, Status: onboarding.NotStarted}}}

@@ -36,6 +36,7 @@ func jpegBytes(t *testing.T) []byte {
 const pdf = "%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"
 
 func TestAttachmentsAreCheckedByContent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "harz@example.org"})
 	c := f.open(t, f.harz.ID, "hzl")[0]
@@ -132,6 +133,7 @@ func TestAttachmentsAreCheckedByContent(t *testing.T) {
 }
 
 func TestTemplatesFollowIntoOpenCases(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestRuleDatesAcrossDaylightSaving(t *testing.T) {
+	t.Parallel()
 	r := onboarding.ConsultationRule{Weekday: time.Wednesday, IntervalWeeks: 2, StartTime: "14:00", DurationMinutes: 30,
 		AnchorOn: time.Date(2025, 12, 3, 0, 0, 0, 0, time.UTC)}
 	got := r.Next(time.Date(2026, 3, 1, 0, 0, 0, 0, berlin), 4, berlin)
@@ -34,6 +35,7 @@ func TestRuleDatesAcrossDaylightSaving(t *testing.T) {
 }
 
 func TestConsultationsRegistrationAndRule(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "mid@example.org"})
 	if err := f.store.LoadDemo(ctx); err != nil {

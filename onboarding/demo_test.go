@@ -34,6 +34,7 @@ var seedTable = []struct{ ozg, key, label, legal string }{
 }
 
 func TestDemoReproducesTheSeed(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	for range 2 { // idempotent

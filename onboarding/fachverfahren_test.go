@@ -13,6 +13,7 @@ import (
 )
 
 func TestCompatibilityWarnings(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {
@@ -59,6 +60,7 @@ func TestCompatibilityWarnings(t *testing.T) {
 }
 
 func TestInterfaceStatusLabels(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		st          onboarding.InterfaceStatus
 		label, text string
@@ -85,6 +87,7 @@ func TestInterfaceStatusLabels(t *testing.T) {
 }
 
 func TestPutFachverfahren(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	in := onboarding.FachverfahrenInput{Product: "Sozial-Pro", Vendor: "Beispiel GmbH", Remarks: "Pilot",
@@ -121,6 +124,7 @@ func TestPutFachverfahren(t *testing.T) {
 // TestOutdatedPlans: "geplant 2025" read after 2025 is marked as outdated,
 // with the matrix's date in the hint; a plan for this year or later is not.
 func TestOutdatedPlans(t *testing.T) {
+	t.Parallel()
 	asOf := time.Date(2025, 6, 23, 0, 0, 0, 0, time.UTC)
 	fv := &onboarding.Fachverfahren{Product: "Care 4", AsOf: asOf, Interfaces: map[onboarding.Interface]onboarding.InterfaceStatus{
 		onboarding.IfaceFITConnect: {State: onboarding.StatePlanned, Year: 2025}, onboarding.IfaceXSozialBasis: {State: onboarding.StatePlanned, Year: 2027}}}

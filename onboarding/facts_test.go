@@ -43,6 +43,7 @@ func putDVDV(t *testing.T, f *fixture, kennung string, active bool, certNotAfter
 }
 
 func TestItemsCheckedBySystem(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "hzl", "grusi")
@@ -132,6 +133,7 @@ func TestItemsCheckedBySystem(t *testing.T) {
 }
 
 func TestFactsAreKeptWhenThePhaseIsCompleted(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "grusi")
@@ -170,6 +172,7 @@ func TestFactsAreKeptWhenThePhaseIsCompleted(t *testing.T) {
 }
 
 func TestItemsDoneOncePerMunicipality(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "hzl", "eb-hzl", "grusi")
@@ -217,6 +220,7 @@ func TestItemsDoneOncePerMunicipality(t *testing.T) {
 }
 
 func TestAdoptConnection(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "hzl", "eb-hzl", "grusi")
@@ -287,6 +291,7 @@ func TestAdoptConnection(t *testing.T) {
 }
 
 func TestGoLiveConfirmationNeedsEvidenceOrAcknowledgement(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "hzl")
@@ -347,6 +352,7 @@ func TestGoLiveConfirmationNeedsEvidenceOrAcknowledgement(t *testing.T) {
 }
 
 func TestMissingDVDVEntries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "hzl", "grusi", "but")

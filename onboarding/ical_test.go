@@ -94,6 +94,7 @@ func unescapeText(s string) string {
 }
 
 func TestCalendarParsesBack(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {

@@ -24,6 +24,7 @@ func ready(status ...onboarding.Status) onboarding.PhaseFacts {
 }
 
 func TestDecidePhase(t *testing.T) {
+	t.Parallel()
 	const (
 		ns = onboarding.NotStarted
 		ip = onboarding.InProgress
@@ -100,6 +101,7 @@ func TestDecidePhase(t *testing.T) {
 // TestPhasesThroughTheStore walks a case from order to go-live with the
 // rules applied to the stored checklist.
 func TestPhasesThroughTheStore(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.witt.ID, "grusi")

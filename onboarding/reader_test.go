@@ -12,6 +12,7 @@ import (
 // Antragsstrecken, and before anything is recorded, under the one derived
 // from its official key.
 func TestReaderIdentityPrefersTheRecordedKennung(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	f.open(t, f.harz.ID, "hzl", "grusi")

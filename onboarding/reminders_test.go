@@ -10,6 +10,7 @@ import (
 )
 
 func TestReminders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {

@@ -15,6 +15,7 @@ import (
 // BuT are the Landkreis' or kreisfreie Stadt's, and so is every other
 // Antragsstrecke of the catalogue until a Landkreis delegates it.
 func TestTheKreisIsResponsibleForSocialAssistanceByLaw(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	catalog, err := f.store.Catalog(ctx)
@@ -55,6 +56,7 @@ func TestTheKreisIsResponsibleForSocialAssistanceByLaw(t *testing.T) {
 }
 
 func TestALandkreisDelegatesToItsGemeinden(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "harz@example.org"})
 	rs, err := f.store.SetDelegations(ctx, "15085", []string{"wbs", "wbs"})
@@ -96,6 +98,7 @@ func TestALandkreisDelegatesToItsGemeinden(t *testing.T) {
 }
 
 func TestDelegationsRefuseWhatCannotBe(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, tt := range []struct {

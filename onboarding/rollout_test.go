@@ -37,6 +37,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestRolloutCSVGolden(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {
@@ -64,6 +65,7 @@ func TestRolloutCSVGolden(t *testing.T) {
 }
 
 func TestCSVDefusesFormulas(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	tbl := onboarding.CSVTable{Header: []string{"a", "b", "c", "d"}, Rows: [][]string{{"=HYPERLINK(\"x\")", "-3", "+49 345", "§31 SGB XII"}}}
 	if err := tbl.WriteCSV(&buf); err != nil {
@@ -76,6 +78,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 }
 
 func TestRolloutFiltersAndDrillDown(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := f.store.LoadDemo(ctx); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCheckDVDVKennung(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in string
 		ok bool
@@ -31,6 +32,7 @@ func TestCheckDVDVKennung(t *testing.T) {
 }
 
 func TestCheckEndpointURL(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in, wantErr string
 	}{
@@ -54,6 +56,7 @@ func TestCheckEndpointURL(t *testing.T) {
 }
 
 func TestCheckDestinationID(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in string
 		ok bool
@@ -74,6 +77,7 @@ func TestCheckDestinationID(t *testing.T) {
 }
 
 func TestTransportValidateAndMissing(t *testing.T) {
+	t.Parallel()
 	now := seedNow
 	tr := onboarding.Transport{DVDVKennung: " sop:050000100099 ", DestinationID: "kaputt",
 		MailboxUsers: []string{"a@example.org", "A@example.org ", "kein-mail"}}
@@ -105,6 +109,7 @@ func TestTransportValidateAndMissing(t *testing.T) {
 }
 
 func TestCheckFITConnectService(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ in, want, err string }{
 		{"urn:de:fim:leika:leistung:99010003001006", "urn:de:fim:leika:leistung:99010003001006", ""},
 		{" 99010003001006 ", "urn:de:fim:leika:leistung:99010003001006", ""},

@@ -12,6 +12,7 @@ import (
 // them left. Now they show as orphaned, and a removal or deactivation asks
 // whether to revoke them.
 func TestTokensOfADepartingCreator(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	as := func(u *tenant.User) context.Context {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestDefaultDVDVKennungFillsTheOfficialKeyToTwelveDigits(t *testing.T) {
+	t.Parallel()
 	key := func(s string) *string { return &s }
 	for _, tc := range []struct {
 		key  *string

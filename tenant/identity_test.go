@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateUserRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
 	tests := []struct {
@@ -37,6 +38,7 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 }
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
@@ -52,6 +54,7 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestInactiveUserCannotLogIn(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	u := w.user(t, "clerk@example.org", w.harz, tenant.RoleMunicipalityClerk)
@@ -64,6 +67,7 @@ func TestInactiveUserCannotLogIn(t *testing.T) {
 }
 
 func TestInvitationIsSingleUseAndExpires(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	inv, token, err := w.store.Invite(ctx, w.harz.ID, "Neu@Example.org", tenant.RoleMunicipalityClerk)
@@ -111,6 +115,7 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 // the answer an address without account gets, and the right password
 // changes nothing.
 func TestInvitationIsNoPasswordOracle(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	victim := w.user(t, "ministerium@example.org", w.land, tenant.RoleMinistryAdmin)
@@ -163,6 +168,7 @@ func TestInvitationIsNoPasswordOracle(t *testing.T) {
 }
 
 func TestRevokedInvitationCannotBeUsed(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	inv, token, _ := w.store.Invite(ctx, w.harz.ID, "weg@example.org", tenant.RoleMunicipalityClerk)
@@ -178,6 +184,7 @@ func TestRevokedInvitationCannotBeUsed(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
@@ -205,6 +212,7 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	tok, secret, err := w.store.CreateAPIToken(ctx, w.harz.ID, "Open/Prosoz", tenant.RoleMunicipalityClerk, nil)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseOfficialKey(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		ok       bool
@@ -34,6 +35,7 @@ func TestParseOfficialKey(t *testing.T) {
 }
 
 func TestSlugify(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"Landkreis Harz":             "landkreis-harz",
 		"Halle (Saale)":              "halle-saale",
@@ -50,6 +52,7 @@ func TestSlugify(t *testing.T) {
 }
 
 func TestCheckIdentifierRejectsCasbinSeparator(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"a::b", "::", "x\x00y", "line\nbreak"} {
 		if tenant.CheckIdentifier(bad) == nil {
 			t.Errorf("CheckIdentifier(%q) accepted", bad)
@@ -61,6 +64,7 @@ func TestCheckIdentifierRejectsCasbinSeparator(t *testing.T) {
 }
 
 func TestPasswordHashing(t *testing.T) {
+	t.Parallel()
 	hash, err := tenant.HashPassword("korrekt pferd batterie")
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestInvitationPagesHoldEveryInvitationOnceAlsoWithEqualTimes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		step time.Duration // between invitations; 0: all at the same instant
@@ -58,6 +59,7 @@ func TestInvitationPagesHoldEveryInvitationOnceAlsoWithEqualTimes(t *testing.T) 
 }
 
 func TestMemberAndAuditPagesHoldEveryRowOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	var members []string
@@ -101,6 +103,7 @@ func TestMemberAndAuditPagesHoldEveryRowOnce(t *testing.T) {
 }
 
 func TestTenantPagesPutTenantsWithoutKeyLast(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	org := &tenant.Tenant{Kind: tenant.KindOrganisation, Name: "Beratungsstelle Aschersleben", ParentID: &w.harz.ID, Active: true}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestPasswordStrengthRefusesGuessablePasswords(t *testing.T) {
+	t.Parallel()
 	// Context of every case: the person's address and name.
 	ctx := []string{"jana.mueller@kreis-harz.de", "Jana Müller"}
 	tests := []struct {
@@ -62,6 +63,7 @@ func utf8Len(s string) int { return len([]rune(s)) }
 
 // Every place that sets a password refuses a guessable one.
 func TestEveryPasswordSetterRefusesCommonPasswords(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := t.Context()
 	u := w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)

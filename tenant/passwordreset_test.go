@@ -14,6 +14,7 @@ import (
 // once and then one per 20 minutes or more; every request gets the same
 // answer.
 func TestResetRequestsSendAFewMailsAnHour(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
@@ -50,6 +51,7 @@ func TestResetRequestsSendAFewMailsAnHour(t *testing.T) {
 // used. Now using one – or changing the password any other way, or
 // switching the account off – ends them all.
 func TestAllResetLinksDieWithOne(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	u := w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)

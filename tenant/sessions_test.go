@@ -48,6 +48,7 @@ func loadUser(t *testing.T, st *tenant.SessionStore, cookie *http.Cookie) string
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	u := w.user(t, "a@example.org", w.harz, tenant.RoleMunicipalityClerk)
 	for _, secure := range []bool{true, false} {
@@ -67,6 +68,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestSessionTimeoutsAndRotation(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	u1 := w.user(t, "u1@example.org", w.harz, tenant.RoleMunicipalityClerk).ID
 	u2 := w.user(t, "u2@example.org", w.harz, tenant.RoleMunicipalityClerk).ID
@@ -119,6 +121,7 @@ func TestSessionTimeoutsAndRotation(t *testing.T) {
 }
 
 func TestDeactivationEndsSessions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	u := w.user(t, "clerk@example.org", w.harz, tenant.RoleMunicipalityClerk)
 	st := tenant.NewSessionStore(w.db, tenant.SessionOptions{})

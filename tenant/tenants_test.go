@@ -10,6 +10,7 @@ import (
 )
 
 func TestCreateTenantRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	tests := []struct {
@@ -55,6 +56,7 @@ func TestCreateTenantRejectsBadInput(t *testing.T) {
 }
 
 func TestUpdateTenantRefusesReservedSlug(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	for _, slug := range []string{"api", "static", "servicekonto", "beratung", "healthz", "readyz", "metrics", "fit-connect"} {
@@ -71,6 +73,7 @@ func TestUpdateTenantRefusesReservedSlug(t *testing.T) {
 }
 
 func TestCreateTenantDerivesSlugAndAudits(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:x", Label: "mid@example.org"})
 	tt := &tenant.Tenant{Kind: tenant.KindLandkreis, Name: "Salzlandkreis", ParentID: &w.land.ID, OfficialKey: key("15 089"), Active: true}
@@ -96,6 +99,7 @@ func TestCreateTenantDerivesSlugAndAudits(t *testing.T) {
 }
 
 func TestUpdateTenantOptimisticLocking(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	name := "Landkreis Harz (neu)"

@@ -20,6 +20,7 @@ func newTestThrottle(t *testing.T) (*Throttle, *time.Time) {
 // delays allow for a whole day: how many passwords get checked? The figure
 // is the bound README and the API documentation name.
 func TestADayOfDistributedGuessing(t *testing.T) {
+	t.Parallel()
 	th, now := newTestThrottle(t)
 	ctx := context.Background()
 	start := *now
@@ -49,6 +50,7 @@ func TestADayOfDistributedGuessing(t *testing.T) {
 // One address trying one password on many accounts (spraying): after 100
 // failures its attempts wait, whatever account they name.
 func TestSprayingFromOneSourceIsSlowed(t *testing.T) {
+	t.Parallel()
 	th, _ := newTestThrottle(t)
 	ctx := context.Background()
 	passed := 0
@@ -70,6 +72,7 @@ func TestSprayingFromOneSourceIsSlowed(t *testing.T) {
 // IPv6 clients pick addresses from a whole /64: the network counts as one
 // source.
 func TestIPv6SourcesCountPerNetwork(t *testing.T) {
+	t.Parallel()
 	th, _ := newTestThrottle(t)
 	ctx := context.Background()
 	for i := range loginPair.free {
@@ -92,6 +95,7 @@ func TestIPv6SourcesCountPerNetwork(t *testing.T) {
 
 // Counters nobody touched for a week disappear; a trusted place stays.
 func TestQuietCountersArePurged(t *testing.T) {
+	t.Parallel()
 	th, now := newTestThrottle(t)
 	ctx := context.Background()
 	if _, err := th.ReserveLogin(ctx, "staff", "a@example.org", "192.0.2.1"); err != nil {

@@ -17,6 +17,8 @@ import (
 // attempt is counted before hashing: five are checked, the others are
 // refused unseen, and so is the right password until the delay is over.
 func TestParallelWrongLoginsGetAtMostFivePasswordChecks(t *testing.T) {
+	// Not parallel: the throttle's lockout runs on the wall clock, and on a
+	// busy machine a lockout may end before the last attempt arrives.
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
@@ -55,6 +57,7 @@ func TestParallelWrongLoginsGetAtMostFivePasswordChecks(t *testing.T) {
 // Each further wrong password from the same place doubles the wait, up to
 // 15 minutes.
 func TestDelaysGrowAndAreCapped(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "harz@example.org", w.harz, tenant.RoleMunicipalityAdmin)
@@ -94,6 +97,7 @@ func TestDelaysGrowAndAreCapped(t *testing.T) {
 // only the stranger's own place; the owner logs in at once, from where
 // they logged in before and from anywhere else.
 func TestStrangersWrongPasswordsDoNotLockTheOwnerOut(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "ministerium@example.org", w.land, tenant.RoleMinistryAdmin)
@@ -122,6 +126,7 @@ func TestStrangersWrongPasswordsDoNotLockTheOwnerOut(t *testing.T) {
 // all. The owner's usual place is not delayed at all; a new place waits at
 // most 15 minutes.
 func TestDistributedGuessingIsSlowedWithoutLockingTheOwnerOut(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.user(t, "ministerium@example.org", w.land, tenant.RoleMinistryAdmin)

@@ -89,10 +89,14 @@ func (b *client) submitPage(path string, form url.Values, want int) (string, str
 // JavaScript), uploads a PDF, submits (twice: a second tab), gets the
 // receipt by mail, and the municipality reads XML and PDF via the API.
 func TestApplicationEndToEnd(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end with a mail server: full suite only")
+	}
 	smtp := mailtest.NewServer(t)
 	host, port := smtp.Addr()
 	base := startServer(t, map[string]string{
-		"SOZIALPLATTFORM_DB":            testdb.DSN(t),
+		"SOZIALPLATTFORM_DB":            testdb.MigratedDSN(t),
 		"SOZIALPLATTFORM_SMTP_HOST":     host,
 		"SOZIALPLATTFORM_SMTP_PORT":     fmt.Sprint(port),
 		"SOZIALPLATTFORM_SMTP_TLS":      "none",

@@ -17,6 +17,10 @@ import (
 // twice, and the retention job then purges exactly the expired
 // applications, in several batches, each with its audit entry.
 func TestDemoScaleSmall(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("scale: full suite only")
+	}
 	dsn := testdb.DSN(t)
 	env := map[string]string{"SOZIALPLATTFORM_DB": dsn, "SOZIALPLATTFORM_LOG_LEVEL": "error", "SOZIALPLATTFORM_DATA_KEY": backupDataKey}
 	out, err := runCLI(t, env, "", "demo", "--scale", "small")

@@ -88,10 +88,14 @@ func waitForMailTo(t *testing.T, smtp *mailtest.Server, addr string, timeout tim
 // travels through a real SMTP server; the administrator accepts, logs in,
 // creates an API token, and a machine client uses it.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end with a mail server: full suite only")
+	}
 	smtp := mailtest.NewServer(t)
 	host, port := smtp.Addr()
 	base := startServer(t, map[string]string{
-		"SOZIALPLATTFORM_DB":            testdb.DSN(t),
+		"SOZIALPLATTFORM_DB":            testdb.MigratedDSN(t),
 		"SOZIALPLATTFORM_SMTP_HOST":     host,
 		"SOZIALPLATTFORM_SMTP_PORT":     fmt.Sprint(port),
 		"SOZIALPLATTFORM_SMTP_TLS":      "none",

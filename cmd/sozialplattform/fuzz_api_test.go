@@ -117,6 +117,9 @@ func exampleValue(reg huma.Registry, s *huma.Schema, depth int) any {
 // the body, the answer is no 5xx, and an error answer is problem JSON
 // below 16 KB with at most 20 details that echo no value.
 func FuzzAPIRequestBodies(f *testing.F) {
+	if testing.Short() {
+		f.Skip("fuzz seeds over every operation: full suite only")
+	}
 	a, srv := benchApp(f)
 	ctx := context.Background()
 	land, err := a.store.ResolveTenant(ctx, "15")

@@ -40,7 +40,7 @@ func benchApp(t testing.TB) (*app, *httptest.Server) {
 func buildTestApp(t testing.TB, change func(*config)) (*app, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, _, err := parseConfig("test", []string{"--db", testdb.DSN(t)}, func(string) string { return "" }, nil)
+	cfg, _, err := parseConfig("test", []string{"--db", testdb.MigratedDSN(t)}, func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +157,10 @@ func operations(t *testing.T, a *app) []operation {
 // without a session. Another municipality's objects never answer 2xx, and
 // no answer of a municipal principal mentions the other municipality.
 func TestTenantIsolationMatrix(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("every operation as every role: full suite only")
+	}
 	a, srv := testApp(t)
 	ctx := context.Background()
 	own := seedScope(t, a, "landkreis-harz", "harz@demo.example")

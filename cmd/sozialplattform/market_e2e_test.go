@@ -47,11 +47,15 @@ func waitMail(t *testing.T, smtp *mailtest.Server, taken map[int]bool, addr, sub
 // mailbox receive the confirmation with the order overview, and
 // onboarding has opened its cases.
 func TestMarketplaceEndToEnd(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end with a mail server: full suite only")
+	}
 	smtp := mailtest.NewServer(t)
 	host, port := smtp.Addr()
 	const orderMailbox = "mid-55@mid.sachsen-anhalt.example"
 	base := startServer(t, map[string]string{
-		"SOZIALPLATTFORM_DB":            testdb.DSN(t),
+		"SOZIALPLATTFORM_DB":            testdb.MigratedDSN(t),
 		"SOZIALPLATTFORM_SMTP_HOST":     host,
 		"SOZIALPLATTFORM_SMTP_PORT":     fmt.Sprint(port),
 		"SOZIALPLATTFORM_SMTP_TLS":      "none",

@@ -41,7 +41,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	store := tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})
+	store := tenant.NewStore(db, outbox, tenant.Options{})
 	market, err := marketplace.NewStore(db, store, outbox, marketplace.Options{MinistryOrderMailbox: "mid-55@mid.example"})
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +104,7 @@ func (f *fixture) do(t *testing.T, ctx context.Context, want int, method, path s
 }
 
 func TestCatalogueIsPublicAndTheMinistrySeesMore(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var out struct {
 		Items []struct {
@@ -129,6 +130,7 @@ func TestCatalogueIsPublicAndTheMinistrySeesMore(t *testing.T) {
 }
 
 func TestOnlyTheMinistryManagesProducts(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	in := map[string]any{"number": "SW20001", "name": "Neu", "serviceType": "EfA-Dienst", "topic": "Bildung"}
 	f.do(t, f.anon, http.StatusUnauthorized, "POST", "/v1/products", in)
@@ -149,6 +151,7 @@ func TestOnlyTheMinistryManagesProducts(t *testing.T) {
 }
 
 func TestRegistrationAnswers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	in := map[string]any{"authorityName": "Salzlandkreis", "officialKey": "15089", "functionMailbox": "sozialamt@salzlandkreis.example",
 		"street": "Karlsplatz 37", "postalCode": "06406", "city": "Bernburg (Saale)", "contactName": "Sina Salz", "acceptTerms": true}
@@ -171,6 +174,7 @@ func TestRegistrationAnswers(t *testing.T) {
 }
 
 func TestOrdersByTheirOwnIDStayWithTheirTenant(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tp := "/v1/tenants/" + f.harz.ID
 	f.do(t, f.harzAdmin, http.StatusOK, "PUT", tp+"/cart/SW10186", map[string]int{"quantity": 2})

@@ -20,6 +20,7 @@ import (
 )
 
 func TestEnqueueJoinsTheCallersTransactionAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	ctx := context.Background()
 	d := doc(wittenbergID, streckeMailbox)
@@ -66,6 +67,7 @@ func TestEnqueueJoinsTheCallersTransactionAndIsIdempotent(t *testing.T) {
 }
 
 func TestMailboxDeliveryPickupAndAudit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:clerk", Label: "sachbearbeitung@wittenberg.example"})
 	d := doc(wittenbergID, streckeMailbox)
@@ -132,6 +134,7 @@ func TestMailboxDeliveryPickupAndAudit(t *testing.T) {
 }
 
 func TestFITConnectDeliveryIsAcceptedAndReported(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	ctx := context.Background()
 	d := doc(harzID, streckeFIT)
@@ -161,6 +164,7 @@ func TestFITConnectDeliveryIsAcceptedAndReported(t *testing.T) {
 }
 
 func TestRejectedSubmissionIsAProblemAndCanBeSentAgain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	ctx := context.Background()
 	d := doc(harzID, streckeFIT)
@@ -198,6 +202,7 @@ func TestRejectedSubmissionIsAProblemAndCanBeSentAgain(t *testing.T) {
 }
 
 func TestXTADeliveryIsPickedUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	d := doc(harzID, streckeXTA)
 	ids := e.enqueue(d)
@@ -222,6 +227,7 @@ func TestXTADeliveryIsPickedUp(t *testing.T) {
 }
 
 func TestMissingDVDVEntryFailsAtOnceAndIsRetryable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{noDVDV: true})
 	ctx := context.Background()
 	d := doc(harzID, streckeXTA)
@@ -253,6 +259,7 @@ func TestMissingDVDVEntryFailsAtOnceAndIsRetryable(t *testing.T) {
 }
 
 func TestAttemptLimitBackoffAndRetryAfter(t *testing.T) {
+	t.Parallel()
 	var down = true
 	var retryAfter string
 	e := newEnv(t, envOptions{tune: func(o *delivery.Options) { o.MaxAttempts = 4 },

@@ -65,6 +65,10 @@ func fetchOnce(e *env) {
 // client's timeout). Every application must arrive exactly once; rows
 // that hit the attempt limit are failed, visible and retried.
 func TestFlakyEndpointsDeliverEveryApplicationExactlyOnce(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("chaos over flaky endpoints: full suite only")
+	}
 	const n = 20
 	var fitFlaky, xtaFlaky *deliverytest.Flaky
 	e := newEnv(t, envOptions{
@@ -186,6 +190,7 @@ func TestFlakyEndpointsDeliverEveryApplicationExactlyOnce(t *testing.T) {
 // first worker "die" right after the transports answered; a fresh worker
 // takes over once the lease ran out and finds the stored transport IDs.
 func TestProcessKilledBetweenSentAndRecordedResumesWithoutDuplicate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	fitDoc, xtaDoc := doc(harzID, streckeFIT), doc(harzID, streckeXTA)
 	ids := e.enqueue(fitDoc, xtaDoc)
@@ -226,6 +231,7 @@ func TestProcessKilledBetweenSentAndRecordedResumesWithoutDuplicate(t *testing.T
 // leases and resumes at once – still without a duplicate – while the
 // leases of a worker that still runs are left alone.
 func TestRestartReleasesTheDeadWorkersLeases(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	fitDoc := doc(harzID, streckeFIT)
 	ids := e.enqueue(fitDoc)
@@ -255,6 +261,7 @@ func TestRestartReleasesTheDeadWorkersLeases(t *testing.T) {
 // never read): the row goes back unleased, and the next run finds the
 // submission in the event log instead of sending it again.
 func TestCancelledWorkerReleasesWithoutCountingAndResumes(t *testing.T) {
+	t.Parallel()
 	processed := make(chan struct{}, 1)
 	var hold atomic.Bool
 	hold.Store(true)
@@ -296,7 +303,8 @@ func TestCancelledWorkerReleasesWithoutCountingAndResumes(t *testing.T) {
 // TestTwoWorkersNeverDeliverTwice runs two services with their own
 // connection pools on one database at once.
 func TestTwoWorkersNeverDeliverTwice(t *testing.T) {
-	dsn := testdb.DSN(t)
+	t.Parallel()
+	dsn := testdb.MigratedDSN(t)
 	open := func() *migrations.DB {
 		db, err := migrations.Open(context.Background(), dsn, migrations.Options{MaxOpenConns: 8})
 		if err != nil {
@@ -365,6 +373,7 @@ func TestTwoWorkersNeverDeliverTwice(t *testing.T) {
 }
 
 func TestConnectionTestPerVariant(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -423,6 +432,7 @@ func TestConnectionTestPerVariant(t *testing.T) {
 }
 
 func TestConnectionTestShowsWhereItStopped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{noDVDV: true})
 	ct, err := e.svc.RunConnectionTest(context.Background(), "case-harz-grusi", time.Second)
 	if err != nil {
@@ -445,6 +455,7 @@ func TestConnectionTestShowsWhereItStopped(t *testing.T) {
 }
 
 func TestCallbackTriggersStatusCheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	const secret = "callback-secret-callback-secret-0123456789"
 	var h http.Handler = http.NotFoundHandler()
@@ -513,6 +524,7 @@ func TestCallbackTriggersStatusCheck(t *testing.T) {
 }
 
 func TestStatisticsCountWithoutPersonalData(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.enqueue(doc(harzID, streckeXTA), doc(harzID, streckeXTA), doc(wittenbergID, streckeMailbox))
 	e.run(e.svc)

@@ -14,6 +14,7 @@ import (
 // truncated, foreign or tampered payload is refused, and so is data sealed
 // for another use under the same key.
 func TestKeyringSealerKeepsTheDeliveryFormat(t *testing.T) {
+	t.Parallel()
 	oldKey, newKey := envelope.NewKey(), envelope.NewKey()
 	before, err := envelope.Parse("alt:" + oldKey)
 	if err != nil {

@@ -67,6 +67,7 @@ func seedStaff(t *testing.T, e *env, tenantID, mailbox, admin, clerk string) {
 // municipality's function mailbox and its admins get a mail with the
 // transport's reason; the citizen is told what really happens.
 func TestFailedDeliveryIsMailedToTheMunicipality(t *testing.T) {
+	t.Parallel()
 	ml := &mailLog{}
 	e := newEnv(t, envOptions{tune: func(o *delivery.Options) { o.Mailer, o.Links = ml, testLinks }})
 	seedStaff(t, e, harzID, "sozialamt@kreis-hz.example", "admin@kreis-hz.example", "sachbearbeitung@kreis-hz.example")
@@ -113,6 +114,7 @@ func TestFailedDeliveryIsMailedToTheMunicipality(t *testing.T) {
 // Antragsstrecke label; the real templates render (queued through the
 // platform's outbox).
 func TestMailboxDigest(t *testing.T) {
+	t.Parallel()
 	var outbox *mail.Outbox
 	e := newEnv(t, envOptions{tune: func(o *delivery.Options) {
 		o.Links = testLinks
@@ -163,6 +165,7 @@ func TestMailboxDigest(t *testing.T) {
 
 // TestFailedMailRenders: the failure mail renders with its reason and link.
 func TestFailedMailRenders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	outbox, err := mail.NewOutbox(e.db, mail.OutboxOptions{BaseURL: "https://sozial.example", PlatformName: "Sozialplattform Sachsen-Anhalt",
 		Templates: []fs.FS{delivery.MailTemplates()}})

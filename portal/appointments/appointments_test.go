@@ -95,6 +95,7 @@ func (f *fixture) book(start time.Time, email string) (*appointments.Booking, ap
 }
 
 func TestSlots(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{})
 	ctx := context.Background()
 	slots, err := f.store.Slots(ctx, f.cal, monday, monday.AddDate(0, 0, 10))
@@ -116,6 +117,7 @@ func TestSlots(t *testing.T) {
 // TestSlotsAcrossDST: slots keep their wall-clock time across the changes
 // of 29.03.2026 and 25.10.2026, and holidays have none.
 func TestSlotsAcrossDST(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{})
 	ctx := context.Background()
 	cal, err := f.store.CreateCalendar(ctx, f.centre.ID, appointments.CalendarInput{Name: "Nacht", SlotMinutes: 60, HorizonDays: 60, Active: true,
@@ -152,6 +154,7 @@ func TestSlotsAcrossDST(t *testing.T) {
 }
 
 func TestBookConfirmCancel(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{})
 	ctx := context.Background()
 	slot := at("2026-06-17", "14:00")
@@ -228,6 +231,7 @@ func TestBookConfirmCancel(t *testing.T) {
 }
 
 func TestBookRefusesBadSlotsAndInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{PerAddressPerHour: 100})
 	for _, tt := range []struct {
 		name  string
@@ -263,6 +267,7 @@ func TestBookRefusesBadSlotsAndInput(t *testing.T) {
 // wins; the others get ErrSlotTaken. On SQLite the single write connection
 // queues them, on PostgreSQL the unique index decides.
 func TestDoubleBookingRace(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{PerAddressPerHour: 1000, PerEmailPerDay: 1000})
 	slot := at("2026-06-22", "10:30")
 	const n = 24
@@ -303,6 +308,7 @@ func TestDoubleBookingRace(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{PerAddressPerHour: 3, PerEmailPerDay: 2})
 	ctx := context.Background()
 	slots := []time.Time{at("2026-06-22", "09:00"), at("2026-06-22", "09:45"), at("2026-06-22", "10:30"), at("2026-06-22", "11:15")}
@@ -335,6 +341,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestReminderAndPurge(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{RetainDays: 7})
 	ctx := context.Background()
 	b1, _, err := f.book(at("2026-06-17", "14:00"), "a@example.org")
@@ -369,6 +376,7 @@ func TestReminderAndPurge(t *testing.T) {
 }
 
 func TestCalendarValidation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, appointments.Options{})
 	ctx := context.Background()
 	_, err := f.store.CreateCalendar(ctx, f.centre.ID, appointments.CalendarInput{Name: "", SlotMinutes: 7, Active: true,

@@ -41,6 +41,7 @@ func mustB64(t *testing.T, s string) string {
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestAccountLifecycle(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	m := &nopMailer{}
 	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})
@@ -123,6 +124,8 @@ func TestAccountLifecycle(t *testing.T) {
 // Issue 13 (4): ten reset requests sent ten mails. Now an address gets
 // three at once, and nobody can tell from the answer.
 func TestResetRequestsAreThrottledSilently(t *testing.T) {
+	// Not parallel: the throttle's lockout runs on the wall clock, and on a
+	// busy machine a lockout may end before the last attempt arrives.
 	db := testdb.New(t)
 	m := &nopMailer{}
 	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})

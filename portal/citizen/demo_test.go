@@ -12,6 +12,7 @@ import (
 // The demo's Servicekonto is confirmed, logs in with the demo password,
 // and loading the demo twice keeps one account.
 func TestLoadDemo(t *testing.T) {
+	t.Parallel()
 	s := citizen.NewStore(testdb.New(t), &nopMailer{}, citizen.Options{})
 	ctx := context.Background()
 	for range 2 {

@@ -46,6 +46,7 @@ func (p oneSP) GetServiceProvider(r *http.Request, id string) (*saml.EntityDescr
 // from the AuthnContextClassRef lands in the session. Replays and forged
 // responses are refused.
 func TestSAMLRoundTrip(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	mailer := &nopMailer{}
 	accounts := citizen.NewStore(db, mailer, citizen.Options{})
@@ -242,6 +243,7 @@ func TestSAMLRoundTrip(t *testing.T) {
 // TestLoadIDPMetadata reads the IdP metadata over https or from a file,
 // never over http: whoever can change them on the way can log in as anyone.
 func TestLoadIDPMetadata(t *testing.T) {
+	t.Parallel()
 	_, cert, err := citizen.NewKeyPair("Test-IdP")
 	if err != nil {
 		t.Fatal(err)

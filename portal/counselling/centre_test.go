@@ -10,6 +10,7 @@ import (
 )
 
 func TestCreateMakesOrganisationAndPublishes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "harz@example.org"})
 	c, err := f.store.Create(ctx, counselling.CreateInput{ParentID: f.byKey["15085"].ID, Entry: entry("Schuldnerberatung Harz", 51.89, 11.05)})
@@ -48,6 +49,7 @@ func TestCreateMakesOrganisationAndPublishes(t *testing.T) {
 }
 
 func TestUpdateVersionsAndReview(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.create(t, "15085", entry("Suchtberatung Harz", 51.79, 11.15, "suchtberatung"))
@@ -167,6 +169,7 @@ func TestUpdateVersionsAndReview(t *testing.T) {
 }
 
 func TestDeactivatedTopicStaysOnEntry(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.create(t, "15085", entry("Seniorenberatung", 51.79, 11.15, "seniorenberatung"))
@@ -194,6 +197,7 @@ func TestDeactivatedTopicStaysOnEntry(t *testing.T) {
 }
 
 func TestVerifyAndStaleness(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	c := f.create(t, "15085", entry("Beratung Alt", 51.79, 11.15))
@@ -255,6 +259,7 @@ func TestVerifyAndStaleness(t *testing.T) {
 }
 
 func TestDemoIsIdempotent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	// The demo needs the core's demo tenants.

@@ -26,6 +26,7 @@ func (f *fixture) export(t *testing.T) []byte {
 }
 
 func TestCSVRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	full := entry("Schuldner- und Insolvenzberatung Halberstadt", 51.8961, 11.0518)
@@ -92,6 +93,7 @@ func TestCSVRoundTrip(t *testing.T) {
 }
 
 func TestCSVRejectsRowsClearly(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	good := f.create(t, "15085", entry("Gute Beratung", 51.89, 11.05))
@@ -186,6 +188,7 @@ func TestCSVRejectsRowsClearly(t *testing.T) {
 }
 
 func TestCSVFileErrors(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, tt := range []struct {

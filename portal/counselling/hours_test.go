@@ -11,6 +11,7 @@ import (
 )
 
 func TestValidateHours(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		hours  []counselling.Interval
@@ -45,6 +46,7 @@ func TestValidateHours(t *testing.T) {
 // time before and after the changes of 29.03.2026 (CET → CEST) and
 // 25.10.2026 (CEST → CET); a fixed offset would be an hour off on one side.
 func TestOpeningStatusAcrossDST(t *testing.T) {
+	t.Parallel()
 	hours := []counselling.Interval{
 		{Day: "mon", From: "09:00", To: "12:00"},
 		{Day: "sun", From: "01:00", To: "04:00", Note: "Krisentelefon"}, // spans the missing/doubled hour
@@ -100,6 +102,7 @@ func TestOpeningStatusAcrossDST(t *testing.T) {
 }
 
 func TestOpeningStatusHolidays(t *testing.T) {
+	t.Parallel()
 	hours := []counselling.Interval{{Day: "mon", From: "09:00", To: "12:00"}, {Day: "tue", From: "09:00", To: "12:00"}}
 	// Ostermontag 06.04.2026: closed; next opening Tuesday.
 	st := counselling.OpeningStatus(hours, time.Date(2026, 4, 6, 10, 0, 0, 0, berlin), berlin)
@@ -128,6 +131,7 @@ func TestOpeningStatusHolidays(t *testing.T) {
 }
 
 func TestEntryValidation(t *testing.T) {
+	t.Parallel()
 	topics := []string{counselling.TopicDebt, "suchtberatung"}
 	for _, tt := range []struct {
 		name   string
@@ -179,6 +183,7 @@ func TestEntryValidation(t *testing.T) {
 }
 
 func TestParseAge(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{"183d": 183 * 24 * time.Hour, "6mo": 4383 * time.Hour, "26w": 26 * 7 * 24 * time.Hour, "4380h": 4380 * time.Hour} {
 		got, err := counselling.ParseAge(in)
 		if err != nil || got != want {

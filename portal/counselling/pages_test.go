@@ -12,6 +12,7 @@ import (
 )
 
 func TestSearchPagesFollowTheRanking(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	// Pairs at the same place tie on the distance; Ärzte-like names test
@@ -47,6 +48,7 @@ func TestSearchPagesFollowTheRanking(t *testing.T) {
 }
 
 func TestCentreListPagesHoldEveryCentreOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	var want []string

@@ -18,6 +18,7 @@ var (
 )
 
 func TestDistanceKm(t *testing.T) {
+	t.Parallel()
 	// Halberstadt – Magdeburg is about 47 km as the crow flies.
 	d := counselling.DistanceKm(halberstadt.Lat, halberstadt.Lon, magdeburg.Lat, magdeburg.Lon)
 	if math.Abs(d-46.6) > 1.5 {
@@ -29,6 +30,7 @@ func TestDistanceKm(t *testing.T) {
 }
 
 func TestSearchRankingAndFilters(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	mk := func(parent, name string, lat, lon float64, change func(e *counselling.Entry)) string {
@@ -140,6 +142,7 @@ func TestSearchRankingAndFilters(t *testing.T) {
 // TestIsolationBetweenCentres: the directory's own checks that one
 // centre's change never touches another's data.
 func TestIsolationBetweenCentres(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.create(t, "15085", entry("Beratung A", 51.89, 11.05))
@@ -163,6 +166,7 @@ func TestIsolationBetweenCentres(t *testing.T) {
 }
 
 func TestResolvePlace(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		q, name string
 		ok      bool

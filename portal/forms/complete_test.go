@@ -94,6 +94,7 @@ func complete(d *Definition) Answers {
 // answers: no step has errors, and the XSozial-basis message built from
 // them passes the structural check; the PDF renders.
 func TestEveryDefinitionCompletes(t *testing.T) {
+	t.Parallel()
 	r, err := Load()
 	if err != nil {
 		t.Fatal(err)

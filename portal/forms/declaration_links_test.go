@@ -11,6 +11,7 @@ import (
 // page of the portal's content in every language, so that the link never
 // ends in "Seite nicht gefunden".
 func TestDeclarationLinksExist(t *testing.T) {
+	t.Parallel()
 	r, err := Load()
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDefinitionsLoad(t *testing.T) {
+	t.Parallel()
 	r, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func TestDefinitionsLoad(t *testing.T) {
 var allLanguages = regexp.MustCompile(`"en":"([^"]*)"\}`)
 
 func TestDefinitionChecks(t *testing.T) {
+	t.Parallel()
 	const base = `{"key":"x","version":"1.0","title":{"de":"X","en":"X"},"trustLevel":"niedrig",
 	 "xsozial":{"vorgangsTyp":"001000","leistungArt":"6010"},
 	 "declarations":[{"id":"d","label":{"de":"D","en":"D"}}],
@@ -88,6 +90,7 @@ func hzlDef(t testing.TB) *Definition {
 }
 
 func TestValidateFields(t *testing.T) {
+	t.Parallel()
 	d := hzlDef(t)
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	step, _, _ := d.Step("antragsteller")
@@ -144,6 +147,7 @@ func TestValidateFields(t *testing.T) {
 }
 
 func TestMoneyAndGroups(t *testing.T) {
+	t.Parallel()
 	d := hzlDef(t)
 	now := time.Now()
 	step, _, _ := d.Step("einkommen")
@@ -186,6 +190,7 @@ func TestMoneyAndGroups(t *testing.T) {
 }
 
 func TestConditionsAndExclusive(t *testing.T) {
+	t.Parallel()
 	d := hzlDef(t)
 	step, _, _ := d.Step("situation")
 	a := d.Bind(step, url.Values{"aktuelle_situation": {"nichts", "rente"}, "erwerbsfaehigkeit": {"ja"}, "familienstand": {"LD"},

@@ -32,6 +32,7 @@ func (f *fixture) submitHzL(t *testing.T) *forms.Receipt {
 // newest first: purged applications with reference and delivery date,
 // expired drafts with their start – and nothing about the citizen.
 func TestDeletionLog(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	rc := f.submitHzL(t)

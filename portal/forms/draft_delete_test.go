@@ -16,6 +16,7 @@ import (
 // it is no longer a draft and is kept; once submitted, the draft's
 // address finds its receipt – for its owner only.
 func TestOnlyADraftIsDeleted(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	in := forms.SubmitInput{CitizenID: f.citizen, Email: "erika@example.org", Trust: forms.TrustNiedrig, Declarations: formstest.Declarations()}

@@ -28,6 +28,7 @@ var legalReference = regexp.MustCompile(`§+ ?\d+[a-z]?|\bSGB [IVX]+\b|\bArt\. \
 // German except the few in sameAsGerman, and each keeps the German's
 // legal references and placeholders.
 func TestDefinitionTextsTranslated(t *testing.T) {
+	t.Parallel()
 	r, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +52,7 @@ func TestDefinitionTextsTranslated(t *testing.T) {
 // TestEngineMessagesTranslated: the engine's own messages meet the same
 // rule as the definitions.
 func TestEngineMessagesTranslated(t *testing.T) {
+	t.Parallel()
 	for key, text := range messages {
 		checkTranslation(t, "message "+string(key), Text(text))
 	}

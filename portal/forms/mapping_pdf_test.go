@@ -9,6 +9,7 @@ import (
 // reach the PDF as list items (printed and tagged as a list); a single
 // part stays a plain value.
 func TestPDFListsAnswersWithSeveralParts(t *testing.T) {
+	t.Parallel()
 	r, err := Load()
 	if err != nil {
 		t.Fatal(err)

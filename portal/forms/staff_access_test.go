@@ -16,6 +16,7 @@ import (
 // application and every download, each in the application's tenant. A
 // tenant the guard refuses sees nothing, and nothing is logged for it.
 func TestStaffAccessIsAudited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "sachbearbeitung@example.org"})
 	rc := f.submitHzL(t)

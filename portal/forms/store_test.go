@@ -53,7 +53,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	return newFixtureDSN(t, testdb.DSN(t))
+	return newFixtureDSN(t, testdb.MigratedDSN(t))
 }
 
 func newFixtureDSN(t testing.TB, dsn string) *fixture {
@@ -146,6 +146,7 @@ func (f *fixture) fill(t testing.TB, draftID string) {
 }
 
 func TestSubmissionRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	d, err := f.store.CreateDraft(ctx, f.citizen, f.harz.ID, "hzl", nil)
@@ -316,6 +317,7 @@ func mustJSON(v any) string {
 }
 
 func TestDraftsUploadsAndRules(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	d, err := f.store.CreateDraft(ctx, f.citizen, f.harz.ID, "hzl", forms.Answers{"email": {S: "erika@example.org"}, "bogus": {S: "x"}})
@@ -449,6 +451,7 @@ func TestDraftsUploadsAndRules(t *testing.T) {
 }
 
 func TestKeyRotation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	d, err := f.store.CreateDraft(ctx, f.citizen, f.harz.ID, "hzl", nil)
@@ -501,7 +504,8 @@ func (f *fixture) rotatedStore(t *testing.T, primary string) *forms.Store {
 // TestDatabaseBrieflyLocked: another process holds the database for a
 // moment; saving a step waits and succeeds, nothing is lost.
 func TestDatabaseBrieflyLocked(t *testing.T) {
-	dsn := testdb.DSN(t)
+	t.Parallel()
+	dsn := testdb.MigratedDSN(t)
 	f := newFixtureDSN(t, dsn)
 	ctx := context.Background()
 	d, err := f.store.CreateDraft(ctx, f.citizen, f.harz.ID, "hzl", nil)

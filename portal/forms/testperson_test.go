@@ -24,6 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // application form without an error, and the message built from it passes
 // the XSozial-basis check; an Antragsstrecke without a form says so.
 func TestTestApplicationForEveryForm(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	reg := f.store.Registry()
@@ -64,6 +65,7 @@ func TestTestApplicationForEveryForm(t *testing.T) {
 // the person data differ – the XSozial-basis message has no test flag;
 // the transport marks the test (XTA TestMsg, see onboarding/delivery).
 func TestTestApplicationDiffersOnlyInPersonData(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	d, err := f.store.CreateDraft(ctx, f.citizen, f.harz.ID, "hzl", nil)

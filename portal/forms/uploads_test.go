@@ -12,6 +12,7 @@ import (
 // message in German and English that uses the same placeholders; other
 // languages, where present, use them too.
 func TestUploadProblemMessages(t *testing.T) {
+	t.Parallel()
 	problems := []uploadcheck.Problem{uploadcheck.ProblemType, uploadcheck.ProblemEmptyFile, uploadcheck.ProblemDamaged,
 		uploadcheck.ProblemNoPages, uploadcheck.ProblemPassword, uploadcheck.ProblemImage, uploadcheck.ProblemTooLarge}
 	placeholders := regexp.MustCompile(`\{\d\}`)

@@ -13,6 +13,7 @@ import (
 // TestPDFAMarkers checks, structurally, what PDF/A-2b asks of the file:
 // there is no validator here, so these are the rules written as tests.
 func TestPDFAMarkers(t *testing.T) {
+	t.Parallel()
 	out := render(t, sample(60))
 	p := readPDF(t, out)
 
@@ -136,6 +137,7 @@ func TestPDFAMarkers(t *testing.T) {
 // TestMetadataDates: Info and XMP state the same instant with the same
 // zone offset, which PDF/A requires.
 func TestMetadataDates(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		zone      *time.Location
 		info, xmp string
@@ -155,6 +157,7 @@ func TestMetadataDates(t *testing.T) {
 }
 
 func TestMetadataText(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, info, xmp string }{
 		{"Antrag (HzL)", `(Antrag \(HzL\))`, "Antrag (HzL)"},
 		{`a\b`, `(a\\b)`, `a\b`},
@@ -175,6 +178,7 @@ func TestMetadataText(t *testing.T) {
 // TestSRGBProfile reads the profile's header and tag table as an ICC
 // reader would.
 func TestSRGBProfile(t *testing.T) {
+	t.Parallel()
 	p := srgbProfile()
 	be := binary.BigEndian
 	if int(be.Uint32(p)) != len(p) || len(p) > 4096 {

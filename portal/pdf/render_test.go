@@ -41,6 +41,7 @@ func render(t testing.TB, d *Document) []byte {
 }
 
 func TestRenderRequiresTitleAndTenant(t *testing.T) {
+	t.Parallel()
 	for _, d := range []*Document{{Tenant: "Landkreis Harz"}, {Title: "Antrag"}} {
 		if _, err := testRenderer.Render(d); err == nil {
 			t.Errorf("Render(%+v) succeeded", d)
@@ -49,6 +50,7 @@ func TestRenderRequiresTitleAndTenant(t *testing.T) {
 }
 
 func TestRenderText(t *testing.T) {
+	t.Parallel()
 	out := render(t, sample(60))
 	if !bytes.HasPrefix(out, []byte("%PDF-")) || !bytes.Contains(out, []byte("FontFile2")) {
 		t.Fatalf("not a PDF with an embedded TrueType font (%d bytes)", len(out))
@@ -80,6 +82,7 @@ func TestRenderText(t *testing.T) {
 }
 
 func TestPageNumbers(t *testing.T) {
+	t.Parallel()
 	out := render(t, sample(60))
 	if n := pageCount(out); n != 3 {
 		t.Fatalf("%d pages, want 3", n)
@@ -102,6 +105,7 @@ func TestPageNumbers(t *testing.T) {
 }
 
 func TestPageSizeIsA4(t *testing.T) {
+	t.Parallel()
 	out := render(t, sample(60))
 	if got := bytes.Count(out, []byte("/MediaBox [0 0 595.28 841.89]")); got != pageCount(out) {
 		t.Errorf("%d of %d pages have an A4 media box", got, pageCount(out))
@@ -116,6 +120,7 @@ func TestPageSizeIsA4(t *testing.T) {
 // unbroken words are cut between characters, long text wraps, and Arabic
 // stays right-aligned inside the value column.
 func TestNothingLeavesTheCell(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Donaudampfschifffahrtsgesellschaftskapitänswitwe", 6)
 	d := sample(0)
 	d.Sections = []Section{{Title: "Lange Wörter", Rows: []Row{
@@ -153,6 +158,7 @@ func TestNothingLeavesTheCell(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
+	t.Parallel()
 	f := mustFont(t)
 	s := testRenderer.scratch.Get().(*scratch)
 	defer testRenderer.scratch.Put(s)
@@ -199,6 +205,7 @@ func TestWrap(t *testing.T) {
 // TestRowTallerThanAPage: an answer longer than a page continues on the
 // next page instead of running over the footer.
 func TestRowTallerThanAPage(t *testing.T) {
+	t.Parallel()
 	var lines []string
 	for i := 1; i <= 120; i++ {
 		lines = append(lines, fmt.Sprintf("Zeile %d", i))
@@ -221,6 +228,7 @@ func TestRowTallerThanAPage(t *testing.T) {
 }
 
 func TestEmptySectionSaysKeineAngaben(t *testing.T) {
+	t.Parallel()
 	d := sample(0)
 	d.Sections = []Section{{Title: "Vermögen"}, {Title: "Einkommen", Rows: []Row{{Label: "Lohn", Value: "1.000 €"}}}}
 	txt := poppler(t, render(t, d), "pdftotext", "-layout")
@@ -233,6 +241,7 @@ func TestEmptySectionSaysKeineAngaben(t *testing.T) {
 }
 
 func TestDraftMark(t *testing.T) {
+	t.Parallel()
 	d := sample(1)
 	d.Reference, d.Draft = "", true
 	txt := poppler(t, render(t, d), "pdftotext")
@@ -247,6 +256,7 @@ func TestDraftMark(t *testing.T) {
 // characters the font lacks print as "?", and the .notdef glyph (0) is
 // never used.
 func TestOddCharacters(t *testing.T) {
+	t.Parallel()
 	d := sample(0)
 	d.Sections = []Section{{Title: "Sonderzeichen\x00", Rows: []Row{
 		{Label: "Tab\tund Steuerzeichen\x07", Value: "a\u00ADb\u200Dc\u200Ed\uFEFFe"},
@@ -273,6 +283,7 @@ func TestOddCharacters(t *testing.T) {
 }
 
 func TestShapeArabic(t *testing.T) {
+	t.Parallel()
 	// محمد: meem initial, hah medial, meem medial, dal final.
 	if got := shapeArabic("محمد"); got != "\uFEE3\uFEA4\uFEE4\uFEAA" {
 		t.Errorf("shape = %U", []rune(got))
@@ -291,6 +302,7 @@ func TestShapeArabic(t *testing.T) {
 }
 
 func TestRenderIsDeterministicAndConcurrent(t *testing.T) {
+	t.Parallel()
 	want := render(t, sample(60))
 	done := make(chan []byte)
 	for i := range 8 {

@@ -11,6 +11,7 @@ import (
 // are unchanged, the used glyphs and their components keep their
 // outlines, every other glyph is empty, and the checksums hold.
 func TestSubsetParsesBack(t *testing.T) {
+	t.Parallel()
 	f := mustFont(t)
 	used := make([]bool, f.numGlyphs)
 	text := "Müller Юрий Ağaoğlu " + shapeArabic("محمد علي لا")

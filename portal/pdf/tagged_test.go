@@ -114,6 +114,10 @@ func kids(e structElem) (elems []int, mcids [][2]int) {
 // TestTaggedPDF: the document is a Tagged PDF that poppler recognises,
 // with a structure tree whose reading order is the document's.
 func TestTaggedPDF(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("poppler's structure dump takes seconds: full suite only")
+	}
 	// poppler's -struct-text takes seconds for a few pages: one page here,
 	// TestMarkedContent checks elements across pages.
 	out := render(t, tagged(0))
@@ -156,6 +160,7 @@ func TestTaggedPDF(t *testing.T) {
 // stream, the parent tree maps each to the element of that type, and the
 // element lists it among its kids on that page.
 func TestMarkedContent(t *testing.T) {
+	t.Parallel()
 	out := render(t, tagged(60))
 	p := readPDF(t, out)
 	catalog := p.dict(ref(t, p.trailer, "/Root"))
@@ -239,6 +244,7 @@ func TestMarkedContent(t *testing.T) {
 // language, Arabic carries its text in logical order as /ActualText (it is
 // drawn in visual order), and the document is German.
 func TestLanguageAndActualText(t *testing.T) {
+	t.Parallel()
 	out := render(t, tagged(60))
 	p := readPDF(t, out)
 	elems, _ := readStructure(t, p)
@@ -302,6 +308,7 @@ func TestLanguageAndActualText(t *testing.T) {
 // the document in its order: title, header, steps, each label before its
 // answer, Arabic in logical order, list items with their bullets.
 func TestTextOrder(t *testing.T) {
+	t.Parallel()
 	txt := poppler(t, render(t, tagged(60)), "pdftotext")
 	last := -1
 	for _, want := range []string{
@@ -321,6 +328,7 @@ func TestTextOrder(t *testing.T) {
 // TestPDFAStaysLevelB: tagging does not change the claim. The structure
 // would serve level A, but without a validator the document claims B.
 func TestPDFAStaysLevelB(t *testing.T) {
+	t.Parallel()
 	out := render(t, tagged(60))
 	for _, claim := range []string{"<pdfaid:conformance>A</pdfaid:conformance>", "pdfuaid"} {
 		if bytes.Contains(out, []byte(claim)) {
@@ -330,6 +338,7 @@ func TestPDFAStaysLevelB(t *testing.T) {
 }
 
 func TestLangOf(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ text, hint, want string }{
 		{"Müller-Lüdenscheidt, Straße", "", ""},
 		{"1.234,56 €", "ar", ""},

@@ -23,6 +23,7 @@ func mustFont(t testing.TB) *font {
 }
 
 func TestEmbeddedFont(t *testing.T) {
+	t.Parallel()
 	f := mustFont(t)
 	if f.numGlyphs != 1493 || f.unitsPerEm != 2048 || f.name != "DejaVuSans" {
 		t.Errorf("font = %d glyphs, %d units/em, name %q; want 1493, 2048, DejaVuSans", f.numGlyphs, f.unitsPerEm, f.name)
@@ -54,6 +55,7 @@ func TestEmbeddedFont(t *testing.T) {
 // TestWidths: the advances that layout measures and /W states are the
 // font's hmtx advances in 1/1000 em.
 func TestWidths(t *testing.T) {
+	t.Parallel()
 	f := mustFont(t)
 	for r, want := range map[rune]int{' ': 318, 'A': 684, 'i': 278, 'W': 989} {
 		if got := f.width[f.glyph(r)]; got != want {
@@ -63,6 +65,7 @@ func TestWidths(t *testing.T) {
 }
 
 func TestCompositeGlyphs(t *testing.T) {
+	t.Parallel()
 	f := mustFont(t)
 	// "ü" is drawn from "u" and a dieresis; the subset must keep "u".
 	u, uml := f.glyph('u'), f.glyph('ü')
@@ -75,6 +78,7 @@ func TestCompositeGlyphs(t *testing.T) {
 }
 
 func TestParseFontRejectsBrokenFiles(t *testing.T) {
+	t.Parallel()
 	valid := fontTTF
 	withTable := func(tag string, mutate func(t []byte)) []byte {
 		b := slices.Clone(valid)
@@ -126,6 +130,7 @@ func TestParseFontRejectsBrokenFiles(t *testing.T) {
 // TestCmapFormat12 builds a tiny format 12 subtable: it maps the BMP and
 // the planes beyond.
 func TestCmapFormat12(t *testing.T) {
+	t.Parallel()
 	f := &font{numGlyphs: 100, bmp: make([]uint16, 0x10000)}
 	var sub []byte
 	sub = binary.BigEndian.AppendUint16(sub, 12)

@@ -43,6 +43,7 @@ func fieldOf(err error) string {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	s, ts := fixture(t)
 	ctx := context.Background()
 	harz := tenantID(t, ts, "landkreis-harz")
@@ -86,6 +87,7 @@ func TestSettings(t *testing.T) {
 }
 
 func TestContrast(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		color string
 		min   float64
@@ -109,6 +111,7 @@ func pngBytes(t *testing.T, w, h int) []byte {
 }
 
 func TestLogo(t *testing.T) {
+	t.Parallel()
 	s, ts := fixture(t)
 	ctx := context.Background()
 	harz := tenantID(t, ts, "landkreis-harz")
@@ -146,6 +149,7 @@ func TestLogo(t *testing.T) {
 }
 
 func TestOfficesAreScopedToTheirTenant(t *testing.T) {
+	t.Parallel()
 	s, ts := fixture(t)
 	ctx := context.Background()
 	harz, wb := tenantID(t, ts, "landkreis-harz"), tenantID(t, ts, "landkreis-wittenberg")
@@ -178,6 +182,7 @@ func TestOfficesAreScopedToTheirTenant(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	s, ts := fixture(t)
 	ctx := context.Background()
 	land, harz, wb := tenantID(t, ts, "sachsen-anhalt"), tenantID(t, ts, "landkreis-harz"), tenantID(t, ts, "landkreis-wittenberg")
@@ -216,6 +221,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestSignVideos(t *testing.T) {
+	t.Parallel()
 	s, ts := fixture(t)
 	ctx := context.Background()
 	land := tenantID(t, ts, "sachsen-anhalt")
@@ -236,6 +242,7 @@ func TestSignVideos(t *testing.T) {
 }
 
 func TestServicesCatalogue(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, s := range Services {
 		if seen[s.Key] || s.Name == "" || RechtskreisLabel(s.Rechtskreis) == s.Rechtskreis {

@@ -24,9 +24,13 @@ const chromiumPath = "/usr/bin/chromium"
 const axeTags = `["wcag2a","wcag2aa","wcag21a","wcag21aa"]`
 
 // browserContext starts headless Chromium for a test. Without Chromium the
-// test is skipped – unless CI is set, where a missing browser is a failure.
+// test is skipped – unless CI is set, where a missing browser is a failure;
+// under -short (the inner loop) browser tests are skipped as well.
 func browserContext(t *testing.T) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("starts Chromium: full suite only")
+	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("CI is set but %s is missing (.ci/chromium-install installs it)", chromiumPath)
@@ -140,6 +144,7 @@ func a11yEnv(t *testing.T) *env {
 // every language and runs axe-core (WCAG 2.1 A and AA rules) on each: no
 // serious or critical violation may remain. Minor findings are logged.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	root := browserContext(t)
 	e := a11yEnv(t)
 	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")
@@ -223,6 +228,7 @@ func TestAccessibility(t *testing.T) {
 // (Tab to reach a field, Space to choose, typing, Enter to go on) and runs
 // axe on the pages that only a form submission reaches.
 func TestKeyboardFinder(t *testing.T) {
+	t.Parallel()
 	root := browserContext(t)
 	e := a11yEnv(t)
 	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")

@@ -21,6 +21,7 @@ import (
 // application and account pages – each HzL step with its error summary,
 // the summary, the receipt, the account – in German and Arabic (RTL).
 func TestApplicationAccessibility(t *testing.T) {
+	t.Parallel()
 	root := browserContext(t)
 	e := newEnv(t)
 	ctx := context.Background()

@@ -9,6 +9,7 @@ import (
 // addresses are isolated (<bdi>), so that "38820 Halberstadt" does not
 // turn into "Halberstadt 38820"; they are marked German (WCAG 3.1.2).
 func TestGermanAddressesIsolated(t *testing.T) {
+	t.Parallel()
 	e := a11yEnv(t)
 	b := e.browser(t)
 	for _, path := range []string{"/landkreis-harz/?lang=ar", "/landkreis-harz/impressum?lang=ar", "/landkreis-harz/leistungen/hzl/beantragen?lang=ar"} {

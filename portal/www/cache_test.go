@@ -17,6 +17,7 @@ import (
 // HEAD with the length GET sends, and is revalidated with any coding's
 // ETag.
 func TestCachedPageCompressedOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	const page = "/leistungen/hzl"
@@ -84,6 +85,7 @@ func TestCachedPageCompressedOnce(t *testing.T) {
 // from its parts compressed once and this session's token; it decodes to
 // exactly the identity answer, token included.
 func TestFinderResultGzipped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.services.live[e.harz.ID] = []string{"grusi", "hzl"}
 	b := e.browser(t)

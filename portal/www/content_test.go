@@ -51,6 +51,7 @@ func strictDecode(t *testing.T, name string, into any) {
 // content files must cover every service and every text page except the
 // Leichte Sprache pages, which are German by nature and stay German.
 func TestContentTranslations(t *testing.T) {
+	t.Parallel()
 	cs, err := loadContent(files)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // pages: no serious or critical violation may remain. The booking form is
 // also checked after a submission with errors.
 func TestCounsellingAccessibility(t *testing.T) {
+	t.Parallel()
 	root := browserContext(t)
 	e := newCounsellingEnv(t)
 	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")

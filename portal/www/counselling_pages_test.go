@@ -98,6 +98,7 @@ func newCounsellingEnv(t *testing.T) *counsellingEnv {
 }
 
 func TestCounsellingSearchPage(t *testing.T) {
+	t.Parallel()
 	e := newCounsellingEnv(t)
 	b := e.browser(t)
 	for _, tt := range []struct {
@@ -153,6 +154,7 @@ func TestCounsellingSearchPage(t *testing.T) {
 var slotInput = regexp.MustCompile(`name="start" type="radio" value="([^"]+)"`)
 
 func TestAppointmentBookingPages(t *testing.T) {
+	t.Parallel()
 	e := newCounsellingEnv(t)
 	b := e.browser(t)
 	page := "/landkreis-harz/termine/kalender/" + e.cal.ID

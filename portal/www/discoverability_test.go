@@ -14,6 +14,7 @@ var kreisLink = regexp.MustCompile(`(?s)<section class="kern-stack-sm" aria-labe
 // "Beratung in Ihrer Nähe" opens the directory filtered by the fitting
 // topic, on the Land's site and a municipality's.
 func TestWaysIntoThePortals(t *testing.T) {
+	t.Parallel()
 	e := newCounsellingEnv(t)
 	b := e.browser(t)
 	home := b.get("/")

@@ -34,6 +34,7 @@ func walk(t *testing.T, b *browser, base string, answers map[string][]string, p 
 }
 
 func TestFinderFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.services.live[e.harz.ID] = []string{"grusi", "hzl"}
 	b := e.browser(t)
@@ -80,6 +81,7 @@ func TestFinderFlow(t *testing.T) {
 // TestFinderBadInput: tampered or wrong answers give messages next to the
 // field, never a 500.
 func TestFinderBadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	page := b.get("/sozialleistungsfinder/schritt/1")
@@ -131,6 +133,7 @@ func TestFinderBadInput(t *testing.T) {
 // idle, or holding answers the rules reject never breaks the finder: it
 // reads as no (or only the valid) answers.
 func TestFinderCookieDamage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.portal
 	now := p.now()
@@ -178,6 +181,7 @@ func TestFinderCookieDamage(t *testing.T) {
 // The finder stores nothing on the server: answering every page leaves
 // no session row behind.
 func TestFinderStoresNothingOnServer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	walk(t, b, "/landkreis-harz/sozialleistungsfinder/", map[string][]string{"partner": {"no"}}, e.portal)
@@ -194,6 +198,7 @@ func TestFinderStoresNothingOnServer(t *testing.T) {
 // cookie is old enough to be refreshed, that answer must still carry the
 // answers just saved, not the stale ones of the request.
 func TestFinderMistakeKeepsTheSavedAnswers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := e.portal
 	old := finderState{Token: "tok", Answers: map[string]string{"partner": "yes", "rent": "450"}, Saved: p.now().Add(-finderRefreshAfter - time.Minute).Unix()}

@@ -12,6 +12,7 @@ import (
 // seeker is not sent to Bürgergeld; no training is not vocational
 // training – in German and in English.
 func TestFinderReasonTexts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, api := humatest.New(t)
 	e.portal.RegisterAPI(api)

@@ -39,6 +39,7 @@ func wrappers(t *testing.T, page string) (map[string]bool, string) {
 // missing answer count as an error. Conditions on other steps' answers
 // reach the browser decided.
 func TestFollowUpQuestionsOnTheSamePage(t *testing.T) {
+	t.Parallel()
 	e, fstore, accounts := newAccountEnv(t)
 	ctx := t.Context()
 	b := e.browser(t)

@@ -3,6 +3,7 @@ package www
 import "testing"
 
 func TestNamedPlaceholders(t *testing.T) {
+	t.Parallel()
 	c := &Catalogue{lang: Languages[0], msgs: map[string]string{
 		"k": "Ihr Einkommen von {income} liegt über {limit}; {income} zählt.",
 		"u": "Offen: {unknown} und {",

@@ -21,6 +21,7 @@ import (
 // of the German text also in the translation, and every key a template
 // uses present.
 func TestCataloguesComplete(t *testing.T) {
+	t.Parallel()
 	cats, err := loadCatalogues()
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +67,7 @@ func TestCataloguesComplete(t *testing.T) {
 }
 
 func TestContentComplete(t *testing.T) {
+	t.Parallel()
 	cs, err := loadContent(files)
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +100,7 @@ func TestContentComplete(t *testing.T) {
 }
 
 func TestLanguageNegotiation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// Every language has every service; for the fallback check below this
 	// portal's content leaves out the Arabic wbs entry (before any request,
@@ -170,6 +173,7 @@ func TestLanguageNegotiation(t *testing.T) {
 }
 
 func TestFeedback(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	page := b.get("/landkreis-harz/barrierefreiheit?lang=en")
@@ -202,6 +206,7 @@ func TestFeedback(t *testing.T) {
 }
 
 func TestCaching(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	r := b.get("/leistungen/hzl")
@@ -239,6 +244,7 @@ func TestCaching(t *testing.T) {
 }
 
 func TestBranding(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.portal.site.SaveSettings(t.Context(), e.harz.ID, site.SettingsInput{PrimaryColor: "#5a1e6e"}, 0); err != nil {
 		t.Fatal(err)
@@ -253,6 +259,7 @@ func TestBranding(t *testing.T) {
 }
 
 func TestFinderAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, api := humatest.New(t)
 	e.portal.RegisterAPI(api)

@@ -100,6 +100,7 @@ func (b *browser) follow(t *testing.T, link string) (response, string) {
 // Servicekonto, without one for the appointment links. Each must end on
 // a page that answers 200, on the site the mail came from.
 func TestEveryCitizenMailLinkAnswers(t *testing.T) {
+	t.Parallel()
 	e, fstore, accounts := newAccountEnv(t)
 	ctx := context.Background()
 	db := e.portal.db

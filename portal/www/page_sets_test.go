@@ -10,6 +10,7 @@ import (
 // the start); another language only when first asked for, and then every
 // group at once. Names must be unique, and no group may come late.
 func TestPageSetsBuildOtherLanguagesOnDemand(t *testing.T) {
+	t.Parallel()
 	built := map[string]int{}
 	group := func(names ...string) pageBuilder {
 		return func(lang string) (map[string]*template.Template, error) {

@@ -22,6 +22,7 @@ import (
 // SCREENSHOT_DIR set it saves the pages there (ortswahl-390.png,
 // ortswahl-1366.png …) to look at.
 func TestPlaceChoiceLayout(t *testing.T) {
+	t.Parallel()
 	root := browserContext(t)
 	e := a11yEnv(t)
 	// With the KERN styles, as the server serves them (the portal's own

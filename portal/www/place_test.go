@@ -65,6 +65,7 @@ func resolve(t *testing.T, b *browser, q, ags string) string {
 // leads to the right portal – the Gemeinde's own where it has one, else
 // its Landkreis or kreisfreie Stadt.
 func TestEveryGemeindeAndPostcodeReachesItsPortal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	list, err := gemeinden.Default()
@@ -96,6 +97,7 @@ func TestEveryGemeindeAndPostcodeReachesItsPortal(t *testing.T) {
 }
 
 func TestPlaceSearch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	for _, tt := range []struct {
@@ -147,6 +149,7 @@ func TestPlaceSearch(t *testing.T) {
 // application and names it; the Land's portal does the same for any
 // Gemeinde of the Kreis.
 func TestAGemeindesPortalOffersItsKreisService(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	wernigerode, err := e.store.ResolveTenant(ctx, "wernigerode")
@@ -207,6 +210,7 @@ func TestAGemeindesPortalOffersItsKreisService(t *testing.T) {
 // Gemeinden run an Antragsstrecke, the Gemeinde is named and its own live
 // service linked; the Landkreis' portal asks for the Gemeinde.
 func TestADelegatedServiceIsTheGemeindes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	wernigerode, err := e.store.ResolveTenant(ctx, "wernigerode")
@@ -250,6 +254,7 @@ func TestADelegatedServiceIsTheGemeindes(t *testing.T) {
 }
 
 func TestImprintNamesTheDataSources(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	page := b.get("/impressum").body

@@ -7,6 +7,7 @@ import (
 )
 
 func TestPagesRender(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser(t)
 	for _, tt := range []struct {

@@ -18,6 +18,7 @@ var accountNavBlock = regexp.MustCompile(`(?s)<nav class="portal-account"[^>]*>.
 // the login to a visitor and the logout to a citizen logged in. Every
 // link of the entry answers 200.
 func TestServicekontoInTheHeader(t *testing.T) {
+	t.Parallel()
 	e, _, accounts := newAccountEnv(t)
 	b := e.browser(t)
 	entry := func(path string) string {
@@ -70,6 +71,7 @@ func TestServicekontoInTheHeader(t *testing.T) {
 // old draft leads to the receipt; the documents step shows only the
 // messages its own codes name, never text from the address.
 func TestDraftsInTheServicekonto(t *testing.T) {
+	t.Parallel()
 	e, fstore, accounts := newAccountEnv(t)
 	ctx := t.Context()
 	b := e.browser(t)
@@ -148,6 +150,7 @@ func TestDraftsInTheServicekonto(t *testing.T) {
 // provider is not sent into a form he cannot submit: the start page says
 // why and leads to the office that takes the application.
 func TestSubstanziellShowsTheWay(t *testing.T) {
+	t.Parallel()
 	e, _, accounts := newAccountEnv(t)
 	e.services.live[e.harz.ID] = []string{"hzl", "grusi"}
 	b := e.browser(t)
@@ -174,6 +177,7 @@ func TestSubstanziellShowsTheWay(t *testing.T) {
 // responsible for Wernigerode's SGB XII cases) instead of "not online";
 // a service nobody runs live stays on the Gemeinde's page.
 func TestAGemeindesAddressLeadsToTheKreisService(t *testing.T) {
+	t.Parallel()
 	e, _, _ := newAccountEnv(t)
 	b := e.browser(t)
 	for _, tt := range []struct {

@@ -22,6 +22,7 @@ import (
 // buttons are tabbed in the order they are read; the main navigation's
 // focus ring is visible on its white background.
 func TestStepPageInTheBrowser(t *testing.T) {
+	t.Parallel()
 	root := browserContext(t)
 	e, fstore, accounts := newAccountEnv(t)
 	mux := http.NewServeMux()

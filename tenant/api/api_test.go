@@ -22,6 +22,7 @@ import (
 )
 
 func TestProblemMapsStoreErrorsToStatuses(t *testing.T) {
+	t.Parallel()
 	logger := slog.New(slog.DiscardHandler)
 	var fe tenant.FieldErrors
 	fe.Add("officialKey", "Der amtliche Schlüssel ist bereits vergeben.")
@@ -55,6 +56,7 @@ func TestProblemMapsStoreErrorsToStatuses(t *testing.T) {
 }
 
 func TestOperationWithoutAccessIsRefused(t *testing.T) {
+	t.Parallel()
 	_, humaAPI := humatest.New(t)
 	huma.Register(humaAPI, huma.Operation{OperationID: "unguarded", Method: http.MethodGet, Path: "/x"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) { return nil, nil })
@@ -85,6 +87,7 @@ func TestOperationWithoutAccessIsRefused(t *testing.T) {
 }
 
 func TestDocsPageListsOperationsWithoutScript(t *testing.T) {
+	t.Parallel()
 	_, humaAPI := humatest.New(t)
 	api.Register(humaAPI, huma.Operation{OperationID: "listThings", Method: http.MethodGet, Path: "/v1/things",
 		Summary: "Dinge auflisten", Tags: []string{"Dinge"}}, api.Access{Public: true},

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCheckShape(t *testing.T) {
+	t.Parallel()
 	entries := func(n int) string { // {"a":[0,0,…]} holds n entries
 		return `{"a":[` + strings.TrimSuffix(strings.Repeat("0,", n-1), ",") + `]}`
 	}
@@ -49,6 +50,7 @@ func TestCheckShape(t *testing.T) {
 // within the limits reach the handler unchanged, the others are refused
 // before huma decodes them.
 func TestCheckBodies(t *testing.T) {
+	t.Parallel()
 	_, api := humatest.New(t)
 	api.UseMiddleware(CheckBodies(api))
 	type input struct {

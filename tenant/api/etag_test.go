@@ -8,6 +8,7 @@ import (
 )
 
 func TestETags(t *testing.T) {
+	t.Parallel()
 	json := func(body string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")

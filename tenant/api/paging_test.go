@@ -40,7 +40,7 @@ func newPagingWorld(t *testing.T, gemeinden int) *pagingWorld {
 	if err := authz.SyncRules(ctx, db.Write, authz.DefaultRules); err != nil {
 		t.Fatal(err)
 	}
-	w := &pagingWorld{store: tenant.NewStore(db, outbox, tenant.Options{BaseURL: "https://sozial.example"})}
+	w := &pagingWorld{store: tenant.NewStore(db, outbox, tenant.Options{})}
 	land := w.add(t, nil, tenant.KindLand, "15", "Sachsen-Anhalt")
 	w.kreis = w.add(t, land, tenant.KindLandkreis, "15085", "Landkreis Harz")
 	for i := 0; i < gemeinden; i++ {
@@ -103,6 +103,7 @@ func (w *pagingWorld) get(t *testing.T, url string) (tenantPage, *http.Response)
 }
 
 func TestListParametersOutOfBoundsAre422(t *testing.T) {
+	t.Parallel()
 	w := newPagingWorld(t, 3)
 	first, _ := w.get(t, "/v1/tenants?limit=2")
 	if first.Next == "" {
@@ -169,6 +170,7 @@ func cursorOf(t *testing.T, next string) string {
 }
 
 func TestWalkingPagesReturnsEveryRowOnce(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		limit int

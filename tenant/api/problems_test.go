@@ -12,6 +12,7 @@ import (
 )
 
 func TestBoundProblems(t *testing.T) {
+	t.Parallel()
 	whole := map[string]any{"email": "a@b.de", "k": strings.Repeat("x", 10000)}
 	many := make([]error, 2000)
 	for i := range many {
@@ -66,6 +67,7 @@ func TestBoundProblems(t *testing.T) {
 }
 
 func TestBoundProblemsLeavesOtherAnswersAlone(t *testing.T) {
+	t.Parallel()
 	body := &struct{ Items []string }{Items: []string{strings.Repeat("x", 100000)}}
 	if v, _ := BoundProblems(nil, "200", body); v != body {
 		t.Errorf("a success answer was changed")
@@ -77,6 +79,7 @@ func TestBoundProblemsLeavesOtherAnswersAlone(t *testing.T) {
 }
 
 func TestClip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		max  int

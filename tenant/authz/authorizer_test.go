@@ -70,6 +70,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func TestRightsPassDownTheTreeButNotAcross(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tests := []struct {
 		who      string
@@ -99,6 +100,7 @@ func TestRightsPassDownTheTreeButNotAcross(t *testing.T) {
 }
 
 func TestTenantsListsWhatAPrincipalMaySee(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	all := []string{f.land.ID, f.harz.ID, f.wittenberg.ID, f.wernigerode.ID}
 	slices.Sort(all)
@@ -118,6 +120,7 @@ func TestTenantsListsWhatAPrincipalMaySee(t *testing.T) {
 // AllowedHere counts only roles held in the tenant itself: the ministry
 // may read Harz's mail, but is not Harz's own administration.
 func TestAllowedHereIgnoresInheritedRoles(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tests := []struct {
 		who    string
@@ -144,6 +147,7 @@ func TestAllowedHereIgnoresInheritedRoles(t *testing.T) {
 }
 
 func TestCanGrant(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	if !f.az.CanGrant(f.ministry, f.harz.ID, tenant.RoleMunicipalityAdmin) || !f.az.CanGrant(f.ministry, f.land.ID, tenant.RoleMinistryAdmin) {
 		t.Error("ministry may grant municipal and ministry roles")
@@ -163,6 +167,7 @@ func TestCanGrant(t *testing.T) {
 }
 
 func TestPolicyChangeReachesAnotherInstance(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	other, err := authz.New(ctx, f.db, nil) // a second instance on the same database
@@ -187,6 +192,7 @@ func TestPolicyChangeReachesAnotherInstance(t *testing.T) {
 }
 
 func TestAPITokenHoldsItsRoleInItsTenant(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	tok, _, err := f.store.CreateAPIToken(ctx, f.harz.ID, "Fachverfahren", tenant.RoleMunicipalityAdmin, nil)
@@ -206,6 +212,7 @@ func TestAPITokenHoldsItsRoleInItsTenant(t *testing.T) {
 }
 
 func TestUserIDsNeverActAsRoles(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	// A principal whose ID spells a role name must not gain that role.
 	p := authz.Principal{UserID: "ministry-admin"}
@@ -215,6 +222,7 @@ func TestUserIDsNeverActAsRoles(t *testing.T) {
 }
 
 func TestFilteredLoadingKeepsOnlyTheNamedTenants(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	e, err := authz.NewFilteredEnforcer(f.db, authz.Filter{TenantIDs: []string{f.harz.ID}})
 	if err != nil {

@@ -45,6 +45,7 @@ func (in *instance) status(secret string) int {
 // sees the new policy revision (what --policy-refresh does) – not only
 // when its cache entry ages out.
 func TestTokenCacheRevocation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
 	other, err := authz.New(ctx, f.db, nil)
@@ -90,6 +91,7 @@ func TestTokenCacheRevocation(t *testing.T) {
 // the token (at most once a minute), so that the console's "zuletzt
 // benutzt" stays true.
 func TestTokenCacheRecordsUse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
 	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
@@ -132,6 +134,7 @@ func TestTokenCacheRecordsUse(t *testing.T) {
 // TestTokenCacheExpiry: a token that expires while cached is refused from
 // the moment it expires.
 func TestTokenCacheExpiry(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t)
 	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)

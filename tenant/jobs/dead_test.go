@@ -12,6 +12,7 @@ import (
 // ReleaseDead frees the lease of a dead holder only, closes its run as
 // crashed, and the last start still keeps the slot from running twice.
 func TestReleaseDeadFreesOnlyDeadHolders(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	ctx := context.Background()
 	dead := newRegistry(t, db, "host-101")

@@ -37,6 +37,7 @@ func runs(t *testing.T, r *Registry, name string) []Run {
 }
 
 func TestTwoInstancesRunOneSlotOnce(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	ctx := context.Background()
 	for round := range 10 {
@@ -82,6 +83,7 @@ func TestTwoInstancesRunOneSlotOnce(t *testing.T) {
 }
 
 func TestLeaseBlocksWhileTheJobRunsAndTheGapAfterwards(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	ctx := context.Background()
 	started, release := make(chan struct{}), make(chan struct{})
@@ -121,6 +123,7 @@ func TestLeaseBlocksWhileTheJobRunsAndTheGapAfterwards(t *testing.T) {
 }
 
 func TestRunNowRecordsTheOutcome(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	ctx := context.Background()
 	tests := []struct {
@@ -170,6 +173,7 @@ func TestRunNowRecordsTheOutcome(t *testing.T) {
 }
 
 func TestRegisterRejects(t *testing.T) {
+	t.Parallel()
 	noop := func(context.Context) error { return nil }
 	tests := []struct {
 		name string
@@ -202,6 +206,7 @@ func TestRegisterRejects(t *testing.T) {
 }
 
 func TestMinGapIsHalfThePeriodAtMostAnHour(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		schedule string
 		want     time.Duration
@@ -225,6 +230,7 @@ func TestMinGapIsHalfThePeriodAtMostAnHour(t *testing.T) {
 }
 
 func TestJobsListsWhatIsRegistered(t *testing.T) {
+	t.Parallel()
 	r := NewRegistry(nil, "i", nil)
 	noop := func(context.Context) error { return nil }
 	for _, j := range []Job{
@@ -249,6 +255,7 @@ func TestJobsListsWhatIsRegistered(t *testing.T) {
 }
 
 func TestStartRunsScheduledJobsAndStopWaits(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -276,6 +283,7 @@ func TestStartRunsScheduledJobsAndStopWaits(t *testing.T) {
 }
 
 func TestStopWaitsForARunningJob(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	started, release := make(chan struct{}), make(chan struct{})
 	r := newRegistry(t, db, "instanz-a", Job{Name: "lang", Schedule: "@daily", Run: func(context.Context) error {
@@ -304,6 +312,7 @@ func TestStopWaitsForARunningJob(t *testing.T) {
 }
 
 func TestEverySchedulesAreAlignedToTheClock(t *testing.T) {
+	t.Parallel()
 	r := NewRegistry(nil, "i", nil)
 	if err := r.Register(Job{Name: "x", Schedule: "@every 10s", Run: func(context.Context) error { return nil }}); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // A domain hands its embedded mailtemplates folder to the outbox through
 // mail.Templates; the outbox then holds those templates to the rules.
 func TestTemplatesIsTheDomainsMailtemplatesFolder(t *testing.T) {
+	t.Parallel()
 	ok := `{{define "audience"}}staff{{end}}{{define "subject"}}Betreff{{end}}{{define "text"}}Text{{end}}{{define "html"}}<p>HTML</p>{{end}}`
 	tests := []struct {
 		name    string

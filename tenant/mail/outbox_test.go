@@ -13,6 +13,7 @@ import (
 )
 
 func TestEnqueueStoresARenderedQueuedMessage(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	before := time.Now().UTC().Add(-time.Second)
@@ -40,6 +41,7 @@ func TestEnqueueStoresARenderedQueuedMessage(t *testing.T) {
 }
 
 func TestEnqueueRejects(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	tests := []struct {
@@ -74,6 +76,7 @@ func TestEnqueueRejects(t *testing.T) {
 }
 
 func TestEnqueueJoinsTheCallersTransaction(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	ctx := context.Background()
@@ -102,6 +105,7 @@ func TestEnqueueJoinsTheCallersTransaction(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	ctx := context.Background()
@@ -150,6 +154,7 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestListLeavesOutTheBodiesGetHasThem(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	id := enqueue(t, db, o, invitation("a@example.org"))
@@ -169,6 +174,7 @@ func TestListLeavesOutTheBodiesGetHasThem(t *testing.T) {
 }
 
 func TestGetUnknown(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	if _, err := o.Get(context.Background(), "nope"); !errors.Is(err, mail.ErrNotFound) {

@@ -35,6 +35,7 @@ func newCitizenOutbox(t *testing.T) (*mail.Outbox, func(mail.Message) string) {
 // The text of a mail is stored twice: as sent, and with every value the
 // template marks as secret masked – the copy staff may read.
 func TestSecretLinksAreMaskedInTheStaffCopy(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	addTenant(t, db, "t1")
@@ -58,6 +59,7 @@ func TestSecretLinksAreMaskedInTheStaffCopy(t *testing.T) {
 // Mails to citizens are not for staff: never listed, never returned by
 // Get, not retried one by one; only counted per template and status.
 func TestCitizenMailsAreOnlyCounted(t *testing.T) {
+	t.Parallel()
 	o, enq := newCitizenOutbox(t)
 	ctx := context.Background()
 	staffID := enq(invitation("sachbearbeitung@example.org"))
@@ -96,6 +98,7 @@ func TestCitizenMailsAreOnlyCounted(t *testing.T) {
 // After an outage the failed citizen mails of a template go out again,
 // without anyone reading them.
 func TestRetryCitizenFailed(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o, err := mail.NewOutbox(db, mail.OutboxOptions{PlatformName: "P", Templates: []fs.FS{citizenTemplates}})
 	if err != nil {
@@ -127,6 +130,7 @@ func TestRetryCitizenFailed(t *testing.T) {
 
 // Templates that could leak are refused when the outbox starts.
 func TestTemplatesMustDeclareAudienceAndMarkSecretsEverywhere(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, body, want string }{
 		{"no audience", `{{define "subject"}}S{{end}}{{define "text"}}T{{end}}{{define "html"}}H{{end}}`, `defines no "audience"`},
 		{"unknown audience", `{{define "audience"}}alle{{end}}{{define "subject"}}S{{end}}{{define "text"}}T{{end}}{{define "html"}}H{{end}}`, `audience "alle"`},

@@ -23,6 +23,7 @@ func sendDue(t *testing.T, s *mail.Sender) (sent, failed int) {
 }
 
 func TestSenderDeliversAnInvitation(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	server := mailtest.NewServer(t)
@@ -77,6 +78,7 @@ func TestSenderDeliversAnInvitation(t *testing.T) {
 }
 
 func TestSenderAuthenticates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		password string
@@ -105,6 +107,7 @@ func TestSenderAuthenticates(t *testing.T) {
 }
 
 func TestSenderDoesNothingWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	id := enqueue(t, db, o, invitation("a@example.org"))
@@ -121,6 +124,7 @@ func TestSenderDoesNothingWithoutSMTP(t *testing.T) {
 }
 
 func TestSenderRetriesWhenTheServerIsDown(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	id := enqueue(t, db, o, invitation("a@example.org"))
@@ -154,6 +158,7 @@ func TestSenderRetriesWhenTheServerIsDown(t *testing.T) {
 }
 
 func TestSenderGivesUpAfterEightAttemptsAndRetryRequeues(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	id := enqueue(t, db, o, invitation("a@example.org"))
@@ -190,6 +195,7 @@ func TestSenderGivesUpAfterEightAttemptsAndRetryRequeues(t *testing.T) {
 }
 
 func TestSenderRequiresSTARTTLSByDefault(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	server := mailtest.NewServer(t) // offers no STARTTLS
@@ -208,6 +214,7 @@ func TestSenderRequiresSTARTTLSByDefault(t *testing.T) {
 }
 
 func TestSenderTakesOverAnExpiredLease(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	server := mailtest.NewServer(t)
@@ -229,6 +236,7 @@ func TestSenderTakesOverAnExpiredLease(t *testing.T) {
 }
 
 func TestConcurrentSendersDeliverEveryMessageOnce(t *testing.T) {
+	t.Parallel()
 	db := newDB(t)
 	o := newOutbox(t, db)
 	server := mailtest.NewServer(t)
@@ -279,6 +287,7 @@ func TestConcurrentSendersDeliverEveryMessageOnce(t *testing.T) {
 }
 
 func TestSMTPConfigValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		cfg     mail.SMTPConfig

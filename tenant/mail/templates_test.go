@@ -14,6 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // TestRenderedMailsMatchGoldenFiles pins the exact wording of every mail.
 // After a deliberate change run: go test ./tenant/mail/ -run Golden -update
 func TestRenderedMailsMatchGoldenFiles(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		golden   string
 		template string
@@ -67,6 +68,7 @@ func TestRenderedMailsMatchGoldenFiles(t *testing.T) {
 }
 
 func TestEveryTemplateRendersTextAndHTML(t *testing.T) {
+	t.Parallel()
 	o := newTestOutbox(t)
 	data := map[string]any{
 		TemplateInvitation:    InvitationData{TenantName: "T", RoleLabel: "R", Link: "https://x/y", ExpiresAt: time.Now()},
@@ -96,6 +98,7 @@ func TestEveryTemplateRendersTextAndHTML(t *testing.T) {
 }
 
 func TestRenderFailsOnWrongData(t *testing.T) {
+	t.Parallel()
 	o := newTestOutbox(t)
 	if _, err := o.kinds[TemplateInvitation].render(templateData{Data: PasswordResetData{}}); err == nil {
 		t.Error("invitation rendered with password reset data")
@@ -106,6 +109,7 @@ func TestRenderFailsOnWrongData(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		attempts int
 		r        float64
@@ -129,6 +133,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestTruncateKeepsRunesWhole(t *testing.T) {
+	t.Parallel()
 	if got := truncate("äöü", 3); got != "ä…" {
 		t.Errorf("truncate = %q", got)
 	}

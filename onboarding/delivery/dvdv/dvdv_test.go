@@ -26,6 +26,7 @@ func cert(t *testing.T, notAfter time.Time) string {
 }
 
 func TestDirectory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	d := dvdv.New(db, nil)

@@ -47,6 +47,7 @@ func (r *recorder) hooks() fitconnect.Hooks {
 }
 
 func TestSendIsAcceptedBySubscriber(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	var got []fitserver.Received
@@ -100,6 +101,7 @@ func processWith(ctx context.Context, s *fitserver.Subscriber, got *[]fitserver.
 }
 
 func TestResumeAfterLostSubmitAnswerDoesNotDuplicate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var dropSubmit atomic.Bool // read by the server's goroutines
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{Wrap: func(h http.Handler) http.Handler {
@@ -138,6 +140,7 @@ func TestResumeAfterLostSubmitAnswerDoesNotDuplicate(t *testing.T) {
 }
 
 func TestKeyProblemsAreConfigErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ks := deliverytest.Keys(t)
 	tests := []struct {
@@ -204,6 +207,7 @@ func TestKeyProblemsAreConfigErrors(t *testing.T) {
 }
 
 func TestRejectedSubmission(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	sender, _ := fitconnect.NewSender(f.SenderConfig(nil))
@@ -225,6 +229,7 @@ func TestRejectedSubmission(t *testing.T) {
 }
 
 func TestMetadataSchema(t *testing.T) {
+	t.Parallel()
 	good := fitconnect.Metadata{ContentStructure: fitconnect.ContentStructure{
 		Data: &fitconnect.DataDescription{Hash: fitconnect.SHA512([]byte("x")), SubmissionSchema: fitconnect.SubmissionSchema{MimeType: "application/xml", SchemaURI: "https://example.org/s"}},
 		Attachments: []fitconnect.AttachmentDescription{{Hash: fitconnect.SHA512([]byte("p")), Purpose: "form", MimeType: "application/pdf",
@@ -256,6 +261,7 @@ func TestMetadataSchema(t *testing.T) {
 }
 
 func TestCallbackVerification(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	body := []byte(`{"type":"https://schema.fitko.de/fit-connect/submission-api/callbacks/new-events"}`)
 	secret := "insecure_unsafe_qHScgrg_kP-R31jHUwp3GkVkGJolvBchz65b74Lzue0"
@@ -287,6 +293,7 @@ func TestCallbackVerification(t *testing.T) {
 }
 
 func TestForgedEventIsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	sender, _ := fitconnect.NewSender(f.SenderConfig(nil))
@@ -323,6 +330,7 @@ func TestForgedEventIsRefused(t *testing.T) {
 // (limit 1..500, offset ≥ 0); anything else is 400, as a real delivery
 // service answers.
 func TestLocalServerPagingFollowsTheSpec(t *testing.T) {
+	t.Parallel()
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	form := strings.NewReader("grant_type=client_credentials")
 	req, _ := http.NewRequest(http.MethodPost, f.URL+"/token", form)
@@ -365,6 +373,7 @@ func TestLocalServerPagingFollowsTheSpec(t *testing.T) {
 // test environment) the x5c chain is still checked link by link; a leaf
 // followed by an unrelated certificate is refused.
 func TestChainCheckedWithoutTrustAnchor(t *testing.T) {
+	t.Parallel()
 	ks := deliverytest.Keys(t)
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	cfg := f.SenderConfig(nil)
@@ -399,6 +408,7 @@ func TestChainCheckedWithoutTrustAnchor(t *testing.T) {
 // destination's key from the Submission API, reports what it validated,
 // and reuses it (cache by kid) for the next submission.
 func TestDestinationKeyIsFetchedOnceAndReported(t *testing.T) {
+	t.Parallel()
 	var keyFetches atomic.Int64
 	f := deliverytest.NewFIT(t, deliverytest.FITOptions{Wrap: func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -85,6 +85,10 @@ func (c *capture) Write(b []byte) (int, error) {
 // and every answer of the local server (faults included) against the
 // official XTA 2 version 3 schemas with xmllint.
 func TestEveryMessageValidatesAgainstTheXSDs(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("xmllint over every message: full suite only")
+	}
 	lint := xmllint(t)
 	ctx := context.Background()
 	rec := &recorder{requests: map[string][][]byte{}, answers: map[string][][]byte{}}

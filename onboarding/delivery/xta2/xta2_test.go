@@ -70,6 +70,7 @@ func indented(e *xta2.Envelope) []byte {
 }
 
 func TestSendMessageEnvelopeMatchesGoldenAndSchema(t *testing.T) {
+	t.Parallel()
 	e := xta2.NewEnvelope(xta2.Addressing{Action: xta2.ActionSendMessage, MessageID: "urn:uuid:00000000-0000-4000-8000-000000000001",
 		To: "https://xta.example/ws", ReplyTo: true})
 	meta := sampleMeta("urn:de:xta:messageid:test:1")
@@ -106,6 +107,7 @@ func TestSendMessageEnvelopeMatchesGoldenAndSchema(t *testing.T) {
 }
 
 func TestFaultEnvelopeMatchesGolden(t *testing.T) {
+	t.Parallel()
 	f := xta2.NewFault(xta2.ExcParameterIsNotValid, xta2.CodeMessageIDUsed, "")
 	e := xta2.FaultEnvelope(f, xta2.Addressing{Action: xta2.ActionSendMessage, MessageID: "urn:uuid:00000000-0000-4000-8000-000000000002",
 		RelatesTo: "urn:uuid:00000000-0000-4000-8000-000000000001"})
@@ -118,6 +120,7 @@ func TestFaultEnvelopeMatchesGolden(t *testing.T) {
 
 // TestSchemaChecks feeds documents that break one rule of the XSDs each.
 func TestSchemaChecks(t *testing.T) {
+	t.Parallel()
 	build := func() *etree.Element {
 		doc := etree.NewDocument()
 		root := doc.CreateElement("x")
@@ -212,6 +215,7 @@ func tlsPair(t *testing.T, srv *xtaserver.Server, wrap func(http.Handler) http.H
 }
 
 func TestSendFetchCloseOverMutualTLS(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv := xtaserver.New(xtaserver.Options{})
 	endpoint, client := tlsPair(t, srv, nil)
@@ -257,6 +261,7 @@ func TestSendFetchCloseOverMutualTLS(t *testing.T) {
 }
 
 func TestPermissionsAndBadRequests(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv := xtaserver.New(xtaserver.Options{})
 	endpoint, client := tlsPair(t, srv, nil)
@@ -313,6 +318,7 @@ func errString(err error) string {
 }
 
 func TestUnavailableServerIsTemporary(t *testing.T) {
+	t.Parallel()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "7")
 		http.Error(w, "Wartung", http.StatusServiceUnavailable)
@@ -328,6 +334,7 @@ func TestUnavailableServerIsTemporary(t *testing.T) {
 // TestFaultTemporary: the XTA exception decides whether a retry may help
 // (finding m8: 9031 "Leser unbekannt" stops at once).
 func TestFaultTemporary(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		f    *xta2.Fault
 		want bool
