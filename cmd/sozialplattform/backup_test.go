@@ -312,7 +312,6 @@ func readable(ctx context.Context, a *app, id string) error {
 // TestBackupRestoreRules: what backup and restore refuse, and how they
 // treat schemas of other versions.
 func TestBackupRestoreRules(t *testing.T) {
-	t.Parallel()
 	if testdb.Kind() == migrations.Postgres {
 		t.Skip("PostgreSQL is saved with pg_dump (TestBackupPostgresExplains)")
 	}
@@ -435,7 +434,6 @@ func TestBackupRestoreRules(t *testing.T) {
 // TestBackupPostgresExplains: on PostgreSQL both subcommands say how to
 // use pg_dump and pg_restore and what to keep besides the database.
 func TestBackupPostgresExplains(t *testing.T) {
-	t.Parallel()
 	env := map[string]string{"SOZIALPLATTFORM_DB": "postgres://sozialplattform@db.example/sozialplattform"}
 	for _, args := range [][]string{{"backup", "--to", "x.dump"}, {"restore", "--from", "x.dump"}} {
 		out, err := runCLI(t, env, "", args...)

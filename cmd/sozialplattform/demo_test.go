@@ -17,7 +17,6 @@ import (
 // twice, and the retention job then purges exactly the expired
 // applications, in several batches, each with its audit entry.
 func TestDemoScaleSmall(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("scale: full suite only")
 	}

@@ -157,7 +157,6 @@ func operations(t *testing.T, a *app) []operation {
 // without a session. Another municipality's objects never answer 2xx, and
 // no answer of a municipal principal mentions the other municipality.
 func TestTenantIsolationMatrix(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("every operation as every role: full suite only")
 	}

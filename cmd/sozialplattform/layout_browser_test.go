@@ -214,7 +214,6 @@ var idLike = regexp.MustCompile(`^([0-9a-f]{8}-[0-9a-f-]{27,}|SW\d+|\d+)$`)
 // and cards taller than their content. A planted squashed button proves
 // that the guard sees what it should.
 func TestLayoutGuard(t *testing.T) {
-	t.Parallel()
 	ctx := layoutBrowser(t)
 	a, srv := testApp(t)
 	bg := context.Background()

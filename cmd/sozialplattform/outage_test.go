@@ -93,7 +93,6 @@ func (p *tcpProxy) restore() {
 // under a running server: /readyz and the API answer 503 (never a 500 or a
 // silent logout), and once the line is back the same session works again.
 func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits out a database outage: full suite only")
 	}

@@ -9,7 +9,6 @@ import (
 )
 
 func TestLoginSetsAHardenedRotatedCookieAndLogoutEndsIt(t *testing.T) {
-	t.Parallel()
 	_, srv := testApp(t)
 	c := newClient(t, srv.URL)
 
@@ -69,7 +68,6 @@ func TestLoginSetsAHardenedRotatedCookieAndLogoutEndsIt(t *testing.T) {
 }
 
 func TestSecureBaseURLGivesHostPrefixedSecureCookie(t *testing.T) {
-	t.Parallel()
 	a, srv := testApp(t)
 	_ = a
 	// A second app on the same database with an https base URL.
@@ -92,7 +90,6 @@ func TestSecureBaseURLGivesHostPrefixedSecureCookie(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRejected(t *testing.T) {
-	t.Parallel()
 	_, srv := testApp(t)
 	for _, path := range []string{"/api/v1/session", "/admin/anmelden"} {
 		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(`{}`))
@@ -111,7 +108,6 @@ func TestCrossOriginPostIsRejected(t *testing.T) {
 }
 
 func TestBadInputGetsSpecificProblems(t *testing.T) {
-	t.Parallel()
 	_, srv := testApp(t)
 	c := newClient(t, srv.URL)
 	c.login("ministerium@demo.example", tenant.DemoPassword)
