@@ -41,7 +41,8 @@ func mustB64(t *testing.T, s string) string {
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestAccountLifecycle(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the login throttle's one-second lockout runs on the wall
+	// clock, and on a busy machine it may end before the next attempt.
 	db := testdb.New(t)
 	m := &nopMailer{}
 	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})
