@@ -21,11 +21,18 @@ import (
 // made through one instance is visible through all others with the
 // next request, not after some expiry.
 
-// maxListCacheEntries bounds the pages kept per counter value: one entry
-// per distinct filter, visible set and page a client asked for. When full
-// it starts over rather than tracking use: the set rarely grows beyond a
-// few dozen (one per role and polled page).
-const maxListCacheEntries = 1024
+// maxListCacheEntries and maxListCacheRows bound what is kept per counter
+// value: one entry per distinct filter, visible set and page a client
+// asked for, and at most so many tenants in all (~30 MB at the Land's
+// size). When full it starts over rather than tracking use: the set
+// rarely grows beyond a few dozen (one per role and polled page).
+const (
+	maxListCacheEntries = 1024
+	maxListCacheRows    = 100_000
+)
+
+// allTenants is the size of ListTenants's key: the whole listing.
+const allTenants = -1
 
 // tenantListKey is what ListTenantsPage's answer depends on besides the
 // set of visible IDs (compared in full, see tenantListEntry).
@@ -52,6 +59,7 @@ type tenantListCache struct {
 	mu      sync.Mutex
 	counter int64
 	pages   map[tenantListKey]tenantListEntry
+	rows    int // tenants kept in pages
 }
 
 func newTenantListCache() *tenantListCache {
@@ -103,11 +111,17 @@ func (c *tenantListCache) put(counter int64, k tenantListKey, ids []string, rows
 	switch {
 	case counter < c.counter:
 		return
-	case counter > c.counter || len(c.pages) >= maxListCacheEntries:
-		c.counter = counter
+	case len(rows) > maxListCacheRows:
+		return
+	case counter > c.counter || len(c.pages) >= maxListCacheEntries || c.rows+len(rows) > maxListCacheRows:
+		c.counter, c.rows = counter, 0
 		clear(c.pages)
 	}
+	if old, ok := c.pages[k]; ok {
+		c.rows -= len(old.rows)
+	}
 	c.pages[k] = tenantListEntry{ids: slices.Clone(ids), rows: slices.Clone(rows)}
+	c.rows += len(rows)
 }
 
 // TenantsCounter returns the tenants table's change counter: it grows with

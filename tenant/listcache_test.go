@@ -40,6 +40,19 @@ func names(t *testing.T, s *tenant.Store, f tenant.TenantFilter) map[string]stri
 	for _, r := range rows {
 		out[r.ID] = r.Name
 	}
+	// The whole listing (start page, audit log) is kept the same way.
+	all, err := s.ListTenants(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(rows) {
+		t.Errorf("ListTenants has %d tenants, ListTenantsPage %d", len(all), len(rows))
+	}
+	for _, r := range all {
+		if out[r.ID] != r.Name {
+			t.Errorf("ListTenants has %s named %q, ListTenantsPage %q", r.ID, r.Name, out[r.ID])
+		}
+	}
 	return out
 }
 
