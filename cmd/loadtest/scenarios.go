@@ -106,11 +106,11 @@ func apiTenantTargets(ctx context.Context, c *setupClient) ([]vegeta.Target, err
 	var first struct {
 		Next string `json:"next"`
 	}
-	if err := c.do(ctx, "GET", "/api/v1/tenants?limit=100", nil, &first); err != nil {
+	if err := c.do(ctx, "GET", "/api/v1/tenants?limit=10", nil, &first); err != nil {
 		return nil, err
 	}
 	if first.Next == "" {
-		return nil, fmt.Errorf("GET /api/v1/tenants?limit=100 has no next page: load the demo data (serve --demo)")
+		return nil, fmt.Errorf("GET /api/v1/tenants?limit=10 has no next page: load the demo data (serve --demo)")
 	}
 	h := http.Header{"Authorization": {"Bearer " + token}}
 	return []vegeta.Target{
