@@ -117,7 +117,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("prepare %s: %w", name, err)
 		}
-		m := attack(ctx, o, name, spread(targets, o.target, o.instances, scenarios[name].once), scenarios[name].once)
+		targets = spread(targets, o.target, o.instances, scenarios[name].once)
+		if len(o.instances) > 1 && !scenarios[name].once {
+			if err := awaitInstances(ctx, &http.Client{Timeout: 10 * time.Second}, targets); err != nil {
+				return fmt.Errorf("prepare %s: %w", name, err)
+			}
+		}
+		m := attack(ctx, o, name, targets, scenarios[name].once)
 		results = append(results, result{name: name, metrics: m})
 	}
 	bare, stop, err := startBare()
@@ -156,6 +162,41 @@ func spread(targets []vegeta.Target, first string, instances []string, once bool
 		}
 	}
 	return out
+}
+
+// awaitInstances waits until every instance accepts the credentials made
+// through the first: another instance learns of a new API token with its
+// next policy refresh (--policy-refresh, 2 s), and answers 403 until then.
+func awaitInstances(ctx context.Context, client *http.Client, targets []vegeta.Target) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for _, t := range targets {
+		if t.Method != http.MethodGet {
+			continue
+		}
+		for {
+			req, err := http.NewRequestWithContext(ctx, t.Method, t.URL, nil)
+			if err != nil {
+				return err
+			}
+			if t.Header != nil {
+				req.Header = t.Header.Clone() // the target's own credentials, as the attack sends them
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusUnauthorized {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("GET %s: still %d after 15 s", t.URL, resp.StatusCode)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	return nil
 }
 
 // attack drives targets round-robin for the configured duration; with
