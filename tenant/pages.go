@@ -33,17 +33,35 @@ var tenantOrder = keyset.Order{
 }
 
 // ListTenantsPage returns one page of the tenants f matches, plus one row
-// more when another page follows (see keyset.Cut).
+// more when another page follows (see keyset.Cut). Pages come from the
+// store's memory while the tenants' change counter stands (listcache.go);
+// the caller owns the slice, but not what its tenants point to
+// (OfficialKey, Contacts), which it must not change.
 func (s *Store) ListTenantsPage(ctx context.Context, f TenantFilter, p keyset.Page[TenantKey]) ([]Tenant, error) {
 	q, ok := f.query(s.db.Read)
 	if !ok {
 		return []Tenant{}, nil
 	}
+	// The counter is read before the rows: rows read after it are at
+	// least as new as it says (see listcache.go).
+	counter, err := s.TenantsCounter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := s.tenantPages.key(f, p)
+	if rows, ok := s.tenantPages.get(counter, key, f.IDs); ok {
+		return rows, nil
+	}
 	var after []any
 	if a := p.After; a != nil {
 		after = []any{a.NoKey, a.Key, a.Name, a.ID}
 	}
-	return scanTenants(ctx, tenantOrder.Apply(q, p.Size(), after...))
+	rows, err := scanTenants(ctx, tenantOrder.Apply(q, p.Size(), after...))
+	if err != nil {
+		return nil, err
+	}
+	s.tenantPages.put(counter, key, f.IDs, rows)
+	return rows, nil
 }
 
 // NameKey is a position in a listing ordered by name and e-mail address.

@@ -35,6 +35,8 @@ type Store struct {
 	mailer   Mailer
 	opts     Options
 	throttle *Throttle
+	// tenantPages keeps pages of ListTenantsPage per change counter.
+	tenantPages *tenantListCache
 }
 
 // NewStore returns a Store on db that sends mail through mailer.
@@ -51,7 +53,7 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	if opts.PolicyChanged == nil {
 		opts.PolicyChanged = func() {}
 	}
-	return &Store{db: db, mailer: mailer, opts: opts, throttle: NewThrottle(db, opts.Now)}
+	return &Store{db: db, mailer: mailer, opts: opts, throttle: NewThrottle(db, opts.Now), tenantPages: newTenantListCache()}
 }
 
 // DB returns the database the store works on, for domains built on top.

@@ -11,6 +11,7 @@ import (
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/keyset"
 )
 
 // tenantRow binds Tenant to its table without putting bun's BaseModel into
@@ -57,12 +58,28 @@ type TenantFilter struct {
 }
 
 // ListTenants returns matching tenants ordered by official key, then name.
+// Like ListTenantsPage it answers from memory while the tenants' change
+// counter stands (listcache.go), with the same caveat for the caller.
 func (s *Store) ListTenants(ctx context.Context, f TenantFilter) ([]Tenant, error) {
 	q, ok := f.query(s.db.Read)
 	if !ok {
 		return []Tenant{}, nil
 	}
-	return scanTenants(ctx, q.OrderExpr("CASE WHEN official_key IS NULL THEN 1 ELSE 0 END, official_key, name"))
+	counter, err := s.TenantsCounter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := s.tenantPages.key(f, keyset.Page[TenantKey]{})
+	key.size = allTenants
+	if rows, ok := s.tenantPages.get(counter, key, f.IDs); ok {
+		return rows, nil
+	}
+	rows, err := scanTenants(ctx, q.OrderExpr("CASE WHEN official_key IS NULL THEN 1 ELSE 0 END, official_key, name"))
+	if err != nil {
+		return nil, err
+	}
+	s.tenantPages.put(counter, key, f.IDs, rows)
+	return rows, nil
 }
 
 // query selects the tenants f matches; ok is false when none can.

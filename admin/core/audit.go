@@ -20,16 +20,18 @@ import (
 const auditPageSize = 50
 
 type auditData struct {
-	Nav      *ui.TenantNav // nil on the log of all tenants
-	Path     string        // where the filter form goes
-	Form     *ui.Form
-	Objects  []ui.Option
-	Actions  []ui.Option
-	Tenants  []ui.Option // nil on a tenant's own log
-	Entries  []auditRow
-	Newer    string // link to the newest entries when paging
-	Older    string // link to the next older entries, "" at the end
-	Filtered bool
+	Nav     *ui.TenantNav // nil on the log of all tenants
+	Path    string        // where the filter form goes
+	Form    *ui.Form
+	Objects []ui.Option
+	Actions []ui.Option
+	Tenants []ui.Option // nil on a tenant's own log and with TenantSearch
+	// TenantSearch: too many tenants for a list; the filter is a text field.
+	TenantSearch bool
+	Entries      []auditRow
+	Newer        string // link to the newest entries when paging
+	Older        string // link to the next older entries, "" at the end
+	Filtered     bool
 }
 
 type auditRow struct {
@@ -56,6 +58,12 @@ type summaryLine struct {
 // auditNamePattern is what an object type or action filter may look like.
 var auditNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,50}$`)
 
+// auditSelectMax is the most tenants the log's filter offers as a list.
+// Above it – the ministry sees 2,244 at the Land's size, a list of 300 KB
+// on every page of the log – the filter is a search field: official key,
+// short name or part of the name.
+const auditSelectMax = 100
+
 func (c *Pages) AuditPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ids := c.Authz.Tenants(authz.PrincipalFrom(ctx), authz.ObjAudit, authz.Read)
@@ -63,29 +71,86 @@ func (c *Pages) AuditPage(w http.ResponseWriter, r *http.Request) {
 		c.Forbidden(w, r, "Das Protokoll steht nur den Administrationen der Körperschaften zur Verfügung.")
 		return
 	}
-	ts, err := c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
-	if err != nil {
-		c.ServerError(w, r, err)
-		return
-	}
-	d := &auditData{Path: "/admin/protokoll", Form: ui.NewForm(), Tenants: []ui.Option{}}
-	for _, t := range ts {
-		label := t.Name
-		if t.Key() != "" {
-			label += " (" + t.Key() + ")"
+	d := &auditData{Path: "/admin/protokoll", Form: ui.NewForm(), TenantSearch: len(ids) > auditSelectMax}
+	var ts []tenant.Tenant // nil: renderAudit looks up the tenants the page names
+	if !d.TenantSearch {
+		var err error
+		if ts, err = c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids}); err != nil {
+			c.ServerError(w, r, err)
+			return
 		}
-		d.Tenants = append(d.Tenants, ui.Option{Value: t.ID, Label: label})
+		d.Tenants = []ui.Option{}
+		for _, t := range ts {
+			label := t.Name
+			if t.Key() != "" {
+				label += " (" + t.Key() + ")"
+			}
+			d.Tenants = append(d.Tenants, ui.Option{Value: t.ID, Label: label})
+		}
 	}
-	if tid := r.URL.Query().Get("koerperschaft"); tid != "" {
-		d.Form.Set("koerperschaft", tid)
-		if !slices.Contains(ids, tid) {
-			d.Form.Add("koerperschaft", "Diese Körperschaft liegt nicht in Ihrem Bereich.")
+	if ref := strings.TrimSpace(r.URL.Query().Get("koerperschaft")); ref != "" {
+		d.Form.Set("koerperschaft", ref)
+		tid, problem, err := c.auditTenant(r, ids, ref, d.TenantSearch)
+		if err != nil {
+			c.ServerError(w, r, err)
+			return
+		}
+		if problem != "" {
+			d.Form.Add("koerperschaft", problem)
 			ids = []string{}
 		} else {
 			ids = []string{tid}
 		}
 	}
 	c.renderAudit(w, r, d, ids, ts, "Protokoll")
+}
+
+// auditTenant finds the tenant the log's filter names among the visible
+// ids: by ID (the list, links), or with search also by official key,
+// short name or a part of the name that only one visible tenant has.
+// problem is the message for the field when there is none or several.
+func (c *Pages) auditTenant(r *http.Request, ids []string, ref string, search bool) (tid, problem string, err error) {
+	const outside = "Diese Körperschaft liegt nicht in Ihrem Bereich."
+	if slices.Contains(ids, ref) {
+		return ref, "", nil
+	}
+	if !search {
+		return "", outside, nil
+	}
+	ctx := r.Context()
+	t, err := c.Store.ResolveTenant(ctx, ref)
+	switch {
+	case err == nil:
+		if slices.Contains(ids, t.ID) {
+			return t.ID, "", nil
+		}
+		return "", outside, nil
+	case !errors.Is(err, tenant.ErrNotFound):
+		return "", "", err
+	}
+	if utf8.RuneCountInString(ref) > 100 {
+		return "", "Bitte höchstens 100 Zeichen.", nil
+	}
+	found, err := c.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids, Query: ref})
+	if err != nil {
+		return "", "", err
+	}
+	switch len(found) {
+	case 0:
+		return "", "Keine Körperschaft in Ihrem Bereich passt zu „" + ref + "“.", nil
+	case 1:
+		return found[0].ID, "", nil
+	}
+	var names []string
+	for _, t := range found[:min(len(found), 3)] {
+		names = append(names, t.Name)
+	}
+	more := ""
+	if len(found) > 3 {
+		more = " …"
+	}
+	return "", fmt.Sprintf("%d Körperschaften passen (%s%s). Bitte genauer, am sichersten mit dem amtlichen Schlüssel.",
+		len(found), strings.Join(names, ", "), more), nil
 }
 
 func (c *Pages) TenantAuditPage(w http.ResponseWriter, r *http.Request) {
@@ -173,6 +238,12 @@ func (c *Pages) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData
 		c.ServerError(w, r, err)
 		return
 	}
+	if ts == nil {
+		if ts, err = c.pageTenants(r, entries); err != nil {
+			c.ServerError(w, r, err)
+			return
+		}
+	}
 	n, err := c.auditNames(r, entries, ts)
 	if err != nil {
 		c.ServerError(w, r, err)
@@ -213,6 +284,21 @@ func (c *Pages) renderAudit(w http.ResponseWriter, r *http.Request, d *auditData
 		nav = "" // a tenant's log belongs to the tenant, not to the main menu
 	}
 	c.Render(w, r, status, "protokoll", &ui.View{Title: title, Nav: nav, Data: d})
+}
+
+// pageTenants returns the tenants a page of the log names: those the
+// entries belong to and those they are about.
+func (c *Pages) pageTenants(r *http.Request, entries []tenant.AuditEntry) ([]tenant.Tenant, error) {
+	ids := []string{}
+	for _, e := range entries {
+		if e.TenantID != nil && !slices.Contains(ids, *e.TenantID) {
+			ids = append(ids, *e.TenantID)
+		}
+		if e.ObjectType == "tenant" && e.ObjectID != "" && !slices.Contains(ids, e.ObjectID) {
+			ids = append(ids, e.ObjectID)
+		}
+	}
+	return c.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
 }
 
 // labelledOptions turns a label table into sorted select options; a

@@ -28,7 +28,22 @@ type membershipView struct {
 type treeNode struct {
 	Tenant   tenant.Tenant
 	Children []*treeNode
+	// Folded are kinds of children too many to list here (the Land's
+	// 2,000 counselling organisations, a Kreis's Gemeinden at the Land's
+	// size): the start page names their number and links to the tenant's
+	// page, which lists its children page by page.
+	Folded []foldedGroup
 }
+
+// foldedGroup is a number of children of one kind.
+type foldedGroup struct {
+	Kind  tenant.Kind
+	Count int
+}
+
+// treeGroupMax is the most children of one kind the start page lists
+// under a tenant; more are folded into their number.
+const treeGroupMax = 25
 
 func (c *Pages) Dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -117,5 +132,29 @@ func buildTree(ts []tenant.Tenant) []*treeNode {
 		}
 	}
 	sortNodes(roots)
+	fold(roots)
 	return roots
+}
+
+// fold replaces every group of more than treeGroupMax children of one
+// kind by its number, at every level (see treeNode.Folded).
+func fold(ns []*treeNode) {
+	for _, n := range ns {
+		count := map[tenant.Kind]int{}
+		for _, c := range n.Children {
+			count[c.Tenant.Kind]++
+		}
+		kept := n.Children[:0]
+		for _, c := range n.Children {
+			if count[c.Tenant.Kind] <= treeGroupMax {
+				kept = append(kept, c)
+				continue
+			}
+			if i := slices.IndexFunc(n.Folded, func(g foldedGroup) bool { return g.Kind == c.Tenant.Kind }); i < 0 {
+				n.Folded = append(n.Folded, foldedGroup{Kind: c.Tenant.Kind, Count: count[c.Tenant.Kind]})
+			}
+		}
+		n.Children = kept
+		fold(n.Children)
+	}
 }

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 	"sozialplattform/tenant/phone"
 )
 
@@ -24,16 +27,20 @@ const (
 )
 
 type tenantData struct {
-	Nav       ui.TenantNav
-	Tenant    *tenant.Tenant
-	Children  []tenant.Tenant
-	CanEdit   bool // may change the tenant's data
-	CanKey    bool // may also change official key and active state
-	CanCreate bool // may create tenants below
-	Form      *ui.Form
-	Contacts  []int         // indices of the contact rows of the form
-	Stale     []staleField  // what the stored version says, after a conflict
-	Kinds     []tenant.Kind // kinds that may be created below
+	Nav      ui.TenantNav
+	Tenant   *tenant.Tenant
+	Children []tenant.Tenant // one page of them
+	// MoreChildren links to the next page of children; Continued says
+	// this is not the first.
+	MoreChildren string
+	Continued    bool
+	CanEdit      bool // may change the tenant's data
+	CanKey       bool // may also change official key and active state
+	CanCreate    bool // may create tenants below
+	Form         *ui.Form
+	Contacts     []int         // indices of the contact rows of the form
+	Stale        []staleField  // what the stored version says, after a conflict
+	Kinds        []tenant.Kind // kinds that may be created below
 }
 
 // staleField is a value someone else saved meanwhile.
@@ -52,22 +59,56 @@ func (c *Pages) TenantPage(w http.ResponseWriter, r *http.Request) {
 	c.renderTenant(w, r, http.StatusOK, t, f, contactRows(len(t.Contacts)+1), nil)
 }
 
-func (c *Pages) renderTenant(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *ui.Form, rows int, stale []staleField) {
-	children, err := c.Store.ListTenants(r.Context(), tenant.TenantFilter{ParentID: t.ID})
+func (c *Pages) renderTenant(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant, f *ui.Form, contacts int, stale []staleField) {
+	// The Land has 2,000 counselling organisations below it: its children
+	// come a page at a time, continued after the last one shown.
+	p := keyset.Page[tenant.TenantKey]{Limit: childrenPageSize}
+	if after, ok := decodeTenantKey(r.URL.Query().Get("ab")); ok {
+		p.After = &after
+	}
+	rows, err := c.Store.ListTenantsPage(r.Context(), tenant.TenantFilter{ParentID: t.ID}, p)
 	if err != nil {
 		c.ServerError(w, r, err)
 		return
 	}
+	children, more := keyset.Cut(rows, p.Size())
 	d := tenantData{
-		Nav: c.TenantNavFor(r, t, "details", t.Name), Tenant: t, Children: children, Form: f, Stale: stale,
+		Nav: c.TenantNavFor(r, t, "details", t.Name), Tenant: t, Children: children, Form: f, Stale: stale, Continued: p.After != nil,
 		CanEdit:   c.Allowed(r, t.ID, authz.ObjTenant, authz.Update),
 		CanKey:    c.Allowed(r, t.ID, authz.ObjTenant, authz.Create),
 		CanCreate: c.Allowed(r, t.ID, authz.ObjTenant, authz.Create) && len(t.Kind.ChildKinds()) > 0,
 	}
-	for i := range rows {
+	if more {
+		d.MoreChildren = "/admin/koerperschaften/" + t.ID + "?ab=" + encodeTenantKey(children[len(children)-1].PageKey()) + "#darunter"
+	}
+	for i := range contacts {
 		d.Contacts = append(d.Contacts, i)
 	}
 	c.Render(w, r, status, "koerperschaft", &ui.View{Title: t.Name, Data: d})
+}
+
+// childrenPageSize is how many children a tenant's page lists at once.
+const childrenPageSize = 100
+
+// encodeTenantKey and decodeTenantKey carry a position among a tenant's
+// children in the link to the next page. The position is no secret and
+// grants nothing (the page lists the children of a tenant the person may
+// read, from wherever); a garbled one starts from the first.
+func encodeTenantKey(k tenant.TenantKey) string {
+	b, _ := json.Marshal(k) // a struct of strings and an int
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeTenantKey(s string) (tenant.TenantKey, bool) {
+	var k tenant.TenantKey
+	if s == "" || len(s) > 2048 {
+		return k, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &k) != nil || k.ID == "" {
+		return k, false
+	}
+	return k, true
 }
 
 // contactRows is how many contact rows the form offers: one more than

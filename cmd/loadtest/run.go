@@ -20,7 +20,8 @@ import (
 
 // options are the command's flags.
 type options struct {
-	target    string
+	target    string   // the first instance: setup (login, drafts) runs here
+	instances []string // every instance the attack spreads over, target first
 	duration  time.Duration
 	rate      int
 	workers   int
@@ -36,7 +37,7 @@ const maxDuration = 2 * time.Minute
 func parseOptions(args []string) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
-	fs.StringVar(&o.target, "target", "http://127.0.0.1:8080", "Adresse des laufenden Servers (nur Loopback)")
+	targets := fs.String("target", "http://127.0.0.1:8080", "Adresse des laufenden Servers (nur Loopback); mehrere Instanzen auf einer Datenbank durch Komma getrennt – die Anfragen gehen reihum an alle")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "Dauer je Szenario (höchstens 2m)")
 	fs.IntVar(&o.rate, "rate", 0, "Anfragen pro Sekunde; 0 = so schnell wie möglich mit --workers")
 	fs.IntVar(&o.workers, "workers", 16, "gleichzeitige Verbindungen")
@@ -57,9 +58,14 @@ func parseOptions(args []string) (*options, error) {
 	if o.workers < 1 || o.workers > 512 {
 		return nil, errors.New("--workers must be between 1 and 512")
 	}
-	if err := requireLoopback(o.target); err != nil {
-		return nil, err
+	for _, t := range strings.Split(*targets, ",") {
+		t = strings.TrimSuffix(strings.TrimSpace(t), "/")
+		if err := requireLoopback(t); err != nil {
+			return nil, err
+		}
+		o.instances = append(o.instances, t)
 	}
+	o.target = o.instances[0]
 	if *scen == "all" {
 		o.scenarios = scenarioNames()
 	} else {
@@ -111,6 +117,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("prepare %s: %w", name, err)
 		}
+		targets = spread(targets, o.target, o.instances, scenarios[name].once)
+		if len(o.instances) > 1 && !scenarios[name].once {
+			if err := awaitInstances(ctx, &http.Client{Timeout: 10 * time.Second}, targets); err != nil {
+				return fmt.Errorf("prepare %s: %w", name, err)
+			}
+		}
 		m := attack(ctx, o, name, targets, scenarios[name].once)
 		results = append(results, result{name: name, metrics: m})
 	}
@@ -123,6 +135,66 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	report(out, o, results)
 	for _, n := range setup.notes {
 		fmt.Fprintln(out, "Hinweis:", n)
+	}
+	return nil
+}
+
+// spread sends the targets, prepared against the first instance, to all
+// instances: every target to each in turn, or – with once – each target
+// to one instance, in turn. Sessions, drafts and tokens live in the
+// shared database, so any instance serves them.
+func spread(targets []vegeta.Target, first string, instances []string, once bool) []vegeta.Target {
+	if len(instances) < 2 {
+		return targets
+	}
+	on := func(t vegeta.Target, base string) vegeta.Target {
+		t.URL = base + strings.TrimPrefix(t.URL, first)
+		return t
+	}
+	var out []vegeta.Target
+	for i, t := range targets {
+		if once {
+			out = append(out, on(t, instances[i%len(instances)]))
+			continue
+		}
+		for _, base := range instances {
+			out = append(out, on(t, base))
+		}
+	}
+	return out
+}
+
+// awaitInstances waits until every instance accepts the credentials made
+// through the first: another instance learns of a new API token with its
+// next policy refresh (--policy-refresh, 2 s), and answers 403 until then.
+func awaitInstances(ctx context.Context, client *http.Client, targets []vegeta.Target) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for _, t := range targets {
+		if t.Method != http.MethodGet {
+			continue
+		}
+		for {
+			req, err := http.NewRequestWithContext(ctx, t.Method, t.URL, nil)
+			if err != nil {
+				return err
+			}
+			if t.Header != nil {
+				req.Header = t.Header.Clone() // the target's own credentials, as the attack sends them
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusUnauthorized {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("GET %s: still %d after 15 s", t.URL, resp.StatusCode)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 	}
 	return nil
 }
@@ -211,7 +283,7 @@ func report(out io.Writer, o *options, results []result) {
 	if o.rate > 0 {
 		mode = fmt.Sprintf("%d Anfragen/s, %d Verbindungen", o.rate, o.workers)
 	}
-	fmt.Fprintf(out, "Lasttest gegen %s, je %s, %s\n\n", o.target, o.duration, mode)
+	fmt.Fprintf(out, "Lasttest gegen %s, je %s, %s\n\n", strings.Join(o.instances, ", "), o.duration, mode)
 	bare := results[len(results)-1].metrics.Throughput
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "Szenario\tAnfragen\treq/s\tErfolg\tp50\tp95\tp99\t× bare\t")

@@ -27,26 +27,7 @@ type scenario struct {
 var scenarios = map[string]scenario{
 	"citizen-finder": {
 		description: "Bürgerinnen und Bürger besuchen das Portal, beantworten den Sozialleistungsfinder und lesen ihr Ergebnis",
-		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
-			answers := []byte(`{"answers":{"partner":false,"children":1,"birth_year":1960,"birth_month":3,"work_capacity":"yes",` +
-				`"income_net":1100,"rent":450,"residence_status":"german"}}`)
-			if err := c.do(ctx, "POST", "/api/v1/finder/evaluate", json.RawMessage(answers), nil); err != nil {
-				return nil, fmt.Errorf("finder answers rejected: %w", err)
-			}
-			result, err := finderResultTarget(ctx, c.base)
-			if err != nil {
-				return nil, err
-			}
-			h := http.Header{"Content-Type": {"application/json"}}
-			return []vegeta.Target{
-				{Method: "GET", URL: c.base + "/"},
-				{Method: "GET", URL: c.base + "/landkreis-harz/"},
-				{Method: "GET", URL: c.base + "/landkreis-harz/leistungen/hzl"},
-				{Method: "GET", URL: c.base + "/landkreis-harz/sozialleistungsfinder/"},
-				result,
-				{Method: "POST", URL: c.base + "/api/v1/finder/evaluate", Body: answers, Header: h},
-			}, nil
-		},
+		targets:     finderTargets,
 	},
 	"citizen-applications": {
 		description: "Bürgerinnen und Bürger senden ausgefüllte HzL-Anträge ab (Servicekonto der Demo; je Entwurf eine Anfrage)",
@@ -61,44 +42,83 @@ var scenarios = map[string]scenario{
 	},
 	"ministry-dashboard": {
 		description: "Das Ministerium öffnet den Umsetzungsstand (Konsole und API)",
-		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
-			h, err := c.sessionHeader(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return []vegeta.Target{
-				{Method: "GET", URL: c.base + "/admin/rollout", Header: h},
-				{Method: "GET", URL: c.base + "/api/v1/rollout", Header: h},
-			}, nil
-		},
+		targets:     dashboardTargets,
 	},
 	"api-tenants": {
 		description: "API-Clients listen Körperschaften seitenweise (Bearer-Token des Ministeriums): erste Seite, eine Folgeseite per Cursor, Filter, 500 auf einmal",
+		targets:     apiTenantTargets,
+	},
+	"mixed": {
+		description: "Alle lesenden Szenarien zugleich, Anfrage um Anfrage gemischt: citizen-finder (6 Ziele), ministry-dashboard (2), api-tenants (4)",
 		targets: func(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
-			token, err := c.apiToken(ctx)
-			if err != nil {
-				return nil, err
+			var all []vegeta.Target
+			for _, f := range []func(context.Context, *setupClient) ([]vegeta.Target, error){finderTargets, dashboardTargets, apiTenantTargets} {
+				t, err := f(ctx, c)
+				if err != nil {
+					return nil, err
+				}
+				all = append(all, t...)
 			}
-			// A later page is reached the way a client reaches it: by the
-			// next link of the page before.
-			var first struct {
-				Next string `json:"next"`
-			}
-			if err := c.do(ctx, "GET", "/api/v1/tenants?limit=100", nil, &first); err != nil {
-				return nil, err
-			}
-			if first.Next == "" {
-				return nil, fmt.Errorf("GET /api/v1/tenants?limit=100 has no next page: load the demo data (serve --demo)")
-			}
-			h := http.Header{"Authorization": {"Bearer " + token}}
-			return []vegeta.Target{
-				{Method: "GET", URL: c.base + "/api/v1/tenants", Header: h},
-				{Method: "GET", URL: c.base + first.Next, Header: h},
-				{Method: "GET", URL: c.base + "/api/v1/tenants?kind=landkreis", Header: h},
-				{Method: "GET", URL: c.base + "/api/v1/tenants?limit=500", Header: h},
-			}, nil
+			return all, nil
 		},
 	},
+}
+
+func finderTargets(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+	answers := []byte(`{"answers":{"partner":false,"children":1,"birth_year":1960,"birth_month":3,"work_capacity":"yes",` +
+		`"income_net":1100,"rent":450,"residence_status":"german"}}`)
+	if err := c.do(ctx, "POST", "/api/v1/finder/evaluate", json.RawMessage(answers), nil); err != nil {
+		return nil, fmt.Errorf("finder answers rejected: %w", err)
+	}
+	result, err := finderResultTarget(ctx, c.base)
+	if err != nil {
+		return nil, err
+	}
+	h := http.Header{"Content-Type": {"application/json"}}
+	return []vegeta.Target{
+		{Method: "GET", URL: c.base + "/"},
+		{Method: "GET", URL: c.base + "/landkreis-harz/"},
+		{Method: "GET", URL: c.base + "/landkreis-harz/leistungen/hzl"},
+		{Method: "GET", URL: c.base + "/landkreis-harz/sozialleistungsfinder/"},
+		result,
+		{Method: "POST", URL: c.base + "/api/v1/finder/evaluate", Body: answers, Header: h},
+	}, nil
+}
+
+func dashboardTargets(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+	h, err := c.sessionHeader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []vegeta.Target{
+		{Method: "GET", URL: c.base + "/admin/rollout", Header: h},
+		{Method: "GET", URL: c.base + "/api/v1/rollout", Header: h},
+	}, nil
+}
+
+func apiTenantTargets(ctx context.Context, c *setupClient) ([]vegeta.Target, error) {
+	token, err := c.apiToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A later page is reached the way a client reaches it: by the
+	// next link of the page before.
+	var first struct {
+		Next string `json:"next"`
+	}
+	if err := c.do(ctx, "GET", "/api/v1/tenants?limit=10", nil, &first); err != nil {
+		return nil, err
+	}
+	if first.Next == "" {
+		return nil, fmt.Errorf("GET /api/v1/tenants?limit=10 has no next page: load the demo data (serve --demo)")
+	}
+	h := http.Header{"Authorization": {"Bearer " + token}}
+	return []vegeta.Target{
+		{Method: "GET", URL: c.base + "/api/v1/tenants", Header: h},
+		{Method: "GET", URL: c.base + first.Next, Header: h},
+		{Method: "GET", URL: c.base + "/api/v1/tenants?kind=landkreis", Header: h},
+		{Method: "GET", URL: c.base + "/api/v1/tenants?limit=500", Header: h},
+	}, nil
 }
 
 func scenarioNames() []string {
