@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/uptrace/bun"
 
 	"sozialplattform/marketplace"
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
+	deliverydemo "sozialplattform/onboarding/delivery/demo"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
 )
@@ -127,9 +130,11 @@ func mailLink(t *testing.T, a *app, to, prefix string) string {
 // Chromium: a new Landkreis registers on the marketplace, confirms its
 // function mailbox by the mailed link, the ministry activates it from its
 // Aufgaben, the municipality accepts the mailed invitation, orders the
-// Sozialplattform's services and connects a case (variant 2, the console
-// mailbox) through preparation, connection test and go-live; the layout
-// guard runs on every page either of them visits.
+// Sozialplattform's services and connects GruSi by variant 2 (the console
+// mailbox) and HzL by variant 3 (the demo's local FIT-Connect) through
+// preparation, connection test and go-live; the first application,
+// built as a citizen's, reaches the mailbox. The layout guard runs on
+// every page either of them visits.
 func TestSeedStoryInTheBrowser(t *testing.T) {
 	root := layoutBrowser(t)
 	a, srv := testApp(t)
@@ -140,6 +145,14 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 	if err := a.onboard.LoadDemo(bg); err != nil {
 		t.Fatal(err)
 	}
+	// The demo's transport servers: a local FIT-Connect with its
+	// destination for all of Sachsen-Anhalt (and a local XTA2 server).
+	demo, err := deliverydemo.Start(bg, a.delivery, deliverydemo.Options{DB: a.db, DataDir: t.TempDir(), BaseURL: srv.URL,
+		Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Author: a.xtaAuthor(), Build: a.testApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(demo.Close)
 	root, cancel := context.WithTimeout(root, 15*time.Minute)
 	defer cancel()
 	var problems []string
@@ -241,8 +254,9 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 	if _, err := a.db.Write.NewRaw("UPDATE onboarding_consultations SET starts_at = ? WHERE id = ?", time.Now().Add(-time.Hour), cons[0].ID).Exec(bg); err != nil {
 		t.Fatal(err)
 	}
-	tick := func(p onboarding.Phase) {
+	tick := func(c onboarding.Case, p onboarding.Phase) {
 		t.Helper()
+		page := "/admin/anbindung/fall/" + c.ID
 		items, err := a.onboard.Checklist(bg, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -254,34 +268,89 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 			}
 		}
 	}
-	phase := func(p onboarding.Phase, to onboarding.Status) {
+	phase := func(c onboarding.Case, p onboarding.Phase, to onboarding.Status) {
 		t.Helper()
+		page := "/admin/anbindung/fall/" + c.ID
 		muni.visit(page)
 		muni.submit(page+"/phasen/"+string(p), map[string]string{"stand": string(to)}, nil)
 		got, err := a.onboard.GetCase(bg, c.ID)
 		if err != nil || got.Phase(p).Status != to {
-			t.Fatalf("%s → %s: %+v (%v); on the page: %s", p, to, got.Phase(p), err, muni.visit(page))
+			t.Fatalf("%s %s → %s: %+v (%v); on the page: %s", c.Antragsstrecke, p, to, got.Phase(p), err, muni.visit(page))
 		}
 	}
-	phase(onboarding.PhasePreparation, onboarding.InProgress)
-	tick(onboarding.PhasePreparation)
-	phase(onboarding.PhasePreparation, onboarding.Completed)
-	phase(onboarding.PhaseConnectionTests, onboarding.InProgress)
-	tick(onboarding.PhaseConnectionTests)
-	// Connection test from the case's to-do: the test application lands
-	// in the console mailbox.
-	muni.visit("/admin/anbindungstest/" + c.ID)
-	muni.submit("/admin/anbindungstest/"+c.ID, nil, nil)
-	if got, _ := a.onboard.GetCase(bg, c.ID); got == nil || got.TestDeliveryAt == nil {
-		t.Fatalf("no test delivery recorded: %+v", got)
+	// The connection test, from the case's to-do: the platform sends a
+	// test application on the way the case sets up.
+	connectionTest := func(c onboarding.Case) {
+		t.Helper()
+		muni.visit("/admin/anbindungstest/" + c.ID)
+		muni.submit("/admin/anbindungstest/"+c.ID, nil, nil)
+		if got, _ := a.onboard.GetCase(bg, c.ID); got == nil || got.TestDeliveryAt == nil {
+			t.Fatalf("%s: no test delivery recorded: %+v; test page: %s", c.Antragsstrecke, got, muni.visit("/admin/anbindungstest/"+c.ID))
+		}
 	}
-	phase(onboarding.PhaseConnectionTests, onboarding.Completed)
-	phase(onboarding.PhaseProduction, onboarding.InProgress)
-	tick(onboarding.PhaseProduction)
-	phase(onboarding.PhaseProduction, onboarding.Completed)
+	goLive := func(c onboarding.Case) {
+		t.Helper()
+		phase(c, onboarding.PhasePreparation, onboarding.InProgress)
+		tick(c, onboarding.PhasePreparation)
+		if c.Variant == onboarding.VariantFITConnect {
+			// The platform reaches the destination and checks its key
+			// with the first test application.
+			connectionTest(c)
+		}
+		phase(c, onboarding.PhasePreparation, onboarding.Completed)
+		phase(c, onboarding.PhaseConnectionTests, onboarding.InProgress)
+		tick(c, onboarding.PhaseConnectionTests)
+		connectionTest(c)
+		phase(c, onboarding.PhaseConnectionTests, onboarding.Completed)
+		phase(c, onboarding.PhaseProduction, onboarding.InProgress)
+		tick(c, onboarding.PhaseProduction)
+		phase(c, onboarding.PhaseProduction, onboarding.Completed)
+	}
+	c.Variant = onboarding.VariantOSCIClient
+	goLive(c)
+
+	// Variant 3: HzL to the demo's FIT-Connect destination.
+	var hzl onboarding.Case
+	for _, k := range cases {
+		if k.Antragsstrecke == "hzl" {
+			hzl = k
+		}
+	}
+	if hzl.ID == "" {
+		t.Fatalf("no HzL case among %+v", cases)
+	}
+	hp := "/admin/anbindung/fall/" + hzl.ID
+	muni.visit(hp)
+	muni.submit(hp+"/variante", nil, map[string]string{"variante": "3"})
+	muni.submit(hp+"/fachverfahren", nil, map[string]string{"fachverfahren": "open-prosoz"})
+	muni.submit(hp+"/anbindungsdaten", nil, map[string]string{"destinationId": demo.DestinationID})
+	hzl.Variant = onboarding.VariantFITConnect
+	goLive(hzl)
+
 	live, err := a.onboard.LiveAntragsstrecken(bg, salz.ID)
-	if err != nil || len(live) != 1 || live[0] != "grusi" {
+	if err != nil || strings.Join(live, ",") != "grusi,hzl" && strings.Join(live, ",") != "hzl,grusi" {
 		t.Fatalf("live: %v, %v", live, err)
+	}
+
+	// The first application, built as a citizen's is, reaches the
+	// console mailbox; the clerk finds it there.
+	xml, pdf, err := a.testApplication(bg, salz.ID, "grusi", "SLK-GRUSI-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deliveryID string
+	if err := a.db.Tx(bg, func(ctx context.Context, tx bun.Tx) error {
+		deliveryID, err = a.delivery.Enqueue(ctx, tx, delivery.Document{ApplicationID: "story-1", TenantID: salz.ID, Antragsstrecke: "grusi",
+			ReferenceNumber: "SLK-GRUSI-1", XML: xml, PDF: pdf, SubmittedAt: time.Now().UTC().Truncate(time.Microsecond)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.delivery.Drive(bg, deliveryID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if text := muni.visit("/admin/postfach/" + salz.ID); !strings.Contains(text, "SLK-GRUSI-1") {
+		t.Errorf("the first application is not in the mailbox:\n%s", text)
 	}
 	// The ministry sees it live in the Umsetzungsstand.
 	if text := ministry.visit("/admin/rollout/kommune/" + salz.ID); !strings.Contains(text, "Salzlandkreis") {
