@@ -78,6 +78,7 @@ func (c *Console) Routes() []web.Route {
 		page("/admin/postausgang/{id}", core.MailPage),
 		form("/admin/postausgang/{id}/erneut", core.RetryMail),
 		form("/admin/postausgang/buerger/erneut", core.RetryCitizenMails),
+		page("/admin/arbeitsliste/{key}", core.QueuePage),
 		page("/admin/aufgaben", core.JobsPage),
 		form("/admin/aufgaben/{name}/ausfuehren", core.RunJob),
 		page("/admin/konto", core.AccountPage),

@@ -52,16 +52,13 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 				Hint: "Bestellungen im Stand „Eingegangen“: bestätigen und die Anbindung begleiten."})
 		}
 		if s.IsMinistry(r, marketplace.ObjProduct, authz.Update) {
-			t := ui.Task{Label: fmt.Sprintf("Preise enden in den nächsten %d Tagen", marketplace.PriceEndingDays), Count: len(w.PricesEnding),
-				Href: "/admin/marktplatz/produkte", Hint: "Danach ist kein Preis festgelegt: Legen Sie den nächsten Zeitraum fest oder entscheiden Sie, ob der Dienst bestellbar bleibt."}
-			for i, p := range w.PricesEnding {
-				if i == taskItemsShown {
-					t.More = len(w.PricesEnding) - i
-					break
-				}
-				t.Items = append(t.Items, ui.TaskItem{Label: p.Number + " " + p.Name, Href: "/admin/marktplatz/produkte/" + p.ProductID, Note: "bis " + p.ValidUntil.German()})
+			t := ui.Task{Key: "preise", Label: fmt.Sprintf("Preise enden in den nächsten %d Tagen", marketplace.PriceEndingDays),
+				Hint: "Danach ist kein Preis festgelegt: Legen Sie den nächsten Zeitraum fest oder entscheiden Sie, ob der Dienst bestellbar bleibt.",
+				Tool: &ui.TaskItem{Label: "Alle Produkte", Href: "/admin/marktplatz/produkte"}}
+			for _, p := range w.PricesEnding {
+				t.All = append(t.All, ui.TaskItem{Label: p.Number + " " + p.Name, Href: "/admin/marktplatz/produkte/" + p.ProductID, Note: "bis " + p.ValidUntil.German()})
 			}
-			list.Tasks = append(list.Tasks, t)
+			list.Tasks = append(list.Tasks, queued(t))
 		}
 	}
 	if l.onboarding != nil && s.IsMinistry(r, onboardingstore.ObjCase, authz.Read) {
@@ -70,8 +67,8 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 			return nil, err
 		}
 		if s.IsMinistry(r, onboardingstore.ObjGoLive, authz.Update) {
-			list.Tasks = append(list.Tasks, caseTask(ui.Task{Label: "Livegang-Bestätigungen angefragt", Href: "/admin/rollout",
-				Hint: "Der Produktivtest läuft ohne erfolgreiche Testzustellung: ohne Ihre Bestätigung kann die Antragsstrecke nicht live gehen."}, w.GoLiveRequests, func(c onboardingstore.CaseRef) string { return "" }))
+			list.Tasks = append(list.Tasks, caseTask(ui.Task{Key: "livegang", Label: "Livegang-Bestätigungen angefragt",
+				Hint: "Die Anbindungstests warten nur noch auf die erfolgreiche Testzustellung: ohne sie oder Ihre Bestätigung kann die Antragsstrecke nicht live gehen."}, w.GoLiveRequests, func(c onboardingstore.CaseRef) string { return "" }))
 		}
 		if l.dir != nil && s.IsMinistry(r, deliveryservice.ObjDVDV, authz.Update) {
 			entries, err := l.dir.List(ctx)
@@ -88,11 +85,12 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 					missing = append(missing, c)
 				}
 			}
-			list.Tasks = append(list.Tasks, caseTask(ui.Task{Label: "DVDV-Einträge anzulegen", Href: "/admin/dvdv",
-				Hint: "Fälle der Variante 1 nennen eine Behördenkennung, die im DVDV-Verzeichnis fehlt: ohne Eintrag kein Versand über OSCI."}, missing,
+			list.Tasks = append(list.Tasks, caseTask(ui.Task{Key: "dvdv", Label: "DVDV-Einträge anzulegen",
+				Hint: "Fälle der Variante 1 nennen eine Behördenkennung, die im DVDV-Verzeichnis fehlt: ohne Eintrag kein Versand über OSCI.",
+				Tool: &ui.TaskItem{Label: "DVDV-Verzeichnis pflegen", Href: "/admin/dvdv"}}, missing,
 				func(c onboardingstore.CaseRef) string { return c.DVDVKennung }))
 		}
-		list.Tasks = append(list.Tasks, caseTask(ui.Task{Label: "Zertifikate laufen ab", Href: "/admin/rollout",
+		list.Tasks = append(list.Tasks, caseTask(ui.Task{Key: "zertifikate", Label: "Zertifikate laufen ab",
 			Hint: fmt.Sprintf("Verschlüsselungszertifikate von FIT-Connect-Zustellpunkten, die in %d Tagen oder früher ablaufen oder abgelaufen sind.", onboardingstore.KeyWarnDays)},
 			w.ExpiringKeys, func(c onboardingstore.CaseRef) string {
 				if c.Due == nil {
@@ -106,12 +104,24 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := 0
-		for _, c := range failed {
-			n += c
+		ids := make([]string, 0, len(failed))
+		for id := range failed {
+			ids = append(ids, id)
 		}
-		list.Tasks = append(list.Tasks, ui.Task{Label: "Zustellungen mit Fehlern", Count: n, Href: "/admin/zustellung",
-			Hint: "Anträge, deren Zustellung an das Fachverfahren gescheitert oder abgewiesen ist; die Kommune muss handeln."})
+		t := ui.Task{Key: "zustellungen", Label: "Kommunen mit gescheiterten Zustellungen",
+			Hint: "Kommunen, deren Anträge das Fachverfahren nicht erreicht haben (gescheitert oder abgewiesen): Die Kommune muss handeln; fragen Sie bei Bedarf nach.",
+			Tool: &ui.TaskItem{Label: "Zustellungen je Kommune und Variante", Href: "/admin/zustellung"}}
+		if len(ids) > 0 {
+			ts, err := s.Store.ListTenants(ctx, tenant.TenantFilter{IDs: ids})
+			if err != nil {
+				return nil, err
+			}
+			for _, tn := range ts {
+				t.All = append(t.All, ui.TaskItem{Label: tn.Name, Href: "/admin/koerperschaften/" + tn.ID,
+					Note: fmt.Sprintf("%d Zustellung(en) gescheitert oder abgewiesen", failed[tn.ID])})
+			}
+		}
+		list.Tasks = append(list.Tasks, queued(t))
 	}
 	if l.counselling != nil && s.IsMinistry(r, counsellingstore.ObjCentre, authz.Update) {
 		cs, err := l.counselling.List(ctx, counsellingstore.ListFilter{Outdated: true,
@@ -128,16 +138,21 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 	return []ui.TaskList{list}, nil
 }
 
-// caseTask fills a task with its cases, each linked to its case page.
+// caseTask fills a keyed task with its cases, each linked to its case
+// page.
 func caseTask(t ui.Task, cases []onboardingstore.CaseRef, note func(onboardingstore.CaseRef) string) ui.Task {
-	t.Count = len(cases)
-	for i, c := range cases {
-		if i == taskItemsShown {
-			t.More = len(cases) - i
-			break
-		}
-		t.Items = append(t.Items, ui.TaskItem{Label: c.TenantName + ": " + c.Label, Href: "/admin/anbindung/fall/" + c.CaseID, Note: note(c)})
+	for _, c := range cases {
+		t.All = append(t.All, ui.TaskItem{Label: c.TenantName + ": " + c.Label, Href: "/admin/anbindung/fall/" + c.CaseID, Note: note(c)})
 	}
+	return queued(t)
+}
+
+// queued makes a keyed task's count, link and start-page entries from its
+// full list: the count is exactly what the linked list shows.
+func queued(t ui.Task) ui.Task {
+	t.Count = len(t.All)
+	t.Href = ui.QueuePath(t.Key)
+	t.Limit(taskItemsShown)
 	return t
 }
 

@@ -49,9 +49,9 @@ func TestStartPageWorkLists(t *testing.T) {
 	for label, href := range map[string]string{
 		"Registrierungen warten auf Freischaltung": "/admin/marktplatz/registrierungen?stand=bestaetigt",
 		"Neue Bestellungen":                        "/admin/marktplatz/bestellungen?stand=eingegangen",
-		"Preise enden in den nächsten 60 Tagen":    "/admin/marktplatz/produkte",
-		"Livegang-Bestätigungen angefragt":         "/admin/rollout",
-		"Zertifikate laufen ab":                    "/admin/rollout",
+		"Preise enden in den nächsten 60 Tagen":    "/admin/arbeitsliste/preise",
+		"Livegang-Bestätigungen angefragt":         "/admin/arbeitsliste/livegang",
+		"Zertifikate laufen ab":                    "/admin/arbeitsliste/zertifikate",
 	} {
 		if got, ok := tasks[label]; !ok || got.count != "0" || got.href != href {
 			t.Errorf("ministry's task %q: %+v (shown: %v)", label, got, ok)

@@ -125,6 +125,7 @@ type caseRow struct {
 	TestDeliveryRef        string     `bun:"test_delivery_ref"`
 	LiveConfirmedAt        *time.Time `bun:"live_confirmed_at"`
 	LiveConfirmedBy        string     `bun:"live_confirmed_by"`
+	GoLiveRequestedAt      *time.Time `bun:"golive_requested_at"`
 	LastTestID             string     `bun:"last_test_id"`
 	LastTestAt             *time.Time `bun:"last_test_at"`
 	LastTestStatus         string     `bun:"last_test_status"`

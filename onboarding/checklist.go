@@ -534,6 +534,19 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 			if err := audit(ctx, tx, crow.TenantID, "update", "onboarding-checklist-item", itemID, summary); err != nil {
 				return err
 			}
+			// The last item before the test application asks the
+			// ministry; an item done once per municipality may be that
+			// item in each of its cases.
+			asked := []string{caseID}
+			if kind.Scope == string(ScopeTenant) {
+				if err := tx.NewSelect().Model((*caseRow)(nil)).Column("id").Where("tenant_id = ? AND tests_status = ?", crow.TenantID, string(InProgress)).
+					Scan(ctx, &asked); err != nil {
+					return fmt.Errorf("cases of tenant %s: %w", crow.TenantID, err)
+				}
+			}
+			if err := s.requestGoLiveIfDue(ctx, tx, asked...); err != nil {
+				return err
+			}
 		}
 		it := row.model()
 		var atts []attachmentRow

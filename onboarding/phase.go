@@ -299,8 +299,8 @@ func (s *Store) SetPhase(ctx context.Context, caseID string, p Phase, to Status,
 			if err := s.queueMinistryNotice(ctx, tx, row, MailLiveWithdrawn); err != nil {
 				return err
 			}
-		case p == PhaseProduction && to == InProgress && row.TestDeliveryAt == nil && row.LiveConfirmedAt == nil:
-			if err := s.queueMinistryNotice(ctx, tx, row, MailGoLiveRequest); err != nil {
+		case p == PhaseConnectionTests && to == InProgress:
+			if err := s.requestGoLiveIfDue(ctx, tx, row.ID); err != nil {
 				return err
 			}
 		}

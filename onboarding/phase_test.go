@@ -160,8 +160,25 @@ func TestPhasesThroughTheStore(t *testing.T) {
 		!strings.Contains(err.Error(), "nach Abschluss der Vorbereitung") {
 		t.Errorf("variant changed after the preparation: %v", err)
 	}
+	// Starting the connection tests asks nothing of the ministry yet: the
+	// test review is still open.
 	step(onboarding.PhaseConnectionTests, onboarding.InProgress, "")
+	requests := func(want int, listed bool) {
+		t.Helper()
+		if ms := f.mails(t, onboarding.MailGoLiveRequest); len(ms) != want || (want > 0 && ms[0].To != ministryMailbox) {
+			t.Errorf("go-live requests: %+v, want %d", ms, want)
+		}
+		w, err := f.store.Work(ctx, nil)
+		if err != nil || (len(w.GoLiveRequests) == 1) != listed || (listed && w.GoLiveRequests[0].CaseID != c.ID) {
+			t.Errorf("work list's go-live requests: %+v, %v (want listed: %v)", w, err, listed)
+		}
+	}
+	requests(0, false)
+	// Once the tests wait for nothing but the test application, the
+	// ministry is asked – once – and finds the case on its work list:
+	// the phase completes only with a received test or its confirmation.
 	doAll(onboarding.PhaseConnectionTests)
+	requests(1, true)
 	// Without a test application that arrived, the system keeps
 	// "Testantrag empfangen" open; ticking it by hand is refused.
 	step(onboarding.PhaseConnectionTests, onboarding.Completed, "Testantrag empfangen")
@@ -185,6 +202,7 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	if _, err := f.store.ConfirmGoLive(ctx, c.ID, 0, onboarding.GoLiveConfirmation{Confirmed: true, Acknowledged: true, Reason: "Testzustellung per Telefon bestätigt"}); err != nil {
 		t.Fatal(err)
 	}
+	requests(1, false)
 	step(onboarding.PhaseConnectionTests, onboarding.Completed, "")
 	step(onboarding.PhaseProduction, onboarding.InProgress, "")
 	doAll(onboarding.PhaseProduction)
@@ -215,14 +233,9 @@ func TestPhasesThroughTheStore(t *testing.T) {
 	if live, _ := f.store.LiveAntragsstrecken(ctx, f.witt.ID); len(live) != 0 {
 		t.Errorf("still live after reopening: %v", live)
 	}
-	// The ministry confirmed before the Produktivtest (no test arrived),
-	// so neither the Produktivtest nor reopening it asks for a confirmation.
-	if n := len(f.mails(t, onboarding.MailGoLiveRequest)); n != 0 {
-		t.Errorf("asked for a confirmation that stands: %d requests", n)
-	}
-	if w, err := f.store.Work(ctx, nil); err != nil || len(w.GoLiveRequests) != 0 {
-		t.Errorf("the confirmed case is on the work list: %+v, %v", w, err)
-	}
+	// The ministry confirmed during the connection tests (no test
+	// arrived), so neither the Produktivtest nor reopening it asks again.
+	requests(1, false)
 	step(onboarding.PhaseProduction, onboarding.Completed, "")
 	// Items of a completed phase cannot be reopened.
 	items, _ = f.store.Checklist(ctx, c.ID)

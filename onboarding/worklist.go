@@ -21,9 +21,10 @@ type CaseRef struct {
 // Work is what waits in onboarding for the ministry: the queries behind
 // the console's start page.
 type Work struct {
-	// GoLiveRequests are cases whose Produktivtest runs without a recorded
-	// test delivery and without the ministry's confirmation: they cannot go
-	// live until the ministry confirms (phase rule of PhaseProduction).
+	// GoLiveRequests are cases whose connection tests wait for nothing
+	// but the test application (no test delivery recorded, no
+	// confirmation): they go on only when a test arrives or the ministry
+	// confirms (goLiveRequestDue, FactTestReceived).
 	GoLiveRequests []CaseRef
 	// ExpiringKeys are cases whose destination certificate expires within
 	// KeyWarnDays or has expired.
@@ -76,7 +77,7 @@ func (s *Store) Work(ctx context.Context, tenantIDs []string) (*Work, error) {
 		where func(*bun.SelectQuery) *bun.SelectQuery
 	}{
 		{&w.GoLiveRequests, func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("case_row.production_status = ?", string(InProgress)).
+			return q.Where("case_row.tests_status = ?", string(InProgress)).Where("case_row.variant > 0").
 				Where("case_row.test_delivery_at IS NULL AND case_row.live_confirmed_at IS NULL")
 		}},
 		{&w.ExpiringKeys, func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -99,6 +100,18 @@ func (s *Store) Work(ctx context.Context, tenantIDs []string) (*Work, error) {
 			}
 			if l.out == &w.OSCICases && c.DVDVKennung == "" {
 				continue
+			}
+			if l.out == &w.GoLiveRequests {
+				cm, err := s.caseModel(&r.caseRow)
+				if err != nil {
+					return nil, err
+				}
+				if due, err := s.goLiveRequestDue(ctx, s.db.Read, cm); err != nil || !due {
+					if err != nil {
+						return nil, err
+					}
+					continue
+				}
 			}
 			*l.out = append(*l.out, c)
 		}

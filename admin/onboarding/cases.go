@@ -30,10 +30,7 @@ func (o *Pages) Start(w http.ResponseWriter, r *http.Request) {
 	case len(nav.Tenants) == 1 && !nav.Ministry:
 		http.Redirect(w, r, "/admin/anbindung/"+nav.Tenants[0].ID, http.StatusSeeOther)
 		return
-	case len(nav.Tenants) == 0 && nav.Ministry:
-		http.Redirect(w, r, "/admin/rollout", http.StatusSeeOther)
-		return
-	case len(nav.Tenants) == 0:
+	case len(nav.Tenants) == 0 && !nav.Ministry:
 		o.Forbidden(w, r, "Ihr Konto gehört zu keiner Körperschaft mit Anbindungsfällen.")
 		return
 	}

@@ -53,6 +53,13 @@ func New(s *ui.Shell, store *onboarding.Store, deliveries FailedCounter) (*Pages
 	return o, nil
 }
 
+// phaseCount is how many cases stand in a phase with one status.
+type phaseCount struct {
+	Status onboarding.Status
+	N      int
+	Text   string
+}
+
 // onboardingFuncs are the template functions of onboarding's pages; like
 // the console's they are fixed at start.
 func (o *Pages) onboardingFuncs() template.FuncMap {
@@ -67,6 +74,20 @@ func (o *Pages) onboardingFuncs() template.FuncMap {
 				return "kern-badge--warning"
 			}
 			return ""
+		},
+		// phaseCounts are the cases of a phase of the Umsetzungsstand by
+		// status, most advanced first, each with its count: a phase is
+		// green only when every ordering municipality completed it, and
+		// a case stuck behind the others stays visible (finding m15).
+		"phaseCounts": func(a onboarding.PhaseAggregate) []phaseCount {
+			var out []phaseCount
+			for _, c := range []phaseCount{{onboarding.Completed, a.Completed, "abgeschlossen"},
+				{onboarding.InProgress, a.InProgress, "laufend"}, {onboarding.NotStarted, a.NotStarted, "nicht begonnen"}} {
+				if c.N > 0 {
+					out = append(out, c)
+				}
+			}
+			return out
 		},
 		"stageBadge": func(st onboarding.Stage) string {
 			switch st {

@@ -144,7 +144,7 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Missing = append(d.Missing, m)
 	}
-	o.Render(w, r, http.StatusOK, "anbindung-rollout", o.page(r, "Umsetzungsstand", d))
+	o.Render(w, r, http.StatusOK, "anbindung-rollout", rolloutView(o.page(r, "Umsetzungsstand", d)))
 }
 
 // RolloutCSV exports a table of the dashboard: matrix, kreise,
@@ -243,8 +243,8 @@ func (o *Pages) RolloutTenantPage(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
-	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
-		Tenant: t, Cases: cases, Counts: countCases(cases), CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)}))
+	o.Render(w, r, http.StatusOK, "anbindung-drilldown", rolloutView(o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
+		Tenant: t, Cases: cases, Counts: countCases(cases), CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)})))
 }
 
 // RolloutServicePage is the drill-down to one Antragsstrecke across the
@@ -288,9 +288,9 @@ func (o *Pages) RolloutServicePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	title := stream.OZGID + " " + stream.Label
-	o.Render(w, r, http.StatusOK, "anbindung-drilldown", o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
+	o.Render(w, r, http.StatusOK, "anbindung-drilldown", rolloutView(o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
 		Stream: stream, Cases: cases, Counts: countCases(cases),
-		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))}))
+		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))})))
 }
 
 // countFailed adds to each district tile the failed deliveries of the
@@ -327,4 +327,12 @@ func (o *Pages) countFailed(r *http.Request, visible []string, d *rolloutData) e
 		}
 	}
 	return nil
+}
+
+// rolloutView marks the Umsetzungsstand's pages as such in the side
+// navigation (not as "Anbindung", which the ministry uses for the tools
+// of the connection).
+func rolloutView(v *ui.View) *ui.View {
+	v.Nav = "rollout"
+	return v
 }

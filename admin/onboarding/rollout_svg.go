@@ -191,31 +191,48 @@ func newGoLiveChart(months []onboarding.MonthCount) goLiveChart {
 	}
 	c.MaxCount = max(c.MaxCount, 1)
 	c.MaxTotal = max(c.MaxTotal, 1)
+	// Bars and line share one scale, the running total's (finding m17: a
+	// hidden second scale drew a total of 3 at the height of 1.5), with
+	// whole-number ticks.
+	step := tickStep(c.MaxTotal)
+	top := (c.MaxTotal + step - 1) / step * step
 	slot := c.PlotW / len(months)
 	barW := max(slot*2/3, 2)
 	every := max(1, (len(months)+11)/12) // at most about 12 labels
 	points := ""
 	best := months[0]
 	for i, m := range months {
-		h := m.Count * c.PlotH / c.MaxCount
+		h := m.Count * c.PlotH / top
 		b := chartBar{MonthCount: m, X: c.Left + i*slot + (slot-barW)/2, W: barW, H: h, Y: c.BaseY - h,
 			Label: i%every == 0 || i == len(months)-1, LabelX: c.Left + i*slot + slot/2,
 			Short: m.Month[5:7] + "/" + m.Month[2:4],
 			Title: fmt.Sprintf("%s: %d Livegänge, insgesamt %d", m.Label, m.Count, m.Cumulative)}
 		c.Bars = append(c.Bars, b)
-		y := c.BaseY - m.Cumulative*c.PlotH/c.MaxTotal
+		y := c.BaseY - m.Cumulative*c.PlotH/top
 		points += strconv.Itoa(b.LabelX) + "," + strconv.Itoa(y) + " "
 		if m.Count > best.Count {
 			best = m
 		}
 	}
 	c.Line = points
-	for _, v := range []int{0, c.MaxCount / 2, c.MaxCount} {
-		c.Ticks = append(c.Ticks, chartTick{Y: c.BaseY - v*c.PlotH/c.MaxCount, Label: strconv.Itoa(v)})
+	for v := 0; v <= top; v += step {
+		c.Ticks = append(c.Ticks, chartTick{Y: c.BaseY - v*c.PlotH/top, Label: strconv.Itoa(v)})
 	}
-	c.TotalLabelX, c.TotalLabelY = c.RightX+6, c.BaseY-months[len(months)-1].Cumulative*c.PlotH/c.MaxTotal+4
+	c.TotalLabelX, c.TotalLabelY = c.RightX+6, c.BaseY-months[len(months)-1].Cumulative*c.PlotH/top+4
 	last := months[len(months)-1]
 	c.Desc = fmt.Sprintf("Von %s bis %s gingen insgesamt %d Antragsstrecken live, die meisten im %s (%d).",
 		months[0].Label, last.Label, last.Cumulative, best.Label, best.Count)
 	return c
+}
+
+// tickStep is the distance of the axis ticks for values up to maxV: 1, 2,
+// 5, 10, 20, 50 … so that there are at most five steps.
+func tickStep(maxV int) int {
+	for base := 1; ; base *= 10 {
+		for _, f := range []int{1, 2, 5} {
+			if maxV <= 5*f*base {
+				return f * base
+			}
+		}
+	}
 }

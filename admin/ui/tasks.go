@@ -11,6 +11,10 @@ import (
 // across the Land; a municipality's ("Erste Schritte") names its next
 // steps.
 type Task struct {
+	// Key names a task whose entries the console lists in full on
+	// /admin/arbeitsliste/{Key} (QueuePath); tasks whose Href is already
+	// a list filtered to exactly the counted entries have none.
+	Key   string
 	Label string
 	Count int    // how many wait; with Step, ignored
 	Href  string // where it is done
@@ -22,11 +26,34 @@ type Task struct {
 	Items []TaskItem
 	// More is how many entries beyond Items wait.
 	More int
+	// All are every entry of a task with a Key, as its full list shows
+	// them; Count is len(All).
+	All []TaskItem
+	// Tool is the page where a keyed task's entries are worked on, when
+	// that is not each entry's own link (the DVDV directory, the product
+	// list).
+	Tool *TaskItem
 }
+
+// QueuePath is the address of the full list of a task with key.
+func QueuePath(key string) string { return "/admin/arbeitsliste/" + key }
 
 // TaskItem is one entry of a task, with its link.
 type TaskItem struct {
 	Label, Href, Note string
+}
+
+// Limit fills Items with the first n entries of All and More with the
+// rest, for the start page.
+func (t *Task) Limit(n int) {
+	t.Items, t.More = nil, 0
+	for i, it := range t.All {
+		if i == n {
+			t.More = len(t.All) - n
+			break
+		}
+		t.Items = append(t.Items, it)
+	}
 }
 
 // TaskList is the work list of one audience on the start page.

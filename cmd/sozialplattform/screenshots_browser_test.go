@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sozialplattform/tenant"
+)
+
+// screenshotDir holds the README's pictures of the console, beside its
+// templates.
+const screenshotDir = "../../admin/screenshots"
+
+// TestREADMEScreenshots photographs the ministry's start page, a case page
+// and the marketplace catalogue with the demo data, at 390 and 1366 px,
+// and runs the layout guard on each. The pictures are written only on
+// request (UPDATE_SCREENSHOTS=1), not on every run.
+func TestREADMEScreenshots(t *testing.T) {
+	ctx := layoutBrowser(t)
+	a, srv := testApp(t)
+	bg := context.Background()
+	if err := a.market.LoadDemo(bg); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.onboard.LoadDemo(bg); err != nil {
+		t.Fatal(err)
+	}
+	loadCounsellingDemo(t, a)
+	harz, err := a.store.ResolveTenant(bg, "15085")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := a.onboard.ListCases(bg, harz.ID)
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("Harz's cases: %v, %v", cases, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.URL+"/admin/anmelden"),
+		chromedp.SendKeys("#email", "ministerium@demo.example"), chromedp.SendKeys("#passwort", tenant.DemoPassword),
+		chromedp.Submit("#passwort"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	write := os.Getenv("UPDATE_SCREENSHOTS") == "1"
+	if write {
+		if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, shot := range []struct{ name, path string }{
+		{"ministerium-start", "/admin/"},
+		{"anbindungsfall", "/admin/anbindung/fall/" + cases[0].ID},
+		{"marktplatz-katalog", "/marktplatz/"},
+	} {
+		problems, _, err := checkLayout(ctx, srv.URL, shot.path)
+		if err != nil {
+			t.Fatalf("%s: %v", shot.path, err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s: %s", shot.path, p)
+		}
+		for _, w := range layoutWidths {
+			h := int64(900)
+			if w < 600 {
+				h = 844
+			}
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h), chromedp.Navigate(srv.URL+shot.path), chromedp.WaitVisible("h1")); err != nil {
+				t.Fatalf("%s at %d px: %v", shot.path, w, err)
+			}
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("%s at %d px: %v", shot.path, w, err)
+			}
+			if len(png) < 8 || string(png[1:4]) != "PNG" {
+				t.Fatalf("%s at %d px: no PNG (%d bytes)", shot.path, w, len(png))
+			}
+			if write {
+				name := filepath.Join(screenshotDir, shot.name+"-"+itoa(int(w))+".png")
+				if err := os.WriteFile(name, png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("wrote %s (%d KB)", name, len(png)/1024)
+			}
+		}
+	}
+}

@@ -1,0 +1,362 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/uptrace/bun"
+
+	"sozialplattform/marketplace"
+	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
+	deliverydemo "sozialplattform/onboarding/delivery/demo"
+	"sozialplattform/tenant"
+	"sozialplattform/tenant/mail"
+)
+
+// storyBrowser is one person's browser in the seed story: its own
+// Chromium context, the server's address and the pages it visited with
+// their layout problems.
+type storyBrowser struct {
+	t        *testing.T
+	ctx      context.Context
+	base     string
+	problems *[]string
+}
+
+// visit loads path, runs the layout guard on it (at 390 and 1366 px) and
+// returns the page's text.
+func (b storyBrowser) visit(path string) string {
+	b.t.Helper()
+	problems, _, err := checkLayout(b.ctx, b.base, path)
+	if err != nil {
+		b.t.Fatalf("%s: %v", path, err)
+	}
+	for _, p := range problems {
+		*b.problems = append(*b.problems, path+": "+p)
+	}
+	text, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil {
+		b.t.Fatalf("%s: %v", path, err)
+	}
+	return text
+}
+
+// submit sends the form of the current page whose action is action and
+// whose hidden fields hold match, after filling fill (text, select,
+// radio, checkbox by name), as a person clicks its button; it waits for
+// the next page and returns its path (with query), after the layout
+// guard ran on it.
+func (b storyBrowser) submit(action string, match, fill map[string]string) string {
+	b.t.Helper()
+	m, _ := json.Marshal(match)
+	f, _ := json.Marshal(fill)
+	found, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+  const action = %q, match = %s || {}, fill = %s || {};
+  const form = Array.from(document.forms).find(fm => {
+    const a = fm.getAttribute("action");
+    if (!(a === action || (action === "" && a === null && fm.method === "post"))) return false;
+    return Object.entries(match).every(([k, v]) => fm.elements[k] && fm.elements[k].value === v);
+  });
+  if (!form) return false;
+  for (const [k, v] of Object.entries(fill)) {
+    const el = form.elements[k];
+    if (!el) throw new Error("no field " + k);
+    if (el instanceof RadioNodeList) { for (const r of el) r.checked = (r.value === v); }
+    else if (el.type === "checkbox") el.checked = v !== "";
+    else el.value = v;
+  }
+  window.__storyOld = true;
+  setTimeout(() => form.requestSubmit(), 0);
+  return true;
+})()`, action, m, f)))
+	if err != nil || !found {
+		b.t.Fatalf("no form %s %v on the page (%v)", action, match, err)
+	}
+	for i := 0; ; i++ {
+		done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__storyOld === undefined && document.readyState === "complete"`))
+		if err == nil && done {
+			break
+		}
+		if i > 300 {
+			b.t.Fatalf("form %s: no next page", action)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	path := strings.TrimPrefix(loc, b.base)
+	if i := strings.Index(path, "#"); i >= 0 {
+		path = path[:i]
+	}
+	b.visit(path)
+	return path
+}
+
+// mailLink is the path of the first link with prefix in the newest mail
+// to to.
+func mailLink(t *testing.T, a *app, to, prefix string) string {
+	t.Helper()
+	all, err := a.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range all {
+		if m.To != to {
+			continue
+		}
+		full, err := a.outbox.Get(context.Background(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The mail's links carry the instance's configured address; the
+		// test server listens elsewhere, so the path is followed.
+		if i := strings.Index(full.TextBody, prefix); i >= 0 {
+			return strings.Fields(full.TextBody[i:])[0]
+		}
+	}
+	t.Fatalf("no mail to %s with a link %s", to, prefix)
+	return ""
+}
+
+// TestSeedStoryInTheBrowser is the acceptance walk of issue 16 in
+// Chromium: a new Landkreis registers on the marketplace, confirms its
+// function mailbox by the mailed link, the ministry activates it from its
+// Aufgaben, the municipality accepts the mailed invitation, orders the
+// Sozialplattform's services and connects GruSi by variant 2 (the console
+// mailbox) and HzL by variant 3 (the demo's local FIT-Connect) through
+// preparation, connection test and go-live; the first application,
+// built as a citizen's, reaches the mailbox. The layout guard runs on
+// every page either of them visits.
+func TestSeedStoryInTheBrowser(t *testing.T) {
+	root := layoutBrowser(t)
+	a, srv := testApp(t)
+	bg := context.Background()
+	if err := a.market.LoadDemo(bg); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.onboard.LoadDemo(bg); err != nil {
+		t.Fatal(err)
+	}
+	// The demo's transport servers: a local FIT-Connect with its
+	// destination for all of Sachsen-Anhalt (and a local XTA2 server).
+	demo, err := deliverydemo.Start(bg, a.delivery, deliverydemo.Options{DB: a.db, DataDir: t.TempDir(), BaseURL: srv.URL,
+		Onboarding: a.onboard, Tenants: a.store, Directory: a.dvdv, Author: a.xtaAuthor(), Build: a.testApplication})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(demo.Close)
+	root, cancel := context.WithTimeout(root, 15*time.Minute)
+	defer cancel()
+	var problems []string
+	person := func() storyBrowser {
+		ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		return storyBrowser{t: t, ctx: ctx, base: srv.URL, problems: &problems}
+	}
+	const mailbox, password = "sozialamt@salzlandkreis.example", "Bode-fliesst-durch-Stassfurt-2026"
+
+	// Register and confirm the function mailbox by the mailed link.
+	muni := person()
+	muni.visit("/marktplatz/registrierung")
+	if next := muni.submit("/marktplatz/registrierung", nil, map[string]string{"authorityName": "Salzlandkreis", "officialKey": "15089",
+		"functionMailbox": mailbox, "street": "Karlsplatz 37", "postalCode": "06406", "city": "Bernburg (Saale)",
+		"contactName": "Sina Salz", "acceptTerms": "1"}); !strings.HasPrefix(next, "/marktplatz/registrierung/eingegangen") {
+		t.Fatalf("registration went to %s", next)
+	}
+	confirm := mailLink(t, a, mailbox, "/marktplatz/registrierung/bestaetigen/")
+	muni.visit(confirm)
+	muni.submit("", nil, nil)
+	if text := muni.visit(confirm); !strings.Contains(text, "bestätigt") && !strings.Contains(text, "verwendet") {
+		t.Errorf("after confirming:\n%s", text)
+	}
+
+	// The ministry activates it from its Aufgaben.
+	ministry := person()
+	ministry.visit("/admin/anmelden")
+	ministry.submit("/admin/anmelden", nil, map[string]string{"email": "ministerium@demo.example", "passwort": tenant.DemoPassword})
+	start := ministry.visit("/admin/")
+	if !strings.Contains(start, "Registrierungen warten auf Freischaltung") {
+		t.Fatalf("ministry's start page:\n%s", start)
+	}
+	regs := ministry.visit("/admin/marktplatz/registrierungen?stand=bestaetigt")
+	if !strings.Contains(regs, "Salzlandkreis") {
+		t.Fatalf("confirmed registrations:\n%s", regs)
+	}
+	var regID string
+	rows, err := a.market.ListRegistrations(bg, marketplace.RegistrationFilter{State: marketplace.RegistrationConfirmed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.FunctionMailbox == mailbox {
+			regID = r.ID
+		}
+	}
+	if regID == "" {
+		t.Fatal("no confirmed registration")
+	}
+	ministry.visit("/admin/marktplatz/registrierungen/" + regID)
+	ministry.submit("/admin/marktplatz/registrierungen/"+regID+"/freischalten", nil, nil)
+	salz, err := a.store.ResolveTenant(bg, "15089")
+	if err != nil {
+		t.Fatalf("the activation created no tenant: %v", err)
+	}
+
+	// The municipality accepts the mailed invitation and orders.
+	invite := mailLink(t, a, mailbox, "/admin/einladung/")
+	muni.visit(invite)
+	muni.submit(invite, nil, map[string]string{"name": "Sina Salz", "passwort": password, "passwort2": password})
+	if text := muni.visit("/admin/"); !strings.Contains(text, "Erste Schritte") {
+		muni.visit("/admin/anmelden")
+		muni.submit("/admin/anmelden", nil, map[string]string{"email": mailbox, "passwort": password})
+	}
+	for _, p := range []string{"SW10187", "SW10186", "SW10183"} {
+		muni.visit("/marktplatz/produkte/" + p)
+		muni.submit("/admin/koerperschaften/"+salz.ID+"/warenkorb", nil, nil)
+	}
+	muni.visit("/admin/koerperschaften/" + salz.ID + "/warenkorb")
+	muni.submit("/admin/koerperschaften/"+salz.ID+"/bestellen", nil, nil)
+	cases, err := a.onboard.ListCases(bg, salz.ID)
+	if err != nil || len(cases) < 3 {
+		t.Fatalf("the order opened %d cases (%v)", len(cases), err)
+	}
+	var c onboarding.Case
+	for _, k := range cases {
+		if k.Antragsstrecke == "grusi" {
+			c = k
+		}
+	}
+	if c.ID == "" {
+		t.Fatalf("no GruSi case among %+v", cases)
+	}
+
+	// Variant 2: the console's mailbox, its users named.
+	page := "/admin/anbindung/fall/" + c.ID
+	muni.visit(page)
+	muni.submit(page+"/variante", nil, map[string]string{"variante": "2"})
+	muni.submit(page+"/anbindungsdaten", nil, map[string]string{"mailboxUsers": mailbox})
+	// Register for a Sprechstunde; it takes place (the wall clock is the
+	// test's clock, so its date moves into the past).
+	cons, err := a.onboard.ListConsultations(bg, onboardingFrom(a))
+	if err != nil || len(cons) == 0 {
+		t.Fatalf("Sprechstunden %v, %v", cons, err)
+	}
+	muni.visit("/admin/sprechstunden")
+	muni.submit("/admin/sprechstunden/"+cons[0].ID+"/anmeldung", nil, nil)
+	if _, err := a.db.Write.NewRaw("UPDATE onboarding_consultations SET starts_at = ? WHERE id = ?", time.Now().Add(-time.Hour), cons[0].ID).Exec(bg); err != nil {
+		t.Fatal(err)
+	}
+	tick := func(c onboarding.Case, p onboarding.Phase) {
+		t.Helper()
+		page := "/admin/anbindung/fall/" + c.ID
+		items, err := a.onboard.Checklist(bg, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.Phase == p && !it.Done && it.Fact == "" {
+				muni.visit(page)
+				muni.submit(page+"/checkliste/"+it.ID, map[string]string{"erledigt": "1"}, nil)
+			}
+		}
+	}
+	phase := func(c onboarding.Case, p onboarding.Phase, to onboarding.Status) {
+		t.Helper()
+		page := "/admin/anbindung/fall/" + c.ID
+		muni.visit(page)
+		muni.submit(page+"/phasen/"+string(p), map[string]string{"stand": string(to)}, nil)
+		got, err := a.onboard.GetCase(bg, c.ID)
+		if err != nil || got.Phase(p).Status != to {
+			t.Fatalf("%s %s → %s: %+v (%v); on the page: %s", c.Antragsstrecke, p, to, got.Phase(p), err, muni.visit(page))
+		}
+	}
+	// The connection test, from the case's to-do: the platform sends a
+	// test application on the way the case sets up.
+	connectionTest := func(c onboarding.Case) {
+		t.Helper()
+		muni.visit("/admin/anbindungstest/" + c.ID)
+		muni.submit("/admin/anbindungstest/"+c.ID, nil, nil)
+		if got, _ := a.onboard.GetCase(bg, c.ID); got == nil || got.TestDeliveryAt == nil {
+			t.Fatalf("%s: no test delivery recorded: %+v; test page: %s", c.Antragsstrecke, got, muni.visit("/admin/anbindungstest/"+c.ID))
+		}
+	}
+	goLive := func(c onboarding.Case) {
+		t.Helper()
+		phase(c, onboarding.PhasePreparation, onboarding.InProgress)
+		tick(c, onboarding.PhasePreparation)
+		if c.Variant == onboarding.VariantFITConnect {
+			// The platform reaches the destination and checks its key
+			// with the first test application.
+			connectionTest(c)
+		}
+		phase(c, onboarding.PhasePreparation, onboarding.Completed)
+		phase(c, onboarding.PhaseConnectionTests, onboarding.InProgress)
+		tick(c, onboarding.PhaseConnectionTests)
+		connectionTest(c)
+		phase(c, onboarding.PhaseConnectionTests, onboarding.Completed)
+		phase(c, onboarding.PhaseProduction, onboarding.InProgress)
+		tick(c, onboarding.PhaseProduction)
+		phase(c, onboarding.PhaseProduction, onboarding.Completed)
+	}
+	c.Variant = onboarding.VariantOSCIClient
+	goLive(c)
+
+	// Variant 3: HzL to the demo's FIT-Connect destination.
+	var hzl onboarding.Case
+	for _, k := range cases {
+		if k.Antragsstrecke == "hzl" {
+			hzl = k
+		}
+	}
+	if hzl.ID == "" {
+		t.Fatalf("no HzL case among %+v", cases)
+	}
+	hp := "/admin/anbindung/fall/" + hzl.ID
+	muni.visit(hp)
+	muni.submit(hp+"/variante", nil, map[string]string{"variante": "3"})
+	muni.submit(hp+"/fachverfahren", nil, map[string]string{"fachverfahren": "open-prosoz"})
+	muni.submit(hp+"/anbindungsdaten", nil, map[string]string{"destinationId": demo.DestinationID})
+	hzl.Variant = onboarding.VariantFITConnect
+	goLive(hzl)
+
+	live, err := a.onboard.LiveAntragsstrecken(bg, salz.ID)
+	if err != nil || strings.Join(live, ",") != "grusi,hzl" && strings.Join(live, ",") != "hzl,grusi" {
+		t.Fatalf("live: %v, %v", live, err)
+	}
+
+	// The first application, built as a citizen's is, reaches the
+	// console mailbox; the clerk finds it there.
+	xml, pdf, err := a.testApplication(bg, salz.ID, "grusi", "SLK-GRUSI-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deliveryID string
+	if err := a.db.Tx(bg, func(ctx context.Context, tx bun.Tx) error {
+		deliveryID, err = a.delivery.Enqueue(ctx, tx, delivery.Document{ApplicationID: "story-1", TenantID: salz.ID, Antragsstrecke: "grusi",
+			ReferenceNumber: "SLK-GRUSI-1", XML: xml, PDF: pdf, SubmittedAt: time.Now().UTC().Truncate(time.Microsecond)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.delivery.Drive(bg, deliveryID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if text := muni.visit("/admin/postfach/" + salz.ID); !strings.Contains(text, "SLK-GRUSI-1") {
+		t.Errorf("the first application is not in the mailbox:\n%s", text)
+	}
+	// The ministry sees it live in the Umsetzungsstand.
+	if text := ministry.visit("/admin/rollout/kommune/" + salz.ID); !strings.Contains(text, "Salzlandkreis") {
+		t.Errorf("the ministry's view of the municipality:\n%s", text)
+	}
+	if len(problems) > 0 {
+		t.Errorf("%d layout problems on the story's pages:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+}

@@ -1,0 +1,1 @@
+ALTER TABLE onboarding_cases DROP COLUMN golive_requested_at;
