@@ -71,12 +71,12 @@ func (e *TrustError) Unwrap() error { return ErrTrustLevel }
 // draft. Only after that commit is the receipt returned. A crash between
 // the two leaves a pending row that the next attempt completes.
 func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Receipt, error) {
-	if rc, err := s.receiptFor(ctx, in.CitizenID, draftID); err != nil || rc != nil {
-		return rc, err
-	}
-	d, err := s.Draft(ctx, in.CitizenID, draftID)
+	// The draft first: the transaction that submits it deletes it, so a
+	// draft that is there has no receipt yet (a pending reservation is
+	// found by reserve), and only a missing one needs the look for one.
+	d, uploads, err := s.draftForSubmit(ctx, in.CitizenID, draftID)
 	if errors.Is(err, ErrNotFound) {
-		// submitted meanwhile by another request?
+		// submitted before, or meanwhile by another request?
 		if rc, err2 := s.receiptFor(ctx, in.CitizenID, draftID); err2 != nil || rc != nil {
 			return rc, err2
 		}
@@ -126,10 +126,6 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 
 	// The documents, outside any transaction.
 	t, err := s.tenants.GetTenant(ctx, d.TenantID)
-	if err != nil {
-		return nil, err
-	}
-	uploads, err := s.uploadsWithData(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +347,8 @@ func (s *Store) uploadsWithData(ctx context.Context, draftID string) ([]uploadDa
 		if err != nil {
 			return nil, err
 		}
-		out[i] = uploadData{info: UploadInfo{ID: r.ID, FieldID: r.FieldID, Name: r.FileName, ContentType: r.ContentType, Size: r.Size}, data: data}
+		out[i] = uploadData{info: UploadInfo{ID: r.ID, FieldID: r.FieldID, Name: r.FileName, ContentType: r.ContentType, Size: r.Size,
+			CreatedAt: r.CreatedAt}, data: data}
 	}
 	return out, nil
 }
