@@ -81,6 +81,10 @@ func KindOf(dsn string) Kind {
 }
 
 func openPostgres(dsn string, opts Options) (*DB, error) {
+	dsn, err := withExecMode(dsn)
+	if err != nil {
+		return nil, err
+	}
 	sqldb, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -90,6 +94,28 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	bdb := bun.NewDB(sqldb, pgdialect.New())
 	return &DB{Kind: Postgres, Read: bdb, Write: bdb}, nil
+}
+
+// withExecMode makes pgx send each query in one round trip (extended
+// protocol, unnamed statement) unless the DSN names another
+// default_query_exec_mode. bun writes the arguments into the SQL text, so
+// nearly every query text is new: pgx's default (cache_statement) prepared
+// each one first – a second round trip per query – and evicted them again
+// from its per-connection cache; a submission paid about a dozen extra
+// round trips for that. Statements with real parameters that pay off as
+// prepared statements (WriteBlob) ask for it per call.
+func withExecMode(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", fmt.Errorf("postgres DSN: %w", err)
+	}
+	q := u.Query()
+	if q.Get("default_query_exec_mode") != "" {
+		return dsn, nil
+	}
+	q.Set("default_query_exec_mode", "exec")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // sqlitePragmas are applied to every SQLite connection: WAL for concurrent

@@ -139,10 +139,9 @@ func enqueue(ctx context.Context, db bun.IDB, doc Document, sealer Sealer, purpo
 		}
 		return id, nil
 	}
-	if _, err := db.NewInsert().Model(&payloadRow{DeliveryID: r.ID, Sealed: sealed, Data: []byte{}, CreatedAt: now}).Exec(ctx); err != nil {
-		return "", fmt.Errorf("enqueue delivery payload of %s: %w", doc.ApplicationID, err)
-	}
-	if err := migrations.WriteBlob(ctx, db, "delivery_payloads", "data", "delivery_id", r.ID, raw); err != nil {
+	// The payload with its data bound: one statement (see InsertBound).
+	if err := migrations.InsertBound(ctx, db, "delivery_payloads", []string{"delivery_id", "sealed", "data", "created_at"},
+		[]any{r.ID, sealed, raw, now}); err != nil {
 		return "", fmt.Errorf("enqueue delivery payload of %s: %w", doc.ApplicationID, err)
 	}
 	return r.ID, nil

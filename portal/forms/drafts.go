@@ -159,6 +159,34 @@ func (s *Store) loadDraft(ctx context.Context, db bun.IDB, citizenID, draftID st
 }
 
 func (s *Store) decodeDraft(ctx context.Context, db bun.IDB, row *draftRow) (*Draft, error) {
+	return s.decodeDraftWith(ctx, db, row, nil)
+}
+
+// draftForSubmit loads a draft and its uploads with their data: two
+// queries, where Draft and uploadsWithData take three.
+func (s *Store) draftForSubmit(ctx context.Context, citizenID, draftID string) (*Draft, []uploadData, error) {
+	if _, err := uuid.Parse(draftID); err != nil {
+		return nil, nil, ErrNotFound
+	}
+	var row draftRow
+	if err := s.db.Read.NewSelect().Model(&row).Where("id = ?", draftID).Where("citizen_id = ?", citizenID).Scan(ctx); err != nil {
+		return nil, nil, notFound(err)
+	}
+	uploads, err := s.uploadsWithData(ctx, row.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	infos := make([]UploadInfo, len(uploads))
+	for i, u := range uploads {
+		infos[i] = u.info
+	}
+	d, err := s.decodeDraftWith(ctx, s.db.Read, &row, infos)
+	return d, uploads, err
+}
+
+// decodeDraftWith decodes a draft row; ups are its uploads, nil to load
+// them.
+func (s *Store) decodeDraftWith(ctx context.Context, db bun.IDB, row *draftRow, ups []UploadInfo) (*Draft, error) {
 	def, ok := s.reg.Get(row.Antragsstrecke, row.DefVersion)
 	if !ok {
 		return nil, fmt.Errorf("draft %s: definition %s@%s is gone", row.ID, row.Antragsstrecke, row.DefVersion)
@@ -174,9 +202,10 @@ func (s *Store) decodeDraft(ctx context.Context, db bun.IDB, row *draftRow) (*Dr
 	if a == nil {
 		a = Answers{}
 	}
-	ups, err := s.uploadInfos(ctx, db, row.ID)
-	if err != nil {
-		return nil, err
+	if ups == nil {
+		if ups, err = s.uploadInfos(ctx, db, row.ID); err != nil {
+			return nil, err
+		}
 	}
 	var visited []string
 	if row.StepsDone != "" {

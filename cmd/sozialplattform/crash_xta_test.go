@@ -1,0 +1,558 @@
+package main
+
+import (
+	"context"
+	"crypto"
+	"crypto/tls"
+	"log/slog"
+	"math/rand/v2"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sozialplattform/migrations"
+	"sozialplattform/migrations/testdb"
+	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/onboarding/delivery/deliverytest"
+	"sozialplattform/onboarding/delivery/dvdv"
+	"sozialplattform/onboarding/delivery/pki"
+	"sozialplattform/onboarding/delivery/xta2"
+	"sozialplattform/onboarding/delivery/xta2/xtaserver"
+	"sozialplattform/tenant"
+)
+
+// Kill moments of TestCrashSIGKILLXTA beside those of TestCrashSIGKILL.
+const (
+	killXTASent      = "xta-sent"       // the intermediary stored the message, the platform has not heard back
+	killXTAMessageID = "xta-message-id" // the intermediary gave a message ID the platform has not stored yet
+)
+
+// TestCrashSIGKILLXTA is TestCrashSIGKILL for variant 1: Harz's HzL goes
+// over OSCI/XTA2 to an XTA2 intermediary in this process (TLS with client
+// certificates, found through the DVDV directory) – a process other than
+// the server that is killed. The intermediary fails 20 % of the
+// platform's state-changing calls (checkAccountActive, createMessageID,
+// sendMessage) in every way deliverytest.Flaky knows. The server is killed
+// five times: right after a citizen's submit went out, a few milliseconds
+// into one, after the intermediary stored a message and before its answer
+// reached the platform, after it handed out a message ID the platform has
+// not yet recorded, and at random. In the end every receipt has exactly
+// one application, one delivery row handed over, and exactly one message
+// at the intermediary (a retry asks getTransportReport for the stored
+// message ID before it sends); the Fachverfahren fetches each once.
+func TestCrashSIGKILLXTA(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: about 45 s with child processes")
+	}
+	began := time.Now()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("CRASH_TEST_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	t.Logf("seed %d (CRASH_TEST_SEED to repeat the kill schedule), database %s", seed, testdb.Kind())
+
+	const platformKennung = "sop:150000100042"
+	submitKill, sentKill, idKill := newKillSwitch(), newKillSwitch(), newKillSwitch()
+	var sentKillHits, idKillHits atomic.Int64
+	ix := newCrashIntermediary(t, platformKennung, func(h http.Handler) http.Handler {
+		return killAfterXTA(idKill, &idKillHits, xta2.ActionCreateMessageID, killAfterXTA(sentKill, &sentKillHits, xta2.ActionSendMessage, h))
+	}, seed)
+
+	dsn := testdb.DSN(t)
+	const dataKey = "crash:QUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUI="
+	citizens := []string{"erika.xta@example.org", "max.xta@example.org"}
+	seedCrashDatabaseXTA(t, dsn, dataKey, ix, citizens)
+	db, err := migrations.Open(context.Background(), dsn, migrations.Options{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+
+	addr := freeLoopbackAddr(t)
+	child := newChildProcess(t, addr, []string{"serve", "--addr", addr, "--db", dsn}, map[string]string{
+		"SOZIALPLATTFORM_DATA_KEY":         dataKey,
+		"SOZIALPLATTFORM_LOG_LEVEL":        "warn",
+		"SOZIALPLATTFORM_PLATFORM_KENNUNG": platformKennung,
+		"SOZIALPLATTFORM_XTA_CLIENT_CERT":  ix.certFile,
+		"SOZIALPLATTFORM_XTA_CLIENT_KEY":   ix.keyFile,
+	})
+	t.Cleanup(func() {
+		if err := child.stop(); err != nil {
+			t.Error(err)
+		}
+		if t.Failed() {
+			t.Logf("output of the server processes:\n%s", child.tail(12000))
+		}
+	})
+	if _, err := child.start(); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + addr
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var counters crashCounters
+	var browsers []*citizenBrowser
+	for _, email := range citizens {
+		b := newCitizenBrowser(base, "/landkreis-harz", submitKill, &counters)
+		if err := b.login(ctx, email, "ein-sicheres-passwort"); err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		browsers = append(browsers, b)
+	}
+
+	// Load: every citizen starts an application every 800 ms.
+	var (
+		mu       sync.Mutex
+		receipts []crashReceipt
+		errs     []error
+		wg       sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	for _, b := range browsers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			const every = 800 * time.Millisecond
+			next := time.Now()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Until(next)):
+				}
+				if next = next.Add(every); next.Before(time.Now()) {
+					next = time.Now()
+				}
+				rc, err := b.apply(ctx)
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				} else if rc != nil {
+					receipts = append(receipts, *rc)
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+
+	// Kills: one in each fifth of the load phase, kinds in random order.
+	kinds := []string{killSubmitSent, killSubmitWorking, killXTASent, killXTAMessageID, killRandom}
+	rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
+	const phase = 30 * time.Second
+	slot := phase / time.Duration(len(kinds))
+	loadStart, lastUp := time.Now(), time.Now()
+	kills, hits := 0, 0
+	for i, kind := range kinds {
+		at := loadStart.Add(time.Duration(i)*slot + time.Second + time.Duration(rng.Int64N(int64(slot-2*time.Second))))
+		if earliest := lastUp.Add(time.Second); at.Before(earliest) {
+			at = earliest
+		}
+		time.Sleep(time.Until(at))
+		var done chan struct{}
+		switch kind {
+		case killSubmitSent:
+			done = submitKill.await(8 * time.Second)
+		case killSubmitWorking:
+			if done = submitKill.await(8 * time.Second); done != nil {
+				time.Sleep(3*time.Millisecond + time.Duration(rng.Int64N(int64(9*time.Millisecond))))
+			}
+		case killXTASent:
+			done = sentKill.await(12 * time.Second)
+		case killXTAMessageID:
+			done = idKill.await(12 * time.Second)
+		}
+		dead := child.instance()
+		err := child.kill()
+		if done != nil {
+			close(done)
+			hits++
+		}
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		pending, err := pendingApplications(db)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		took, err := child.start()
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		if jobs, deliveries, err := heldLeases(db, dead); err != nil || jobs+deliveries > 0 {
+			cancel()
+			t.Fatalf("the restart left %d job and %d delivery leases of the killed process (%v)", jobs, deliveries, err)
+		}
+		lastUp = time.Now()
+		kills++
+		t.Logf("kill %d (%s) at %s: hook fired %v; %d unfinished applications left; restarted in %s",
+			i+1, kind, time.Since(loadStart).Round(time.Millisecond), done != nil, pending, took.Round(time.Millisecond))
+	}
+	end := loadStart.Add(phase + time.Second)
+	if after := lastUp.Add(3 * time.Second); end.Before(after) {
+		end = after
+	}
+	time.Sleep(time.Until(end))
+	close(stop)
+	wg.Wait()
+	loadTook := time.Since(loadStart)
+	if len(errs) > 0 {
+		t.Fatalf("the citizens' clients failed: %v", errs)
+	}
+
+	// Drain without faults; retries pulled forward.
+	ix.flaky.SetRate(0)
+	drainStart := time.Now()
+	want := map[string]bool{}
+	for _, rc := range receipts {
+		want[rc.ApplicationID] = true
+	}
+	for {
+		if _, err := pullRetriesForward(db); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := deliveryRows(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		handedOver := 0
+		for _, r := range rows {
+			switch r.Status {
+			case delivery.StatusSent, delivery.StatusAccepted, delivery.StatusPickedUp:
+				if want[r.ApplicationID] {
+					handedOver++
+				}
+			case delivery.StatusFailed, delivery.StatusRejected:
+				t.Fatalf("delivery %s of application %s ended %s after %d attempts: %s", r.ID, r.ApplicationID, r.Status, r.Attempts, r.LastError)
+			}
+		}
+		if handedOver >= len(want) {
+			break
+		}
+		if time.Since(drainStart) > time.Minute {
+			t.Fatalf("outbox not drained within a minute: %d of %d receipts handed over", handedOver, len(want))
+		}
+		if !child.alive() {
+			t.Fatal("the server ended by itself during the drain")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	drainTook := time.Since(drainStart)
+	if err := child.stop(); err != nil {
+		t.Errorf("after the crashes: %v", err)
+	}
+
+	nApps, nRows := reconcileCrashXTA(t, db, ix, receipts)
+	if n := len(receipts); n < 15 {
+		t.Errorf("only %d receipts: too few to show anything", n)
+	}
+	if kills != len(kinds) {
+		t.Errorf("%d kills, want %d", kills, len(kinds))
+	}
+	if counters.submitKilled.Load() == 0 {
+		t.Error("no kill hit a citizen's submit in flight: the test would pass vacuously")
+	}
+	if sentKillHits.Load() == 0 {
+		t.Error("no kill hit a delivery between the intermediary's storing the message and the platform's record")
+	}
+	faults, requests := ix.flaky.Counts()
+	outcomes, err := attemptOutcomes(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("summary (%s, XTA2): %d receipts, %d applications, %d delivery rows, %d messages at the intermediary; %d drafts begun, %d abandoned at an unknown start\n"+
+		"  kills: %d (%d at their aimed moment: %d submits in flight, %d after sendMessage, %d after createMessageID)\n"+
+		"  client retries: %d submits without answer (%d receipts needed a repeated submit), %d steps, %d receipt pages\n"+
+		"  intermediary faults: %v in %d requests; delivery attempts: %v\n"+
+		"  time: load %s, drain %s, total %s",
+		testdb.Kind(), len(receipts), nApps, nRows, len(ix.server.Messages()), counters.started.Load(), counters.abandoned.Load(),
+		kills, hits, counters.submitKilled.Load(), sentKillHits.Load(), idKillHits.Load(),
+		counters.submitUnknown.Load(), counters.submitsWithManyAnswers.Load(), counters.stepRetries.Load(), counters.receiptRetries.Load(),
+		faults, requests, outcomes,
+		loadTook.Round(time.Millisecond), drainTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+}
+
+// crashIntermediary is an XTA2 intermediary for the crash test: the local
+// XTA2 server behind TLS with client certificates and a Flaky, the
+// platform's client certificate as files for the child processes, and the
+// reader's client for Harz's Fachverfahren.
+type crashIntermediary struct {
+	server            *xtaserver.Server
+	flaky             *deliverytest.Flaky
+	url               string
+	serverCertPEM     string
+	certFile, keyFile string
+	reader            *xta2.Client
+	readerKennung     string
+}
+
+// harzKennung is the DVDV Behördenkennung of Harz's HzL case in the
+// onboarding demo.
+const harzKennung = "sop:150850000100"
+
+func newCrashIntermediary(t *testing.T, platformKennung string, wrap func(http.Handler) http.Handler, seed uint64) *crashIntermediary {
+	t.Helper()
+	now := time.Now()
+	ca, err := pki.NewCA("XTA2-Crashtest-CA", now, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := func(cn string, server bool) pki.Spec {
+		return pki.Spec{CommonName: cn, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(23 * time.Hour), Server: server, Client: !server,
+			Hosts: []string{"127.0.0.1"}}
+	}
+	serverCert, err := ca.TLSCertificate(spec("127.0.0.1", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	platformCert, err := ca.TLSCertificate(spec("Sozialplattform (Crashtest)", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readerCert, err := ca.TLSCertificate(spec("Fachverfahren Landkreis Harz (Crashtest)", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := &crashIntermediary{server: xtaserver.New(xtaserver.Options{Identity: "xta2-crashtest"}), readerKennung: harzKennung,
+		serverCertPEM: string(pki.CertPEM(serverCert.Leaf))}
+	ix.server.AddAccount(platformKennung, xtaserver.Fingerprint(platformCert.Leaf.Raw))
+	ix.server.AddAccount(harzKennung, xtaserver.Fingerprint(readerCert.Leaf.Raw))
+	ix.flaky = deliverytest.NewFlaky(wrap(ix.server.Handler()), seed, 0.2)
+	ix.flaky.Slow = time.Second
+	ix.flaky.Only = xtaSenderCall
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(ix.flaky)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientAuth: tls.RequireAndVerifyClientCert,
+		ClientCAs: ca.Pool(), MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ix.url = srv.URL + "/xta"
+
+	dir := t.TempDir()
+	key, err := pki.KeyPEM(platformCert.PrivateKey.(crypto.Signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.certFile, ix.keyFile = filepath.Join(dir, "xta-client.pem"), filepath.Join(dir, "xta-client.key")
+	if err := os.WriteFile(ix.certFile, pki.CertPEM(platformCert.Leaf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ix.keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix.reader = xta2.NewClient(xta2.Config{Endpoint: ix.url, Identity: xta2.Party{Identifier: harzKennung},
+		HTTPClient: xta2.TLSClient(readerCert, ca.Pool(), 30*time.Second)})
+	return ix
+}
+
+// xtaSenderCall picks the requests Flaky may fail: the platform's calls
+// that change state at the intermediary or precede such a change. The
+// transport report – the reconciliation's question – stays reliable.
+func xtaSenderCall(r *http.Request) bool {
+	_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch params["action"] {
+	case xta2.ActionCheckAccountActive, xta2.ActionCreateMessageID, xta2.ActionSendMessage:
+		return true
+	}
+	return false
+}
+
+// killAfterXTA lets k kill the server after the intermediary answered a
+// call of the given action with 200 and before the answer reaches the
+// platform.
+func killAfterXTA(k *killSwitch, hits *atomic.Int64, action string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if params["action"] != action || !k.armed.Load() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if rec.Code == http.StatusOK && k.fire() {
+			hits.Add(1)
+		}
+		for key, v := range rec.Header() {
+			w.Header()[key] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	})
+}
+
+// seedCrashDatabaseXTA prepares the database as seedCrashDatabase does,
+// with Harz's HzL case on variant 1 as the onboarding demo has it and its
+// DVDV entry pointing at the intermediary.
+func seedCrashDatabaseXTA(t *testing.T, dsn, dataKey string, ix *crashIntermediary, citizens []string) {
+	t.Helper()
+	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Crashtest"})
+	cfg, _, err := parseConfig("crash-seed", []string{"--db", dsn, "--data-key", dataKey}, func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	if _, err := a.store.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.market.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.onboard.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	harz, err := a.store.ResolveTenant(ctx, "15085")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live, err := a.onboard.LiveAntragsstrecken(ctx, harz.ID); err != nil || !slices.Contains(live, "hzl") {
+		t.Fatalf("HzL of Landkreis Harz not live: %v %v", live, err)
+	}
+	in := dvdv.Input{Name: "Landkreis Harz – Sozialamt (Crashtest-Intermediär)", Endpoint: ix.url, Certificate: ix.serverCertPEM, Active: true}
+	version := 0
+	if e, err := a.dvdv.Lookup(ctx, harzKennung); err == nil {
+		version = e.Version
+	}
+	if _, err := a.dvdv.Put(ctx, "", harzKennung, version, in); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}.Route(ctx, harz.ID, "hzl")
+	if err != nil || rt.Variant != int(onboarding.VariantOSCIXTA2) || rt.DVDVKennung != harzKennung {
+		t.Fatalf("route of Harz's HzL: %+v %v", rt, err)
+	}
+	for _, email := range citizens {
+		seedCitizen(t, a, email, "landkreis-harz")
+	}
+}
+
+// reconcileCrashXTA checks the receipts against the database and the
+// intermediary: one application and one handed-over delivery row per
+// receipt, exactly one message per reference number at the intermediary,
+// and the Fachverfahren fetches each once.
+func reconcileCrashXTA(t *testing.T, db *migrations.DB, ix *crashIntermediary, receipts []crashReceipt) (apps, deliveries int) {
+	t.Helper()
+	byApp, byRef := map[string]crashReceipt{}, map[string]int{}
+	for _, rc := range receipts {
+		if prev, ok := byApp[rc.ApplicationID]; ok {
+			t.Errorf("application %s is the receipt of two drafts: %s and %s", rc.ApplicationID, prev.Draft, rc.Draft)
+		}
+		byApp[rc.ApplicationID] = rc
+		byRef[rc.Reference]++
+	}
+	for ref, n := range byRef {
+		if n > 1 {
+			t.Errorf("reference number %s on %d receipts", ref, n)
+		}
+	}
+	appRows, err := applicationRows(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, drafts := map[string]int{}, map[string]int{}
+	for _, a := range appRows {
+		seen[a.ID]++
+		drafts[a.DraftID]++
+		rc, ok := byApp[a.ID]
+		switch {
+		case !ok:
+			t.Errorf("application %s (%s, status %s) has no receipt", a.ID, a.Reference, a.Status)
+		case a.Reference != rc.Reference:
+			t.Errorf("application %s is %s, the receipt says %s", a.ID, a.Reference, rc.Reference)
+		}
+	}
+	for id := range byApp {
+		if seen[id] != 1 {
+			t.Errorf("receipt %s (%s): %d applications", id, byApp[id].Reference, seen[id])
+		}
+	}
+	for d, n := range drafts {
+		if n > 1 {
+			t.Errorf("draft %s submitted as %d applications", d, n)
+		}
+	}
+
+	rows, err := deliveryRows(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perApp := map[string]int{}
+	for _, r := range rows {
+		perApp[r.ApplicationID]++
+		if r.Status != delivery.StatusSent && r.Status != delivery.StatusAccepted && r.Status != delivery.StatusPickedUp {
+			t.Errorf("delivery %s of %s: %s", r.ID, r.ReferenceNumber, r.Status)
+		}
+	}
+	for id, rc := range byApp {
+		if perApp[id] != 1 {
+			t.Errorf("receipt %s: %d delivery rows", rc.Reference, perApp[id])
+		}
+	}
+
+	// One message per reference at the intermediary (the subject carries
+	// it: "Antrag <label> SP-…"), nothing else.
+	atXTA := map[string]int{}
+	for _, m := range ix.server.Messages() {
+		atXTA[referencePattern.FindString(m.Subject)]++
+	}
+	for ref, n := range atXTA {
+		if n != 1 || byRef[ref] != 1 {
+			t.Errorf("the intermediary holds %d messages of %q, the citizens %d receipts", n, ref, byRef[ref])
+		}
+	}
+	for ref := range byRef {
+		if atXTA[ref] != 1 {
+			t.Errorf("receipt %s: %d messages at the intermediary", ref, atXTA[ref])
+		}
+	}
+
+	// The Fachverfahren fetches every message once; the message file is
+	// named after the reference number.
+	fetched := map[string]int{}
+	for round := 0; round < 10; round++ {
+		n, err := xta2.FetchAll(context.Background(), ix.reader, func(f xta2.Fetched) error {
+			fetched[referencePattern.FindString(f.Content.Message.Filename)]++
+			return nil
+		})
+		if err != nil {
+			t.Errorf("the Fachverfahren could not fetch its messages: %v", err)
+			break
+		}
+		if n == 0 {
+			break
+		}
+	}
+	for ref := range byRef {
+		if fetched[ref] != 1 {
+			t.Errorf("receipt %s: the Fachverfahren fetched %d messages", ref, fetched[ref])
+		}
+	}
+	return len(appRows), len(rows)
+}
