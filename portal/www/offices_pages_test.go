@@ -94,7 +94,7 @@ func TestResponsibleOffices(t *testing.T) {
 	}
 	// Wernigerode's start page names its Kreis' offices per Rechtskreis,
 	// its own for what it runs, and the Familienkasse.
-	home := b.get("/wernigerode/").body
+	home := b.get("/wernigerode/?lang=de").body
 	for _, w := range []string{"Jobcenter Landkreis Harz", "Sozialamt des Landkreises Harz", "Sozialamt der Stadt Wernigerode",
 		"Wohngeldstelle des Landkreises Harz", "Familienkasse Sachsen-Anhalt-Thüringen", "Kindergeld und Kinderzuschlag (Familienkasse)"} {
 		if !strings.Contains(home, w) {
@@ -146,12 +146,13 @@ func TestServicePagesStateTheFindersAmounts(t *testing.T) {
 			}
 		}
 	}
-	// The figures the finding F30 names, in German.
+	// The figures the finding F30 names, in German (the language is
+	// remembered in a cookie, so it is named).
 	for path, want := range map[string][]string{
-		"/leistungen/buergergeld":    {"563 €", "506 €", "357 €"},
-		"/leistungen/but":            {"130 €", "65 €"},
-		"/leistungen/kinderzuschlag": {"297 €"},
-		"/leistungen/kindergeld":     {"259 €"},
+		"/leistungen/buergergeld?lang=de":    {"563 €", "506 €", "357 €"},
+		"/leistungen/but?lang=de":            {"130 €", "65 €"},
+		"/leistungen/kinderzuschlag?lang=de": {"297 €"},
+		"/leistungen/kindergeld?lang=de":     {"259 €"},
 	} {
 		body := b.get(path).body
 		for _, w := range want {
