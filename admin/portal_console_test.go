@@ -61,7 +61,13 @@ func TestPortalConsole(t *testing.T) {
 	if p.status != http.StatusOK || !p.has("Die Angaben des Portals wurden gespeichert.") {
 		t.Fatalf("save settings = %d\n%s", p.status, p.body)
 	}
+	// An office without address, phone and hours would send citizens nowhere.
 	p = harz.submit(harzPage, harzPage+"/stellen", url.Values{"rechtskreis": {"sgb2"}, "name": {"Jobcenter Landkreis Harz"}, "officeEmail": {"jc@harz.example"}})
+	if p.status != http.StatusUnprocessableEntity || !p.has("Bitte geben Sie eine Telefonnummer der Stelle an.") || !p.has("Bitte geben Sie die Öffnungszeiten an") {
+		t.Errorf("office without address = %d", p.status)
+	}
+	p = harz.submit(harzPage, harzPage+"/stellen", url.Values{"rechtskreis": {"sgb2"}, "name": {"Jobcenter Landkreis Harz"}, "officeEmail": {"jc@harz.example"},
+		"street": {"Friedrich-Ebert-Straße 42"}, "postalCode": {"38820"}, "city": {"Halberstadt"}, "officePhone": {"03941 5970-0"}, "officeHours": {"Di 9–12 Uhr"}})
 	if p.status != http.StatusOK || !p.has("Jobcenter Landkreis Harz") {
 		t.Fatalf("add office = %d\n%s", p.status, p.body)
 	}

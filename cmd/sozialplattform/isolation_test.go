@@ -115,7 +115,7 @@ func (s scope) fill(t *testing.T, path string) string {
 		"{tokenId}", s.apiToken, "{token}", "unbekannter-token",
 		"{mailId}", s.mailID, "{name}", "sitzungen-aufraeumen",
 		"{productId}", s.market.productID, "{orderId}", s.market.orderID, "{registrationId}", s.market.registrationID,
-		"{linkId}", "unbekannter-link", "{template}", "appointment-confirmation"},
+		"{linkId}", "unbekannter-link", "{officeId}", "unbekannte-stelle", "{template}", "appointment-confirmation"},
 		append(append(append(s.onboarding.replacements(), s.counselling.replacements()...), s.delivery.replacements()...), s.applications.replacements()...)...)...)
 	out := r.Replace(path)
 	if strings.Contains(out, "{") {

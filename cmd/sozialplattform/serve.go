@@ -16,6 +16,7 @@ import (
 
 	"sozialplattform/migrations"
 	deliverydemo "sozialplattform/onboarding/delivery/demo"
+	"sozialplattform/portal/site"
 	"sozialplattform/tenant"
 )
 
@@ -193,6 +194,9 @@ func (a *app) loadDemo(ctx context.Context) ([]tenant.DemoLogin, error) {
 	}
 	if err := a.appts.LoadDemo(ctx, a.store, counsellingDemo.CalendarTenants); err != nil {
 		return nil, fmt.Errorf("load appointment demo data: %w", err)
+	}
+	if err := site.NewStore(a.db).LoadDemo(ctx, a.store); err != nil {
+		return nil, fmt.Errorf("load portal demo data (offices, links): %w", err)
 	}
 	logins = append(logins, counsellingDemo.Logins...)
 	citizenLogin, err := a.citizens.LoadDemo(ctx)

@@ -252,14 +252,30 @@ func (o *Office) validate() error {
 	if o.Name == "" {
 		errs.Add("name", "Bitte geben Sie den Namen der Stelle an.")
 	}
+	// A citizen sent to an office must be able to find and reach it:
+	// address, phone and opening hours are required.
 	checkText(&errs, "street", &o.Street, MaxText)
+	if o.Street == "" {
+		errs.Add("street", "Bitte geben Sie Straße und Hausnummer der Stelle an.")
+	}
 	checkText(&errs, "city", &o.City, MaxText)
+	if o.City == "" {
+		errs.Add("city", "Bitte geben Sie den Ort der Stelle an.")
+	}
 	checkText(&errs, "hours", &o.Hours, MaxLongText)
+	if o.Hours == "" {
+		errs.Add("hours", "Bitte geben Sie die Öffnungszeiten an (z. B. „Di 9–12 Uhr und 13–18 Uhr, Do 9–12 Uhr“).")
+	}
 	o.PostalCode = strings.TrimSpace(o.PostalCode)
-	if o.PostalCode != "" && !postalCode.MatchString(o.PostalCode) {
+	switch {
+	case o.PostalCode == "":
+		errs.Add("postalCode", "Bitte geben Sie die Postleitzahl der Stelle an.")
+	case !postalCode.MatchString(o.PostalCode):
 		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
 	}
-	phone.Check(&errs, "phone", &o.Phone)
+	if phone.Check(&errs, "phone", &o.Phone) && o.Phone == "" {
+		errs.Add("phone", "Bitte geben Sie eine Telefonnummer der Stelle an.")
+	}
 	checkEmail(&errs, "email", &o.Email)
 	checkURL(&errs, "website", &o.Website, false)
 	return errs.Err()

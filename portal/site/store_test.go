@@ -153,8 +153,10 @@ func TestOfficesAreScopedToTheirTenant(t *testing.T) {
 	s, ts := fixture(t)
 	ctx := context.Background()
 	harz, wb := tenantID(t, ts, "landkreis-harz"), tenantID(t, ts, "landkreis-wittenberg")
-	jc := &Office{TenantID: harz, Rechtskreis: "sgb2", Name: "Jobcenter Landkreis Harz", PostalCode: "38820", City: "Halberstadt", Email: "jobcenter@harz.example"}
-	sa := &Office{TenantID: harz, Rechtskreis: "sgb12", Name: "Sozialamt"}
+	jc := &Office{TenantID: harz, Rechtskreis: "sgb2", Name: "Jobcenter Landkreis Harz", Street: "Friedrich-Ebert-Straße 42", PostalCode: "38820",
+		City: "Halberstadt", Phone: "03941 5970-0", Hours: "Di 9–12 Uhr", Email: "jobcenter@harz.example"}
+	sa := &Office{TenantID: harz, Rechtskreis: "sgb12", Name: "Sozialamt", Street: "Friedrich-Ebert-Straße 42", PostalCode: "38820",
+		City: "Halberstadt", Phone: "03941 5970-0", Hours: "Di 9–12 Uhr"}
 	for _, o := range []*Office{sa, jc} {
 		if err := s.SaveOffice(ctx, o); err != nil {
 			t.Fatal(err)

@@ -116,8 +116,9 @@ type linkPathInput struct {
 // links.
 const ObjPortal = site.ObjPortal
 
-// RegisterAPI adds the portal's operations: the finder (public) and the
-// links to online services on other portals (per tenant).
+// RegisterAPI adds the portal's operations: the finder (public), the
+// links to online services on other portals and the responsible offices
+// (per tenant).
 func (p *Portal) RegisterAPI(hapi huma.API) {
 	api.Register(hapi, huma.Operation{
 		OperationID: "finderEvaluate", Method: http.MethodPost, Path: "/v1/finder/evaluate", Tags: []string{tagFinder},
@@ -245,4 +246,5 @@ func (p *Portal) RegisterAPI(hapi huma.API) {
 		}
 		return nil, nil
 	})
+	p.registerOfficeAPI(hapi)
 }

@@ -178,9 +178,43 @@ func (p *Portal) kreise(ctx context.Context) ([]kreisItem, error) {
 
 // municipalityData fills a municipality's start page.
 type municipalityData struct {
-	Offices  []site.Office
-	Services []serviceItem
-	Contacts []tenant.Contact
+	Offices   []officeGroup
+	Services  []serviceItem
+	Contacts  []tenant.Contact
+	Calendars []calendarLink
+}
+
+// calendarLink is an appointment calendar on a municipality's start page:
+// its own, or one of its Kreis' (on the Kreis' portal).
+type calendarLink struct {
+	Name, Location, URL, By string
+}
+
+// municipalityCalendars lists the active appointment calendars of the
+// tenant and, for a Gemeinde, of its Kreis.
+func (p *Portal) municipalityCalendars(ctx context.Context, t *tenant.Tenant, a area) ([]calendarLink, error) {
+	if p.counsel == nil || p.counsel.appts == nil {
+		return nil, nil
+	}
+	owners := []*tenant.Tenant{t}
+	if a.kreis != nil && a.kreis.ID != t.ID {
+		owners = append(owners, a.kreis)
+	}
+	var out []calendarLink
+	for _, o := range owners {
+		cals, err := p.counsel.appts.Calendars(ctx, []string{o.ID}, true)
+		if err != nil {
+			return nil, fmt.Errorf("calendars of %s: %w", o.Name, err)
+		}
+		for _, c := range cals {
+			l := calendarLink{Name: c.Name, Location: c.Location, URL: "/" + o.Slug + "/termine/kalender/" + c.ID}
+			if o.ID != t.ID {
+				l.By = o.Name
+			}
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 func (p *Portal) home(w http.ResponseWriter, r *http.Request) {
@@ -213,7 +247,12 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request) {
 func (p *Portal) municipality(w http.ResponseWriter, r *http.Request) {
 	st := stateFrom(r)
 	ctx := r.Context()
-	offices, err := p.site.Offices(ctx, st.site.Tenant.ID)
+	a, err := p.areaOfTenant(ctx, st.site.Tenant)
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
+	offices, err := p.areaOffices(ctx, a)
 	if err != nil {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
@@ -223,9 +262,14 @@ func (p *Portal) municipality(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, p.view(r, ""), err)
 		return
 	}
+	cals, err := p.municipalityCalendars(ctx, st.site.Tenant, a)
+	if err != nil {
+		p.serverError(w, r, p.view(r, ""), err)
+		return
+	}
 	v := p.view(r, st.site.Tenant.Name)
 	v.Nav = "start"
-	v.Data = municipalityData{Offices: offices, Services: items, Contacts: st.site.Tenant.Contacts}
+	v.Data = municipalityData{Offices: offices, Services: items, Contacts: st.site.Tenant.Contacts, Calendars: cals}
 	p.render(w, r, http.StatusOK, "kommune", v, revalidate)
 }
 
@@ -254,6 +298,10 @@ type serviceData struct {
 	// whether they can apply online there.
 	By     string
 	Online bool
+	// Amounts are the monthly amounts the finder knows for the service
+	// (Regelbedarfe, Schulbedarf, Kindergeld, Kinderzuschlag); nil for the
+	// others.
+	Amounts *serviceAmountsView
 }
 
 func (p *Portal) serviceContent(w http.ResponseWriter, r *http.Request) (*view, serviceData, bool) {
@@ -266,7 +314,12 @@ func (p *Portal) serviceContent(w http.ResponseWriter, r *http.Request) (*view, 
 	v := p.view(r, c.Title)
 	v.Nav = "leistungen"
 	v.Fallback = fallback
-	return v, serviceData{Service: svc, Content: c}, true
+	amounts, err := p.amountsFor(p.cat(r), svc.Key, p.now().In(p.loc))
+	if err != nil {
+		p.serverError(w, r, v, err)
+		return nil, serviceData{}, false
+	}
+	return v, serviceData{Service: svc, Content: c, Amounts: amounts}, true
 }
 
 func (p *Portal) servicePage(w http.ResponseWriter, r *http.Request) {
@@ -293,13 +346,16 @@ func (p *Portal) servicePage(w http.ResponseWriter, r *http.Request) {
 // applyData fills "Jetzt beantragen".
 type applyData struct {
 	serviceData
-	Search     placeSearch
-	PlaceName  string          // the chosen place
-	Tenant     *tenant.Tenant  // the portal of the place, nil when none is on the platform
-	Online     []onlineService // Antragsstrecken live for the place, at whoever runs them
-	Links      []site.Link     // registered links on other portals
-	Offices    []site.Office   // responsible offices for the service's Rechtskreis
-	NeedsPlace bool
+	Search    placeSearch
+	PlaceName string          // the chosen place
+	Tenant    *tenant.Tenant  // the portal of the place, nil when none is on the platform
+	Online    []onlineService // Antragsstrecken live for the place, at whoever runs them
+	Links     []site.Link     // registered links on other portals
+	Offices   []site.Office   // responsible offices for the service's Rechtskreis
+	// OfficeFallback tells that no office is registered for the service and
+	// Offices holds the responsible administration instead.
+	OfficeFallback bool
+	NeedsPlace     bool
 	// Responsible names who runs the service for the place ("der
 	// Landkreis Harz"), in the page's language; empty for services the
 	// platform has no Antragsstrecke of.
@@ -410,20 +466,19 @@ func (p *Portal) fillApply(r *http.Request, d *applyData, a area) error {
 			bodies = append(bodies, t)
 		}
 	}
-	// The offices of the first body that names some for the Rechtskreis.
-	for _, t := range bodies {
-		all, err := p.site.Offices(ctx, t.ID)
+	offices, err := p.officesFor(ctx, p.officeSource(), a, d.Service)
+	if err != nil {
+		return err
+	}
+	d.Offices = offices
+	if len(d.Offices) == 0 {
+		// No office registered: name the responsible administration
+		// rather than "die zuständige Stelle".
+		o, err := p.fallbackOffice(ctx, a, d.Service)
 		if err != nil {
 			return err
 		}
-		for _, o := range all {
-			if o.Rechtskreis == d.Service.Rechtskreis {
-				d.Offices = append(d.Offices, o)
-			}
-		}
-		if len(d.Offices) > 0 {
-			break
-		}
+		d.Offices, d.OfficeFallback = []site.Office{o}, true
 	}
 	if len(d.Online) > 0 {
 		return nil
