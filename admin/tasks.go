@@ -53,7 +53,7 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 		}
 		if s.IsMinistry(r, marketplace.ObjProduct, authz.Update) {
 			t := ui.Task{Label: fmt.Sprintf("Preise enden in den nächsten %d Tagen", marketplace.PriceEndingDays), Count: len(w.PricesEnding),
-				Href: "/admin/marktplatz/produkte", Hint: "Danach ist kein Preis festgelegt: Legen Sie den nächsten Zeitraum fest oder entscheiden Sie, ob der Dienst bestellbar bleibt."}
+				Href: "/admin/marktplatz/produkte?preise=enden", Hint: "Danach ist kein Preis festgelegt: Legen Sie den nächsten Zeitraum fest oder entscheiden Sie, ob der Dienst bestellbar bleibt."}
 			for i, p := range w.PricesEnding {
 				if i == taskItemsShown {
 					t.More = len(w.PricesEnding) - i

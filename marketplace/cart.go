@@ -102,6 +102,8 @@ func (s *Store) loadCart(ctx context.Context, db bun.IDB, tenantID string) (*Car
 		switch {
 		case !p.Published:
 			ci.Problem = "Dieses Produkt ist nicht mehr im Angebot des Marktplatzes. Bitte entfernen Sie es aus dem Warenkorb."
+		case p.Section == SectionPlanned:
+			ci.Problem = "Dieser Dienst ist geplant und kann noch nicht bestellt werden."
 		case !q.Orderable:
 			ci.Problem = "Für dieses Produkt ist für heute kein Preis festgelegt; es kann derzeit nicht bestellt werden."
 			if p.PriceAfter == PriceAfterClosed {
@@ -146,6 +148,9 @@ func (s *Store) SetCartItem(ctx context.Context, tenantID, productRef string, qu
 		if err != nil {
 			return err
 		}
+		if p.Section == SectionPlanned {
+			return refuse(ErrRefused, "„%s“ (%s) ist ein geplanter Dienst und kann noch nicht bestellt werden; setzen Sie ihn auf den Merkzettel.", p.Name, p.Number)
+		}
 		if err := s.bumpCart(ctx, tx, tenantID); err != nil {
 			return err
 		}
@@ -165,6 +170,9 @@ func (s *Store) AddToCart(ctx context.Context, tenantID, productRef string) (*Ca
 		p, err := s.orderableProduct(ctx, tx, productRef)
 		if err != nil {
 			return err
+		}
+		if p.Section == SectionPlanned {
+			return refuse(ErrRefused, "„%s“ (%s) ist ein geplanter Dienst und kann noch nicht bestellt werden; setzen Sie ihn auf den Merkzettel.", p.Name, p.Number)
 		}
 		if err := s.bumpCart(ctx, tx, tenantID); err != nil {
 			return err

@@ -43,10 +43,10 @@ type Product struct {
 	// PriceAfter is what holds after the last price period.
 	PriceAfter string    `json:"priceAfter" enum:",undecided-orderable,undecided-closed" doc:"nach dem letzten Preiszeitraum: leer = nicht festgelegt (Warnung 60 Tage vorher); undecided-orderable = noch nicht entschieden, weiter bestellbar mit Hinweis; undecided-closed = nicht bestellbar, bis ein Preis feststeht"`
 	Published  bool      `json:"published"`
-	Prices       []Price   `json:"prices"`
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	Prices     []Price   `json:"prices"`
+	Version    int       `json:"version"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
 type productRow struct {

@@ -41,8 +41,7 @@ func (s *Store) Work(ctx context.Context) (*Work, error) {
 		return nil, fmt.Errorf("count new orders: %w", err)
 	}
 	w.NewOrders = int(n)
-	now := s.now()
-	today, horizon := DayOf(now, s.loc), DayOf(now.AddDate(0, 0, PriceEndingDays), s.loc)
+	today, horizon := s.today(), s.PriceEndingHorizon()
 	// One product counts once, by the same rule the filtered product list
 	// applies (Product.PriceEndsBetween).
 	c, err := s.ListProducts(ctx, CatalogueFilter{PricesEndingFrom: today, PricesEndingTo: horizon})
@@ -61,4 +60,10 @@ func (s *Store) Work(ctx context.Context) (*Work, error) {
 		return a.Number < b.Number
 	})
 	return w, nil
+}
+
+// PriceEndingHorizon is the last day the work list looks ahead to for
+// ending prices: today plus PriceEndingDays.
+func (s *Store) PriceEndingHorizon() Day {
+	return DayOf(s.now().AddDate(0, 0, PriceEndingDays), s.loc)
 }
