@@ -54,7 +54,7 @@ func (l *workLists) ministry(r *http.Request) ([]ui.TaskList, error) {
 		if s.IsMinistry(r, marketplace.ObjProduct, authz.Update) {
 			t := ui.Task{Key: "preise", Label: fmt.Sprintf("Preise enden in den nächsten %d Tagen", marketplace.PriceEndingDays),
 				Hint: "Danach ist kein Preis festgelegt: Legen Sie den nächsten Zeitraum fest oder entscheiden Sie, ob der Dienst bestellbar bleibt.",
-				Tool: &ui.TaskItem{Label: "Alle Produkte", Href: "/admin/marktplatz/produkte"}}
+				Tool: &ui.TaskItem{Label: "Produktliste mit endenden Preisen", Href: "/admin/marktplatz/produkte?preise=enden"}}
 			for _, p := range w.PricesEnding {
 				t.All = append(t.All, ui.TaskItem{Label: p.Number + " " + p.Name, Href: "/admin/marktplatz/produkte/" + p.ProductID, Note: "bis " + p.ValidUntil.German()})
 			}

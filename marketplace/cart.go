@@ -21,6 +21,12 @@ type CartItem struct {
 	Quantity       int     `json:"quantity"`
 	UnitPriceCents Cents   `json:"unitPriceCents"`
 	LineTotalCents Cents   `json:"lineTotalCents"`
+	// PriceValidUntil is the last day the unit price holds (nil: until
+	// further notice, free for municipalities or undecided).
+	PriceValidUntil *Day `json:"priceValidUntil,omitempty" doc:"letzter Tag, an dem der Preis gilt"`
+	// PriceNote is the German hint on the price, e.g. "Preis ab
+	// 01.01.2027 noch nicht entschieden; der Dienst bleibt bestellbar."
+	PriceNote string `json:"priceNote,omitempty"`
 	// Problem says why the item cannot be ordered now ("" when it can).
 	Problem string    `json:"problem,omitempty"`
 	AddedAt time.Time `json:"addedAt"`
@@ -92,15 +98,21 @@ func (s *Store) loadCart(ctx context.Context, db bun.IDB, tenantID string) (*Car
 			continue
 		}
 		ci := CartItem{Product: p, Quantity: it.Quantity, AddedAt: it.AddedAt}
-		price, priced := p.PriceAt(today)
+		q := p.QuoteAt(today)
 		switch {
 		case !p.Published:
 			ci.Problem = "Dieses Produkt ist nicht mehr im Angebot des Marktplatzes. Bitte entfernen Sie es aus dem Warenkorb."
-		case !priced:
+		case p.Section == SectionPlanned:
+			ci.Problem = "Dieser Dienst ist geplant und kann noch nicht bestellt werden."
+		case !q.Orderable:
 			ci.Problem = "Für dieses Produkt ist für heute kein Preis festgelegt; es kann derzeit nicht bestellt werden."
+			if p.PriceAfter == PriceAfterClosed {
+				ci.Problem = "Der Preis dieses Dienstes ist noch nicht entschieden; bis dahin kann er nicht bestellt werden."
+			}
 		default:
-			ci.UnitPriceCents = price
-			ci.LineTotalCents = price * Cents(it.Quantity)
+			ci.UnitPriceCents = q.Cents
+			ci.LineTotalCents = q.Cents * Cents(it.Quantity)
+			ci.PriceValidUntil, ci.PriceNote = q.ValidUntil, q.Note
 		}
 		if ci.Problem != "" {
 			c.Orderable = false
@@ -136,6 +148,9 @@ func (s *Store) SetCartItem(ctx context.Context, tenantID, productRef string, qu
 		if err != nil {
 			return err
 		}
+		if p.Section == SectionPlanned {
+			return refuse(ErrRefused, "„%s“ (%s) ist ein geplanter Dienst und kann noch nicht bestellt werden; setzen Sie ihn auf den Merkzettel.", p.Name, p.Number)
+		}
 		if err := s.bumpCart(ctx, tx, tenantID); err != nil {
 			return err
 		}
@@ -155,6 +170,9 @@ func (s *Store) AddToCart(ctx context.Context, tenantID, productRef string) (*Ca
 		p, err := s.orderableProduct(ctx, tx, productRef)
 		if err != nil {
 			return err
+		}
+		if p.Section == SectionPlanned {
+			return refuse(ErrRefused, "„%s“ (%s) ist ein geplanter Dienst und kann noch nicht bestellt werden; setzen Sie ihn auf den Merkzettel.", p.Name, p.Number)
 		}
 		if err := s.bumpCart(ctx, tx, tenantID); err != nil {
 			return err

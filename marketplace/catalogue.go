@@ -20,6 +20,14 @@ type CatalogueFilter struct {
 	Descending bool
 	// All includes unpublished products (the ministry's view).
 	All bool
+	// Section limits the list to one section (SectionBasis …); "": all.
+	Section string
+	// BUS keeps only products marked "Vorlage im BUS".
+	BUS bool
+	// PricesEndingFrom/To, when set, keep only products whose last price
+	// period ends in that span with nothing decided after it (the
+	// ministry's work list).
+	PricesEndingFrom, PricesEndingTo Day
 }
 
 // Facet is one value of a filter with the number of products it would
@@ -35,6 +43,9 @@ type Catalogue struct {
 	Items  []Product `json:"items"`
 	Types  []Facet   `json:"types" doc:"Art des Dienstes mit Anzahl"`
 	Topics []Facet   `json:"topics" doc:"Themenfeld mit Anzahl"`
+	// BUSCount is how many of the listed products (before the BUS filter)
+	// are marked "Vorlage im BUS".
+	BUSCount int `json:"busCount" doc:"Anzahl der Produkte mit „Vorlage im BUS“ unter den übrigen Filtern"`
 }
 
 // ListProducts returns the catalogue. The catalogue is small (dozens of
@@ -63,9 +74,15 @@ func (s *Store) ListProducts(ctx context.Context, f CatalogueFilter) (*Catalogue
 	for i := range rows {
 		p := rows[i].product()
 		p.Prices = nonNil(prices[p.ID])
-		if matchesWords(&p, words) {
-			found = append(found, p)
+		if !matchesWords(&p, words) || (f.Section != "" && p.Section != f.Section) {
+			continue
 		}
+		if f.PricesEndingTo != "" {
+			if _, ok := p.PriceEndsBetween(f.PricesEndingFrom, f.PricesEndingTo); !ok {
+				continue
+			}
+		}
+		found = append(found, p)
 	}
 	in := func(vals []string, v string) bool { return len(vals) == 0 || slices.Contains(vals, v) }
 	out := &Catalogue{Items: []Product{}}
@@ -86,7 +103,12 @@ func (s *Store) ListProducts(ctx context.Context, f CatalogueFilter) (*Catalogue
 			topicCounts[p.Topic]++
 		}
 		if okType && okTopic {
-			out.Items = append(out.Items, p)
+			if p.BUSTemplate {
+				out.BUSCount++
+			}
+			if !f.BUS || p.BUSTemplate {
+				out.Items = append(out.Items, p)
+			}
 		}
 	}
 	out.Types = facets(typeCounts, f.Types)

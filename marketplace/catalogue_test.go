@@ -51,23 +51,27 @@ func TestCatalogueFiltersCountsAndSorts(t *testing.T) {
 		wantTypes  map[string]int
 		wantTopics map[string]int
 	}{
-		{name: "everything published", filter: marketplace.CatalogueFilter{}, wantCount: 15, wantFirst: "Bauantrag digital",
-			wantTypes:  map[string]int{"EfA-Dienst": 11, "AFM Online-Dienst": 2, "AM4.0": 2},
-			wantTopics: map[string]int{"Arbeit und Ruhestand": 8, "Bauen und Wohnen": 2, "Bildung": 1, "Ein- und Auswanderung": 1, "Engagement und Hobby": 1, "Familie und Kind": 2}},
+		{name: "everything published", filter: marketplace.CatalogueFilter{}, wantCount: 18, wantFirst: "Bauantrag digital",
+			wantTypes:  map[string]int{"EfA-Dienst": 11, "AFM Online-Dienst": 3, "AM4.0": 2, "Basisdienst": 2},
+			wantTopics: map[string]int{"Arbeit und Ruhestand": 8, "Bauen und Wohnen": 2, "Bildung": 1, "Ein- und Auswanderung": 1, "Engagement und Hobby": 2, "Familie und Kind": 2, "Sonstiges": 2}},
 		{name: "the seed's screenshot: EfA-Dienst and Arbeit und Ruhestand",
 			filter:    marketplace.CatalogueFilter{Types: []string{"EfA-Dienst"}, Topics: []string{"Arbeit und Ruhestand"}},
 			wantCount: 8, wantFirst: seedEight[0],
 			// Each facet counts with the other filter applied.
-			wantTypes:  map[string]int{"EfA-Dienst": 8, "AFM Online-Dienst": 0, "AM4.0": 0},
-			wantTopics: map[string]int{"Arbeit und Ruhestand": 8, "Bauen und Wohnen": 1, "Bildung": 0, "Ein- und Auswanderung": 1, "Engagement und Hobby": 0, "Familie und Kind": 1}},
-		{name: "two types", filter: marketplace.CatalogueFilter{Types: []string{"AM4.0", "AFM Online-Dienst"}}, wantCount: 4, wantFirst: "Ehrenamtskarte"},
+			wantTypes:  map[string]int{"EfA-Dienst": 8, "AFM Online-Dienst": 0, "AM4.0": 0, "Basisdienst": 0},
+			wantTopics: map[string]int{"Arbeit und Ruhestand": 8, "Bauen und Wohnen": 1, "Bildung": 0, "Ein- und Auswanderung": 1, "Engagement und Hobby": 0, "Familie und Kind": 1, "Sonstiges": 0}},
+		{name: "two types", filter: marketplace.CatalogueFilter{Types: []string{"AM4.0", "AFM Online-Dienst"}}, wantCount: 5, wantFirst: "Ehrenamtskarte"},
 		{name: "Z–A", filter: marketplace.CatalogueFilter{Descending: true, Topics: []string{"Arbeit und Ruhestand"}}, wantCount: 8, wantFirst: seedEight[7]},
 		{name: "search ignores case, also for umlauts", filter: marketplace.CatalogueFilter{Query: "übernahme MIETRÜCK"}, wantCount: 1, wantFirst: seedEight[7]},
 		{name: "search by OZG-ID", filter: marketplace.CatalogueFilter{Query: "10084"}, wantCount: 1, wantFirst: seedEight[4]},
 		{name: "search by product number", filter: marketplace.CatalogueFilter{Query: "sw10187"}, wantCount: 1, wantFirst: seedEight[5]},
 		{name: "search with a filter", filter: marketplace.CatalogueFilter{Query: "online", Types: []string{"EfA-Dienst"}}, wantCount: 10},
 		{name: "nothing found", filter: marketplace.CatalogueFilter{Query: "Hundesteuer"}, wantCount: 0},
-		{name: "the ministry sees unpublished products", filter: marketplace.CatalogueFilter{All: true}, wantCount: 17},
+		{name: "the ministry sees unpublished products", filter: marketplace.CatalogueFilter{All: true}, wantCount: 19},
+		{name: "the seed's sections: Basisdienste", filter: marketplace.CatalogueFilter{Section: marketplace.SectionBasis}, wantCount: 2, wantFirst: "ePayment Sachsen-Anhalt"},
+		{name: "the seed's sections: Geplante Dienste", filter: marketplace.CatalogueFilter{Section: marketplace.SectionPlanned}, wantCount: 1, wantFirst: "Fischereischein online"},
+		{name: "the seed's sections: Online-Dienste hold the eight", filter: marketplace.CatalogueFilter{Section: marketplace.SectionOnline, Topics: []string{"Arbeit und Ruhestand"}}, wantCount: 8, wantFirst: seedEight[0]},
+		{name: "Vorlage im BUS", filter: marketplace.CatalogueFilter{BUS: true}, wantCount: 3, wantFirst: "Einbürgerung digital"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

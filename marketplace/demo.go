@@ -22,61 +22,71 @@ import (
 // mail can be reproduced as it is; the seed does not say what ELiA-Online
 // comprises, so it is linked to Hilfe zum Lebensunterhalt (10086: hzl,
 // eb-hzl) – the ministry can relink it – and left out of the public list,
-// which then shows the eight products as the seed's screenshot does. A few
-// other services give the filters something to filter.
+// which then shows the eight products as the seed's screenshot does. The
+// eight are Online-Dienste whose price after 2026 is "noch nicht
+// entschieden" (orderable, with the note the seed's slide "Kosten für die
+// Kommunen" gives). A few other services give the filters and sections
+// something to show: the seed names the sections Basisdienste and Geplante
+// Dienste and the filter "Vorlage im BUS" but not their members, so those
+// members are the demo's own.
 var demoProducts = []ProductInput{
 	{Number: "SW10181", Name: "ELiA-Online", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand", OZGID: "10086",
 		Antragsstrecken: []string{"hzl", "eb-hzl"}, FreeForState: true,
 		ShortDescription: "Online-Antrag auf Hilfe zum Lebensunterhalt (Produkt der Muster-Bestellbestätigung vom 16.09.2025; nicht mehr im Katalog)."},
-	{Number: "SW10182", Name: "Sozialplattform: Aktivierung und berufliche Eingliederung", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10182", Name: "Sozialplattform: Aktivierung und berufliche Eingliederung", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10628", Antragsstrecken: []string{"ess", "avg", "vmb", "agh", "kel", "16h"}, Published: true,
 		ShortDescription: "Leistungen zur Eingliederung in Arbeit nach dem SGB II online beantragen.",
 		Description: "Antragsstrecken: Einstiegsgeld/ESS (§ 16c SGB II), Arbeitsgelegenheiten (AGH, § 16d), kommunale Eingliederungsleistungen (KEL, § 16a), " +
 			"Förderung schwer zu erreichender junger Menschen (§ 16h), Aktivierung und berufliche Eingliederung (AVG) und Vermittlungsbudget (VMB)."},
-	{Number: "SW10183", Name: "Sozialplattform: Bedarf für Bildung und Teilhabe", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10183", Name: "Sozialplattform: Bedarf für Bildung und Teilhabe", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10088", Antragsstrecken: []string{"but"}, Published: true,
 		ShortDescription: "Leistungen für Bildung und Teilhabe (BuT) für Kinder, Jugendliche und junge Erwachsene online beantragen.",
 		Description: "Schulbedarf, Ausflüge und Klassenfahrten, Lernförderung, Mittagsverpflegung, Schülerbeförderung und Teilhabe am sozialen und kulturellen Leben – " +
 			"für Familien mit Bürgergeld, Sozialhilfe, Leistungen nach dem AsylbLG, Wohngeld oder Kinderzuschlag."},
-	{Number: "SW10184", Name: "Sozialplattform: Bescheinigung für Geringverdiener", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10184", Name: "Sozialplattform: Bescheinigung für Geringverdiener", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10083", Antragsstrecken: []string{"wbs"}, Published: true,
 		ShortDescription: "Bescheinigung über ein geringes Einkommen online beantragen."},
-	{Number: "SW10185", Name: "Sozialplattform: Förderung der Aufnahme einer Erwerbstätigkeit", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10185", Name: "Sozialplattform: Förderung der Aufnahme einer Erwerbstätigkeit", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10726", Antragsstrecken: []string{"lza", "tam", "esg", "frf"}, Published: true,
 		ShortDescription: "Förderleistungen nach dem SGB II für die Aufnahme einer Arbeit online beantragen.",
 		Description: "Antragsstrecken: Eingliederung von Langzeitarbeitslosen (LZA, § 16e SGB II), Teilhabe am Arbeitsmarkt (TAM, § 16i), " +
 			"Leistungen zur Eingliederung von Selbständigen (ESG, § 16b) und Freie Förderung (FRF, § 16f)."},
-	{Number: "SW10186", Name: "Sozialplattform: Grundsicherung im Alter und bei Erwerbsminderung", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10186", Name: "Sozialplattform: Grundsicherung im Alter und bei Erwerbsminderung", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10084", Antragsstrecken: []string{"grusi"}, Published: true, PreviewURL: "https://sozialplattform.example/vorschau/grusi",
 		ShortDescription: "Grundsicherung im Alter und bei Erwerbsminderung (SGB XII, 4. Kapitel) online beantragen."},
-	{Number: "SW10187", Name: "Sozialplattform: Hilfe zum Lebensunterhalt", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10187", Name: "Sozialplattform: Hilfe zum Lebensunterhalt", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10086", Antragsstrecken: []string{"hzl", "eb-hzl"}, Published: true, FreeForState: true,
 		ShortDescription: "Hilfe zum Lebensunterhalt (SGB XII, 3. Kapitel) und einmalige Bedarfe online beantragen.",
 		Description: "Antragsstrecken: HzL 1.0 und EB-HzL – Einmalige Bedarfe (§ 31 SGB XII). Der Dienst wird auch von einer Landesbehörde genutzt " +
 			"und bleibt für die Kommunen daher unentgeltlich."},
-	{Number: "SW10188", Name: "Sozialplattform: Leistungen nach Asylbewerberleistungsgesetz (AsylbLG)", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10188", Name: "Sozialplattform: Leistungen nach Asylbewerberleistungsgesetz (AsylbLG)", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10606", Antragsstrecken: []string{"asylblg"}, Published: true, PreviewURL: "https://sozialplattform.example/vorschau/asylblg",
 		ShortDescription: "Leistungen nach dem Asylbewerberleistungsgesetz online beantragen."},
-	{Number: "SW10189", Name: "Sozialplattform: Übernahme von Mietrückständen", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
+	{PriceAfter: PriceAfterOrderable, Number: "SW10189", Name: "Sozialplattform: Übernahme von Mietrückständen", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10090", Antragsstrecken: []string{"mrh"}, Published: true, PreviewURL: "https://sozialplattform.example/vorschau/mrh",
 		ShortDescription: "Übernahme von Mietschulden zur Sicherung der Unterkunft online beantragen (§ 36 SGB XII, § 22 Abs. 8 SGB II, § 6 AsylbLG)."},
 
-	{Number: "SW10101", Name: "Wohngeld online", ServiceType: "AFM Online-Dienst", Topic: "Bauen und Wohnen", Published: true,
+	{Number: "SW10101", Name: "Wohngeld online", ServiceType: "AFM Online-Dienst", Topic: "Bauen und Wohnen", Published: true, BUSTemplate: true,
 		ShortDescription: "Miet- und Lastenzuschuss online beantragen."},
 	{Number: "SW10102", Name: "Bauantrag digital", ServiceType: "EfA-Dienst", Topic: "Bauen und Wohnen", Published: true,
 		ShortDescription: "Bauanträge und Bauvoranfragen digital bei der unteren Bauaufsicht einreichen."},
 	{Number: "SW10103", Name: "Schülerbeförderung", ServiceType: "AM4.0", Topic: "Bildung", Published: true,
 		ShortDescription: "Übernahme der Fahrkosten zur Schule beantragen."},
-	{Number: "SW10104", Name: "Einbürgerung digital", ServiceType: "EfA-Dienst", Topic: "Ein- und Auswanderung", Published: true,
+	{Number: "SW10104", Name: "Einbürgerung digital", ServiceType: "EfA-Dienst", Topic: "Ein- und Auswanderung", Published: true, BUSTemplate: true,
 		ShortDescription: "Die Einbürgerung online beantragen."},
 	{Number: "SW10105", Name: "Ehrenamtskarte", ServiceType: "AM4.0", Topic: "Engagement und Hobby", Published: true,
 		ShortDescription: "Die Ehrenamtskarte für engagierte Bürgerinnen und Bürger beantragen."},
 	{Number: "SW10106", Name: "Kita-Platz-Anmeldung", ServiceType: "AFM Online-Dienst", Topic: "Familie und Kind", Published: true,
 		ShortDescription: "Einen Betreuungsplatz in einer Kindertageseinrichtung anmelden."},
-	{Number: "SW10107", Name: "Elterngeld Digital", ServiceType: "EfA-Dienst", Topic: "Familie und Kind", Published: true,
+	{Number: "SW10107", Name: "Elterngeld Digital", ServiceType: "EfA-Dienst", Topic: "Familie und Kind", Published: true, BUSTemplate: true,
 		ShortDescription: "Elterngeld online beantragen."},
 	{Number: "SW10108", Name: "Fischereischein online", ServiceType: "AFM Online-Dienst", Topic: "Engagement und Hobby",
+		Section: SectionPlanned, Published: true, PriceAfter: PriceAfterClosed,
 		ShortDescription: "Geplant: den Fischereischein online beantragen."},
+	{Number: "SW10109", Name: "Servicekonto Sachsen-Anhalt", ServiceType: "Basisdienst", Topic: "Sonstiges", Section: SectionBasis, Published: true,
+		ShortDescription: "Anmeldung der Bürgerinnen und Bürger mit Benutzername und Passwort, Online-Ausweis oder BundID für die Online-Dienste der Kommune."},
+	{Number: "SW10110", Name: "ePayment Sachsen-Anhalt", ServiceType: "Basisdienst", Topic: "Sonstiges", Section: SectionBasis, Published: true,
+		ShortDescription: "Gebühren und Entgelte in Online-Diensten bezahlen."},
 }
 
 // demoPrices: free for municipalities until the end of 2026; what comes

@@ -18,7 +18,7 @@ func TestDemoIsTheSeedsStateAndLoadsOnce(t *testing.T) {
 		}
 	}
 	all, _ := w.market.ListProducts(ctx, marketplace.CatalogueFilter{All: true})
-	if len(all.Items) != 17 {
+	if len(all.Items) != 19 {
 		t.Errorf("%d demo products after two loads", len(all.Items))
 	}
 	orders, err := w.market.ListOrders(ctx, marketplace.OrderFilter{})

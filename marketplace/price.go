@@ -92,6 +92,15 @@ func ParseDay(s string) (Day, error) {
 	return "", fmt.Errorf("%q ist kein Datum wie 31.12.2026.", s)
 }
 
+// Next is the day after d.
+func (d Day) Next() Day {
+	t, err := time.Parse(dayLayout, string(d))
+	if err != nil {
+		return d
+	}
+	return Day(t.AddDate(0, 0, 1).Format(dayLayout))
+}
+
 // German formats the day as "31.12.2026".
 func (d Day) German() string {
 	t, err := time.Parse(dayLayout, string(d))
@@ -184,4 +193,78 @@ func (p *Product) PriceAt(d Day) (Cents, bool) {
 		}
 	}
 	return 0, false
+}
+
+// lastEnd returns the last day of the product's last price period, or
+// false when there is no price or the last one is open-ended.
+func (p *Product) lastEnd() (Day, bool) {
+	if len(p.Prices) == 0 {
+		return "", false
+	}
+	last := p.Prices[len(p.Prices)-1] // prices are sorted by start
+	if last.ValidUntil == nil {
+		return "", false
+	}
+	return *last.ValidUntil, true
+}
+
+// PriceEndsBetween reports the end of the product's last price period
+// when it lies in [from, to] and the ministry must still decide what
+// comes after: not for products that stay free for municipalities anyway
+// (FreeForState) nor for those whose PriceAfter is already chosen.
+func (p *Product) PriceEndsBetween(from, to Day) (Day, bool) {
+	if p.FreeForState || p.PriceAfter != "" {
+		return "", false
+	}
+	end, ok := p.lastEnd()
+	return end, ok && from <= end && end <= to
+}
+
+// Quote is what the marketplace says about a product's price on one day.
+type Quote struct {
+	Cents Cents
+	// Orderable is false when no price is set for the day and the
+	// product may not be ordered without one.
+	Orderable bool
+	// Undecided is true when no price is decided for the day but the
+	// ministry keeps the product orderable (PriceAfterOrderable).
+	Undecided bool
+	// ValidUntil is the last day of the price applied (nil: open-ended,
+	// free for municipalities, or undecided).
+	ValidUntil *Day
+	// Note is the German hint next to the price, e.g. "Preis ab
+	// 01.01.2027 noch nicht entschieden; der Dienst bleibt bestellbar."
+	Note string
+}
+
+// QuoteAt returns the product's price on day d with what follows it.
+func (p *Product) QuoteAt(d Day) Quote {
+	if p.FreeForState {
+		return Quote{Orderable: true, Note: "Für Kommunen unentgeltlich, da auch von einer Landesbehörde genutzt."}
+	}
+	after := func(end Day) string {
+		next := end.Next().German()
+		switch p.PriceAfter {
+		case PriceAfterOrderable:
+			return "Preis ab " + next + " noch nicht entschieden; der Dienst bleibt bestellbar."
+		case PriceAfterClosed:
+			return "Preis ab " + next + " noch nicht entschieden; ab dann nicht bestellbar, bis ein Preis feststeht."
+		}
+		return "Preis ab " + next + " noch nicht festgelegt."
+	}
+	for i, pr := range p.Prices {
+		if !pr.Covers(d) {
+			continue
+		}
+		q := Quote{Cents: pr.AmountCents, Orderable: true, ValidUntil: pr.ValidUntil}
+		if pr.ValidUntil != nil && i == len(p.Prices)-1 {
+			q.Note = after(*pr.ValidUntil)
+		}
+		return q
+	}
+	if end, ok := p.lastEnd(); ok && d > end && p.PriceAfter == PriceAfterOrderable {
+		return Quote{Orderable: true, Undecided: true,
+			Note: "Preis seit " + end.Next().German() + " noch nicht entschieden; der Dienst bleibt bestellbar. Über ein Entgelt entscheidet das Land gesondert."}
+	}
+	return Quote{}
 }

@@ -35,12 +35,18 @@ type Product struct {
 	PreviewURL      string   `json:"previewUrl" doc:"Adresse der Vorschau (\"Zur Vorschau\")"`
 	// FreeForState marks a product that a state authority also uses; it
 	// stays free for municipalities whatever its prices say.
-	FreeForState bool      `json:"freeForState" doc:"auch von einer Landesbehörde genutzt: für Kommunen unentgeltlich"`
-	Published    bool      `json:"published"`
-	Prices       []Price   `json:"prices"`
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	FreeForState bool `json:"freeForState" doc:"auch von einer Landesbehörde genutzt: für Kommunen unentgeltlich"`
+	// Section is the marketplace's section the product is listed in.
+	Section string `json:"section" enum:"basisdienst,online,sonstiges,geplant" doc:"Rubrik: Basisdienste, Online-Dienste, Sonstiges, Geplante Dienste"`
+	// BUSTemplate is the catalogue filter "Vorlage im BUS".
+	BUSTemplate bool `json:"busTemplate" doc:"Vorlage im BUS"`
+	// PriceAfter is what holds after the last price period.
+	PriceAfter string    `json:"priceAfter" enum:",undecided-orderable,undecided-closed" doc:"nach dem letzten Preiszeitraum: leer = nicht festgelegt (Warnung 60 Tage vorher); undecided-orderable = noch nicht entschieden, weiter bestellbar mit Hinweis; undecided-closed = nicht bestellbar, bis ein Preis feststeht"`
+	Published  bool      `json:"published"`
+	Prices     []Price   `json:"prices"`
+	Version    int       `json:"version"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
 type productRow struct {
@@ -57,6 +63,9 @@ type productRow struct {
 	Antragsstrecken  []string  `bun:"antragsstrecken,type:text"`
 	PreviewURL       string    `bun:"preview_url"`
 	FreeForState     bool      `bun:"free_for_state"`
+	Section          string    `bun:"section"`
+	BUSTemplate      bool      `bun:"bus_template"`
+	PriceAfter       string    `bun:"price_after"`
 	Published        bool      `bun:"published"`
 	Version          int       `bun:"version"`
 	CreatedAt        time.Time `bun:"created_at"`
@@ -76,14 +85,14 @@ func (r *productRow) product() Product {
 	return Product{ID: r.ID, Number: r.Number, Name: r.Name, ShortDescription: r.ShortDescription,
 		Description: r.Description, ServiceType: r.ServiceType, Topic: r.Topic, OZGID: r.OZGID,
 		Antragsstrecken: nonNil(r.Antragsstrecken), PreviewURL: r.PreviewURL, FreeForState: r.FreeForState,
-		Published: r.Published, Prices: []Price{}, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Section: r.Section, BUSTemplate: r.BUSTemplate, PriceAfter: r.PriceAfter, Published: r.Published, Prices: []Price{}, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 func rowOf(p *Product) *productRow {
 	return &productRow{ID: p.ID, Number: p.Number, Name: p.Name, ShortDescription: p.ShortDescription,
 		Description: p.Description, ServiceType: p.ServiceType, Topic: p.Topic, OZGID: p.OZGID,
 		Antragsstrecken: nonNil(p.Antragsstrecken), PreviewURL: p.PreviewURL, FreeForState: p.FreeForState,
-		Published: p.Published, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		Section: p.Section, BUSTemplate: p.BUSTemplate, PriceAfter: p.PriceAfter, Published: p.Published, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
 func nonNil[T any](s []T) []T {
@@ -122,6 +131,9 @@ type ProductInput struct {
 	Antragsstrecken  []string
 	PreviewURL       string
 	FreeForState     bool
+	Section          string // "": SectionOnline
+	BUSTemplate      bool
+	PriceAfter       string
 	Published        bool
 	Prices           []Price
 }
@@ -139,6 +151,9 @@ type ProductPatch struct {
 	Antragsstrecken  *[]string
 	PreviewURL       *string
 	FreeForState     *bool
+	Section          *string
+	BUSTemplate      *bool
+	PriceAfter       *string
 	Published        *bool
 	Prices           *[]Price
 }
@@ -177,6 +192,15 @@ func (s *Store) check(p *Product, known map[string]string) error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(p.PreviewURL) > MaxURL {
 			errs.Add("previewUrl", "Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt.")
 		}
+	}
+	if p.Section == "" {
+		p.Section = SectionOnline
+	}
+	if SectionLabel(p.Section) == "" {
+		errs.Add("section", "Bitte wählen Sie eine Rubrik: Basisdienste, Online-Dienste, Sonstiges oder Geplante Dienste.")
+	}
+	if p.PriceAfter != "" && p.PriceAfter != PriceAfterOrderable && p.PriceAfter != PriceAfterClosed {
+		errs.Add("priceAfter", "Bitte wählen Sie, ob der Dienst nach dem letzten Preiszeitraum bestellbar bleibt.")
 	}
 	p.Antragsstrecken = checkAntragsstrecken(p.Antragsstrecken, known, &errs)
 	if len(p.Antragsstrecken) > 0 && p.OZGID == "" && errs.For("ozgId") == "" {
@@ -244,7 +268,7 @@ func (s *Store) CreateProduct(ctx context.Context, in ProductInput) (*Product, e
 	p := &Product{ID: uuid.Must(uuid.NewV7()).String(), Number: in.Number, Name: in.Name,
 		ShortDescription: in.ShortDescription, Description: in.Description, ServiceType: in.ServiceType,
 		Topic: in.Topic, OZGID: in.OZGID, Antragsstrecken: in.Antragsstrecken, PreviewURL: in.PreviewURL,
-		FreeForState: in.FreeForState, Published: in.Published, Prices: nonNil(in.Prices), Version: 1,
+		FreeForState: in.FreeForState, Section: in.Section, BUSTemplate: in.BUSTemplate, PriceAfter: in.PriceAfter, Published: in.Published, Prices: nonNil(in.Prices), Version: 1,
 		CreatedAt: now, UpdatedAt: now}
 	known, err := s.AntragsstreckenLabels(ctx)
 	if err != nil {
@@ -345,6 +369,11 @@ func (s *Store) UpdateProduct(ctx context.Context, ref string, version int, pt P
 		if pt.Published != nil {
 			p.Published = *pt.Published
 		}
+		set(&p.Section, pt.Section)
+		set(&p.PriceAfter, pt.PriceAfter)
+		if pt.BUSTemplate != nil {
+			p.BUSTemplate = *pt.BUSTemplate
+		}
 		if pt.Prices != nil {
 			p.Prices = nonNil(*pt.Prices)
 		}
@@ -433,7 +462,7 @@ func productSummary(p *Product) map[string]any {
 	return map[string]any{
 		"number": p.Number, "name": p.Name, "serviceType": p.ServiceType, "topic": p.Topic, "ozgId": p.OZGID,
 		"antragsstrecken": strings.Join(p.Antragsstrecken, ", "), "previewUrl": p.PreviewURL,
-		"freeForState": p.FreeForState, "published": p.Published, "prices": strings.Join(prices, "; "),
+		"freeForState": p.FreeForState, "section": p.Section, "busTemplate": p.BUSTemplate, "priceAfter": p.PriceAfter, "published": p.Published, "prices": strings.Join(prices, "; "),
 		"shortDescription": p.ShortDescription, "descriptionLength": utf8.RuneCountInString(p.Description),
 	}
 }

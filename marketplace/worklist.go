@@ -22,9 +22,10 @@ type EndingPrice struct {
 type Work struct {
 	RegistrationsWaiting int // mailbox confirmed, not yet activated or rejected
 	NewOrders            int // state "Eingegangen"
-	// PricesEnding are published products whose price ends within
-	// PriceEndingDays with no later period (e.g. "ab 2027 noch nicht
-	// entschieden").
+	// PricesEnding are published products whose last price period ends
+	// within PriceEndingDays while nothing is decided for after it
+	// (neither a later period nor a PriceAfter; products free for
+	// municipalities anyway do not count).
 	PricesEnding []EndingPrice
 }
 
@@ -40,28 +41,16 @@ func (s *Store) Work(ctx context.Context) (*Work, error) {
 		return nil, fmt.Errorf("count new orders: %w", err)
 	}
 	w.NewOrders = int(n)
-	now := s.now()
-	today, horizon := DayOf(now, s.loc), DayOf(now.AddDate(0, 0, PriceEndingDays), s.loc)
-	var rows []struct {
-		ProductID  string `bun:"product_id"`
-		Number     string `bun:"number"`
-		Name       string `bun:"name"`
-		ValidUntil Day    `bun:"valid_until"`
-	}
-	// A period ending in [today, horizon] with no period of the same
-	// product starting after it.
-	err = s.db.Read.NewSelect().TableExpr("market_prices AS pr").
-		ColumnExpr("pr.product_id, p.number, p.name, pr.valid_until").
-		Join("JOIN market_products AS p ON p.id = pr.product_id").
-		Where("p.published = ?", true).
-		Where("pr.valid_until IS NOT NULL AND pr.valid_until >= ? AND pr.valid_until <= ?", today, horizon).
-		Where("NOT EXISTS (SELECT 1 FROM market_prices AS later WHERE later.product_id = pr.product_id AND later.valid_from > pr.valid_until)").
-		Scan(ctx, &rows)
+	today, horizon := s.today(), s.PriceEndingHorizon()
+	// One product counts once, by the same rule the filtered product list
+	// applies (Product.PriceEndsBetween).
+	c, err := s.ListProducts(ctx, CatalogueFilter{PricesEndingFrom: today, PricesEndingTo: horizon})
 	if err != nil {
 		return nil, fmt.Errorf("prices ending: %w", err)
 	}
-	for _, r := range rows {
-		w.PricesEnding = append(w.PricesEnding, EndingPrice{ProductID: r.ProductID, Number: r.Number, Name: r.Name, ValidUntil: r.ValidUntil})
+	for _, p := range c.Items {
+		end, _ := p.PriceEndsBetween(today, horizon)
+		w.PricesEnding = append(w.PricesEnding, EndingPrice{ProductID: p.ID, Number: p.Number, Name: p.Name, ValidUntil: end})
 	}
 	sort.Slice(w.PricesEnding, func(i, j int) bool {
 		a, b := w.PricesEnding[i], w.PricesEnding[j]
@@ -71,4 +60,10 @@ func (s *Store) Work(ctx context.Context) (*Work, error) {
 		return a.Number < b.Number
 	})
 	return w, nil
+}
+
+// PriceEndingHorizon is the last day the work list looks ahead to for
+// ending prices: today plus PriceEndingDays.
+func (s *Store) PriceEndingHorizon() Day {
+	return DayOf(s.now().AddDate(0, 0, PriceEndingDays), s.loc)
 }

@@ -31,8 +31,8 @@ type ConsultationRule struct {
 	DurationMinutes int          `json:"durationMinutes" minimum:"10" maximum:"480"`
 	AnchorOn        time.Time    `json:"anchorOn" doc:"ein Termin der Reihe (Datum)"`
 	Location        string       `json:"location"`
-	Version         int          `json:"version"`
-	UpdatedAt       time.Time    `json:"updatedAt"`
+	Version         int          `json:"version" doc:"0: die Regel der Folien, noch nie geändert"`
+	UpdatedAt       *time.Time   `json:"updatedAt,omitempty" doc:"fehlt, solange die Regel nie geändert wurde"`
 }
 
 // defaultRule is the seed's Sprechstunde: every second Wednesday 14:00 for
@@ -85,8 +85,9 @@ func (s *Store) rule(ctx context.Context, db bun.IDB) (ConsultationRule, error) 
 	if err != nil {
 		return ConsultationRule{}, fmt.Errorf("load Sprechstunden rule: %w", err)
 	}
+	updated := row.UpdatedAt.UTC()
 	return ConsultationRule{Title: row.Title, Weekday: time.Weekday(row.Weekday), IntervalWeeks: row.IntervalWeeks, StartTime: row.StartTime,
-		DurationMinutes: row.DurationMinutes, AnchorOn: row.AnchorOn.UTC(), Location: row.Location, Version: row.Version, UpdatedAt: row.UpdatedAt.UTC()}, nil
+		DurationMinutes: row.DurationMinutes, AnchorOn: row.AnchorOn.UTC(), Location: row.Location, Version: row.Version, UpdatedAt: &updated}, nil
 }
 
 var clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
@@ -159,10 +160,35 @@ func (r ConsultationRule) Next(t time.Time, n int, loc *time.Location) []time.Ti
 	return out
 }
 
+// The two kinds of Sprechstunde the ministry runs.
+const (
+	// KindOZG is the numbered OZG-Sprechstunde ("63. OZG-Sprechstunde"),
+	// each date with a topic of its own, entered by the ministry.
+	KindOZG = "ozg"
+	// KindAnbindung is the fortnightly Sprechstunde "Anbindung zur
+	// Sozialplattform": dates made by the ConsultationRule, without
+	// numbers, none between 24.12. and 01.01. or on a public holiday of
+	// Sachsen-Anhalt.
+	KindAnbindung = "anbindung"
+)
+
+// KindLabel names a kind of Sprechstunde in German.
+func KindLabel(kind string) string {
+	switch kind {
+	case KindOZG:
+		return "OZG-Sprechstunde"
+	case KindAnbindung:
+		return "Anbindungs-Sprechstunde"
+	}
+	return kind
+}
+
 // Consultation is one Sprechstunde.
 type Consultation struct {
 	ID              string       `json:"id"`
-	Number          int          `json:"number" doc:"laufende Nummer, z. B. 63"`
+	Kind            string       `json:"kind" enum:"ozg,anbindung" doc:"ozg: nummerierte OZG-Sprechstunde mit Thema; anbindung: zweiwöchentliche Anbindungs-Sprechstunde nach der Regel"`
+	Number          int          `json:"number" doc:"laufende Nummer der OZG-Sprechstunde, z. B. 63; 0 bei der Anbindungs-Sprechstunde"`
+	Title           string       `json:"title" doc:"z. B. „63. OZG-Sprechstunde“ oder „Anbindungs-Sprechstunde“"`
 	StartsAt        time.Time    `json:"startsAt"`
 	EndsAt          time.Time    `json:"endsAt"`
 	DurationMinutes int          `json:"durationMinutes"`
@@ -188,6 +214,7 @@ type Attendance struct {
 type consultationRow struct {
 	bun.BaseModel   `bun:"table:onboarding_consultations"`
 	ID              string     `bun:"id,pk"`
+	Kind            string     `bun:"kind"`
 	Number          int        `bun:"number"`
 	StartsAt        time.Time  `bun:"starts_at"`
 	DurationMinutes int        `bun:"duration_minutes"`
@@ -202,7 +229,11 @@ type consultationRow struct {
 
 func (r *consultationRow) model() Consultation {
 	start := r.StartsAt.UTC()
-	return Consultation{ID: r.ID, Number: r.Number, StartsAt: start, EndsAt: start.Add(time.Duration(r.DurationMinutes) * time.Minute),
+	title := KindLabel(r.Kind)
+	if r.Kind == KindOZG && r.Number > 0 {
+		title = fmt.Sprintf("%d. %s", r.Number, title)
+	}
+	return Consultation{ID: r.ID, Kind: r.Kind, Number: r.Number, Title: title, StartsAt: start, EndsAt: start.Add(time.Duration(r.DurationMinutes) * time.Minute),
 		DurationMinutes: r.DurationMinutes, Topic: r.Topic, Generated: r.Generated, Cancelled: r.Cancelled,
 		Attendees: []Attendance{}, Version: r.Version}
 }
@@ -220,6 +251,7 @@ type attendanceRow struct {
 // ConsultationFilter narrows a listing.
 type ConsultationFilter struct {
 	From, To time.Time // zero: no bound
+	Kind     string    // KindOZG or KindAnbindung; "": both
 	// VisibleTenants limits the attendees shown (counts include all);
 	// nil shows every attendee.
 	VisibleTenants []string
@@ -244,6 +276,9 @@ func (f ConsultationFilter) query(q *bun.SelectQuery) *bun.SelectQuery {
 	}
 	if !f.To.IsZero() {
 		q = q.Where("starts_at < ?", f.To.UTC())
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
 	}
 	if f.OnlyTenant != "" {
 		q = q.Where("id IN (SELECT consultation_id FROM onboarding_consultation_attendance WHERE tenant_id = ?)", f.OnlyTenant)
@@ -318,9 +353,11 @@ func (s *Store) GetConsultation(ctx context.Context, id string) (*Consultation, 
 	return &c, nil
 }
 
-// ConsultationInput is a Sprechstunde as the ministry enters it. Number 0
-// takes the next number after the highest.
+// ConsultationInput is a Sprechstunde as the ministry enters it: an
+// OZG-Sprechstunde (Number 0 takes the next number after the highest) or
+// an extra date of the Anbindungs-Sprechstunde (no number).
 type ConsultationInput struct {
+	Kind            string // "": KindOZG
 	Number          int
 	StartsAt        time.Time
 	DurationMinutes int // 0: the rule's
@@ -345,8 +382,18 @@ func (s *Store) CreateConsultation(ctx context.Context, in ConsultationInput) (*
 	if in.DurationMinutes != 0 && (in.DurationMinutes < 10 || in.DurationMinutes > 480) {
 		errs.Add("durationMinutes", "Bitte geben Sie eine Dauer von 10 bis 480 Minuten an.")
 	}
-	if in.Number < 0 {
+	switch in.Kind {
+	case "":
+		in.Kind = KindOZG
+	case KindOZG, KindAnbindung:
+	default:
+		errs.Add("kind", "Bitte wählen Sie OZG-Sprechstunde oder Anbindungs-Sprechstunde.")
+	}
+	switch {
+	case in.Number < 0:
 		errs.Add("number", "Die Nummer ist positiv.")
+	case in.Kind == KindAnbindung && in.Number != 0:
+		errs.Add("number", "Die Anbindungs-Sprechstunde hat keine Nummer; nur OZG-Sprechstunden werden gezählt.")
 	}
 	if err := checkTopic(in.Topic); err != nil {
 		errs = append(errs, err.(tenant.FieldErrors)...)
@@ -363,23 +410,43 @@ func (s *Store) CreateConsultation(ctx context.Context, in ConsultationInput) (*
 		if in.DurationMinutes == 0 {
 			in.DurationMinutes = rule.DurationMinutes
 		}
-		if in.Number == 0 {
-			if err := tx.NewSelect().Model((*consultationRow)(nil)).ColumnExpr("COALESCE(MAX(number), 0) + 1").Scan(ctx, &in.Number); err != nil {
-				return fmt.Errorf("next Sprechstunde number: %w", err)
+		if in.Kind == KindOZG {
+			if err := s.checkNumber(ctx, tx, &in.Number); err != nil {
+				return err
 			}
 		}
 		now := s.now()
-		row := &consultationRow{ID: newID(), Number: in.Number, StartsAt: in.StartsAt.UTC().Truncate(time.Minute), DurationMinutes: in.DurationMinutes,
+		row := &consultationRow{ID: newID(), Kind: in.Kind, Number: in.Number, StartsAt: in.StartsAt.UTC().Truncate(time.Minute), DurationMinutes: in.DurationMinutes,
 			Topic: in.Topic, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 			return fmt.Errorf("insert Sprechstunde: %w", err)
 		}
 		c := row.model()
 		out = &c
-		return audit(ctx, tx, "", "create", ObjConsultation, row.ID, map[string]any{"number": row.Number,
+		return audit(ctx, tx, "", "create", ObjConsultation, row.ID, map[string]any{"kind": row.Kind, "number": row.Number,
 			"startsAt": row.StartsAt.Format(time.RFC3339), "topic": row.Topic})
 	})
 	return out, err
+}
+
+// checkNumber gives an OZG-Sprechstunde without a number the next one
+// after the highest and refuses a number another one already has.
+func (s *Store) checkNumber(ctx context.Context, tx bun.IDB, number *int) error {
+	if *number == 0 {
+		if err := tx.NewSelect().Model((*consultationRow)(nil)).ColumnExpr("COALESCE(MAX(number), 0) + 1").
+			Where("kind = ?", KindOZG).Scan(ctx, number); err != nil {
+			return fmt.Errorf("next Sprechstunde number: %w", err)
+		}
+		return nil
+	}
+	n, err := tx.NewSelect().Model((*consultationRow)(nil)).Where("kind = ? AND number = ?", KindOZG, *number).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("check Sprechstunde number: %w", err)
+	}
+	if n > 0 {
+		return fault.Field("number", "Die %d. OZG-Sprechstunde gibt es bereits.", *number)
+	}
+	return nil
 }
 
 // ConsultationPatch changes a Sprechstunde; nil means unchanged.
@@ -489,7 +556,7 @@ func (s *Store) PutRule(ctx context.Context, version int, r ConsultationRule) (*
 			return fmt.Errorf("store Sprechstunden rule: %w", err)
 		}
 		_, err = tx.NewDelete().Model((*consultationRow)(nil)).
-			Where("generated = ? AND cancelled = ? AND topic = '' AND starts_at > ?", true, false, now).
+			Where("kind = ? AND generated = ? AND cancelled = ? AND topic = '' AND starts_at > ?", KindAnbindung, true, false, now).
 			Where("NOT EXISTS (SELECT 1 FROM onboarding_consultation_attendance AS a WHERE a.consultation_id = consultation_row.id)").Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("remove generated Sprechstunden: %w", err)
@@ -525,27 +592,25 @@ func (s *Store) extendSeries(ctx context.Context, db bun.IDB, until time.Time) (
 	if err != nil {
 		return 0, err
 	}
+	if err := s.dropPausedDates(ctx, db); err != nil {
+		return 0, err
+	}
 	var last consultationRow
 	after := s.now()
-	number := 0
-	err = db.NewSelect().Model(&last).OrderExpr("starts_at DESC, number DESC").Limit(1).Scan(ctx)
+	err = db.NewSelect().Model(&last).Where("kind = ?", KindAnbindung).OrderExpr("starts_at DESC").Limit(1).Scan(ctx)
 	switch {
 	case err == nil:
 		after = last.StartsAt.UTC()
-		number = last.Number
-		var maxNumber int
-		if err := db.NewSelect().Model((*consultationRow)(nil)).ColumnExpr("COALESCE(MAX(number), 0)").Scan(ctx, &maxNumber); err != nil {
-			return 0, fmt.Errorf("highest Sprechstunde number: %w", err)
-		}
-		number = max(number, maxNumber)
 	case !errors.Is(err, sql.ErrNoRows):
-		return 0, fmt.Errorf("last Sprechstunde: %w", err)
+		return 0, fmt.Errorf("last Anbindungs-Sprechstunde: %w", err)
 	}
 	now := s.now()
 	var rows []consultationRow
 	for t := rule.nextAfter(after, s.loc); !t.After(until); t = rule.nextAfter(t, s.loc) {
-		number++
-		rows = append(rows, consultationRow{ID: newID(), Number: number, StartsAt: t, DurationMinutes: rule.DurationMinutes,
+		if consultationPause(t.In(s.loc)) != "" {
+			continue
+		}
+		rows = append(rows, consultationRow{ID: newID(), Kind: KindAnbindung, StartsAt: t, DurationMinutes: rule.DurationMinutes,
 			Generated: true, Version: 1, CreatedAt: now, UpdatedAt: now})
 	}
 	if len(rows) == 0 {
@@ -555,6 +620,32 @@ func (s *Store) extendSeries(ctx context.Context, db bun.IDB, until time.Time) (
 		return 0, fmt.Errorf("insert Sprechstunden: %w", err)
 	}
 	return len(rows), nil
+}
+
+// dropPausedDates removes future dates the rule made on days without
+// Sprechstunde (made before the rule knew the holidays) as long as nobody
+// touched them: no topic, no registration, not cancelled.
+func (s *Store) dropPausedDates(ctx context.Context, db bun.IDB) error {
+	var rows []consultationRow
+	err := db.NewSelect().Model(&rows).Column("id", "starts_at").
+		Where("kind = ? AND generated = ? AND cancelled = ? AND topic = '' AND starts_at > ?", KindAnbindung, true, false, s.now()).
+		Where("NOT EXISTS (SELECT 1 FROM onboarding_consultation_attendance AS a WHERE a.consultation_id = consultation_row.id)").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("load generated Sprechstunden: %w", err)
+	}
+	var drop []string
+	for _, r := range rows {
+		if consultationPause(r.StartsAt.In(s.loc)) != "" {
+			drop = append(drop, r.ID)
+		}
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	if _, err := db.NewDelete().Model((*consultationRow)(nil)).Where("id IN (?)", bun.In(drop)).Exec(ctx); err != nil {
+		return fmt.Errorf("remove Sprechstunden on holidays: %w", err)
+	}
+	return nil
 }
 
 // Register registers a tenant for a Sprechstunde (again: updates name and
@@ -597,7 +688,7 @@ func (s *Store) Register(ctx context.Context, consultationID, tenantID, name, em
 		out = &Attendance{ConsultationID: consultationID, TenantID: tenantID, TenantName: t.Name, Name: name, Email: email,
 			RegisteredBy: row.RegisteredBy, RegisteredAt: now}
 		return audit(ctx, tx, tenantID, "create", ObjAttendance, consultationID, map[string]any{
-			"number": c.Number, "startsAt": c.StartsAt.UTC().Format(time.RFC3339), "email": email})
+			"kind": c.Kind, "number": c.Number, "startsAt": c.StartsAt.UTC().Format(time.RFC3339), "email": email})
 	})
 	return out, err
 }
@@ -647,10 +738,20 @@ func (s *Store) mailAttendees(ctx context.Context, db bun.IDB, c *consultationRo
 	m := c.model()
 	for _, a := range atts {
 		if err := s.mailer.Enqueue(ctx, db, tmail.Message{TenantID: a.TenantID, To: a.Email, Template: template,
-			Data: ConsultationMail{Name: a.Name, TenantName: a.TenantName, Title: rule.Title, Location: rule.Location, Consultation: m,
+			Data: ConsultationMail{Name: a.Name, TenantName: a.TenantName, Title: consultationTitle(m, rule), Location: rule.Location, Consultation: m,
 				Link: s.opts.Links.Consultations.To()}}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// consultationTitle is the Sprechstunde's name in mails and calendars:
+// "63. OZG-Sprechstunde", or the rule's title for the Anbindungs-
+// Sprechstunde.
+func consultationTitle(c Consultation, rule ConsultationRule) string {
+	if c.Kind == KindAnbindung && rule.Title != "" {
+		return rule.Title
+	}
+	return c.Title
 }

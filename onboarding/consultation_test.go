@@ -138,3 +138,80 @@ func TestConsultationsRegistrationAndRule(t *testing.T) {
 		t.Errorf("created %+v, %v", c, err)
 	}
 }
+
+func TestAnbindungsSprechstundeSkipsHolidaysAndTheTurnOfTheYear(t *testing.T) {
+	f := newFixture(t)
+	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "mid@example.org"})
+	rule, err := f.store.Rule(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A weekly Monday series meets Ostermontag, Pfingstmontag and the
+	// days between the years.
+	rule.Weekday, rule.IntervalWeeks, rule.AnchorOn = time.Monday, 1, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	if _, err := f.store.PutRule(ctx, 0, rule); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := f.store.ListConsultations(ctx, onboarding.ConsultationFilter{Kind: onboarding.KindAnbindung})
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := map[string]bool{}
+	for _, c := range cs {
+		days[c.StartsAt.In(berlin).Format("2006-01-02")] = true
+	}
+	for _, tc := range []struct {
+		day  string
+		held bool
+		why  string
+	}{
+		{"2026-12-21", true, "last Monday before the break"},
+		{"2026-12-28", false, "Jahreswechsel"},
+		{"2027-01-04", true, "first Monday after the break"},
+		{"2027-03-22", true, "an ordinary Monday"},
+		{"2027-03-29", false, "Ostermontag 2027"},
+		{"2027-05-17", false, "Pfingstmontag 2027"},
+		{"2027-05-24", true, "the Monday after Pfingsten"},
+	} {
+		if days[tc.day] != tc.held {
+			t.Errorf("%s (%s): held %v, want %v", tc.day, tc.why, days[tc.day], tc.held)
+		}
+	}
+}
+
+func TestCreateConsultationKinds(t *testing.T) {
+	f := newFixture(t)
+	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "user:1", Label: "mid@example.org"})
+	if err := f.store.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2027, 2, 17, 14, 0, 0, 0, berlin)
+	for _, tc := range []struct {
+		name      string
+		in        onboarding.ConsultationInput
+		wantTitle string
+		wantField string
+	}{
+		{"OZG without number takes the next after 68", onboarding.ConsultationInput{Kind: onboarding.KindOZG, StartsAt: at, Topic: "Standardverordnung"}, "69. OZG-Sprechstunde", ""},
+		{"no kind is an OZG-Sprechstunde", onboarding.ConsultationInput{StartsAt: at, Topic: "GDST Forum"}, "70. OZG-Sprechstunde", ""},
+		{"a number given is kept", onboarding.ConsultationInput{Kind: onboarding.KindOZG, Number: 80, StartsAt: at}, "80. OZG-Sprechstunde", ""},
+		{"a number twice is refused", onboarding.ConsultationInput{Kind: onboarding.KindOZG, Number: 64, StartsAt: at}, "", "number"},
+		{"an extra Anbindungs-Sprechstunde has no number", onboarding.ConsultationInput{Kind: onboarding.KindAnbindung, StartsAt: at}, "Anbindungs-Sprechstunde", ""},
+		{"an Anbindungs-Sprechstunde with a number is refused", onboarding.ConsultationInput{Kind: onboarding.KindAnbindung, Number: 3, StartsAt: at}, "", "number"},
+		{"an unknown kind is refused", onboarding.ConsultationInput{Kind: "webinar", StartsAt: at}, "", "kind"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := f.store.CreateConsultation(ctx, tc.in)
+			if tc.wantField != "" {
+				var fe tenant.FieldErrors
+				if !errors.As(err, &fe) || fe.For(tc.wantField) == "" {
+					t.Fatalf("want a message for %s, got %v", tc.wantField, err)
+				}
+				return
+			}
+			if err != nil || c.Title != tc.wantTitle {
+				t.Fatalf("created %+v, %v; want %q", c, err, tc.wantTitle)
+			}
+		})
+	}
+}

@@ -110,13 +110,17 @@ func (s *Store) FachverfahrenCSV(fs []Fachverfahren) CSVTable {
 
 // ConsultationsCSV is the list of Sprechstunden.
 func (s *Store) ConsultationsCSV(cs []Consultation) CSVTable {
-	t := CSVTable{Header: []string{"Nr.", "Datum", "Beginn", "Dauer (Minuten)", "Thema", "Abgesagt", "Anmeldungen"}}
+	t := CSVTable{Header: []string{"Art", "Nr.", "Datum", "Beginn", "Dauer (Minuten)", "Thema", "Abgesagt", "Anmeldungen"}}
 	for _, c := range cs {
 		cancelled := ""
 		if c.Cancelled {
 			cancelled = "ja"
 		}
-		t.Rows = append(t.Rows, []string{strconv.Itoa(c.Number), s.day(&c.StartsAt), c.StartsAt.In(s.loc).Format("15:04"),
+		number := ""
+		if c.Number > 0 {
+			number = strconv.Itoa(c.Number)
+		}
+		t.Rows = append(t.Rows, []string{KindLabel(c.Kind), number, s.day(&c.StartsAt), c.StartsAt.In(s.loc).Format("15:04"),
 			strconv.Itoa(c.DurationMinutes), c.Topic, cancelled, strconv.Itoa(c.AttendeeCount)})
 	}
 	return t

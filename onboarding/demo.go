@@ -125,17 +125,18 @@ func demoFachverfahren() []struct {
 	return out
 }
 
-// demoConsultations are the seed's dates: the 63. OZG-Sprechstunde of the
-// presentation and the announced 64. to 68.
+// demoConsultations are the seed's OZG-Sprechstunden: the 63. of the
+// presentation and the announced 64. to 68. (the Anbindungs-Sprechstunde's
+// dates come from the rule).
 func demoConsultations(loc *time.Location) []ConsultationInput {
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 14, 0, 0, 0, loc) }
 	return []ConsultationInput{
-		{Number: 63, StartsAt: at(2025, 9, 17), Topic: "EfA-Dienste der Sozialplattform (NRW) – Nachnutzung in Sachsen-Anhalt"},
-		{Number: 64, StartsAt: at(2025, 9, 24), Topic: "GDST Forum"},
-		{Number: 65, StartsAt: at(2025, 10, 8), Topic: "Zielarchitektur Postfach- u. Kommunikationslösungen"},
-		{Number: 66, StartsAt: at(2025, 11, 5), Topic: "Standardverordnung"},
-		{Number: 67, StartsAt: at(2025, 11, 19), Topic: "1st Level Support Onlinedienste durch die 115"},
-		{Number: 68, StartsAt: at(2025, 12, 3), Topic: "GDST Forum"},
+		{Kind: KindOZG, Number: 63, StartsAt: at(2025, 9, 17), Topic: "EfA-Dienste der Sozialplattform (NRW) – Nachnutzung in Sachsen-Anhalt"},
+		{Kind: KindOZG, Number: 64, StartsAt: at(2025, 9, 24), Topic: "GDST Forum"},
+		{Kind: KindOZG, Number: 65, StartsAt: at(2025, 10, 8), Topic: "Zielarchitektur Postfach- u. Kommunikationslösungen"},
+		{Kind: KindOZG, Number: 66, StartsAt: at(2025, 11, 5), Topic: "Standardverordnung"},
+		{Kind: KindOZG, Number: 67, StartsAt: at(2025, 11, 19), Topic: "1st Level Support Onlinedienste durch die 115"},
+		{Kind: KindOZG, Number: 68, StartsAt: at(2025, 12, 3), Topic: "GDST Forum"},
 	}
 }
 
@@ -206,7 +207,7 @@ func (s *Store) demoTenant(ctx context.Context, key string) (string, error) {
 
 func (s *Store) loadDemoConsultations(ctx context.Context) error {
 	for _, c := range demoConsultations(s.loc) {
-		n, err := s.db.Read.NewSelect().Model((*consultationRow)(nil)).Where("number = ?", c.Number).Count(ctx)
+		n, err := s.db.Read.NewSelect().Model((*consultationRow)(nil)).Where("kind = ? AND number = ?", KindOZG, c.Number).Count(ctx)
 		if err != nil {
 			return fmt.Errorf("demo Sprechstunde %d: %w", c.Number, err)
 		}

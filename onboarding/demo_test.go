@@ -138,37 +138,67 @@ func TestDemoReproducesTheSeed(t *testing.T) {
 
 	// The Sprechstunden: the seed's 63. to 68., then every second
 	// Wednesday at 14:00 into 2027.
-	cs, err := f.store.ListConsultations(ctx, onboarding.ConsultationFilter{})
+	// The OZG-Sprechstunden are the seed's rows, numbered, with topics.
+	ozg, err := f.store.ListConsultations(ctx, onboarding.ConsultationFilter{Kind: onboarding.KindOZG})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []struct {
-		n          int
-		day, topic string
+		n                 int
+		day, topic, title string
 	}{
-		{63, "17.09.2025", "EfA-Dienste der Sozialplattform (NRW) – Nachnutzung in Sachsen-Anhalt"},
-		{64, "24.09.2025", "GDST Forum"},
-		{65, "08.10.2025", "Zielarchitektur Postfach- u. Kommunikationslösungen"},
-		{66, "05.11.2025", "Standardverordnung"},
-		{67, "19.11.2025", "1st Level Support Onlinedienste durch die 115"},
-		{68, "03.12.2025", "GDST Forum"},
-		{69, "17.12.2025", ""},
+		{63, "17.09.2025", "EfA-Dienste der Sozialplattform (NRW) – Nachnutzung in Sachsen-Anhalt", "63. OZG-Sprechstunde"},
+		{64, "24.09.2025", "GDST Forum", "64. OZG-Sprechstunde"},
+		{65, "08.10.2025", "Zielarchitektur Postfach- u. Kommunikationslösungen", "65. OZG-Sprechstunde"},
+		{66, "05.11.2025", "Standardverordnung", "66. OZG-Sprechstunde"},
+		{67, "19.11.2025", "1st Level Support Onlinedienste durch die 115", "67. OZG-Sprechstunde"},
+		{68, "03.12.2025", "GDST Forum", "68. OZG-Sprechstunde"},
+	}
+	if len(ozg) != len(want) {
+		t.Fatalf("%d OZG-Sprechstunden, want %d", len(ozg), len(want))
 	}
 	for i, w := range want {
-		c := cs[i]
+		c := ozg[i]
 		local := c.StartsAt.In(berlin)
-		if c.Number != w.n || local.Format("02.01.2006 15:04") != w.day+" 14:00" || c.Topic != w.topic || c.DurationMinutes != 30 {
-			t.Errorf("Sprechstunde %d: %d %s %q", i, c.Number, local.Format("02.01.2006 15:04"), c.Topic)
+		if c.Number != w.n || c.Title != w.title || local.Format("02.01.2006 15:04") != w.day+" 14:00" || c.Topic != w.topic || c.DurationMinutes != 30 {
+			t.Errorf("OZG-Sprechstunde %d: %d %q %s %q", i, c.Number, c.Title, local.Format("02.01.2006 15:04"), c.Topic)
 		}
+	}
+	// The Anbindungs-Sprechstunde follows the rule: every second Wednesday
+	// at 14:00, without numbers, through 2027, none between 24.12. and
+	// 01.01. and none on a public holiday.
+	cs, err := f.store.ListConsultations(ctx, onboarding.ConsultationFilter{Kind: onboarding.KindAnbindung})
+	if err != nil || len(cs) < 20 {
+		t.Fatalf("Anbindungs-Sprechstunden: %d, %v", len(cs), err)
 	}
 	last := cs[len(cs)-1]
 	if last.StartsAt.In(berlin).Year() != 2027 || last.StartsAt.In(berlin).Month() != time.December {
 		t.Errorf("series ends %s", last.StartsAt)
 	}
-	for i := 7; i < len(cs); i++ {
-		local := cs[i].StartsAt.In(berlin)
-		if local.Weekday() != time.Wednesday || local.Hour() != 14 || cs[i].StartsAt.Sub(cs[i-1].StartsAt).Hours() < 13*24 || cs[i].Number != cs[i-1].Number+1 {
-			t.Errorf("Sprechstunde %d: %s", cs[i].Number, local)
+	days := map[string]bool{}
+	for i, c := range cs {
+		local := c.StartsAt.In(berlin)
+		days[local.Format("2006-01-02")] = true
+		if local.Weekday() != time.Wednesday || local.Hour() != 14 || c.Number != 0 || c.Title != "Anbindungs-Sprechstunde" {
+			t.Errorf("Anbindungs-Sprechstunde %s: number %d, %q", local, c.Number, c.Title)
+		}
+		if i > 0 && c.StartsAt.Sub(cs[i-1].StartsAt).Hours() < 13*24 {
+			t.Errorf("Anbindungs-Sprechstunde %s less than two weeks after the one before", local)
+		}
+	}
+	for _, tc := range []struct {
+		day  string
+		held bool
+	}{
+		{"2026-12-16", true},
+		{"2026-12-30", false}, // Jahreswechsel
+		{"2027-01-13", true},  // the series goes on in its fortnight
+		{"2027-03-24", true},
+		{"2027-11-03", true},
+		{"2027-12-29", false}, // Jahreswechsel
+	} {
+		if days[tc.day] != tc.held {
+			t.Errorf("Anbindungs-Sprechstunde on %s: %v, want %v", tc.day, days[tc.day], tc.held)
 		}
 	}
 	// Wittenberg is registered for the next one.

@@ -53,7 +53,7 @@ func (s *Store) Calendar(ctx context.Context, tenantID string) ([]byte, error) {
 	stamp := ical.Time(now)
 	for i := range rows {
 		c := rows[i].model()
-		summary := fmt.Sprintf("%d. %s", c.Number, rule.Title)
+		summary := consultationTitle(c, rule)
 		if c.Topic != "" {
 			summary += ": " + c.Topic
 		}

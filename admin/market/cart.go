@@ -102,6 +102,7 @@ type cartData struct {
 	Problem  string
 	CanEdit  bool
 	CanOrder bool
+	Today    marketplace.Day
 	Nav      navLinks
 }
 
@@ -124,7 +125,7 @@ func (m *Pages) renderCart(w http.ResponseWriter, r *http.Request, status int, t
 		m.ServerError(w, r, err)
 		return
 	}
-	m.Render(w, r, status, "markt-warenkorb", m.page(r, "Warenkorb", cartData{Tenant: t, Cart: c, Problem: problem, Nav: nav,
+	m.Render(w, r, status, "markt-warenkorb", m.page(r, "Warenkorb", cartData{Tenant: t, Cart: c, Problem: problem, Nav: nav, Today: m.store.Today(),
 		CanEdit:  m.Allowed(r, t.ID, marketplace.ObjCart, authz.Update),
 		CanOrder: m.Allowed(r, t.ID, marketplace.ObjOrder, authz.Create)}))
 }

@@ -21,6 +21,8 @@ const (
 	paramTopic = "thema"
 	paramSort  = "sortierung" // "a-z" (default) or "z-a"
 	paramFor   = "fuer"       // the body a person orders for, when several
+	paramSect  = "rubrik"     // one of marketplace.Sections()
+	paramBUS   = "bus"        // "1": only "Vorlage im BUS"
 )
 
 // facetLink is a filter value with the link that switches it on or off.
@@ -37,6 +39,7 @@ type facetLink struct {
 type productCard struct {
 	marketplace.Product
 	Price      string
+	PriceNote  string
 	OnWishlist bool
 	InCart     bool
 }
@@ -48,6 +51,9 @@ type shopData struct {
 }
 
 type catalogueData struct {
+	Section    string // label of the section shown; "": all
+	Sections   []sectionLink
+	BUS        facetLink // the "Vorlage im BUS" switch
 	Query      string
 	Items      []productCard
 	Facets     []facetGroup
@@ -122,6 +128,12 @@ func catalogueQuery(r *http.Request) url.Values {
 	if in.Get(paramSort) == "z-a" {
 		q.Set(paramSort, "z-a")
 	}
+	if s := in.Get(paramSect); marketplace.SectionLabel(s) != "" {
+		q.Set(paramSect, s)
+	}
+	if in.Get(paramBUS) == "1" {
+		q.Set(paramBUS, "1")
+	}
 	if f := in.Get(paramFor); f != "" && len(f) <= 64 {
 		q.Set(paramFor, f)
 	}
@@ -175,11 +187,32 @@ func (m *Pages) marks(r *http.Request, s *shopData) (wish, cart map[string]bool,
 	return wish, cart, nil
 }
 
+// priceText is the product's price today with the last day it holds.
 func (m *Pages) priceText(p marketplace.Product) string {
-	if c, ok := p.PriceAt(m.store.Today()); ok {
-		return c.String()
+	q := p.QuoteAt(m.store.Today())
+	switch {
+	case q.Undecided:
+		return "noch nicht entschieden"
+	case !q.Orderable:
+		return "derzeit kein Preis festgelegt"
+	case q.ValidUntil != nil:
+		return q.Cents.String() + " (bis " + q.ValidUntil.German() + ")"
 	}
-	return "derzeit kein Preis festgelegt"
+	return q.Cents.String()
+}
+
+// priceNote is the hint on the product's price today ("" when none).
+func (m *Pages) priceNote(p marketplace.Product) string {
+	if p.FreeForState {
+		return ""
+	}
+	return p.QuoteAt(m.store.Today()).Note
+}
+
+// sectionLink is an entry of the catalogue's section navigation.
+type sectionLink struct {
+	Label, URL string
+	Current    bool
 }
 
 // Catalogue is the public list of products with search, filters and order.
@@ -191,7 +224,8 @@ func (m *Pages) Catalogue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := m.store.ListProducts(r.Context(), marketplace.CatalogueFilter{Query: q.Get(paramQuery), Types: q[paramType],
-		Topics: q[paramTopic], Descending: q.Get(paramSort) == "z-a"})
+		Topics: q[paramTopic], Descending: q.Get(paramSort) == "z-a",
+		Section: q.Get(paramSect), BUS: q.Get(paramBUS) == "1"})
 	if err != nil {
 		m.ServerError(w, r, err)
 		return
@@ -209,7 +243,26 @@ func (m *Pages) Catalogue(w http.ResponseWriter, r *http.Request) {
 	d := catalogueData{Query: q.Get(paramQuery), Descending: q.Get(paramSort) == "z-a", Shop: shop,
 		Back: catalogueURL(q), Nav: nav, Ministry: nav.Ministry}
 	for _, p := range c.Items {
-		d.Items = append(d.Items, productCard{Product: p, Price: m.priceText(p), OnWishlist: wish[p.ID], InCart: cart[p.ID]})
+		d.Items = append(d.Items, productCard{Product: p, Price: m.priceText(p), PriceNote: m.priceNote(p), OnWishlist: wish[p.ID], InCart: cart[p.ID]})
+	}
+	d.Section = marketplace.SectionLabel(q.Get(paramSect))
+	all := cloneValues(q)
+	all.Del(paramSect)
+	d.Sections = []sectionLink{{Label: "Alle Dienste", URL: catalogueURL(all), Current: d.Section == ""}}
+	for _, s := range marketplace.Sections() {
+		v := cloneValues(q)
+		v.Set(paramSect, s)
+		d.Sections = append(d.Sections, sectionLink{Label: marketplace.SectionLabel(s), URL: catalogueURL(v), Current: q.Get(paramSect) == s})
+	}
+	bus := cloneValues(q)
+	if q.Get(paramBUS) == "1" {
+		bus.Del(paramBUS)
+	} else {
+		bus.Set(paramBUS, "1")
+	}
+	d.BUS = facetLink{Group: "Vorlage im BUS", Value: "Vorlage im BUS", Count: c.BUSCount, Active: q.Get(paramBUS) == "1", URL: catalogueURL(bus)}
+	if d.BUS.Active {
+		d.Active = append(d.Active, d.BUS)
 	}
 	group := func(name, key string, fs []marketplace.Facet) facetGroup {
 		g := facetGroup{Name: name, Items: make([]facetLink, len(fs))}
@@ -232,7 +285,7 @@ func (m *Pages) Catalogue(w http.ResponseWriter, r *http.Request) {
 	az.Del(paramSort)
 	za.Set(paramSort, "z-a")
 	d.SortAZ, d.SortZA = catalogueURL(az), catalogueURL(za)
-	for _, k := range []string{paramType, paramTopic, paramSort, paramFor} {
+	for _, k := range []string{paramType, paramTopic, paramSort, paramFor, paramSect, paramBUS} {
 		for _, v := range q[k] {
 			d.Keep = append(d.Keep, hiddenField{Name: k, Value: v})
 		}

@@ -17,8 +17,10 @@ import (
 )
 
 type productsData struct {
-	Items []productCard
-	Nav   navLinks
+	Items      []productCard
+	Nav        navLinks
+	Ending     bool // only products whose price ends soon (?preise=enden)
+	EndingDays int
 }
 
 // ProductsPage is the ministry's list of all products.
@@ -26,7 +28,14 @@ func (m *Pages) ProductsPage(w http.ResponseWriter, r *http.Request) {
 	if !m.requireMinistry(w, r, marketplace.ObjProduct, authz.Read) {
 		return
 	}
-	c, err := m.store.ListProducts(r.Context(), marketplace.CatalogueFilter{All: true})
+	f := marketplace.CatalogueFilter{All: true}
+	ending := r.URL.Query().Get("preise") == "enden"
+	if ending {
+		// The same published products the start page's queue counts.
+		f.All = false
+		f.PricesEndingFrom, f.PricesEndingTo = m.store.Today(), m.store.PriceEndingHorizon()
+	}
+	c, err := m.store.ListProducts(r.Context(), f)
 	if err != nil {
 		m.ServerError(w, r, err)
 		return
@@ -36,9 +45,9 @@ func (m *Pages) ProductsPage(w http.ResponseWriter, r *http.Request) {
 		m.ServerError(w, r, err)
 		return
 	}
-	d := productsData{Nav: nav}
+	d := productsData{Nav: nav, Ending: ending, EndingDays: marketplace.PriceEndingDays}
 	for _, p := range c.Items {
-		d.Items = append(d.Items, productCard{Product: p, Price: m.priceText(p)})
+		d.Items = append(d.Items, productCard{Product: p, Price: m.priceText(p), PriceNote: m.priceNote(p)})
 	}
 	m.Render(w, r, http.StatusOK, "markt-produkte", m.page(r, "Produkte", d))
 }
@@ -50,13 +59,15 @@ type priceRow struct {
 }
 
 type productFormData struct {
-	Product  *marketplace.Product // nil: a new product
-	Form     *ui.Form
-	Strecken []ui.Option // the catalogue of Antragsstrecken; nil: free text
-	Selected []string
-	Prices   []priceRow
-	Problem  string
-	Nav      navLinks
+	Product    *marketplace.Product // nil: a new product
+	Form       *ui.Form
+	Strecken   []ui.Option // the catalogue of Antragsstrecken; nil: free text
+	Sections   []ui.Option
+	PriceAfter []ui.Option
+	Selected   []string
+	Prices     []priceRow
+	Problem    string
+	Nav        navLinks
 }
 
 // priceRows is how many price lines the form offers: those stored plus
@@ -73,7 +84,7 @@ func priceRows(n int) []priceRow {
 func productFormID(field string) string {
 	if id, ok := map[string]string{"number": "number", "name": "name", "shortDescription": "shortDescription",
 		"description": "description", "serviceType": "serviceType", "topic": "topic", "ozgId": "ozgId",
-		"previewUrl": "previewUrl", "antragsstrecken": "antragsstrecken"}[field]; ok {
+		"previewUrl": "previewUrl", "antragsstrecken": "antragsstrecken", "section": "section", "priceAfter": "priceAfter"}[field]; ok {
 		return id
 	}
 	if m := priceField.FindStringSubmatch(field); m != nil {
@@ -105,6 +116,15 @@ func (m *Pages) renderProductForm(w http.ResponseWriter, r *http.Request, status
 	if d.Strecken, err = m.strecken(r); err != nil {
 		m.ServerError(w, r, err)
 		return
+	}
+	for _, s := range marketplace.Sections() {
+		d.Sections = append(d.Sections, ui.Option{Value: s, Label: marketplace.SectionLabel(s)})
+	}
+	d.PriceAfter = []ui.Option{{Value: "", Label: "Nicht festgelegt – das Ministerium wird 60 Tage vor Ende gewarnt; danach nicht bestellbar"},
+		{Value: marketplace.PriceAfterOrderable, Label: "Noch nicht entschieden – bestellbar, mit deutlichem Hinweis"},
+		{Value: marketplace.PriceAfterClosed, Label: "Noch nicht entschieden – nicht bestellbar, bis ein Preis feststeht"}}
+	if d.Form.Get("section") == "" {
+		d.Form.Set("section", marketplace.SectionOnline)
 	}
 	if d.Nav, err = m.nav(r, "produkte"); err != nil {
 		m.ServerError(w, r, err)
@@ -150,6 +170,11 @@ func (m *Pages) EditProductForm(w http.ResponseWriter, r *http.Request) {
 	if p.FreeForState {
 		f.Set("freeForState", "1")
 	}
+	if p.BUSTemplate {
+		f.Set("busTemplate", "1")
+	}
+	f.Set("section", p.Section)
+	f.Set("priceAfter", p.PriceAfter)
 	if p.Published {
 		f.Set("published", "1")
 	}
@@ -182,7 +207,8 @@ func (m *Pages) readProduct(r *http.Request, f *ui.Form) (marketplace.ProductPat
 	p := marketplace.ProductPatch{Number: str("number", 20), Name: str("name", marketplace.MaxProductName),
 		ShortDescription: long("shortDescription", marketplace.MaxShortDesc), Description: long("description", marketplace.MaxDescription),
 		ServiceType: str("serviceType", marketplace.MaxLabel), Topic: str("topic", marketplace.MaxLabel), OZGID: str("ozgId", 10),
-		PreviewURL: str("previewUrl", marketplace.MaxURL), FreeForState: flag("freeForState"), Published: flag("published")}
+		PreviewURL: str("previewUrl", marketplace.MaxURL), FreeForState: flag("freeForState"), Published: flag("published"),
+		Section: str("section", 20), BUSTemplate: flag("busTemplate"), PriceAfter: str("priceAfter", 30)}
 	var keys []string
 	if vs, ok := r.PostForm["strecke"]; ok {
 		keys = vs
@@ -238,7 +264,7 @@ func (m *Pages) CreateProduct(w http.ResponseWriter, r *http.Request) {
 		p, err := m.store.CreateProduct(r.Context(), marketplace.ProductInput{Number: *pt.Number, Name: *pt.Name,
 			ShortDescription: *pt.ShortDescription, Description: *pt.Description, ServiceType: *pt.ServiceType, Topic: *pt.Topic,
 			OZGID: *pt.OZGID, Antragsstrecken: *pt.Antragsstrecken, PreviewURL: *pt.PreviewURL, FreeForState: *pt.FreeForState,
-			Published: *pt.Published, Prices: *pt.Prices})
+			Section: *pt.Section, BUSTemplate: *pt.BUSTemplate, PriceAfter: *pt.PriceAfter, Published: *pt.Published, Prices: *pt.Prices})
 		if err == nil {
 			ui.SeeOther(w, r, "/admin/marktplatz/produkte/"+p.ID, "produkt-angelegt")
 			return

@@ -160,7 +160,7 @@ var onboardingNotices = map[string]string{
 	"bestaetigt":     "Der Livegang ist bestätigt; die Kommune kann die Phase „Produktivtest und Livegang“ abschließen.",
 	"zurueck":        "Die Bestätigung des Livegangs wurde zurückgenommen.",
 	"angemeldet":     "Die Anmeldung zur Sprechstunde ist gespeichert. Am Vortag kommt eine Erinnerung per E-Mail.",
-	"abgemeldet":     "Die Anmeldung wurde zurückgenommen.",
+	"zurueckgezogen": "Ihre Anmeldung zur Sprechstunde ist zurückgezogen.",
 	"termin":         "Der Termin wurde gespeichert.",
 	"termin-neu":     "Der Termin wurde angelegt.",
 	"regel":          "Die Regel wurde gespeichert; künftige Termine ohne Thema und Anmeldungen folgen ihr.",

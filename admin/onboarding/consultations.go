@@ -29,6 +29,8 @@ type consultationsData struct {
 	Rows     []consultationRow
 	Tenants  []tenant.Tenant // bodies the person registers
 	Past     bool
+	Kind     string // the kind shown ("": both)
+	Kinds    []ui.Option
 	Ministry bool
 	NewForm  *ui.Form
 	RuleForm *ui.Form
@@ -56,6 +58,12 @@ func (o *Pages) renderConsultations(w http.ResponseWriter, r *http.Request, stat
 	}
 	d.Nav, d.Ministry = nav, o.isMinistry(r, onboarding.ObjConsultation, authz.Update)
 	d.Past = r.URL.Query().Get("vergangene") == "1"
+	d.Kind = r.URL.Query().Get("art")
+	if d.Kind != onboarding.KindOZG && d.Kind != onboarding.KindAnbindung {
+		d.Kind = ""
+	}
+	d.Kinds = []ui.Option{{Value: onboarding.KindOZG, Label: onboarding.KindLabel(onboarding.KindOZG)},
+		{Value: onboarding.KindAnbindung, Label: onboarding.KindLabel(onboarding.KindAnbindung)}}
 	for _, t := range nav.Tenants {
 		if o.Allowed(r, t.ID, onboarding.ObjAttendance, authz.Create) {
 			d.Tenants = append(d.Tenants, t)
@@ -66,9 +74,9 @@ func (o *Pages) renderConsultations(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	now := o.store.Now()
-	f := onboarding.ConsultationFilter{VisibleTenants: o.Authz.Tenants(p, onboarding.ObjAttendance, authz.Read)}
+	f := onboarding.ConsultationFilter{Kind: d.Kind, VisibleTenants: o.Authz.Tenants(p, onboarding.ObjAttendance, authz.Read)}
 	if d.Past {
-		f.From, f.To = now.AddDate(-1, 0, 0), now
+		f.To = now // all past dates: the numbered series goes back to 2025
 	} else {
 		f.From, f.To = now, now.AddDate(1, 0, 0)
 	}
@@ -94,6 +102,7 @@ func (o *Pages) renderConsultations(w http.ResponseWriter, r *http.Request, stat
 	}
 	if d.NewForm == nil {
 		d.NewForm = ui.NewForm()
+		d.NewForm.Set("art", onboarding.KindOZG)
 	}
 	if d.RuleForm == nil {
 		d.RuleForm = ruleForm(d.Rule)
@@ -163,7 +172,7 @@ func (o *Pages) Unregister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := o.store.Unregister(r.Context(), r.PathValue("sid"), t.ID)
-	o.afterRegistration(w, r, err, "abgemeldet")
+	o.afterRegistration(w, r, err, "zurueckgezogen")
 }
 
 func (o *Pages) afterRegistration(w http.ResponseWriter, r *http.Request, err error, notice string) {
@@ -205,16 +214,25 @@ func (o *Pages) CreateConsultation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := ui.NewForm()
+	kind := f.Text(r, "art", 20)
+	number := 0
+	if v := f.Text(r, "nummer", 5); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			f.Add("nummer", "Bitte geben Sie die Nummer als ganze Zahl an, z. B. 69, oder lassen Sie das Feld leer.")
+		}
+		number = n
+	}
 	at := o.startsAt(f, r, "datum", "uhrzeit")
 	topic := f.Text(r, "thema", 300)
 	if f.Invalid() {
 		o.renderConsultations(w, r, http.StatusUnprocessableEntity, consultationsData{NewForm: f})
 		return
 	}
-	_, err := o.store.CreateConsultation(r.Context(), onboarding.ConsultationInput{StartsAt: at, Topic: topic})
+	_, err := o.store.CreateConsultation(r.Context(), onboarding.ConsultationInput{Kind: kind, Number: number, StartsAt: at, Topic: topic})
 	if err != nil {
 		if f.StoreErrors(err, func(field string) string {
-			return map[string]string{"startsAt": "datum", "topic": "thema"}[field]
+			return map[string]string{"kind": "art", "number": "nummer", "startsAt": "datum", "topic": "thema"}[field]
 		}) {
 			o.renderConsultations(w, r, http.StatusUnprocessableEntity, consultationsData{NewForm: f})
 			return

@@ -87,8 +87,14 @@ func TestMarketplaceConsole(t *testing.T) {
 	// The public catalogue with filters, counts and sorting.
 	anon := newClient(t, srv.URL)
 	page := anon.mustPage(http.StatusOK, "/marktplatz/")
-	marketContains(t, page, "catalogue", "15 Dienste", "EfA-Dienst (11)", "AM4.0 (2)", "Familie und Kind (2)",
-		"Sozialplattform: Hilfe zum Lebensunterhalt", "Behörde registrieren", `<strong>Name A–Z<span class="kern-sr-only"> (gewählt)</span></strong>`)
+	marketContains(t, page, "catalogue", "18 Dienste", "EfA-Dienst (11)", "AM4.0 (2)", "Familie und Kind (2)",
+		"Sozialplattform: Hilfe zum Lebensunterhalt", "Behörde registrieren", `<strong>Name A–Z<span class="kern-sr-only"> (gewählt)</span></strong>`,
+		"Basisdienste", "Geplante Dienste", `href="#faq"`, `id="kontakt"`, "anbindung@sozialplattform.info", "Nur Vorlagen im BUS (3)",
+		"noch nicht entschieden; der Dienst bleibt bestellbar.")
+	// The seed's sections and the "Vorlage im BUS" filter.
+	marketContains(t, anon.mustPage(http.StatusOK, "/marktplatz/?rubrik=basisdienst"), "Basisdienste", "Basisdienste: 2 Dienste", "Servicekonto Sachsen-Anhalt")
+	marketContains(t, anon.mustPage(http.StatusOK, "/marktplatz/?rubrik=geplant"), "Geplante Dienste", "Geplante Dienste: 1 Dienst", "Fischereischein online")
+	marketContains(t, anon.mustPage(http.StatusOK, "/marktplatz/?bus=1"), "Vorlage im BUS", "3 Dienste", "Einbürgerung digital", "Nur Vorlagen im BUS</strong>")
 	if strings.Contains(page, "In den Warenkorb") || strings.Contains(page, "ELiA-Online") {
 		t.Error("the public sees buttons or unpublished products")
 	}
@@ -228,6 +234,12 @@ func TestMarketplaceConsole(t *testing.T) {
 	}
 	marketContains(t, min.mustPage(http.StatusOK, loc), "activated registration", "Freigeschaltet", "zur Körperschaft")
 
+	// The start page's queue "Preise enden" opens its work list, which links
+	// to the filtered product list.
+	marketContains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/produkte?preise=enden"), "products with prices ending",
+		"letzter Preis in den nächsten 60 Tagen endet", "Alle Produkte zeigen")
+	marketContains(t, min.mustPage(http.StatusOK, "/admin/"), "ministry start page", `href="/admin/arbeitsliste/preise"`)
+	marketContains(t, min.mustPage(http.StatusOK, "/admin/arbeitsliste/preise"), "prices work list", `href="/admin/marktplatz/produkte?preise=enden"`)
 	page = min.mustPage(http.StatusOK, "/admin/marktplatz/produkte")
 	marketContains(t, page, "products", "ELiA-Online", "unveröffentlicht", "Fischereischein online")
 	edit := "/admin/marktplatz/produkte/" + p.ID

@@ -151,6 +151,24 @@ func TestOnboardingAPI(t *testing.T) {
 		t.Fatalf("consultations %+v", cons.Items[:2])
 	}
 	w.must(http.StatusOK, "PUT", "/api/v1/tenants/"+witt.ID+"/consultations/"+cons.Items[1].ID+"/attendance", map[string]any{}, nil)
+	// Both kinds: the numbered OZG-Sprechstunden of the seed, the
+	// Anbindungs-Sprechstunde without numbers.
+	var ozg struct {
+		Items []struct {
+			Kind, Title, Topic string
+			Number             int
+		}
+	}
+	w.must(http.StatusOK, "GET", "/api/v1/consultations?kind=ozg&to=2025-12-31", nil, &ozg)
+	if len(ozg.Items) != 6 || ozg.Items[0].Title != "63. OZG-Sprechstunde" || ozg.Items[1].Topic != "GDST Forum" || ozg.Items[5].Number != 68 {
+		t.Errorf("OZG-Sprechstunden %+v", ozg.Items)
+	}
+	w.must(http.StatusOK, "GET", "/api/v1/tenants/"+witt.ID+"/consultations?kind=anbindung", nil, &ozg)
+	for _, c := range ozg.Items {
+		if c.Kind != "anbindung" || c.Number != 0 {
+			t.Errorf("Anbindungs-Sprechstunde %+v", c)
+		}
+	}
 	st, h, body = w.raw("/api/v1/tenants/" + witt.ID + "/calendar.ics")
 	if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/calendar") || !bytes.HasPrefix(body, []byte("BEGIN:VCALENDAR\r\n")) ||
 		bytes.Count(body, []byte("ist angemeldet.")) != 2 {

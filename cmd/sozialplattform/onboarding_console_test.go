@@ -215,9 +215,19 @@ func TestOnboardingConsole(t *testing.T) {
 		t.Errorf("clerk changes the variant: %d", st)
 	}
 
-	// Sprechstunden: register and unregister.
+	// Sprechstunden of both kinds: register and withdraw. "Abmelden" is the
+	// logout only; the Sprechstunde says "Anmeldung zurückziehen".
 	sp := w.onbPage(200, "/admin/sprechstunden")
-	onbContains(t, sp, "Sprechstunden", "Jeden zweiten Mittwoch, 14:00 Uhr, 30 Minuten", "Abmelden", "Anmelden")
+	onbContains(t, sp, "Sprechstunden", "Jeden zweiten Mittwoch, 14:00 Uhr, 30 Minuten", "Anmeldung zurückziehen", "Anmelden",
+		"Anbindungs-Sprechstunde", "OZG-Sprechstunde")
+	if n := strings.Count(sp, ">Abmelden<"); n != 1 {
+		t.Errorf("the Sprechstunden page says Abmelden %d times, want once (the logout)", n)
+	}
+	onbContains(t, w.onbPage(200, "/admin/sprechstunden?art=ozg&vergangene=1"), "past OZG-Sprechstunden",
+		"63. OZG-Sprechstunde", "EfA-Dienste der Sozialplattform", "68. OZG-Sprechstunde")
+	if p := w.onbPage(200, "/admin/sprechstunden?art=anbindung"); strings.Contains(p, "OZG-Sprechstunde</td>") || !strings.Contains(p, "Anbindungs-Sprechstunde</td>") {
+		t.Error("the Anbindungs-Sprechstunde filter shows other kinds")
+	}
 	cons, _ := a.onboard.ListConsultations(ctx, onboardingFrom(a))
 	st, _, _ = w.onbPost("/admin/sprechstunden", "/admin/sprechstunden/"+cons[1].ID+"/anmeldung", url.Values{"koerperschaft": {witt.ID}}, nil)
 	if st != http.StatusSeeOther {
@@ -262,7 +272,20 @@ func TestOnboardingConsole(t *testing.T) {
 		t.Error("the warning stays after Care 4 finished FIT-Connect")
 	}
 	onbContains(t, m.onbPage(200, "/admin/checklisten"), "templates", "DVDV-Eintrag vorhanden", "Punkt hinzufügen")
-	onbContains(t, m.onbPage(200, "/admin/sprechstunden"), "ministry Sprechstunden", "Regel speichern", "Zusätzlichen Termin anlegen")
+	onbContains(t, m.onbPage(200, "/admin/sprechstunden"), "ministry Sprechstunden", "Regel der Anbindungs-Sprechstunde", "Regel speichern", "Termin anlegen")
+	// The ministry enters the next OZG-Sprechstunde with its topic; an
+	// Anbindungs-Sprechstunde with a number is refused next to the field.
+	st, _, b = m.onbPost("/admin/sprechstunden", "/admin/sprechstunden/neu", url.Values{"art": {"ozg"}, "datum": {"2027-01-20"},
+		"uhrzeit": {"14:00"}, "thema": {"Zielarchitektur Postfach- u. Kommunikationslösungen"}}, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("new OZG-Sprechstunde: %d %s", st, b)
+	}
+	onbContains(t, m.onbPage(200, "/admin/sprechstunden?art=ozg"), "new OZG-Sprechstunde", "69. OZG-Sprechstunde", "Zielarchitektur Postfach")
+	st, _, b = m.onbPost("/admin/sprechstunden", "/admin/sprechstunden/neu", url.Values{"art": {"anbindung"}, "nummer": {"12"},
+		"datum": {"2027-01-20"}, "uhrzeit": {"14:00"}}, nil)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(b, `id="nummer-fehler"`) {
+		t.Errorf("numbered Anbindungs-Sprechstunde: %d", st)
+	}
 	// Confirm Wittenberg's go-live from the case page: no connection test
 	// exists, so the ministry must acknowledge that and give a reason.
 	cp := m.onbPage(200, page)

@@ -212,3 +212,46 @@ func TestOrdersByTheirOwnIDStayWithTheirTenant(t *testing.T) {
 		t.Errorf("the documentation of GET /v1/orders lacks CSV or JSON: %s", doc)
 	}
 }
+
+// TestSectionsBUSAndUndecidedPrice: the ministry files a product under a
+// section, marks it "Vorlage im BUS" and says its price after the last
+// period is undecided; the public catalogue filters by both and shows the
+// note; a bad section is refused as problem+json naming the field.
+func TestSectionsBUSAndUndecidedPrice(t *testing.T) {
+	f := newFixture(t)
+	f.do(t, f.ministry, http.StatusCreated, "POST", "/v1/products", map[string]any{"number": "SW10190", "name": "Servicekonto",
+		"serviceType": "Basisdienst", "topic": "Sonstiges", "section": "basisdienst", "busTemplate": true, "published": true,
+		"priceAfter": "undecided-orderable", "prices": []map[string]any{{"validFrom": "2025-01-01", "validUntil": "2026-12-31", "amountCents": 0}}})
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"?section=basisdienst", []string{"SW10190"}},
+		{"?section=online", []string{"SW10186"}},
+		{"?bus=true", []string{"SW10190"}},
+		{"?section=geplant", nil},
+	} {
+		var out struct {
+			Items []struct {
+				Number, PriceNote string
+				Orderable         bool
+			}
+			BUSCount int
+		}
+		json.Unmarshal([]byte(f.do(t, f.anon, http.StatusOK, "GET", "/v1/products"+tc.query)), &out)
+		var got []string
+		for _, it := range out.Items {
+			got = append(got, it.Number)
+			if it.Number == "SW10190" && (!it.Orderable || !strings.Contains(it.PriceNote, "noch nicht entschieden; der Dienst bleibt bestellbar")) {
+				t.Errorf("%s: note %q, orderable %v", tc.query, it.PriceNote, it.Orderable)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: %v, want %v", tc.query, got, tc.want)
+		}
+	}
+	body := f.do(t, f.ministry, http.StatusUnprocessableEntity, "PATCH", "/v1/products/SW10190", map[string]any{"section": "zubehoer"})
+	if !strings.Contains(body, "section") {
+		t.Errorf("bad section: %s", body)
+	}
+}

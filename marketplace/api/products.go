@@ -18,13 +18,22 @@ type productView struct {
 	marketplace.Product
 	CurrentPriceCents *marketplace.Cents `json:"currentPriceCents" doc:"Preis für Kommunen heute in Cent; null, wenn keiner festgelegt ist"`
 	CurrentPrice      string             `json:"currentPrice" doc:"derselbe Preis zum Anzeigen, z. B. 0,00 €"`
+	PriceValidUntil   *marketplace.Day   `json:"priceValidUntil,omitempty" doc:"letzter Tag des heutigen Preises"`
+	PriceNote         string             `json:"priceNote,omitempty" doc:"Hinweis zum Preis, z. B. „Preis ab 01.01.2027 noch nicht entschieden; der Dienst bleibt bestellbar.“"`
+	Orderable         bool               `json:"orderable" doc:"heute bestellbar (veröffentlicht und mit Preis oder ausdrücklich ohne entschiedenen Preis bestellbar)"`
 }
 
 func (a *API) view(p marketplace.Product) productView {
 	v := productView{Product: p, CurrentPrice: "kein Preis festgelegt"}
-	if c, ok := p.PriceAt(a.store.Today()); ok {
+	q := p.QuoteAt(a.store.Today())
+	switch {
+	case q.Undecided:
+		v.CurrentPrice = "noch nicht entschieden"
+	case q.Orderable:
+		c := q.Cents
 		v.CurrentPriceCents, v.CurrentPrice = &c, c.String()
 	}
+	v.PriceValidUntil, v.PriceNote, v.Orderable = q.ValidUntil, q.Note, p.Published && q.Orderable
 	return v
 }
 
@@ -34,6 +43,8 @@ type listProductsInput struct {
 	Topic     []string `query:"topic,explode" maxItems:"20" doc:"Themenfeld, z. B. Arbeit und Ruhestand; mehrfach möglich"`
 	Sort      string   `query:"sort" enum:"name,-name" default:"name" doc:"name: A–Z, -name: Z–A"`
 	Published string   `query:"published" enum:"true,false" doc:"nur für das Ministerium: nur veröffentlichte bzw. unveröffentlichte"`
+	Section   string   `query:"section" enum:"basisdienst,online,sonstiges,geplant" doc:"Rubrik: Basisdienste, Online-Dienste, Sonstiges, Geplante Dienste"`
+	BUS       bool     `query:"bus" doc:"nur Produkte mit „Vorlage im BUS“"`
 	coreapi.PageQuery
 }
 
@@ -41,9 +52,10 @@ type listProductsOutput struct {
 	coreapi.PageHeaders
 	Body struct {
 		coreapi.PageBody
-		Items  []productView       `json:"items"`
-		Types  []marketplace.Facet `json:"types" doc:"Art des Dienstes mit der Anzahl, die die Auswahl zusammen mit den übrigen Filtern zeigt"`
-		Topics []marketplace.Facet `json:"topics" doc:"Themenfeld mit Anzahl"`
+		Items    []productView       `json:"items"`
+		Types    []marketplace.Facet `json:"types" doc:"Art des Dienstes mit der Anzahl, die die Auswahl zusammen mit den übrigen Filtern zeigt"`
+		Topics   []marketplace.Facet `json:"topics" doc:"Themenfeld mit Anzahl"`
+		BUSCount int                 `json:"busCount" doc:"Anzahl mit „Vorlage im BUS“ unter den übrigen Filtern"`
 	}
 }
 
@@ -67,6 +79,9 @@ type ProductFields struct {
 	Antragsstrecken  *[]string            `json:"antragsstrecken,omitempty" maxItems:"30" doc:"Schlüssel der Antragsstrecken, z. B. [\"hzl\", \"eb-hzl\"]"`
 	PreviewURL       *string              `json:"previewUrl,omitempty" maxLength:"500"`
 	FreeForState     *bool                `json:"freeForState,omitempty" doc:"auch von einer Landesbehörde genutzt: bleibt für Kommunen unentgeltlich"`
+	Section          *string              `json:"section,omitempty" enum:"basisdienst,online,sonstiges,geplant" doc:"Rubrik; Standard: online"`
+	BUSTemplate      *bool                `json:"busTemplate,omitempty" doc:"Vorlage im BUS"`
+	PriceAfter       *string              `json:"priceAfter,omitempty" enum:",undecided-orderable,undecided-closed" doc:"nach dem letzten Preiszeitraum: leer = nicht festgelegt; undecided-orderable = noch nicht entschieden, bestellbar mit Hinweis; undecided-closed = nicht bestellbar, bis ein Preis feststeht"`
 	Published        *bool                `json:"published,omitempty" doc:"im öffentlichen Katalog zeigen"`
 	Prices           *[]marketplace.Price `json:"prices,omitempty" maxItems:"20" doc:"ersetzt alle Preise"`
 }
@@ -75,7 +90,7 @@ func (f ProductFields) patch() marketplace.ProductPatch {
 	return marketplace.ProductPatch{Number: f.Number, Name: f.Name, ShortDescription: f.ShortDescription,
 		Description: f.Description, ServiceType: f.ServiceType, Topic: f.Topic, OZGID: f.OZGID,
 		Antragsstrecken: f.Antragsstrecken, PreviewURL: f.PreviewURL, FreeForState: f.FreeForState,
-		Published: f.Published, Prices: f.Prices}
+		Section: f.Section, BUSTemplate: f.BUSTemplate, PriceAfter: f.PriceAfter, Published: f.Published, Prices: f.Prices}
 }
 
 type createProductInput struct {
@@ -107,7 +122,7 @@ func (a *API) registerProducts(api huma.API) {
 	}, coreapi.Access{Public: true}, func(ctx context.Context, in *listProductsInput) (*listProductsOutput, error) {
 		ministry := a.isMinistry(ctx, marketplace.ObjProduct, authz.Update)
 		c, err := a.store.ListProducts(ctx, marketplace.CatalogueFilter{Query: in.Q, Types: in.Type, Topics: in.Topic,
-			Descending: in.Sort == "-name", All: ministry})
+			Descending: in.Sort == "-name", All: ministry, Section: in.Section, BUS: in.BUS})
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
@@ -131,7 +146,7 @@ func (a *API) registerProducts(api huma.API) {
 		for _, pr := range rows {
 			out.Body.Items = append(out.Body.Items, a.view(pr))
 		}
-		out.Body.Types, out.Body.Topics = c.Types, c.Topics
+		out.Body.Types, out.Body.Topics, out.Body.BUSCount = c.Types, c.Topics, c.BUSCount
 		return out, nil
 	})
 	coreapi.Register(api, huma.Operation{
@@ -160,7 +175,8 @@ func (a *API) registerProducts(api huma.API) {
 		p, err := a.store.CreateProduct(ctx, marketplace.ProductInput{Number: deref(f.Number), Name: deref(f.Name),
 			ShortDescription: deref(f.ShortDescription), Description: deref(f.Description), ServiceType: deref(f.ServiceType),
 			Topic: deref(f.Topic), OZGID: deref(f.OZGID), Antragsstrecken: deref(f.Antragsstrecken), PreviewURL: deref(f.PreviewURL),
-			FreeForState: deref(f.FreeForState), Published: deref(f.Published), Prices: deref(f.Prices)})
+			FreeForState: deref(f.FreeForState), Section: deref(f.Section), BUSTemplate: deref(f.BUSTemplate), PriceAfter: deref(f.PriceAfter),
+			Published: deref(f.Published), Prices: deref(f.Prices)})
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}

@@ -16,6 +16,7 @@ import (
 type listConsultationsInput struct {
 	From   string `query:"from" maxLength:"10" doc:"ab Datum JJJJ-MM-TT (Standard: alle)"`
 	To     string `query:"to" maxLength:"10" doc:"bis vor Datum JJJJ-MM-TT"`
+	Kind   string `query:"kind" enum:"ozg,anbindung" doc:"nur eine Art: ozg (nummerierte OZG-Sprechstunde) oder anbindung (Anbindungs-Sprechstunde); leer: beide"`
 	Format string `query:"format" enum:"json,csv" doc:"csv: alle Termine als Tabelle, immer vollständig: limit und cursor gelten nur für JSON"`
 	coreapi.PageQuery
 }
@@ -28,7 +29,8 @@ type consultationList struct {
 
 type createConsultationInput struct {
 	Body struct {
-		Number          int       `json:"number,omitempty" minimum:"0" doc:"laufende Nummer; leer: nächste"`
+		Kind            string    `json:"kind,omitempty" enum:"ozg,anbindung" doc:"ozg (Standard): OZG-Sprechstunde mit Nummer und Thema; anbindung: zusätzlicher Termin der Anbindungs-Sprechstunde ohne Nummer"`
+		Number          int       `json:"number,omitempty" minimum:"0" doc:"laufende Nummer der OZG-Sprechstunde; leer: nächste. Die Anbindungs-Sprechstunde hat keine."`
 		StartsAt        time.Time `json:"startsAt" doc:"Beginn (RFC 3339)"`
 		DurationMinutes int       `json:"durationMinutes,omitempty" minimum:"0" maximum:"480" doc:"leer: laut Regel"`
 		Topic           string    `json:"topic,omitempty" maxLength:"300"`
@@ -66,6 +68,7 @@ type putRuleInput struct {
 type tenantConsultationsInput struct {
 	TenantID string `path:"tenantId" maxLength:"64"`
 	Past     bool   `query:"past" doc:"auch vergangene Termine"`
+	Kind     string `query:"kind" enum:"ozg,anbindung" doc:"nur eine Art; leer: beide"`
 	coreapi.PageQuery
 }
 
@@ -119,8 +122,10 @@ func (a *API) consultationsPage(ctx context.Context, f onboarding.ConsultationFi
 func (a *API) registerConsultations(api huma.API) {
 	list := huma.Operation{
 		OperationID: "listConsultations", Method: http.MethodGet, Path: "/v1/consultations", Tags: []string{tagConsultations},
-		Summary:     "Sprechstunden",
-		Description: "Die Termine der Sprechstunde „Anbindung zur Sozialplattform“ mit Thema und Anmeldungen (nur die der Körperschaften, die der Aufrufer sehen darf), dazu die Regel.",
+		Summary: "Sprechstunden",
+		Description: "Die Termine beider Arten – der nummerierten OZG-Sprechstunde (mit Thema) und der zweiwöchentlichen Anbindungs-Sprechstunde " +
+			"„Anbindung zur Sozialplattform“ (nach der Regel, ohne Nummer, nicht vom 24.12. bis 01.01. und nicht an Feiertagen in Sachsen-Anhalt) – " +
+			"mit Anmeldungen (nur die der Körperschaften, die der Aufrufer sehen darf), dazu die Regel der Anbindungs-Sprechstunde.",
 	}
 	docResponse(api, &list, consultationList{}, "text/csv", "Sprechstunden")
 	coreapi.Register(api, list, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, in *listConsultationsInput) (*pagedCSVOrJSONOutput, error) {
@@ -129,7 +134,7 @@ func (a *API) registerConsultations(api huma.API) {
 		if err1 != nil || err2 != nil {
 			return nil, huma.Error422UnprocessableEntity("Ein Datum hat die Form JJJJ-MM-TT.")
 		}
-		f := onboarding.ConsultationFilter{From: from, To: to, VisibleTenants: a.visible(ctx, onboarding.ObjAttendance, authz.Read)}
+		f := onboarding.ConsultationFilter{From: from, To: to, Kind: in.Kind, VisibleTenants: a.visible(ctx, onboarding.ObjAttendance, authz.Read)}
 		if in.Format == "csv" {
 			items, err := a.store.ListConsultations(ctx, f)
 			if err != nil {
@@ -150,10 +155,10 @@ func (a *API) registerConsultations(api huma.API) {
 	})
 	coreapi.Register(api, huma.Operation{
 		OperationID: "createConsultation", Method: http.MethodPost, Path: "/v1/consultations", Tags: []string{tagConsultations},
-		Summary: "Sprechstunde anlegen", Description: "Ein Termin außerhalb der Regel. Nur für das Ministerium.",
+		Summary: "Sprechstunde anlegen", Description: "Eine OZG-Sprechstunde (nummeriert, mit Thema) oder ein zusätzlicher Termin der Anbindungs-Sprechstunde außerhalb der Regel. Nur für das Ministerium.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Create}, func(ctx context.Context, in *createConsultationInput) (*consultationOutput, error) {
-		c, err := a.store.CreateConsultation(ctx, onboarding.ConsultationInput{Number: in.Body.Number, StartsAt: in.Body.StartsAt,
+		c, err := a.store.CreateConsultation(ctx, onboarding.ConsultationInput{Kind: in.Body.Kind, Number: in.Body.Number, StartsAt: in.Body.StartsAt,
 			DurationMinutes: in.Body.DurationMinutes, Topic: in.Body.Topic})
 		if err != nil {
 			return nil, a.problem(ctx, err)
@@ -175,7 +180,7 @@ func (a *API) registerConsultations(api huma.API) {
 	})
 	coreapi.Register(api, huma.Operation{
 		OperationID: "getConsultationRule", Method: http.MethodGet, Path: "/v1/consultations/rule", Tags: []string{tagConsultations},
-		Summary: "Regel der Sprechstunde", Description: "Wochentag, Abstand in Wochen, Uhrzeit (Europe/Berlin), Dauer und ein Termin der Reihe.",
+		Summary: "Regel der Anbindungs-Sprechstunde", Description: "Wochentag, Abstand in Wochen, Uhrzeit (Europe/Berlin), Dauer und ein Termin der Reihe.",
 	}, coreapi.Access{Obj: onboarding.ObjConsultation, Act: authz.Read}, func(ctx context.Context, _ *struct{}) (*ruleOutput, error) {
 		r, err := a.store.Rule(ctx)
 		if err != nil {
@@ -207,7 +212,7 @@ func (a *API) registerConsultations(api huma.API) {
 		OperationID: "listTenantConsultations", Method: http.MethodGet, Path: "/v1/tenants/{tenantId}/consultations", Tags: []string{tagConsultations},
 		Summary: "Sprechstunden einer Körperschaft", Description: "Die kommenden Termine mit der Angabe, ob die Körperschaft angemeldet ist.",
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Read, TenantParam: "tenantId"}, func(ctx context.Context, in *tenantConsultationsInput) (*tenantConsultationsOutput, error) {
-		f := onboarding.ConsultationFilter{VisibleTenants: []string{in.TenantID}}
+		f := onboarding.ConsultationFilter{Kind: in.Kind, VisibleTenants: []string{in.TenantID}}
 		if !in.Past {
 			f.From = a.store.Now()
 		}
@@ -261,7 +266,7 @@ func (a *API) registerConsultations(api huma.API) {
 	})
 	coreapi.Register(api, huma.Operation{
 		OperationID: "unregisterConsultation", Method: http.MethodDelete, Path: "/v1/tenants/{tenantId}/consultations/{consultationId}/attendance", Tags: []string{tagConsultations},
-		Summary: "Von der Sprechstunde abmelden", DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound},
+		Summary: "Anmeldung zur Sprechstunde zurückziehen", DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound},
 	}, coreapi.Access{Obj: onboarding.ObjAttendance, Act: authz.Delete, TenantParam: "tenantId"}, func(ctx context.Context, in *attendancePathInput) (*struct{}, error) {
 		if err := a.store.Unregister(ctx, in.ConsultationID, in.TenantID); err != nil {
 			return nil, a.problem(ctx, err)
