@@ -7,7 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"sozialplattform/portal/messages"
+	"sozialplattform/tenant/i18n"
 	"strconv"
 	"strings"
 )
@@ -58,7 +58,7 @@ type Catalogue struct {
 func loadCatalogues() (map[string]*Catalogue, error) {
 	out := map[string]*Catalogue{}
 	for _, l := range Languages {
-		raw, err := fs.ReadFile(messages.Files, l.Code+".json")
+		raw, err := fs.ReadFile(i18n.Files(), l.Code+".json")
 		if err != nil {
 			return nil, fmt.Errorf("portal messages %s: %w", l.Code, err)
 		}

@@ -1,0 +1,9 @@
+package i18n
+
+import "embed"
+
+// files are the catalogues: catalogue/<area>/<language code>.json, one
+// flat JSON object of key → text per file.
+//
+//go:embed catalogue
+var files embed.FS
