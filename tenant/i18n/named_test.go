@@ -1,7 +1,9 @@
-package www
+package i18n
 
 import "testing"
 
+// TestNamedPlaceholders: {name}s are replaced in one pass; a value is
+// never read as a placeholder again.
 func TestNamedPlaceholders(t *testing.T) {
 	c := &Catalogue{lang: Languages[0], msgs: map[string]string{
 		"k": "Ihr Einkommen von {income} liegt über {limit}; {income} zählt.",
