@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -158,6 +159,9 @@ func TestField(t *testing.T) {
 	}{
 		{"code in the language", "en", coded, Text{Value: "At most 100 characters", Lang: "en"}},
 		{"code in German", "de", coded, Text{Value: "Höchstens 100 Zeichen", Lang: "de"}},
+		{"German prefers the domain's own message", "de", fault.FieldError{Code: "max", Params: map[string]any{"max": 5}, Message: "Höchstens 5 Zeichen im Namen"},
+			Text{Value: "Höchstens 5 Zeichen im Namen", Lang: "de"}},
+		{"code without a message in German", "de", fault.FieldError{Code: "max", Params: map[string]any{"max": 5}}, Text{Value: "Höchstens 5 Zeichen", Lang: "de"}},
 		{"prose stays German, marked", "en", prose, Text{Value: "Der Name fehlt.", Lang: "de", Fallback: true}},
 		{"prose in German is not a fallback", "de", prose, Text{Value: "Der Name fehlt.", Lang: "de"}},
 		{"unknown code keeps the message", "ru", unknown, Text{Value: "Etwas stimmt nicht.", Lang: "de", Fallback: true}},
@@ -216,6 +220,32 @@ func TestFromAcceptLanguage(t *testing.T) {
 	} {
 		if got := FromAcceptLanguage(tt.header).Code; got != tt.want {
 			t.Errorf("%q: %s, want %s", tt.header, got, tt.want)
+		}
+	}
+}
+
+// TestCoded: a coded field error carries the German text the domains
+// wrote before they named codes, and translates on the surface.
+func TestCoded(t *testing.T) {
+	for _, tt := range []struct {
+		code   string
+		params map[string]any
+		de, en string
+	}{
+		{CodeMaxLength, map[string]any{"max": 200}, "Höchstens 200 Zeichen.", "At most 200 characters."},
+		{CodeControlChars, nil, "Bitte verwenden Sie keine Steuerzeichen.", "Please do not use control characters."},
+		{CodePostcode, nil, "Eine Postleitzahl hat fünf Ziffern.", "A German postcode has five digits."},
+	} {
+		e := Coded("f", tt.code, tt.params)
+		if e.Field != "f" || e.Code != tt.code || e.Message != tt.de {
+			t.Errorf("Coded(%s) = %+v, want German %q", tt.code, e, tt.de)
+		}
+		if got := Default().Catalogue("en").Field(e); got.Value != tt.en || got.Fallback {
+			t.Errorf("%s in English: %+v", tt.code, got)
+		}
+		var fe fault.FieldErrors
+		if err := FieldCoded("f", tt.code, tt.params); !errors.As(err, &fe) || fe.For("f") != tt.de {
+			t.Errorf("FieldCoded(%s) = %v", tt.code, err)
 		}
 	}
 }

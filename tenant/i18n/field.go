@@ -13,8 +13,13 @@ const FieldPrefix = "field."
 // Field translates a domain's field error: the text of "field."+Code with
 // the error's parameters as {name}s. An error without a code, or with a
 // code no catalogue knows, keeps the domain's German message, marked as
-// German (Fallback) unless the catalogue is German.
+// German (Fallback) unless the catalogue is German. In German the
+// domain's own message wins where it has one: it is German already, and
+// for a code shared by several rules (phone) it is the more specific.
 func (c *Catalogue) Field(e fault.FieldError) Text {
+	if c.lang.Code == German && e.Message != "" {
+		return Text{Value: e.Message, Lang: German}
+	}
 	if e.Code != "" {
 		if t, ok := c.Lookup(FieldPrefix + e.Code); ok {
 			t.Value = named(t.Value, c.params(e.Params))
