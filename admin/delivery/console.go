@@ -472,7 +472,7 @@ func (d *Pages) SaveDVDV(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.As(err, &fe):
 			for _, e := range fe {
-				f.Add(e.Field, e.Message)
+				f.Add(e.Field, ui.FieldText(e))
 			}
 		case errors.Is(err, tenant.ErrConflict):
 			f.Alert = "Für diese Behördenkennung gibt es schon einen Eintrag. Bitte bearbeiten Sie ihn in der Liste."
