@@ -128,3 +128,15 @@ func catalogueText(key string) Text {
 
 // engineText is the engine's text for key in every language.
 func engineText(key msgKey) Text { return catalogueText(messageKey(key)) }
+
+// TestLanguagesAreThePlatforms: a definition's texts are in exactly the
+// languages tenant/i18n holds catalogues for, in the same order.
+func TestLanguagesAreThePlatforms(t *testing.T) {
+	var codes []string
+	for _, l := range i18n.Languages {
+		codes = append(codes, l.Code)
+	}
+	if !slices.Equal(Languages, codes) {
+		t.Errorf("forms.Languages = %v, i18n.Languages = %v", Languages, codes)
+	}
+}
