@@ -17,6 +17,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
 // OrderState is where an order stands.
@@ -537,7 +538,7 @@ func (s *Store) ChangeOrderState(ctx context.Context, id string, to OrderState, 
 	case to == OrderCancelled && reason == "":
 		return nil, fault.Field("reason", "Bitte begründen Sie die Stornierung.")
 	case utf8.RuneCountInString(reason) > MaxReason:
-		return nil, fault.Field("reason", "Höchstens %d Zeichen.", MaxReason)
+		return nil, i18n.FieldCoded("reason", i18n.CodeMaxLength, map[string]any{"max": MaxReason})
 	}
 	var out *Order
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

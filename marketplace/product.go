@@ -16,6 +16,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
 // Product is an Onlinedienst offered on the marketplace.
@@ -172,9 +173,9 @@ func (s *Store) check(p *Product, known map[string]string) error {
 		case *v == "" && required != "":
 			errs.Add(field, "%s", required)
 		case utf8.RuneCountInString(*v) > max:
-			errs.Add(field, "Höchstens %d Zeichen.", max)
+			errs.Append(i18n.Coded(field, i18n.CodeMaxLength, map[string]any{"max": max}))
 		case !utf8.ValidString(*v) || strings.ContainsFunc(*v, isControlExceptNewline):
-			errs.Add(field, "Bitte verwenden Sie keine Steuerzeichen.")
+			errs.Append(i18n.Coded(field, i18n.CodeControlChars, nil))
 		}
 	}
 	text("name", &p.Name, MaxProductName, "Bitte geben Sie einen Namen an.")

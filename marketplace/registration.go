@@ -17,6 +17,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
 	"sozialplattform/tenant/gemeinden"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/phone"
 	"sozialplattform/tenant/secret"
@@ -158,9 +159,9 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 				errs.Add(field, "%s", required)
 			}
 		case utf8.RuneCountInString(*v) > max:
-			errs.Add(field, "Höchstens %d Zeichen.", max)
+			errs.Append(i18n.Coded(field, i18n.CodeMaxLength, map[string]any{"max": max}))
 		case !utf8.ValidString(*v) || strings.ContainsFunc(*v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-			errs.Add(field, "Bitte verwenden Sie keine Steuerzeichen.")
+			errs.Append(i18n.Coded(field, i18n.CodeControlChars, nil))
 		}
 	}
 	text("authorityName", &in.AuthorityName, tenant.MaxNameLen, "Bitte geben Sie den Namen Ihrer Behörde an.")
@@ -193,7 +194,7 @@ func checkRegistration(in *RegistrationInput) (place, error) {
 	case in.PostalCode == "":
 		errs.Add("postalCode", "Bitte geben Sie die Postleitzahl an.")
 	case !postalCodePattern.MatchString(in.PostalCode):
-		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
+		errs.Append(i18n.Coded("postalCode", i18n.CodePostcode, nil))
 	}
 	text("city", &in.City, tenant.MaxTextLen, "Bitte geben Sie den Ort an.")
 	text("contactName", &in.ContactName, tenant.MaxNameLen, "Bitte nennen Sie eine Ansprechperson.")
@@ -593,7 +594,7 @@ func (s *Store) RejectRegistration(ctx context.Context, id, reason string) (*Reg
 	case reason == "":
 		return nil, fault.Field("reason", "Bitte begründen Sie die Ablehnung; die Begründung erhält die Behörde per E-Mail.")
 	case utf8.RuneCountInString(reason) > MaxReason:
-		return nil, fault.Field("reason", "Höchstens %d Zeichen.", MaxReason)
+		return nil, i18n.FieldCoded("reason", i18n.CodeMaxLength, map[string]any{"max": MaxReason})
 	}
 	var out *Registration
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

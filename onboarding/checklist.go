@@ -19,6 +19,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
 // Template is a checklist entry the ministry maintains. Variant 0 applies
@@ -189,10 +190,10 @@ func (in *TemplateInput) validate() error {
 	case in.Title == "":
 		errs.Add("title", "Bitte geben Sie einen Titel an.")
 	case utf8.RuneCountInString(in.Title) > 200:
-		errs.Add("title", "Höchstens 200 Zeichen.")
+		errs.Append(i18n.Coded("title", i18n.CodeMaxLength, map[string]any{"max": 200}))
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
-		errs.Add("description", "Höchstens 2000 Zeichen.")
+		errs.Append(i18n.Coded("description", i18n.CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	if in.Scope == "" {
 		in.Scope = ScopeCase
@@ -451,10 +452,10 @@ func (s *Store) SetItem(ctx context.Context, caseID, itemID string, p ItemPatch)
 	if p.Comment != nil {
 		c := strings.TrimSpace(*p.Comment)
 		if utf8.RuneCountInString(c) > MaxCommentLen {
-			return nil, fault.Field("comment", "Höchstens %d Zeichen.", MaxCommentLen)
+			return nil, i18n.FieldCoded("comment", i18n.CodeMaxLength, map[string]any{"max": MaxCommentLen})
 		}
 		if strings.ContainsFunc(c, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
-			return nil, fault.Field("comment", "Bitte verwenden Sie keine Steuerzeichen.")
+			return nil, i18n.FieldCoded("comment", i18n.CodeControlChars, nil)
 		}
 		p.Comment = &c
 	}

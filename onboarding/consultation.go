@@ -15,6 +15,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 	tmail "sozialplattform/tenant/mail"
 )
 
@@ -115,7 +116,7 @@ func (r *ConsultationRule) validate() error {
 		errs.Add("anchorOn", "Bitte geben Sie einen Termin der Reihe an.")
 	}
 	if utf8.RuneCountInString(r.Location) > 500 {
-		errs.Add("location", "Höchstens 500 Zeichen.")
+		errs.Append(i18n.Coded("location", i18n.CodeMaxLength, map[string]any{"max": 500}))
 	}
 	return errs.Err()
 }
@@ -366,7 +367,7 @@ type ConsultationInput struct {
 
 func checkTopic(topic string) error {
 	if utf8.RuneCountInString(topic) > 300 {
-		return fault.Field("topic", "Höchstens 300 Zeichen.")
+		return i18n.FieldCoded("topic", i18n.CodeMaxLength, map[string]any{"max": 300})
 	}
 	return nil
 }
@@ -657,7 +658,7 @@ func (s *Store) Register(ctx context.Context, consultationID, tenantID, name, em
 		errs.Add("email", "Bitte geben Sie eine gültige E-Mail-Adresse für die Einladung und die Erinnerung an.")
 	}
 	if utf8.RuneCountInString(name) > 200 {
-		errs.Add("name", "Höchstens 200 Zeichen.")
+		errs.Append(i18n.Coded("name", i18n.CodeMaxLength, map[string]any{"max": 200}))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant"
-	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
 // TestResult is the newest connection test of a case as the delivery
@@ -77,10 +77,10 @@ const MaxReasonLen = 500
 func (s *Store) ConfirmGoLive(ctx context.Context, caseID string, version int, g GoLiveConfirmation) (*Case, error) {
 	g.Reason = strings.TrimSpace(g.Reason)
 	if utf8.RuneCountInString(g.Reason) > MaxReasonLen {
-		return nil, fault.Field("confirmationReason", "Höchstens %d Zeichen.", MaxReasonLen)
+		return nil, i18n.FieldCoded("confirmationReason", i18n.CodeMaxLength, map[string]any{"max": MaxReasonLen})
 	}
 	if strings.ContainsFunc(g.Reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }) {
-		return nil, fault.Field("confirmationReason", "Bitte verwenden Sie keine Steuerzeichen.")
+		return nil, i18n.FieldCoded("confirmationReason", i18n.CodeControlChars, nil)
 	}
 	var out *Case
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

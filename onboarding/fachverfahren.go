@@ -15,6 +15,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
 // Interface is a technical interface a Fachverfahren may support.
@@ -234,13 +235,13 @@ func (in *FachverfahrenInput) validate() error {
 	case in.Product == "":
 		errs.Add("product", "Bitte geben Sie das Produkt an.")
 	case utf8.RuneCountInString(in.Product) > 200:
-		errs.Add("product", "Höchstens 200 Zeichen.")
+		errs.Append(i18n.Coded("product", i18n.CodeMaxLength, map[string]any{"max": 200}))
 	}
 	if utf8.RuneCountInString(in.Vendor) > 200 {
-		errs.Add("vendor", "Höchstens 200 Zeichen.")
+		errs.Append(i18n.Coded("vendor", i18n.CodeMaxLength, map[string]any{"max": 200}))
 	}
 	if utf8.RuneCountInString(in.Remarks) > 2000 {
-		errs.Add("remarks", "Höchstens 2000 Zeichen.")
+		errs.Append(i18n.Coded("remarks", i18n.CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	for i, st := range in.Interfaces {
 		if st.State == "" {

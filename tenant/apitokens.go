@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/secret"
 )
 
@@ -53,7 +54,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, tenantID, name string, role 
 	case name == "":
 		errs.Add("name", "Bitte geben Sie dem Token einen Namen.")
 	case utf8.RuneCountInString(name) > MaxTextLen:
-		errs.Add("name", "Höchstens %d Zeichen.", MaxTextLen)
+		errs.Append(i18n.Coded("name", i18n.CodeMaxLength, map[string]any{"max": MaxTextLen}))
 	}
 	if err := CheckIdentifier(name); err != nil {
 		errs.Add("name", "%s", err.Error())

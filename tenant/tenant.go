@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/phone"
 )
 
@@ -154,11 +155,11 @@ func (t *Tenant) validate() error {
 		}
 	}
 	if t.PostalCode != "" && !postalCodePattern.MatchString(t.PostalCode) {
-		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
+		errs.Append(i18n.Coded("postalCode", i18n.CodePostcode, nil))
 	}
 	for field, v := range map[string]string{"street": t.Street, "city": t.City, "itProvider": t.ITProvider} {
 		if utf8.RuneCountInString(v) > MaxTextLen {
-			errs.Add(field, "Höchstens %d Zeichen.", MaxTextLen)
+			errs.Append(i18n.Coded(field, i18n.CodeMaxLength, map[string]any{"max": MaxTextLen}))
 		}
 	}
 	if len(t.Contacts) > MaxContacts {

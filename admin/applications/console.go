@@ -113,12 +113,8 @@ func (k *Pages) streckeOptions() []ui.Option {
 	return out
 }
 
-var applicationNotices = map[string]string{
-	"fristen": "Die Aufbewahrungsfristen wurden gespeichert. Sie gelten für Entwürfe ab ihrer nächsten Änderung und für Anträge ab ihrer Zustellung.",
-}
-
 func (k *Pages) page(r *http.Request, title string, data any) *ui.View {
-	return &ui.View{Title: title, Nav: "antraege", Notice: applicationNotices[r.URL.Query().Get("hinweis")], Data: data}
+	return &ui.View{Title: title, Nav: "antraege", Notice: ui.Notice(r, "applications"), Data: data}
 }
 
 func (k *Pages) principal(r *http.Request) authz.Principal {

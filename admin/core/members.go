@@ -290,7 +290,7 @@ func (c *Pages) memberError(w http.ResponseWriter, r *http.Request, t *tenant.Te
 	var fe tenant.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		c.renderMembers(w, r, http.StatusUnprocessableEntity, t, fe[0].Message)
+		c.renderMembers(w, r, http.StatusUnprocessableEntity, t, ui.FieldText(fe[0]))
 	case errors.Is(err, tenant.ErrNotFound):
 		c.NotFound(w, r)
 	default:

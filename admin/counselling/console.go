@@ -86,24 +86,9 @@ func counsellingFuncs(loc *time.Location) template.FuncMap {
 
 var germanWeekdays = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
 
-// counsellingNotices are the confirmations of the directory's pages.
-var counsellingNotices = map[string]string{
-	"angelegt":        "Die Beratungsstelle wurde angelegt. Laden Sie jetzt ihre Redaktion ein.",
-	"veroeffentlicht": "Die Änderungen sind veröffentlicht.",
-	"wartet":          "Die Änderungen wurden gespeichert und warten auf die Prüfung durch die Landesredaktion. Bis dahin zeigt das Portal die bisherigen Angaben.",
-	"unveraendert":    "Die Angaben waren unverändert; es wurde keine neue Fassung angelegt.",
-	"bestaetigt":      "Die Angaben sind als geprüft bestätigt.",
-	"freigegeben":     "Die Änderung ist veröffentlicht; die Beratungsstelle wurde benachrichtigt.",
-	"abgelehnt":       "Die Änderung wurde abgelehnt; die Begründung ging per E-Mail an die Beratungsstelle.",
-	"einstellungen":   "Die Einstellung wurde gespeichert.",
-	"thema":           "Das Thema wurde gespeichert.",
-	"kalender":        "Der Terminkalender wurde gespeichert.",
-	"abgesagt":        "Der Termin wurde abgesagt; die Person wurde per E-Mail benachrichtigt.",
-}
-
 // page builds a view with the directory's notice.
 func (k *Pages) page(r *http.Request, title, nav string, data any) *ui.View {
-	return &ui.View{Title: title, Nav: nav, Notice: counsellingNotices[r.URL.Query().Get("hinweis")], Data: data}
+	return &ui.View{Title: title, Nav: nav, Notice: ui.Notice(r, "counselling"), Data: data}
 }
 
 // principal is the request's principal.

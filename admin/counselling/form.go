@@ -225,32 +225,32 @@ func (f *entryForm) StoreErrors(err error) bool {
 	for _, e := range fe {
 		m := entryField.FindStringSubmatch(e.Field)
 		if m == nil {
-			add("", e.Message)
+			add("", ui.FieldText(e))
 			continue
 		}
 		idx, _ := strconv.Atoi(m[2])
 		switch m[1] {
 		case "name", "provider", "description", "phone", "email", "website", "waitingDays", "insolvency305", "topics", "ways", "accessibility",
 			"languages", "serviceArea":
-			add(m[1], e.Message)
+			add(m[1], ui.FieldText(e))
 		case "openingHours", "emergencyHours":
 			line := ""
 			if m[2] != "" && idx < len(f.hourLines[m[1]]) {
 				line = fmt.Sprintf("Zeile %d: ", f.hourLines[m[1]][idx])
 			}
-			add(m[1], line+e.Message)
+			add(m[1], line+ui.FieldText(e))
 		case "addresses":
 			if m[2] == "" || idx >= addressRows {
-				add("adr-0-street", e.Message)
+				add("adr-0-street", ui.FieldText(e))
 				continue
 			}
 			id := map[string]string{"label": "label", "street": "street", "postalCode": "postal", "city": "city", "lat": "lat", "lon": "lon"}[m[3]]
 			if id == "" {
 				id = "street"
 			}
-			add(fmt.Sprintf("adr-%d-%s", idx, id), e.Message)
+			add(fmt.Sprintf("adr-%d-%s", idx, id), ui.FieldText(e))
 		default:
-			add("", e.Message)
+			add("", ui.FieldText(e))
 		}
 	}
 	for _, id := range order {

@@ -95,16 +95,8 @@ func deliveryFuncs() template.FuncMap {
 	}
 }
 
-var deliveryNotices = map[string]string{
-	"wiederholt": "Die Zustellung wurde neu eingeplant und wird in wenigen Sekunden versucht.",
-	"abgeholt":   "Der Antrag ist als abgeholt vermerkt; die antragstellende Person sieht den neuen Stand.",
-	"test":       "Der Anbindungstest wurde ausgeführt. Unten sehen Sie, wie weit der Testantrag kam.",
-	"dvdv":       "Der DVDV-Eintrag wurde gespeichert.",
-	"dvdv-weg":   "Der DVDV-Eintrag wurde gelöscht.",
-}
-
 func (d *Pages) page(r *http.Request, title string, data any) *ui.View {
-	return &ui.View{Title: title, Nav: "zustellung", Notice: deliveryNotices[r.URL.Query().Get("hinweis")], Data: data}
+	return &ui.View{Title: title, Nav: "zustellung", Notice: ui.Notice(r, "delivery"), Data: data}
 }
 
 func (d *Pages) principal(r *http.Request) authz.Principal {
@@ -480,7 +472,7 @@ func (d *Pages) SaveDVDV(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.As(err, &fe):
 			for _, e := range fe {
-				f.Add(e.Field, e.Message)
+				f.Add(e.Field, ui.FieldText(e))
 			}
 		case errors.Is(err, tenant.ErrConflict):
 			f.Alert = "Für diese Behördenkennung gibt es schon einen Eintrag. Bitte bearbeiten Sie ihn in der Liste."

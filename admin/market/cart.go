@@ -66,7 +66,7 @@ func (m *Pages) buttonDone(w http.ResponseWriter, r *http.Request, err error, fa
 		var fe tenant.FieldErrors
 		if errors.As(err, &fe) {
 			m.ErrorPage(w, r, http.StatusUnprocessableEntity, "Nicht möglich", ui.ErrorData{Heading: "Nicht möglich",
-				Text: fe[0].Message, Back: safeBack(r.PostForm.Get("zurueck"), fallback), BackTo: "Zurück"})
+				Text: ui.FieldText(fe[0]), Back: safeBack(r.PostForm.Get("zurueck"), fallback), BackTo: "Zurück"})
 			return
 		}
 		m.ServerError(w, r, err)
@@ -153,7 +153,7 @@ func (m *Pages) SetQuantity(w http.ResponseWriter, r *http.Request) {
 	var fe tenant.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		m.renderCart(w, r, http.StatusUnprocessableEntity, t, fe[0].Message)
+		m.renderCart(w, r, http.StatusUnprocessableEntity, t, ui.FieldText(fe[0]))
 	case refusal(err) != "":
 		m.renderCart(w, r, statusOf(err), t, refusal(err))
 	default:

@@ -40,27 +40,9 @@ func New(s *ui.Shell, store *marketplace.Store) (*Pages, error) {
 	return &Pages{Shell: s, store: store}, nil
 }
 
-// marketNotices are the confirmations of the marketplace's pages, named by
-// ?hinweis= after a redirect.
-var marketNotices = map[string]string{
-	"merkzettel":          "Das Produkt steht auf dem Merkzettel.",
-	"merkzettel-entfernt": "Das Produkt wurde vom Merkzettel genommen.",
-	"warenkorb":           "Das Produkt liegt im Warenkorb.",
-	"menge":               "Die Menge wurde geändert.",
-	"warenkorb-entfernt":  "Das Produkt wurde aus dem Warenkorb genommen.",
-	"bestellt":            "Vielen Dank, Ihre Bestellung ist eingegangen. Die Bestätigung geht per E-Mail an Ihr Funktionspostfach und an das Ministerium.",
-	"stand":               "Der Stand der Bestellung wurde geändert.",
-	"produkt-angelegt":    "Das Produkt wurde angelegt.",
-	"gespeichert":         "Die Änderungen wurden gespeichert.",
-	"veroeffentlicht":     "Das Produkt steht jetzt im öffentlichen Katalog.",
-	"zurueckgezogen":      "Das Produkt wurde aus dem öffentlichen Katalog genommen.",
-	"freigeschaltet":      "Die Registrierung ist freigeschaltet: Die Körperschaft und die Einladung ihrer ersten Administration sind angelegt, die E-Mails stehen im Postausgang.",
-	"abgelehnt":           "Die Registrierung wurde abgelehnt; die Begründung geht per E-Mail an das Funktionspostfach.",
-}
-
 // page builds a view with the marketplace's notice.
 func (m *Pages) page(r *http.Request, title string, data any) *ui.View {
-	return &ui.View{Title: title, Nav: "marktplatz", Notice: marketNotices[r.URL.Query().Get("hinweis")], Data: data}
+	return &ui.View{Title: title, Nav: "marktplatz", Notice: ui.Notice(r, "market"), Data: data}
 }
 
 // Public wraps a page anyone may see: a logged-in person is recognised

@@ -75,7 +75,7 @@ func (o *Pages) SaveCatalogService(w http.ResponseWriter, r *http.Request) {
 		ui.SeeOther(w, r, "/admin/katalog", "gespeichert")
 	case errors.As(err, &fe):
 		for _, e := range fe {
-			f.Add("leika", e.Message)
+			f.Add("leika", ui.FieldText(e))
 		}
 		o.renderCatalog(w, r, http.StatusUnprocessableEntity, key, f)
 	case errors.Is(err, tenant.ErrNotFound):

@@ -144,34 +144,9 @@ func (o *Pages) onboardingFuncs() template.FuncMap {
 	}
 }
 
-// onboardingNotices are the confirmations of onboarding's pages, named by
-// ?hinweis= after a redirect.
-var onboardingNotices = map[string]string{
-	"variante":       "Die Anbindungsvariante wurde gespeichert. Die Checkliste zeigt jetzt die Punkte dieser Variante.",
-	"fachverfahren":  "Das Fachverfahren wurde gespeichert.",
-	"daten":          "Die Anbindungsdaten wurden geprüft und gespeichert.",
-	"geplant":        "Der geplante Livegang wurde gespeichert.",
-	"punkt":          "Der Punkt der Checkliste wurde gespeichert.",
-	"uebernommen":    "Die Anbindung wurde übernommen: Variante, Fachverfahren, Anbindungsdaten und die abgehakten Punkte der Variante gelten jetzt auch für die gewählten Antragsstrecken.",
-	"phasen":         "Die Phase wurde für die gewählten Antragsstrecken geändert.",
-	"anhang":         "Die Datei wurde angehängt.",
-	"anhang-weg":     "Der Anhang wurde gelöscht.",
-	"phase":          "Die Phase wurde geändert.",
-	"bestaetigt":     "Der Livegang ist bestätigt; die Kommune kann die Phase „Produktivtest und Livegang“ abschließen.",
-	"zurueck":        "Die Bestätigung des Livegangs wurde zurückgenommen.",
-	"angemeldet":     "Die Anmeldung zur Sprechstunde ist gespeichert. Am Vortag kommt eine Erinnerung per E-Mail.",
-	"zurueckgezogen": "Ihre Anmeldung zur Sprechstunde ist zurückgezogen.",
-	"termin":         "Der Termin wurde gespeichert.",
-	"termin-neu":     "Der Termin wurde angelegt.",
-	"regel":          "Die Regel wurde gespeichert; künftige Termine ohne Thema und Anmeldungen folgen ihr.",
-	"gespeichert":    "Die Änderungen wurden gespeichert.",
-	"vorlage":        "Die Vorlage wurde gespeichert; offene Fälle haben den Punkt übernommen.",
-	"fachverfahren+": "Das Fachverfahren wurde gespeichert.",
-}
-
 // page builds a view with onboarding's notice.
 func (o *Pages) page(r *http.Request, title string, data any) *ui.View {
-	return &ui.View{Title: title, Nav: "anbindung", Notice: onboardingNotices[r.URL.Query().Get("hinweis")], Data: data}
+	return &ui.View{Title: title, Nav: "anbindung", Notice: ui.Notice(r, "onboarding"), Data: data}
 }
 
 // isMinistry reports whether the person may do act on obj in a root

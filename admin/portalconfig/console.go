@@ -62,19 +62,6 @@ type portalData struct {
 	MinContrast  float64
 }
 
-var portalNotices = map[string]string{
-	"portal-gespeichert":  "Die Angaben des Portals wurden gespeichert.",
-	"logo":                "Das Logo wurde gespeichert.",
-	"logo-entfernt":       "Das Logo wurde entfernt.",
-	"stelle":              "Die Stelle wurde hinzugefügt.",
-	"stelle-entfernt":     "Die Stelle wurde entfernt.",
-	"link":                "Der Link wurde registriert.",
-	"link-entfernt":       "Der Link wurde entfernt.",
-	"video":               "Das Video wurde veröffentlicht.",
-	"video-entfernt":      "Das Video wurde entfernt.",
-	"portal-nicht-gefund": "Der Eintrag wurde nicht gefunden; vielleicht wurde er schon entfernt.",
-}
-
 func (p *Pages) data(r *http.Request, t *tenant.Tenant) (*portalData, error) {
 	ctx := r.Context()
 	set, err := p.site.Settings(ctx, t.ID)
@@ -117,9 +104,7 @@ func (p *Pages) data(r *http.Request, t *tenant.Tenant) (*portalData, error) {
 
 func (p *Pages) show(w http.ResponseWriter, r *http.Request, status int, d *portalData) {
 	v := &ui.View{Title: "Bürgerportal – " + d.Tenant.Name, Data: d}
-	if n, ok := portalNotices[r.URL.Query().Get("hinweis")]; ok {
-		v.Notice = n
-	}
+	v.Notice = ui.Notice(r, "portalconfig")
 	p.Render(w, r, status, "portal-portal", v)
 }
 

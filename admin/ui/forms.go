@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/i18n"
 )
 
 // Form keeps what a user typed and what is wrong with it, so that a page
@@ -107,6 +108,11 @@ func (f *Form) Choice(r *http.Request, id string, opts []Option, msg string) str
 	return ""
 }
 
+// FieldText is a domain's field error as the console says it: the German
+// catalogue's text for the error's code (tenant/i18n), else the domain's
+// German message.
+func FieldText(e tenant.FieldError) string { return i18n.Default().German().Field(e).Value }
+
 // StoreErrors puts the field errors of a store call onto the form, with
 // ids mapping the store's field names ("postalCode", "contacts[0].email")
 // to the form's ids; fields not on the form are listed without a link. It
@@ -117,7 +123,7 @@ func (f *Form) StoreErrors(err error, ids func(field string) string) bool {
 		return false
 	}
 	for _, e := range fe {
-		f.Add(ids(e.Field), e.Message)
+		f.Add(ids(e.Field), FieldText(e))
 	}
 	return true
 }

@@ -271,7 +271,7 @@ func (c *Shell) Render(w http.ResponseWriter, r *http.Request, status int, page 
 		}
 	}
 	if v.Notice == "" {
-		v.Notice = notices[r.URL.Query().Get("hinweis")]
+		v.Notice = Notice(r, "")
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -355,29 +355,6 @@ func (c *Shell) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 	c.ErrorPage(w, r, http.StatusInternalServerError, "Interner Fehler", ErrorData{
 		Heading: "Interner Fehler", Text: text, Back: "/admin/", BackTo: "Zur Übersicht",
 	})
-}
-
-// notices are the confirmations a redirect after a successful POST names
-// with ?hinweis=; only these fixed texts are ever shown.
-var notices = map[string]string{
-	"abgemeldet":     "Sie haben sich abgemeldet.",
-	"gespeichert":    "Die Änderungen wurden gespeichert.",
-	"angelegt":       "Die Körperschaft wurde angelegt.",
-	"eingeladen":     "Die Einladung wurde angelegt; die E-Mail dazu steht im Postausgang.",
-	"zurueckgezogen": "Die Einladung wurde zurückgezogen.",
-	"rolle":          "Die Rolle wurde geändert.",
-	"aktiviert":      "Das Konto wurde aktiviert.",
-	"deaktiviert":    "Das Konto wurde deaktiviert; alle seine Sitzungen sind beendet.",
-	"entfernt":       "Die Person wurde aus der Körperschaft entfernt.",
-	"widerrufen":     "Das API-Token wurde widerrufen.",
-	"erneut":         "Die E-Mail steht wieder in der Warteschlange und wird gleich erneut versendet.",
-	"erneut-buerger": "Die fehlgeschlagenen E-Mails dieser Vorlage stehen wieder in der Warteschlange.",
-	"gestartet":      "Die Aufgabe wurde ausgeführt.",
-	"passwort":       "Ihr Passwort wurde geändert. Andere Sitzungen Ihres Kontos wurden beendet.",
-
-	// After the confirmation step of members.go chose to revoke tokens.
-	"entfernt-widerrufen":    "Die Person wurde aus der Körperschaft entfernt; die API-Token, die sie erzeugt hatte, sind widerrufen.",
-	"deaktiviert-widerrufen": "Das Konto wurde deaktiviert; alle seine Sitzungen sind beendet und die API-Token, die es erzeugt hatte, widerrufen.",
 }
 
 // SeeOther redirects after a POST, naming a notice for the next page. A

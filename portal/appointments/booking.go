@@ -15,6 +15,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/keyset"
 	tmail "sozialplattform/tenant/mail"
 	"sozialplattform/tenant/phone"
@@ -79,9 +80,9 @@ func (in *BookingInput) validate() error {
 	case in.Name == "":
 		errs.Add("name", "Bitte geben Sie Ihren Namen an.")
 	case utf8.RuneCountInString(in.Name) > MaxNameLen:
-		errs.Add("name", "Höchstens %d Zeichen.", MaxNameLen)
+		errs.Append(i18n.Coded("name", i18n.CodeMaxLength, map[string]any{"max": MaxNameLen}))
 	case strings.ContainsFunc(in.Name, unicode.IsControl):
-		errs.Add("name", "Bitte verwenden Sie keine Steuerzeichen.")
+		errs.Append(i18n.Coded("name", i18n.CodeControlChars, nil))
 	}
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > tenant.MaxEmailLen ||
 		!strings.Contains(in.Email[strings.LastIndex(in.Email, "@")+1:], ".") {
@@ -90,9 +91,9 @@ func (in *BookingInput) validate() error {
 	phone.Check(&errs, "phone", &in.Phone)
 	switch {
 	case utf8.RuneCountInString(in.Remark) > MaxRemarkLen:
-		errs.Add("remark", "Höchstens %d Zeichen.", MaxRemarkLen)
+		errs.Append(i18n.Coded("remark", i18n.CodeMaxLength, map[string]any{"max": MaxRemarkLen}))
 	case strings.ContainsFunc(in.Remark, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
-		errs.Add("remark", "Bitte verwenden Sie keine Steuerzeichen.")
+		errs.Append(i18n.Coded("remark", i18n.CodeControlChars, nil))
 	}
 	if in.Start.IsZero() {
 		errs.Add("start", "Bitte wählen Sie einen Termin.")

@@ -16,6 +16,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -120,9 +121,9 @@ func (in *CalendarInput) validate(loc *time.Location) error {
 	for _, f := range []struct{ field, v string }{{"name", in.Name}, {"location", in.Location}} {
 		switch {
 		case utf8.RuneCountInString(f.v) > MaxTextLen:
-			errs.Add(f.field, "Höchstens %d Zeichen.", MaxTextLen)
+			errs.Append(i18n.Coded(f.field, i18n.CodeMaxLength, map[string]any{"max": MaxTextLen}))
 		case strings.ContainsFunc(f.v, unicode.IsControl):
-			errs.Add(f.field, "Bitte verwenden Sie keine Steuerzeichen.")
+			errs.Append(i18n.Coded(f.field, i18n.CodeControlChars, nil))
 		}
 	}
 	if in.Name == "" {

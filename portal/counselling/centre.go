@@ -13,6 +13,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/keyset"
 )
 
@@ -698,7 +699,7 @@ func (s *Store) Review(ctx context.Context, id string, number int, approve bool,
 		return nil, fault.Field("comment", "Bitte begründen Sie die Ablehnung; die Begründung geht an die Beratungsstelle.")
 	}
 	if len([]rune(comment)) > 2000 {
-		return nil, fault.Field("comment", "Höchstens 2000 Zeichen.")
+		return nil, i18n.FieldCoded("comment", i18n.CodeMaxLength, map[string]any{"max": 2000})
 	}
 	var out *Centre
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {

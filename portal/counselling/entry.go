@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/phone"
 )
 
@@ -147,17 +148,17 @@ func (e *Entry) Validate(topics []string) error {
 		case v == "" && required:
 			errs.Add(field, "Bitte geben Sie %s an.", what)
 		case utf8.RuneCountInString(v) > max:
-			errs.Add(field, "Höchstens %d Zeichen.", max)
+			errs.Append(i18n.Coded(field, i18n.CodeMaxLength, map[string]any{"max": max}))
 		case strings.ContainsFunc(v, unicode.IsControl):
-			errs.Add(field, "Bitte verwenden Sie keine Steuerzeichen.")
+			errs.Append(i18n.Coded(field, i18n.CodeControlChars, nil))
 		}
 	}
 	text("name", e.Name, MaxNameLen, true, "den Namen der Beratungsstelle")
 	text("provider", e.Provider, MaxNameLen, true, "den Träger")
 	if utf8.RuneCountInString(e.Description) > MaxDescriptionLen {
-		errs.Add("description", "Höchstens %d Zeichen.", MaxDescriptionLen)
+		errs.Append(i18n.Coded("description", i18n.CodeMaxLength, map[string]any{"max": MaxDescriptionLen}))
 	} else if strings.ContainsFunc(e.Description, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) {
-		errs.Add("description", "Bitte verwenden Sie keine Steuerzeichen.")
+		errs.Append(i18n.Coded("description", i18n.CodeControlChars, nil))
 	}
 
 	if len(e.Topics) == 0 {
@@ -192,7 +193,7 @@ func (e *Entry) Validate(topics []string) error {
 			}
 		}
 		if !postalCode.MatchString(a.PostalCode) {
-			errs.Add(f+".postalCode", "Eine Postleitzahl hat fünf Ziffern.")
+			errs.Append(i18n.Coded(f+".postalCode", i18n.CodePostcode, nil))
 		}
 		checkCoordinates(&errs, f, a.Lat, a.Lon)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
 // TopicDebt is the key of Schuldner- und Insolvenzberatung, the topic a
@@ -115,7 +116,7 @@ func (in *TopicInput) validate() error {
 	case n == 0:
 		errs.Add("label", "Bitte geben Sie eine Bezeichnung an.")
 	case n > 100:
-		errs.Add("label", "Höchstens 100 Zeichen.")
+		errs.Append(i18n.Coded("label", i18n.CodeMaxLength, map[string]any{"max": 100}))
 	}
 	return errs.Err()
 }

@@ -301,8 +301,6 @@ func (d *Definition) validateField(step *Step, f *Field, group *Field, row, top 
 		}
 		switch {
 		case len(rows) >= min || (!required && len(rows) == 0):
-		case min == 1:
-			add(false, msgRowsMinOne)
 		default:
 			add(false, msgRowsMin, min)
 		}

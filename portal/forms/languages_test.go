@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"sozialplattform/tenant/i18n"
 )
 
 // sameAsGerman lists the texts that may read as in German in a language:
@@ -53,8 +55,16 @@ func TestDefinitionTextsTranslated(t *testing.T) {
 // rule as the definitions.
 func TestEngineMessagesTranslated(t *testing.T) {
 	t.Parallel()
-	for key, text := range messages {
-		checkTranslation(t, "message "+string(key), Text(text))
+	n := 0
+	for _, key := range i18n.Default().German().Keys() {
+		if !strings.HasPrefix(key, i18n.FieldPrefix) && !strings.HasPrefix(key, "form.person.") {
+			continue
+		}
+		n++
+		checkTranslation(t, "message "+key, catalogueText(key))
+	}
+	if n < 30 {
+		t.Errorf("only %d engine messages in the catalogue", n)
 	}
 	for _, tt := range []struct {
 		lang string
@@ -65,6 +75,11 @@ func TestEngineMessagesTranslated(t *testing.T) {
 		{"uk", msgPersonN, []any{2}, "Особа 2"},
 		{"ar", msgApplicant, nil, "مقدّم الطلب"},
 		{"tr", msgRequired, nil, "Lütfen bu alanı doldurun."},
+		{"de", msgRowsMin, []any{1}, "Bitte machen Sie mindestens einen Eintrag."},
+		{"de", msgRowsMin, []any{3}, "Bitte machen Sie mindestens 3 Einträge."},
+		{"ru", msgRowsMin, []any{1}, "Пожалуйста, добавьте хотя бы одну запись."},
+		{"ru", msgRowsMin, []any{21}, "Пожалуйста, добавьте записи (минимум: 21)."},
+		{"fr", msgPhone, nil, "Bitte geben Sie eine Telefonnummer mit Ziffern ein, z. B. 0391 123456 oder +49 391 123456."},
 	} {
 		if got := message(tt.lang, tt.key, tt.args...); got != tt.want {
 			t.Errorf("message(%s, %s) = %q, want %q", tt.lang, tt.key, got, tt.want)
@@ -90,5 +105,40 @@ func checkTranslation(t *testing.T, where string, text Text) {
 				t.Errorf("%s: %s lacks %q of the German: %q", where, lang, ref, s)
 			}
 		}
+	}
+}
+
+// catalogueText is a catalogue text in every language, as a form
+// definition's Text. A plural form a language does not have (Russian
+// says "=1" where German says "one") is that language's text for the
+// count the form names.
+func catalogueText(key string) Text {
+	out := Text{}
+	for _, l := range Languages {
+		c := i18n.Default().Catalogue(l)
+		switch {
+		case c.Has(key):
+			out[l] = c.T(key)
+		case strings.HasSuffix(key, ".one"):
+			out[l] = c.Plural(strings.TrimSuffix(key, ".one"), 1)
+		case strings.HasSuffix(key, ".other"):
+			out[l] = c.Plural(strings.TrimSuffix(key, ".other"), 5)
+		}
+	}
+	return out
+}
+
+// engineText is the engine's text for key in every language.
+func engineText(key msgKey) Text { return catalogueText(messageKey(key)) }
+
+// TestLanguagesAreThePlatforms: a definition's texts are in exactly the
+// languages tenant/i18n holds catalogues for, in the same order.
+func TestLanguagesAreThePlatforms(t *testing.T) {
+	var codes []string
+	for _, l := range i18n.Languages {
+		codes = append(codes, l.Code)
+	}
+	if !slices.Equal(Languages, codes) {
+		t.Errorf("forms.Languages = %v, i18n.Languages = %v", Languages, codes)
 	}
 }

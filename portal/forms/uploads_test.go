@@ -22,12 +22,12 @@ func TestUploadProblemMessages(t *testing.T) {
 			t.Errorf("no message for %s", p)
 			continue
 		}
-		de, en := messages[key]["de"], messages[key]["en"]
+		de, en := engineText(key)["de"], engineText(key)["en"]
 		if de == "" || en == "" {
 			t.Errorf("%s: German %q, English %q", key, de, en)
 		}
 		want := strings.Join(placeholders.FindAllString(de, -1), "")
-		for lang, text := range messages[key] {
+		for lang, text := range engineText(key) {
 			if got := strings.Join(placeholders.FindAllString(text, -1), ""); got != want {
 				t.Errorf("%s/%s uses %q, German %q", key, lang, got, want)
 			}

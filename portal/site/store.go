@@ -22,6 +22,7 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/clock"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/phone"
 )
 
@@ -271,7 +272,7 @@ func (o *Office) validate() error {
 	case o.PostalCode == "":
 		errs.Add("postalCode", "Bitte geben Sie die Postleitzahl der Stelle an.")
 	case !postalCode.MatchString(o.PostalCode):
-		errs.Add("postalCode", "Eine Postleitzahl hat fünf Ziffern.")
+		errs.Append(i18n.Coded("postalCode", i18n.CodePostcode, nil))
 	}
 	if phone.Check(&errs, "phone", &o.Phone) && o.Phone == "" {
 		errs.Add("phone", "Bitte geben Sie eine Telefonnummer der Stelle an.")
@@ -500,7 +501,7 @@ func checkText(errs *tenant.FieldErrors, field string, v *string, max int) {
 	*v = strings.TrimSpace(*v)
 	switch {
 	case utf8.RuneCountInString(*v) > max:
-		errs.Add(field, "Höchstens %d Zeichen.", max)
+		errs.Append(i18n.Coded(field, i18n.CodeMaxLength, map[string]any{"max": max}))
 	case !utf8.ValidString(*v) || strings.ContainsFunc(*v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }):
 		errs.Add(field, "Bitte keine Steuerzeichen verwenden.")
 	}
@@ -530,7 +531,7 @@ func checkURL(errs *tenant.FieldErrors, field string, v *string, required bool) 
 	u, err := url.Parse(*v)
 	switch {
 	case len(*v) > MaxURL:
-		errs.Add(field, "Höchstens %d Zeichen.", MaxURL)
+		errs.Append(i18n.Coded(field, i18n.CodeMaxLength, map[string]any{"max": MaxURL}))
 	case err != nil || u.Host == "" || u.User != nil || strings.ContainsAny(*v, " \t\r\n<>\"'"):
 		errs.Add(field, "Keine gültige Adresse.")
 	case u.Scheme != "https":

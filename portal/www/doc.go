@@ -13,7 +13,7 @@
 // path segments of every page. ServeHTTP resolves the language and the
 // site (stripping the slug) and dispatches to the table. Templates are
 // parsed once at start into one set per language and page; the UI texts
-// come from portal/messages.
+// come from tenant/i18n (catalogue/portal).
 //
 // The package is named www (not web) to keep it apart from tenant/web,
 // the HTTP plumbing both surfaces share.

@@ -222,8 +222,8 @@ func (p *Portal) addPages(sets *pageSets, pattern, prefix string, parts []string
 	return sets.add(build)
 }
 
-// templateFuncs are what every portal page may call. "t", "tf", "tfi"
-// and "money" are stand-ins here; parseLanguagePages binds them to each
+// templateFuncs are what every portal page may call. "t", "tf", "tfi",
+// "tp" (a plural: key and count) and "money" are stand-ins here; parseLanguagePages binds them to each
 // language's catalogue.
 func (p *Portal) templateFuncs() template.FuncMap {
 	return template.FuncMap{
@@ -232,6 +232,7 @@ func (p *Portal) templateFuncs() template.FuncMap {
 		"t":        func(string) string { return "" },
 		"tf":       func(string, ...any) string { return "" },
 		"tfi":      func(string, ...any) template.HTML { return "" },
+		"tp":       func(string, int, ...any) string { return "" },
 		"money":    func(float64) string { return "" },
 		"join":     strings.Join,
 		"contains": strings.Contains,
@@ -267,7 +268,7 @@ func (p *Portal) languagePages(pattern, prefix string, parts []string) (pageBuil
 		for _, f := range pageFiles {
 			t, err := base.Clone()
 			if err == nil {
-				t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "tfi": cat.TfIsolated, "money": cat.Money})
+				t.Funcs(template.FuncMap{"t": cat.T, "tf": cat.Tf, "tfi": cat.TfIsolated, "tp": cat.Plural, "money": cat.Money})
 				t, err = t.ParseFS(files, f)
 			}
 			if err != nil {

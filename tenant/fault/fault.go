@@ -65,6 +65,10 @@ func (fe *FieldErrors) AddCode(field, code string, params map[string]any, messag
 	*fe = append(*fe, FieldError{Field: field, Code: code, Params: params, Message: message})
 }
 
+// Append records a problem built elsewhere, such as a coded one whose
+// German text tenant/i18n supplies (i18n.Coded).
+func (fe *FieldErrors) Append(e FieldError) { *fe = append(*fe, e) }
+
 // Err returns the collected errors, or nil when there are none.
 func (fe FieldErrors) Err() error {
 	if len(fe) == 0 {

@@ -1,7 +1,9 @@
-package www
+package i18n
 
 import "testing"
 
+// TestNamedPlaceholders: {name}s are replaced in one pass; a value is
+// never read as a placeholder again.
 func TestNamedPlaceholders(t *testing.T) {
 	t.Parallel()
 	c := &Catalogue{lang: Languages[0], msgs: map[string]string{
