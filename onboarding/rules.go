@@ -21,8 +21,15 @@ const (
 	ObjConsultation = "consultation"
 	// ObjAttendance is a municipality's registration for a Sprechstunde.
 	ObjAttendance = "consultation-attendance"
-	// ObjRollout is the ministry's rollout report ("Umsetzungsstand").
+	// ObjRollout is the ministry's rollout report ("Umsetzungsstand"):
+	// with drill-downs to the cases, exports, failed deliveries and missing
+	// DVDV entries.
 	ObjRollout = "rollout"
+	// ObjRolloutOverview is the statewide Umsetzungsstand as every
+	// municipality sees it (the seed shows it to all of them, so that
+	// peers learn from each other): names of the Kommunen, services,
+	// phases and counts, read-only, without the cases behind them.
+	ObjRolloutOverview = "rollout-overview"
 	// ObjResponsibility is which Antragsstrecken a Landkreis has delegated
 	// to its Gemeinden.
 	ObjResponsibility = "onboarding-responsibility"
@@ -33,7 +40,8 @@ const (
 // Sprechstunden; clerks read the cases and may register too; the matrix,
 // templates and Sprechstunden are read by both and maintained by the
 // ministry; the rollout report and the go-live confirmation are the
-// ministry's alone. A Landkreis' administration records which
+// ministry's alone, while both municipal roles read the statewide overview
+// of it (ObjRolloutOverview). A Landkreis' administration records which
 // Antragsstrecken it has delegated to its Gemeinden (the ministry may too).
 func Rules() []authz.Rule {
 	admin, clerk := tenant.RoleMunicipalityAdmin, tenant.RoleMunicipalityClerk
@@ -51,6 +59,9 @@ func Rules() []authz.Rule {
 
 		{Role: admin, Obj: ObjAttendance, Act: "*"},
 		{Role: clerk, Obj: ObjAttendance, Act: "*"},
+
+		{Role: admin, Obj: ObjRolloutOverview, Act: authz.Read},
+		{Role: clerk, Obj: ObjRolloutOverview, Act: authz.Read},
 
 		{Role: admin, Obj: ObjResponsibility, Act: authz.Read},
 		{Role: admin, Obj: ObjResponsibility, Act: authz.Update},

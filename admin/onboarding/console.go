@@ -175,10 +175,14 @@ type onbNav struct {
 	Current  string
 	Tenants  []tenant.Tenant // bodies whose cases the person sees (own memberships)
 	Ministry bool
+	// Rollout: the person may open the Umsetzungsstand (the ministry's
+	// dashboard or the municipalities' overview).
+	Rollout bool
 }
 
 func (o *Pages) nav(r *http.Request, current string) (onbNav, error) {
 	n := onbNav{Current: current, Ministry: o.isMinistry(r, onboarding.ObjRollout, authz.Read)}
+	n.Rollout = n.Ministry || o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjRolloutOverview, authz.Read)
 	ts, err := o.caseTenants(r)
 	n.Tenants = ts
 	return n, err

@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -15,7 +16,11 @@ import (
 )
 
 type rolloutData struct {
-	Nav       onbNav
+	Nav onbNav
+	// Full is the ministry's dashboard: drill-downs, exports, failed
+	// deliveries and missing DVDV entries. Without it the page is the
+	// municipalities' read-only overview (names, phases and counts).
+	Full      bool
 	Report    *onboarding.Rollout
 	Form      *ui.Form
 	Query     template.URL // the filter as query string, for the CSV links
@@ -72,12 +77,20 @@ func (o *Pages) rolloutFilter(r *http.Request, visible []string, f *ui.Form) (on
 	return out, kept, true
 }
 
+// RolloutPage is the Umsetzungsstand: the ministry's dashboard, or for a
+// municipality the statewide overview without the ministry's tools (see
+// rolloutScope).
 func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
-	if !o.requireMinistry(w, r, onboarding.ObjRollout, authz.Read) {
+	ctx := r.Context()
+	visible, full, err := o.rolloutScope(r)
+	if err != nil {
+		o.ServerError(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	visible := o.Authz.Tenants(authz.PrincipalFrom(ctx), onboarding.ObjRollout, authz.Read)
+	if visible == nil {
+		o.Forbidden(w, r, "Der Umsetzungsstand ist dem Ministerium und den Kommunen vorbehalten.")
+		return
+	}
 	f := ui.NewForm()
 	filter, kept, ok := o.rolloutFilter(r, visible, f)
 	if !ok {
@@ -99,7 +112,7 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
-	d := rolloutData{Nav: nav, Report: report, Form: f, Query: template.URL(kept.Encode()), Legal: legalOptions(),
+	d := rolloutData{Nav: nav, Full: full, Report: report, Form: f, Query: template.URL(kept.Encode()), Legal: legalOptions(),
 		Chart: newGoLiveChart(report.GoLives), Statuses: onboarding.Statuses()}
 	for _, s := range catalog {
 		d.Services = append(d.Services, ui.Option{Value: s.OZGID, Label: s.OZGID + " " + s.Name})
@@ -117,6 +130,12 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		d.Districts = append(d.Districts, ui.Option{Value: t.TenantID, Label: t.Name})
 	}
 	d.Map = newDistrictMap(report.Districts)
+	if !full {
+		// Failed deliveries and missing DVDV entries are the ministry's
+		// work queue, not the peers' business.
+		o.Render(w, r, http.StatusOK, "anbindung-rollout", rolloutView(o.page(r, "Umsetzungsstand", d)))
+		return
+	}
 	if err := o.countFailed(r, visible, &d); err != nil {
 		o.ServerError(w, r, err)
 		return
@@ -145,6 +164,57 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		d.Missing = append(d.Missing, m)
 	}
 	o.Render(w, r, http.StatusOK, "anbindung-rollout", rolloutView(o.page(r, "Umsetzungsstand", d)))
+}
+
+// rolloutScope returns the tenants whose cases the Umsetzungsstand counts
+// for the person and whether the person gets the ministry's full
+// dashboard. The ministry sees what its rollout right covers. A
+// municipality with the overview right sees its whole Land – the seed
+// shows the statewide table to every municipality – but read-only and
+// without the cases behind the counts. Neither right: nil.
+func (o *Pages) rolloutScope(r *http.Request) ([]string, bool, error) {
+	p := authz.PrincipalFrom(r.Context())
+	if o.isMinistry(r, onboarding.ObjRollout, authz.Read) {
+		return o.Authz.Tenants(p, onboarding.ObjRollout, authz.Read), true, nil
+	}
+	own := o.Authz.Tenants(p, onboarding.ObjRolloutOverview, authz.Read)
+	if len(own) == 0 {
+		return nil, false, nil
+	}
+	var roots []string
+	for _, id := range own {
+		root, err := o.landOf(r, id)
+		if err != nil {
+			return nil, false, err
+		}
+		if !slices.Contains(roots, root) {
+			roots = append(roots, root)
+		}
+	}
+	visible := []string{}
+	for _, root := range roots {
+		visible = append(visible, o.Authz.Subtree(root)...)
+	}
+	slices.Sort(visible)
+	return slices.Compact(visible), false, nil
+}
+
+// landOf returns the root of the tenant's tree: its Land.
+func (o *Pages) landOf(r *http.Request, id string) (string, error) {
+	for range 16 { // the tree is a few levels deep; a cycle must not hang
+		if o.Authz.IsRoot(id) {
+			return id, nil
+		}
+		t, err := o.Shell.Store.GetTenant(r.Context(), id)
+		if err != nil {
+			return "", fmt.Errorf("find the Land of tenant %s: %w", id, err)
+		}
+		if t.ParentID == nil {
+			return id, nil
+		}
+		id = *t.ParentID
+	}
+	return "", fmt.Errorf("find the Land of tenant %s: tree deeper than 16 levels", id)
 }
 
 // RolloutCSV exports a table of the dashboard: matrix, kreise,

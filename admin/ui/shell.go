@@ -216,12 +216,14 @@ type Menu struct {
 // Objects whose rights open the domains' sections of the navigation. They
 // are the domains' own authz object names.
 const (
-	navCart     = "cart"
-	navProduct  = "product"
-	navCase     = "onboarding-case"
-	navRollout  = "rollout"
-	navDelivery = "delivery"
-	navCentre   = "counselling-centre"
+	navCart    = "cart"
+	navProduct = "product"
+	navCase    = "onboarding-case"
+	navRollout = "rollout"
+	// navRolloutOverview is the municipalities' read-only Umsetzungsstand.
+	navRolloutOverview = "rollout-overview"
+	navDelivery        = "delivery"
+	navCentre          = "counselling-centre"
 	// The applications' objects (portal/forms): municipal staff read the
 	// applications, the ministry the counts.
 	navApplication      = "application"
@@ -236,7 +238,7 @@ func (c *Shell) MenuFor(p authz.Principal) Menu {
 		Jobs:         c.Jobs != nil && allowed(authz.ObjJob, authz.Read),
 		Marketplace:  allowed(navCart, authz.Read) || allowed(navProduct, authz.Update),
 		Onboarding:   allowed(navCase, authz.Read),
-		Rollout:      allowed(navRollout, authz.Read),
+		Rollout:      allowed(navRollout, authz.Read) || allowed(navRolloutOverview, authz.Read),
 		Delivery:     allowed(navDelivery, authz.Read),
 		Centres:      allowed(navCentre, authz.Read),
 		Applications: c.Applications && (allowed(navApplication, authz.Read) || allowed(navApplicationStats, authz.Read)),
