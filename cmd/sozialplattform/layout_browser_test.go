@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -186,6 +187,22 @@ func checkLayout(ctx context.Context, base, path string) (problems []string, lin
 	return problems, links, err
 }
 
+// checkLayoutWithin checks one page with a deadline of its own, so that a
+// page load Chromium never finishes (seen once in CI, not reproducible) is
+// named as that page's failure instead of spending the whole crawl's time;
+// a page that times out is loaded once more before it counts as failed.
+func checkLayoutWithin(ctx context.Context, base, path string) (problems []string, links []string, err error) {
+	for attempt := 0; attempt < 2; attempt++ {
+		pageCtx, cancel := context.WithTimeout(ctx, time.Minute)
+		problems, links, err = checkLayout(pageCtx, base, path)
+		cancel()
+		if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			return problems, links, err
+		}
+	}
+	return nil, nil, fmt.Errorf("page did not load within a minute, twice: %w", err)
+}
+
 // crawlable says whether the guard follows a console link: pages of the
 // console and the marketplace, no downloads, no calendar feeds.
 func crawlable(base string, href string) (string, bool) {
@@ -259,7 +276,7 @@ func TestLayoutGuard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
 	defer cancel()
 
 	// The guard must see a squashed button (as KERN's icon-button rule
@@ -316,7 +333,7 @@ func TestLayoutGuard(t *testing.T) {
 				continue
 			}
 			seen[path] = true
-			problems, links, err := checkLayout(role, srv.URL, path)
+			problems, links, err := checkLayoutWithin(role, srv.URL, path)
 			if err != nil {
 				failures = append(failures, fmt.Sprintf("%s %s: %v", login, path, err))
 				continue
