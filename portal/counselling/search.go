@@ -148,9 +148,9 @@ func (s *Store) GetPublic(ctx context.Context, id string) (*Public, error) {
 }
 
 // Search finds published entries. With Near, hits are sorted by the
-// distance of their nearest address (then by name); without, by name. The
-// filters run in the database on the index; the distance in Go, after a
-// bounding box when a radius is given.
+// distance of their nearest address (then by name); without, by name. It
+// searches the entries kept in memory (searchindex.go), which are as new
+// as the database's change counters say.
 func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	var errs tenant.FieldErrors
 	if q.Near != nil && (math.IsNaN(q.Near.Lat) || q.Near.Lat < -90 || q.Near.Lat > 90 || math.IsNaN(q.Near.Lon) || q.Near.Lon < -180 || q.Near.Lon > 180) {
@@ -180,118 +180,63 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	q.Offset = max(q.Offset, 0)
 
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return Results{}, fmt.Errorf("search counselling centres: %w", err)
+	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
-	sel := s.publicQuery(text != "")
-	tag := func(kind, value string) {
-		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_tags AS g WHERE g.centre_id = c.id AND g.kind = ? AND g.value = ?)", kind, value)
-	}
-	if q.Topic != "" {
-		tag(tagTopic, q.Topic)
-	}
-	if q.Language != "" {
-		tag(tagLanguage, strings.ToLower(q.Language))
-	}
-	if q.Way != "" {
-		tag(tagWay, q.Way)
-	}
-	for _, a := range q.Accessibility {
-		tag(tagAccess, a)
-	}
-	if q.Insolvency305 {
-		tag(tagInsolvency, "yes")
-	}
+	var areaKeys []string
 	if q.Area != "" {
 		// The service area holds the key itself or one above it (the
 		// Kreis of a Gemeinde, the Land).
-		var keys []string
 		for _, n := range []int{2, 5, 8, 12} {
 			if len(q.Area) >= n {
-				keys = append(keys, q.Area[:n])
+				areaKeys = append(areaKeys, q.Area[:n])
 			}
 		}
-		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_tags AS g WHERE g.centre_id = c.id AND g.kind = ? AND g.value IN (?))", tagArea, bun.In(keys))
 	}
-	var box [4]float64
-	if q.Near != nil && q.RadiusKm > 0 {
-		dLat := q.RadiusKm / 111.0
-		dLon := q.RadiusKm / (111.0 * math.Max(0.05, math.Cos(q.Near.Lat*math.Pi/180)))
-		box = [4]float64{q.Near.Lat - dLat, q.Near.Lat + dLat, q.Near.Lon - dLon, q.Near.Lon + dLon}
-		sel = sel.Where("EXISTS (SELECT 1 FROM counselling_places AS pl WHERE pl.centre_id = c.id AND pl.lat BETWEEN ? AND ? AND pl.lon BETWEEN ? AND ?)",
-			box[0], box[1], box[2], box[3])
-	}
-	var rows []publicRow
-	if err := sel.Scan(ctx, &rows); err != nil {
-		return Results{}, fmt.Errorf("search counselling centres: %w", err)
-	}
-
-	// The text filter needs the entries; everything else works on the
-	// index, and only the page's entries are decoded.
+	lang := strings.ToLower(q.Language)
 	type hit struct {
-		row     publicRow
-		entry   *Public
+		c       *indexedCentre
 		dist    *float64
 		nearest int
 	}
-	hits := make([]hit, 0, len(rows))
-	for _, r := range rows {
-		h := hit{row: r}
-		if text != "" {
-			p, err := s.public(r)
-			if err != nil {
-				return Results{}, err
+	hits := make([]hit, 0, len(snap.centres))
+	for i := range snap.centres {
+		c := &snap.centres[i]
+		switch {
+		case q.Topic != "" && !c.hasTag(tagTopic, q.Topic),
+			q.Language != "" && !c.hasTag(tagLanguage, lang),
+			q.Way != "" && !c.hasTag(tagWay, q.Way),
+			q.Insolvency305 && !c.hasTag(tagInsolvency, "yes"),
+			areaKeys != nil && !c.hasTag(tagArea, areaKeys...),
+			text != "" && !strings.Contains(c.text, text):
+			continue
+		}
+		if slices.ContainsFunc(q.Accessibility, func(a string) bool { return !c.hasTag(tagAccess, a) }) {
+			continue
+		}
+		h := hit{c: c}
+		if q.Near != nil {
+			// The distance of the nearest address; a radius drops those
+			// farther away, and without addresses there is no distance.
+			best := math.Inf(1)
+			for _, pl := range c.places {
+				if d := DistanceKm(q.Near.Lat, q.Near.Lon, pl.lat, pl.lon); d < best {
+					best, h.nearest = d, pl.position
+				}
 			}
-			if !strings.Contains(strings.ToLower(p.Name+"\n"+p.Provider+"\n"+p.Description), text) {
+			if math.IsInf(best, 1) || (q.RadiusKm > 0 && best > q.RadiusKm) {
 				continue
 			}
-			h.entry = &p
+			d := math.Round(best*10) / 10
+			h.dist = &d
 		}
 		hits = append(hits, h)
 	}
-	if q.Near != nil && len(hits) > 0 {
-		ids := make([]string, len(hits))
-		for i, h := range hits {
-			ids[i] = h.row.ID
-		}
-		var places []struct {
-			CentreID string  `bun:"centre_id"`
-			Position int     `bun:"position"`
-			Lat      float64 `bun:"lat"`
-			Lon      float64 `bun:"lon"`
-		}
-		if err := s.db.Read.NewSelect().Table("counselling_places").Column("centre_id", "position", "lat", "lon").
-			Where("centre_id IN (?)", bun.In(ids)).Scan(ctx, &places); err != nil {
-			return Results{}, fmt.Errorf("search counselling centres: %w", err)
-		}
-		best := map[string]float64{}
-		nearest := map[string]int{}
-		for _, pl := range places {
-			d := DistanceKm(q.Near.Lat, q.Near.Lon, pl.Lat, pl.Lon)
-			if b, ok := best[pl.CentreID]; !ok || d < b {
-				best[pl.CentreID], nearest[pl.CentreID] = d, pl.Position
-			}
-		}
-		kept := hits[:0]
-		for _, h := range hits {
-			d, ok := best[h.row.ID]
-			if !ok || (q.RadiusKm > 0 && d > q.RadiusKm) {
-				continue
-			}
-			d = math.Round(d*10) / 10
-			h.dist, h.nearest = &d, nearest[h.row.ID]
-			kept = append(kept, h)
-		}
-		hits = kept
-	}
 
-	// German order of names ("Ärzte" with "A"), by collation keys made
-	// once per hit rather than per comparison.
-	col := collate.New(language.German, collate.IgnoreCase)
-	var buf collate.Buffer
-	keys := make(map[string][]byte, len(hits))
-	for _, h := range hits {
-		keys[h.row.ID] = append([]byte(nil), col.KeyFromString(&buf, h.row.Name)...)
-		buf.Reset()
-	}
+	// German order of names ("Ärzte" with "A"), by the collation keys kept
+	// with the entries.
 	slices.SortStableFunc(hits, func(a, b hit) int {
 		if a.dist != nil && b.dist != nil && *a.dist != *b.dist {
 			if *a.dist < *b.dist {
@@ -299,19 +244,20 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 			}
 			return 1
 		}
-		if c := bytes.Compare(keys[a.row.ID], keys[b.row.ID]); c != 0 {
+		if c := bytes.Compare(a.c.key, b.c.key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.row.ID, b.row.ID)
+		return strings.Compare(a.c.id, b.c.id)
 	})
 	out := Results{Total: len(hits), Items: []Result{}}
 	var page []hit
 	if q.Page != nil {
 		var after func(hit) bool
 		if a := q.Page.After; a != nil {
-			key := col.KeyFromString(&buf, a.Name)
+			var buf collate.Buffer
+			key := collate.New(language.German, collate.IgnoreCase).KeyFromString(&buf, a.Name)
 			after = func(h hit) bool {
-				return a.compare(h.dist, keys[h.row.ID], h.row.ID, key) > 0
+				return a.compare(h.dist, h.c.key, h.c.id, key) > 0
 			}
 		}
 		page = keyset.Seek(hits, after, q.Page.Size())
@@ -321,38 +267,11 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 		}
 		page = hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
 	}
-	if text == "" {
-		ids := make([]string, len(page))
-		for i, h := range page {
-			ids[i] = h.row.ID
-		}
-		var full []publicRow
-		if err := s.publicQuery(true).Where("c.id IN (?)", bun.In(ids)).Scan(ctx, &full); err != nil {
-			return Results{}, fmt.Errorf("search counselling centres: %w", err)
-		}
-		byID := map[string]publicRow{}
-		for _, r := range full {
-			byID[r.ID] = r
-		}
-		for i := range page {
-			r, ok := byID[page[i].row.ID]
-			if !ok { // unpublished since the first query
-				continue
-			}
-			p, err := s.public(r)
-			if err != nil {
-				return Results{}, err
-			}
-			page[i].entry = &p
-		}
-	}
 	now := s.opts.Now()
 	for _, h := range page {
-		if h.entry == nil {
-			continue
-		}
-		s.withStatus(h.entry, now)
-		out.Items = append(out.Items, Result{Public: *h.entry, DistanceKm: h.dist, Nearest: h.nearest})
+		p := h.c.public(s)
+		s.withStatus(&p, now)
+		out.Items = append(out.Items, Result{Public: p, DistanceKm: h.dist, Nearest: h.nearest})
 	}
 	return out, nil
 }

@@ -46,6 +46,8 @@ type Store struct {
 	mailer  tenant.Mailer
 	opts    Options
 	loc     *time.Location
+	// search keeps the published entries for Search (searchindex.go).
+	search *searchIndex
 }
 
 // NewStore returns a Store on db. tenants creates the organisation tenants
@@ -64,7 +66,7 @@ func NewStore(db *migrations.DB, tenants *tenant.Store, mailer tenant.Mailer, op
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: clock.Berlin()}, nil
+	return &Store{db: db, tenants: tenants, mailer: mailer, opts: opts, loc: clock.Berlin(), search: &searchIndex{}}, nil
 }
 
 // Now returns the store's clock.
