@@ -77,8 +77,19 @@ func (s *Store) Work(ctx context.Context, tenantIDs []string) (*Work, error) {
 		where func(*bun.SelectQuery) *bun.SelectQuery
 	}{
 		{&w.GoLiveRequests, func(q *bun.SelectQuery) *bun.SelectQuery {
+			// goLiveRequestDue decides per case, with three queries and the
+			// facts. At the Land's size a thousand cases are in their tests,
+			// so the query keeps only those it can be true for: the phase
+			// has a test-received item, and no plain item (one without a
+			// fact, whose stored "done" is what counts) is open.
 			return q.Where("case_row.tests_status = ?", string(InProgress)).Where("case_row.variant > 0").
-				Where("case_row.test_delivery_at IS NULL AND case_row.live_confirmed_at IS NULL")
+				Where("case_row.test_delivery_at IS NULL AND case_row.live_confirmed_at IS NULL").
+				Where(`EXISTS (SELECT 1 FROM onboarding_case_items AS i JOIN onboarding_checklist_templates AS tpl ON tpl.id = i.template_id
+					WHERE i.case_id = case_row.id AND i.phase = ? AND i.variant IN (0, case_row.variant) AND tpl.fact = ?)`,
+					string(PhaseConnectionTests), string(FactTestReceived)).
+				Where(`NOT EXISTS (SELECT 1 FROM onboarding_case_items AS i LEFT JOIN onboarding_checklist_templates AS tpl ON tpl.id = i.template_id
+					WHERE i.case_id = case_row.id AND i.phase = ? AND i.variant IN (0, case_row.variant) AND i.done = ?
+					AND COALESCE(tpl.fact, '') = '')`, string(PhaseConnectionTests), false)
 		}},
 		{&w.ExpiringKeys, func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("case_row.key_expires_at IS NOT NULL AND case_row.key_expires_at < ?", s.now().Add(KeyWarnDays*24*time.Hour))
