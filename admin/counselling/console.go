@@ -2,10 +2,13 @@ package counselling
 
 import (
 	"embed"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"sozialplattform/admin/ui"
 	"strings"
@@ -15,6 +18,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/keyset"
 )
 
 // Pages serves the pages of the Beratungsstellen directory
@@ -160,7 +164,13 @@ func (k *Pages) parentOptions(r *http.Request) ([]ui.Option, error) {
 
 // hubData fills the directory's start page.
 type hubData struct {
+	// Centres is one page of the list (hubPageSize), Total the number of
+	// all that match.
 	Centres   []counselling.Centre
+	Total     int
+	Continued bool   // not the first page
+	More      string // link to the next page; empty on the last
+	First     string // link to the first page
 	Query     string
 	State     string
 	CanCreate bool
@@ -171,8 +181,12 @@ type hubData struct {
 	Parents   []ui.Option
 }
 
-// Hub lists the centres the person may see; an editor of one centre goes
-// straight to it.
+// hubPageSize is how many centres the list shows at once: at the Land's
+// size the ministry sees 2,000.
+const hubPageSize = 100
+
+// Hub lists the centres the person may see, a page at a time; an editor
+// of one centre goes straight to it.
 func (k *Pages) Hub(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	state := r.URL.Query().Get("stand")
@@ -182,7 +196,19 @@ func (k *Pages) Hub(w http.ResponseWriter, r *http.Request) {
 	if len(q) > 100 {
 		q = q[:100]
 	}
-	cs, err := k.readable(r, counselling.ListFilter{Query: q, State: state})
+	f := counselling.ListFilter{Query: q, State: state, TenantIDs: k.Authz.Tenants(principal(r), counselling.ObjCentre, authz.Read)}
+	page := keyset.Page[counselling.CentreKey]{Limit: hubPageSize}
+	if after, ok := decodeCentreKey(r.URL.Query().Get("ab")); ok {
+		page.After = &after
+	}
+	f.Page = &page
+	rows, err := k.dir.List(r.Context(), f)
+	if err != nil {
+		k.ServerError(w, r, err)
+		return
+	}
+	cs, more := keyset.Cut(rows, page.Size())
+	counts, err := k.dir.Count(r.Context(), f)
 	if err != nil {
 		k.ServerError(w, r, err)
 		return
@@ -192,11 +218,27 @@ func (k *Pages) Hub(w http.ResponseWriter, r *http.Request) {
 		k.ServerError(w, r, err)
 		return
 	}
-	d := hubData{Centres: cs, Query: q, State: state, CanCreate: len(parents) > 0, Parents: parents,
+	d := hubData{Centres: cs, Total: counts.Matching, Continued: page.After != nil, Query: q, State: state,
+		CanCreate: len(parents) > 0, Parents: parents, Pending: counts.Pending, Outdated: counts.Outdated,
 		Ministry: k.ministry(r, counselling.ObjReview, authz.Update)}
-	if len(cs) == 1 && !d.CanCreate && q == "" && state == "" && r.URL.Query().Get("hinweis") == "" {
+	if d.Total == 1 && len(cs) == 1 && !d.CanCreate && q == "" && state == "" && r.URL.Query().Get("hinweis") == "" {
 		http.Redirect(w, r, "/admin/beratung/"+cs[0].ID, http.StatusSeeOther)
 		return
+	}
+	link := url.Values{}
+	if q != "" {
+		link.Set("q", q)
+	}
+	if state != "" {
+		link.Set("stand", state)
+	}
+	d.First = "/admin/beratung/"
+	if len(link) > 0 {
+		d.First += "?" + link.Encode()
+	}
+	if more {
+		link.Set("ab", encodeCentreKey(cs[len(cs)-1].PageKey()))
+		d.More = "/admin/beratung/?" + link.Encode()
 	}
 	if d.Ministry {
 		if d.Settings, err = k.dir.Settings(r.Context()); err != nil {
@@ -204,20 +246,28 @@ func (k *Pages) Hub(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	all, err := k.readable(r, counselling.ListFilter{})
-	if err != nil {
-		k.ServerError(w, r, err)
-		return
-	}
-	for _, c := range all {
-		if c.State == counselling.StatePending {
-			d.Pending++
-		}
-		if c.Outdated {
-			d.Outdated++
-		}
-	}
 	k.Render(w, r, http.StatusOK, "beratung-start", k.page(r, "Beratungsstellen", "beratung", d))
+}
+
+// encodeCentreKey and decodeCentreKey carry a position in the list in the
+// link to the next page. The position is no secret and grants nothing (the
+// list holds only centres the person may read); a garbled one starts from
+// the first.
+func encodeCentreKey(k counselling.CentreKey) string {
+	b, _ := json.Marshal(k) // a struct of two strings
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCentreKey(s string) (counselling.CentreKey, bool) {
+	var k counselling.CentreKey
+	if s == "" || len(s) > 1024 {
+		return k, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &k) != nil || k.ID == "" {
+		return k, false
+	}
+	return k, true
 }
 
 // SaveSettings switches the review on or off (ministry).

@@ -272,12 +272,36 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Centre, error) {
 	} else {
 		q = q.OrderExpr("LOWER(c.name), c.id")
 	}
+	q, empty := s.listWhere(q, f)
+	if empty {
+		return []Centre{}, nil
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("list counselling centres: %w", err)
+	}
+	out := make([]Centre, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		v := &versionRow{Number: r.CurrentVersion, State: r.VState, Data: r.VData, ReviewComment: r.VComment, ReviewerLabel: r.VReviewer, ReviewedAt: r.VReviewedAt}
+		c, err := s.centre(ctx, s.db.Read, &r.centreRow, v, &tenantInfo{ID: r.ID, ParentID: r.TParentID, Active: r.TActive, ParentName: r.TParentName})
+		if err != nil {
+			return nil, err
+		}
+		c.sortName = r.SortName
+		out = append(out, *c)
+	}
+	return out, nil
+}
+
+// listWhere adds the filter's conditions to a query of centres c joined
+// with their current version v; empty tells that nothing can match.
+func (s *Store) listWhere(q *bun.SelectQuery, f ListFilter) (_ *bun.SelectQuery, empty bool) {
 	if f.TenantIDs != nil {
 		q = q.Where("c.id IN (?)", bun.In(f.TenantIDs))
 	}
 	if f.Below != nil {
 		if len(f.Below) == 0 {
-			return []Centre{}, nil
+			return q, true
 		}
 		q = q.Where("c.id IN (?)", bun.In(f.Below))
 	}
@@ -298,19 +322,52 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Centre, error) {
 		limit := s.today().Add(-s.opts.OutdatedAfter)
 		q = q.Where("((c.verified_on IS NULL AND c.created_at < ?) OR c.verified_on < ?)", limit, limit)
 	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("list counselling centres: %w", err)
+	return q, false
+}
+
+// ListCounts are the numbers the console's list of centres shows.
+type ListCounts struct {
+	// Matching are the centres the filter lists (all pages).
+	Matching int
+	// Pending and Outdated count among all centres the filter's
+	// TenantIDs cover, whatever else it says.
+	Pending, Outdated int
+}
+
+// Count counts the centres of List's filter in the database, without
+// reading their entries (f.Page is ignored).
+func (s *Store) Count(ctx context.Context, f ListFilter) (ListCounts, error) {
+	var out ListCounts
+	if f.TenantIDs != nil && len(f.TenantIDs) == 0 {
+		return out, nil
 	}
-	out := make([]Centre, 0, len(rows))
-	for i := range rows {
-		r := &rows[i]
-		v := &versionRow{Number: r.CurrentVersion, State: r.VState, Data: r.VData, ReviewComment: r.VComment, ReviewerLabel: r.VReviewer, ReviewedAt: r.VReviewedAt}
-		c, err := s.centre(ctx, s.db.Read, &r.centreRow, v, &tenantInfo{ID: r.ID, ParentID: r.TParentID, Active: r.TActive, ParentName: r.TParentName})
-		if err != nil {
-			return nil, err
-		}
-		c.sortName = r.SortName
-		out = append(out, *c)
+	limit := s.today().Add(-s.opts.OutdatedAfter)
+	var all struct {
+		Pending, Outdated, Total int
+	}
+	q := s.db.Read.NewSelect().TableExpr("counselling_centres AS c").
+		ColumnExpr("COUNT(*) AS total").
+		ColumnExpr("COALESCE(SUM(CASE WHEN c.pending_version IS NOT NULL THEN 1 ELSE 0 END), 0) AS pending").
+		ColumnExpr("COALESCE(SUM(CASE WHEN (c.verified_on IS NULL AND c.created_at < ?) OR c.verified_on < ? THEN 1 ELSE 0 END), 0) AS outdated", limit, limit)
+	if f.TenantIDs != nil {
+		q = q.Where("c.id IN (?)", bun.In(f.TenantIDs))
+	}
+	if err := q.Scan(ctx, &all); err != nil {
+		return out, fmt.Errorf("count counselling centres: %w", err)
+	}
+	out.Pending, out.Outdated, out.Matching = all.Pending, all.Outdated, all.Total
+	if f.Below == nil && f.Query == "" && f.State == "" && !f.Outdated {
+		return out, nil
+	}
+	q = s.db.Read.NewSelect().TableExpr("counselling_centres AS c").ColumnExpr("COUNT(*)").
+		Join("JOIN counselling_versions AS v ON v.centre_id = c.id AND v.number = c.current_version")
+	q, empty := s.listWhere(q, ListFilter{TenantIDs: f.TenantIDs, Below: f.Below, Query: f.Query, State: f.State, Outdated: f.Outdated})
+	if empty {
+		out.Matching = 0
+		return out, nil
+	}
+	if err := q.Scan(ctx, &out.Matching); err != nil {
+		return out, fmt.Errorf("count counselling centres: %w", err)
 	}
 	return out, nil
 }
