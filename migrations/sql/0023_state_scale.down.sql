@@ -1,3 +1,5 @@
+DROP INDEX deliveries_failed_idx;
+--split
 -- only: sqlite
 DROP TRIGGER counselling_centres_changed_insert;
 --split
