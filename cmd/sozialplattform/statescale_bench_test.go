@@ -4,17 +4,26 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"sozialplattform/cmd/sozialplattform/statescale"
+	"sozialplattform/migrations"
 	"sozialplattform/portal/counselling"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
@@ -38,17 +47,8 @@ func BenchmarkStateScale(b *testing.B) {
 	if !ok {
 		b.Fatalf("STATE_SCALE=%s: no such preset", name)
 	}
-	a, srv := benchApp(b)
+	a, srv := stateApp(b, preset)
 	ctx := context.Background()
-	if _, err := a.loadDemo(ctx); err != nil {
-		b.Fatal(err)
-	}
-	res, err := a.generateScale(ctx, preset, b.Logf)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("%s: %d tenants, %d cases, %d orders, %d applications, %d counselling entries in %v", name, res.Tenants, res.Cases,
-		res.Orders, res.Applications, res.Counselling, res.Took.Round(time.Second))
 	harz, err := a.store.ResolveTenant(ctx, "15085")
 	if err != nil {
 		b.Fatal(err)
@@ -79,6 +79,7 @@ func BenchmarkStateScale(b *testing.B) {
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
 			var lat []time.Duration
+			defer profile(b, p.name)()
 			for b.Loop() {
 				t0 := time.Now()
 				resp, err := p.c.Get(srv.URL + p.path)
@@ -107,6 +108,7 @@ func BenchmarkStateScale(b *testing.B) {
 	} {
 		b.Run("counselling-search/"+q.name, func(b *testing.B) {
 			var lat []time.Duration
+			defer profile(b, "counselling-search-"+q.name)()
 			for b.Loop() {
 				t0 := time.Now()
 				if _, err := a.counsel.Search(ctx, q.q); err != nil {
@@ -127,6 +129,107 @@ func BenchmarkStateScale(b *testing.B) {
 			b.ReportMetric(v, unit)
 		}
 	})
+}
+
+// stateApp returns the application and its server on the Land's data.
+// Without STATE_SCALE_DB it loads the demo data into a fresh database and
+// generates the preset (87 s for "state" on SQLite). With it, it works on
+// a copy of a database that holds them already, made once with
+//
+//	sozialplattform demo --db DSN --scale state [--data-key KEY]
+//
+// – for SQLite a copy of the file (and of the development key file
+// data-key beside it), for PostgreSQL a new database created from the
+// named one as template (the DSN names a database, not a schema; nobody
+// may be connected to it). STATE_SCALE_DATA_KEY passes the --data-key the
+// data were sealed with (on PostgreSQL required for the applications).
+// The copy is dropped at the end; the retention sub-benchmark purges in
+// it, never in the original.
+func stateApp(b *testing.B, preset statescale.Scale) (*app, *httptest.Server) {
+	ctx := context.Background()
+	src := os.Getenv("STATE_SCALE_DB")
+	if src == "" {
+		a, srv := benchApp(b)
+		if _, err := a.loadDemo(ctx); err != nil {
+			b.Fatal(err)
+		}
+		res, err := a.generateScale(ctx, preset, b.Logf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: %d tenants, %d cases, %d orders, %d applications, %d counselling entries in %v", preset.Name, res.Tenants, res.Cases,
+			res.Orders, res.Applications, res.Counselling, res.Took.Round(time.Second))
+		return a, srv
+	}
+	dsn := copyStateDB(b, src)
+	return buildTestApp(b, func(c *config) {
+		c.DB = dsn
+		c.DataDir = migrations.DataFolder(dsn)
+		c.Apps.DataKey = os.Getenv("STATE_SCALE_DATA_KEY")
+	})
+}
+
+// copyStateDB copies the database src for one run and returns the copy's
+// DSN.
+func copyStateDB(b *testing.B, src string) string {
+	t0 := time.Now()
+	defer func() { b.Logf("copied %s in %v", src, time.Since(t0).Round(time.Millisecond)) }()
+	if migrations.KindOf(src) != migrations.Postgres {
+		dir := b.TempDir()
+		dst := filepath.Join(dir, "land.sqlite")
+		for _, f := range [][2]string{{src, dst}, {src + "-wal", dst + "-wal"},
+			{filepath.Join(migrations.DataFolder(src), "data-key"), filepath.Join(dir, "data-key")}} {
+			in, err := os.Open(f[0])
+			if os.IsNotExist(err) && f[0] != src {
+				continue
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			out, err := os.Create(f[1])
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, err = io.Copy(out, in)
+			in.Close()
+			if err := errors.Join(err, out.Close()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return dst
+	}
+	u, err := url.Parse(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" || strings.ContainsAny(name, `"/`) {
+		b.Fatalf("STATE_SCALE_DB %s: name a database", src)
+	}
+	copyName := fmt.Sprintf("%s_bench_%d", name, time.Now().UnixNano())
+	// Connected to the maintenance database: the template must have no
+	// sessions.
+	adminURL := *u
+	adminURL.Path = "/postgres"
+	admin, err := migrations.Open(context.Background(), adminURL.String(), migrations.Options{MaxOpenConns: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Write.ExecContext(context.Background(), fmt.Sprintf(`CREATE DATABASE %q TEMPLATE %q`, copyName, name)); err != nil {
+		b.Fatalf("copy %s: %v", name, err)
+	}
+	b.Cleanup(func() {
+		a, err := migrations.Open(context.Background(), adminURL.String(), migrations.Options{MaxOpenConns: 1})
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Write.ExecContext(context.Background(), fmt.Sprintf(`DROP DATABASE %q WITH (FORCE)`, copyName)) //nolint:errcheck
+	})
+	cu := *u
+	cu.Path = "/" + copyName
+	return cu.String()
 }
 
 // benchRetention runs the retention job until every expired application
@@ -222,6 +325,44 @@ func benchRetention(b *testing.B, a *app, harz *tenant.Tenant) map[string]float6
 	}
 	b.Logf("%s: %d purged in %v over %d job runs; %d submissions meanwhile", a.db.Kind, purged, took, runs, len(lat))
 	return figures
+}
+
+// profile measures the process's CPU time (user and system, all
+// goroutines: server and client) over a sub-benchmark and reports it per
+// operation – a figure that, unlike latency, hardly depends on what else
+// runs on the machine. With STATE_SCALE_PROFILE=DIR it also writes a CPU
+// profile per sub-benchmark to DIR/NAME.pprof. Call the returned function
+// when the loop ends.
+func profile(b *testing.B, name string) func() {
+	var f *os.File
+	if dir := os.Getenv("STATE_SCALE_PROFILE"); dir != "" {
+		var err error
+		if f, err = os.Create(filepath.Join(dir, name+".pprof")); err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu0 := cpuTime()
+	return func() {
+		if f != nil {
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+		if b.N > 0 {
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		}
+	}
+}
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // reportLatencies reports p50 and p99 in milliseconds.
