@@ -97,6 +97,7 @@ func TestCounsellingListIsPaged(t *testing.T) {
 		{"all", "/admin/beratung/", func(int) bool { return true }, "230 Beratungsstellen in Ihrem Bereich, hier 100"},
 		{"name filter", "/admin/beratung/?q=Probe+1", func(i int) bool { return i >= 100 && i < 200 }, "100 Beratungsstellen in Ihrem Bereich"},
 		{"state filter", "/admin/beratung/?stand=published", func(int) bool { return true }, "230 Beratungsstellen"},
+		{"one hit", "/admin/beratung/?q=Probe+007", func(i int) bool { return i == 7 }, "1 Beratungsstelle in Ihrem Bereich<"},
 	}
 	for _, tc := range tests {
 		seen, first := walk(tc.path)
