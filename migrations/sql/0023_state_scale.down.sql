@@ -1,3 +1,5 @@
+DROP INDEX counselling_centres_name_idx;
+--split
 DROP INDEX deliveries_failed_idx;
 --split
 -- only: sqlite
