@@ -1,3 +1,3 @@
-DROP INDEX deliveries_created_idx;
+DROP INDEX deliveries_health_idx;
 --split
 DROP TABLE onboarding_support_contacts;

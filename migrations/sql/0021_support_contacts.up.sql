@@ -18,6 +18,8 @@ CREATE TABLE onboarding_support_contacts (
     updated_at {{time}} NOT NULL
 );
 --split
--- The delivery health of the last days across all municipalities (the
--- Umsetzungsstand) reads deliveries by age.
-CREATE INDEX deliveries_created_idx ON deliveries (created_at);
+-- The delivery health of the last 7 days per case (finding m16) reads the
+-- window's deliveries of all municipalities for the Umsetzungsstand: a
+-- range on created_at that carries what the counts need, so the query
+-- never touches the table rows nor the older deliveries.
+CREATE INDEX deliveries_health_idx ON deliveries (created_at, purpose, tenant_id, antragsstrecke, status);
