@@ -129,8 +129,10 @@ type SupportContactInput struct {
 	Position int
 }
 
-// validate normalizes the input and names every wrong field.
-func (in *SupportContactInput) validate() error {
+// Validate normalizes the input and names every wrong field
+// (tenant.FieldErrors); the store calls it, and a form may call it to show
+// these messages beside its own.
+func (in *SupportContactInput) Validate() error {
 	var errs tenant.FieldErrors
 	in.Name = strings.TrimSpace(in.Name)
 	in.Role = strings.TrimSpace(in.Role)
@@ -250,7 +252,7 @@ func (s *Store) GetSupportContact(ctx context.Context, id string) (*SupportConta
 // CreateSupportContact adds an actor; wrong fields come back as
 // tenant.FieldErrors.
 func (s *Store) CreateSupportContact(ctx context.Context, in SupportContactInput) (*SupportContact, error) {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	row := in.row(newID())
@@ -273,7 +275,7 @@ func (s *Store) CreateSupportContact(ctx context.Context, in SupportContactInput
 // UpdateSupportContact changes an actor; version must be the one the
 // editor saw (tenant.ErrStaleVersion otherwise).
 func (s *Store) UpdateSupportContact(ctx context.Context, id string, version int, in SupportContactInput) (*SupportContact, error) {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var out SupportContact

@@ -61,8 +61,8 @@ type casesData struct {
 	Problems []string // of the form for several cases
 	// Delivered counts the cases with applications in the health window.
 	Delivered int
-	Phases   []ui.Option
-	Form     *ui.Form
+	Phases    []ui.Option
+	Form      *ui.Form
 }
 
 // CasesPage is a municipality's overview: one line per ordered

@@ -115,6 +115,8 @@ func (o *Pages) SaveSupportContact(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	f.Set("version", strconv.Itoa(version))
 	if f.Invalid() {
+		// The store's checks too, so that every wrong field shows at once.
+		f.StoreErrors(in.Validate(), func(field string) string { return supportFieldIDs[field] })
 		o.renderSupportContacts(w, r, http.StatusUnprocessableEntity, edit, f)
 		return
 	}
