@@ -291,3 +291,28 @@ func contactNames(cs []onboarding.SupportContact) []string {
 	}
 	return out
 }
+
+// TestDemoSeedsTheSupportActors: the demo names the seed's two actors
+// ("Begleitung der Kommune durch den Anbindungssupport NRW und das
+// Dataport-Roll-In Management") once, however often it loads.
+func TestDemoSeedsTheSupportActors(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	for range 2 {
+		if err := f.store.LoadDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := f.store.ListSupportContacts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names := contactNames(cs); !slices.Equal(names, []string{"Anbindungssupport NRW", "Dataport Roll-In-Management"}) {
+		t.Fatalf("demo actors %v", names)
+	}
+	if cs[0].Mailbox != "anbindung@sozialplattform.info" || !cs[0].Covers(onboarding.VariantFITConnect, onboarding.PhaseConnectionTests) ||
+		cs[0].Covers(onboarding.VariantFITConnect, onboarding.PhaseProduction) || !cs[1].Covers(onboarding.VariantOSCIXTA2, onboarding.PhaseProduction) {
+		t.Errorf("demo actors' coverage: %+v", cs)
+	}
+}
