@@ -102,7 +102,7 @@ func New(d Deps) (*Console, error) {
 		}
 	}
 	if d.Onboarding != nil {
-		var failed onboarding.FailedCounter
+		var failed onboarding.Deliveries
 		if d.Delivery != nil {
 			failed = d.Delivery
 		}

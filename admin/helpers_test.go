@@ -15,11 +15,15 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"sozialplattform/admin"
 	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
+	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -56,6 +60,8 @@ type env struct {
 	// With envOptions.domains.
 	market  *marketplace.Store
 	onboard *onboarding.Store
+	// With envOptions.delivery.
+	delivery *delivery.Service
 }
 
 // ministryMailbox is the ministry's function mailbox of the tests.
@@ -73,6 +79,13 @@ type envOptions struct {
 	// domains adds the marketplace and onboarding (stores, rules, mail
 	// templates): the start page's work lists need them.
 	domains bool
+	// ordering wires the marketplace to onboarding as the server does: an
+	// order opens cases, and its confirmation names onboarding's support
+	// contacts and Sprechstunde (needs domains).
+	ordering bool
+	// delivery adds the delivery service (routing by onboarding's cases;
+	// needs domains), with the rules of its objects.
+	delivery bool
 }
 
 // newEnvWith is newEnv with a changed console.
@@ -101,6 +114,9 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	rules := [][]authz.Rule{authz.DefaultRules}
 	if o.domains {
 		rules = append(rules, marketplace.AuthzRules(), onboarding.Rules())
+	}
+	if o.delivery {
+		rules = append(rules, delivery.Rules())
 	}
 	for _, rs := range rules {
 		if err := authz.SyncRules(ctx, e.db.Write, rs); err != nil {
@@ -134,11 +150,36 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	deps := admin.Deps{Store: e.store, Authz: e.az, Auth: auth, Outbox: e.outbox, Jobs: e.jobs,
 		Assets: assets, Logger: logger, BaseURL: e.srv.URL, NoSMTP: true} // no mail server: the Postausgang is how links arrive
 	if o.domains {
-		if e.market, err = marketplace.NewStore(e.db, e.store, e.outbox, marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox}); err != nil {
-			t.Fatal(err)
-		}
 		if e.onboard, err = onboarding.NewStore(e.db, e.outbox, onboarding.Options{Links: admin.OnboardingLinks(e.srv.URL), MinistryMailbox: ministryMailbox}); err != nil {
 			t.Fatal(err)
+		}
+		mo := marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox}
+		if o.ordering {
+			mo.OnOrderPlaced = func(ctx context.Context, tx bun.IDB, ev marketplace.OrderPlaced) error {
+				var keys []string
+				for _, it := range ev.Items {
+					keys = append(keys, it.Antragsstrecken...)
+				}
+				return e.onboard.OpenCases(ctx, tx, ev.TenantID, ev.OrderID, keys, ev.OrderedAt)
+			}
+			mo.OrderFollowUp = func(ctx context.Context, tx bun.IDB) (marketplace.FollowUp, error) {
+				info, err := e.onboard.OrderInfo(ctx, tx, 3)
+				out := marketplace.FollowUp{ConsultationTitle: info.ConsultationTitle, ConsultationWhen: info.ConsultationWhen,
+					ConsultationWhere: info.ConsultationWhere, NextConsultations: info.NextConsultations}
+				for _, c := range info.Contacts {
+					out.Contacts = append(out.Contacts, marketplace.SupportContact{Name: c.Name, Role: c.Role, Mailbox: c.Mailbox, Phone: c.Phone})
+				}
+				return out, err
+			}
+		}
+		if e.market, err = marketplace.NewStore(e.db, e.store, e.outbox, mo); err != nil {
+			t.Fatal(err)
+		}
+		if o.delivery {
+			if e.delivery, err = delivery.New(e.db, delivery.Options{Router: delivery.OnboardingRouter{Cases: e.onboard, Tenants: e.store}, Logger: logger}); err != nil {
+				t.Fatal(err)
+			}
+			deps.Delivery, deps.DVDV = e.delivery, dvdv.New(e.db, nil)
 		}
 		if err := e.onboard.EnsureDefaults(ctx); err != nil {
 			t.Fatal(err)

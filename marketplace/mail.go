@@ -67,6 +67,26 @@ type OrderMail struct {
 	FunctionMailbox string
 	OrderedBy       string
 	Link            string // where the recipient sees the order
+	// FollowUp is what follows the order (the municipality's copy only).
+	FollowUp FollowUp
+}
+
+// FollowUp is the onboarding after an order as the confirmation names it;
+// onboarding fills it from its data (Options.OrderFollowUp).
+type FollowUp struct {
+	// Contacts accompany the municipality through the connection.
+	Contacts []SupportContact
+	// ConsultationTitle is the Sprechstunde's name, ConsultationWhen its
+	// rule in words ("jeden zweiten Mittwoch um 14 Uhr, 30 Minuten"),
+	// ConsultationWhere where it takes place.
+	ConsultationTitle, ConsultationWhen, ConsultationWhere string
+	// NextConsultations are its next dates, "Mittwoch, 14.01.2026, 14:00 Uhr".
+	NextConsultations []string
+}
+
+// SupportContact is an actor of the onboarding in the confirmation.
+type SupportContact struct {
+	Name, Role, Mailbox, Phone string
 }
 
 // OrderMailItem is one line of the order overview.
@@ -76,13 +96,16 @@ type OrderMailItem struct {
 }
 
 // orderMail builds the confirmation's data.
-func (s *Store) orderMail(o *Order, forMinistry bool) OrderMail {
+func (s *Store) orderMail(o *Order, forMinistry bool, next FollowUp) OrderMail {
 	m := OrderMail{ForMinistry: forMinistry, Number: o.Number,
 		OrderedAt:     o.OrderedAt.In(s.loc).Format("02.01.2006, 15:04") + " Uhr",
 		Total:         o.TotalCents.String(),
 		AuthorityName: o.AuthorityName, OfficialKey: o.OfficialKey, Street: o.Street, PostalCode: o.PostalCode,
 		City: o.City, FunctionMailbox: o.FunctionMailbox, OrderedBy: o.OrderedBy,
 		Link: s.opts.Links.Order.To(o.ID)}
+	if !forMinistry {
+		m.FollowUp = next
+	}
 	rows := [][]string{{"Produktnr.", "Beschreibung", "Menge", "Preis", "Summe"}}
 	for _, it := range o.Items {
 		mi := OrderMailItem{Number: it.ProductNumber, Name: it.Name, Quantity: it.Quantity,
@@ -140,14 +163,21 @@ func textTable(rows [][]string, right []bool) string {
 // mail server that is down delays them without touching the order.
 func (s *Store) queueOrderMails(ctx context.Context, tx bun.IDB, o *Order) error {
 	if o.FunctionMailbox != "" {
+		var next FollowUp
+		if s.opts.OrderFollowUp != nil {
+			var err error
+			if next, err = s.opts.OrderFollowUp(ctx, tx); err != nil {
+				return fmt.Errorf("onboarding facts for order confirmation: %w", err)
+			}
+		}
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: o.TenantID, To: o.FunctionMailbox,
-			Template: TemplateOrderConfirmation, Data: s.orderMail(o, false)}); err != nil {
+			Template: TemplateOrderConfirmation, Data: s.orderMail(o, false, next)}); err != nil {
 			return fmt.Errorf("queue order confirmation: %w", err)
 		}
 	}
 	if s.opts.MinistryOrderMailbox != "" {
 		if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: o.TenantID, To: s.opts.MinistryOrderMailbox,
-			Template: TemplateOrderConfirmation, Data: s.orderMail(o, true)}); err != nil {
+			Template: TemplateOrderConfirmation, Data: s.orderMail(o, true, FollowUp{})}); err != nil {
 			return fmt.Errorf("queue order confirmation for the ministry: %w", err)
 		}
 	}

@@ -45,6 +45,14 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 		{Position: 1, ProductNumber: "SW10187", Name: "Sozialplattform: Hilfe zum Lebensunterhalt", Quantity: 1},
 		{Position: 2, ProductNumber: "SW30001", Name: "Schnittstelle <XTA2> & Betrieb", Quantity: 2, UnitPriceCents: 49900, LineTotalCents: 2 * 49900},
 	}
+	// What onboarding's demo data gives (onboarding.Store.OrderInfo).
+	followUp := FollowUp{ConsultationTitle: "Sprechstunde „Anbindung zur Sozialplattform“",
+		ConsultationWhen:  "jeden zweiten Mittwoch um 14 Uhr, 30 Minuten",
+		ConsultationWhere: "Teams-Veranstaltung (Link wird per Verteiler zur Verfügung gestellt)",
+		NextConsultations: []string{"Mittwoch, 01.10.2025, 14:00 Uhr", "Mittwoch, 15.10.2025, 14:00 Uhr"},
+		Contacts: []SupportContact{{Name: "Anbindungssupport NRW", Mailbox: "anbindung@sozialplattform.info",
+			Role: "Technische Begleitung der Anbindung."}, {Name: "Dataport Roll-In-Management", Mailbox: "roll-in@dataport.example",
+			Phone: "0391 99999-0", Role: "Planung und Aufnahme in den Betrieb."}}}
 	reg := RegistrationMail{AuthorityName: "Salzlandkreis", OfficialKey: "15089", FunctionMailbox: "sozialamt@salzlandkreis.example",
 		ContactName: "Sina Salz", ExpiresAt: time.Date(2025, 12, 1, 11, 0, 0, 0, time.UTC)}
 	confirm, activated, rejected := reg, reg, reg
@@ -61,8 +69,8 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 		{"mail-registrierung-freigeschaltet.golden", TemplateRegistrationActivated, activated},
 		{"mail-registrierung-abgelehnt.golden", TemplateRegistrationRejected, rejected},
 		{"mail-registrierung-pruefen.golden", TemplateRegistrationToReview, review},
-		{"mail-bestellung-ministerium-10173.golden", TemplateOrderConfirmation, s.orderMail(seedOrder, true)},
-		{"mail-bestellung-kommune.golden", TemplateOrderConfirmation, s.orderMail(&twoItems, false)},
+		{"mail-bestellung-ministerium-10173.golden", TemplateOrderConfirmation, s.orderMail(seedOrder, true, FollowUp{})},
+		{"mail-bestellung-kommune.golden", TemplateOrderConfirmation, s.orderMail(&twoItems, false, followUp)},
 	}
 	ctx := context.Background()
 	for _, tt := range tests {

@@ -28,6 +28,11 @@ type Options struct {
 	// ordered; an error rolls the order back. Onboarding opens its cases
 	// here. Nil calls nothing.
 	OnOrderPlaced func(ctx context.Context, tx bun.IDB, e OrderPlaced) error
+	// OrderFollowUp returns, inside the order's transaction, what the
+	// municipality's confirmation says about the onboarding that follows:
+	// the support contacts and the Anbindungs-Sprechstunde, as onboarding
+	// keeps them. Nil leaves both out of the mail.
+	OrderFollowUp func(ctx context.Context, tx bun.IDB) (FollowUp, error)
 	// ConfirmationTTL is how long a registration's confirmation link
 	// works (default 72 hours).
 	ConfirmationTTL time.Duration

@@ -174,6 +174,9 @@ func (s *Store) LoadDemo(ctx context.Context) error {
 	if err := s.loadDemoConsultations(ctx); err != nil {
 		return err
 	}
+	if err := s.loadDemoSupportContacts(ctx); err != nil {
+		return err
+	}
 	if err := s.loadDemoFITConnectServices(ctx); err != nil {
 		return err
 	}
@@ -195,6 +198,41 @@ func (s *Store) LoadDemo(ctx context.Context) error {
 		return err
 	}
 	return s.loadDemoWittenberg(ctx, wittenberg)
+}
+
+// demoSupportContacts are the two actors the seed names for the
+// onboarding ("Begleitung der Kommune durch den Anbindungssupport NRW und
+// das Dataport-Roll-In Management"; "Wer? Ihr Anbindungssupport" of the
+// Sprechstunde). The seed gives no phone numbers and no mailbox of the
+// Roll-In-Management: the demo leaves the phone empty and uses a
+// reserved example address for Dataport, which the ministry replaces in
+// the console.
+func demoSupportContacts() []SupportContactInput {
+	return []SupportContactInput{
+		{Name: "Anbindungssupport NRW", Mailbox: "anbindung@sozialplattform.info", Position: 10,
+			Role: "Technische Begleitung der Anbindung im Auftrag des Landes: Wahl der Anbindungsvariante, Fachverfahren, " +
+				"OSCI/XTA2, OSCI-Client und FIT-Connect, Anbindungstests; leitet die Sprechstunde „Anbindung zur Sozialplattform“.",
+			Phases: []Phase{PhasePreparation, PhaseConnectionTests}},
+		{Name: "Dataport Roll-In-Management", Mailbox: "roll-in@dataport.example", Position: 20,
+			Role: "Planung und Aufnahme in den Betrieb der Sozialplattform: Roll-In-Termine, Produktivtest und Livegang, " +
+				"Freischaltung der Antragsstrecke im Portal.",
+			Phases: []Phase{PhasePreparation, PhaseProduction}},
+	}
+}
+
+// loadDemoSupportContacts adds the demo's actors when the ministry has
+// none yet.
+func (s *Store) loadDemoSupportContacts(ctx context.Context) error {
+	n, err := s.db.Read.NewSelect().Model((*supportContactRow)(nil)).Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	for _, in := range demoSupportContacts() {
+		if _, err := s.CreateSupportContact(ctx, in); err != nil {
+			return fmt.Errorf("demo support contact %s: %w", in.Name, err)
+		}
+	}
+	return nil
 }
 
 func (s *Store) demoTenant(ctx context.Context, key string) (string, error) {

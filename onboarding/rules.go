@@ -38,7 +38,7 @@ const (
 // Rules returns the permission rules onboarding adds at start
 // (authz.SyncRules). Municipal admins run their cases and register for
 // Sprechstunden; clerks read the cases and may register too; the matrix,
-// templates and Sprechstunden are read by both and maintained by the
+// templates, Sprechstunden and support contacts are read by both and maintained by the
 // ministry; the rollout report and the go-live confirmation are the
 // ministry's alone, while both municipal roles read the statewide overview
 // of it (ObjRolloutOverview). A Landkreis' administration records which
@@ -56,6 +56,9 @@ func Rules() []authz.Rule {
 		{Role: clerk, Obj: ObjChecklistTemplate, Act: authz.Read},
 		{Role: admin, Obj: ObjConsultation, Act: authz.Read},
 		{Role: clerk, Obj: ObjConsultation, Act: authz.Read},
+
+		{Role: admin, Obj: ObjSupportContact, Act: authz.Read},
+		{Role: clerk, Obj: ObjSupportContact, Act: authz.Read},
 
 		{Role: admin, Obj: ObjAttendance, Act: "*"},
 		{Role: clerk, Obj: ObjAttendance, Act: "*"},

@@ -179,7 +179,8 @@ func (d *Pages) ListPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := delivery.Filter{Status: q.Get("status"), Query: cutText(q.Get("q"), 100), Purpose: q.Get("art")}
+	f := delivery.Filter{Status: q.Get("status"), Query: cutText(q.Get("q"), 100), Purpose: q.Get("art"),
+		Antragsstrecke: cutText(q.Get("strecke"), 40)}
 	if v, err := strconv.Atoi(q.Get("variante")); err == nil && v >= 0 && v <= 3 {
 		f.Variant = v
 	}

@@ -42,6 +42,9 @@ type caseRow struct {
 	Case onboarding.Case
 	Next *onboarding.Step
 	Open int // open checklist items
+	// Health is the delivery health of the last days (nil: no application
+	// in the window).
+	Health *healthView
 }
 
 type casesData struct {
@@ -56,8 +59,10 @@ type casesData struct {
 	// them.
 	Shared   []onboarding.Item
 	Problems []string // of the form for several cases
-	Phases   []ui.Option
-	Form     *ui.Form
+	// Delivered counts the cases with applications in the health window.
+	Delivered int
+	Phases    []ui.Option
+	Form      *ui.Form
 }
 
 // CasesPage is a municipality's overview: one line per ordered
@@ -89,6 +94,11 @@ func (o *Pages) renderCases(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d := casesData{Nav: nav, Tenant: t, CanEdit: o.Allowed(r, t.ID, onboarding.ObjCase, authz.Update), Problems: problems,
 		Phases: phaseOptions(), Form: f}
+	health, err := o.caseHealth(r, delivery.HealthFilter{TenantIDs: []string{t.ID}, Reasons: true})
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
 	for _, c := range cases {
 		detail, err := o.store.Detail(ctx, c.ID)
 		if err != nil {
@@ -103,6 +113,10 @@ func (o *Pages) renderCases(w http.ResponseWriter, r *http.Request, status int, 
 			}
 		}
 		row := caseRow{Case: c}
+		if h, ok := health[c.ID]; ok {
+			row.Health = &h
+			d.Delivered++
+		}
 		for i, s := range detail.Steps {
 			if s.Kind == "todo" || s.Kind == "waiting" || s.Kind == "done" {
 				row.Next = &detail.Steps[i]
@@ -207,6 +221,11 @@ type caseData struct {
 	Adopt []onboarding.Case
 	// TestLabel is the German status of the newest connection test.
 	TestLabel string
+	// Contacts are the support actors for the case's variant and phase.
+	Contacts []onboarding.SupportContact
+	// Health is the delivery health of the last days (nil: no application
+	// in the window).
+	Health *healthView
 }
 
 // caseForms carries what a person typed into the case page's forms and
@@ -327,6 +346,18 @@ func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, c
 	}
 	if k := detail.Transport.Key; k != nil && k.NotAfter.Sub(o.store.Now()) < onboarding.KeyWarnDays*24*time.Hour {
 		d.KeyWarn = true
+	}
+	if d.Contacts, err = o.store.SupportContactsFor(ctx, &detail.Case); err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	health, err := o.caseHealth(r, delivery.HealthFilter{CaseID: detail.ID, Reasons: true})
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	if h, ok := health[detail.ID]; ok {
+		d.Health = &h
 	}
 	o.Render(w, r, status, "anbindung-fall", o.page(r, detail.AntragsstreckeLabel+" – "+t.Name, d))
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 )
@@ -22,14 +23,15 @@ import (
 type Pages struct {
 	*ui.Shell
 	store      *onboarding.Store
-	deliveries FailedCounter // nil without the delivery
+	deliveries Deliveries // nil without the delivery
 }
 
-// FailedCounter counts, per tenant, the applications whose delivery
-// failed or was rejected (delivery.Service.FailedCounts); nil tenantIDs
-// means all.
-type FailedCounter interface {
+// Deliveries is what onboarding's pages read of the delivery
+// (delivery.Service): per tenant the applications whose delivery failed or
+// was rejected (nil tenantIDs: all), and the delivery health of cases.
+type Deliveries interface {
 	FailedCounts(ctx context.Context, tenantIDs []string) (map[string]int, error)
+	Health(ctx context.Context, f delivery.HealthFilter) (map[string]delivery.Health, error)
 }
 
 //go:embed templates
@@ -42,7 +44,7 @@ var templateFS embed.FS
 //
 // deliveries may be nil; the ministry's dashboard then shows no
 // delivery problems.
-func New(s *ui.Shell, store *onboarding.Store, deliveries FailedCounter) (*Pages, error) {
+func New(s *ui.Shell, store *onboarding.Store, deliveries Deliveries) (*Pages, error) {
 	if store == nil {
 		return nil, errors.New("admin: onboarding store is required")
 	}
@@ -133,12 +135,15 @@ func (o *Pages) onboardingFuncs() template.FuncMap {
 			}
 			return "Wartet"
 		},
-		"phases":     onboarding.Phases,
-		"statuses":   onboarding.Statuses,
-		"interfaces": onboarding.Interfaces,
-		"kib":        func(n int64) string { return ui.HumanSize(n) },
-		"add":        func(a, b int) int { return a + b },
-		"sub":        func(a, b int) int { return a - b },
+		"phases":      onboarding.Phases,
+		"variants":    onboarding.Variants,
+		"healthBadge": healthBadge,
+		"telLink":     func(s string) template.URL { return template.URL(telLink(s)) },
+		"statuses":    onboarding.Statuses,
+		"interfaces":  onboarding.Interfaces,
+		"kib":         func(n int64) string { return ui.HumanSize(n) },
+		"add":         func(a, b int) int { return a + b },
+		"sub":         func(a, b int) int { return a - b },
 		// hasLine reports whether v is one of the lines of list.
 		"hasLine": func(list, v string) bool { return slices.Contains(strings.Split(list, "\n"), v) },
 	}

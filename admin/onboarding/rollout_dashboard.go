@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sozialplattform/onboarding"
+	"sozialplattform/onboarding/delivery"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 )
@@ -34,6 +35,10 @@ type rolloutData struct {
 	// directory lacks; Failed the failed deliveries of all districts.
 	Missing []onboarding.MissingDVDV
 	Failed  int
+	// LiveFailing counts, per Antragsstrecke, the live cases whose
+	// deliveries failed in the last 7 days; LiveFailingTotal all of them.
+	LiveFailing      map[string]int
+	LiveFailingTotal int
 }
 
 // legalOptions are the Rechtskreise the filter offers.
@@ -137,6 +142,10 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := o.countFailed(r, visible, &d); err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
+	if err := o.countLiveFailing(r, visible, filter, &d); err != nil {
 		o.ServerError(w, r, err)
 		return
 	}
@@ -273,6 +282,20 @@ type drillData struct {
 	Cases   []onboarding.RolloutCase
 	Counts  onboarding.Counts
 	CSVLink string
+	// Health is the delivery health of the cases, by case ID.
+	Health map[string]healthView
+}
+
+// caseTenants lists the tenants of the cases, each once.
+func caseTenants(cases []onboarding.RolloutCase) []string {
+	out, seen := []string{}, map[string]bool{}
+	for _, c := range cases {
+		if !seen[c.TenantID] {
+			seen[c.TenantID] = true
+			out = append(out, c.TenantID)
+		}
+	}
+	return out
 }
 
 func countCases(cases []onboarding.RolloutCase) onboarding.Counts {
@@ -313,8 +336,14 @@ func (o *Pages) RolloutTenantPage(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
+	health, err := o.caseHealth(r, delivery.HealthFilter{TenantIDs: caseTenants(cases), Reasons: true})
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
 	o.Render(w, r, http.StatusOK, "anbindung-drilldown", rolloutView(o.page(r, "Umsetzungsstand: "+t.Name, drillData{Nav: nav, Title: t.Name,
-		Tenant: t, Cases: cases, Counts: countCases(cases), CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)})))
+		Tenant: t, Cases: cases, Counts: countCases(cases), Health: health,
+		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&kommune=" + url.QueryEscape(t.ID)})))
 }
 
 // RolloutServicePage is the drill-down to one Antragsstrecke across the
@@ -357,9 +386,14 @@ func (o *Pages) RolloutServicePage(w http.ResponseWriter, r *http.Request) {
 		o.ServerError(w, r, err)
 		return
 	}
+	health, err := o.caseHealth(r, delivery.HealthFilter{TenantIDs: caseTenants(cases), Antragsstrecke: stream.Key, Reasons: true})
+	if err != nil {
+		o.ServerError(w, r, err)
+		return
+	}
 	title := stream.OZGID + " " + stream.Label
 	o.Render(w, r, http.StatusOK, "anbindung-drilldown", rolloutView(o.page(r, "Umsetzungsstand: "+stream.Label, drillData{Nav: nav, Title: title,
-		Stream: stream, Cases: cases, Counts: countCases(cases),
+		Stream: stream, Cases: cases, Counts: countCases(cases), Health: health,
 		CSVLink: "/admin/rollout/export.csv?tabelle=faelle&antragsstrecke=" + url.QueryEscape(strings.TrimSpace(key))})))
 }
 
@@ -397,6 +431,67 @@ func (o *Pages) countFailed(r *http.Request, visible []string, d *rolloutData) e
 		}
 	}
 	return nil
+}
+
+// countLiveFailing adds the live cases whose deliveries failed in the
+// last 7 days to the matrix rows and the district tiles: one aggregate
+// query over the visible tenants, however many cases there are.
+func (o *Pages) countLiveFailing(r *http.Request, visible []string, filter onboarding.RolloutFilter, d *rolloutData) error {
+	d.LiveFailing = map[string]int{}
+	if o.deliveries == nil {
+		return nil
+	}
+	health, err := o.deliveries.Health(r.Context(), delivery.HealthFilter{TenantIDs: visible})
+	if err != nil {
+		return err
+	}
+	tile := map[string]int{}
+	for i := range d.Map.Tiles {
+		tile[d.Map.Tiles[i].TenantID] = i
+	}
+	rows := map[string]bool{}
+	for _, row := range d.Report.Rows {
+		rows[row.Key] = true
+	}
+	var parents map[string]string // tenant → parent, loaded when a Gemeinde needs it
+	for _, h := range health {
+		if !h.Live || h.Failed == 0 || !rows[h.Antragsstrecke] {
+			continue
+		}
+		i, ok := tile[h.TenantID]
+		if !ok {
+			if parents == nil {
+				if parents, err = o.parents(r, visible); err != nil {
+					return err
+				}
+			}
+			i, ok = tile[parents[h.TenantID]]
+		}
+		if !ok && filter.TenantID != "" {
+			continue // outside the chosen district
+		}
+		if ok {
+			d.Map.Tiles[i].LiveFailing++
+		}
+		d.LiveFailing[h.Antragsstrecke]++
+		d.LiveFailingTotal++
+	}
+	return nil
+}
+
+// parents maps each of the tenants to its parent's ID.
+func (o *Pages) parents(r *http.Request, ids []string) (map[string]string, error) {
+	ts, err := o.Shell.Store.ListTenants(r.Context(), tenant.TenantFilter{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(ts))
+	for _, t := range ts {
+		if t.ParentID != nil {
+			out[t.ID] = *t.ParentID
+		}
+	}
+	return out, nil
 }
 
 // rolloutView marks the Umsetzungsstand's pages as such in the side

@@ -83,6 +83,9 @@ type mapTile struct {
 	// rejected, in the district and its Gemeinden: a live district may
 	// still not receive anything.
 	Failed int
+	// LiveFailing counts the live cases of the district and its Gemeinden
+	// whose deliveries failed in the last 7 days (finding m16).
+	LiveFailing int
 }
 
 // districtMap is the tile grid of the districts.

@@ -198,6 +198,7 @@ func (a *app) build(ctx context.Context) error {
 			}
 			return a.openCases(ctx, tx, e)
 		},
+		OrderFollowUp: a.orderFollowUp,
 	})
 	if err != nil {
 		return err
@@ -206,6 +207,25 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	return a.registerJobs()
+}
+
+// orderFollowUp gives the marketplace's order confirmation onboarding's
+// support contacts and Anbindungs-Sprechstunde (rule and next three dates),
+// read inside the order's transaction.
+func (a *app) orderFollowUp(ctx context.Context, tx bun.IDB) (marketplace.FollowUp, error) {
+	if a.onboard == nil {
+		return marketplace.FollowUp{}, nil
+	}
+	info, err := a.onboard.OrderInfo(ctx, tx, 3)
+	if err != nil {
+		return marketplace.FollowUp{}, err
+	}
+	out := marketplace.FollowUp{ConsultationTitle: info.ConsultationTitle, ConsultationWhen: info.ConsultationWhen,
+		ConsultationWhere: info.ConsultationWhere, NextConsultations: info.NextConsultations}
+	for _, c := range info.Contacts {
+		out.Contacts = append(out.Contacts, marketplace.SupportContact{Name: c.Name, Role: c.Role, Mailbox: c.Mailbox, Phone: c.Phone})
+	}
+	return out, nil
 }
 
 // registerJobs names the platform's recurring work.

@@ -71,8 +71,13 @@ func (s *Service) view(r *row) DeliveryRecord {
 	return d
 }
 
+// FilterProblem as Filter.Status lists the deliveries that wait for the
+// municipality: failed or rejected.
+const FilterProblem = "problem"
+
 // Filter narrows a list of deliveries.
 type Filter struct {
+	// Status is one status, FilterProblem, or "" for all.
 	Status         string
 	Antragsstrecke string
 	Variant        int
@@ -104,7 +109,11 @@ func (d DeliveryRecord) PageKey() keyset.TimeKey { return keyset.TimeKey{At: d.C
 
 // query narrows q to the deliveries f matches (but for Limit).
 func (f Filter) query(q *bun.SelectQuery) *bun.SelectQuery {
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case FilterProblem:
+		q = q.Where("status IN (?)", bun.In([]string{StatusFailed, StatusRejected}))
+	default:
 		q = q.Where("status = ?", f.Status)
 	}
 	if f.Antragsstrecke != "" {

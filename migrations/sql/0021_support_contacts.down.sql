@@ -1,0 +1,3 @@
+DROP INDEX deliveries_health_idx;
+--split
+DROP TABLE onboarding_support_contacts;
