@@ -26,12 +26,18 @@ type Delivery struct {
 	XML, PDF                                                 []byte
 	Attachments                                              []Attachment
 	SubmittedAt                                              time.Time
+	// XMLID and PDFID are the application's documents holding XML and
+	// PDF, written in the same transaction: the outbox may keep these
+	// references instead of a second copy (StoredDocuments reads them).
+	XMLID, PDFID string
 }
 
-// Attachment is an uploaded document travelling with the application.
+// Attachment is an uploaded document travelling with the application;
+// ID is its application document.
 type Attachment struct {
 	Name, ContentType string
 	Data              []byte
+	ID                string
 }
 
 // Outbox writes a delivery outbox entry inside the submission's

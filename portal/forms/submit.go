@@ -170,10 +170,11 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		if s.outbox != nil {
 			atts := make([]Attachment, len(uploads))
 			for i, u := range uploads {
-				atts[i] = Attachment{Name: u.info.Name, ContentType: u.info.ContentType, Data: u.data}
+				atts[i] = Attachment{Name: u.info.Name, ContentType: u.info.ContentType, Data: u.data, ID: u.info.ID}
 			}
 			id, err := s.outbox(ctx, tx, Delivery{ApplicationID: app.ID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-				ReferenceNumber: app.Reference, XML: xmlBytes, PDF: pdfBytes, Attachments: atts, SubmittedAt: now})
+				ReferenceNumber: app.Reference, XML: xmlBytes, PDF: pdfBytes, Attachments: atts, SubmittedAt: now,
+				XMLID: xmlDoc.ID, PDFID: pdfDoc.ID})
 			if err != nil {
 				return fmt.Errorf("delivery outbox: %w", err)
 			}
