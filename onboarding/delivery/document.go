@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"sozialplattform/migrations"
 	"sozialplattform/tenant/clock"
@@ -247,7 +248,18 @@ func enqueue(ctx context.Context, db bun.IDB, doc Document, sealer Sealer, byRef
 	r := &row{ID: uuid.Must(uuid.NewV7()).String(), TenantID: doc.TenantID, ApplicationID: doc.ApplicationID,
 		Antragsstrecke: doc.Antragsstrecke, ReferenceNumber: doc.ReferenceNumber, Purpose: purpose, CaseID: caseID,
 		Status: StatusPending, NextAttemptAt: now, SubmittedAt: clock.Stamp(doc.SubmittedAt), CreatedAt: now, UpdatedAt: now}
-	res, err := db.NewInsert().Model(r).On("CONFLICT (application_id) DO NOTHING").Exec(ctx)
+	ins := db.NewInsert().Model(r).On("CONFLICT (application_id) DO NOTHING")
+	// A small payload (one kept by reference) goes with the row in one
+	// statement on PostgreSQL, and only when the row was inserted; a large
+	// one is bound in binary by a second statement (InsertBound).
+	together := db.Dialect().Name() == dialect.PG && len(raw) <= 8<<10
+	var res sql.Result
+	if together {
+		res, err = db.NewRaw(`WITH d AS (?) INSERT INTO delivery_payloads (delivery_id, sealed, data, created_at)
+			SELECT d.id, ?::boolean, ?::bytea, ?::timestamptz FROM d`, ins.Returning("id"), sealed, raw, now).Exec(ctx)
+	} else {
+		res, err = ins.Exec(ctx)
+	}
 	if err != nil {
 		return "", fmt.Errorf("enqueue delivery of %s: %w", doc.ApplicationID, err)
 	}
@@ -261,6 +273,9 @@ func enqueue(ctx context.Context, db bun.IDB, doc Document, sealer Sealer, byRef
 			return "", fmt.Errorf("enqueue delivery of %s: %w", doc.ApplicationID, err)
 		}
 		return id, nil
+	}
+	if together {
+		return r.ID, nil
 	}
 	// The payload with its data bound: one statement (see InsertBound).
 	if err := migrations.InsertBound(ctx, db, "delivery_payloads", []string{"delivery_id", "sealed", "data", "created_at"},

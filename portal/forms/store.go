@@ -241,9 +241,14 @@ func notFound(err error) error {
 // database was briefly locked; then it answers ErrUnavailable, and the
 // caller's data (the draft) stays as it was.
 func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return s.retry(ctx, func() error { return s.db.Tx(ctx, fn) })
+}
+
+// retry runs a write (a transaction or a single statement) as tx does.
+func (s *Store) retry(ctx context.Context, write func() error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
-		err = s.db.Tx(ctx, fn)
+		err = write()
 		if !migrations.IsTransient(err) {
 			return err
 		}
