@@ -37,6 +37,15 @@ type Audit struct {
 // WriteAudit appends an entry inside the caller's transaction; the actor
 // comes from the context. Other domains call it for their own changes.
 func WriteAudit(ctx context.Context, db bun.IDB, a Audit) error {
+	if _, err := AuditInsert(ctx, db, a).Exec(ctx); err != nil {
+		return fmt.Errorf("write audit entry %s %s: %w", a.Action, a.ObjectType, err)
+	}
+	return nil
+}
+
+// AuditInsert is the statement WriteAudit runs, for a caller that sends it
+// together with others in one round trip (its String()).
+func AuditInsert(ctx context.Context, db bun.IDB, a Audit) *bun.InsertQuery {
 	actor := ActorFrom(ctx)
 	e := &AuditEntry{
 		At:         time.Now().UTC(),
@@ -54,10 +63,7 @@ func WriteAudit(ctx context.Context, db bun.IDB, a Audit) error {
 	if e.Summary == nil {
 		e.Summary = map[string]any{}
 	}
-	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
-		return fmt.Errorf("write audit entry %s %s: %w", a.Action, a.ObjectType, err)
-	}
-	return nil
+	return db.NewInsert().Model(e)
 }
 
 // WriteAudits appends several entries with one statement inside the

@@ -183,6 +183,9 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	a.delivery.SetSealer(delivery.KeyringSealer(a.dataKeys))
+	// The outbox keeps an application's PDF, XML and attachments by
+	// reference to its documents (same transaction) instead of a copy.
+	a.delivery.SetStored(a.forms.StoredDocuments)
 	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, marketplace.Options{
 		Links:                admin.MarketLinks(a.cfg.BaseURL),
 		MinistryOrderMailbox: a.cfg.OrderMailbox,

@@ -48,10 +48,11 @@ func parseDays(v string) (int, error) {
 func (a *app) enqueueDelivery(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
 	atts := make([]delivery.Attachment, len(d.Attachments))
 	for i, at := range d.Attachments {
-		atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data}
+		atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data, ID: at.ID}
 	}
 	doc := delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-		ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt}
+		ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt,
+		XMLID: d.XMLID, PDFID: d.PDFID}
 	if a.delivery != nil {
 		return a.delivery.Enqueue(ctx, db, doc)
 	}

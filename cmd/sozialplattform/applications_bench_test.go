@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"sozialplattform/migrations"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/portal/www"
@@ -18,7 +19,10 @@ import (
 // reference number → PDF → XSozial-basis XML → one transaction with the
 // encrypted answers, the documents, the delivery outbox entry (the app's
 // delivery service, which seals the payload) and the receipt mail. The drafts are prepared before
-// the clock runs. Run with TEST_DB=postgres for PostgreSQL.
+// the clock runs. Run with TEST_DB=postgres for PostgreSQL; with
+// BENCH_PG_STATEMENTS=1 against a server of one's own that preloads
+// pg_stat_statements, it also reports the server's time and statements per
+// submission (the extension counts every database of the server).
 func BenchmarkSubmission(b *testing.B) {
 	a, _ := benchApp(b)
 	ctx := context.Background()
@@ -55,6 +59,12 @@ func BenchmarkSubmission(b *testing.B) {
 		n, _ := strconv.Atoi(p)
 		b.SetParallelism(n)
 	}
+	pgStatements := os.Getenv("BENCH_PG_STATEMENTS") != "" && a.db.Kind == migrations.Postgres
+	if pgStatements {
+		if _, err := a.db.Write.ExecContext(ctx, "SELECT public.pg_stat_statements_reset()"); err != nil {
+			b.Fatalf("BENCH_PG_STATEMENTS needs pg_stat_statements: %v", err)
+		}
+	}
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
@@ -67,6 +77,30 @@ func BenchmarkSubmission(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "applications/s")
+	b.StopTimer()
+	if pgStatements {
+		var st struct {
+			Ms    float64 `bun:"ms"`
+			Calls int64   `bun:"calls"`
+		}
+		if err := a.db.Read.NewRaw(`SELECT COALESCE(SUM(total_exec_time + total_plan_time), 0) AS ms, COALESCE(SUM(calls), 0) AS calls
+			FROM public.pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'`).Scan(ctx, &st); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(st.Ms/float64(b.N), "pg-ms/op")
+		b.ReportMetric(float64(st.Calls)/float64(b.N), "statements/op")
+	}
+	var docs, outbox int64
+	if err := a.db.Read.NewRaw(`SELECT COALESCE(SUM(length(data)), 0) FROM application_documents`).Scan(ctx, &docs); err != nil {
+		b.Fatal(err)
+	}
+	if err := a.db.Read.NewRaw(`SELECT COALESCE(SUM(length(data)), 0) FROM delivery_payloads`).Scan(ctx, &outbox); err != nil {
+		b.Fatal(err)
+	}
+	// What a submission writes in sealed contents: the documents and the
+	// outbox payload (which keeps them by reference, see SetStored).
+	b.ReportMetric(float64(docs)/float64(b.N), "document-B/op")
+	b.ReportMetric(float64(outbox)/float64(b.N), "outbox-B/op")
 }
 
 // seedCitizen creates a confirmed citizen account and returns its ID.

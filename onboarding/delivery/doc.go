@@ -22,6 +22,10 @@
 // reports status back to the applications side (OnStatus), and counts
 // deliveries per municipality and variant for the ministry. Payloads are
 // sealed at rest when a Sealer is configured and deleted once the
-// Fachverfahren has accepted or picked up the application. The package
+// Fachverfahren has accepted or picked up the application. An
+// application's payload may instead name the documents the applications
+// side wrote in the same transaction, with their SHA-256 (SetStored): the
+// worker then delivers exactly those bytes or none, and the contents are
+// not stored twice. The package
 // keeps no mutable package-level state.
 package delivery

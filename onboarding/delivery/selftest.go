@@ -107,7 +107,7 @@ func (s *Service) RunConnectionTest(ctx context.Context, caseID string, wait tim
 		ReferenceNumber: ref, XML: xml, PDF: pdf, SubmittedAt: now}
 	var id string
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if id, err = enqueue(ctx, tx, doc, s.sealerOf(), PurposeConnectionTest, caseID, now); err != nil {
+		if id, err = enqueue(ctx, tx, doc, s.sealerOf(), false, PurposeConnectionTest, caseID, now); err != nil {
 			return err
 		}
 		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: tenantID, Action: "connection-test", ObjectType: ObjConnectionTest,

@@ -130,6 +130,9 @@ type Service struct {
 	fit    *FITConnectOptions
 	xta    *XTAOptions
 	sealer Sealer
+	// stored reads the documents of payloads kept by reference
+	// (SetStored).
+	stored StoredFunc
 
 	// labels caches Options.Labels until labelsUntil.
 	labels      map[string]string
@@ -197,6 +200,23 @@ func (s *Service) sealerOf() Sealer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.sealer
+}
+
+// SetStored lets the outbox keep an application's documents by reference:
+// Enqueue then stores the IDs and SHA-256 of the copies the applications
+// side wrote in the same transaction instead of a second copy, and the
+// worker reads them with f. cmd sets the form store's reader once both
+// are built. Every instance that works on the outbox needs it.
+func (s *Service) SetStored(f StoredFunc) {
+	s.mu.Lock()
+	s.stored = f
+	s.mu.Unlock()
+}
+
+func (s *Service) storedOf() StoredFunc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stored
 }
 
 // SetFITConnect enables (or, with nil, disables) variant 3; the demo

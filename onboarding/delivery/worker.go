@@ -200,6 +200,9 @@ func (s *Service) loadDocument(ctx context.Context, r *row) (*payload, error) {
 	if err := json.Unmarshal(raw, &pl); err != nil {
 		return nil, permanent("Die Antragsdaten sind beschädigt: %v", err)
 	}
+	if err := pl.resolve(ctx, s.storedOf()); err != nil {
+		return nil, err
+	}
 	return &pl, nil
 }
 

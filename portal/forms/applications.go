@@ -259,6 +259,30 @@ func (s *Store) Document(ctx context.Context, applicationID, kind, docID string)
 	return &DocumentInfo{ID: r.ID, Kind: r.Kind, Name: r.FileName, ContentType: r.ContentType, Size: r.Size, SHA256: r.SHA256}, data, nil
 }
 
+// StoredDocuments returns the opened contents of application documents by
+// their IDs; IDs without a document (purged, never written) are absent.
+// The delivery outbox reads the documents it keeps by reference with it.
+func (s *Store) StoredDocuments(ctx context.Context, ids []string) (map[string][]byte, error) {
+	var rows []documentRow
+	if err := s.db.Read.NewSelect().Model(&rows).Column("id", "kind", "key_id", "dek", "data").
+		Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("stored documents: %w", err)
+	}
+	out := make(map[string][]byte, len(rows))
+	for _, r := range rows {
+		aad := documentAAD(r.ID)
+		if r.Kind == DocAttachment {
+			aad = uploadAAD(r.ID)
+		}
+		data, err := s.open(r.KeyID, r.DEK, r.Data, aad)
+		if err != nil {
+			return nil, fmt.Errorf("stored document %s: %w", r.ID, err)
+		}
+		out[r.ID] = data
+	}
+	return out, nil
+}
+
 // ForCitizen lists a citizen's applications, the newest first.
 func (s *Store) ForCitizen(ctx context.Context, citizenID string) ([]Application, error) {
 	return s.forCitizen(ctx, citizenID, nil)

@@ -26,12 +26,18 @@ type Delivery struct {
 	XML, PDF                                                 []byte
 	Attachments                                              []Attachment
 	SubmittedAt                                              time.Time
+	// XMLID and PDFID are the application's documents holding XML and
+	// PDF, written in the same transaction: the outbox may keep these
+	// references instead of a second copy (StoredDocuments reads them).
+	XMLID, PDFID string
 }
 
-// Attachment is an uploaded document travelling with the application.
+// Attachment is an uploaded document travelling with the application;
+// ID is its application document.
 type Attachment struct {
 	Name, ContentType string
 	Data              []byte
+	ID                string
 }
 
 // Outbox writes a delivery outbox entry inside the submission's
@@ -235,9 +241,14 @@ func notFound(err error) error {
 // database was briefly locked; then it answers ErrUnavailable, and the
 // caller's data (the draft) stays as it was.
 func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return s.retry(ctx, func() error { return s.db.Tx(ctx, fn) })
+}
+
+// retry runs a write (a transaction or a single statement) as tx does.
+func (s *Store) retry(ctx context.Context, write func() error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
-		err = s.db.Tx(ctx, fn)
+		err = write()
 		if !migrations.IsTransient(err) {
 			return err
 		}

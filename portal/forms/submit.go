@@ -170,10 +170,11 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		if s.outbox != nil {
 			atts := make([]Attachment, len(uploads))
 			for i, u := range uploads {
-				atts[i] = Attachment{Name: u.info.Name, ContentType: u.info.ContentType, Data: u.data}
+				atts[i] = Attachment{Name: u.info.Name, ContentType: u.info.ContentType, Data: u.data, ID: u.info.ID}
 			}
 			id, err := s.outbox(ctx, tx, Delivery{ApplicationID: app.ID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-				ReferenceNumber: app.Reference, XML: xmlBytes, PDF: pdfBytes, Attachments: atts, SubmittedAt: now})
+				ReferenceNumber: app.Reference, XML: xmlBytes, PDF: pdfBytes, Attachments: atts, SubmittedAt: now,
+				XMLID: xmlDoc.ID, PDFID: pdfDoc.ID})
 			if err != nil {
 				return fmt.Errorf("delivery outbox: %w", err)
 			}
@@ -199,30 +200,39 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		if err := migrations.InsertBound(ctx, tx, "application_documents", documentColumns, rows...); err != nil {
 			return fmt.Errorf("store documents: %w", err)
 		}
-		if email := strings.TrimSpace(in.Email); email != "" {
-			if err := s.mailer.Enqueue(ctx, tx, mail.Message{TenantID: d.TenantID, To: email, Template: MailReceipt,
-				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: t.Name, SubmittedAt: now,
-					Link: s.opts.Links.Application.To(t.Slug, app.ID)}}); err != nil {
-				return fmt.Errorf("receipt mail: %w", err)
-			}
-		}
 		// The uploads move over as they are (same ID, same sealed data),
-		// the status is logged and the draft goes: three statements that
-		// return nothing the submission needs, sent together – one round
-		// trip on PostgreSQL. The copy comes before the draft's deletion,
-		// which takes its uploads along.
-		batch := strings.Join([]string{
+		// the status is logged, the draft goes, and the receipt mail and
+		// the audit entry are written: statements that return nothing the
+		// submission needs, sent together – one round trip on PostgreSQL.
+		// The copy comes before the draft's deletion, which takes its
+		// uploads along.
+		batch := []string{
 			tx.NewRaw(`INSERT INTO application_documents (id, application_id, kind, field_id, file_name, content_type, size, sha256, key_id, dek, data, created_at)
 			SELECT id, ?, ?, field_id, file_name, content_type, size, sha256, key_id, dek, data, created_at FROM draft_uploads WHERE draft_id = ?`,
 				app.ID, DocAttachment, d.ID).String(),
 			tx.NewInsert().Model(&statusLogRow{ApplicationID: app.ID, Status: StatusEingereicht, At: now}).String(),
 			tx.NewDelete().Model((*draftRow)(nil)).Where("id = ?", d.ID).String(),
-		}, ";\n")
-		if _, err := tx.Tx.ExecContext(ctx, batch); err != nil {
-			return fmt.Errorf("store attachments, log status, delete draft: %w", err)
 		}
-		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: d.TenantID, Action: "submit", ObjectType: "application", ObjectID: app.ID,
-			Summary: map[string]any{"reference": app.Reference, "antragsstrecke": d.Antragsstrecke, "version": def.Version}})
+		if email := strings.TrimSpace(in.Email); email != "" {
+			m := mail.Message{TenantID: d.TenantID, To: email, Template: MailReceipt,
+				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: t.Name, SubmittedAt: now,
+					Link: s.opts.Links.Application.To(t.Slug, app.ID)}}
+			if bm, ok := s.mailer.(batchMailer); ok {
+				q, err := bm.EnqueueQuery(tx, m)
+				if err != nil {
+					return fmt.Errorf("receipt mail: %w", err)
+				}
+				batch = append(batch, q.String())
+			} else if err := s.mailer.Enqueue(ctx, tx, m); err != nil {
+				return fmt.Errorf("receipt mail: %w", err)
+			}
+		}
+		batch = append(batch, tenant.AuditInsert(ctx, tx, tenant.Audit{TenantID: d.TenantID, Action: "submit", ObjectType: "application", ObjectID: app.ID,
+			Summary: map[string]any{"reference": app.Reference, "antragsstrecke": d.Antragsstrecke, "version": def.Version}}).String())
+		if _, err := tx.Tx.ExecContext(ctx, strings.Join(batch, ";\n")); err != nil {
+			return fmt.Errorf("store attachments, log status, delete draft, receipt mail, audit: %w", err)
+		}
+		return nil
 	})
 	if errors.Is(err, errFinishedElsewhere) {
 		return s.receiptFor(ctx, in.CitizenID, draftID)
@@ -231,6 +241,12 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		return nil, err
 	}
 	return &Receipt{ApplicationID: app.ID, Reference: app.Reference, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke, SubmittedAt: now}, nil
+}
+
+// batchMailer is a Mailer that hands out the statement queueing a mail
+// (mail.Outbox), so that Submit sends it with its other statements.
+type batchMailer interface {
+	EnqueueQuery(db bun.IDB, m mail.Message) (*bun.InsertQuery, error)
 }
 
 // documentColumns are the columns of application_documents in the order
@@ -277,31 +293,42 @@ func (s *Store) receiptFor(ctx context.Context, citizenID, draftID string) (*Rec
 // reserve creates (or finds) the pending application row of a draft with
 // its reference number, sequential per year: SP-2026-000123.
 func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
-	var out *Application
-	err := s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// No look for an existing row first: the unique draft_id answers
-		// that (below), and a submission is nearly always the first.
-		now := s.now()
-		year := now.In(s.loc).Year()
-		var n int64
-		if err := tx.NewRaw(`INSERT INTO application_reference_counters (year, last) VALUES (?, 1)
-			ON CONFLICT (year) DO UPDATE SET last = application_reference_counters.last + 1 RETURNING last`, year).Scan(ctx, &n); err != nil {
-			return fmt.Errorf("reference number: %w", err)
-		}
-		id, err := uuid.NewV7()
-		if err != nil {
-			return err
-		}
-		citizen := d.CitizenID
-		r := applicationRow{ID: id.String(), Reference: fmt.Sprintf("SP-%d-%06d", year, n), DraftID: d.ID, CitizenID: &citizen,
-			TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke, DefVersion: d.DefVersion, Status: StatusPending, StatusAt: now, CreatedAt: now}
-		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
-			return fmt.Errorf("reserve application: %w", err)
-		}
-		a := s.toApplication(&r)
-		out = &a
-		return nil
-	})
+	// No look for an existing row first: the unique draft_id answers that
+	// (below), and a submission is nearly always the first.
+	now := s.now()
+	year := now.In(s.loc).Year()
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	citizen := d.CitizenID
+	r := applicationRow{ID: id.String(), DraftID: d.ID, CitizenID: &citizen, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
+		DefVersion: d.DefVersion, Status: StatusPending, StatusAt: now, CreatedAt: now}
+	const counter = `INSERT INTO application_reference_counters (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = application_reference_counters.last + 1 RETURNING last`
+	if s.db.Kind == migrations.Postgres {
+		// One statement, atomic by itself: the counter and the row in one
+		// round trip instead of four (BEGIN, counter, row, COMMIT), and the
+		// counter's row lock – which every submission needs – is held for
+		// that statement only, not across round trips.
+		err = s.retry(ctx, func() error {
+			return s.db.Write.NewInsert().Model(&r).With("n", s.db.Write.NewRaw(counter, year)).
+				Value("reference", `(SELECT 'SP-' || ? || '-' || lpad(last::text, greatest(6, length(last::text)), '0') FROM n)`, year).
+				Returning("reference").Scan(ctx)
+		})
+	} else {
+		err = s.tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			var n int64
+			if err := tx.NewRaw(counter, year).Scan(ctx, &n); err != nil {
+				return fmt.Errorf("reference number: %w", err)
+			}
+			r.Reference = fmt.Sprintf("SP-%d-%06d", year, n)
+			if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
+				return fmt.Errorf("reserve application: %w", err)
+			}
+			return nil
+		})
+	}
 	if migrations.IsUniqueViolation(err) {
 		// another request reserved it at the same moment
 		var r applicationRow
@@ -311,7 +338,11 @@ func (s *Store) reserve(ctx context.Context, d *Draft) (*Application, error) {
 		a := s.toApplication(&r)
 		return &a, nil
 	}
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("reserve application: %w", err)
+	}
+	a := s.toApplication(&r)
+	return &a, nil
 }
 
 // newDocument seals a generated document of an application.

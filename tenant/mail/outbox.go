@@ -61,21 +61,35 @@ func NewOutbox(db *migrations.DB, opts OutboxOptions) (*Outbox, error) {
 // db, so that inside a transaction the mail is only sent when the transaction
 // commits.
 func (o *Outbox) Enqueue(ctx context.Context, db bun.IDB, m Message) error {
+	q, err := o.EnqueueQuery(db, m)
+	if err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("enqueue mail %q: %w", m.Template, err)
+	}
+	return nil
+}
+
+// EnqueueQuery renders m and returns the statement Enqueue runs, for a
+// caller that sends it together with others in one round trip (its
+// String()).
+func (o *Outbox) EnqueueQuery(db bun.IDB, m Message) (*bun.InsertQuery, error) {
 	k, ok := o.kinds[m.Template]
 	if !ok {
-		return fmt.Errorf("enqueue mail %q: %w", m.Template, ErrUnknownTemplate)
+		return nil, fmt.Errorf("enqueue mail %q: %w", m.Template, ErrUnknownTemplate)
 	}
 	to, err := netmail.ParseAddress(strings.TrimSpace(m.To))
 	if err != nil {
-		return fmt.Errorf("enqueue mail %q to %q: %w", m.Template, m.To, ErrInvalidAddress)
+		return nil, fmt.Errorf("enqueue mail %q to %q: %w", m.Template, m.To, ErrInvalidAddress)
 	}
 	r, err := k.render(templateData{BaseURL: o.opts.BaseURL, PlatformName: o.opts.PlatformName, Data: m.Data})
 	if err != nil {
-		return fmt.Errorf("enqueue mail %q: %w", m.Template, err)
+		return nil, fmt.Errorf("enqueue mail %q: %w", m.Template, err)
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
-		return fmt.Errorf("enqueue mail %q: %w", m.Template, err)
+		return nil, fmt.Errorf("enqueue mail %q: %w", m.Template, err)
 	}
 	now := time.Now().UTC()
 	row := &Stored{
@@ -93,10 +107,7 @@ func (o *Outbox) Enqueue(ctx context.Context, db bun.IDB, m Message) error {
 		NextAttemptAt: now,
 		CreatedAt:     now,
 	}
-	if _, err := db.NewInsert().Model(row).Exec(ctx); err != nil {
-		return fmt.Errorf("enqueue mail %q: %w", m.Template, err)
-	}
-	return nil
+	return db.NewInsert().Model(row), nil
 }
 
 // ListFilter selects messages for the console.
