@@ -69,6 +69,7 @@ func problemDetail(t *testing.T, raw string) string {
 // the 401 an address without account gets, and the account accepts only
 // while logged in as itself.
 func TestInvitationAcceptanceIsNoPasswordOracle(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ministry := newClient(t, srv.URL)
 	ministry.login("ministerium@demo.example", tenant.DemoPassword)
@@ -145,6 +146,7 @@ func TestInvitationAcceptanceIsNoPasswordOracle(t *testing.T) {
 // 429 with Retry-After (a sixth check only if the burst outlasted the
 // first one-second delay).
 func TestParallelLoginsAtTheAPI(t *testing.T) {
+	t.Parallel()
 	// Not parallel: the throttle's lockout runs on the wall clock, and on a
 	// busy machine a lockout may end before the last attempt arrives.
 	_, srv := testApp(t)
@@ -182,6 +184,7 @@ func TestParallelLoginsAtTheAPI(t *testing.T) {
 // Issue 13 (4): ten reset requests sent ten mails. Now three, and every
 // request gets the same 202.
 func TestResetRequestFloodAtTheAPI(t *testing.T) {
+	t.Parallel()
 	// Not parallel: the throttle's lockout runs on the wall clock, and on a
 	// busy machine a lockout may end before the last attempt arrives.
 	a, srv := testApp(t)
@@ -197,6 +200,7 @@ func TestResetRequestFloodAtTheAPI(t *testing.T) {
 // Issue 13 (8): a removal asks what happens to the tokens the person
 // created (409 without revokeTokens), and kept ones show as orphaned.
 func TestRemovingATokenCreatorAtTheAPI(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	harzID := demoTenantID(t, a, "15085")
 	harz := newClient(t, srv.URL)
@@ -238,6 +242,7 @@ func TestRemovingATokenCreatorAtTheAPI(t *testing.T) {
 // get five password checks; the others are told in the citizen's language
 // how long to wait (issue 13, 4).
 func TestServicekontoPasswordRulesAndLoginThrottle(t *testing.T) {
+	t.Parallel()
 	// Not parallel: the throttle's lockout runs on the wall clock, and on a
 	// busy machine a lockout may end before the last attempt arrives.
 	_, srv := testApp(t)
