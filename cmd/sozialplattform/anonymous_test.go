@@ -28,6 +28,7 @@ func sessionRows(t *testing.T, a *app) int {
 // the forms still work with the token from the signed cookie and are
 // refused without it.
 func TestStrangersWriteNoSessionRows(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if _, err := a.citizens.LoadDemo(ctx); err != nil {

@@ -26,6 +26,7 @@ import (
 //     of format date-time or strings documented as RFC 3339), no offset,
 //     no page number.
 func TestAPIConventions(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"SOZIALPLATTFORM_DB": testdb.DSN(t), "SOZIALPLATTFORM_LOG_LEVEL": "error"}
 	out, err := runCLI(t, env, "", "openapi")
 	if err != nil {

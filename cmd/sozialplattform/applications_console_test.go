@@ -120,6 +120,7 @@ func (c *client) download(path string) (int, http.Header, []byte) {
 // applications as a municipality's clerk and administration, as another
 // municipality and as the ministry.
 func TestApplicationsConsole(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	harz, err := a.store.ResolveTenant(ctx, "landkreis-harz")

@@ -89,6 +89,7 @@ func (b *client) submitPage(path string, form url.Values, want int) (string, str
 // JavaScript), uploads a PDF, submits (twice: a second tab), gets the
 // receipt by mail, and the municipality reads XML and PDF via the API.
 func TestApplicationEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end with a mail server: full suite only")
 	}

@@ -27,6 +27,7 @@ func citizenLogin(t *testing.T, base, slug, email, target string) *client {
 // expired session in the middle of a step (nothing lost), and another
 // citizen's draft.
 func TestApplicationPageRules(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.market.LoadDemo(ctx); err != nil {
@@ -114,6 +115,7 @@ func TestApplicationPageRules(t *testing.T) {
 
 // TestApplicationAPIAccess: who reads which application.
 func TestApplicationAPIAccess(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	harz, _ := a.store.ResolveTenant(ctx, "landkreis-harz")

@@ -47,7 +47,7 @@ func TestBackupDuringSubmissions(t *testing.T) {
 	fit := deliverytest.NewFIT(t, deliverytest.FITOptions{})
 	dsn := testdb.DSN(t)
 	citizens := []string{"erika.sicherung@example.org", "max.sicherung@example.org"}
-	seedCrashDatabase(t, dsn, backupDataKey, fit, citizens)
+	seedCrashDatabase(t, dsn, backupDataKey, citizens, fitRoute(t, fit))
 
 	addr := freeLoopbackAddr(t)
 	serverEnv := map[string]string{

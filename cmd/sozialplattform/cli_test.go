@@ -35,6 +35,7 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (
 }
 
 func TestCommandLine(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"SOZIALPLATTFORM_DB": testdb.DSN(t), "SOZIALPLATTFORM_LOG_LEVEL": "error"}
 
 	if out, err := runCLI(t, env, "", "version"); err != nil || !strings.Contains(out, "sozialplattform") {
@@ -115,6 +116,7 @@ func mustConfig(t *testing.T, env map[string]string) *config {
 }
 
 func TestConfigPrecedenceAndValidation(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"SOZIALPLATTFORM_ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://u@h/db"}
 	cfg, _, err := parseConfig("test", []string{"--addr", "127.0.0.1:9100"}, func(k string) string { return env[k] }, nil)
 	if err != nil {
@@ -138,6 +140,7 @@ func TestConfigPrecedenceAndValidation(t *testing.T) {
 }
 
 func TestDemoLoaderIsIdempotent(t *testing.T) {
+	t.Parallel()
 	a, _ := testApp(t) // loads the demo once
 	ctx := context.Background()
 	count := func() (tenants, users, audit int) {
@@ -160,6 +163,7 @@ func TestDemoLoaderIsIdempotent(t *testing.T) {
 }
 
 func TestReadinessFailsWhenTheDatabaseIsGone(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	c := newClient(t, srv.URL)
 	c.must(200, "GET", "/readyz", nil, nil)
@@ -174,6 +178,7 @@ func TestReadinessFailsWhenTheDatabaseIsGone(t *testing.T) {
 // transport needs the platform's own DVDV identity, which then is the
 // author of every message.
 func TestServeRefusesWhatRealPeersRefuse(t *testing.T) {
+	t.Parallel()
 	fit := []string{"--fitconnect-url", "https://submission-api-testing.fit-connect.example", "--fitconnect-token-url", "https://auth.example/token",
 		"--fitconnect-client-id", "id", "--fitconnect-client-secret", "geheim"}
 	local := []string{"--fitconnect-url", "http://127.0.0.1:8090", "--fitconnect-token-url", "http://127.0.0.1:8090/token",

@@ -54,6 +54,7 @@ func (p problem) locations() string {
 // problem details of bad input (coordinates, hours, topics, places, CSV),
 // and the booking answers (taken, past, flooding).
 func TestCounsellingAPI(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	loadCounsellingDemo(t, a)

@@ -56,6 +56,7 @@ func csMail(t *testing.T, a *app, template, to string) *mail.Stored {
 // off, rejection with a reason, CSV export and import, staleness list,
 // calendars and the cancellation of a booking.
 func TestCounsellingConsole(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	demo := loadCounsellingDemo(t, a)

@@ -62,6 +62,7 @@ func seedCounselling(t *testing.T, a *app, tt *tenant.Tenant) counsellingObjects
 // bookings, a municipality reaches only the centres below it, and the
 // public sees only published entries.
 func TestCounsellingIsolation(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("every operation as every role: full suite only")
 	}

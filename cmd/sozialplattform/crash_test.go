@@ -4,16 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,13 +23,8 @@ import (
 	"sozialplattform/tenant"
 )
 
-// Kinds of kill moments of TestCrashSIGKILL.
-const (
-	killSubmitSent     = "submit-sent"     // right after a citizen's submit request went out
-	killSubmitWorking  = "submit-working"  // a few milliseconds later, while the server works on it
-	killDeliverySubmit = "delivery-submit" // FIT-Connect has taken a submission, the platform has not heard back
-	killRandom         = "random"
-)
+// The kill moment of TestCrashSIGKILL beside the shared ones (runCrash).
+const killDeliverySubmit = "delivery-submit" // FIT-Connect has taken a submission, the platform has not heard back
 
 // TestCrashSIGKILL is the crash test of issue 9: the server runs as a
 // child process; two citizens submit HzL applications at a steady rate
@@ -52,7 +42,7 @@ const (
 //
 // A killed process leaves its leases behind (job 2 min, delivery 3 min).
 // The restarted process sees that their holder, a process of this machine,
-// is gone and frees them at once (releaseDeadLeases); the test checks
+// is gone and frees them at once (releaseDeadLeases); runCrash checks
 // that after every restart. It pulls the retries of the outbox forward in
 // the drain phase instead of waiting out the backoff (30 s doubling).
 func TestCrashSIGKILL(t *testing.T) {
@@ -60,12 +50,7 @@ func TestCrashSIGKILL(t *testing.T) {
 		t.Skip("crash test: about 35 s with child processes")
 	}
 	began := time.Now()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("CRASH_TEST_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
-	t.Logf("seed %d (CRASH_TEST_SEED to repeat the kill schedule), database %s", seed, testdb.Kind())
+	seed, rng := crashSeed(t)
 
 	// The flaky endpoint outlives the children.
 	submitKill, deliveryKill := newKillSwitch(), newKillSwitch()
@@ -80,246 +65,44 @@ func TestCrashSIGKILL(t *testing.T) {
 		return flaky
 	}})
 
-	dsn := testdb.DSN(t)
-	const dataKey = "crash:QUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUI="
-	citizens := []string{"erika.crash@example.org", "max.crash@example.org"}
-	seedCrashDatabase(t, dsn, dataKey, fit, citizens)
-	db, err := migrations.Open(context.Background(), dsn, migrations.Options{MaxOpenConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-
-	addr := freeLoopbackAddr(t)
-	child := newChildProcess(t, addr, []string{"serve", "--addr", addr, "--db", dsn}, map[string]string{
-		"SOZIALPLATTFORM_DATA_KEY":                 dataKey,
-		"SOZIALPLATTFORM_LOG_LEVEL":                "warn",
-		"SOZIALPLATTFORM_FITCONNECT_URL":           fit.URL,
-		"SOZIALPLATTFORM_FITCONNECT_TOKEN_URL":     fit.URL + "/token",
-		"SOZIALPLATTFORM_FITCONNECT_CLIENT_ID":     fit.Env.SenderID,
-		"SOZIALPLATTFORM_FITCONNECT_CLIENT_SECRET": fit.Env.SenderSecret,
-		"SOZIALPLATTFORM_FITCONNECT_SCOPE":         fit.Env.SenderScope,
+	run := runCrash(t, rng, submitKill, crashVariant{
+		citizens: []string{"erika.crash@example.org", "max.crash@example.org"},
+		seed:     fitRoute(t, fit),
+		env: map[string]string{
+			"SOZIALPLATTFORM_FITCONNECT_URL":           fit.URL,
+			"SOZIALPLATTFORM_FITCONNECT_TOKEN_URL":     fit.URL + "/token",
+			"SOZIALPLATTFORM_FITCONNECT_CLIENT_ID":     fit.Env.SenderID,
+			"SOZIALPLATTFORM_FITCONNECT_CLIENT_SECRET": fit.Env.SenderSecret,
+			"SOZIALPLATTFORM_FITCONNECT_SCOPE":         fit.Env.SenderScope,
+		},
+		kinds:          []string{killSubmitSent, killSubmitWorking, killDeliverySubmit, killRandom},
+		phase:          24 * time.Second,
+		transportKills: map[string]*killSwitch{killDeliverySubmit: deliveryKill},
+		handedOver:     []string{delivery.StatusSent, delivery.StatusAccepted},
+		faults:         func(rate float64) { flaky.SetRate(rate) },
 	})
-	t.Cleanup(func() {
-		if err := child.stop(); err != nil {
-			t.Error(err)
-		}
-		if t.Failed() {
-			t.Logf("output of the server processes:\n%s", child.tail(12000))
-		}
-	})
-	if _, err := child.start(); err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + addr
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var counters crashCounters
-	var browsers []*citizenBrowser
-	for _, email := range citizens {
-		b := newCitizenBrowser(base, "/landkreis-harz", submitKill, &counters)
-		if err := b.login(ctx, email, "ein-sicheres-passwort"); err != nil {
-			t.Fatalf("%s: %v", email, err)
-		}
-		browsers = append(browsers, b)
-	}
-
-	// Load: every citizen starts an application every 800 ms (together
-	// one every 400 ms), until stop.
-	var (
-		mu       sync.Mutex
-		receipts []crashReceipt
-		errs     []error
-		wg       sync.WaitGroup
-	)
-	stop := make(chan struct{})
-	for _, b := range browsers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			const every = 800 * time.Millisecond
-			next := time.Now()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-ctx.Done():
-					return
-				case <-time.After(time.Until(next)):
-				}
-				if next = next.Add(every); next.Before(time.Now()) {
-					next = time.Now() // behind after a restart: no burst to catch up
-				}
-				rc, err := b.apply(ctx)
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, err)
-				} else if rc != nil {
-					receipts = append(receipts, *rc)
-				}
-				mu.Unlock()
-				if err != nil {
-					return
-				}
-			}
-		}()
-	}
-
-	// Kills: one in each quarter of the load phase, in random order of
-	// kinds and at random moments.
-	type kill struct {
-		kind             string
-		at, restart      time.Duration
-		hit              bool
-		jobs, deliveries int64
-		pending          int // reserved applications the kill left unfinished
-	}
-	kinds := []string{killSubmitSent, killSubmitWorking, killDeliverySubmit, killRandom}
-	rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
-	const phase = 24 * time.Second
-	slot := phase / time.Duration(len(kinds))
-	loadStart, lastUp := time.Now(), time.Now()
-	var kills []kill
-	for i, kind := range kinds {
-		at := loadStart.Add(time.Duration(i)*slot + time.Second + time.Duration(rng.Int64N(int64(slot-2*time.Second))))
-		if earliest := lastUp.Add(time.Second); at.Before(earliest) {
-			at = earliest
-		}
-		time.Sleep(time.Until(at))
-		var done chan struct{}
-		switch kind {
-		case killSubmitSent:
-			done = submitKill.await(8 * time.Second)
-		case killSubmitWorking:
-			if done = submitKill.await(8 * time.Second); done != nil {
-				time.Sleep(3*time.Millisecond + time.Duration(rng.Int64N(int64(9*time.Millisecond))))
-			}
-		case killDeliverySubmit:
-			done = deliveryKill.await(12 * time.Second)
-		}
-		k := kill{kind: kind, at: time.Since(loadStart), hit: done != nil}
-		dead := child.instance()
-		err := child.kill()
-		if done != nil {
-			close(done)
-		}
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		if k.jobs, k.deliveries, err = heldLeases(db, dead); err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		if k.pending, err = pendingApplications(db); err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		took, err := child.start()
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		if jobs, deliveries, err := heldLeases(db, dead); err != nil || jobs+deliveries > 0 {
-			cancel()
-			t.Fatalf("the restart left %d job and %d delivery leases of the killed process (%v)", jobs, deliveries, err)
-		}
-		k.restart, lastUp = took, time.Now()
-		kills = append(kills, k)
-		t.Logf("kill %d (%s) at %s: hook fired %v; left behind: %d job lease, %d delivery leases, %d unfinished applications; restarted in %s",
-			i+1, kind, k.at.Round(time.Millisecond), k.hit, k.jobs, k.deliveries, k.pending, took.Round(time.Millisecond))
-	}
-	end := loadStart.Add(phase + time.Second)
-	if after := lastUp.Add(3 * time.Second); end.Before(after) {
-		end = after // some applications go through after the last restart
-	}
-	time.Sleep(time.Until(end))
-	close(stop)
-	wg.Wait()
-	loadTook := time.Since(loadStart)
-	if len(errs) > 0 {
-		t.Fatalf("the citizens' clients failed: %v", errs)
-	}
-
-	// Drain: no more faults; retries are pulled forward (see above).
-	flaky.SetRate(0)
-	drainStart := time.Now()
-	want := map[string]crashReceipt{}
-	for _, rc := range receipts {
-		want[rc.ApplicationID] = rc
-	}
-	for {
-		if _, err := pullRetriesForward(db); err != nil {
-			t.Fatal(err)
-		}
-		rows, err := deliveryRows(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		handedOver := 0
-		for _, r := range rows {
-			switch r.Status {
-			case delivery.StatusSent, delivery.StatusAccepted:
-				if _, ok := want[r.ApplicationID]; ok {
-					handedOver++
-				}
-			case delivery.StatusFailed, delivery.StatusRejected:
-				t.Fatalf("delivery %s of application %s ended %s after %d attempts: %s", r.ID, r.ApplicationID, r.Status, r.Attempts, r.LastError)
-			}
-		}
-		if handedOver >= len(want) {
-			break
-		}
-		if time.Since(drainStart) > time.Minute {
-			t.Fatalf("outbox not drained within a minute: %d of %d receipts handed over", handedOver, len(want))
-		}
-		if !child.alive() {
-			t.Fatal("the server ended by itself during the drain")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	drainTook := time.Since(drainStart)
-	if err := child.stop(); err != nil {
-		t.Errorf("after the crashes: %v", err)
-	}
-
-	// Reconcile.
-	nApps, nDeliveries := reconcileCrash(t, db, fit, receipts)
-	if n := len(receipts); n < 15 {
-		t.Errorf("only %d receipts: too few to show anything", n)
-	}
-	if len(kills) != len(kinds) {
-		t.Errorf("%d kills, want %d", len(kills), len(kinds))
-	}
-	if counters.submitKilled.Load() == 0 {
-		t.Error("no kill hit a citizen's submit in flight: the test would pass vacuously")
-	}
+	nApps, nDeliveries := reconcileCrash(t, run.db, fit, run.receipts)
 	if deliveryKillHits.Load() == 0 {
 		t.Error("no kill hit a delivery between FIT-Connect's acceptance and the platform's record")
 	}
 	faults, requests := flaky.Counts()
-	outcomes, err := attemptOutcomes(db)
+	outcomes, err := attemptOutcomes(run.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var jobLeases, rowLeases int64
-	unfinished := 0
-	for _, k := range kills {
-		jobLeases += k.jobs
-		rowLeases += k.deliveries
-		unfinished += k.pending
-	}
+	jobLeases, rowLeases, unfinished := run.leftBehind()
+	c := run.counters
 	t.Logf("summary (%s): %d receipts, %d applications, %d delivery rows, %d submissions at FIT-Connect; %d drafts begun, %d abandoned at an unknown start\n"+
 		"  kills: %d (%d hit a citizen's submit in flight, %d between FIT-Connect's acceptance and the platform's record); leases left by kills and released at restart: %d job, %d delivery; reserved applications left unfinished by a kill: %d\n"+
 		"  client retries: %d submits without answer (%d receipts needed a repeated submit), %d steps, %d receipt pages\n"+
 		"  FIT-Connect faults: %v in %d requests; delivery attempts: %v\n"+
 		"  time: load %s, drain %s, total %s",
-		testdb.Kind(), len(receipts), nApps, nDeliveries, len(fit.Env.Server.Submitted()), counters.started.Load(), counters.abandoned.Load(),
-		len(kills), counters.submitKilled.Load(), deliveryKillHits.Load(), jobLeases, rowLeases, unfinished,
-		counters.submitUnknown.Load(), counters.submitsWithManyAnswers.Load(), counters.stepRetries.Load(), counters.receiptRetries.Load(),
+		testdb.Kind(), len(run.receipts), nApps, nDeliveries, len(fit.Env.Server.Submitted()), c.started.Load(), c.abandoned.Load(),
+		len(run.kills), c.submitKilled.Load(), deliveryKillHits.Load(), jobLeases, rowLeases, unfinished,
+		c.submitUnknown.Load(), c.submitsWithManyAnswers.Load(), c.stepRetries.Load(), c.receiptRetries.Load(),
 		faults, requests, outcomes,
-		loadTook.Round(time.Millisecond), drainTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+		run.loadTook.Round(time.Millisecond), run.drainTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
 }
 
 // reconcileCrash checks the receipts against the database and the
@@ -438,39 +221,14 @@ func reconcileCrash(t *testing.T, db *migrations.DB, fit *deliverytest.FIT, rece
 	return len(appRows), len(rows)
 }
 
-// seedCrashDatabase prepares, in this process, the database the children
-// run on: the demo's tenants, marketplace and onboarding (Landkreis Harz
-// live with HzL), Harz's HzL case on FIT-Connect to the test destination,
-// and confirmed citizens. The children do not run with --demo, which
-// would start demo transports in place of the configured FIT-Connect.
-func seedCrashDatabase(t *testing.T, dsn, dataKey string, fit *deliverytest.FIT, citizens []string) {
+// fitRoute puts Harz's HzL case on FIT-Connect to the test's destination
+// (for seedCrashDatabase).
+func fitRoute(t *testing.T, fit *deliverytest.FIT) func(context.Context, *app, *tenant.Tenant) {
+	return func(ctx context.Context, a *app, harz *tenant.Tenant) { routeHarzToFIT(t, ctx, a, harz, fit) }
+}
+
+func routeHarzToFIT(t *testing.T, ctx context.Context, a *app, harz *tenant.Tenant, fit *deliverytest.FIT) {
 	t.Helper()
-	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Crashtest"})
-	cfg, _, err := parseConfig("crash-seed", []string{"--db", dsn, "--data-key", dataKey}, func(string) string { return "" }, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
-	if _, err := a.store.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.market.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.onboard.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	harz, err := a.store.ResolveTenant(ctx, "15085")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if live, err := a.onboard.LiveAntragsstrecken(ctx, harz.ID); err != nil || !slices.Contains(live, "hzl") {
-		t.Fatalf("HzL of Landkreis Harz not live: %v %v", live, err)
-	}
 	cases, err := a.onboard.ListCases(ctx, harz.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -494,9 +252,6 @@ func seedCrashDatabase(t *testing.T, dsn, dataKey string, fit *deliverytest.FIT,
 	rt, err := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}.Route(ctx, harz.ID, "hzl")
 	if err != nil || rt.Variant != int(onboarding.VariantFITConnect) || rt.DestinationID != fit.Destination.ID {
 		t.Fatalf("route of Harz's HzL: %+v %v", rt, err)
-	}
-	for _, email := range citizens {
-		seedCitizen(t, a, email, "landkreis-harz")
 	}
 }
 

@@ -4,17 +4,12 @@ import (
 	"context"
 	"crypto"
 	"crypto/tls"
-	"log/slog"
-	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,12 +50,7 @@ func TestCrashSIGKILLXTA(t *testing.T) {
 		t.Skip("crash test: about 45 s with child processes")
 	}
 	began := time.Now()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("CRASH_TEST_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
-	t.Logf("seed %d (CRASH_TEST_SEED to repeat the kill schedule), database %s", seed, testdb.Kind())
+	seed, rng := crashSeed(t)
 
 	const platformKennung = "sop:150000100042"
 	submitKill, sentKill, idKill := newKillSwitch(), newKillSwitch(), newKillSwitch()
@@ -69,226 +59,41 @@ func TestCrashSIGKILLXTA(t *testing.T) {
 		return killAfterXTA(idKill, &idKillHits, xta2.ActionCreateMessageID, killAfterXTA(sentKill, &sentKillHits, xta2.ActionSendMessage, h))
 	}, seed)
 
-	dsn := testdb.DSN(t)
-	const dataKey = "crash:QUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUI="
-	citizens := []string{"erika.xta@example.org", "max.xta@example.org"}
-	seedCrashDatabaseXTA(t, dsn, dataKey, ix, citizens)
-	db, err := migrations.Open(context.Background(), dsn, migrations.Options{MaxOpenConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-
-	addr := freeLoopbackAddr(t)
-	child := newChildProcess(t, addr, []string{"serve", "--addr", addr, "--db", dsn}, map[string]string{
-		"SOZIALPLATTFORM_DATA_KEY":         dataKey,
-		"SOZIALPLATTFORM_LOG_LEVEL":        "warn",
-		"SOZIALPLATTFORM_PLATFORM_KENNUNG": platformKennung,
-		"SOZIALPLATTFORM_XTA_CLIENT_CERT":  ix.certFile,
-		"SOZIALPLATTFORM_XTA_CLIENT_KEY":   ix.keyFile,
+	run := runCrash(t, rng, submitKill, crashVariant{
+		citizens: []string{"erika.xta@example.org", "max.xta@example.org"},
+		seed:     func(ctx context.Context, a *app, harz *tenant.Tenant) { routeHarzToXTA(t, ctx, a, harz, ix) },
+		env: map[string]string{
+			"SOZIALPLATTFORM_PLATFORM_KENNUNG": platformKennung,
+			"SOZIALPLATTFORM_XTA_CLIENT_CERT":  ix.certFile,
+			"SOZIALPLATTFORM_XTA_CLIENT_KEY":   ix.keyFile,
+		},
+		kinds:          []string{killSubmitSent, killSubmitWorking, killXTASent, killXTAMessageID, killRandom},
+		phase:          30 * time.Second,
+		transportKills: map[string]*killSwitch{killXTASent: sentKill, killXTAMessageID: idKill},
+		handedOver:     []string{delivery.StatusSent, delivery.StatusAccepted, delivery.StatusPickedUp},
+		faults:         func(rate float64) { ix.flaky.SetRate(rate) },
 	})
-	t.Cleanup(func() {
-		if err := child.stop(); err != nil {
-			t.Error(err)
-		}
-		if t.Failed() {
-			t.Logf("output of the server processes:\n%s", child.tail(12000))
-		}
-	})
-	if _, err := child.start(); err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + addr
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var counters crashCounters
-	var browsers []*citizenBrowser
-	for _, email := range citizens {
-		b := newCitizenBrowser(base, "/landkreis-harz", submitKill, &counters)
-		if err := b.login(ctx, email, "ein-sicheres-passwort"); err != nil {
-			t.Fatalf("%s: %v", email, err)
-		}
-		browsers = append(browsers, b)
-	}
-
-	// Load: every citizen starts an application every 800 ms.
-	var (
-		mu       sync.Mutex
-		receipts []crashReceipt
-		errs     []error
-		wg       sync.WaitGroup
-	)
-	stop := make(chan struct{})
-	for _, b := range browsers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			const every = 800 * time.Millisecond
-			next := time.Now()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-ctx.Done():
-					return
-				case <-time.After(time.Until(next)):
-				}
-				if next = next.Add(every); next.Before(time.Now()) {
-					next = time.Now()
-				}
-				rc, err := b.apply(ctx)
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, err)
-				} else if rc != nil {
-					receipts = append(receipts, *rc)
-				}
-				mu.Unlock()
-				if err != nil {
-					return
-				}
-			}
-		}()
-	}
-
-	// Kills: one in each fifth of the load phase, kinds in random order.
-	kinds := []string{killSubmitSent, killSubmitWorking, killXTASent, killXTAMessageID, killRandom}
-	rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
-	const phase = 30 * time.Second
-	slot := phase / time.Duration(len(kinds))
-	loadStart, lastUp := time.Now(), time.Now()
-	kills, hits := 0, 0
-	for i, kind := range kinds {
-		at := loadStart.Add(time.Duration(i)*slot + time.Second + time.Duration(rng.Int64N(int64(slot-2*time.Second))))
-		if earliest := lastUp.Add(time.Second); at.Before(earliest) {
-			at = earliest
-		}
-		time.Sleep(time.Until(at))
-		var done chan struct{}
-		switch kind {
-		case killSubmitSent:
-			done = submitKill.await(8 * time.Second)
-		case killSubmitWorking:
-			if done = submitKill.await(8 * time.Second); done != nil {
-				time.Sleep(3*time.Millisecond + time.Duration(rng.Int64N(int64(9*time.Millisecond))))
-			}
-		case killXTASent:
-			done = sentKill.await(12 * time.Second)
-		case killXTAMessageID:
-			done = idKill.await(12 * time.Second)
-		}
-		dead := child.instance()
-		err := child.kill()
-		if done != nil {
-			close(done)
-			hits++
-		}
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		pending, err := pendingApplications(db)
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		took, err := child.start()
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		if jobs, deliveries, err := heldLeases(db, dead); err != nil || jobs+deliveries > 0 {
-			cancel()
-			t.Fatalf("the restart left %d job and %d delivery leases of the killed process (%v)", jobs, deliveries, err)
-		}
-		lastUp = time.Now()
-		kills++
-		t.Logf("kill %d (%s) at %s: hook fired %v; %d unfinished applications left; restarted in %s",
-			i+1, kind, time.Since(loadStart).Round(time.Millisecond), done != nil, pending, took.Round(time.Millisecond))
-	}
-	end := loadStart.Add(phase + time.Second)
-	if after := lastUp.Add(3 * time.Second); end.Before(after) {
-		end = after
-	}
-	time.Sleep(time.Until(end))
-	close(stop)
-	wg.Wait()
-	loadTook := time.Since(loadStart)
-	if len(errs) > 0 {
-		t.Fatalf("the citizens' clients failed: %v", errs)
-	}
-
-	// Drain without faults; retries pulled forward.
-	ix.flaky.SetRate(0)
-	drainStart := time.Now()
-	want := map[string]bool{}
-	for _, rc := range receipts {
-		want[rc.ApplicationID] = true
-	}
-	for {
-		if _, err := pullRetriesForward(db); err != nil {
-			t.Fatal(err)
-		}
-		rows, err := deliveryRows(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		handedOver := 0
-		for _, r := range rows {
-			switch r.Status {
-			case delivery.StatusSent, delivery.StatusAccepted, delivery.StatusPickedUp:
-				if want[r.ApplicationID] {
-					handedOver++
-				}
-			case delivery.StatusFailed, delivery.StatusRejected:
-				t.Fatalf("delivery %s of application %s ended %s after %d attempts: %s", r.ID, r.ApplicationID, r.Status, r.Attempts, r.LastError)
-			}
-		}
-		if handedOver >= len(want) {
-			break
-		}
-		if time.Since(drainStart) > time.Minute {
-			t.Fatalf("outbox not drained within a minute: %d of %d receipts handed over", handedOver, len(want))
-		}
-		if !child.alive() {
-			t.Fatal("the server ended by itself during the drain")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	drainTook := time.Since(drainStart)
-	if err := child.stop(); err != nil {
-		t.Errorf("after the crashes: %v", err)
-	}
-
-	nApps, nRows := reconcileCrashXTA(t, db, ix, receipts)
-	if n := len(receipts); n < 15 {
-		t.Errorf("only %d receipts: too few to show anything", n)
-	}
-	if kills != len(kinds) {
-		t.Errorf("%d kills, want %d", kills, len(kinds))
-	}
-	if counters.submitKilled.Load() == 0 {
-		t.Error("no kill hit a citizen's submit in flight: the test would pass vacuously")
-	}
+	nApps, nRows := reconcileCrashXTA(t, run.db, ix, run.receipts)
 	if sentKillHits.Load() == 0 {
 		t.Error("no kill hit a delivery between the intermediary's storing the message and the platform's record")
 	}
 	faults, requests := ix.flaky.Counts()
-	outcomes, err := attemptOutcomes(db)
+	outcomes, err := attemptOutcomes(run.db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := run.counters
 	t.Logf("summary (%s, XTA2): %d receipts, %d applications, %d delivery rows, %d messages at the intermediary; %d drafts begun, %d abandoned at an unknown start\n"+
 		"  kills: %d (%d at their aimed moment: %d submits in flight, %d after sendMessage, %d after createMessageID)\n"+
 		"  client retries: %d submits without answer (%d receipts needed a repeated submit), %d steps, %d receipt pages\n"+
 		"  intermediary faults: %v in %d requests; delivery attempts: %v\n"+
 		"  time: load %s, drain %s, total %s",
-		testdb.Kind(), len(receipts), nApps, nRows, len(ix.server.Messages()), counters.started.Load(), counters.abandoned.Load(),
-		kills, hits, counters.submitKilled.Load(), sentKillHits.Load(), idKillHits.Load(),
-		counters.submitUnknown.Load(), counters.submitsWithManyAnswers.Load(), counters.stepRetries.Load(), counters.receiptRetries.Load(),
+		testdb.Kind(), len(run.receipts), nApps, nRows, len(ix.server.Messages()), c.started.Load(), c.abandoned.Load(),
+		len(run.kills), run.aimed(), c.submitKilled.Load(), sentKillHits.Load(), idKillHits.Load(),
+		c.submitUnknown.Load(), c.submitsWithManyAnswers.Load(), c.stepRetries.Load(), c.receiptRetries.Load(),
 		faults, requests, outcomes,
-		loadTook.Round(time.Millisecond), drainTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+		run.loadTook.Round(time.Millisecond), run.drainTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
 }
 
 // crashIntermediary is an XTA2 intermediary for the crash test: the local
@@ -405,37 +210,10 @@ func killAfterXTA(k *killSwitch, hits *atomic.Int64, action string, next http.Ha
 	})
 }
 
-// seedCrashDatabaseXTA prepares the database as seedCrashDatabase does,
-// with Harz's HzL case on variant 1 as the onboarding demo has it and its
-// DVDV entry pointing at the intermediary.
-func seedCrashDatabaseXTA(t *testing.T, dsn, dataKey string, ix *crashIntermediary, citizens []string) {
+// routeHarzToXTA points the DVDV entry of Harz's HzL case (variant 1, as
+// the onboarding demo has it) at the intermediary.
+func routeHarzToXTA(t *testing.T, ctx context.Context, a *app, harz *tenant.Tenant, ix *crashIntermediary) {
 	t.Helper()
-	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Crashtest"})
-	cfg, _, err := parseConfig("crash-seed", []string{"--db", dsn, "--data-key", dataKey}, func(string) string { return "" }, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
-	if _, err := a.store.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.market.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.onboard.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	harz, err := a.store.ResolveTenant(ctx, "15085")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if live, err := a.onboard.LiveAntragsstrecken(ctx, harz.ID); err != nil || !slices.Contains(live, "hzl") {
-		t.Fatalf("HzL of Landkreis Harz not live: %v %v", live, err)
-	}
 	in := dvdv.Input{Name: "Landkreis Harz – Sozialamt (Crashtest-Intermediär)", Endpoint: ix.url, Certificate: ix.serverCertPEM, Active: true}
 	version := 0
 	if e, err := a.dvdv.Lookup(ctx, harzKennung); err == nil {
@@ -447,9 +225,6 @@ func seedCrashDatabaseXTA(t *testing.T, dsn, dataKey string, ix *crashIntermedia
 	rt, err := delivery.OnboardingRouter{Cases: a.onboard, Tenants: a.store}.Route(ctx, harz.ID, "hzl")
 	if err != nil || rt.Variant != int(onboarding.VariantOSCIXTA2) || rt.DVDVKennung != harzKennung {
 		t.Fatalf("route of Harz's HzL: %+v %v", rt, err)
-	}
-	for _, email := range citizens {
-		seedCitizen(t, a, email, "landkreis-harz")
 	}
 }
 

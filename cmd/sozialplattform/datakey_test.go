@@ -16,6 +16,7 @@ import (
 // instances cannot read. Only the demo starts without one. The check runs
 // before the database is opened, so it holds on either test database.
 func TestServeOnPostgreSQLNeedsASharedDataKey(t *testing.T) {
+	t.Parallel()
 	pg := "postgres://sozialplattform@127.0.0.1:1/sozialplattform?sslmode=disable"
 	env := map[string]string{"SOZIALPLATTFORM_DB": pg, "SOZIALPLATTFORM_LOG_LEVEL": "error"}
 	out, err := runCLI(t, env, "", "serve", "--addr", "127.0.0.1:0")
@@ -70,6 +71,7 @@ func TestServeOnPostgreSQLNeedsASharedDataKey(t *testing.T) {
 // would make every application unreadable – and a restart reads what the
 // previous run sealed.
 func TestDevelopmentKeyLivesNextToTheSQLiteFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"SOZIALPLATTFORM_DB": filepath.Join(dir, "daten.sqlite"), "SOZIALPLATTFORM_LOG_LEVEL": "error"}
 	a, err := newApp(context.Background(), mustConfig(t, env), newLogger(io.Discard, "error"))

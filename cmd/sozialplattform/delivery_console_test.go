@@ -12,6 +12,7 @@ import (
 // TestDeliveryConsole walks the delivery pages as clerk, municipal admin
 // and ministry.
 func TestDeliveryConsole(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	own := seedScope(t, a, "landkreis-harz", "harz@demo.example")
 	other := seedScope(t, a, "landkreis-wittenberg", "wittenberg@demo.example")

@@ -116,6 +116,7 @@ func mailboxContent(op operation) bool { return op.access.Obj == delivery.ObjMai
 
 // TestDeliveryIsolation checks what the matrix cannot say in general.
 func TestDeliveryIsolation(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("every operation as every role: full suite only")
 	}

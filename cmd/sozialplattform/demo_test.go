@@ -17,6 +17,7 @@ import (
 // twice, and the retention job then purges exactly the expired
 // applications, in several batches, each with its audit entry.
 func TestDemoScaleSmall(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("scale: full suite only")
 	}
@@ -37,7 +38,7 @@ func TestDemoScaleSmall(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	cfg, _, err := parseConfig("test", []string{"--db", dsn}, func(k string) string { return env[k] }, nil)
+	cfg, _, err := parseConfig("test", []string{"--db", dsn, "--data-dir", t.TempDir()}, func(k string) string { return env[k] }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

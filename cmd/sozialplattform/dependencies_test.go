@@ -95,6 +95,7 @@ func checkImport(pkg, dep string, inTest bool) error {
 }
 
 func TestCheckImportKnowsTheRule(t *testing.T) {
+	t.Parallel()
 	m := func(p string) string { return module + "/" + p }
 	for _, tc := range []struct {
 		pkg, dep string
@@ -136,6 +137,7 @@ func TestCheckImportKnowsTheRule(t *testing.T) {
 // (its imports and those of its tests) and checks each import of the
 // module's own packages against the rule.
 func TestDependencyRule(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command("go", "list", "-e", "-json=ImportPath,Imports,TestImports,XTestImports,Error", module+"/...")
 	cmd.Dir = filepath.Join("..", "..")
 	var stderr bytes.Buffer

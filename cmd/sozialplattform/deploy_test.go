@@ -144,6 +144,7 @@ func within(p, dir string) bool {
 // every file the program writes under the volume, so that the root file
 // system can be read-only.
 func TestContainerfile(t *testing.T) {
+	t.Parallel()
 	stages := parseContainerfile(t, containerfile)
 	if len(stages) < 2 {
 		t.Fatalf("%d stages, want a build stage and a final one", len(stages))
@@ -271,6 +272,7 @@ func buildCommand(t *testing.T, s stage) string {
 // needs unprivileged user namespaces (unshare); without them it is
 // skipped.
 func TestContainerReadOnlyRoot(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the static binary and runs it in a read-only root")
 	}
@@ -400,6 +402,7 @@ func parseUnit(t *testing.T, name string) map[string]map[string][]string {
 // lets systemd judge it: `systemd-analyze verify` must pass and `security`
 // must rate its exposure at most 2.0 ("OK"; 10 is an unhardened service).
 func TestSystemdUnit(t *testing.T) {
+	t.Parallel()
 	unit := parseUnit(t, systemdUnit)
 	svc := unit["Service"]
 	one := func(k string) string {

@@ -88,6 +88,7 @@ func waitForMailTo(t *testing.T, smtp *mailtest.Server, addr string, timeout tim
 // travels through a real SMTP server; the administrator accepts, logs in,
 // creates an API token, and a machine client uses it.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end with a mail server: full suite only")
 	}

@@ -14,6 +14,7 @@ import (
 // also through compression, and a client that sends it back gets 304
 // until the data changes.
 func TestAPIConditionalGET(t *testing.T) {
+	t.Parallel()
 	a, srv := benchApp(t)
 	ctx := context.Background()
 	land, err := a.store.ResolveTenant(ctx, "15")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestReadyzURL(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]string{
 		"127.0.0.1:8080": "http://127.0.0.1:8080/readyz",
 		":8080":          "http://127.0.0.1:8080/readyz",
@@ -28,6 +29,7 @@ func TestReadyzURL(t *testing.T) {
 
 // TestHealthcheck: the subcommand succeeds only on a 200 from /readyz.
 func TestHealthcheck(t *testing.T) {
+	t.Parallel()
 	var status atomic.Int32
 	status.Store(http.StatusOK)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -57,6 +57,7 @@ type hostileProblem struct {
 // items) to public and staff operations: every answer is a problem with
 // at most 20 details, none echoing a value, and stays below 16 KB.
 func TestHostileBodiesGetSmallAnswers(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("hostile bodies at scale: full suite only")
 	}

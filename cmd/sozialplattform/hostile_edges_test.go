@@ -20,6 +20,7 @@ import (
 // each surface answers 422 in its own form (problem JSON, a page) instead
 // of passing the parameter to the database, which answered 500.
 func TestNULInQueryIsRefused(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	harz, err := a.store.ResolveTenant(context.Background(), "15085")
 	if err != nil {
@@ -66,6 +67,7 @@ func TestNULInQueryIsRefused(t *testing.T) {
 // TestReservedSlugIsAFieldError: the ministry cannot give a tenant a slug
 // the server routes itself; the API says so next to the field.
 func TestReservedSlugIsAFieldError(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	land, err := a.store.ResolveTenant(context.Background(), "15")
 	if err != nil {
@@ -88,6 +90,7 @@ func TestReservedSlugIsAFieldError(t *testing.T) {
 // an address with an account is the one to a new address, and the
 // account elsewhere gets an invitation – never a password set by Harz.
 func TestCreateUserDoesNotRevealAccounts(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	harz, err := a.store.ResolveTenant(ctx, "15085")
@@ -158,6 +161,7 @@ func TestCreateUserDoesNotRevealAccounts(t *testing.T) {
 // sends the token, even from the machine itself; without one only
 // loopback clients are served (tenant/web tests the addresses).
 func TestMetricsNeedTheToken(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "metrics-token")
 	if err := os.WriteFile(file, []byte("scrape-geheimnis-2027\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -40,7 +40,10 @@ func benchApp(t testing.TB) (*app, *httptest.Server) {
 func buildTestApp(t testing.TB, change func(*config)) (*app, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, _, err := parseConfig("test", []string{"--db", testdb.MigratedDSN(t)}, func(string) string { return "" }, nil)
+	// The instance's files (data key, SAML key pair) go to a folder of the
+	// test's own: on PostgreSQL the default would be ./data of the package
+	// folder, shared by the tests that run in parallel.
+	cfg, _, err := parseConfig("test", []string{"--db", testdb.MigratedDSN(t), "--data-dir", t.TempDir()}, func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +160,7 @@ func operations(t *testing.T, a *app) []operation {
 // without a session. Another municipality's objects never answer 2xx, and
 // no answer of a municipal principal mentions the other municipality.
 func TestTenantIsolationMatrix(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("every operation as every role: full suite only")
 	}

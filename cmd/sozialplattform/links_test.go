@@ -22,6 +22,7 @@ import (
 // slug, which the portal strips before it dispatches. A domain's mail can
 // then only point to a page that exists.
 func TestLinksResolveToRoutes(t *testing.T) {
+	t.Parallel()
 	a, _ := testApp(t)
 	const base = "https://sozial.example"
 	values := []string{"landkreis-harz", "v2", "v3"} // the first is a site's slug on the portal

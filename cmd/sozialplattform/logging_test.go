@@ -93,8 +93,9 @@ func tokenedRoutes(t *testing.T) []tokenedRoute {
 // confirmation, in the console, the API and every portal site – and checks
 // that neither the access log nor any other log line holds the secret.
 func TestTokenedRoutesNeverLogTheirSecret(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	cfg, _, err := parseConfig("test", []string{"--db", testdb.MigratedDSN(t)}, func(string) string { return "" }, nil)
+	cfg, _, err := parseConfig("test", []string{"--db", testdb.MigratedDSN(t), "--data-dir", t.TempDir()}, func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

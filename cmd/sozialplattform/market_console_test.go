@@ -77,6 +77,7 @@ func marketContains(t *testing.T, page, what string, wants ...string) {
 // TestMarketplaceConsole walks the marketplace's pages as the public, a
 // municipality and the ministry, without JavaScript.
 func TestMarketplaceConsole(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.market.LoadDemo(ctx); err != nil {

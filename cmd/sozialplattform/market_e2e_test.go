@@ -47,6 +47,7 @@ func waitMail(t *testing.T, smtp *mailtest.Server, taken map[int]bool, addr, sub
 // mailbox receive the confirmation with the order overview, and
 // onboarding has opened its cases.
 func TestMarketplaceEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end with a mail server: full suite only")
 	}

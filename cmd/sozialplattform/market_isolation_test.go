@@ -62,6 +62,7 @@ func seedMarket(t *testing.T, a *app, tt *tenant.Tenant) marketObjects {
 // and exports hold only the caller's orders, and only the ministry moves
 // orders on.
 func TestMarketplaceIsolation(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("every operation as every role: full suite only")
 	}

@@ -55,6 +55,7 @@ func (c *client) raw(path string) (int, http.Header, []byte) {
 // input, a concurrent edit, the phase rules, an attachment, the
 // Sprechstunde and the ministry's report.
 func TestOnboardingAPI(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.onboard.LoadDemo(ctx); err != nil {
@@ -251,6 +252,7 @@ func TestOnboardingAPI(t *testing.T) {
 // it but cannot change it; malformed identifiers are refused per field;
 // the demo values are marked as such.
 func TestFITConnectServiceInTheCatalogue(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	if err := a.onboard.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)

@@ -89,6 +89,7 @@ func onbContains(t *testing.T, page, what string, wants ...string) {
 // municipality works through its task list, the ministry looks at the
 // dashboard, maintains the matrix and the Sprechstunden.
 func TestOnboardingConsole(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.onboard.LoadDemo(ctx); err != nil {
@@ -322,6 +323,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // replaces the old one, another municipality cannot make one for it, and
 // a wrong address gets a 404 that tells nothing.
 func TestCalendarSubscription(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.onboard.LoadDemo(ctx); err != nil {

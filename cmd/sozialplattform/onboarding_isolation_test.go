@@ -60,6 +60,7 @@ func (o onboardingObjects) replacements() []string {
 // not even by combining its own case with the other's attachment, and the
 // ministry's report stays the ministry's.
 func TestOnboardingIsolation(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("every operation as every role: full suite only")
 	}

@@ -25,6 +25,7 @@ import (
 // intermediary, Sprechstunde); one form completes the preparation of all
 // three.
 func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.onboard.LoadDemo(ctx); err != nil {

@@ -61,6 +61,7 @@ func crawlOutbox(t *testing.T, c *client) string {
 // where the Postausgang shows the most – the citizen's mails appear only
 // as counts, by ID they are 404, and nothing there is a usable link.
 func TestTheMinistryCannotTakeOverACitizenAccount(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if _, err := a.citizens.LoadDemo(ctx); err != nil {
@@ -124,6 +125,7 @@ func TestTheMinistryCannotTakeOverACitizenAccount(t *testing.T) {
 // console shows no secret link to anyone, not even to the admins of the
 // invited person's own tenant; the mail goes to its recipient.
 func TestStaffLinksAreMaskedOnceAMailServerDelivers(t *testing.T) {
+	t.Parallel()
 	for _, smtp := range []bool{false, true} {
 		a, srv := testAppWith(t, func(c *config) {
 			if smtp {

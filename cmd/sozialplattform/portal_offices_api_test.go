@@ -18,6 +18,7 @@ import (
 // names the office on "Jetzt beantragen" of a service of its Rechtskreis,
 // for the Kreis' own citizens and for those of its Gemeinden.
 func TestPortalOfficesAPI(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	harz, err := a.store.ResolveTenant(ctx, "landkreis-harz")

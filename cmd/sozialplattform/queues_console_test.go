@@ -33,6 +33,7 @@ func listRows(page string) int {
 // exactly the entries it counts – the go-live requests and expiring
 // certificates included, which once led to the whole Umsetzungsstand.
 func TestMinistryQueuesOpenTheirEntries(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.market.LoadDemo(ctx); err != nil {

@@ -17,6 +17,7 @@ import (
 // form's order; a borderline mailbox passes but the ministry's view says
 // it looks personal and what the key stands for.
 func TestRegistrationChecksKeyNameAndMailbox(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t)
 	anon := newClient(t, srv.URL)
 	form := func(name, key, mailbox string) url.Values {

@@ -19,6 +19,7 @@ import (
 // application and names it, and the WBS names the Stadt. Clerks only read;
 // another Landkreis does not see the page.
 func TestResponsibilityFromConsoleToPortal(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ctx := context.Background()
 	if err := a.onboard.LoadDemo(ctx); err != nil {

@@ -18,6 +18,7 @@ var phaseCell = regexp.MustCompile(`<ul class="app-phase-counts">(.*?)</ul>`)
 // behind the others is not hidden behind the furthest stand – and the
 // side navigation names it, while "Anbindung" is a page of its own.
 func TestRolloutShowsEveryStand(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	if err := a.onboard.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)

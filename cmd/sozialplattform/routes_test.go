@@ -17,6 +17,7 @@ import (
 // {token}/{secret} name on every secret path segment and only there, and
 // no two routes that collide.
 func TestRouteTablesHoldTheirInvariants(t *testing.T) {
+	t.Parallel()
 	a, _ := testApp(t)
 	rt := a.routes
 	tables := map[string][]web.Route{"console": rt.console, "portal": a.portal.Routes(), "api": rt.api, "transport": rt.transport}
@@ -80,6 +81,7 @@ func TestRouteTablesHoldTheirInvariants(t *testing.T) {
 // the upload routes take them (and answer for their own reasons), every
 // other route refuses them with 413 before its handler reads them.
 func TestBodyLimitsFollowTheRoutes(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t)
 	big := strings.Repeat("x", web.DefaultBodyLimit+1024)
 	for _, tc := range []struct {
@@ -109,6 +111,7 @@ func TestBodyLimitsFollowTheRoutes(t *testing.T) {
 // tenant: a tenant with that slug could never be reached at /{slug}/. A
 // new top-level route fails this test until tenant's list learns it.
 func TestEveryRoutedSegmentIsAReservedSlug(t *testing.T) {
+	t.Parallel()
 	a, _ := testApp(t)
 	segments := map[string]bool{}
 	for _, table := range [][]web.Route{a.routes.console, a.routes.api, a.routes.transport, a.portal.Routes()} {

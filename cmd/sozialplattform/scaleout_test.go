@@ -45,6 +45,7 @@ func roundRobin(t *testing.T, bases []string) string {
 // application submitted through one instance is read through the others
 // (they share the configured data key; without one they refuse to start).
 func TestSeveralInstancesOnOnePostgreSQL(t *testing.T) {
+	t.Parallel()
 	if testdb.Kind() != migrations.Postgres {
 		t.Skip("scale-out runs on PostgreSQL (TEST_DB=postgres)")
 	}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoginSetsAHardenedRotatedCookieAndLogoutEndsIt(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t)
 	c := newClient(t, srv.URL)
 
@@ -68,10 +69,11 @@ func TestLoginSetsAHardenedRotatedCookieAndLogoutEndsIt(t *testing.T) {
 }
 
 func TestSecureBaseURLGivesHostPrefixedSecureCookie(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	_ = a
 	// A second app on the same database with an https base URL.
-	cfg, _, err := parseConfig("test", []string{"--db", a.cfg.DB, "--base-url", "https://sozialplattform.example"}, func(string) string { return "" }, nil)
+	cfg, _, err := parseConfig("test", []string{"--db", a.cfg.DB, "--data-dir", a.cfg.DataDir, "--base-url", "https://sozialplattform.example"}, func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +92,7 @@ func TestSecureBaseURLGivesHostPrefixedSecureCookie(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRejected(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t)
 	for _, path := range []string{"/api/v1/session", "/admin/anmelden"} {
 		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(`{}`))
@@ -108,6 +111,7 @@ func TestCrossOriginPostIsRejected(t *testing.T) {
 }
 
 func TestBadInputGetsSpecificProblems(t *testing.T) {
+	t.Parallel()
 	_, srv := testApp(t)
 	c := newClient(t, srv.URL)
 	c.login("ministerium@demo.example", tenant.DemoPassword)

@@ -58,7 +58,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}})
 	dsn := testdb.DSN(t)
 	citizen := "erika.feierabend@example.org"
-	seedCrashDatabase(t, dsn, backupDataKey, fit, []string{citizen})
+	seedCrashDatabase(t, dsn, backupDataKey, []string{citizen}, fitRoute(t, fit))
 	db, err := migrations.Open(context.Background(), dsn, migrations.Options{MaxOpenConns: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -69,6 +69,7 @@ func problemDetail(t *testing.T, raw string) string {
 // the 401 an address without account gets, and the account accepts only
 // while logged in as itself.
 func TestInvitationAcceptanceIsNoPasswordOracle(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	ministry := newClient(t, srv.URL)
 	ministry.login("ministerium@demo.example", tenant.DemoPassword)
@@ -197,6 +198,7 @@ func TestResetRequestFloodAtTheAPI(t *testing.T) {
 // Issue 13 (8): a removal asks what happens to the tokens the person
 // created (409 without revokeTokens), and kept ones show as orphaned.
 func TestRemovingATokenCreatorAtTheAPI(t *testing.T) {
+	t.Parallel()
 	a, srv := testApp(t)
 	harzID := demoTenantID(t, a, "15085")
 	harz := newClient(t, srv.URL)

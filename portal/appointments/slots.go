@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sozialplattform/portal/counselling"
+	"sozialplattform/tenant/holidays"
 )
 
 // Slot is one bookable time of a calendar.
@@ -19,7 +20,7 @@ type Slot struct {
 // closedOn tells why a calendar has no slots on a German calendar day:
 // an exception's note, a holiday's name, or "" when it is open.
 func (c *Calendar) closedOn(day time.Time) (string, bool) {
-	if h := counselling.HolidayName(day); h != "" {
+	if h := holidays.Name(day); h != "" {
 		return h, true
 	}
 	d := day.Format("2006-01-02")

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/holidays"
 )
 
 // Weekday keys in the order of the German week (ISO 8601: Monday first).
@@ -170,7 +171,7 @@ func OpeningStatus(hours []Interval, now time.Time, loc *time.Location) Status {
 	local := now.In(loc)
 	for d := 0; d <= 14; d++ {
 		day := time.Date(local.Year(), local.Month(), local.Day()+d, 0, 0, 0, 0, loc)
-		holiday := HolidayName(day)
+		holiday := holidays.Name(day)
 		if d == 0 {
 			st.Holiday = holiday
 		}

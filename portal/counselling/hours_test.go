@@ -109,20 +109,27 @@ func TestOpeningStatusHolidays(t *testing.T) {
 	if st.Open || st.Holiday != "Ostermontag" || st.Next == nil || !st.Next.Equal(time.Date(2026, 4, 7, 9, 0, 0, 0, berlin)) {
 		t.Errorf("Ostermontag: %+v", st)
 	}
+	// Every holiday of tenant/holidays closes a centre open all week, and
+	// names itself; an ordinary day does not.
+	daily := []counselling.Interval{}
+	for _, day := range counselling.WeekdayKeys() {
+		daily = append(daily, counselling.Interval{Day: day, From: "09:00", To: "12:00"})
+	}
 	for _, d := range []struct {
 		day  time.Time
 		name string
 	}{
-		{time.Date(2026, 1, 6, 0, 0, 0, 0, berlin), "Heilige Drei Könige"},
-		{time.Date(2026, 4, 3, 0, 0, 0, 0, berlin), "Karfreitag"},
-		{time.Date(2026, 5, 14, 0, 0, 0, 0, berlin), "Christi Himmelfahrt"},
-		{time.Date(2026, 5, 25, 0, 0, 0, 0, berlin), "Pfingstmontag"},
-		{time.Date(2026, 10, 31, 0, 0, 0, 0, berlin), "Reformationstag"},
-		{time.Date(2027, 3, 26, 0, 0, 0, 0, berlin), "Karfreitag"},
-		{time.Date(2026, 6, 17, 0, 0, 0, 0, berlin), ""},
+		{time.Date(2026, 1, 6, 10, 0, 0, 0, berlin), "Heilige Drei Könige"},
+		{time.Date(2026, 4, 3, 10, 0, 0, 0, berlin), "Karfreitag"},
+		{time.Date(2026, 5, 14, 10, 0, 0, 0, berlin), "Christi Himmelfahrt"},
+		{time.Date(2026, 5, 25, 10, 0, 0, 0, berlin), "Pfingstmontag"},
+		{time.Date(2026, 10, 31, 10, 0, 0, 0, berlin), "Reformationstag"},
+		{time.Date(2027, 3, 26, 10, 0, 0, 0, berlin), "Karfreitag"},
+		{time.Date(2026, 6, 17, 10, 0, 0, 0, berlin), ""},
 	} {
-		if got := counselling.HolidayName(d.day); got != d.name {
-			t.Errorf("%s: %q, want %q", d.day.Format("02.01.2006"), got, d.name)
+		st := counselling.OpeningStatus(daily, d.day, berlin)
+		if st.Holiday != d.name || st.Open != (d.name == "") {
+			t.Errorf("%s: holiday %q open %v, want %q", d.day.Format("02.01.2006"), st.Holiday, st.Open, d.name)
 		}
 	}
 	if st := counselling.OpeningStatus(nil, time.Now(), berlin); st.Known || st.Open {

@@ -79,7 +79,7 @@ func TestEngineMessagesTranslated(t *testing.T) {
 		{"de", msgRowsMin, []any{3}, "Bitte machen Sie mindestens 3 Einträge."},
 		{"ru", msgRowsMin, []any{1}, "Пожалуйста, добавьте хотя бы одну запись."},
 		{"ru", msgRowsMin, []any{21}, "Пожалуйста, добавьте записи (минимум: 21)."},
-		{"fr", msgPhone, nil, "Bitte geben Sie eine Telefonnummer mit Ziffern ein, z. B. 0391 123456 oder +49 391 123456."},
+		{"fr", msgPhone, nil, "Bitte geben Sie eine Telefonnummer mit Ziffern an, z. B. 0391 567-0 oder +49 391 567-0 (erlaubt sind außerdem Leerzeichen, /, -, Punkt und Klammern)."},
 	} {
 		if got := message(tt.lang, tt.key, tt.args...); got != tt.want {
 			t.Errorf("message(%s, %s) = %q, want %q", tt.lang, tt.key, got, tt.want)

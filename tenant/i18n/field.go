@@ -15,7 +15,8 @@ const FieldPrefix = "field."
 // code no catalogue knows, keeps the domain's German message, marked as
 // German (Fallback) unless the catalogue is German. In German the
 // domain's own message wins where it has one: it is German already, and
-// for a code shared by several rules (phone) it is the more specific.
+// where a domain words a coded problem more narrowly than the shared text
+// it is the more specific.
 func (c *Catalogue) Field(e fault.FieldError) Text {
 	if c.lang.Code == German && e.Message != "" {
 		return Text{Value: e.Message, Lang: German}

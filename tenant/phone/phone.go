@@ -16,13 +16,13 @@ import (
 	"unicode/utf8"
 
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 )
 
-// Code is the message code of an invalid number; Message its German text.
-const (
-	Code    = "phone"
-	Message = "Bitte geben Sie eine Telefonnummer mit Ziffern an, z. B. 0391 567-0 oder +49 391 567-0 (erlaubt sind außerdem Leerzeichen, /, -, Punkt und Klammern)."
-)
+// Code is the message code of an invalid number. Its text, in every
+// language, is "field.phone" in tenant/i18n – the one text the console, the
+// API, the portal and the forms engine show.
+const Code = "phone"
 
 // The limits of the rule.
 const (
@@ -57,7 +57,7 @@ func Check(errs *fault.FieldErrors, field string, v *string) bool {
 	n, ok := Normalize(*v)
 	*v = n
 	if !ok {
-		errs.AddCode(field, Code, map[string]any{"minDigits": MinDigits, "maxDigits": MaxDigits}, Message)
+		*errs = append(*errs, i18n.Coded(field, Code, map[string]any{"minDigits": MinDigits, "maxDigits": MaxDigits}))
 	}
 	return ok
 }

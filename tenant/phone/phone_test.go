@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"sozialplattform/tenant/fault"
+	"sozialplattform/tenant/i18n"
 	"sozialplattform/tenant/phone"
 )
 
@@ -59,6 +60,12 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	// The German text is the catalogue's "field.phone", the same the
+	// forms engine shows: one text in one place.
+	german, ok := i18n.Default().German().Lookup(i18n.FieldPrefix + phone.Code)
+	if !ok || !strings.Contains(german.Value, "0391 567-0") {
+		t.Fatalf("field.phone = %q, %v; want the German text with an example number", german.Value, ok)
+	}
 	tests := []struct {
 		in, want string
 		problem  bool
@@ -75,8 +82,8 @@ func TestCheck(t *testing.T) {
 		if v != tt.want || ok == tt.problem || (len(errs) > 0) != tt.problem {
 			t.Errorf("Check(%q) = %q, %v, %v", tt.in, v, ok, errs)
 		}
-		if e, found := errs.Get("contactPhone"); tt.problem && (!found || e.Code != phone.Code || e.Message != phone.Message) {
-			t.Errorf("Check(%q): problem %+v, want code %q", tt.in, e, phone.Code)
+		if e, found := errs.Get("contactPhone"); tt.problem && (!found || e.Code != phone.Code || e.Message != german.Value) {
+			t.Errorf("Check(%q): problem %+v, want code %q and the catalogue's text %q", tt.in, e, phone.Code, german.Value)
 		}
 	}
 }
