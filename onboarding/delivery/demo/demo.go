@@ -65,8 +65,8 @@ type Demo struct {
 	// XTACertificate is the demo intermediary's certificate (PEM), the
 	// one a DVDV entry for it names.
 	XTACertificate string
-	cancel                func()
-	stop                  []func()
+	cancel         func()
+	stop           []func()
 }
 
 // Close stops the demo's loops, then its servers.
