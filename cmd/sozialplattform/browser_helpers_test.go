@@ -71,7 +71,9 @@ func (p person) visit(path string) string {
 	for _, pr := range problems {
 		*p.problems = append(*p.problems, path+": "+pr)
 	}
-	text, err := evaluate[string](p.ctx, `document.body.innerText`)
+	ctx, cancel := context.WithTimeout(p.ctx, pageWait)
+	defer cancel()
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 	if err != nil {
 		p.t.Fatalf("%s: %v", path, err)
 	}
@@ -133,12 +135,9 @@ func sendForm(ctx context.Context, base, action string, match, fill map[string]s
 	if err != nil || !found {
 		return "", fmt.Errorf("no form %s %v on the page (%v)", action, match, err)
 	}
-	if err := waitForNewDocument(ctx); err != nil {
-		return "", fmt.Errorf("form %s: %w", action, err)
-	}
-	loc, err := evaluate[string](ctx, `location.href`)
+	loc, err := waitForNewDocument(ctx)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("form %s: %w", action, err)
 	}
 	path, _, _ := strings.Cut(strings.TrimPrefix(loc, base), "#")
 	return path, nil
@@ -162,32 +161,35 @@ func loadPage(ctx context.Context, url string) error {
 	if _, err := evaluate[bool](ctx, `(() => { window.__leaving = true; location.assign(`+string(u)+`); return true; })()`); err != nil {
 		return fmt.Errorf("navigate to %s: %w", url, err)
 	}
-	return waitForNewDocument(ctx)
+	_, err := waitForNewDocument(ctx)
+	return err
 }
 
-// pageWait bounds the wait for one page; evalWait one question to it.
+// pageWait bounds the wait for one page; evalWait one of the questions
+// asked again and again while it loads.
 const (
 	pageWait = time.Minute
-	evalWait = 10 * time.Second
+	evalWait = 20 * time.Second
 )
 
 // waitForNewDocument waits until the document that set window.__leaving
-// has been replaced by one that has loaded completely.
-func waitForNewDocument(ctx context.Context) error {
+// has been replaced by one that has loaded completely, and returns its
+// address.
+func waitForNewDocument(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, pageWait)
 	defer cancel()
 	var last error
 	for {
-		done, err := evaluate[bool](ctx, `window.__leaving === undefined && document.readyState === "complete"`)
-		if err == nil && done {
-			return nil
+		loc, err := evaluate[string](ctx, `window.__leaving === undefined && document.readyState === "complete" ? location.href : ""`)
+		if err == nil && loc != "" {
+			return loc, nil
 		}
 		if err != nil {
 			last = err
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("the next page did not load within %s (last answer: %v): %w", pageWait, last, ctx.Err())
+			return "", fmt.Errorf("the next page did not load within %s (last answer: %v): %w", pageWait, last, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

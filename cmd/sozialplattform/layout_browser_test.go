@@ -165,7 +165,7 @@ func checkLayout(ctx context.Context, base, path string) (problems []string, lin
 			problems = append(problems, fmt.Sprintf("%d px: %s", w, p))
 		}
 	}
-	links, err = evaluate[[]string](ctx, `Array.from(document.querySelectorAll("a[href]")).map(a => new URL(a.getAttribute("href"), location.href).href)`)
+	links, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("a[href]")).map(a => new URL(a.getAttribute("href"), location.href).href)`))
 	return problems, links, err
 }
 
