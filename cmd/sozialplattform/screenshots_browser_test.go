@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/browsertest"
 )
 
 // screenshotDir holds the README's pictures of the console, beside its
@@ -21,16 +23,9 @@ const screenshotDir = "../../admin/screenshots"
 // and runs the layout guard on each. The pictures are written only on
 // request (UPDATE_SCREENSHOTS=1), not on every run.
 func TestREADMEScreenshots(t *testing.T) {
-	ctx := layoutBrowser(t)
-	a, srv := testApp(t)
+	root := browsertest.Start(t)
+	a, srv := demoConsole(t, true)
 	bg := context.Background()
-	if err := a.market.LoadDemo(bg); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.onboard.LoadDemo(bg); err != nil {
-		t.Fatal(err)
-	}
-	loadCounsellingDemo(t, a)
 	harz, err := a.store.ResolveTenant(bg, "15085")
 	if err != nil {
 		t.Fatal(err)
@@ -39,13 +34,12 @@ func TestREADMEScreenshots(t *testing.T) {
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("Harz's cases: %v, %v", cases, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	root, cancel := context.WithTimeout(root, 5*time.Minute)
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.URL+"/admin/anmelden"),
-		chromedp.SendKeys("#email", "ministerium@demo.example"), chromedp.SendKeys("#passwort", tenant.DemoPassword),
-		chromedp.Submit("#passwort"), chromedp.WaitVisible("h1")); err != nil {
-		t.Fatal(err)
-	}
+	var problems []string
+	ministry := newPerson(t, root, srv.URL, &problems)
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+	ctx := ministry.ctx
 	write := os.Getenv("UPDATE_SCREENSHOTS") == "1"
 	if write {
 		if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
@@ -57,19 +51,16 @@ func TestREADMEScreenshots(t *testing.T) {
 		{"anbindungsfall", "/admin/anbindung/fall/" + cases[0].ID},
 		{"marktplatz-katalog", "/marktplatz/"},
 	} {
-		problems, _, err := checkLayout(ctx, srv.URL, shot.path)
-		if err != nil {
-			t.Fatalf("%s: %v", shot.path, err)
-		}
-		for _, p := range problems {
-			t.Errorf("%s: %s", shot.path, p)
-		}
+		ministry.visit(shot.path)
 		for _, w := range layoutWidths {
 			h := int64(900)
 			if w < 600 {
 				h = 844
 			}
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h), chromedp.Navigate(srv.URL+shot.path), chromedp.WaitVisible("h1")); err != nil {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
+				t.Fatalf("%s at %d px: %v", shot.path, w, err)
+			}
+			if err := loadPage(ctx, srv.URL+shot.path); err != nil {
 				t.Fatalf("%s at %d px: %v", shot.path, w, err)
 			}
 			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -87,5 +78,8 @@ func TestREADMEScreenshots(t *testing.T) {
 				t.Logf("wrote %s (%d KB)", name, len(png)/1024)
 			}
 		}
+	}
+	if len(problems) > 0 {
+		t.Errorf("%d layout problems:\n%s", len(problems), strings.Join(problems, "\n"))
 	}
 }

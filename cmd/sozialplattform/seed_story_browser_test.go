@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/uptrace/bun"
 
 	"sozialplattform/marketplace"
@@ -16,89 +14,9 @@ import (
 	"sozialplattform/onboarding/delivery"
 	deliverydemo "sozialplattform/onboarding/delivery/demo"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/browsertest"
 	"sozialplattform/tenant/mail"
 )
-
-// storyBrowser is one person's browser in the seed story: its own
-// Chromium context, the server's address and the pages it visited with
-// their layout problems.
-type storyBrowser struct {
-	t        *testing.T
-	ctx      context.Context
-	base     string
-	problems *[]string
-}
-
-// visit loads path, runs the layout guard on it (at 390 and 1366 px) and
-// returns the page's text.
-func (b storyBrowser) visit(path string) string {
-	b.t.Helper()
-	problems, _, err := checkLayout(b.ctx, b.base, path)
-	if err != nil {
-		b.t.Fatalf("%s: %v", path, err)
-	}
-	for _, p := range problems {
-		*b.problems = append(*b.problems, path+": "+p)
-	}
-	text, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.innerText`))
-	if err != nil {
-		b.t.Fatalf("%s: %v", path, err)
-	}
-	return text
-}
-
-// submit sends the form of the current page whose action is action and
-// whose hidden fields hold match, after filling fill (text, select,
-// radio, checkbox by name), as a person clicks its button; it waits for
-// the next page and returns its path (with query), after the layout
-// guard ran on it.
-func (b storyBrowser) submit(action string, match, fill map[string]string) string {
-	b.t.Helper()
-	m, _ := json.Marshal(match)
-	f, _ := json.Marshal(fill)
-	found, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
-  const action = %q, match = %s || {}, fill = %s || {};
-  const form = Array.from(document.forms).find(fm => {
-    const a = fm.getAttribute("action");
-    if (!(a === action || (action === "" && a === null && fm.method === "post"))) return false;
-    return Object.entries(match).every(([k, v]) => fm.elements[k] && fm.elements[k].value === v);
-  });
-  if (!form) return false;
-  for (const [k, v] of Object.entries(fill)) {
-    const el = form.elements[k];
-    if (!el) throw new Error("no field " + k);
-    if (el instanceof RadioNodeList) { for (const r of el) r.checked = (r.value === v); }
-    else if (el.type === "checkbox") el.checked = v !== "";
-    else el.value = v;
-  }
-  window.__storyOld = true;
-  setTimeout(() => form.requestSubmit(), 0);
-  return true;
-})()`, action, m, f)))
-	if err != nil || !found {
-		b.t.Fatalf("no form %s %v on the page (%v)", action, match, err)
-	}
-	for i := 0; ; i++ {
-		done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__storyOld === undefined && document.readyState === "complete"`))
-		if err == nil && done {
-			break
-		}
-		if i > 300 {
-			b.t.Fatalf("form %s: no next page", action)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	loc, err := chromedp.Run(b.ctx, chromedp.Location())
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	path := strings.TrimPrefix(loc, b.base)
-	if i := strings.Index(path, "#"); i >= 0 {
-		path = path[:i]
-	}
-	b.visit(path)
-	return path
-}
 
 // mailLink is the path of the first link with prefix in the newest mail
 // to to.
@@ -130,21 +48,17 @@ func mailLink(t *testing.T, a *app, to, prefix string) string {
 // Chromium: a new Landkreis registers on the marketplace, confirms its
 // function mailbox by the mailed link, the ministry activates it from its
 // Aufgaben, the municipality accepts the mailed invitation, orders the
-// Sozialplattform's services and connects GruSi by variant 2 (the console
-// mailbox) and HzL by variant 3 (the demo's local FIT-Connect) through
-// preparation, connection test and go-live; the first application,
-// built as a citizen's, reaches the mailbox. The layout guard runs on
-// every page either of them visits.
+// Sozialplattform's services and connects one case per variant – GruSi
+// by variant 2 (the console mailbox), HzL by variant 3 (the demo's local
+// FIT-Connect) and BuT by variant 1 (the demo's XTA2 intermediary, once
+// the ministry has entered the DVDV entry its Aufgaben ask for) – through
+// preparation, connection test and go-live; the first application of
+// each, built as a citizen's, arrives. The layout guard runs on every
+// page either of them visits.
 func TestSeedStoryInTheBrowser(t *testing.T) {
-	root := layoutBrowser(t)
-	a, srv := testApp(t)
+	root := browsertest.Start(t)
+	a, srv := demoConsole(t, false)
 	bg := context.Background()
-	if err := a.market.LoadDemo(bg); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.onboard.LoadDemo(bg); err != nil {
-		t.Fatal(err)
-	}
 	// The demo's transport servers: a local FIT-Connect with its
 	// destination for all of Sachsen-Anhalt (and a local XTA2 server).
 	demo, err := deliverydemo.Start(bg, a.delivery, deliverydemo.Options{DB: a.db, DataDir: t.TempDir(), BaseURL: srv.URL,
@@ -153,18 +67,17 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(demo.Close)
-	root, cancel := context.WithTimeout(root, 15*time.Minute)
+	// Every step has a deadline of its own; this one only bounds the
+	// walk, which took 13 minutes on two cores shared with three other
+	// Chromium tests and compilers (load average 40).
+	root, cancel := context.WithTimeout(root, 25*time.Minute)
 	defer cancel()
 	var problems []string
-	person := func() storyBrowser {
-		ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		return storyBrowser{t: t, ctx: ctx, base: srv.URL, problems: &problems}
-	}
+	someone := func() person { return newPerson(t, root, srv.URL, &problems) }
 	const mailbox, password = "sozialamt@salzlandkreis.example", "Bode-fliesst-durch-Stassfurt-2026"
 
 	// Register and confirm the function mailbox by the mailed link.
-	muni := person()
+	muni := someone()
 	muni.visit("/marktplatz/registrierung")
 	if next := muni.submit("/marktplatz/registrierung", nil, map[string]string{"authorityName": "Salzlandkreis", "officialKey": "15089",
 		"functionMailbox": mailbox, "street": "Karlsplatz 37", "postalCode": "06406", "city": "Bernburg (Saale)",
@@ -179,7 +92,7 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 	}
 
 	// The ministry activates it from its Aufgaben.
-	ministry := person()
+	ministry := someone()
 	ministry.visit("/admin/anmelden")
 	ministry.submit("/admin/anmelden", nil, map[string]string{"email": "ministerium@demo.example", "passwort": tenant.DemoPassword})
 	start := ministry.visit("/admin/")
@@ -228,15 +141,17 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 	if err != nil || len(cases) < 3 {
 		t.Fatalf("the order opened %d cases (%v)", len(cases), err)
 	}
-	var c onboarding.Case
-	for _, k := range cases {
-		if k.Antragsstrecke == "grusi" {
-			c = k
+	caseOf := func(strecke string) onboarding.Case {
+		t.Helper()
+		for _, k := range cases {
+			if k.Antragsstrecke == strecke {
+				return k
+			}
 		}
+		t.Fatalf("no %s case among %+v", strecke, cases)
+		return onboarding.Case{}
 	}
-	if c.ID == "" {
-		t.Fatalf("no GruSi case among %+v", cases)
-	}
+	c := caseOf("grusi")
 
 	// Variant 2: the console's mailbox, its users named.
 	page := "/admin/anbindung/fall/" + c.ID
@@ -310,15 +225,7 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 	goLive(c)
 
 	// Variant 3: HzL to the demo's FIT-Connect destination.
-	var hzl onboarding.Case
-	for _, k := range cases {
-		if k.Antragsstrecke == "hzl" {
-			hzl = k
-		}
-	}
-	if hzl.ID == "" {
-		t.Fatalf("no HzL case among %+v", cases)
-	}
+	hzl := caseOf("hzl")
 	hp := "/admin/anbindung/fall/" + hzl.ID
 	muni.visit(hp)
 	muni.submit(hp+"/variante", nil, map[string]string{"variante": "3"})
@@ -327,27 +234,69 @@ func TestSeedStoryInTheBrowser(t *testing.T) {
 	hzl.Variant = onboarding.VariantFITConnect
 	goLive(hzl)
 
+	// Variant 1: BuT through an OSCI intermediary (the demo's XTA2
+	// server). The municipality names its DVDV Behördenkennung; the
+	// ministry finds the missing DVDV entry among its Aufgaben and enters
+	// the intermediary's address and certificate; from then on the
+	// intermediary knows the reader, the connection test is picked up by
+	// the Fachverfahren, and the case goes live.
+	const kennung = "sop:150890000100"
+	but := caseOf("but")
+	bp := "/admin/anbindung/fall/" + but.ID
+	muni.visit(bp)
+	muni.submit(bp+"/variante", nil, map[string]string{"variante": "1"})
+	muni.submit(bp+"/fachverfahren", nil, map[string]string{"fachverfahren": "open-prosoz"})
+	muni.submit(bp+"/anbindungsdaten", nil, map[string]string{"dvdvKennung": kennung})
+	if start := ministry.visit("/admin/"); !strings.Contains(start, "DVDV-Einträge anzulegen") {
+		t.Fatalf("the ministry's Aufgaben name no missing DVDV entry:\n%s", start)
+	}
+	if work := ministry.visit("/admin/arbeitsliste/dvdv"); !strings.Contains(work, kennung) || !strings.Contains(work, "Salzlandkreis") {
+		t.Fatalf("the DVDV work list lacks %s of the Salzlandkreis:\n%s", kennung, work)
+	}
+	ministry.visit("/admin/dvdv")
+	ministry.submit("/admin/dvdv", nil, map[string]string{"kennung": kennung, "name": "Salzlandkreis – Sozialamt",
+		"endpoint": demo.XTAURL, "certificate": demo.XTACertificate, "active": "true"})
+	if work := ministry.visit("/admin/arbeitsliste/dvdv"); strings.Contains(work, kennung) {
+		t.Errorf("the DVDV entry %s is still listed as missing:\n%s", kennung, work)
+	}
+	but.Variant = onboarding.VariantOSCIXTA2
+	goLive(but)
+
 	live, err := a.onboard.LiveAntragsstrecken(bg, salz.ID)
-	if err != nil || strings.Join(live, ",") != "grusi,hzl" && strings.Join(live, ",") != "hzl,grusi" {
+	slices.Sort(live)
+	if err != nil || strings.Join(live, ",") != "but,grusi,hzl" {
 		t.Fatalf("live: %v, %v", live, err)
 	}
 
-	// The first application, built as a citizen's is, reaches the
-	// console mailbox; the clerk finds it there.
-	xml, pdf, err := a.testApplication(bg, salz.ID, "grusi", "SLK-GRUSI-1", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var deliveryID string
-	if err := a.db.Tx(bg, func(ctx context.Context, tx bun.Tx) error {
-		deliveryID, err = a.delivery.Enqueue(ctx, tx, delivery.Document{ApplicationID: "story-1", TenantID: salz.ID, Antragsstrecke: "grusi",
-			ReferenceNumber: "SLK-GRUSI-1", XML: xml, PDF: pdf, SubmittedAt: time.Now().UTC().Truncate(time.Microsecond)})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.delivery.Drive(bg, deliveryID, 0); err != nil {
-		t.Fatal(err)
+	// The first application of each, built as a citizen's is, arrives:
+	// GruSi in the console mailbox, where the clerk finds it; HzL at the
+	// FIT-Connect destination, BuT at the intermediary, both fetched by
+	// the Fachverfahren.
+	for _, first := range []struct{ strecke, ref, want string }{
+		{"grusi", "SLK-GRUSI-1", delivery.StatusSent}, {"hzl", "SLK-HZL-1", delivery.StatusAccepted}, {"but", "SLK-BUT-1", delivery.StatusPickedUp},
+	} {
+		xml, pdf, err := a.testApplication(bg, salz.ID, first.strecke, first.ref, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var deliveryID string
+		if err := a.db.Tx(bg, func(ctx context.Context, tx bun.Tx) error {
+			deliveryID, err = a.delivery.Enqueue(ctx, tx, delivery.Document{ApplicationID: "story-" + first.strecke, TenantID: salz.ID,
+				Antragsstrecke: first.strecke, ReferenceNumber: first.ref, XML: xml, PDF: pdf, SubmittedAt: time.Now().UTC().Truncate(time.Microsecond)})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.delivery.Drive(bg, deliveryID, 20*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.delivery.List(bg, salz.ID, delivery.Filter{Query: first.ref})
+		if err != nil || len(got) != 1 || got[0].Status != first.want {
+			t.Errorf("the first %s application: %+v (%v), want status %s", first.strecke, got, err, first.want)
+		}
+		if text := muni.visit("/admin/zustellung/" + salz.ID); !strings.Contains(text, first.ref) {
+			t.Errorf("the deliveries page lacks %s:\n%s", first.ref, text)
+		}
 	}
 	if text := muni.visit("/admin/postfach/" + salz.ID); !strings.Contains(text, "SLK-GRUSI-1") {
 		t.Errorf("the first application is not in the mailbox:\n%s", text)

@@ -15,49 +15,38 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"sozialplattform/portal/site"
+	"sozialplattform/tenant/browsertest"
 )
-
-// chromiumPath is Debian's Chromium, which .ci/chromium-install provides.
-const chromiumPath = "/usr/bin/chromium"
 
 // axeTags are the rule sets of WCAG 2.1 level AA.
 const axeTags = `["wcag2a","wcag2aa","wcag21a","wcag21aa"]`
 
-// browserContext starts headless Chromium for a test. Without Chromium the
-// test is skipped – unless CI is set, where a missing browser is a failure;
-// under -short (the inner loop) browser tests are skipped as well.
+// browserContext starts headless Chromium for a test (tenant/browsertest:
+// skipped under -short and, outside CI, where Chromium is missing).
 func browserContext(t *testing.T) context.Context {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts Chromium: full suite only")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing (.ci/chromium-install installs it)", chromiumPath)
-		}
-		t.Skipf("%s not installed; run .ci/chromium-install", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser
-		t.Fatalf("start chromium: %v", err)
+	return browsertest.Start(t, chromedp.WindowSize(1280, 900))
+}
+
+// phoneBrowser is browserContext with a 390 px wide viewport (a phone).
+func phoneBrowser(t *testing.T) context.Context {
+	t.Helper()
+	ctx := browserContext(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatalf("phone viewport: %v", err)
 	}
 	return ctx
+}
+
+// axeSource is the vendored axe-core (testdata/axe), to inject with
+// runAxe.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // axeViolation is what the test keeps of an axe result.
@@ -70,8 +59,8 @@ type axeViolation struct {
 
 // runAxe injects the vendored axe-core into the current page and returns
 // its WCAG 2.1 AA violations.
-func runAxe(ctx context.Context, axeSource string) ([]axeViolation, error) {
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+func runAxe(ctx context.Context, axe string) ([]axeViolation, error) {
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
 		return nil, fmt.Errorf("inject axe: %w", err)
 	}
 	script := `axe.run(document, {runOnly: {type: "tag", values: ` + axeTags + `}, resultTypes: ["violations"]})
@@ -147,10 +136,7 @@ func TestAccessibility(t *testing.T) {
 	t.Parallel()
 	root := browserContext(t)
 	e := a11yEnv(t)
-	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeSource(t)
 	pages := a11yPages(e.portal)
 
 	// axe must see a planted violation, or a green run means nothing.
@@ -158,7 +144,7 @@ func TestAccessibility(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("main").insertAdjacentHTML("beforeend", "<img src='x.png'>")`)); err != nil {
 		t.Fatal(err)
 	}
-	planted, err := runAxe(root, string(axeSource))
+	planted, err := runAxe(root, axe)
 	if err != nil || !slices.ContainsFunc(planted, func(v axeViolation) bool { return v.ID == "image-alt" }) {
 		t.Fatalf("axe did not report a planted image without alt text: %v, %+v", err, planted)
 	}
@@ -191,7 +177,7 @@ func TestAccessibility(t *testing.T) {
 					err := chromedp.Do(ctx, chromedp.Navigate(url+sep+"lang="+lang.Code))
 					var vs []axeViolation
 					if err == nil {
-						vs, err = runAxe(ctx, string(axeSource))
+						vs, err = runAxe(ctx, axe)
 					}
 					cancel()
 					mu.Lock()
@@ -231,10 +217,7 @@ func TestKeyboardFinder(t *testing.T) {
 	t.Parallel()
 	root := browserContext(t)
 	e := a11yEnv(t)
-	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeSource(t)
 	ctx, cancel := context.WithTimeout(root, 3*time.Minute)
 	defer cancel()
 	active := func() string {
@@ -305,7 +288,7 @@ func TestKeyboardFinder(t *testing.T) {
 	}
 	axeCheck := func(what string) {
 		t.Helper()
-		vs, err := runAxe(ctx, string(axeSource))
+		vs, err := runAxe(ctx, axe)
 		if err != nil {
 			t.Fatal(err)
 		}

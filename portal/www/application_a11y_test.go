@@ -3,7 +3,6 @@ package www
 import (
 	"context"
 	"io/fs"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,14 +16,11 @@ import (
 	"sozialplattform/tenant/mail"
 )
 
-// TestApplicationAccessibility runs axe-core (WCAG 2.1 A/AA) over the
-// application and account pages – each HzL step with its error summary,
-// the summary, the receipt, the account – in German and Arabic (RTL).
-func TestApplicationAccessibility(t *testing.T) {
-	t.Parallel()
-	root := browserContext(t)
+// applicationEnv is a portal with the application forms and the
+// Servicekonto wired as the product wires them, and HzL live in Harz.
+func applicationEnv(t *testing.T) (*env, *forms.Store, *citizen.Store) {
+	t.Helper()
 	e := newEnv(t)
-	ctx := context.Background()
 	e.services.live[e.harz.ID] = []string{"hzl"}
 	outbox, err := mail.NewOutbox(e.portal.db, mail.OutboxOptions{Templates: []fs.FS{MailTemplates(), forms.MailTemplates(), citizen.MailTemplates()}})
 	if err != nil {
@@ -35,14 +31,25 @@ func TestApplicationAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := forms.NewStore(forms.Deps{DB: e.portal.db, Keys: keys, Registry: reg, Tenants: e.store, Mailer: outbox})
+	store, err := forms.NewStore(forms.Deps{DB: e.portal.db, Keys: keys, Registry: reg, Tenants: e.store, Mailer: outbox})
 	if err != nil {
 		t.Fatal(err)
 	}
 	accounts := citizen.NewStore(e.portal.db, outbox, citizen.Options{})
-	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fs, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions), Keys: keys}); err != nil {
+	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: store, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions), Keys: keys}); err != nil {
 		t.Fatal(err)
 	}
+	return e, store, accounts
+}
+
+// TestApplicationAccessibility runs axe-core (WCAG 2.1 A/AA) over the
+// application and account pages – each HzL step with its error summary,
+// the summary, the receipt, the account – in German and Arabic (RTL).
+func TestApplicationAccessibility(t *testing.T) {
+	t.Parallel()
+	root := browserContext(t)
+	e, fs, accounts := applicationEnv(t)
+	ctx := context.Background()
 	tok, err := accounts.Register(ctx, "jana@example.org", "ein-sicheres-passwort", "Jana", "landkreis-harz")
 	if err != nil {
 		t.Fatal(err)
@@ -51,10 +58,7 @@ func TestApplicationAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeSource(t)
 	check := func(path string) {
 		t.Helper()
 		for _, lang := range []string{"de", "ar"} {
@@ -70,7 +74,7 @@ func TestApplicationAccessibility(t *testing.T) {
 				if want, _, _ := strings.Cut(path, "?"); loc != want {
 					t.Errorf("%s: landed on %s", path, loc)
 				}
-				vs, err = runAxe(c, string(axeSource))
+				vs, err = runAxe(c, axe)
 			}
 			cancel()
 			if err != nil {

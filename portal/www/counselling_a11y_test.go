@@ -3,7 +3,6 @@ package www
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +21,7 @@ func TestCounsellingAccessibility(t *testing.T) {
 	t.Parallel()
 	root := browserContext(t)
 	e := newCounsellingEnv(t)
-	axeSource, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeSource(t)
 	slots, err := e.appts.Slots(t.Context(), e.cal, time.Now(), time.Now().AddDate(0, 0, 7))
 	if err != nil || len(slots) == 0 {
 		t.Fatalf("slots: %v", err)
@@ -52,7 +48,7 @@ func TestCounsellingAccessibility(t *testing.T) {
 	checked := 0
 	check := func(lang, label string) {
 		t.Helper()
-		vs, err := runAxe(ctx, string(axeSource))
+		vs, err := runAxe(ctx, axe)
 		if err != nil {
 			t.Fatalf("%s %s: %v", lang, label, err)
 		}

@@ -3,48 +3,13 @@ package www
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"sozialplattform/portal/citizen"
-	"sozialplattform/portal/forms"
-	"sozialplattform/tenant/envelope"
-	"sozialplattform/tenant/mail"
 )
-
-// phoneBrowser starts headless Chromium with a 390 px wide viewport (a
-// phone).
-func phoneBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test; skipped with -short")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing (.ci/chromium-install installs it)", chromiumPath)
-		}
-		t.Skipf("%s not installed; run .ci/chromium-install", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
 
 // keyboard drives a page the way a keyboard user does: Tab and Shift+Tab
 // to move, Space, Enter and the arrow keys to choose, typing to fill in.
@@ -241,30 +206,9 @@ var hzlByKeyboard = []struct {
 // application) pass axe in all six languages.
 func TestHzLByKeyboardOnAPhone(t *testing.T) {
 	root := phoneBrowser(t)
-	e := newEnv(t)
+	e, _, accounts := applicationEnv(t)
 	ctx := context.Background()
-	e.services.live[e.harz.ID] = []string{"hzl"}
-	outbox, err := mail.NewOutbox(e.portal.db, mail.OutboxOptions{Templates: []fs.FS{MailTemplates(), forms.MailTemplates(), citizen.MailTemplates()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, _ := envelope.Parse(envelope.NewKey())
-	reg, err := forms.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := forms.NewStore(forms.Deps{DB: e.portal.db, Keys: keys, Registry: reg, Tenants: e.store, Mailer: outbox})
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := citizen.NewStore(e.portal.db, outbox, citizen.Options{})
-	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: store, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions), Keys: keys}); err != nil {
-		t.Fatal(err)
-	}
-	axe, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeSource(t)
 	const password = "ein-sicheres-passwort"
 	var lastApp string
 	for _, lang := range []string{"ar", "uk"} {
@@ -278,7 +222,7 @@ func TestHzLByKeyboardOnAPhone(t *testing.T) {
 		}
 		bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext()) // cookies of its own: logged out
 		tctx, cancelT := context.WithTimeout(bctx, 8*time.Minute)
-		k := &keyboard{t: t, ctx: tctx, axe: string(axe)}
+		k := &keyboard{t: t, ctx: tctx, axe: axe}
 		cat := e.portal.cats[lang]
 		if err := chromedp.Do(tctx, chromedp.EmulateViewport(390, 844)); err != nil {
 			t.Fatal(err)
@@ -369,7 +313,7 @@ func TestHzLByKeyboardOnAPhone(t *testing.T) {
 				}
 			}
 			fresh, cancelF := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-			fk := &keyboard{t: t, ctx: fresh, axe: string(axe)}
+			fk := &keyboard{t: t, ctx: fresh, axe: axe}
 			if err := chromedp.Do(fresh, chromedp.EmulateViewport(390, 844)); err != nil {
 				t.Fatal(err)
 			}

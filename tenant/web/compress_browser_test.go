@@ -1,20 +1,17 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath is Debian's Chromium, which .ci/chromium-install provides.
-const chromiumPath = "/usr/bin/chromium"
+	"sozialplattform/tenant/browsertest"
+)
 
 // TestCompressInBrowser loads a page through Compress and its stylesheet
 // from the precompressed Assets in headless Chromium, once as the browser
@@ -23,15 +20,6 @@ const chromiumPath = "/usr/bin/chromium"
 // and applies the stylesheet. Without Chromium the test is skipped, except
 // in CI.
 func TestCompressInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing (.ci/chromium-install installs it)", chromiumPath)
-		}
-		t.Skipf("%s not installed", chromiumPath)
-	}
 	assets := newTestAssets(t)
 	css := assets.Path("kern/kern.min.css")
 	page := strings.Replace(string(testPage(20000)), "</title>", `</title><link rel="stylesheet" href="`+css+`">`, 1)
@@ -61,21 +49,7 @@ func TestCompressInBrowser(t *testing.T) {
 		Compress(CompressOptions{})(mux).ServeHTTP(w, r)
 	}))
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
+	ctx := browsertest.Start(t)
 
 	for _, want := range []string{"zstd", "gzip"} {
 		onlyGzip.Store(want == "gzip")

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -61,8 +62,11 @@ type Options struct {
 type Demo struct {
 	FITConnectURL, XTAURL string
 	DestinationID         string
-	cancel                func()
-	stop                  []func()
+	// XTACertificate is the demo intermediary's certificate (PEM), the
+	// one a DVDV entry for it names.
+	XTACertificate string
+	cancel         func()
+	stop           []func()
 }
 
 // Close stops the demo's loops, then its servers.
@@ -239,10 +243,15 @@ func startFIT(ctx, runCtx context.Context, s *delivery.Service, o Options, d *De
 }
 
 // startXTA runs a local XTA2 server with client certificates, the
-// platform's account and Harz's fetching Fachverfahren.
+// platform's account and the demo Fachverfahren that fetches for every
+// reader. The server is the demo's intermediary for the whole Land: a
+// Behördenkennung has an account there as long as its DVDV entry is
+// active and points at this server – the directory the ministry keeps is
+// the one source, so a municipality that sets up variant 1 later gets its
+// reader once the ministry has entered it, without a restart.
 func startXTA(ctx, runCtx context.Context, s *delivery.Service, o Options, d *Demo, loops *sync.WaitGroup, harzID string, log *slog.Logger) error {
 	now := time.Now()
-	ca, err := pki.NewCA("XTA2-Demo-CA", now, 365*24*time.Hour)
+	ca, err := pki.NewCA(demoCAName, now, 365*24*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -258,48 +267,152 @@ func startXTA(ctx, runCtx context.Context, s *delivery.Service, o Options, d *De
 	if err != nil {
 		return err
 	}
-	readerCert, err := ca.TLSCertificate(spec("Open/Prosoz Landkreis Harz (Demo)", false))
+	readerCert, err := ca.TLSCertificate(spec("Demo-Fachverfahren (XTA2)", false))
 	if err != nil {
 		return err
 	}
-	kennung := demoHarzKennung(ctx, o.Onboarding, harzID)
-	xs := xtaserver.New(xtaserver.Options{Identity: "xta2-demo", Logger: log})
+	readerFP := xtaserver.Fingerprint(readerCert.Leaf.Raw)
+	readers := &demoReaders{dir: o.Directory}
+	wake := make(chan struct{}, 1)
+	xs := xtaserver.New(xtaserver.Options{Identity: "xta2-demo", Logger: log,
+		Accounts: func(ctx context.Context, id string) ([]string, bool, error) {
+			ok, err := readers.served(ctx, id)
+			return []string{readerFP}, ok, err
+		},
+		Delivered: func(string) {
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}})
 	xs.AddAccount(o.Author.Identifier, xtaserver.Fingerprint(platformCert.Leaf.Raw))
-	xs.AddAccount(kennung, xtaserver.Fingerprint(readerCert.Leaf.Raw))
 	xtaURL, stopXTA, err := serveLocal(xs.Handler(), &tls.Config{Certificates: []tls.Certificate{serverCert},
 		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool(), MinVersion: tls.VersionTLS12})
 	if err != nil {
 		return err
 	}
 	d.XTAURL = xtaURL + "/xta"
+	d.XTACertificate = string(pki.CertPEM(serverCert.Leaf))
+	readers.setEndpoint(d.XTAURL)
 	d.stop = append(d.stop, stopXTA)
 	s.SetXTA(&delivery.XTAOptions{Author: o.Author, ClientCert: platformCert})
-	if err := putDemoDVDV(ctx, o.Directory, kennung, d.XTAURL, string(pki.CertPEM(serverCert.Leaf))); err != nil {
+	if err := putDemoDVDV(ctx, o.Directory, demoHarzKennung(ctx, o.Onboarding, harzID), d.XTAURL, d.XTACertificate); err != nil {
 		return err
 	}
-	reader := xta2.NewClient(xta2.Config{Endpoint: d.XTAURL, Identity: xta2.Party{Identifier: kennung},
-		HTTPClient: xta2.TLSClient(readerCert, ca.Pool(), 30*time.Second)})
+	if err := movePreviousDemoEntries(ctx, o.Directory, d.XTAURL, d.XTACertificate); err != nil {
+		return err
+	}
+	client := xta2.TLSClient(readerCert, ca.Pool(), 30*time.Second)
 	loops.Add(1)
 	go func() {
 		defer loops.Done()
 		t := time.NewTicker(2 * time.Second)
 		defer t.Stop()
 		for {
-			_, err := xta2.FetchAll(runCtx, reader, func(f xta2.Fetched) error {
-				log.Info("Demo-Fachverfahren (XTA2, Landkreis Harz): Nachricht abgeholt", "messageId", f.Meta.MessageID,
-					"betreff", f.Meta.Subject, "anlagen", len(f.Content.Attachments))
-				return nil
-			})
+			kennungen, err := readers.list(runCtx)
 			if err != nil && runCtx.Err() == nil {
 				log.Warn("Demo-Fachverfahren (XTA2)", "err", err)
+			}
+			for _, k := range kennungen {
+				reader := xta2.NewClient(xta2.Config{Endpoint: d.XTAURL, Identity: xta2.Party{Identifier: k}, HTTPClient: client})
+				_, err := xta2.FetchAll(runCtx, reader, func(f xta2.Fetched) error {
+					log.Info("Demo-Fachverfahren (XTA2): Nachricht abgeholt", "leser", k, "messageId", f.Meta.MessageID,
+						"betreff", f.Meta.Subject, "anlagen", len(f.Content.Attachments))
+					return nil
+				})
+				if err != nil && runCtx.Err() == nil {
+					log.Warn("Demo-Fachverfahren (XTA2)", "leser", k, "err", err)
+				}
 			}
 			select {
 			case <-runCtx.Done():
 				return
 			case <-t.C:
+			case <-wake:
 			}
 		}
 	}()
+	certFile := filepath.Join(o.DataDir, "zustellung-demo", "xta2-intermediaer.pem")
+	if err := os.MkdirAll(filepath.Dir(certFile), 0o750); err != nil {
+		return fmt.Errorf("delivery demo: %w", err)
+	}
+	if err := os.WriteFile(certFile, []byte(d.XTACertificate), 0o644); err != nil {
+		return fmt.Errorf("delivery demo: %w", err)
+	}
+	log.Info("Demo-Intermediär (XTA2): DVDV-Einträge mit dieser Adresse und diesem Zertifikat werden hier zugestellt",
+		"adresse", d.XTAURL, "zertifikat", certFile)
+	return nil
+}
+
+// demoCAName issues the demo intermediary's certificates; a DVDV entry
+// whose certificate it issued points at a demo intermediary.
+const demoCAName = "XTA2-Demo-CA"
+
+// demoReaders are the readers the demo intermediary serves: the
+// Behördenkennungen whose active DVDV entry names its address.
+type demoReaders struct {
+	dir      *dvdv.Directory
+	mu       sync.Mutex
+	endpoint string
+}
+
+func (r *demoReaders) setEndpoint(e string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.endpoint = e
+}
+
+func (r *demoReaders) here(e *dvdv.DirectoryEntry) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return e.Active && r.endpoint != "" && e.Endpoint == r.endpoint
+}
+
+// served says whether kennung is a reader of the demo intermediary.
+func (r *demoReaders) served(ctx context.Context, kennung string) (bool, error) {
+	e, err := r.dir.Lookup(ctx, kennung)
+	if errors.Is(err, dvdv.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return r.here(e), nil
+}
+
+// list returns every reader of the demo intermediary.
+func (r *demoReaders) list(ctx context.Context) ([]string, error) {
+	all, err := r.dir.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range all {
+		if r.here(&all[i]) {
+			out = append(out, all[i].Kennung)
+		}
+	}
+	return out, nil
+}
+
+// movePreviousDemoEntries points the DVDV entries that named an earlier
+// start's demo intermediary (its port and CA change with every start) at
+// this one, so that the municipalities connected in the demo stay
+// connected.
+func movePreviousDemoEntries(ctx context.Context, dir *dvdv.Directory, endpoint, cert string) error {
+	all, err := dir.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range all {
+		c, err := e.Cert()
+		if err != nil || c.Issuer.CommonName != demoCAName || e.Endpoint == endpoint {
+			continue
+		}
+		if _, err := dir.Put(ctx, "", e.Kennung, e.Version, dvdv.Input{Name: e.Name, Endpoint: endpoint, Certificate: cert, Active: e.Active}); err != nil {
+			return fmt.Errorf("delivery demo: DVDV entry %s: %w", e.Kennung, err)
+		}
+	}
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -257,6 +258,65 @@ func TestSendFetchCloseOverMutualTLS(t *testing.T) {
 	rep, err = sender.GetTransportReport(ctx, id)
 	if err != nil || rep.Status != xta2.StatusGreen || rep.Meta.Reception.IsZero() {
 		t.Fatalf("report after close: %+v, %v", rep, err)
+	}
+}
+
+// TestAccountsFromADirectory: a reader the server was never told of has
+// an account as soon as the directory (Options.Accounts) knows it – the
+// demo intermediary answers from the DVDV entries – and only for the
+// certificates the directory names; a reader it does not know is refused
+// with 9031, and the fetching side learns of each delivery.
+func TestAccountsFromADirectory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var mu sync.Mutex
+	known := map[string]string{}
+	var delivered []string
+	srv := xtaserver.New(xtaserver.Options{
+		Accounts: func(_ context.Context, id string) ([]string, bool, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			fp, ok := known[id]
+			return []string{fp}, ok, nil
+		},
+		Delivered: func(reader string) {
+			mu.Lock()
+			defer mu.Unlock()
+			delivered = append(delivered, reader)
+		}})
+	endpoint, client := tlsPair(t, srv, nil)
+	pc, pfp := client("sozialplattform")
+	hc, hfp := client("fachverfahren")
+	other, _ := client("jemand-anders")
+	srv.AddAccount(platform.Identifier, pfp)
+	sender := xta2.NewClient(xta2.Config{Endpoint: endpoint, Identity: platform, HTTPClient: pc})
+	reader := xta2.NewClient(xta2.Config{Endpoint: endpoint, Identity: harz, HTTPClient: hc})
+
+	id, err := sender.CreateMessageID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f *xta2.Fault
+	if err := sender.SendMessage(ctx, sampleMeta(id), sampleContent()); !errors.As(err, &f) || f.Code != xta2.CodeDirectory {
+		t.Fatalf("send to a reader nobody knows: %v", err)
+	}
+	mu.Lock()
+	known[harz.Identifier] = hfp
+	mu.Unlock()
+	if err := sender.SendMessage(ctx, sampleMeta(id), sampleContent()); err != nil {
+		t.Fatalf("send once the directory knows the reader: %v", err)
+	}
+	impostor := xta2.NewClient(xta2.Config{Endpoint: endpoint, Identity: harz, HTTPClient: other})
+	if _, err := xta2.FetchAll(ctx, impostor, func(xta2.Fetched) error { return nil }); !errors.As(err, &f) || f.Code != xta2.CodeAuthorMismatch {
+		t.Fatalf("fetch with another certificate: %v", err)
+	}
+	if n, err := xta2.FetchAll(ctx, reader, func(xta2.Fetched) error { return nil }); n != 1 || err != nil {
+		t.Fatalf("fetch: %d, %v", n, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(delivered) != 1 || delivered[0] != harz.Identifier {
+		t.Fatalf("delivered: %v", delivered)
 	}
 }
 

@@ -7,6 +7,7 @@
 package xtaserver
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -32,6 +33,16 @@ type Options struct {
 	MaxBody int64
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Accounts, when set, is asked for an identifier that AddAccount did
+	// not register: it says whether the account exists and which client
+	// certificates (SHA-256 fingerprints) may act as it. The demo answers
+	// from its data, so that a municipality set up later has an account
+	// without a restart.
+	Accounts func(ctx context.Context, identifier string) (fingerprints []string, ok bool, err error)
+	// Delivered, when set, learns the reader of each message put into a
+	// message box (after the lock is released), so that a fetching
+	// Fachverfahren need not poll.
+	Delivered func(reader string)
 }
 
 // Server is the local XTA 2 server. It is safe for concurrent use.
@@ -88,6 +99,24 @@ func (s *Server) AddAccount(identifier string, fingerprints ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.accounts[identifier] = &account{certs: fingerprints}
+}
+
+// account finds an account: registered, or known to Options.Accounts.
+func (s *Server) account(ctx context.Context, id string) (*account, bool, error) {
+	s.mu.Lock()
+	acc, ok := s.accounts[id]
+	s.mu.Unlock()
+	if ok || s.opts.Accounts == nil || id == "" {
+		return acc, ok, nil
+	}
+	fps, ok, err := s.opts.Accounts(ctx, id)
+	if err != nil || !ok {
+		if err != nil {
+			s.opts.Logger.Warn("xta2 account lookup", "identifier", id, "err", err)
+		}
+		return nil, false, err
+	}
+	return &account{certs: fps}, true, nil
 }
 
 // Handler serves the web service at any path.
@@ -194,9 +223,10 @@ func (s *Server) caller(r *http.Request, req *xta2.Envelope, author *xta2.Party)
 			id = strings.TrimSpace(c.Text())
 		}
 	}
-	s.mu.Lock()
-	acc, ok := s.accounts[id]
-	s.mu.Unlock()
+	acc, ok, err := s.account(r.Context(), id)
+	if err != nil {
+		return "", xta2.NewFault(xta2.ExcTechnicalProblem, xta2.CodeInternal, "")
+	}
 	if !ok {
 		return "", xta2.NewFault(xta2.ExcPermissionDenied, xta2.CodeAccountUnknown, "")
 	}
@@ -256,6 +286,19 @@ func (s *Server) sendMessage(r *http.Request, req *xta2.Envelope) *xta2.Fault {
 			return xta2.NewFault(xta2.ExcMessageSchemaViolation, xta2.CodeSchemaViolation, "")
 		}
 	}
+	_, readerKnown, err := s.account(r.Context(), meta.Reader.Identifier)
+	if err != nil {
+		return xta2.NewFault(xta2.ExcTechnicalProblem, xta2.CodeInternal, "")
+	}
+	f = s.deliver(meta, author, content, readerKnown)
+	if f == nil && s.opts.Delivered != nil {
+		s.opts.Delivered(meta.Reader.Identifier)
+	}
+	return f
+}
+
+// deliver puts a message into its reader's message box.
+func (s *Server) deliver(meta *xta2.MessageMetaData, author string, content *xta2.Container, readerKnown bool) *xta2.Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -263,7 +306,7 @@ func (s *Server) sendMessage(r *http.Request, req *xta2.Envelope) *xta2.Fault {
 		return xta2.NewFault(xta2.ExcInvalidMessageID, xta2.CodeMessageIDUnknown, "")
 	case s.messages[meta.MessageID] != nil:
 		return xta2.NewFault(xta2.ExcParameterIsNotValid, xta2.CodeMessageIDUsed, "")
-	case s.accounts[meta.Reader.Identifier] == nil:
+	case !readerKnown:
 		return xta2.NewFault(xta2.ExcParameterIsNotValid, xta2.CodeDirectory, "Leser "+meta.Reader.Identifier+" unbekannt")
 	}
 	now := s.opts.Now()
