@@ -99,6 +99,17 @@ func (c *Case) Phase(p Phase) PhaseState {
 // Live reports whether the Antragsstrecke is live for the municipality.
 func (c *Case) Live() bool { return c.Stage == StageLive }
 
+// CurrentPhase is the phase a case works in: the first one not completed,
+// or the last one once the case is live.
+func (c *Case) CurrentPhase() Phase {
+	for _, p := range c.Phases {
+		if p.Status != Completed {
+			return p.Phase
+		}
+	}
+	return PhaseProduction
+}
+
 type caseRow struct {
 	bun.BaseModel          `bun:"table:onboarding_cases"`
 	ID                     string     `bun:"id,pk"`

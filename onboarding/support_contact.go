@@ -71,17 +71,6 @@ func (c SupportContact) CoverageLabel() string {
 	return vs + " · " + ps
 }
 
-// CurrentPhase is the phase a case works in: the first one not completed,
-// or the last one once the case is live.
-func (c *Case) CurrentPhase() Phase {
-	for _, p := range c.Phases {
-		if p.Status != Completed {
-			return p.Phase
-		}
-	}
-	return PhaseProduction
-}
-
 type supportContactRow struct {
 	bun.BaseModel `bun:"table:onboarding_support_contacts"`
 	ID            string    `bun:"id,pk"`
