@@ -1,0 +1,75 @@
+package main
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The page helpers of the tests that still walk console or portal pages
+// through the whole server (market_e2e_test.go, registration_checks_test.go,
+// onboarding_once_test.go, responsibility_test.go …); the console's own
+// walks are in admin/.
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// marketPage GETs a page like a browser without JavaScript and returns
+// status and body.
+func (c *client) marketPage(path string) (int, string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// mustPage GETs a page and fails unless the status is want.
+func (c *client) mustPage(want int, path string) string {
+	c.t.Helper()
+	status, body := c.marketPage(path)
+	if status != want {
+		c.t.Fatalf("GET %s: %d, want %d:\n%s", path, status, want, body)
+	}
+	return body
+}
+
+// marketForm posts a form with the CSRF token of the page it was on and
+// returns status, Location and body.
+func (c *client) marketForm(from, action string, vals url.Values) (int, string, string) {
+	c.t.Helper()
+	_, page := c.marketPage(from)
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		c.t.Fatalf("no form token on %s", from)
+	}
+	if vals == nil {
+		vals = url.Values{}
+	}
+	vals.Set("csrf", html.UnescapeString(m[1]))
+	req, _ := http.NewRequest(http.MethodPost, c.base+action, strings.NewReader(vals.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.base)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("POST %s: %v", action, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+func marketContains(t *testing.T, page, what string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
