@@ -256,3 +256,22 @@ func (e *env) mailTo(template, to string) *mail.Stored {
 	}
 	return nil
 }
+
+// loadCounsellingDemo loads the directory's and the appointments' demo
+// data the way serve --demo does, twice (it is idempotent); it needs
+// counselling and demo.
+func (e *env) loadCounsellingDemo() counselling.Demo {
+	e.t.Helper()
+	ctx := context.Background()
+	var d counselling.Demo
+	for range 2 {
+		var err error
+		if d, err = e.counsel.LoadDemo(ctx); err != nil {
+			e.t.Fatal(err)
+		}
+		if err := e.appts.LoadDemo(ctx, e.store, d.CalendarTenants); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return d
+}

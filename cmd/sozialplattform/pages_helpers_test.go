@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"html"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"sozialplattform/onboarding"
 )
 
 // The page helpers of the tests that still walk console or portal pages
@@ -73,3 +78,74 @@ func marketContains(t *testing.T, page, what string, wants ...string) {
 		}
 	}
 }
+
+// onbPage GETs a console page and fails unless the status is want.
+func (c *client) onbPage(want int, path string) string {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("GET %s: %d, want %d:\n%s", path, resp.StatusCode, want, b)
+	}
+	return string(b)
+}
+
+// onbPost sends a form from a page (with that page's form token) and
+// returns status, Location and body; files are sent as multipart.
+func (c *client) onbPost(from, action string, vals url.Values, file []byte) (int, string, string) {
+	c.t.Helper()
+	m := csrfField.FindStringSubmatch(c.onbPage(http.StatusOK, from))
+	if m == nil {
+		c.t.Fatalf("no form token on %s", from)
+	}
+	if vals == nil {
+		vals = url.Values{}
+	}
+	vals.Set("csrf", html.UnescapeString(m[1]))
+	var body io.Reader
+	ct := "application/x-www-form-urlencoded"
+	if file != nil {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for k, vs := range vals {
+			for _, v := range vs {
+				w.WriteField(k, v)
+			}
+		}
+		part, _ := w.CreateFormFile("datei", "Vertrag.pdf")
+		part.Write(file)
+		w.Close()
+		body, ct = &buf, w.FormDataContentType()
+	} else {
+		body = strings.NewReader(vals.Encode())
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.base+action, body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Origin", c.base)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("POST %s: %v", action, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+func onbContains(t *testing.T, page, what string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+func onboardingFrom(a *app) onboarding.ConsultationFilter {
+	return onboarding.ConsultationFilter{From: a.onboard.Now()}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
