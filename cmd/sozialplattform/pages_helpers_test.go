@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"html"
 	"io"
 	"mime/multipart"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"sozialplattform/onboarding"
+	"sozialplattform/portal/counselling"
 )
 
 // The page helpers of the tests that still walk console or portal pages
@@ -149,3 +151,31 @@ func onboardingFrom(a *app) onboarding.ConsultationFilter {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// loadCounsellingDemo loads the directory's and the appointments' demo
+// data the way serve --demo does, twice (it is idempotent).
+func loadCounsellingDemo(t *testing.T, a *app) counselling.Demo {
+	t.Helper()
+	ctx := context.Background()
+	var d counselling.Demo
+	for range 2 {
+		var err error
+		if d, err = a.counsel.LoadDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.appts.LoadDemo(ctx, a.store, d.CalendarTenants); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+// harzID is the Landkreis Harz's tenant ID.
+func harzID(t *testing.T, a *app) string {
+	t.Helper()
+	h, err := a.store.ResolveTenant(context.Background(), "landkreis-harz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.ID
+}
