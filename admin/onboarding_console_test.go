@@ -295,3 +295,24 @@ func TestCalendarSubscription(t *testing.T) {
 		t.Errorf("Harz made an address for Wittenberg: %d", status)
 	}
 }
+
+// TestFITConnectServiceOnTheCataloguePage: the console's catalogue shows
+// the LeiKa identifier the ministry set through the API, marks the demo
+// values as such and names the Antragsstrecken without one (the API's
+// rules: onboarding/api's TestFITConnectServiceInTheCatalogue).
+func TestFITConnectServiceOnTheCataloguePage(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, envOptions{domains: true, worldOptions: worldOptions{demo: true, api: true}})
+	if err := e.onboard.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ministry := e.client()
+	ministry.login("ministerium@demo.example", tenant.DemoPassword)
+	ministry.api(http.StatusOK, "PUT", "/api/v1/antragsstrecken/hzl/fitconnect-service", map[string]any{"fitConnectService": "99010003001006"}, nil)
+	page := ministry.mustPage(http.StatusOK, "/admin/katalog")
+	for _, want := range []string{"urn:de:fim:leika:leistung:99010003001006", "Demowert, keine echte LeiKa-Kennung", "nicht hinterlegt"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("catalogue page lacks %q", want)
+		}
+	}
+}
