@@ -234,4 +234,3 @@ func fieldValue(page, id string) string {
 	rest = rest[v+len(`value="`):]
 	return rest[:strings.Index(rest, `"`)]
 }
-

@@ -236,7 +236,6 @@ func TestOnboardingConsole(t *testing.T) {
 	}
 }
 
-
 // TestCalendarSubscription: a municipality makes a secret address for its
 // calendar app, which fetches the feed without a session; a new address
 // replaces the old one, another municipality cannot make one for it, and
