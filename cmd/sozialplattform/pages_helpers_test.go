@@ -179,3 +179,37 @@ func harzID(t *testing.T, a *app) string {
 	}
 	return h.ID
 }
+
+// csRaw sends a body of the given type and returns status, headers and body.
+func (c *client) csRaw(method, path, contentType string, body []byte) (int, http.Header, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// problem is an RFC 9457 answer.
+type problem struct {
+	Status int `json:"status"`
+	Errors []struct {
+		Location string `json:"location"`
+		Message  string `json:"message"`
+	} `json:"errors"`
+}
+
+func (p problem) locations() string {
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Location)
+	}
+	return strings.Join(out, ",")
+}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -21,6 +22,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/web"
 )
 
 // New returns a test API with the server's middleware (huma context,
@@ -46,7 +48,20 @@ type Caller struct {
 
 // Anonymous sends requests without a login.
 func Anonymous(t *testing.T, humaAPI humatest.TestAPI) *Caller {
-	return &Caller{t: t, api: humaAPI, ctx: context.Background()}
+	return &Caller{t: t, api: humaAPI, ctx: fromClient(context.Background())}
+}
+
+// ClientAddr is the address every caller sends from (TEST-NET-1, as
+// httptest's requests).
+const ClientAddr = "192.0.2.1"
+
+// fromClient records ClientAddr in ctx as the server's web.RealIP does
+// before the API (limits per address read it).
+func fromClient(ctx context.Context) context.Context {
+	r := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx)
+	r.RemoteAddr = ClientAddr + ":4711"
+	web.RealIP(false)(http.HandlerFunc(func(_ http.ResponseWriter, rr *http.Request) { ctx = rr.Context() })).ServeHTTP(httptest.NewRecorder(), r)
+	return ctx
 }
 
 // As sends requests as the account with the address: the principal for
@@ -58,7 +73,7 @@ func As(t *testing.T, humaAPI humatest.TestAPI, store *tenant.Store, email strin
 		t.Fatalf("account %s: %v", email, err)
 	}
 	p := authz.Principal{UserID: u.ID, Label: email}
-	ctx := tenant.WithActor(authz.WithPrincipal(context.Background(), p), tenant.Actor{ID: p.Subject(), Label: email})
+	ctx := tenant.WithActor(authz.WithPrincipal(fromClient(context.Background()), p), tenant.Actor{ID: p.Subject(), Label: email})
 	return &Caller{t: t, api: humaAPI, ctx: ctx}
 }
 
