@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/uptrace/bun"
-
 	"sozialplattform/admin"
 	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
@@ -24,6 +22,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/dvdv"
+	"sozialplattform/onboarding/ordering"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -161,25 +160,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		}
 		mo := marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox}
 		if o.ordering {
-			mo.OnOrderPlaced = func(ctx context.Context, tx bun.IDB, ev marketplace.OrderPlaced) error {
-				var keys []string
-				for _, it := range ev.Items {
-					keys = append(keys, it.Antragsstrecken...)
-				}
-				return e.onboard.OpenCases(ctx, tx, ev.TenantID, ev.OrderID, keys, ev.OrderedAt)
-			}
-			mo.OrderFollowUp = func(ctx context.Context, tx bun.IDB) (marketplace.FollowUp, error) {
-				info, err := e.onboard.OrderInfo(ctx, tx, 3)
-				out := marketplace.FollowUp{ConsultationTitle: info.ConsultationTitle, ConsultationWhen: info.ConsultationWhen,
-					ConsultationWhere: info.ConsultationWhere, NextConsultations: info.NextConsultations}
-				for _, c := range info.Contacts {
-					out.Contacts = append(out.Contacts, marketplace.SupportContact{Name: c.Name, Role: c.Role, Mailbox: c.Mailbox, Phone: c.Phone})
-				}
-				return out, err
-			}
-		}
-		if o.ordering {
-			mo.KnownAntragsstrecken = e.onboard.Antragsstrecken
+			mo = ordering.Options(mo, e.onboard) // as the server wires it
 		}
 		if e.market, err = marketplace.NewStore(e.db, e.store, e.outbox, mo); err != nil {
 			t.Fatal(err)
