@@ -17,10 +17,9 @@ import (
 	"sozialplattform/portal/counselling"
 )
 
-// The page helpers of the tests that still walk console or portal pages
-// through the whole server (market_e2e_test.go, registration_checks_test.go,
-// onboarding_once_test.go, responsibility_test.go …); the console's own
-// walks are in admin/.
+// The page helpers of the tests that walk console and portal pages
+// through the whole server (market_e2e_test.go, responsibility_test.go,
+// the browser tests …); the console's own walks are in admin/.
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
@@ -70,15 +69,6 @@ func (c *client) marketForm(from, action string, vals url.Values) (int, string, 
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
-}
-
-func marketContains(t *testing.T, page, what string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(page, w) {
-			t.Errorf("%s lacks %q", what, w)
-		}
-	}
 }
 
 // onbPage GETs a console page and fails unless the status is want.
