@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/uptrace/bun"
-
 	"sozialplattform/admin"
 	"sozialplattform/marketplace"
 	"sozialplattform/migrations"
@@ -24,6 +22,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/onboarding/delivery/dvdv"
+	"sozialplattform/onboarding/ordering"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
@@ -62,6 +61,8 @@ type env struct {
 	onboard *onboarding.Store
 	// With envOptions.delivery.
 	delivery *delivery.Service
+	// The further domains and the demo's people: world_test.go.
+	world
 }
 
 // ministryMailbox is the ministry's function mailbox of the tests.
@@ -86,6 +87,8 @@ type envOptions struct {
 	// delivery adds the delivery service (routing by onboarding's cases;
 	// needs domains), with the rules of its objects.
 	delivery bool
+	// The further domains and the demo data: world_test.go.
+	worldOptions
 }
 
 // newEnvWith is newEnv with a changed console.
@@ -108,6 +111,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	if o.domains {
 		outboxOpts.Templates = []fs.FS{marketplace.MailTemplates(), onboarding.MailTemplates()}
 	}
+	outboxOpts.Templates = append(outboxOpts.Templates, o.mailTemplates()...)
 	if e.outbox, err = mail.NewOutbox(e.db, outboxOpts); err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +122,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	if o.delivery {
 		rules = append(rules, delivery.Rules())
 	}
+	rules = append(rules, o.rules()...)
 	for _, rs := range rules {
 		if err := authz.SyncRules(ctx, e.db.Write, rs); err != nil {
 			t.Fatal(err)
@@ -155,37 +160,26 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		}
 		mo := marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox}
 		if o.ordering {
-			mo.OnOrderPlaced = func(ctx context.Context, tx bun.IDB, ev marketplace.OrderPlaced) error {
-				var keys []string
-				for _, it := range ev.Items {
-					keys = append(keys, it.Antragsstrecken...)
-				}
-				return e.onboard.OpenCases(ctx, tx, ev.TenantID, ev.OrderID, keys, ev.OrderedAt)
-			}
-			mo.OrderFollowUp = func(ctx context.Context, tx bun.IDB) (marketplace.FollowUp, error) {
-				info, err := e.onboard.OrderInfo(ctx, tx, 3)
-				out := marketplace.FollowUp{ConsultationTitle: info.ConsultationTitle, ConsultationWhen: info.ConsultationWhen,
-					ConsultationWhere: info.ConsultationWhere, NextConsultations: info.NextConsultations}
-				for _, c := range info.Contacts {
-					out.Contacts = append(out.Contacts, marketplace.SupportContact{Name: c.Name, Role: c.Role, Mailbox: c.Mailbox, Phone: c.Phone})
-				}
-				return out, err
-			}
+			mo = ordering.Options(mo, e.onboard) // as the server wires it
 		}
 		if e.market, err = marketplace.NewStore(e.db, e.store, e.outbox, mo); err != nil {
 			t.Fatal(err)
 		}
 		if o.delivery {
-			if e.delivery, err = delivery.New(e.db, delivery.Options{Router: delivery.OnboardingRouter{Cases: e.onboard, Tenants: e.store}, Logger: logger}); err != nil {
+			e.dir = dvdv.New(e.db, nil)
+			if o.applications {
+				e.buildDelivery(logger)
+			} else if e.delivery, err = delivery.New(e.db, delivery.Options{Router: delivery.OnboardingRouter{Cases: e.onboard, Tenants: e.store}, Logger: logger}); err != nil {
 				t.Fatal(err)
 			}
-			deps.Delivery, deps.DVDV = e.delivery, dvdv.New(e.db, nil)
+			deps.Delivery, deps.DVDV = e.delivery, e.dir
 		}
 		if err := e.onboard.EnsureDefaults(ctx); err != nil {
 			t.Fatal(err)
 		}
 		deps.Marketplace, deps.Onboarding = e.market, e.onboard
 	}
+	e.buildWorld(o, logger, &deps)
 	if o.deps != nil {
 		o.deps(&deps)
 	}
@@ -196,6 +190,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+web.StaticPrefix, assets.Handler())
 	console.Register(mux)
+	e.serveAPI(o, mux, logger)
 	crossOrigin, err := web.CrossOrigin(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +204,11 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		auth.Middleware,
 		web.CapturePattern,
 	))
-	e.seed()
+	if o.demo {
+		e.loadDemo()
+	} else {
+		e.seed()
+	}
 	return e
 }
 
@@ -378,7 +377,9 @@ func checkPage(t *testing.T, p page) {
 			t.Errorf("%s: field without id: %s", p.url.Path, ctl)
 			continue
 		}
-		if !p.has(`<label class="kern-label" for="` + id[1] + `"`) {
+		// A visible label, or one for screen readers only (a quantity in a
+		// table row, named by the row).
+		if !p.has(`<label class="kern-label" for="`+id[1]+`"`) && !p.has(`<label class="kern-sr-only" for="`+id[1]+`"`) {
 			t.Errorf("%s: field %s has no <label for>", p.url.Path, id[1])
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"sozialplattform/onboarding/delivery/dvdv"
 	"sozialplattform/onboarding/delivery/fitconnect"
 	"sozialplattform/onboarding/delivery/xta2"
+	"sozialplattform/onboarding/ordering"
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/counselling"
@@ -74,13 +75,6 @@ type app struct {
 	// onDeliveryStatus reports delivery progress to the applications
 	// side (issue 6) inside the delivery's transaction; nil until wired.
 	onDeliveryStatus delivery.StatusFunc
-
-	// Onboarding's side of the marketplace contract (issue 4): its
-	// catalogue of Antragsstrecken and the hand-off that opens its cases
-	// inside the order's transaction. While nil, any Antragsstrecke key is
-	// accepted and an order opens no cases.
-	antragsstrecken func(ctx context.Context) (map[string]string, error)
-	openCases       func(ctx context.Context, tx bun.IDB, e marketplace.OrderPlaced) error
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -186,23 +180,13 @@ func (a *app) build(ctx context.Context) error {
 	// The outbox keeps an application's PDF, XML and attachments by
 	// reference to its documents (same transaction) instead of a copy.
 	a.delivery.SetStored(a.forms.StoredDocuments)
-	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, marketplace.Options{
+	// Onboarding's side of the marketplace contract (issue 4): its
+	// catalogue of Antragsstrecken, the cases an order opens in its
+	// transaction, the confirmation's support contacts and Sprechstunde.
+	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, ordering.Options(marketplace.Options{
 		Links:                admin.MarketLinks(a.cfg.BaseURL),
 		MinistryOrderMailbox: a.cfg.OrderMailbox,
-		KnownAntragsstrecken: func(ctx context.Context) (map[string]string, error) {
-			if a.antragsstrecken == nil {
-				return nil, nil
-			}
-			return a.antragsstrecken(ctx)
-		},
-		OnOrderPlaced: func(ctx context.Context, tx bun.IDB, e marketplace.OrderPlaced) error {
-			if a.openCases == nil {
-				return nil
-			}
-			return a.openCases(ctx, tx, e)
-		},
-		OrderFollowUp: a.orderFollowUp,
-	})
+	}, a.onboard))
 	if err != nil {
 		return err
 	}
@@ -210,25 +194,6 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	return a.registerJobs()
-}
-
-// orderFollowUp gives the marketplace's order confirmation onboarding's
-// support contacts and Anbindungs-Sprechstunde (rule and next three dates),
-// read inside the order's transaction.
-func (a *app) orderFollowUp(ctx context.Context, tx bun.IDB) (marketplace.FollowUp, error) {
-	if a.onboard == nil {
-		return marketplace.FollowUp{}, nil
-	}
-	info, err := a.onboard.OrderInfo(ctx, tx, 3)
-	if err != nil {
-		return marketplace.FollowUp{}, err
-	}
-	out := marketplace.FollowUp{ConsultationTitle: info.ConsultationTitle, ConsultationWhen: info.ConsultationWhen,
-		ConsultationWhere: info.ConsultationWhere, NextConsultations: info.NextConsultations}
-	for _, c := range info.Contacts {
-		out.Contacts = append(out.Contacts, marketplace.SupportContact{Name: c.Name, Role: c.Role, Mailbox: c.Mailbox, Phone: c.Phone})
-	}
-	return out, nil
 }
 
 // registerJobs names the platform's recurring work.
@@ -253,10 +218,8 @@ func (a *app) registerJobs() error {
 	return nil
 }
 
-// buildOnboarding builds onboarding (issue 4) and fills its side of the
-// marketplace contract: the catalogue of Antragsstrecken and the hand-off
-// that opens one case per ordered Antragsstrecke in the order's
-// transaction.
+// buildOnboarding builds onboarding (issue 4) with its reminder jobs; its
+// side of the marketplace contract is onboarding/ordering.
 func (a *app) buildOnboarding(ctx context.Context) error {
 	var err error
 	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL), MinistryMailbox: a.cfg.OrderMailbox})
@@ -265,14 +228,6 @@ func (a *app) buildOnboarding(ctx context.Context) error {
 	}
 	if err := a.onboard.EnsureDefaults(ctx); err != nil {
 		return err
-	}
-	a.antragsstrecken = a.onboard.Antragsstrecken
-	a.openCases = func(ctx context.Context, tx bun.IDB, e marketplace.OrderPlaced) error {
-		var keys []string
-		for _, it := range e.Items {
-			keys = append(keys, it.Antragsstrecken...)
-		}
-		return a.onboard.OpenCases(ctx, tx, e.TenantID, e.OrderID, keys, e.OrderedAt)
 	}
 	for _, j := range a.onboard.Jobs(onboarding.ReminderOptions{}) {
 		if err := a.jobs.Register(j); err != nil {

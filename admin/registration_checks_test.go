@@ -1,4 +1,4 @@
-package main
+package admin_test
 
 import (
 	"html"
@@ -18,36 +18,36 @@ import (
 // it looks personal and what the key stands for.
 func TestRegistrationChecksKeyNameAndMailbox(t *testing.T) {
 	t.Parallel()
-	_, srv := testApp(t)
-	anon := newClient(t, srv.URL)
+	e := newEnvWith(t, envOptions{domains: true, worldOptions: worldOptions{demo: true}})
+	anon := e.client()
 	form := func(name, key, mailbox string) url.Values {
 		return url.Values{"authorityName": {name}, "officialKey": {key}, "functionMailbox": {mailbox},
 			"street": {"Markt 1"}, "postalCode": {"39590"}, "city": {"Tangermünde"}, "contactName": {"Team Soziales"}, "acceptTerms": {"1"}}
 	}
-	status, _, body := anon.marketForm("/marktplatz/registrierung", "/marktplatz/registrierung", form("Stadt Tangermünde", "15090999", "mmustermann@tangermuende.example"))
+	status, _, body := anon.form("/marktplatz/registrierung", "/marktplatz/registrierung", form("Stadt Tangermünde", "15090999", "mmustermann@tangermuende.example"))
 	body = html.UnescapeString(body)
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("m2 registration: %d", status)
 	}
-	marketContains(t, body, "refused registration", `id="officialKey-fehler"`, "gibt es im amtlichen Gemeindeverzeichnis",
+	contains(t, body, "refused registration", `id="officialKey-fehler"`, "gibt es im amtlichen Gemeindeverzeichnis",
 		"Tangermünde hat den Schlüssel 15090550", `id="functionMailbox-fehler"`, "persönlichen Postfach")
 	if i, j := strings.Index(body, `href="#officialKey"`), strings.Index(body, `href="#functionMailbox"`); i < 0 || j < i {
 		t.Error("error summary not in the form's order")
 	}
 
-	status, loc, _ := anon.marketForm("/marktplatz/registrierung", "/marktplatz/registrierung", form("Stadt Tangermünde", "15090550", "mueller@tangermuende.example"))
+	status, loc, _ := anon.form("/marktplatz/registrierung", "/marktplatz/registrierung", form("Stadt Tangermünde", "15090550", "mueller@tangermuende.example"))
 	if status != http.StatusSeeOther || loc != "/marktplatz/registrierung/eingegangen" {
 		t.Fatalf("registration: %d %s", status, loc)
 	}
-	ministry := newClient(t, srv.URL)
+	ministry := e.client()
 	ministry.login("ministerium@demo.example", tenant.DemoPassword)
 	page := ministry.mustPage(http.StatusOK, "/admin/marktplatz/registrierungen")
-	marketContains(t, page, "registration list", "1 Hinweis zur Prüfung")
+	contains(t, page, "registration list", "1 Hinweis zur Prüfung")
 	m := regexp.MustCompile(`/admin/marktplatz/registrierungen/[0-9a-f-]{36}`).FindString(page)
 	if m == "" {
 		t.Fatalf("no registration link in the list")
 	}
 	detail := html.UnescapeString(ministry.mustPage(http.StatusOK, m))
-	marketContains(t, detail, "registration view", "Bitte vor dem Freischalten prüfen", "Funktionspostfach wirkt persönlich",
+	contains(t, detail, "registration view", "Bitte vor dem Freischalten prüfen", "Funktionspostfach wirkt persönlich",
 		"häufiger Nachname", "laut amtlichem Gemeindeverzeichnis Stadt Tangermünde, Landkreis Stendal")
 }

@@ -1,9 +1,10 @@
-package main
+package admin_test
 
 import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,27 +27,27 @@ import (
 // three.
 func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
 	t.Parallel()
-	a, srv := testApp(t)
+	e := newEnvWith(t, envOptions{domains: true, delivery: true, worldOptions: worldOptions{demo: true}})
 	ctx := context.Background()
-	if err := a.onboard.LoadDemo(ctx); err != nil {
+	if err := e.onboard.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	stendal, err := a.store.ResolveTenant(ctx, "15090")
+	stendal, err := e.store.ResolveTenant(ctx, "15090")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const pw = "Roland-vor-dem-Rathaus-2026"
-	if _, err := a.store.CreateUser(ctx, tenant.NewUserInput{Email: "sozialamt@landkreis-stendal.example", Name: "Sina Stendal", Password: pw,
+	if _, err := e.store.CreateUser(ctx, tenant.NewUserInput{Email: "sozialamt@landkreis-stendal.example", Name: "Sina Stendal", Password: pw,
 		TenantID: stendal.ID, Role: tenant.RoleMunicipalityAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	// The order opened the three cases (the marketplace's part).
-	if err := a.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return a.onboard.OpenCases(ctx, tx, stendal.ID, "10200", []string{"hzl", "eb-hzl", "grusi"}, time.Now())
+	if err := e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return e.onboard.OpenCases(ctx, tx, stendal.ID, "10200", []string{"hzl", "eb-hzl", "grusi"}, time.Now())
 	}); err != nil {
 		t.Fatal(err)
 	}
-	cases, err := a.onboard.ListCases(ctx, stendal.ID)
+	cases, err := e.onboard.ListCases(ctx, stendal.ID)
 	if err != nil || len(cases) != 3 {
 		t.Fatalf("cases %v, %v", cases, err)
 	}
@@ -58,33 +59,33 @@ func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
 	page := "/admin/anbindung/fall/" + hzl.ID
 	overview := "/admin/anbindung/" + stendal.ID
 
-	s := newClient(t, srv.URL)
+	s := e.client()
 	s.login("sozialamt@landkreis-stendal.example", pw)
 	submissions := 0
 	post := func(from, action string, vals url.Values) string {
 		t.Helper()
 		submissions++
-		st, loc, body := s.onbPost(from, action, vals, nil)
+		st, loc, body := s.send(from, action, vals, nil)
 		if st != http.StatusSeeOther {
 			t.Fatalf("submission %d %s: %d %s\n%s", submissions, action, st, loc, body)
 		}
 		return loc
 	}
 	version := func() string {
-		c, err := a.onboard.GetCase(ctx, hzl.ID)
+		c, err := e.onboard.GetCase(ctx, hzl.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return itoa(c.Version)
+		return strconv.Itoa(c.Version)
 	}
 	itemID := func(caseID, template string) (string, string) {
-		items, err := a.onboard.Checklist(ctx, caseID)
+		items, err := e.onboard.Checklist(ctx, caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, it := range items {
 			if it.TemplateID == template {
-				return it.ID, itoa(it.Version)
+				return it.ID, strconv.Itoa(it.Version)
 			}
 		}
 		t.Fatalf("no item %s", template)
@@ -95,24 +96,24 @@ func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
 	post(page, page+"/variante", url.Values{"variante": {"1"}, "version": {version()}})
 	post(page, page+"/fachverfahren", url.Values{"fachverfahren": {"open-prosoz"}, "version": {version()}})
 	post(page, page+"/anbindungsdaten", url.Values{"dvdvKennung": {"sop:150900000100"}, "version": {version()}})
-	body := s.onbPage(http.StatusOK, page)
-	onbContains(t, body, "case before the DVDV entry", "prüft das System", "Für sop:150900000100 gibt es noch keinen Eintrag im DVDV-Verzeichnis",
+	body := s.mustPage(http.StatusOK, page)
+	contains(t, body, "case before the DVDV entry", "prüft das System", "Für sop:150900000100 gibt es noch keinen Eintrag im DVDV-Verzeichnis",
 		"Anbindung für alle Antragsstrecken dieses Fachverfahrens übernehmen", `href="/admin/anbindungstest/`+hzl.ID+`"`)
 
 	// The ministry sees the missing DVDV entry and creates it (its own
 	// work, not the municipality's).
-	m := newClient(t, srv.URL)
+	m := e.client()
 	m.login("ministerium@demo.example", tenant.DemoPassword)
-	onbContains(t, m.onbPage(http.StatusOK, "/admin/rollout"), "ministry dashboard", "Fehlende DVDV-Einträge", "sop:150900000100", "Landkreis Stendal")
+	contains(t, m.mustPage(http.StatusOK, "/admin/rollout"), "ministry dashboard", "Fehlende DVDV-Einträge", "sop:150900000100", "Landkreis Stendal")
 	ca, err := pki.NewCA("Intermediär ITNetzwerk Stendal", time.Now(), 365*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, _, b := m.onbPost("/admin/dvdv", "/admin/dvdv", url.Values{"kennung": {"sop:150900000100"}, "name": {"Landkreis Stendal"},
+	if st, _, b := m.send("/admin/dvdv", "/admin/dvdv", url.Values{"kennung": {"sop:150900000100"}, "name": {"Landkreis Stendal"},
 		"endpoint": {"https://osci.stendal.example/osci"}, "certificate": {string(pki.CertPEM(ca.Cert))}, "active": {"true"}}, nil); st != http.StatusSeeOther {
 		t.Fatalf("DVDV entry: %d %s", st, b)
 	}
-	if strings.Contains(m.onbPage(http.StatusOK, "/admin/rollout"), "sop:150900000100") {
+	if strings.Contains(m.mustPage(http.StatusOK, "/admin/rollout"), "sop:150900000100") {
 		t.Error("the created entry is still listed as missing")
 	}
 
@@ -132,22 +133,22 @@ func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
 	}
 	// 9: register for the next Sprechstunde; it takes place (the clock of
 	// the test is the wall clock, so the date is moved into the past).
-	cons, err := a.onboard.ListConsultations(ctx, onboardingFrom(a))
+	cons, err := e.onboard.ListConsultations(ctx, onboarding.ConsultationFilter{From: e.onboard.Now()})
 	if err != nil || len(cons) == 0 {
 		t.Fatalf("Sprechstunden %v, %v", cons, err)
 	}
 	post("/admin/sprechstunden", "/admin/sprechstunden/"+cons[0].ID+"/anmeldung", url.Values{"koerperschaft": {stendal.ID}})
-	if _, err := a.db.Write.NewRaw("UPDATE onboarding_consultations SET starts_at = ? WHERE id = ?", time.Now().Add(-time.Hour), cons[0].ID).Exec(ctx); err != nil {
+	if _, err := e.db.Write.NewRaw("UPDATE onboarding_consultations SET starts_at = ? WHERE id = ?", time.Now().Add(-time.Hour), cons[0].ID).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// 10: one form completes the preparation of all three.
-	ov := s.onbPage(http.StatusOK, overview)
-	onbContains(t, ov, "overview", "Einmal für alle Antragsstrecken", "Sub-Nachnutzungsvertrag unterzeichnet", "Eine Phase für mehrere Antragsstrecken ändern")
+	ov := s.mustPage(http.StatusOK, overview)
+	contains(t, ov, "overview", "Einmal für alle Antragsstrecken", "Sub-Nachnutzungsvertrag unterzeichnet", "Eine Phase für mehrere Antragsstrecken ändern")
 	post(overview, overview+"/phasen", url.Values{"phase": {"preparation"}, "stand": {"completed"},
 		"faelle": {hzl.ID, byKey["eb-hzl"].ID, byKey["grusi"].ID}})
 
 	for _, c := range cases {
-		got, err := a.onboard.GetCase(ctx, c.ID)
+		got, err := e.onboard.GetCase(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,5 +164,5 @@ func TestThreeSGBXIICasesInTenSubmissions(t *testing.T) {
 
 	// The next step on each case is the connection test, linked from the
 	// case page.
-	onbContains(t, s.onbPage(http.StatusOK, "/admin/anbindung/fall/"+byKey["grusi"].ID), "GruSi case", "Testantrag senden", `href="/admin/anbindungstest/`+byKey["grusi"].ID+`"`)
+	contains(t, s.mustPage(http.StatusOK, "/admin/anbindung/fall/"+byKey["grusi"].ID), "GruSi case", "Testantrag senden", `href="/admin/anbindungstest/`+byKey["grusi"].ID+`"`)
 }

@@ -1,8 +1,7 @@
-package main
+package admin_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,30 +14,25 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
-	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 )
 
 // submitForConsole submits a complete HzL application with an uploaded
 // PDF to the tenant, through a store that writes the delivery outbox
 // entry as the running platform does, and returns its receipt.
-func submitForConsole(t *testing.T, a *app, tt *tenant.Tenant, email string) *forms.Receipt {
+func (e *env) submitForConsole(tt *tenant.Tenant, email string) *forms.Receipt {
+	t := e.t
 	t.Helper()
 	ctx := context.Background()
-	token, err := a.citizens.Register(ctx, email, "ein-sicheres-passwort", "Erika Muster", tt.Slug)
+	token, err := e.citizens.Register(ctx, email, "ein-sicheres-passwort", "Erika Muster", tt.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc, err := a.citizens.Confirm(ctx, token)
+	acc, err := e.citizens.Confirm(ctx, token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
-		Outbox:  a.enqueueDelivery,
-		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := e.forms // writes the delivery outbox entry in the submission's transaction
 	d, err := store.CreateDraft(ctx, acc.ID, tt.ID, "hzl", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -61,10 +55,11 @@ func submitForConsole(t *testing.T, a *app, tt *tenant.Tenant, email string) *fo
 // deliverToMailbox routes the tenant's HzL to its console mailbox
 // (variant 2) and delivers the application there: a delivery with an
 // attempt, and the application "zugestellt".
-func deliverToMailbox(t *testing.T, a *app, tt *tenant.Tenant, applicationID string) {
+func (e *env) deliverToMailbox(tt *tenant.Tenant, applicationID string) {
+	t := e.t
 	t.Helper()
 	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Test"})
-	cases, err := a.onboard.ListCases(ctx, tt.ID)
+	cases, err := e.onboard.ListCases(ctx, tt.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +73,12 @@ func deliverToMailbox(t *testing.T, a *app, tt *tenant.Tenant, applicationID str
 	}
 	c := find()
 	if c == nil { // not ordered yet: open the case as an order would
-		if err := a.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return a.onboard.OpenCases(ctx, tx, tt.ID, "konsole", []string{"hzl"}, time.Now())
+		if err := e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return e.onboard.OpenCases(ctx, tx, tt.ID, "konsole", []string{"hzl"}, time.Now())
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if cases, err = a.onboard.ListCases(ctx, tt.ID); err != nil {
+		if cases, err = e.onboard.ListCases(ctx, tt.ID); err != nil {
 			t.Fatal(err)
 		}
 		if c = find(); c == nil {
@@ -91,29 +86,17 @@ func deliverToMailbox(t *testing.T, a *app, tt *tenant.Tenant, applicationID str
 		}
 	}
 	if v := onboarding.VariantOSCIClient; c.Variant != v {
-		if _, err := a.onboard.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Variant: &v}); err != nil {
+		if _, err := e.onboard.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Variant: &v}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	app, err := a.forms.Get(ctx, applicationID)
+	app, err := e.forms.Get(ctx, applicationID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.delivery.Drive(ctx, app.DeliveryID, 0); err != nil {
+	if err := e.delivery.Drive(ctx, app.DeliveryID, 0); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// download GETs a console download and returns status, headers and body.
-func (c *client) download(path string) (int, http.Header, []byte) {
-	c.t.Helper()
-	resp, err := c.http.Get(c.base + path)
-	if err != nil {
-		c.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, b
 }
 
 // TestApplicationsConsole walks the console pages of the online
@@ -121,23 +104,16 @@ func (c *client) download(path string) (int, http.Header, []byte) {
 // municipality and as the ministry.
 func TestApplicationsConsole(t *testing.T) {
 	t.Parallel()
-	a, srv := testApp(t)
+	e := newEnvWith(t, envOptions{domains: true, ordering: true, delivery: true, worldOptions: worldOptions{demo: true, applications: true, api: true}})
 	ctx := context.Background()
-	harz, err := a.store.ResolveTenant(ctx, "landkreis-harz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wittenberg, err := a.store.ResolveTenant(ctx, "landkreis-wittenberg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	delivered := submitForConsole(t, a, harz, "erika@example.org")
-	deliverToMailbox(t, a, harz, delivered.ApplicationID)
-	waiting := submitForConsole(t, a, harz, "erik@example.org")
-	foreign := submitForConsole(t, a, wittenberg, "wilma@example.org")
+	harz, wittenberg := e.harz, e.wittenberg
+	delivered := e.submitForConsole(harz, "erika@example.org")
+	e.deliverToMailbox(harz, delivered.ApplicationID)
+	waiting := e.submitForConsole(harz, "erik@example.org")
+	foreign := e.submitForConsole(wittenberg, "wilma@example.org")
 
 	login := func(email string) *client {
-		c := newClient(t, srv.URL)
+		c := e.client()
 		c.login(email, tenant.DemoPassword)
 		return c
 	}
@@ -148,16 +124,11 @@ func TestApplicationsConsole(t *testing.T) {
 	settings := list + "/einstellungen"
 
 	t.Run("a municipality's staff go to their own list", func(t *testing.T) {
-		resp, err := clerk.http.Get(srv.URL + "/admin/antraege")
-		if err != nil {
-			t.Fatal(err)
+		if r := clerk.fetch("/admin/antraege"); r.status != http.StatusSeeOther || r.location != list {
+			t.Fatalf("start: %d %s", r.status, r.location)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != list {
-			t.Fatalf("start: %d %s", resp.StatusCode, resp.Header.Get("Location"))
-		}
-		p := clerk.onbPage(http.StatusOK, list)
-		onbContains(t, p, "list", delivered.Reference, waiting.Reference, `href="/admin/antraege/antrag/`+delivered.ApplicationID+`"`,
+		p := clerk.mustPage(http.StatusOK, list)
+		contains(t, p, "list", delivered.Reference, waiting.Reference, `href="/admin/antraege/antrag/`+delivered.ApplicationID+`"`,
 			`<caption`, `scope="col"`, `scope="row"`, `href="/admin/antraege" aria-current="page">Online-Anträge</a>`, "Zugestellt: 1", "Eingereicht: 1")
 		if strings.Contains(p, foreign.Reference) || strings.Contains(p, "Muster") {
 			t.Fatalf("the list shows another municipality's application or personal data:\n%s", p)
@@ -179,16 +150,16 @@ func TestApplicationsConsole(t *testing.T) {
 			{"von=" + tomorrow, []string{"Keine Anträge für diese Filter"}, []string{delivered.Reference, waiting.Reference}},
 			{"seite=2", []string{"Vorherige Seite"}, []string{delivered.Reference, waiting.Reference}},
 		} {
-			p := clerk.onbPage(http.StatusOK, list+"?"+tt.query)
-			onbContains(t, p, tt.query, tt.want...)
+			p := clerk.mustPage(http.StatusOK, list+"?"+tt.query)
+			contains(t, p, tt.query, tt.want...)
 			for _, n := range tt.not {
 				if strings.Contains(p, n) {
 					t.Errorf("%s lists %s", tt.query, n)
 				}
 			}
 		}
-		p := clerk.onbPage(http.StatusUnprocessableEntity, list+"?von=gestern&status=verschollen")
-		onbContains(t, p, "bad filter", `id="von-fehler"`, "Bitte geben Sie ein Datum wie 28.11.2026 an.", `id="status-fehler"`, `value="gestern"`)
+		p := clerk.mustPage(http.StatusUnprocessableEntity, list+"?von=gestern&status=verschollen")
+		contains(t, p, "bad filter", `id="von-fehler"`, "Bitte geben Sie ein Datum wie 28.11.2026 an.", `id="status-fehler"`, `value="gestern"`)
 		if strings.Contains(p, delivered.Reference) {
 			t.Error("a list that cannot be filtered is shown unfiltered")
 		}
@@ -196,8 +167,8 @@ func TestApplicationsConsole(t *testing.T) {
 
 	var attachment string
 	t.Run("the detail shows answers, documents and the delivery", func(t *testing.T) {
-		p := clerk.onbPage(http.StatusOK, detail)
-		onbContains(t, p, "detail", delivered.Reference, "Hilfe zum Lebensunterhalt", "Version der Formulardefinition", "Muster", "Erika",
+		p := clerk.mustPage(http.StatusOK, detail)
+		contains(t, p, "detail", delivered.Reference, "Hilfe zum Lebensunterhalt", "Version der Formulardefinition", "Muster", "Erika",
 			"DE89 3704 0044 0532 0130 00", "ausweis.pdf", detail+"/pdf", detail+"/xml", "Zustellung an das Fachverfahren",
 			`href="/admin/zustellung/eintrag/`, "Versuche und Statusabfragen", "Zugestellt")
 		m := regexp.MustCompile(`/anlagen/([0-9a-f-]+)"`).FindStringSubmatch(p)
@@ -213,21 +184,21 @@ func TestApplicationsConsole(t *testing.T) {
 			{detail + "/xml", "application/xml; charset=utf-8", ".xml", "<?xml"},
 			{detail + "/anlagen/" + attachment, "application/pdf", "ausweis.pdf", "%PDF"},
 		} {
-			status, h, body := clerk.download(tt.path)
+			status, h, body := clerk.raw(tt.path)
 			if status != http.StatusOK || h.Get("Content-Type") != tt.ctype || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") ||
 				!strings.Contains(h.Get("Content-Disposition"), tt.name) || h.Get("X-Content-Type-Options") != "nosniff" ||
 				h.Get("Cache-Control") != "no-store" || !strings.HasPrefix(string(body), tt.magic) {
 				t.Errorf("GET %s: %d %v %.20q", tt.path, status, h, body)
 			}
 		}
-		clerk.onbPage(http.StatusNotFound, detail+"/anlagen/00000000-0000-0000-0000-000000000000")
-		clerk.onbPage(http.StatusNotFound, detail+"/word")
+		clerk.mustPage(http.StatusNotFound, detail+"/anlagen/00000000-0000-0000-0000-000000000000")
+		clerk.mustPage(http.StatusNotFound, detail+"/word")
 
-		clerkUser, err := a.store.UserByEmail(ctx, "sachbearbeitung.harz@demo.example")
+		clerkUser, err := e.store.UserByEmail(ctx, "sachbearbeitung.harz@demo.example")
 		if err != nil {
 			t.Fatal(err)
 		}
-		log, err := a.store.ListAudit(ctx, tenant.AuditFilter{TenantIDs: []string{harz.ID}, ObjectType: forms.ObjApplication, ActorID: "user:" + clerkUser.ID})
+		log, err := e.store.ListAudit(ctx, tenant.AuditFilter{TenantIDs: []string{harz.ID}, ObjectType: forms.ObjApplication, ActorID: "user:" + clerkUser.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,131 +216,126 @@ func TestApplicationsConsole(t *testing.T) {
 
 	t.Run("another municipality finds nothing", func(t *testing.T) {
 		for _, path := range []string{list, detail, detail + "/pdf", detail + "/xml", detail + "/anlagen/" + attachment, settings} {
-			if p := other.onbPage(http.StatusNotFound, path); strings.Contains(p, delivered.Reference) || strings.Contains(p, "Muster") {
+			if p := other.mustPage(http.StatusNotFound, path); strings.Contains(p, delivered.Reference) || strings.Contains(p, "Muster") {
 				t.Errorf("%s leaks:\n%s", path, p)
 			}
 		}
-		clerk.onbPage(http.StatusNotFound, "/admin/antraege/antrag/"+foreign.ApplicationID)
-		clerk.onbPage(http.StatusNotFound, "/admin/antraege/antrag/"+foreign.ApplicationID+"/pdf")
-		if status, _, _ := other.onbPost("/admin/antraege/"+wittenberg.ID+"/einstellungen", settings, url.Values{"draftDays": {"1"}, "retentionDays": {"1"}}, nil); status != http.StatusNotFound {
+		clerk.mustPage(http.StatusNotFound, "/admin/antraege/antrag/"+foreign.ApplicationID)
+		clerk.mustPage(http.StatusNotFound, "/admin/antraege/antrag/"+foreign.ApplicationID+"/pdf")
+		if status, _, _ := other.send("/admin/antraege/"+wittenberg.ID+"/einstellungen", settings, url.Values{"draftDays": {"1"}, "retentionDays": {"1"}}, nil); status != http.StatusNotFound {
 			t.Errorf("another municipality changes the settings: %d", status)
 		}
-		onbContains(t, other.onbPage(http.StatusOK, "/admin/antraege/"+wittenberg.ID), "own list", foreign.Reference)
+		contains(t, other.mustPage(http.StatusOK, "/admin/antraege/"+wittenberg.ID), "own list", foreign.Reference)
 	})
 
 	t.Run("the ministry sees counts only", func(t *testing.T) {
-		p := ministry.onbPage(http.StatusOK, "/admin/antraege")
-		onbContains(t, p, "ministry", "Anträge je Kommune und Antragsstrecke", "Landkreis Harz", "Landkreis Wittenberg", "Hilfe zum Lebensunterhalt",
+		p := ministry.mustPage(http.StatusOK, "/admin/antraege")
+		contains(t, p, "ministry", "Anträge je Kommune und Antragsstrecke", "Landkreis Harz", "Landkreis Wittenberg", "Hilfe zum Lebensunterhalt",
 			`<caption class="kern-title" id="zahlen-titel">3 Anträge`, `href="/admin/antraege" aria-current="page">Online-Anträge</a>`)
 		for _, leak := range []string{delivered.Reference, waiting.Reference, foreign.Reference, "Muster", delivered.ApplicationID} {
 			if strings.Contains(p, leak) {
 				t.Errorf("the ministry's counts show %s", leak)
 			}
 		}
-		ministry.onbPage(http.StatusUnprocessableEntity, "/admin/antraege?von=1.13.2026")
+		ministry.mustPage(http.StatusUnprocessableEntity, "/admin/antraege?von=1.13.2026")
 		// The retention settings hold no personal data: the ministry reads
 		// them as through the API.
-		if p := ministry.onbPage(http.StatusOK, settings); strings.Contains(p, "Muster") {
+		if p := ministry.mustPage(http.StatusOK, settings); strings.Contains(p, "Muster") {
 			t.Errorf("the settings page leaks:\n%s", p)
 		}
 		for _, path := range []string{list, detail, detail + "/pdf", detail + "/xml", detail + "/anlagen/" + attachment} {
-			if p := ministry.onbPage(http.StatusForbidden, path); strings.Contains(p, "Muster") || strings.Contains(p, delivered.Reference) {
+			if p := ministry.mustPage(http.StatusForbidden, path); strings.Contains(p, "Muster") || strings.Contains(p, delivered.Reference) {
 				t.Errorf("%s leaks to the ministry:\n%s", path, p)
 			}
 		}
 	})
 
 	t.Run("the settings validate and save", func(t *testing.T) {
-		p := clerk.onbPage(http.StatusOK, settings)
-		onbContains(t, p, "clerk's settings", "Aufbewahrung zugestellter Anträge", "Die Fristen ändert die Administration", "Bisher wurde nichts gelöscht")
+		p := clerk.mustPage(http.StatusOK, settings)
+		contains(t, p, "clerk's settings", "Aufbewahrung zugestellter Anträge", "Die Fristen ändert die Administration", "Bisher wurde nichts gelöscht")
 		if strings.Contains(p, "Fristen speichern") {
 			t.Error("the clerk gets the settings form")
 		}
-		if status, _, _ := clerk.onbPost(list, settings, url.Values{"draftDays": {"10"}, "retentionDays": {"10"}}, nil); status != http.StatusForbidden {
+		if status, _, _ := clerk.send(list, settings, url.Values{"draftDays": {"10"}, "retentionDays": {"10"}}, nil); status != http.StatusForbidden {
 			t.Errorf("the clerk changes the settings: %d", status)
 		}
 
-		onbContains(t, admin.onbPage(http.StatusOK, settings), "admin's settings", "Fristen speichern", `value="30"`, `value="90"`)
-		status, _, body := admin.onbPost(settings, settings, url.Values{"draftDays": {"dreißig"}, "retentionDays": {"0"}}, nil)
+		contains(t, admin.mustPage(http.StatusOK, settings), "admin's settings", "Fristen speichern", `value="30"`, `value="90"`)
+		status, _, body := admin.send(settings, settings, url.Values{"draftDays": {"dreißig"}, "retentionDays": {"0"}}, nil)
 		if status != http.StatusUnprocessableEntity {
 			t.Fatalf("bad settings: %d", status)
 		}
-		onbContains(t, body, "bad settings", `id="fehlerliste"`,
+		contains(t, body, "bad settings", `id="fehlerliste"`,
 			`id="draftDays-fehler"`, "Bitte geben Sie die Anzahl der Tage als ganze Zahl an",
 			`id="retentionDays-fehler"`, "Zugestellte Anträge bleiben 1 bis 3650 Tage.", `value="dreißig"`, `aria-invalid="true"`)
-		if set, _ := a.forms.Settings(ctx, harz.ID); set.Custom {
+		if set, _ := e.forms.Settings(ctx, harz.ID); set.Custom {
 			t.Errorf("saved despite errors: %+v", set)
 		}
-		status, _, body = admin.onbPost(settings, settings, url.Values{"draftDays": {"400"}, "retentionDays": {"180"}}, nil)
+		status, _, body = admin.send(settings, settings, url.Values{"draftDays": {"400"}, "retentionDays": {"180"}}, nil)
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Entwürfe werden 1 bis 365 Tage aufbewahrt.") {
 			t.Errorf("draft days out of range: %d", status)
 		}
-		if set, _ := a.forms.Settings(ctx, harz.ID); set.Custom {
+		if set, _ := e.forms.Settings(ctx, harz.ID); set.Custom {
 			t.Errorf("saved despite errors: %+v", set)
 		}
 
-		status, loc, _ := admin.onbPost(settings, settings, url.Values{"draftDays": {"14"}, "retentionDays": {"180"}}, nil)
+		status, loc, _ := admin.send(settings, settings, url.Values{"draftDays": {"14"}, "retentionDays": {"180"}}, nil)
 		if status != http.StatusSeeOther || loc != settings+"?hinweis=fristen" {
 			t.Fatalf("save: %d %s", status, loc)
 		}
-		if set, _ := a.forms.Settings(ctx, harz.ID); set.DraftDays != 14 || set.RetentionDays != 180 || !set.Custom {
+		if set, _ := e.forms.Settings(ctx, harz.ID); set.DraftDays != 14 || set.RetentionDays != 180 || !set.Custom {
 			t.Errorf("settings %+v", set)
 		}
-		onbContains(t, admin.onbPage(http.StatusOK, loc), "saved", "Die Aufbewahrungsfristen wurden gespeichert", `value="14"`, `value="180"`)
+		contains(t, admin.mustPage(http.StatusOK, loc), "saved", "Die Aufbewahrungsfristen wurden gespeichert", `value="14"`, `value="180"`)
 		// The API reads what the console wrote.
 		var out forms.RetentionSettings
-		admin.must(http.StatusOK, "GET", "/api/v1/tenants/"+harz.ID+"/application-settings", nil, &out)
+		admin.api(http.StatusOK, "GET", "/api/v1/tenants/"+harz.ID+"/application-settings", nil, &out)
 		if out.DraftDays != 14 || out.RetentionDays != 180 {
 			t.Errorf("API reads %+v", out)
 		}
 	})
 
 	t.Run("the deletion log shows what the retention job deleted", func(t *testing.T) {
-		if _, err := a.db.Write.NewUpdate().TableExpr("applications").Set("delete_after = ?", time.Now().Add(-time.Hour).UTC()).
+		if _, err := e.db.Write.NewUpdate().TableExpr("applications").Set("delete_after = ?", time.Now().Add(-time.Hour).UTC()).
 			Where("id = ?", delivered.ApplicationID).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if res, err := a.forms.Cleanup(ctx); err != nil || res.ApplicationsPurged != 1 {
+		if res, err := e.forms.Cleanup(ctx); err != nil || res.ApplicationsPurged != 1 {
 			t.Fatalf("cleanup: %+v %v", res, err)
 		}
-		onbContains(t, clerk.onbPage(http.StatusOK, settings), "deletion log", "Löschprotokoll", delivered.Reference, "Antragsdaten", "Hilfe zum Lebensunterhalt")
-		p := clerk.onbPage(http.StatusOK, detail)
-		onbContains(t, p, "purged detail", "Die Angaben wurden nach Ablauf der Aufbewahrungsfrist gelöscht")
+		contains(t, clerk.mustPage(http.StatusOK, settings), "deletion log", "Löschprotokoll", delivered.Reference, "Antragsdaten", "Hilfe zum Lebensunterhalt")
+		p := clerk.mustPage(http.StatusOK, detail)
+		contains(t, p, "purged detail", "Die Angaben wurden nach Ablauf der Aufbewahrungsfrist gelöscht")
 		if strings.Contains(p, "Muster") {
 			t.Error("purged answers still shown")
 		}
-		onbContains(t, clerk.onbPage(http.StatusNotFound, detail+"/pdf"), "purged pdf", "Dokument nicht vorhanden")
+		contains(t, clerk.mustPage(http.StatusNotFound, detail+"/pdf"), "purged pdf", "Dokument nicht vorhanden")
 	})
 
 	t.Run("the menu names the applications only for those who may see them", func(t *testing.T) {
 		org := &tenant.Tenant{Kind: tenant.KindOrganisation, Name: "Schuldnerberatung Harz", ParentID: &harz.ID, Active: true}
-		if err := a.store.CreateTenant(ctx, org); err != nil {
+		if err := e.store.CreateTenant(ctx, org); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.store.CreateUser(ctx, tenant.NewUserInput{Email: "beratung@demo.example", Name: "Bea Beratung",
+		if _, err := e.store.CreateUser(ctx, tenant.NewUserInput{Email: "beratung@demo.example", Name: "Bea Beratung",
 			Password: tenant.DemoPassword, TenantID: org.ID, Role: tenant.RoleCounsellingEditor}); err != nil {
 			t.Fatal(err)
 		}
 		editor := login("beratung@demo.example")
-		if p := editor.onbPage(http.StatusOK, "/admin/"); strings.Contains(p, `href="/admin/antraege"`) {
+		if p := editor.mustPage(http.StatusOK, "/admin/"); strings.Contains(p, `href="/admin/antraege"`) {
 			t.Error("the counselling editor's menu names the applications")
 		}
-		editor.onbPage(http.StatusForbidden, "/admin/antraege")
-		editor.onbPage(http.StatusNotFound, list)
-		editor.onbPage(http.StatusNotFound, detail)
-		onbContains(t, clerk.onbPage(http.StatusOK, "/admin/"), "clerk's menu", `href="/admin/antraege"`)
+		editor.mustPage(http.StatusForbidden, "/admin/antraege")
+		editor.mustPage(http.StatusNotFound, list)
+		editor.mustPage(http.StatusNotFound, detail)
+		contains(t, clerk.mustPage(http.StatusOK, "/admin/"), "clerk's menu", `href="/admin/antraege"`)
 	})
 
 	t.Run("without a session the console asks for a login", func(t *testing.T) {
-		anon := newClient(t, srv.URL)
+		anon := e.client()
 		for _, path := range []string{"/admin/antraege", list, detail, detail + "/pdf", settings} {
-			resp, err := anon.http.Get(srv.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/anmelden") {
-				t.Errorf("anonymous GET %s: %d %s", path, resp.StatusCode, resp.Header.Get("Location"))
+			if r := anon.fetch(path); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/admin/anmelden") {
+				t.Errorf("anonymous GET %s: %d %s", path, r.status, r.location)
 			}
 		}
 	})

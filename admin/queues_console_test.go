@@ -1,4 +1,4 @@
-package main
+package admin_test
 
 import (
 	"context"
@@ -34,18 +34,18 @@ func listRows(page string) int {
 // certificates included, which once led to the whole Umsetzungsstand.
 func TestMinistryQueuesOpenTheirEntries(t *testing.T) {
 	t.Parallel()
-	a, srv := testApp(t)
+	e := newEnvWith(t, envOptions{domains: true, ordering: true, delivery: true, worldOptions: worldOptions{demo: true, counselling: true}})
 	ctx := context.Background()
-	if err := a.market.LoadDemo(ctx); err != nil {
+	if err := e.market.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.onboard.LoadDemo(ctx); err != nil {
+	if err := e.onboard.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	loadCounsellingDemo(t, a)
-	m := newClient(t, srv.URL)
+	e.loadCounsellingDemo()
+	m := e.client()
 	m.login("ministerium@demo.example", tenant.DemoPassword)
-	start := m.onbPage(http.StatusOK, "/admin/")
+	start := m.mustPage(http.StatusOK, "/admin/")
 	found := queueLine.FindAllStringSubmatch(start, -1)
 	if len(found) < 8 {
 		t.Fatalf("%d queues on the ministry's start page, want 8:\n%s", len(found), start)
@@ -54,7 +54,7 @@ func TestMinistryQueuesOpenTheirEntries(t *testing.T) {
 	for _, q := range found {
 		count, _ := strconv.Atoi(q[1])
 		href, label := html.UnescapeString(q[2]), html.UnescapeString(q[3])
-		rows := listRows(m.onbPage(http.StatusOK, href))
+		rows := listRows(m.mustPage(http.StatusOK, href))
 		if rows != count {
 			t.Errorf("%q counts %d, its list %s shows %d", label, count, href, rows)
 		}
@@ -67,8 +67,8 @@ func TestMinistryQueuesOpenTheirEntries(t *testing.T) {
 		t.Errorf("only %d queues hold entries in the demo: the comparison says little", counted)
 	}
 	// A queue the person's list does not hold is not found.
-	h := newClient(t, srv.URL)
+	h := e.client()
 	h.login("harz@demo.example", tenant.DemoPassword)
-	h.onbPage(http.StatusNotFound, "/admin/arbeitsliste/livegang")
-	m.onbPage(http.StatusNotFound, "/admin/arbeitsliste/gibt-es-nicht")
+	h.mustPage(http.StatusNotFound, "/admin/arbeitsliste/livegang")
+	m.mustPage(http.StatusNotFound, "/admin/arbeitsliste/gibt-es-nicht")
 }

@@ -1,12 +1,9 @@
-package main
+package admin_test
 
 import (
 	"context"
-	"html"
-	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,178 +12,119 @@ import (
 	"sozialplattform/tenant"
 )
 
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// marketPage GETs a page like a browser without JavaScript and returns
-// status and body.
-func (c *client) marketPage(path string) (int, string) {
-	c.t.Helper()
-	resp, err := c.http.Get(c.base + path)
-	if err != nil {
-		c.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-// mustPage GETs a page and fails unless the status is want.
-func (c *client) mustPage(want int, path string) string {
-	c.t.Helper()
-	status, body := c.marketPage(path)
-	if status != want {
-		c.t.Fatalf("GET %s: %d, want %d:\n%s", path, status, want, body)
-	}
-	return body
-}
-
-// marketForm posts a form with the CSRF token of the page it was on and
-// returns status, Location and body.
-func (c *client) marketForm(from, action string, vals url.Values) (int, string, string) {
-	c.t.Helper()
-	_, page := c.marketPage(from)
-	m := csrfField.FindStringSubmatch(page)
-	if m == nil {
-		c.t.Fatalf("no form token on %s", from)
-	}
-	if vals == nil {
-		vals = url.Values{}
-	}
-	vals.Set("csrf", html.UnescapeString(m[1]))
-	req, _ := http.NewRequest(http.MethodPost, c.base+action, strings.NewReader(vals.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", c.base)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("POST %s: %v", action, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
-}
-
-func marketContains(t *testing.T, page, what string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(page, w) {
-			t.Errorf("%s lacks %q", what, w)
-		}
-	}
-}
-
 // TestMarketplaceConsole walks the marketplace's pages as the public, a
 // municipality and the ministry, without JavaScript.
 func TestMarketplaceConsole(t *testing.T) {
 	t.Parallel()
-	a, srv := testApp(t)
+	e := newEnvWith(t, envOptions{domains: true, ordering: true, worldOptions: worldOptions{demo: true}})
 	ctx := context.Background()
-	if err := a.market.LoadDemo(ctx); err != nil {
+	if err := e.market.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	harz, _ := a.store.ResolveTenant(ctx, "15085")
+	harz := e.harz
 
 	// The public catalogue with filters, counts and sorting.
-	anon := newClient(t, srv.URL)
+	anon := e.client()
 	page := anon.mustPage(http.StatusOK, "/marktplatz/")
-	marketContains(t, page, "catalogue", "18 Dienste", "EfA-Dienst (11)", "AM4.0 (2)", "Familie und Kind (2)",
+	contains(t, page, "catalogue", "18 Dienste", "EfA-Dienst (11)", "AM4.0 (2)", "Familie und Kind (2)",
 		"Sozialplattform: Hilfe zum Lebensunterhalt", "Behörde registrieren", `<strong>Name A–Z<span class="kern-sr-only"> (gewählt)</span></strong>`,
 		"Basisdienste", "Geplante Dienste", `href="#faq"`, `id="kontakt"`, "anbindung@sozialplattform.info", "Nur Vorlagen im BUS (3)",
 		"noch nicht entschieden; der Dienst bleibt bestellbar.")
 	// The seed's sections and the "Vorlage im BUS" filter.
-	marketContains(t, anon.mustPage(http.StatusOK, "/marktplatz/?rubrik=basisdienst"), "Basisdienste", "Basisdienste: 2 Dienste", "Servicekonto Sachsen-Anhalt")
-	marketContains(t, anon.mustPage(http.StatusOK, "/marktplatz/?rubrik=geplant"), "Geplante Dienste", "Geplante Dienste: 1 Dienst", "Fischereischein online")
-	marketContains(t, anon.mustPage(http.StatusOK, "/marktplatz/?bus=1"), "Vorlage im BUS", "3 Dienste", "Einbürgerung digital", "Nur Vorlagen im BUS</strong>")
+	contains(t, anon.mustPage(http.StatusOK, "/marktplatz/?rubrik=basisdienst"), "Basisdienste", "Basisdienste: 2 Dienste", "Servicekonto Sachsen-Anhalt")
+	contains(t, anon.mustPage(http.StatusOK, "/marktplatz/?rubrik=geplant"), "Geplante Dienste", "Geplante Dienste: 1 Dienst", "Fischereischein online")
+	contains(t, anon.mustPage(http.StatusOK, "/marktplatz/?bus=1"), "Vorlage im BUS", "3 Dienste", "Einbürgerung digital", "Nur Vorlagen im BUS</strong>")
 	if strings.Contains(page, "In den Warenkorb") || strings.Contains(page, "ELiA-Online") {
 		t.Error("the public sees buttons or unpublished products")
 	}
 	page = anon.mustPage(http.StatusOK, "/marktplatz/?art=EfA-Dienst&thema=Arbeit+und+Ruhestand&sortierung=z-a")
-	marketContains(t, page, "filtered catalogue", "8 Dienste", "Alle zurücksetzen", "(1 ausgewählt)", "EfA-Dienst ×",
+	contains(t, page, "filtered catalogue", "8 Dienste", "Alle zurücksetzen", "(1 ausgewählt)", "EfA-Dienst ×",
 		`href="/marktplatz/?art=EfA-Dienst&amp;sortierung=z-a"`) // removing the topic keeps the rest
 	if i, j := strings.Index(page, "Übernahme von Mietrückständen"), strings.Index(page, "Aktivierung und berufliche"); i < 0 || j < i {
 		t.Error("Z–A order not applied")
 	}
 	page = anon.mustPage(http.StatusOK, "/marktplatz/produkte/SW10186")
-	marketContains(t, page, "product page", "Zur Vorschau", "10084", "0,00 €", "melden Sie sich an")
+	contains(t, page, "product page", "Zur Vorschau", "10084", "0,00 €", "melden Sie sich an")
 	anon.mustPage(http.StatusNotFound, "/marktplatz/produkte/SW10181")
 
 	// Registration: errors next to the fields, input kept; then success.
-	status, _, body := anon.marketForm("/marktplatz/registrierung", "/marktplatz/registrierung", url.Values{
+	status, _, body := anon.form("/marktplatz/registrierung", "/marktplatz/registrierung", url.Values{
 		"authorityName": {"Salzlandkreis"}, "officialKey": {"15089"}, "functionMailbox": {"sina.salz@salzlandkreis.example"},
 		"street": {"Karlsplatz 37"}, "postalCode": {"06406"}, "city": {"Bernburg (Saale)"}, "contactName": {"Sina Salz"}})
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad registration: %d", status)
 	}
-	marketContains(t, body, "registration errors", `id="functionMailbox-fehler"`, "Bitte verwenden Sie ein Funktionspostfach",
+	contains(t, body, "registration errors", `id="functionMailbox-fehler"`, "Bitte verwenden Sie ein Funktionspostfach",
 		`id="acceptTerms-fehler"`, `value="Salzlandkreis"`, `aria-invalid="true"`, `href="#functionMailbox"`)
-	status, loc, _ := anon.marketForm("/marktplatz/registrierung", "/marktplatz/registrierung", url.Values{
+	status, loc, _ := anon.form("/marktplatz/registrierung", "/marktplatz/registrierung", url.Values{
 		"authorityName": {"Salzlandkreis"}, "officialKey": {"15089"}, "functionMailbox": {"sozialamt@salzlandkreis.example"},
 		"street": {"Karlsplatz 37"}, "postalCode": {"06406"}, "city": {"Bernburg (Saale)"}, "contactName": {"Sina Salz"}, "acceptTerms": {"1"}})
 	if status != http.StatusSeeOther || loc != "/marktplatz/registrierung/eingegangen" {
 		t.Fatalf("registration: %d → %s", status, loc)
 	}
-	status, _, body = anon.marketForm("/marktplatz/registrierung", "/marktplatz/registrierung", url.Values{
+	status, _, body = anon.form("/marktplatz/registrierung", "/marktplatz/registrierung", url.Values{
 		"authorityName": {"Landkreis Harz"}, "officialKey": {"15085"}, "functionMailbox": {"sozialamt@kreis-hz.example"},
 		"street": {"X 1"}, "postalCode": {"38820"}, "city": {"Halberstadt"}, "contactName": {"H"}, "acceptTerms": {"1"}})
 	if status != http.StatusConflict || !strings.Contains(body, "bereits ein Konto") {
 		t.Errorf("duplicate registration: %d", status)
 	}
 	page = anon.mustPage(http.StatusGone, "/marktplatz/registrierung/bestaetigen/ausgedacht")
-	marketContains(t, page, "bad link", "ungültig", "erneut registrieren")
+	contains(t, page, "bad link", "ungültig", "erneut registrieren")
 
 	// A municipality puts a product in the cart and orders.
-	muni := newClient(t, srv.URL)
+	muni := e.client()
 	muni.login("harz@demo.example", tenant.DemoPassword)
 	page = muni.mustPage(http.StatusOK, "/marktplatz/")
-	marketContains(t, page, "catalogue of a municipality", "In den Warenkorb", "Zum Merkzettel", "/admin/koerperschaften/"+harz.ID+"/warenkorb",
+	contains(t, page, "catalogue of a municipality", "In den Warenkorb", "Zum Merkzettel", "/admin/koerperschaften/"+harz.ID+"/warenkorb",
 		// Cards as tall as their content (issue 16), each the target of
 		// the way back after its buttons.
 		`<li class="kern-card kern-card--hug" id="produkt-SW10189">`, `name="zurueck" value="/marktplatz/#produkt-SW10189"`)
-	status, loc, _ = muni.marketForm("/marktplatz/", "/admin/koerperschaften/"+harz.ID+"/warenkorb",
+	status, loc, _ = muni.form("/marktplatz/", "/admin/koerperschaften/"+harz.ID+"/warenkorb",
 		url.Values{"produkt": {"SW10189"}, "zurueck": {"/marktplatz/?art=EfA-Dienst#produkt-SW10189"}})
 	if status != http.StatusSeeOther || loc != "/marktplatz/?art=EfA-Dienst&hinweis=warenkorb#produkt-SW10189" {
 		t.Fatalf("into the cart: %d → %s", status, loc)
 	}
-	status, loc, _ = muni.marketForm("/marktplatz/", "/admin/koerperschaften/"+harz.ID+"/merkzettel",
+	status, loc, _ = muni.form("/marktplatz/", "/admin/koerperschaften/"+harz.ID+"/merkzettel",
 		url.Values{"produkt": {"SW10184"}, "zurueck": {"https://evil.example/"}})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/koerperschaften/"+harz.ID+"/merkzettel") {
 		t.Errorf("onto the Merkzettel (with a foreign back link): %d → %s", status, loc)
 	}
-	marketContains(t, muni.mustPage(http.StatusOK, "/admin/koerperschaften/"+harz.ID+"/merkzettel"), "Merkzettel", "Bescheinigung für Geringverdiener")
+	contains(t, muni.mustPage(http.StatusOK, "/admin/koerperschaften/"+harz.ID+"/merkzettel"), "Merkzettel", "Bescheinigung für Geringverdiener")
 	cartPath := "/admin/koerperschaften/" + harz.ID + "/warenkorb"
 	page = muni.mustPage(http.StatusOK, cartPath)
-	marketContains(t, page, "cart", "Übernahme von Mietrückständen", "Jetzt bestellen", "Friedrich-Ebert-Straße 42")
-	c, _ := a.market.Cart(ctx, harz.ID)
-	p, _ := a.market.GetProduct(ctx, "SW10189")
-	status, _, body = muni.marketForm(cartPath, cartPath+"/"+p.ID+"/menge", url.Values{"menge": {"100"}})
+	contains(t, page, "cart", "Übernahme von Mietrückständen", "Jetzt bestellen", "Friedrich-Ebert-Straße 42")
+	c, _ := e.market.Cart(ctx, harz.ID)
+	p, _ := e.market.GetProduct(ctx, "SW10189")
+	status, _, body = muni.form(cartPath, cartPath+"/"+p.ID+"/menge", url.Values{"menge": {"100"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "zwischen 1 und 99") {
 		t.Errorf("quantity 100: %d", status)
 	}
-	status, loc, _ = muni.marketForm(cartPath, "/admin/koerperschaften/"+harz.ID+"/bestellen", url.Values{"version": {strconv.Itoa(c.Version)}})
+	status, loc, _ = muni.form(cartPath, "/admin/koerperschaften/"+harz.ID+"/bestellen", url.Values{"version": {strconv.Itoa(c.Version)}})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/marktplatz/bestellungen/") {
 		t.Fatalf("order: %d → %s", status, loc)
 	}
 	orderPath := strings.TrimSuffix(loc, "?hinweis=bestellt")
 	page = muni.mustPage(http.StatusOK, loc)
-	marketContains(t, page, "order page", "Bestellung 10174", "Ihre Bestellung ist eingegangen", "Eingegangen", "SW10189")
+	contains(t, page, "order page", "Bestellung 10174", "Ihre Bestellung ist eingegangen", "Eingegangen", "SW10189")
 	if strings.Contains(page, "Stand ändern") {
 		t.Error("a municipality may change the order's state")
 	}
 	// The same cart version again: refused, no second order.
-	status, _, body = muni.marketForm(cartPath, "/admin/koerperschaften/"+harz.ID+"/bestellen", url.Values{"version": {strconv.Itoa(c.Version)}})
+	status, _, body = muni.form(cartPath, "/admin/koerperschaften/"+harz.ID+"/bestellen", url.Values{"version": {strconv.Itoa(c.Version)}})
 	if status != http.StatusConflict || !strings.Contains(body, "bereits bestellt (Bestellnummer 10174)") {
 		t.Errorf("double submit: %d", status)
 	}
-	marketContains(t, muni.mustPage(http.StatusOK, "/admin/koerperschaften/"+harz.ID+"/bestellungen"), "orders", "10174", "10042")
+	contains(t, muni.mustPage(http.StatusOK, "/admin/koerperschaften/"+harz.ID+"/bestellungen"), "orders", "10174", "10042")
 
 	// Another municipality sees none of it.
-	other := newClient(t, srv.URL)
+	other := e.client()
 	other.login("wittenberg@demo.example", tenant.DemoPassword)
 	other.mustPage(http.StatusNotFound, orderPath)
 	other.mustPage(http.StatusNotFound, cartPath)
 	other.mustPage(http.StatusForbidden, "/admin/marktplatz/bestellungen")
 
 	// The clerk sees the cart but cannot order.
-	clerk := newClient(t, srv.URL)
+	clerk := e.client()
 	clerk.login("sachbearbeitung.harz@demo.example", tenant.DemoPassword)
 	page = clerk.mustPage(http.StatusOK, cartPath)
 	if strings.Contains(page, "Jetzt bestellen") {
@@ -194,81 +132,76 @@ func TestMarketplaceConsole(t *testing.T) {
 	}
 
 	// The ministry: orders with filter, state change, CSV; registrations; products.
-	min := newClient(t, srv.URL)
+	min := e.client()
 	min.login("ministerium@demo.example", tenant.DemoPassword)
-	marketContains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/"), "hub", "Registrierungen, die auf die Freischaltung warten</a>: 1")
+	contains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/"), "hub", "Registrierungen, die auf die Freischaltung warten</a>: 1")
 	page = min.mustPage(http.StatusOK, "/admin/marktplatz/bestellungen?stand=eingegangen")
-	marketContains(t, page, "ministry's orders", "10174", "10173", "Als CSV herunterladen (gefiltert)")
+	contains(t, page, "ministry's orders", "10174", "10173", "Als CSV herunterladen (gefiltert)")
 	if strings.Contains(page, "10042") {
 		t.Error("the filter shows a completed order")
 	}
-	status, loc, _ = min.marketForm(orderPath, orderPath+"/stand", url.Values{"stand": {"storniert"}, "version": {"1"}})
+	status, loc, _ = min.form(orderPath, orderPath+"/stand", url.Values{"stand": {"storniert"}, "version": {"1"}})
 	if status != http.StatusUnprocessableEntity {
 		t.Errorf("cancel without reason: %d → %s", status, loc)
 	}
-	status, loc, _ = min.marketForm(orderPath, orderPath+"/stand", url.Values{"stand": {"bestaetigt"}, "version": {"1"}})
+	status, loc, _ = min.form(orderPath, orderPath+"/stand", url.Values{"stand": {"bestaetigt"}, "version": {"1"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("confirm order: %d", status)
 	}
-	marketContains(t, min.mustPage(http.StatusOK, loc), "confirmed order", "Eingegangen → <strong>Bestätigt</strong> (ministerium@demo.example)")
-	resp, err := min.http.Get(srv.URL + "/admin/marktplatz/bestellungen/export.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	csv, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.HasPrefix(string(csv), "\uFEFFBestellnummer;Datum;Behörde;AGS;") ||
+	contains(t, min.mustPage(http.StatusOK, loc), "confirmed order", "Eingegangen → <strong>Bestätigt</strong> (ministerium@demo.example)")
+	_, hdr, csv := min.raw("/admin/marktplatz/bestellungen/export.csv")
+	if hdr.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.HasPrefix(string(csv), "\uFEFFBestellnummer;Datum;Behörde;AGS;") ||
 		!strings.Contains(string(csv), "10174;") {
-		t.Errorf("CSV %s:\n%s", resp.Header.Get("Content-Type"), csv)
+		t.Errorf("CSV %s:\n%s", hdr.Get("Content-Type"), csv)
 	}
 
-	regs, _ := a.market.ListRegistrations(ctx, marketplace.RegistrationFilter{State: marketplace.RegistrationConfirmed})
+	regs, _ := e.market.ListRegistrations(ctx, marketplace.RegistrationFilter{State: marketplace.RegistrationConfirmed})
 	regPath := "/admin/marktplatz/registrierungen/" + regs[0].ID
-	marketContains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/registrierungen?stand=bestaetigt"), "registrations", "Landkreis Börde")
-	status, _, body = min.marketForm(regPath, regPath+"/ablehnen", url.Values{"reason": {""}})
+	contains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/registrierungen?stand=bestaetigt"), "registrations", "Landkreis Börde")
+	status, _, body = min.form(regPath, regPath+"/ablehnen", url.Values{"reason": {""}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "begründen") {
 		t.Errorf("reject without reason: %d", status)
 	}
-	status, loc, _ = min.marketForm(regPath, regPath+"/freischalten", nil)
+	status, loc, _ = min.form(regPath, regPath+"/freischalten", nil)
 	if status != http.StatusSeeOther {
 		t.Fatalf("activate: %d", status)
 	}
-	marketContains(t, min.mustPage(http.StatusOK, loc), "activated registration", "Freigeschaltet", "zur Körperschaft")
+	contains(t, min.mustPage(http.StatusOK, loc), "activated registration", "Freigeschaltet", "zur Körperschaft")
 
 	// The start page's queue "Preise enden" opens its work list, which links
 	// to the filtered product list.
-	marketContains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/produkte?preise=enden"), "products with prices ending",
+	contains(t, min.mustPage(http.StatusOK, "/admin/marktplatz/produkte?preise=enden"), "products with prices ending",
 		"letzter Preis in den nächsten 60 Tagen endet", "Alle Produkte zeigen")
-	marketContains(t, min.mustPage(http.StatusOK, "/admin/"), "ministry start page", `href="/admin/arbeitsliste/preise"`)
-	marketContains(t, min.mustPage(http.StatusOK, "/admin/arbeitsliste/preise"), "prices work list", `href="/admin/marktplatz/produkte?preise=enden"`)
+	contains(t, min.mustPage(http.StatusOK, "/admin/"), "ministry start page", `href="/admin/arbeitsliste/preise"`)
+	contains(t, min.mustPage(http.StatusOK, "/admin/arbeitsliste/preise"), "prices work list", `href="/admin/marktplatz/produkte?preise=enden"`)
 	page = min.mustPage(http.StatusOK, "/admin/marktplatz/produkte")
-	marketContains(t, page, "products", "ELiA-Online", "unveröffentlicht", "Fischereischein online")
+	contains(t, page, "products", "ELiA-Online", "unveröffentlicht", "Fischereischein online")
 	edit := "/admin/marktplatz/produkte/" + p.ID
 	page = min.mustPage(http.StatusOK, edit)
-	marketContains(t, page, "product form", `value="SW10189"`, `value="2026-12-31"`, `name="strecke"`)
-	status, _, body = min.marketForm(edit, edit, url.Values{"number": {"SW10189"}, "name": {"Sozialplattform: Übernahme von Mietrückständen"},
+	contains(t, page, "product form", `value="SW10189"`, `value="2026-12-31"`, `name="strecke"`)
+	status, _, body = min.form(edit, edit, url.Values{"number": {"SW10189"}, "name": {"Sozialplattform: Übernahme von Mietrückständen"},
 		"serviceType": {"EfA-Dienst"}, "topic": {"Arbeit und Ruhestand"}, "ozgId": {"10090"}, "strecke": {"mrh"}, "published": {"1"},
 		"version": {strconv.Itoa(p.Version)}, "preis-0-von": {"2025-01-01"}, "preis-0-bis": {"2026-12-31"}, "preis-0-betrag": {"0,00"},
 		"preis-1-von": {"2026-06-01"}, "preis-1-bis": {""}, "preis-1-betrag": {"12,50"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "überschneiden sich") || !strings.Contains(body, `value="12,50"`) {
 		t.Errorf("overlapping prices: %d", status)
 	}
-	status, _, _ = min.marketForm(edit, edit, url.Values{"number": {"SW10189"}, "name": {"Sozialplattform: Übernahme von Mietrückständen"},
+	status, _, _ = min.form(edit, edit, url.Values{"number": {"SW10189"}, "name": {"Sozialplattform: Übernahme von Mietrückständen"},
 		"serviceType": {"EfA-Dienst"}, "topic": {"Arbeit und Ruhestand"}, "ozgId": {"10090"}, "strecke": {"mrh"}, "published": {"1"},
 		"version": {strconv.Itoa(p.Version)}, "preis-0-von": {"2025-01-01"}, "preis-0-bis": {"2026-12-31"}, "preis-0-betrag": {"0,00"},
 		"preis-1-von": {"2027-01-01"}, "preis-1-bis": {""}, "preis-1-betrag": {"12,50"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("save product: %d", status)
 	}
-	if got, _ := a.market.GetProduct(ctx, "SW10189"); len(got.Prices) != 2 || got.Prices[1].AmountCents != 1250 {
+	if got, _ := e.market.GetProduct(ctx, "SW10189"); len(got.Prices) != 2 || got.Prices[1].AmountCents != 1250 {
 		t.Errorf("stored prices %+v", got.Prices)
 	}
-	status, _, body = min.marketForm("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}})
+	status, _, body = min.form("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}})
 	if status != http.StatusOK || !strings.Contains(body, "Produkt aus dem Katalog nehmen?") {
 		t.Fatalf("unpublishing should ask first: %d", status)
 	}
 	anon.mustPage(http.StatusOK, "/marktplatz/produkte/SW10189")
-	status, _, _ = min.marketForm("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}, "bestaetigung": {"ja"}})
+	status, _, _ = min.form("/admin/marktplatz/produkte", edit+"/veroeffentlichung", url.Values{"zurueck": {"/admin/marktplatz/produkte"}, "bestaetigung": {"ja"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("unpublish: %d", status)
 	}

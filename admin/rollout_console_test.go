@@ -1,4 +1,4 @@
-package main
+package admin_test
 
 import (
 	"context"
@@ -19,13 +19,13 @@ var phaseCell = regexp.MustCompile(`<ul class="app-phase-counts">(.*?)</ul>`)
 // side navigation names it, while "Anbindung" is a page of its own.
 func TestRolloutShowsEveryStand(t *testing.T) {
 	t.Parallel()
-	a, srv := testApp(t)
-	if err := a.onboard.LoadDemo(context.Background()); err != nil {
+	e := newEnvWith(t, envOptions{domains: true, ordering: true, delivery: true, worldOptions: worldOptions{demo: true}})
+	if err := e.onboard.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	m := newClient(t, srv.URL)
+	m := e.client()
 	m.login("ministerium@demo.example", tenant.DemoPassword)
-	page := m.onbPage(http.StatusOK, "/admin/rollout")
+	page := m.mustPage(http.StatusOK, "/admin/rollout")
 	mixed := 0
 	for _, c := range phaseCell.FindAllStringSubmatch(page, -1) {
 		if strings.Count(c[1], "<li>") > 1 {
@@ -44,7 +44,7 @@ func TestRolloutShowsEveryStand(t *testing.T) {
 		strings.Contains(page, `<a href="/admin/anbindung/" aria-current="page">`) {
 		t.Error("the side navigation does not mark the Umsetzungsstand as the current page")
 	}
-	hub := m.onbPage(http.StatusOK, "/admin/anbindung/")
+	hub := m.mustPage(http.StatusOK, "/admin/anbindung/")
 	if !strings.Contains(hub, "Die Anbindung begleiten") || !strings.Contains(hub, `<a href="/admin/anbindung/" aria-current="page">`) {
 		t.Errorf("the ministry's Anbindung is not a page of its own:\n%s", hub)
 	}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sozialplattform/onboarding"
+	"sozialplattform/portal/counselling"
+)
+
+// The page helpers of the tests that walk console and portal pages
+// through the whole server (market_e2e_test.go, responsibility_test.go,
+// the browser tests …); the console's own walks are in admin/.
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// marketPage GETs a page like a browser without JavaScript and returns
+// status and body.
+func (c *client) marketPage(path string) (int, string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// mustPage GETs a page and fails unless the status is want.
+func (c *client) mustPage(want int, path string) string {
+	c.t.Helper()
+	status, body := c.marketPage(path)
+	if status != want {
+		c.t.Fatalf("GET %s: %d, want %d:\n%s", path, status, want, body)
+	}
+	return body
+}
+
+// marketForm posts a form with the CSRF token of the page it was on and
+// returns status, Location and body.
+func (c *client) marketForm(from, action string, vals url.Values) (int, string, string) {
+	c.t.Helper()
+	_, page := c.marketPage(from)
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		c.t.Fatalf("no form token on %s", from)
+	}
+	if vals == nil {
+		vals = url.Values{}
+	}
+	vals.Set("csrf", html.UnescapeString(m[1]))
+	req, _ := http.NewRequest(http.MethodPost, c.base+action, strings.NewReader(vals.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.base)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("POST %s: %v", action, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+// onbPage GETs a console page and fails unless the status is want.
+func (c *client) onbPage(want int, path string) string {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("GET %s: %d, want %d:\n%s", path, resp.StatusCode, want, b)
+	}
+	return string(b)
+}
+
+// onbPost sends a form from a page (with that page's form token) and
+// returns status, Location and body; files are sent as multipart.
+func (c *client) onbPost(from, action string, vals url.Values, file []byte) (int, string, string) {
+	c.t.Helper()
+	m := csrfField.FindStringSubmatch(c.onbPage(http.StatusOK, from))
+	if m == nil {
+		c.t.Fatalf("no form token on %s", from)
+	}
+	if vals == nil {
+		vals = url.Values{}
+	}
+	vals.Set("csrf", html.UnescapeString(m[1]))
+	var body io.Reader
+	ct := "application/x-www-form-urlencoded"
+	if file != nil {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for k, vs := range vals {
+			for _, v := range vs {
+				w.WriteField(k, v)
+			}
+		}
+		part, _ := w.CreateFormFile("datei", "Vertrag.pdf")
+		part.Write(file)
+		w.Close()
+		body, ct = &buf, w.FormDataContentType()
+	} else {
+		body = strings.NewReader(vals.Encode())
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.base+action, body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Origin", c.base)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("POST %s: %v", action, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+func onbContains(t *testing.T, page, what string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+func onboardingFrom(a *app) onboarding.ConsultationFilter {
+	return onboarding.ConsultationFilter{From: a.onboard.Now()}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// loadCounsellingDemo loads the directory's and the appointments' demo
+// data the way serve --demo does, twice (it is idempotent).
+func loadCounsellingDemo(t *testing.T, a *app) counselling.Demo {
+	t.Helper()
+	ctx := context.Background()
+	var d counselling.Demo
+	for range 2 {
+		var err error
+		if d, err = a.counsel.LoadDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.appts.LoadDemo(ctx, a.store, d.CalendarTenants); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+// harzID is the Landkreis Harz's tenant ID.
+func harzID(t *testing.T, a *app) string {
+	t.Helper()
+	h, err := a.store.ResolveTenant(context.Background(), "landkreis-harz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.ID
+}
+
+// csRaw sends a body of the given type and returns status, headers and body.
+func (c *client) csRaw(method, path, contentType string, body []byte) (int, http.Header, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// problem is an RFC 9457 answer.
+type problem struct {
+	Status int `json:"status"`
+	Errors []struct {
+		Location string `json:"location"`
+		Message  string `json:"message"`
+	} `json:"errors"`
+}
+
+func (p problem) locations() string {
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Location)
+	}
+	return strings.Join(out, ",")
+}
