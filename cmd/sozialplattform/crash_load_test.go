@@ -83,7 +83,8 @@ type crashRun struct {
 // database, runs the server as a child process, lets the citizens submit
 // HzL applications at a steady rate while it kills the server once in
 // each slot of the load phase (kinds shuffled by rng, at random moments)
-// and restarts it on the same address and database, checks after every
+// and restarts it on the same database (on a port of its own, which the
+// clients follow: see childProcess), checks after every
 // restart that the killed process's leases are freed, and then drains the
 // outbox without faults, pulling the retries forward. It fails the test
 // on a client error, a delivery that ended failed or rejected, an outbox
@@ -99,12 +100,11 @@ func runCrash(t *testing.T, rng *rand.Rand, submitKill *killSwitch, v crashVaria
 	}
 	t.Cleanup(func() { db.Close() })
 
-	addr := freeLoopbackAddr(t)
 	env := map[string]string{"SOZIALPLATTFORM_DATA_KEY": crashDataKey, "SOZIALPLATTFORM_LOG_LEVEL": "warn"}
 	for k, val := range v.env {
 		env[k] = val
 	}
-	child := newChildProcess(t, addr, []string{"serve", "--addr", addr, "--db", dsn}, env)
+	child := newChildProcess(t, []string{"serve", "--db", dsn}, env)
 	t.Cleanup(func() {
 		if err := child.stop(); err != nil {
 			t.Error(err)
@@ -116,14 +116,13 @@ func runCrash(t *testing.T, rng *rand.Rand, submitKill *killSwitch, v crashVaria
 	if _, err := child.start(); err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + addr
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	run := crashRun{db: db, counters: &crashCounters{}}
 	var browsers []*citizenBrowser
 	for _, email := range v.citizens {
-		b := newCitizenBrowser(base, "/landkreis-harz", submitKill, run.counters)
+		b := newCitizenBrowser(child.base, "/landkreis-harz", submitKill, run.counters)
 		if err := b.login(ctx, email, "ein-sicheres-passwort"); err != nil {
 			t.Fatalf("%s: %v", email, err)
 		}
