@@ -34,6 +34,7 @@ const backupDataKey = "backup:QUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUJDQUI="
 // answers and documents open with the data key, and none of those
 // submitted after the backup ended.
 func TestBackupDuringSubmissions(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("backup test: a server process and steady submissions, about 10 s")
 	}
@@ -49,7 +50,6 @@ func TestBackupDuringSubmissions(t *testing.T) {
 	citizens := []string{"erika.sicherung@example.org", "max.sicherung@example.org"}
 	seedCrashDatabase(t, dsn, backupDataKey, citizens, fitRoute(t, fit))
 
-	addr := freeLoopbackAddr(t)
 	serverEnv := map[string]string{
 		"SOZIALPLATTFORM_DATA_KEY":                 backupDataKey,
 		"SOZIALPLATTFORM_LOG_LEVEL":                "warn",
@@ -59,7 +59,7 @@ func TestBackupDuringSubmissions(t *testing.T) {
 		"SOZIALPLATTFORM_FITCONNECT_CLIENT_SECRET": fit.Env.SenderSecret,
 		"SOZIALPLATTFORM_FITCONNECT_SCOPE":         fit.Env.SenderScope,
 	}
-	child := newChildProcess(t, addr, []string{"serve", "--addr", addr, "--db", dsn}, serverEnv)
+	child := newChildProcess(t, []string{"serve", "--db", dsn}, serverEnv)
 	t.Cleanup(func() {
 		if err := child.stop(); err != nil {
 			t.Error(err)
@@ -87,7 +87,7 @@ func TestBackupDuringSubmissions(t *testing.T) {
 	)
 	stop := make(chan struct{})
 	for _, email := range citizens {
-		b := newCitizenBrowser("http://"+addr, "/landkreis-harz", newKillSwitch(), &counters)
+		b := newCitizenBrowser(child.base, "/landkreis-harz", newKillSwitch(), &counters)
 		if err := b.login(ctx, email, "ein-sicheres-passwort"); err != nil {
 			t.Fatalf("%s: %v", email, err)
 		}
@@ -312,6 +312,7 @@ func readable(ctx context.Context, a *app, id string) error {
 // TestBackupRestoreRules: what backup and restore refuse, and how they
 // treat schemas of other versions.
 func TestBackupRestoreRules(t *testing.T) {
+	t.Parallel()
 	if testdb.Kind() == migrations.Postgres {
 		t.Skip("PostgreSQL is saved with pg_dump (TestBackupPostgresExplains)")
 	}
@@ -434,6 +435,7 @@ func TestBackupRestoreRules(t *testing.T) {
 // TestBackupPostgresExplains: on PostgreSQL both subcommands say how to
 // use pg_dump and pg_restore and what to keep besides the database.
 func TestBackupPostgresExplains(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"SOZIALPLATTFORM_DB": "postgres://sozialplattform@db.example/sozialplattform"}
 	for _, args := range [][]string{{"backup", "--to", "x.dump"}, {"restore", "--from", "x.dump"}} {
 		out, err := runCLI(t, env, "", args...)

@@ -12,11 +12,39 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sozialplattform/tenant/browsertest"
 )
+
+// TestConsoleInTheBrowser runs the console's browser walks – the layout
+// guard, the README screenshots and the seed story – side by side in one
+// Chromium, each person in a browser context of its own (own cookies, own
+// tab). A Chromium per walk cost a start and some 300 MB each, and as
+// serial tests the walks ran alone, one after the other. The walks are
+// subtests run from goroutines of this test rather than parallel subtests:
+// those would wait for a free slot of -parallel behind every other test
+// of the package, and the longest walks would start last.
+func TestConsoleInTheBrowser(t *testing.T) {
+	t.Parallel()
+	root := browsertest.Start(t)
+	var wg sync.WaitGroup
+	for _, walk := range []struct {
+		name string
+		run  func(*testing.T, context.Context)
+	}{
+		{"SeedStory", seedStory},
+		{"LayoutGuard", layoutGuard},
+		{"READMEScreenshots", readmeScreenshots},
+	} {
+		wg.Go(func() { t.Run(walk.name, func(t *testing.T) { walk.run(t, root) }) })
+	}
+	wg.Wait()
+}
 
 // demoConsole is the application with the demo data of the marketplace
 // and of onboarding, and with counsellingToo also the Beratungsstellen

@@ -80,7 +80,8 @@ var referencePattern = regexp.MustCompile(`SP-\d{4}-\d{6}`)
 // goroutines: it returns errors instead of failing the test, and treats
 // connection errors and 5xx answers as "outcome unknown".
 type citizenBrowser struct {
-	base, site string
+	server     func() string // the server's base URL, which moves with a restart
+	site       string
 	http       *http.Client
 	csrf       string
 	killSubmit *killSwitch // fired right after a submit request is sent
@@ -96,10 +97,10 @@ type pageAnswer struct {
 // may not have been processed.
 func unknown(a pageAnswer, err error) bool { return err != nil || a.status >= 500 }
 
-func newCitizenBrowser(base, site string, killSubmit *killSwitch, n *crashCounters) *citizenBrowser {
+func newCitizenBrowser(server func() string, site string, killSubmit *killSwitch, n *crashCounters) *citizenBrowser {
 	jar, _ := cookiejar.New(nil)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	return &citizenBrowser{base: base, site: site, killSubmit: killSubmit, n: n, http: &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
+	return &citizenBrowser{server: server, site: site, killSubmit: killSubmit, n: n, http: &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -108,7 +109,7 @@ func (b *citizenBrowser) send(ctx context.Context, method, path string, form url
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequestWithContext(ctx, method, b.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, b.server()+path, body)
 	if err != nil {
 		return pageAnswer{}, err
 	}

@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,27 +15,38 @@ import (
 )
 
 // childProcess is the program as a real process (the test binary run
-// through TestMain, see main_test.go) on a fixed loopback address, so that
-// it can be killed with SIGKILL and started again on the same address and
-// database, as a supervisor would restart it. Every incarnation has the
-// default instance ID, host name and process ID, under which it holds its
-// leases – so that a restart can tell that its predecessor is gone.
+// through TestMain, see main_test.go), so that it can be killed with
+// SIGKILL and started again on the same database, as a supervisor would
+// restart it. Every incarnation has the default instance ID, host name and
+// process ID, under which it holds its leases – so that a restart can tell
+// that its predecessor is gone.
+//
+// Every incarnation listens on a port the kernel gives it (--addr
+// 127.0.0.1:0) and names it in its start line; the test's clients follow
+// base(), as clients behind a load balancer would. A port picked in the
+// test and handed to the child would be free for anyone until the child
+// binds it – a race that kept these tests from running in parallel.
+// While no incarnation runs, base() names a port that refuses every
+// connection, as a server that is down does; never the dead incarnation's
+// port, which the kernel may have handed to another test's server since.
 type childProcess struct {
-	addr string
 	args []string
 	env  []string
 	dir  string
 	out  *syncBuffer // the output of every incarnation, for failure messages
+	down string      // the refusing address of refusingAddr
 
 	mu     sync.Mutex
 	n      int
+	addr   string // the current incarnation's address, down while none runs
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
 
-// newChildProcess prepares `args` with the environment env on top of the
-// test's own, minus every SOZIALPLATTFORM_ setting the test does not name.
-func newChildProcess(t *testing.T, addr string, args []string, env map[string]string) *childProcess {
+// newChildProcess prepares `args` (without --addr) with the environment
+// env on top of the test's own, minus every SOZIALPLATTFORM_ setting the
+// test does not name.
+func newChildProcess(t *testing.T, args []string, env map[string]string) *childProcess {
 	t.Helper()
 	var base []string
 	for _, kv := range os.Environ() {
@@ -46,8 +58,25 @@ func newChildProcess(t *testing.T, addr string, args []string, env map[string]st
 	for k, v := range env {
 		base = append(base, k+"="+v)
 	}
-	return &childProcess{addr: addr, args: args, env: base, dir: t.TempDir(), out: &syncBuffer{}}
+	down := refusingAddr(t)
+	args = append(slices.Clone(args), "--addr", "127.0.0.1:0")
+	return &childProcess{args: args, env: base, dir: t.TempDir(), out: &syncBuffer{}, down: down, addr: down}
 }
+
+// address is the current incarnation's host:port, or the refusing
+// address while none runs.
+func (c *childProcess) address() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.addr
+}
+
+// base is the URL of the current incarnation (see address).
+func (c *childProcess) base() string { return "http://" + c.address() }
+
+// startLine is the line in which serve names the address it listens on
+// (its base URL, derived from the address as the tests set none).
+var startLine = regexp.MustCompile(`läuft: http://(127\.0\.0\.1:\d+) `)
 
 // instance names the current incarnation as the program does by default.
 func (c *childProcess) instance() string {
@@ -61,7 +90,8 @@ func (c *childProcess) instance() string {
 }
 
 // start runs the next incarnation and returns once /readyz answers 200,
-// with the time that took.
+// with the time that took. The clients are sent to the incarnation as
+// soon as it names its address: it listens from then on.
 func (c *childProcess) start() (time.Duration, error) {
 	c.mu.Lock()
 	c.n++
@@ -72,28 +102,50 @@ func (c *childProcess) start() (time.Duration, error) {
 	cmd.Dir = c.dir
 	cmd.Stdout, cmd.Stderr = c.out, c.out
 	fmt.Fprintf(c.out, "=== incarnation %d ===\n", n)
+	from := len(c.out.String()) // where this incarnation's output begins
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("start incarnation %d: %w", n, err)
 	}
 	exited := make(chan struct{})
-	go func() {
-		err := cmd.Wait()
-		fmt.Fprintf(c.out, "=== incarnation %d ended: %v ===\n", n, err)
-		close(exited)
-	}()
 	c.mu.Lock()
 	c.cmd, c.exited = cmd, exited
 	c.mu.Unlock()
+	go func() {
+		err := cmd.Wait()
+		fmt.Fprintf(c.out, "=== incarnation %d ended: %v ===\n", n, err)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.addr = c.down
+		close(exited)
+	}()
 
 	hc := &http.Client{Timeout: time.Second}
-	for deadline := began.Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	addr := ""
+	// A bound for a start that hangs (the time it took is reported): on
+	// two CPUs shared with the package's other parallel tests a start
+	// took up to 6 s.
+	for deadline := began.Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		select {
 		case <-exited:
 			return 0, fmt.Errorf("incarnation %d ended before it was ready", n)
 		default:
 		}
-		resp, err := hc.Get("http://" + c.addr + "/readyz")
+		if addr == "" {
+			m := startLine.FindStringSubmatch(c.out.String()[from:])
+			if m == nil {
+				continue
+			}
+			addr = m[1]
+			c.mu.Lock()
+			select {
+			case <-exited: // ended meanwhile: the clients keep the refusing address
+			default:
+				c.addr = addr
+			}
+			c.mu.Unlock()
+		}
+		resp, err := hc.Get("http://" + addr + "/readyz")
 		if err != nil {
 			continue
 		}
@@ -102,7 +154,7 @@ func (c *childProcess) start() (time.Duration, error) {
 			return time.Since(began), nil
 		}
 	}
-	return 0, fmt.Errorf("incarnation %d not ready within 30 s", n)
+	return 0, fmt.Errorf("incarnation %d not ready within 2 minutes", n)
 }
 
 // kill ends the current incarnation with SIGKILL and returns once it is
@@ -182,14 +234,22 @@ func (c *childProcess) tail(n int) string {
 	return s
 }
 
-// freeLoopbackAddr picks a loopback port that is free now, to be used
-// by every incarnation of a child process.
-func freeLoopbackAddr(t *testing.T) string {
+// refusingAddr reserves a loopback port for the test without listening
+// on it: a connection to it is refused at once, and no other process can
+// take the port while the test runs.
+func refusingAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }

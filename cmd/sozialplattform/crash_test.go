@@ -33,7 +33,7 @@ const killDeliverySubmit = "delivery-submit" // FIT-Connect has taken a submissi
 // milliseconds into another (between the reservation of the reference
 // number and the final commit, typically), while FIT-Connect holds a
 // submission whose answer the platform has not yet read, and at random –
-// and restarted on the same address and database.
+// and restarted on the same database.
 // Delivery goes to a FIT-Connect endpoint in this process that fails 20 %
 // of the sender's writes in every way deliverytest.Flaky knows. In the
 // end every receipt a citizen got has exactly one application, exactly
@@ -46,6 +46,7 @@ const killDeliverySubmit = "delivery-submit" // FIT-Connect has taken a submissi
 // that after every restart. It pulls the retries of the outbox forward in
 // the drain phase instead of waiting out the backoff (30 s doubling).
 func TestCrashSIGKILL(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("crash test: about 35 s with child processes")
 	}

@@ -46,6 +46,7 @@ const (
 // at the intermediary (a retry asks getTransportReport for the stored
 // message ID before it sends); the Fachverfahren fetches each once.
 func TestCrashSIGKILLXTA(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("crash test: about 45 s with child processes")
 	}

@@ -15,7 +15,6 @@ import (
 
 	"sozialplattform/portal/counselling"
 	"sozialplattform/tenant"
-	"sozialplattform/tenant/browsertest"
 )
 
 // layoutWidths are the viewport widths the layout guard checks: a phone
@@ -224,16 +223,15 @@ func routeKey(path string) string {
 
 var idLike = regexp.MustCompile(`^([0-9a-f]{8}-[0-9a-f-]{27,}|SW\d+|\d+)$`)
 
-// TestLayoutGuard is the layout guard of issue 16: it crawls the console
+// layoutGuard is the layout guard of issue 16: it crawls the console
 // as the ministry, a municipality and a Beratungsstelle (up to
 // maxPages pages each, all reached by links from the start page and the
 // catalogue, the long demo lists included) and a sample of portal pages,
-// each at 390 and 1366 px, in one Chromium, and fails on overlapping
+// each at 390 and 1366 px, and fails on overlapping
 // controls, controls narrower than their label, targets under 24 × 24 px
 // and cards taller than their content. A planted squashed button proves
 // that the guard sees what it should.
-func TestLayoutGuard(t *testing.T) {
-	ctx := browsertest.Start(t)
+func layoutGuard(t *testing.T, root context.Context) {
 	a, srv := demoConsole(t, true)
 	bg := context.Background()
 	// Harz's Merkzettel and Warenkorb hold products, so that their tables
@@ -256,8 +254,10 @@ func TestLayoutGuard(t *testing.T) {
 	// only bounds the whole crawl. The test took 31-37 s alone, 2-4.5
 	// minutes in the suite and 13 minutes on two cores shared with
 	// another guard, two seed stories and compilers (load average 40).
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Minute)
+	root, cancel := context.WithTimeout(root, 20*time.Minute)
 	defer cancel()
+	ctx, closeTab := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	defer closeTab()
 
 	// The guard must see a squashed button (as KERN's icon-button rule
 	// drew ours: 32 px wide, the label spilling onto the next button) and
@@ -298,7 +298,7 @@ func TestLayoutGuard(t *testing.T) {
 	pages := 0
 	const maxPages = 60
 	for _, login := range []string{"ministerium@demo.example", "harz@demo.example", counselling.DemoEditor} {
-		role := newPerson(t, ctx, srv.URL, &failures)
+		role := newPerson(t, root, srv.URL, &failures)
 		role.login(login, tenant.DemoPassword)
 		queue, seen := []string{"/admin/", "/marktplatz/"}, map[string]bool{}
 		seenPath := map[string]bool{}
@@ -337,7 +337,7 @@ func TestLayoutGuard(t *testing.T) {
 		slices.Sort(visited)
 		t.Logf("%s: %d pages: %s", login, len(seen), strings.Join(visited, " "))
 	}
-	portal, cancelPortal := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	portal, cancelPortal := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	defer cancelPortal()
 	for _, path := range []string{"/", "/leistungen/", "/landkreis-harz/", "/landkreis-harz/leistungen/",
 		"/landkreis-harz/leistungen/hzl/beantragen", "/leistungen/buergergeld/beantragen?ort=Ballenstedt",

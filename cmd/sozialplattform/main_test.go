@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"syscall"
 	"testing"
 )
@@ -18,7 +21,24 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childProcessEnv) != "" {
 		os.Exit(runAsProgram())
 	}
+	flag.Parse()
+	parallelBeyondCPUs()
 	os.Exit(m.Run())
+}
+
+// parallelBeyondCPUs lets four times as many parallel tests run at once as
+// there are CPUs (go test's default), unless -parallel is given: the long
+// tests here mostly wait rather than compute – on child processes killed
+// and restarted, on load phases timed by the wall clock, on Chromium –,
+// and with two CPUs two such waits held up the rest of the package. Eight
+// times as many overloaded two CPUs shared with other work: servers did
+// not start within a minute and a crash test's load phase starved.
+func parallelBeyondCPUs() {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0))) //nolint:errcheck // a known flag, a valid number
+	}
 }
 
 // runAsProgram is main without os.Exit, as the child process runs it.

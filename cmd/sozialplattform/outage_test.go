@@ -20,37 +20,39 @@ import (
 )
 
 // tcpProxy forwards a local port to the database server and can cut and
-// restore the line, as an outage of the database network would.
+// restore the line, as an outage of the database network would. It keeps
+// its port during the outage and closes what arrives there: a port let go
+// could be taken by another test's server before the line is restored.
 type tcpProxy struct {
-	t      *testing.T
-	addr   string
 	target string
+	addr   string
 	mu     sync.Mutex
-	ln     net.Listener
+	down   bool
 	conns  []net.Conn
 }
 
 func newTCPProxy(t *testing.T, target string) *tcpProxy {
-	p := &tcpProxy{t: t, target: target}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(p.cut)
-	return p
-}
-
-func (p *tcpProxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
+	p := &tcpProxy{target: target, addr: ln.Addr().String()}
+	t.Cleanup(func() {
+		ln.Close()
+		p.cut()
+	})
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
+			}
+			p.mu.Lock()
+			down := p.down
+			p.mu.Unlock()
+			if down {
+				c.Close()
+				continue
 			}
 			up, err := net.Dial("tcp", p.target)
 			if err != nil {
@@ -58,41 +60,44 @@ func (p *tcpProxy) serve(ln net.Listener) {
 				continue
 			}
 			p.mu.Lock()
+			if p.down { // cut while dialling
+				p.mu.Unlock()
+				c.Close()
+				up.Close()
+				continue
+			}
 			p.conns = append(p.conns, c, up)
 			p.mu.Unlock()
 			go func() { io.Copy(up, c); up.Close() }()
 			go func() { io.Copy(c, up); c.Close() }()
 		}
 	}()
+	return p
 }
 
-// cut closes the listener and every open connection.
+// cut closes every open connection and every new one from now on.
 func (p *tcpProxy) cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
+	p.down = true
 	for _, c := range p.conns {
 		c.Close()
 	}
 	p.conns = nil
 }
 
-// restore listens on the same address again.
+// restore forwards new connections again.
 func (p *tcpProxy) restore() {
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatalf("restore proxy: %v", err)
-	}
-	p.serve(ln)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = false
 }
 
 // TestDatabaseOutageAnswers503AndRecovers cuts the line to PostgreSQL
 // under a running server: /readyz and the API answer 503 (never a 500 or a
 // silent logout), and once the line is back the same session works again.
 func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits out a database outage: full suite only")
 	}

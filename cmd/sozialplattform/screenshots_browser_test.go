@@ -11,19 +11,17 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sozialplattform/tenant"
-	"sozialplattform/tenant/browsertest"
 )
 
 // screenshotDir holds the README's pictures of the console, beside its
 // templates.
 const screenshotDir = "../../admin/screenshots"
 
-// TestREADMEScreenshots photographs the ministry's start page, a case page
+// readmeScreenshots photographs the ministry's start page, a case page
 // and the marketplace catalogue with the demo data, at 390 and 1366 px,
 // and runs the layout guard on each. The pictures are written only on
 // request (UPDATE_SCREENSHOTS=1), not on every run.
-func TestREADMEScreenshots(t *testing.T) {
-	root := browsertest.Start(t)
+func readmeScreenshots(t *testing.T, root context.Context) {
 	a, srv := demoConsole(t, true)
 	bg := context.Background()
 	harz, err := a.store.ResolveTenant(bg, "15085")

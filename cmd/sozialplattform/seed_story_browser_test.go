@@ -14,7 +14,6 @@ import (
 	"sozialplattform/onboarding/delivery"
 	deliverydemo "sozialplattform/onboarding/delivery/demo"
 	"sozialplattform/tenant"
-	"sozialplattform/tenant/browsertest"
 	"sozialplattform/tenant/mail"
 )
 
@@ -44,7 +43,7 @@ func mailLink(t *testing.T, a *app, to, prefix string) string {
 	return ""
 }
 
-// TestSeedStoryInTheBrowser is the acceptance walk of issue 16 in
+// seedStory is the acceptance walk of issue 16 in
 // Chromium: a new Landkreis registers on the marketplace, confirms its
 // function mailbox by the mailed link, the ministry activates it from its
 // Aufgaben, the municipality accepts the mailed invitation, orders the
@@ -55,8 +54,7 @@ func mailLink(t *testing.T, a *app, to, prefix string) string {
 // preparation, connection test and go-live; the first application of
 // each, built as a citizen's, arrives. The layout guard runs on every
 // page either of them visits.
-func TestSeedStoryInTheBrowser(t *testing.T) {
-	root := browsertest.Start(t)
+func seedStory(t *testing.T, root context.Context) {
 	a, srv := demoConsole(t, false)
 	bg := context.Background()
 	// The demo's transport servers: a local FIT-Connect with its

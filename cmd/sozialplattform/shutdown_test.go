@@ -33,6 +33,7 @@ import (
 //     database (the delivery back to pending, its attempt not counted),
 //   - the process ends by itself with exit status 0.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("shutdown test: a server process, about 10 s")
 	}
@@ -65,8 +66,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 
-	addr := freeLoopbackAddr(t)
-	child := newChildProcess(t, addr, []string{"serve", "--addr", addr, "--db", dsn}, map[string]string{
+	child := newChildProcess(t, []string{"serve", "--db", dsn}, map[string]string{
 		"SOZIALPLATTFORM_DATA_KEY":                 backupDataKey,
 		"SOZIALPLATTFORM_LOG_LEVEL":                "info",
 		"SOZIALPLATTFORM_FITCONNECT_URL":           fit.URL,
@@ -86,12 +86,12 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, err := child.start(); err != nil {
 		t.Fatal(err)
 	}
-	instance := child.instance()
+	instance, addr := child.instance(), child.address()
 
 	// An application whose delivery the job starts within 5 s.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b := newCitizenBrowser("http://"+addr, "/landkreis-harz", newKillSwitch(), &crashCounters{})
+	b := newCitizenBrowser(child.base, "/landkreis-harz", newKillSwitch(), &crashCounters{})
 	if err := b.login(ctx, citizen, "ein-sicheres-passwort"); err != nil {
 		t.Fatal(err)
 	}
