@@ -285,6 +285,26 @@ func BenchmarkHealthRollout(b *testing.B) {
 			}
 		})
 	}
+	// What the Umsetzungsstand reads: the window's health and the failed
+	// deliveries of all time per tenant, in one query.
+	b.Run("rollout", func(b *testing.B) {
+		for b.Loop() {
+			r, err := w.svc.Rollout(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(r.Health) != tenants*streams || len(r.Failed) != tenants {
+				b.Fatalf("%d cases, %d tenants with failures", len(r.Health), len(r.Failed))
+			}
+		}
+	})
+	b.Run("failed-counts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := w.svc.FailedCounts(ctx, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // seedBench fills w with benchTenants × benchStreams live cases, each with
