@@ -272,3 +272,22 @@ func (s *Service) Rollout(ctx context.Context, tenantIDs []string) (Rollout, err
 	}
 	return out, nil
 }
+
+// LiveFailing counts, per case ID, the applications of the live cases of
+// the tenants (nil: all) whose delivery failed or was rejected in the
+// window; cases without such failures are left out. It is the weekly
+// report's count (onboarding.Options.FailingDeliveries), the same the
+// Umsetzungsstand shows.
+func (s *Service) LiveFailing(ctx context.Context, tenantIDs []string) (map[string]int, error) {
+	hs, err := s.Health(ctx, HealthFilter{TenantIDs: tenantIDs})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for id, h := range hs {
+		if h.Live && h.Failed > 0 {
+			out[id] = h.Failed
+		}
+	}
+	return out, nil
+}
