@@ -34,20 +34,22 @@ func TestWeeklyReportCountsFailingLiveCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Harz's HzL is live (demo); one application failed an hour ago, one
-	// failed ten days ago (outside the week), a connection test failed too.
+	// was rejected ten days ago (outside the week), one was accepted, and
+	// a connection test failed too.
 	now := time.Now().UTC()
 	for _, d := range []struct {
-		ref, purpose string
-		ago          time.Duration
+		ref, purpose, status string
+		ago                  time.Duration
 	}{
-		{"SP-2026-990001", delivery.PurposeApplication, time.Hour},
-		{"SP-2026-990002", delivery.PurposeApplication, 10 * 24 * time.Hour},
-		{"SP-2026-990003", delivery.PurposeConnectionTest, time.Hour},
+		{"SP-2026-990001", delivery.PurposeApplication, delivery.StatusFailed, time.Hour},
+		{"SP-2026-990002", delivery.PurposeApplication, delivery.StatusRejected, 10 * 24 * time.Hour},
+		{"SP-2026-990003", delivery.PurposeConnectionTest, delivery.StatusFailed, time.Hour},
+		{"SP-2026-990004", delivery.PurposeApplication, delivery.StatusAccepted, 2 * time.Hour},
 	} {
 		at := now.Add(-d.ago)
 		if _, err := a.db.Write.NewRaw(`INSERT INTO deliveries (id, tenant_id, application_id, antragsstrecke, reference_number, purpose, status, last_error,
 			next_attempt_at, submitted_at, created_at, updated_at) VALUES (?, ?, ?, 'hzl', ?, ?, ?, 'Fachverfahren nicht erreichbar', ?, ?, ?, ?)`,
-			"d-"+d.ref, harz.ID, "a-"+d.ref, d.ref, d.purpose, delivery.StatusFailed, at, at, at, at).Exec(ctx); err != nil {
+			"d-"+d.ref, harz.ID, "a-"+d.ref, d.ref, d.purpose, d.status, at, at, at, at).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -83,7 +85,7 @@ func TestWeeklyReportCountsFailingLiveCases(t *testing.T) {
 	}
 	// The link, followed (on the test server: the mail names the public
 	// address configured at start): Harz's failed deliveries – the one of
-	// this week and the older one, not the test.
+	// this week and the older one, not the accepted one nor the test.
 	const label = "Zustellungen mit Problem: "
 	link := firstLink(report.TextBody[strings.Index(report.TextBody, label)+len(label):], "http")
 	u, err := url.Parse(link)
@@ -99,7 +101,9 @@ func TestWeeklyReportCountsFailingLiveCases(t *testing.T) {
 			t.Errorf("failed deliveries page lacks %s:\n%s", want, page)
 		}
 	}
-	if strings.Contains(page, "SP-2026-990003") {
-		t.Errorf("failed deliveries page lists the connection test:\n%s", page)
+	for _, not := range []string{"SP-2026-990003", "SP-2026-990004"} {
+		if strings.Contains(page, not) {
+			t.Errorf("failed deliveries page lists %s (a test, an accepted one):\n%s", not, page)
+		}
 	}
 }
