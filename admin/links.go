@@ -43,6 +43,9 @@ func OnboardingLinks(base string) onboarding.Links {
 		Case:          web.LinkTo(base, "/admin/anbindung/fall/{cid}"),
 		Rollout:       web.LinkTo(base, "/admin/rollout"),
 		Consultations: web.LinkTo(base, "/admin/sprechstunden"),
+		FailedDeliveries: func(values ...string) string {
+			return web.Link(base, "/admin/zustellung/{id}", values...) + "?status=" + delivery.FilterProblem
+		},
 	}
 }
 

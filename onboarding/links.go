@@ -10,4 +10,7 @@ type Links struct {
 	Case          tenant.Link // one onboarding case: case ID
 	Rollout       tenant.Link // the ministry's rollout dashboard
 	Consultations tenant.Link // the Sprechstunden and their registration
+	// FailedDeliveries lists a municipality's failed and rejected
+	// deliveries: tenant ID.
+	FailedDeliveries tenant.Link
 }

@@ -83,6 +83,28 @@ type DigestMail struct {
 	Stale        []DigestLine
 	Consultation *Consultation // next Sprechstunde, may be nil
 	Link         string
+	// Failing are the municipalities with live cases whose deliveries
+	// failed in the week (nil when the delivery is not wired);
+	// FailingCases counts those cases.
+	Failing      []DigestFailing
+	FailingCases int
+	// FailingKnown is whether the delivery was asked at all.
+	FailingKnown bool
+}
+
+// DigestFailing is one municipality in the digest whose live cases'
+// deliveries failed, with the link to its failed deliveries.
+type DigestFailing struct {
+	TenantName string
+	Cases      []DigestFailingCase
+	Link       string
+}
+
+// DigestFailingCase is one of its live cases and how many applications
+// failed or were rejected in the week.
+type DigestFailingCase struct {
+	Label  string
+	Failed int
 }
 
 // DigestLine is one case in the digest.

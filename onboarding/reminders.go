@@ -267,6 +267,9 @@ func (s *Store) SendDigest(ctx context.Context) (int, error) {
 				m.Stale = append(m.Stale, line)
 			}
 		}
+		if err := s.digestFailing(ctx, ids, cases, &m); err != nil {
+			return sent, err
+		}
 		slices.SortFunc(m.Stale, func(a, b DigestLine) int { return a.At.Compare(b.At) })
 		if len(m.Stale) > 20 {
 			m.Stale = m.Stale[:20]
@@ -289,6 +292,36 @@ func (s *Store) SendDigest(ctx context.Context) (int, error) {
 		sent++
 	}
 	return sent, nil
+}
+
+// digestFailing names in the digest the live cases whose deliveries
+// failed in the week (the Umsetzungsstand's count), per municipality in
+// the order of cases, each with the link to its failed deliveries.
+func (s *Store) digestFailing(ctx context.Context, tenantIDs []string, cases []RolloutCase, m *DigestMail) error {
+	if s.opts.FailingDeliveries == nil {
+		return nil
+	}
+	failed, err := s.opts.FailingDeliveries(ctx, tenantIDs)
+	if err != nil {
+		return fmt.Errorf("digest: failing deliveries: %w", err)
+	}
+	m.FailingKnown = true
+	at := map[string]int{} // tenant → index in m.Failing
+	for _, c := range cases {
+		n := failed[c.CaseID]
+		if n == 0 {
+			continue
+		}
+		i, ok := at[c.TenantID]
+		if !ok {
+			i = len(m.Failing)
+			at[c.TenantID] = i
+			m.Failing = append(m.Failing, DigestFailing{TenantName: c.TenantName, Link: s.opts.Links.FailedDeliveries.To(c.TenantID)})
+		}
+		m.Failing[i].Cases = append(m.Failing[i].Cases, DigestFailingCase{Label: c.Label, Failed: n})
+		m.FailingCases++
+	}
+	return nil
 }
 
 // RemindConsultations mails the attendees of tomorrow's Sprechstunden

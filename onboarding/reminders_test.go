@@ -2,11 +2,14 @@ package onboarding_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"sozialplattform/onboarding"
+	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/web"
 )
 
 func TestReminders(t *testing.T) {
@@ -122,5 +125,94 @@ func TestReminders(t *testing.T) {
 		if j.Name == "" || j.Schedule == "" || j.Description == "" || j.Run == nil {
 			t.Errorf("job %+v", j)
 		}
+	}
+}
+
+// TestDigestCountsLiveCasesWithFailingDeliveries is issue 15 item 11: the
+// weekly report names the live cases whose deliveries failed in the week,
+// per municipality, with the link to its failed deliveries – the count the
+// delivery gives (onboarding.Options.FailingDeliveries; cmd wires the
+// delivery's LiveFailing, and a test there follows the link).
+func TestDigestCountsLiveCasesWithFailingDeliveries(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := f.store.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hzl, but := f.caseOf(t, f.harz.ID, "hzl").ID, f.caseOf(t, f.harz.ID, "but").ID
+	links := onboarding.Links{
+		Rollout: web.LinkTo("https://sozial.example", "/admin/rollout"),
+		FailedDeliveries: func(v ...string) string {
+			return web.Link("https://sozial.example", "/admin/zustellung/{id}", v...) + "?status=problem"
+		},
+	}
+	tests := []struct {
+		name    string
+		failing func(ctx context.Context, tenantIDs []string) (map[string]int, error)
+		want    []string
+		notWant []string
+		link    bool // the HTML part links the failed deliveries
+	}{
+		{name: "two live cases of Harz failing",
+			failing: func(context.Context, []string) (map[string]int, error) { return map[string]int{hzl: 3, but: 1}, nil },
+			want: []string{"- live: 3, davon mit gescheiterten Zustellungen in den letzten 7 Tagen: 2",
+				"Live, aber Zustellungen gescheitert oder abgewiesen seit ",
+				"- Landkreis Harz: Hilfe zum Lebensunterhalt 1.0 (3 Anträge), Bildung und Teilhabe (BuT) (1 Antrag)\n  Zustellungen mit Problem: https://sozial.example/admin/zustellung/" + f.harz.ID + "?status=problem\n"}, link: true},
+		{name: "none failing",
+			failing: func(context.Context, []string) (map[string]int, error) { return map[string]int{}, nil },
+			want:    []string{"davon mit gescheiterten Zustellungen in den letzten 7 Tagen: 0", "gescheitert oder abgewiesen seit ", ": keine\n"},
+			notWant: []string{"Zustellungen mit Problem"}},
+		{name: "no delivery wired: no count rather than a wrong zero",
+			notWant: []string{"gescheiterten Zustellungen", "Zustellungen mit Problem"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked []string
+			opts := onboarding.Options{Now: f.clock.Now, Links: links}
+			if tt.failing != nil {
+				opts.FailingDeliveries = func(ctx context.Context, tenantIDs []string) (map[string]int, error) {
+					asked = tenantIDs
+					return tt.failing(ctx, tenantIDs)
+				}
+			}
+			store, err := onboarding.NewStore(f.db, f.outbox, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, d := range f.mails(t, onboarding.MailDigest) {
+				seen[d.ID] = true
+			}
+			if n, err := store.SendDigest(ctx); err != nil || n != 1 {
+				t.Fatalf("digest: %d, %v", n, err)
+			}
+			var fresh []mail.Stored
+			for _, d := range f.mails(t, onboarding.MailDigest) {
+				if !seen[d.ID] {
+					fresh = append(fresh, d)
+				}
+			}
+			if len(fresh) != 1 {
+				t.Fatalf("%d new digests, want 1", len(fresh))
+			}
+			m := fresh[0]
+			for _, w := range tt.want {
+				if !strings.Contains(m.TextBody, w) {
+					t.Errorf("digest lacks %q:\n%s", w, m.TextBody)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(m.TextBody, w) || strings.Contains(m.HTMLBody, w) {
+					t.Errorf("digest has %q:\n%s", w, m.TextBody)
+				}
+			}
+			if tt.failing != nil && !slices.Contains(asked, f.harz.ID) {
+				t.Errorf("the delivery was asked about %v, not the Land's municipalities", asked)
+			}
+			if tt.link && !strings.Contains(m.HTMLBody, `<a href="https://sozial.example/admin/zustellung/`+f.harz.ID+`?status=problem">`) {
+				t.Errorf("HTML part without the link:\n%s", m.HTMLBody)
+			}
+		})
 	}
 }

@@ -25,6 +25,12 @@ type Options struct {
 	// MinistryMailbox hears of what waits for the ministry's decision
 	// (a go-live without test delivery); empty sends nothing.
 	MinistryMailbox string
+	// FailingDeliveries counts, per case ID, the applications of the live
+	// cases of the given tenants whose delivery failed or was rejected in
+	// the last 7 days (cases without failures left out). The delivery
+	// answers it (delivery.Service.LiveFailing) and imports onboarding, so
+	// cmd wires it; nil leaves the count out of the weekly report.
+	FailingDeliveries func(ctx context.Context, tenantIDs []string) (map[string]int, error)
 }
 
 // DefaultMaxAttachmentBytes is the default size limit of one attachment.

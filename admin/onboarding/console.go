@@ -27,11 +27,12 @@ type Pages struct {
 }
 
 // Deliveries is what onboarding's pages read of the delivery
-// (delivery.Service): per tenant the applications whose delivery failed or
-// was rejected (nil tenantIDs: all), and the delivery health of cases.
+// (delivery.Service): the delivery health of cases, and for the
+// Umsetzungsstand in one query per tenant the applications whose delivery
+// failed or was rejected (nil tenantIDs: all) together with the health.
 type Deliveries interface {
-	FailedCounts(ctx context.Context, tenantIDs []string) (map[string]int, error)
 	Health(ctx context.Context, f delivery.HealthFilter) (map[string]delivery.Health, error)
+	Rollout(ctx context.Context, tenantIDs []string) (delivery.Rollout, error)
 }
 
 //go:embed templates

@@ -141,11 +141,19 @@ func (o *Pages) RolloutPage(w http.ResponseWriter, r *http.Request) {
 		o.Render(w, r, http.StatusOK, "anbindung-rollout", rolloutView(o.page(r, "Umsetzungsstand", d)))
 		return
 	}
-	if err := o.countFailed(r, visible, &d); err != nil {
+	d.LiveFailing = map[string]int{}
+	var deliveries delivery.Rollout
+	if o.deliveries != nil {
+		if deliveries, err = o.deliveries.Rollout(ctx, visible); err != nil {
+			o.ServerError(w, r, err)
+			return
+		}
+	}
+	if err := o.countFailed(r, visible, deliveries.Failed, &d); err != nil {
 		o.ServerError(w, r, err)
 		return
 	}
-	if err := o.countLiveFailing(r, visible, filter, &d); err != nil {
+	if err := o.countLiveFailing(r, visible, filter, deliveries.Health, &d); err != nil {
 		o.ServerError(w, r, err)
 		return
 	}
@@ -398,16 +406,12 @@ func (o *Pages) RolloutServicePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // countFailed adds to each district tile the failed deliveries of the
-// district and its Gemeinden.
-func (o *Pages) countFailed(r *http.Request, visible []string, d *rolloutData) error {
-	if o.deliveries == nil {
+// district and its Gemeinden (failed: per tenant, delivery.Rollout).
+func (o *Pages) countFailed(r *http.Request, visible []string, failed map[string]int, d *rolloutData) error {
+	if len(failed) == 0 {
 		return nil
 	}
 	ctx := r.Context()
-	failed, err := o.deliveries.FailedCounts(ctx, visible)
-	if err != nil || len(failed) == 0 {
-		return err
-	}
 	ids := make([]string, 0, len(failed))
 	for id := range failed {
 		ids = append(ids, id)
@@ -434,17 +438,11 @@ func (o *Pages) countFailed(r *http.Request, visible []string, d *rolloutData) e
 }
 
 // countLiveFailing adds the live cases whose deliveries failed in the
-// last 7 days to the matrix rows and the district tiles: one aggregate
-// query over the visible tenants, however many cases there are.
-func (o *Pages) countLiveFailing(r *http.Request, visible []string, filter onboarding.RolloutFilter, d *rolloutData) error {
-	d.LiveFailing = map[string]int{}
-	if o.deliveries == nil {
-		return nil
-	}
-	health, err := o.deliveries.Health(r.Context(), delivery.HealthFilter{TenantIDs: visible})
-	if err != nil {
-		return err
-	}
+// last 7 days to the matrix rows and the district tiles (health: per case,
+// delivery.Rollout – the same aggregate query over the visible tenants as
+// the failed counts, however many cases there are).
+func (o *Pages) countLiveFailing(r *http.Request, visible []string, filter onboarding.RolloutFilter, health map[string]delivery.Health, d *rolloutData) error {
+	var err error
 	tile := map[string]int{}
 	for i := range d.Map.Tiles {
 		tile[d.Map.Tiles[i].TenantID] = i

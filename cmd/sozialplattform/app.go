@@ -222,7 +222,12 @@ func (a *app) registerJobs() error {
 // side of the marketplace contract is onboarding/ordering.
 func (a *app) buildOnboarding(ctx context.Context) error {
 	var err error
-	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL), MinistryMailbox: a.cfg.OrderMailbox})
+	a.onboard, err = onboarding.NewStore(a.db, a.outbox, onboarding.Options{Links: admin.OnboardingLinks(a.cfg.BaseURL), MinistryMailbox: a.cfg.OrderMailbox,
+		// The weekly report's failing live cases; the delivery is built
+		// after onboarding and is there before any job runs.
+		FailingDeliveries: func(ctx context.Context, tenantIDs []string) (map[string]int, error) {
+			return a.delivery.LiveFailing(ctx, tenantIDs)
+		}})
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,7 @@ func (s *Service) CallbackHandler() http.Handler {
 		for _, sub := range cb.Submissions {
 			var ids []string
 			if err := s.db.Read.NewSelect().Model((*row)(nil)).Column("id").Where("transport_ref = ?", sub.SubmissionID).
+				Where("transport_ref <> ''"). // lets SQLite use the partial deliveries_ref_idx
 				Where("variant = ?", VariantFITConnect).Where("status = ?", StatusSent).Scan(ctx, &ids); err != nil {
 				http.Error(w, "try again", http.StatusServiceUnavailable)
 				return

@@ -188,8 +188,13 @@ func (s *Service) Health(ctx context.Context, f HealthFilter) (map[string]Health
 // whereDeliveries adds the filter's conditions to a query on deliveries
 // d (a case is named by its tenant and Antragsstrecke there; CaseID is
 // applied after the join).
+//
+// The statuses are named although they are all of them: with them the
+// window is a few ranges of deliveries_rollout_idx (purpose, status,
+// created_at, tenant_id, antragsstrecke), the one index that also counts
+// the failed deliveries of all time (FailedCounts, Rollout).
 func (f HealthFilter) whereDeliveries(q *bun.SelectQuery, since time.Time) *bun.SelectQuery {
-	q = q.Where("d.purpose = ?", PurposeApplication).Where("d.created_at >= ?", since)
+	q = q.Where("d.purpose = ?", PurposeApplication).Where("d.status IN (?)", bun.In(Statuses())).Where("d.created_at >= ?", since)
 	if f.TenantIDs != nil {
 		q = q.Where("d.tenant_id IN (?)", bun.In(f.TenantIDs))
 	}
@@ -197,4 +202,92 @@ func (f HealthFilter) whereDeliveries(q *bun.SelectQuery, since time.Time) *bun.
 		q = q.Where("d.antragsstrecke = ?", f.Antragsstrecke)
 	}
 	return q
+}
+
+// Rollout is what the ministry's Umsetzungsstand reads of the delivery:
+// per tenant the applications whose delivery failed or was rejected and
+// waits for the municipality (of any age, as FailedCounts), and per case
+// the health of the window (as Health without Reasons).
+type Rollout struct {
+	Failed map[string]int    // tenant ID → failed or rejected deliveries
+	Health map[string]Health // case ID → health; cases without an application in the window left out
+}
+
+// Rollout answers both of the Umsetzungsstand's questions about the
+// tenants (nil: all; empty: none) in one statement: the failed deliveries
+// of all time and the window's other deliveries, two ranges of the same
+// index (deliveries_rollout_idx), summed per tenant and Antragsstrecke and
+// joined to the cases.
+func (s *Service) Rollout(ctx context.Context, tenantIDs []string) (Rollout, error) {
+	out := Rollout{Failed: map[string]int{}, Health: map[string]Health{}}
+	if tenantIDs != nil && len(tenantIDs) == 0 {
+		return out, nil
+	}
+	since := s.now().Add(-HealthWindow)
+	failed := []string{StatusFailed, StatusRejected}
+	part := func(statuses []string) *bun.SelectQuery {
+		q := s.db.Read.NewSelect().TableExpr("deliveries AS d").ColumnExpr("d.tenant_id, d.antragsstrecke, d.status, d.created_at").
+			Where("d.purpose = ?", PurposeApplication).Where("d.status IN (?)", bun.In(statuses))
+		if tenantIDs != nil {
+			q = q.Where("d.tenant_id IN (?)", bun.In(tenantIDs))
+		}
+		return q
+	}
+	// The failed ones of any age, the others of the window only.
+	all := part(failed).UnionAll(part([]string{StatusPending, StatusSent, StatusPickedUp, StatusAccepted}).Where("d.created_at >= ?", since))
+	recent := func(cond string) string { return "SUM(CASE WHEN x.created_at >= ? AND " + cond + " THEN 1 ELSE 0 END)" }
+	agg := s.db.Read.NewSelect().TableExpr("(?) AS x", all).ColumnExpr("x.tenant_id, x.antragsstrecke").
+		ColumnExpr(recent("x.status IN (?)")+" AS ok", since, bun.In([]string{StatusSent, StatusPickedUp, StatusAccepted})).
+		ColumnExpr(recent("x.status IN (?)")+" AS failed", since, bun.In(failed)).
+		ColumnExpr(recent("x.status = ?")+" AS pending", since, StatusPending).
+		ColumnExpr("SUM(CASE WHEN x.status IN (?) THEN 1 ELSE 0 END) AS waiting", bun.In(failed)).
+		GroupExpr("x.tenant_id, x.antragsstrecke")
+	var rows []struct {
+		TenantID       string  `bun:"tenant_id"`
+		Antragsstrecke string  `bun:"antragsstrecke"`
+		CaseID         *string `bun:"case_id"`
+		Production     *string `bun:"production_status"`
+		OK             int     `bun:"ok"`
+		Failed         int     `bun:"failed"`
+		Pending        int     `bun:"pending"`
+		Waiting        int     `bun:"waiting"`
+	}
+	// A delivery whose case is gone still counts for its tenant: a left
+	// join (a case is unique per tenant and Antragsstrecke).
+	if err := s.db.Read.NewSelect().TableExpr("(?) AS a", agg).
+		Join("LEFT JOIN onboarding_cases AS c ON c.tenant_id = a.tenant_id AND c.antragsstrecke = a.antragsstrecke").
+		ColumnExpr("a.tenant_id, a.antragsstrecke, c.id AS case_id, c.production_status, a.ok, a.failed, a.pending, a.waiting").
+		Scan(ctx, &rows); err != nil {
+		return out, fmt.Errorf("delivery health of the Umsetzungsstand: %w", err)
+	}
+	for _, r := range rows {
+		if r.Waiting > 0 {
+			out.Failed[r.TenantID] += r.Waiting
+		}
+		if r.CaseID == nil || r.OK+r.Failed+r.Pending == 0 {
+			continue
+		}
+		out.Health[*r.CaseID] = Health{CaseID: *r.CaseID, TenantID: r.TenantID, Antragsstrecke: r.Antragsstrecke,
+			Live: r.Production != nil && *r.Production == string(onboarding.Completed), OK: r.OK, Failed: r.Failed, Pending: r.Pending}
+	}
+	return out, nil
+}
+
+// LiveFailing counts, per case ID, the applications of the live cases of
+// the tenants (nil: all) whose delivery failed or was rejected in the
+// window; cases without such failures are left out. It is the weekly
+// report's count (onboarding.Options.FailingDeliveries), the same the
+// Umsetzungsstand shows.
+func (s *Service) LiveFailing(ctx context.Context, tenantIDs []string) (map[string]int, error) {
+	hs, err := s.Health(ctx, HealthFilter{TenantIDs: tenantIDs})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for id, h := range hs {
+		if h.Live && h.Failed > 0 {
+			out[id] = h.Failed
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -184,6 +185,36 @@ func TestHealthShowsLiveCasesWhoseDeliveriesFail(t *testing.T) {
 		}
 	})
 
+	// The Umsetzungsstand's one query answers what Health (without
+	// reasons) and FailedCounts answer: Harz's BuT failure of 8 days ago
+	// counts as waiting for the municipality, not in the window's health.
+	for _, tenants := range [][]string{nil, {harz}, {stendal, w.tenants["15091"]}, {}} {
+		t.Run(fmt.Sprintf("Rollout of tenants %v = Health + FailedCounts", tenants), func(t *testing.T) {
+			ctx := context.Background()
+			got, err := w.svc.Rollout(ctx, tenants)
+			if err != nil {
+				t.Fatal(err)
+			}
+			health, err := w.svc.Health(ctx, delivery.HealthFilter{TenantIDs: tenants})
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed, err := w.svc.FailedCounts(ctx, tenants)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Health, health) {
+				t.Errorf("health\n%+v, want\n%+v", got.Health, health)
+			}
+			if !reflect.DeepEqual(got.Failed, failed) {
+				t.Errorf("failed %v, want %v", got.Failed, failed)
+			}
+			if tenants == nil && (got.Failed[harz] != 2 || got.Failed[stendal] != 4) {
+				t.Errorf("failed %v, want Harz 2 (one older than the window), Stendal 4 (the test not counted)", got.Failed)
+			}
+		})
+	}
+
 	filters := []struct {
 		name string
 		f    delivery.HealthFilter
@@ -254,6 +285,26 @@ func BenchmarkHealthRollout(b *testing.B) {
 			}
 		})
 	}
+	// What the Umsetzungsstand reads: the window's health and the failed
+	// deliveries of all time per tenant, in one query.
+	b.Run("rollout", func(b *testing.B) {
+		for b.Loop() {
+			r, err := w.svc.Rollout(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(r.Health) != tenants*streams || len(r.Failed) != tenants {
+				b.Fatalf("%d cases, %d tenants with failures", len(r.Health), len(r.Failed))
+			}
+		}
+	})
+	b.Run("failed-counts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := w.svc.FailedCounts(ctx, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // seedBench fills w with benchTenants × benchStreams live cases, each with
