@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -66,17 +65,18 @@ func TestApplicationAccessibility(t *testing.T) {
 			if strings.Contains(path, "?") {
 				sep = "&"
 			}
-			c, cancel := context.WithTimeout(root, 60*time.Second)
+			// The page and axe each have a deadline of their own.
+			c, cancel := context.WithTimeout(root, pageWait)
 			err := chromedp.Do(c, chromedp.Navigate(e.srv.URL+path+sep+"lang="+lang))
+			cancel()
 			var vs []axeViolation
 			if err == nil {
-				loc, _ := chromedp.Run(c, chromedp.Evaluate[string](`location.pathname`))
+				loc, _ := evaluate[string](root, `location.pathname`)
 				if want, _, _ := strings.Cut(path, "?"); loc != want {
 					t.Errorf("%s: landed on %s", path, loc)
 				}
-				vs, err = runAxe(c, axe)
+				vs, err = runAxe(root, axe)
 			}
-			cancel()
 			if err != nil {
 				t.Fatalf("%s %s: %v", lang, path, err)
 			}
