@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,41 +44,87 @@ func TestCounsellingAccessibility(t *testing.T) {
 		"/landkreis-harz/termine/absagen/" + tok.Cancel,
 		"/landkreis-harz/termine/absagen/ungueltig",
 	}
-	ctx, cancel := context.WithTimeout(root, 10*time.Minute)
-	defer cancel()
+	// Two tabs share the work, each language is one job (as in
+	// TestAccessibility); a tab's problems are reported at the end.
+	jobs := make(chan string)
+	var mu sync.Mutex
+	var failures []string
 	checked := 0
-	check := func(lang, label string) {
-		t.Helper()
+	check := func(ctx context.Context, lang, label string) {
 		vs, err := runAxe(ctx, axe)
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
-			t.Fatalf("%s %s: %v", lang, label, err)
+			failures = append(failures, fmt.Sprintf("%s %s: %v", lang, label, err))
+			return
 		}
 		checked++
 		for _, v := range vs {
 			if v.Impact == "serious" || v.Impact == "critical" {
-				t.Errorf("%s %s: %s (%s) %s\n    %s", lang, label, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
+				failures = append(failures, fmt.Sprintf("%s %s: %s (%s) %s\n    %s", lang, label, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    ")))
 			} else {
 				t.Logf("%s %s: %s (%s) %s", lang, label, v.ID, v.Impact, v.Help)
 			}
 		}
 	}
-	for _, l := range Languages {
-		for _, page := range pages {
-			sep := "?"
-			if strings.Contains(page, "?") {
-				sep = "&"
-			}
-			if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+page+sep+"lang="+l.Code)); err != nil {
-				t.Fatalf("%s %s: %v", l.Code, page, err)
-			}
-			check(l.Code, page)
-		}
-		// The booking form after sending it empty: error summary and messages.
-		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/landkreis-harz/termine/kalender/"+e.cal.ID+"?lang="+l.Code),
-			chromedp.Click(`form button[type="submit"]`), chromedp.WaitVisible("#fehlerliste")); err != nil {
-			t.Fatalf("%s: submit the empty booking form: %v", l.Code, err)
-		}
-		check(l.Code, "booking form with errors")
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		failures = append(failures, fmt.Sprintf(format, args...))
 	}
-	t.Logf("axe-core checked %s", fmt.Sprintf("%d page views (%d pages × %d languages)", checked, len(pages)+1, len(Languages)))
+	var wg sync.WaitGroup
+	for range 2 {
+		tab, cancel := chromedp.NewContext(root)
+		defer cancel()
+		// The first action opens the tab; it must run without a timeout,
+		// which would close the tab when it ends.
+		if err := chromedp.Do(tab); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			for lang := range jobs {
+				for _, page := range pages {
+					sep := "?"
+					if strings.Contains(page, "?") {
+						sep = "&"
+					}
+					ctx, cancel := context.WithTimeout(tab, pageWait)
+					err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+page+sep+"lang="+lang))
+					cancel()
+					if err != nil {
+						fail("%s %s: %v", lang, page, err)
+						continue
+					}
+					check(tab, lang, page)
+				}
+				// The booking form after sending it empty: error summary and messages.
+				ctx, cancel := context.WithTimeout(tab, pageWait)
+				err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/landkreis-harz/termine/kalender/"+e.cal.ID+"?lang="+lang))
+				cancel()
+				if err == nil {
+					err = submit(tab, `form button[type="submit"]`)
+				}
+				if err == nil {
+					err = waitFor(tab, `(e => e && e.getClientRects().length > 0)(document.getElementById("fehlerliste"))`)
+				}
+				if err != nil {
+					fail("%s: submit the empty booking form: %v", lang, err)
+					continue
+				}
+				check(tab, lang, "booking form with errors")
+			}
+		})
+	}
+	for _, l := range Languages {
+		jobs <- l.Code
+	}
+	close(jobs)
+	wg.Wait()
+	t.Logf("axe-core checked %d page views (%d pages × %d languages)", checked, len(pages)+1, len(Languages))
+	if want := (len(pages) + 1) * len(Languages); checked != want && len(failures) == 0 {
+		t.Errorf("axe-core checked %d page views, want %d", checked, want)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
 }

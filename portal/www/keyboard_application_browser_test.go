@@ -146,17 +146,15 @@ func (k *keyboard) fill(name, value string) {
 // waitPath waits until the page's path satisfies ok and the page is loaded.
 func (k *keyboard) waitPath(what string, ok func(string) bool) string {
 	k.t.Helper()
-	for range 200 {
-		loc, err := chromedp.Run(k.ctx, chromedp.Evaluate[string](`location.pathname`))
-		if err == nil && ok(loc) {
-			if err := chromedp.Do(k.ctx, chromedp.WaitReady("body")); err != nil {
-				k.t.Fatal(err)
-			}
+	deadline := time.Now().Add(pageWait)
+	for time.Now().Before(deadline) {
+		loc, err := evaluate[string](k.ctx, `document.readyState === "complete" ? location.pathname : ""`)
+		if err == nil && loc != "" && ok(loc) {
 			return loc
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(pollEvery)
 	}
-	k.t.Fatalf("never arrived at %s", what)
+	k.t.Fatalf("never arrived at %s (on %s)", what, k.eval(`location.pathname`))
 	return ""
 }
 
@@ -205,128 +203,126 @@ var hzlByKeyboard = []struct {
 // Servicekonto pages (login, account with "Meine Anträge", the
 // application) pass axe in all six languages.
 func TestHzLByKeyboardOnAPhone(t *testing.T) {
+	t.Parallel()
 	root := phoneBrowser(t)
 	e, _, accounts := applicationEnv(t)
 	ctx := context.Background()
 	axe := axeSource(t)
 	const password = "ein-sicheres-passwort"
-	var lastApp string
+	// Each language applies in a browser context of its own, side by side.
 	for _, lang := range []string{"ar", "uk"} {
-		email := "erika-" + lang + "@example.org"
-		tok, err := accounts.Register(ctx, email, password, "Erika", "landkreis-harz")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := accounts.Confirm(ctx, tok); err != nil {
-			t.Fatal(err)
-		}
-		bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext()) // cookies of its own: logged out
-		tctx, cancelT := context.WithTimeout(bctx, 8*time.Minute)
-		k := &keyboard{t: t, ctx: tctx, axe: axe}
-		cat := e.portal.cats[lang]
-		if err := chromedp.Do(tctx, chromedp.EmulateViewport(390, 844)); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(tctx, chromedp.Navigate(e.srv.URL+"/landkreis-harz/antrag/hzl?lang="+lang)); err != nil {
-			t.Fatal(err)
-		}
-		if dir := k.eval(`document.documentElement.dir || ""`); lang == "ar" && dir != "rtl" {
-			t.Errorf("ar: page direction %q", dir)
-		}
-		k.checkAxe(lang + " start (logged out)")
-		// Log in.
-		k.tabToKey(cat.T("account.login.button"))
-		k.press(kb.Enter)
-		k.waitPath("login", func(p string) bool { return strings.HasSuffix(p, "/servicekonto/anmelden") })
-		k.checkAxe(lang + " login")
-		k.tabToKey("#email")
-		k.press(email)
-		k.tabToKey("#passwort")
-		k.press(password)
-		k.press(kb.Enter)
-		k.waitPath("the application's start", func(p string) bool { return p == "/landkreis-harz/antrag/hzl" })
-		k.checkAxe(lang + " start (logged in)")
-		k.tabToKey(cat.T("app.start.button"))
-		k.press(kb.Enter)
-		for i, st := range hzlByKeyboard {
-			k.waitPath("step "+st.step, func(p string) bool { return strings.HasSuffix(p, "/schritt/"+st.step) })
-			if i == 0 {
-				// Sent empty first: the errors stand next to the fields
-				// shown, and axe checks them too.
-				k.tabToKey("aktion=weiter")
-				k.press(kb.Enter)
-				for n := 0; k.eval(`String(document.querySelectorAll('[aria-invalid="true"]').length)`) == "0"; n++ {
-					if n == 100 {
-						t.Fatalf("%s: the empty first step shows no errors", lang)
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				if err := chromedp.Do(tctx, chromedp.WaitReady("body")); err != nil {
-					t.Fatal(err)
-				}
-				k.checkAxe(lang + " step antragsteller with errors")
-			}
-			k.checkAxe(lang + " step " + st.step)
-			for _, f := range st.fields {
-				k.fill(f[0], f[1])
-			}
-			k.tabToKey("aktion=weiter")
-			k.press(kb.Enter)
-		}
-		k.waitPath("the summary", func(p string) bool { return strings.HasSuffix(p, "/absenden") })
-		if n := k.eval(`String(document.querySelectorAll('[aria-invalid="true"], .kern-alert--danger').length)`); n != "0" {
-			t.Fatalf("%s: the summary shows %s problems: %s", lang, n, k.eval(`document.querySelector("main").innerText`))
-		}
-		k.checkAxe(lang + " summary")
-		for _, id := range strings.Fields(k.eval(`Array.from(document.querySelectorAll('input[name="erklaerung"]')).map(e => e.value).join(" ")`)) {
-			k.fill("erklaerung", id)
-		}
-		k.tabToKey(cat.T("app.submit"))
-		k.press(kb.Enter)
-		receipt := k.waitPath("the receipt", func(p string) bool { return strings.Contains(p, "/antrag/hzl/eingang/") })
-		k.checkAxe(lang + " receipt")
-		lastApp = receipt[strings.LastIndex(receipt, "/")+1:]
-		// Meine Anträge through the header, with the keyboard.
-		k.tabToKey(cat.T("nav.account.applications"))
-		k.press(kb.Enter)
-		k.waitPath("the account", func(p string) bool { return strings.HasSuffix(p, "/servicekonto/") })
-		if k.eval(fmt.Sprintf(`String(!!document.querySelector('main a[href$="/servicekonto/antraege/%s"]'))`, lastApp)) != "true" {
-			t.Errorf("%s: Meine Anträge does not list the application %s", lang, lastApp)
-		}
-		k.checkAxe(lang + " Meine Anträge")
-		k.tabTo("the application in Meine Anträge", func(f string) bool {
-			return k.eval(`(document.activeElement.getAttribute("href") || "")`) == "/landkreis-harz/servicekonto/antraege/"+lastApp
-		})
-		k.press(kb.Enter)
-		k.waitPath("the application's page", func(p string) bool { return strings.HasSuffix(p, "/servicekonto/antraege/"+lastApp) })
-		k.checkAxe(lang + " application in the Servicekonto")
-		if lang == "uk" {
-			// The Servicekonto pages in every language: logged in here, and
-			// the login page in a fresh context.
-			for _, l := range []string{"de", "en", "ar", "uk", "tr", "ru"} {
-				for _, path := range []string{"/landkreis-harz/servicekonto/?lang=" + l, "/landkreis-harz/servicekonto/?lang=" + l + "#antraege",
-					"/landkreis-harz/servicekonto/antraege/" + lastApp + "?lang=" + l} {
-					if err := chromedp.Do(tctx, chromedp.Navigate(e.srv.URL+path)); err != nil {
-						t.Fatal(err)
-					}
-					k.checkAxe(l + " " + path)
-				}
-			}
-			fresh, cancelF := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-			fk := &keyboard{t: t, ctx: fresh, axe: axe}
-			if err := chromedp.Do(fresh, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			email := "erika-" + lang + "@example.org"
+			tok, err := accounts.Register(ctx, email, password, "Erika", "landkreis-harz")
+			if err != nil {
 				t.Fatal(err)
 			}
-			for _, l := range []string{"de", "en", "ar", "uk", "tr", "ru"} {
-				if err := chromedp.Do(fresh, chromedp.Navigate(e.srv.URL+"/landkreis-harz/servicekonto/anmelden?lang="+l)); err != nil {
+			if _, err := accounts.Confirm(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+			bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext()) // cookies of its own: logged out
+			defer cancel()
+			tctx, cancelT := context.WithTimeout(bctx, 8*time.Minute)
+			defer cancelT()
+			k := &keyboard{t: t, ctx: tctx, axe: axe}
+			cat := e.portal.cats[lang]
+			if err := chromedp.Do(tctx, chromedp.EmulateViewport(390, 844)); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(tctx, chromedp.Navigate(e.srv.URL+"/landkreis-harz/antrag/hzl?lang="+lang)); err != nil {
+				t.Fatal(err)
+			}
+			if dir := k.eval(`document.documentElement.dir || ""`); lang == "ar" && dir != "rtl" {
+				t.Errorf("ar: page direction %q", dir)
+			}
+			k.checkAxe(lang + " start (logged out)")
+			// Log in.
+			k.tabToKey(cat.T("account.login.button"))
+			k.press(kb.Enter)
+			k.waitPath("login", func(p string) bool { return strings.HasSuffix(p, "/servicekonto/anmelden") })
+			k.checkAxe(lang + " login")
+			k.tabToKey("#email")
+			k.press(email)
+			k.tabToKey("#passwort")
+			k.press(password)
+			k.press(kb.Enter)
+			k.waitPath("the application's start", func(p string) bool { return p == "/landkreis-harz/antrag/hzl" })
+			k.checkAxe(lang + " start (logged in)")
+			k.tabToKey(cat.T("app.start.button"))
+			k.press(kb.Enter)
+			for i, st := range hzlByKeyboard {
+				k.waitPath("step "+st.step, func(p string) bool { return strings.HasSuffix(p, "/schritt/"+st.step) })
+				if i == 0 {
+					// Sent empty first: the errors stand next to the fields
+					// shown, and axe checks them too.
+					k.tabToKey("aktion=weiter")
+					k.press(kb.Enter)
+					if err := waitFor(tctx, `document.querySelectorAll('[aria-invalid="true"]').length > 0`); err != nil {
+						t.Fatalf("%s: the empty first step shows no errors: %v", lang, err)
+					}
+					k.checkAxe(lang + " step antragsteller with errors")
+				}
+				k.checkAxe(lang + " step " + st.step)
+				for _, f := range st.fields {
+					k.fill(f[0], f[1])
+				}
+				k.tabToKey("aktion=weiter")
+				k.press(kb.Enter)
+			}
+			k.waitPath("the summary", func(p string) bool { return strings.HasSuffix(p, "/absenden") })
+			if n := k.eval(`String(document.querySelectorAll('[aria-invalid="true"], .kern-alert--danger').length)`); n != "0" {
+				t.Fatalf("%s: the summary shows %s problems: %s", lang, n, k.eval(`document.querySelector("main").innerText`))
+			}
+			k.checkAxe(lang + " summary")
+			for _, id := range strings.Fields(k.eval(`Array.from(document.querySelectorAll('input[name="erklaerung"]')).map(e => e.value).join(" ")`)) {
+				k.fill("erklaerung", id)
+			}
+			k.tabToKey(cat.T("app.submit"))
+			k.press(kb.Enter)
+			receipt := k.waitPath("the receipt", func(p string) bool { return strings.Contains(p, "/antrag/hzl/eingang/") })
+			k.checkAxe(lang + " receipt")
+			lastApp := receipt[strings.LastIndex(receipt, "/")+1:]
+			// Meine Anträge through the header, with the keyboard.
+			k.tabToKey(cat.T("nav.account.applications"))
+			k.press(kb.Enter)
+			k.waitPath("the account", func(p string) bool { return strings.HasSuffix(p, "/servicekonto/") })
+			if k.eval(fmt.Sprintf(`String(!!document.querySelector('main a[href$="/servicekonto/antraege/%s"]'))`, lastApp)) != "true" {
+				t.Errorf("%s: Meine Anträge does not list the application %s", lang, lastApp)
+			}
+			k.checkAxe(lang + " Meine Anträge")
+			k.tabTo("the application in Meine Anträge", func(f string) bool {
+				return k.eval(`(document.activeElement.getAttribute("href") || "")`) == "/landkreis-harz/servicekonto/antraege/"+lastApp
+			})
+			k.press(kb.Enter)
+			k.waitPath("the application's page", func(p string) bool { return strings.HasSuffix(p, "/servicekonto/antraege/"+lastApp) })
+			k.checkAxe(lang + " application in the Servicekonto")
+			if lang == "uk" {
+				// The Servicekonto pages in every language: logged in here, and
+				// the login page in a fresh context.
+				for _, l := range []string{"de", "en", "ar", "uk", "tr", "ru"} {
+					for _, path := range []string{"/landkreis-harz/servicekonto/?lang=" + l, "/landkreis-harz/servicekonto/?lang=" + l + "#antraege",
+						"/landkreis-harz/servicekonto/antraege/" + lastApp + "?lang=" + l} {
+						if err := chromedp.Do(tctx, chromedp.Navigate(e.srv.URL+path)); err != nil {
+							t.Fatal(err)
+						}
+						k.checkAxe(l + " " + path)
+					}
+				}
+				fresh, cancelF := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+				fk := &keyboard{t: t, ctx: fresh, axe: axe}
+				if err := chromedp.Do(fresh, chromedp.EmulateViewport(390, 844)); err != nil {
 					t.Fatal(err)
 				}
-				fk.checkAxe(l + " login page")
+				for _, l := range []string{"de", "en", "ar", "uk", "tr", "ru"} {
+					if err := chromedp.Do(fresh, chromedp.Navigate(e.srv.URL+"/landkreis-harz/servicekonto/anmelden?lang="+l)); err != nil {
+						t.Fatal(err)
+					}
+					fk.checkAxe(l + " login page")
+				}
+				cancelF()
 			}
-			cancelF()
-		}
-		cancelT()
-		cancel()
-		t.Logf("%s: %d pages checked by axe, all by keyboard", lang, k.pages)
+			t.Logf("%s: %d pages checked by axe, all by keyboard", lang, k.pages)
+		})
 	}
 }

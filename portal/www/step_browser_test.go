@@ -30,7 +30,7 @@ func TestStepPageInTheBrowser(t *testing.T) {
 	e.portal.Register(mux)
 	srv := httptest.NewServer(web.Chain(mux, web.SecurityHeaders(web.HeaderOptions{})))
 	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithTimeout(root, 3*time.Minute)
+	ctx, cancel := context.WithTimeout(root, 8*time.Minute)
 	defer cancel()
 	acc := login(t, e, accounts, e.browser(t), "jana@example.org", "Ilse-Brocken-Harzweg-2026")
 	d, err := fstore.CreateDraft(ctx, acc.ID, e.harz.ID, "hzl", nil)
@@ -66,10 +66,17 @@ func TestStepPageInTheBrowser(t *testing.T) {
 		return v
 	}
 	run(chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.URL+"/landkreis-harz/servicekonto/anmelden?lang=de"),
-		chromedp.SendKeys("#email", "jana@example.org"), chromedp.SendKeys("#passwort", "Ilse-Brocken-Harzweg-2026"),
-		chromedp.Submit("#passwort"), chromedp.WaitReady("body"))
-	time.Sleep(300 * time.Millisecond)
-	run(chromedp.Navigate(srv.URL+"/landkreis-harz/antrag/hzl/entwurf/"+d.ID+"/schritt/situation"), chromedp.WaitReady("#schritt"))
+		chromedp.SendKeys("#email", "jana@example.org"), chromedp.SendKeys("#passwort", "Ilse-Brocken-Harzweg-2026"))
+	if err := submit(ctx, "#passwort"); err != nil {
+		t.Fatalf("log in: %v", err)
+	}
+	if loc := str(`location.pathname`); strings.HasSuffix(loc, "/anmelden") {
+		t.Fatalf("log in ended on %s", loc)
+	}
+	run(chromedp.Navigate(srv.URL + "/landkreis-harz/antrag/hzl/entwurf/" + d.ID + "/schritt/situation"))
+	if err := waitFor(ctx, `document.querySelector("#schritt")`); err != nil {
+		t.Fatal(err)
+	}
 
 	top := eval(`document.querySelector("#schritt .portal-field:not([hidden]) input, #schritt .portal-field:not([hidden]) select").getBoundingClientRect().top + window.scrollY`)
 	t.Logf("first question at %.0f px on a 390 px phone", top)
