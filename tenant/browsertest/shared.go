@@ -101,8 +101,8 @@ func skipWithoutChromium(t testing.TB) {
 	}
 }
 
-// commonOptions are the allocator options of the shared browser, with
-// its profile in dir (Start lists the same for its own browser).
+// commonOptions are the allocator options of every browser the tests
+// start (Start, Shared), with its profile in dir.
 func commonOptions(dir string) []chromedp.ExecAllocatorOption {
 	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(Chromium),
