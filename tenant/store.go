@@ -27,6 +27,10 @@ type Options struct {
 	// reloads at once; other instances notice the revision within seconds.
 	PolicyChanged func()
 	Now           func() time.Time
+	// Passwords hashes and checks the users' passwords; nil: a hasher at
+	// DefaultPasswordCost. The instance's other password stores (citizen
+	// accounts) share it.
+	Passwords *PasswordHasher
 }
 
 // Store reads and changes the platform core's data.
@@ -53,11 +57,17 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	if opts.PolicyChanged == nil {
 		opts.PolicyChanged = func() {}
 	}
+	if opts.Passwords == nil {
+		opts.Passwords = DefaultPasswordHasher()
+	}
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: NewThrottle(db, opts.Now), tenantPages: newTenantListCache()}
 }
 
 // DB returns the database the store works on, for domains built on top.
 func (s *Store) DB() *migrations.DB { return s.db }
+
+// Passwords is the hasher of the store's passwords.
+func (s *Store) Passwords() *PasswordHasher { return s.opts.Passwords }
 
 // now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps them.
 func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }

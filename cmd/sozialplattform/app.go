@@ -57,6 +57,10 @@ type app struct {
 	delivery *delivery.Service   // delivery to the Fachverfahren (issue 7)
 	dvdv     *dvdv.Directory     // the DVDV directory for OSCI/XTA2 (issue 7)
 
+	// passwords hashes the passwords of staff and citizens alike, so that
+	// an unknown address costs the same in both logins.
+	passwords *tenant.PasswordHasher
+
 	// Online applications and citizen accounts (issue 6).
 	forms           *forms.Store
 	citizens        *citizen.Store
@@ -110,12 +114,19 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 }
 
 // newApp opens the database, applies migrations and builds every part.
+// Passwords are hashed at tenant.DefaultPasswordCost: no setting lowers it.
 func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error) {
+	return newAppHashing(ctx, cfg, logger, tenant.DefaultPasswordHasher())
+}
+
+// newAppHashing is newApp with the password hasher given: the tests' apps
+// hash at passwordtest's cost.
+func newAppHashing(ctx context.Context, cfg *config, logger *slog.Logger, passwords *tenant.PasswordHasher) (*app, error) {
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, logger: logger, db: db}
+	a := &app{cfg: cfg, logger: logger, db: db, passwords: passwords}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -153,7 +164,8 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	a.store = tenant.NewStore(a.db, a.outbox, tenant.Options{
-		Links: admin.TenantLinks(a.cfg.BaseURL),
+		Links:     admin.TenantLinks(a.cfg.BaseURL),
+		Passwords: a.passwords,
 		PolicyChanged: func() {
 			if err := a.authz.Reload(context.WithoutCancel(ctx)); err != nil {
 				a.logger.Error("reload access policy", "err", err)
