@@ -80,16 +80,20 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 }
 
 // policyTx runs fn in a transaction that also bumps the access-policy
-// revision, and tells the local authorizer after the commit.
+// revision, and tells the local authorizer after the commit – once per
+// transaction, however many policy changes it joins.
 func (s *Store) policyTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
-		migrations.AfterCommit(ctx, s.opts.PolicyChanged)
+		migrations.AfterCommitOnce(ctx, policyChangedKey{s}, s.opts.PolicyChanged)
 		return BumpPolicyRevision(ctx, tx)
 	})
 }
+
+// policyChangedKey queues a store's PolicyChanged once per transaction.
+type policyChangedKey struct{ store *Store }
 
 // BumpPolicyRevision marks the access policy as changed; every instance
 // reloads its authorizer when it sees a new revision.
