@@ -60,6 +60,8 @@ type app struct {
 	// passwords hashes the passwords of staff and citizens alike, so that
 	// an unknown address costs the same in both logins.
 	passwords *tenant.PasswordHasher
+	// assets are the embedded static files every surface serves.
+	assets *web.Assets
 
 	// Online applications and citizen accounts (issue 6).
 	forms           *forms.Store
@@ -188,6 +190,11 @@ func (a *app) build(ctx context.Context) error {
 	if a.formTokens, err = web.NewFormTokens(a.dataKeys.Derive("form tokens v1"), a.cfg.secure()); err != nil {
 		return err
 	}
+	// One set of static files for portal, console and API docs: built (and
+	// compressed on demand) once, not per surface.
+	if a.assets, err = web.NewAssets(); err != nil {
+		return err
+	}
 	if err := a.buildPortal(); err != nil {
 		return err
 	}
@@ -297,11 +304,8 @@ func (a *app) buildOnboarding(ctx context.Context) error {
 // buildPortal builds the citizen portal (issue 5); onboarding tells it
 // which Antragsstrecken each municipality runs live.
 func (a *app) buildPortal() error {
-	assets, err := web.NewAssets()
-	if err != nil {
-		return err
-	}
-	a.portal, err = www.New(www.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
+	var err error
+	a.portal, err = www.New(www.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: a.assets,
 		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1"),
 		FormTokens: a.formTokens})
 	if err != nil {
