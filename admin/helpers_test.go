@@ -27,6 +27,7 @@ import (
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/jobs"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -131,7 +132,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	if e.az, err = authz.New(ctx, e.db, logger); err != nil {
 		t.Fatal(err)
 	}
-	e.store = tenant.NewStore(e.db, e.outbox, tenant.Options{Links: admin.TenantLinks(e.srv.URL), PolicyChanged: func() {
+	e.store = tenant.NewStore(e.db, e.outbox, tenant.Options{Passwords: passwordtest.Hasher(), Links: admin.TenantLinks(e.srv.URL), PolicyChanged: func() {
 		if err := e.az.Reload(ctx); err != nil {
 			t.Errorf("reload policy: %v", err)
 		}

@@ -16,6 +16,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -74,7 +75,7 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	w := &world{db: db, outbox: outbox, now: time.Date(2025, 11, 28, 11, 0, 0, 0, time.UTC)}
-	w.tenants = tenant.NewStore(db, outbox, tenant.Options{Now: w.clock,
+	w.tenants = tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher(), Now: w.clock,
 		Links: tenant.Links{Invitation: web.LinkTo("https://links.test", "/einladung/{token}")}})
 	w.market, err = marketplace.NewStore(db, w.tenants, outbox, marketplace.Options{
 		Links:                testLinks,

@@ -13,6 +13,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -30,7 +31,7 @@ func TestMailsMatchGoldenFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewStore(db, tenant.NewStore(db, outbox, tenant.Options{}), outbox, Options{Links: Links{Order: web.LinkTo("https://sozial.example", "/admin/marktplatz/bestellungen/{oid}")}})
+	s, err := NewStore(db, tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()}), outbox, Options{Links: Links{Order: web.LinkTo("https://sozial.example", "/admin/marktplatz/bestellungen/{oid}")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -219,6 +219,7 @@ func (db *DB) Ping(ctx context.Context) error {
 type txState struct {
 	tx          bun.Tx
 	afterCommit []func()
+	once        map[any]bool // keys of AfterCommitOnce already queued
 }
 
 type txKey struct{}
@@ -253,4 +254,24 @@ func AfterCommit(ctx context.Context, f func()) {
 		return
 	}
 	f()
+}
+
+// AfterCommitOnce is AfterCommit for work that one run covers however often
+// the transaction asks for it, such as reloading the access policy after
+// a demo seed of eighteen tenants: asked again under the same key (a
+// comparable value) within one transaction, it adds nothing.
+func AfterCommitOnce(ctx context.Context, key any, f func()) {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		f()
+		return
+	}
+	if st.once[key] {
+		return
+	}
+	if st.once == nil {
+		st.once = map[any]bool{}
+	}
+	st.once[key] = true
+	st.afterCommit = append(st.afterCommit, f)
 }

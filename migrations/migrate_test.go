@@ -172,3 +172,45 @@ func TestNestedTxJoinsTheOuterOneAndDefersHooks(t *testing.T) {
 		t.Fatalf("commit: err %v, rows %d, hooks %d", err, count(), hooks)
 	}
 }
+
+// A hook asked for under one key runs once per commit, however often the
+// transaction asks; other keys and the next transaction run their own.
+func TestAfterCommitOnceRunsOncePerKeyAndCommit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.New(t)
+	type key struct{ name string }
+	runs := map[string]int{}
+	hook := func(name string) func() { return func() { runs[name]++ } }
+	migrations.AfterCommitOnce(ctx, key{"a"}, hook("outside"))
+	if runs["outside"] != 1 {
+		t.Fatalf("outside a transaction the hook ran %d times, want at once", runs["outside"])
+	}
+	commit := func(fail error) error {
+		before := runs["a"] + runs["b"]
+		return db.Tx(ctx, func(ctx context.Context, _ bun.Tx) error {
+			for range 3 {
+				if err := db.Tx(ctx, func(ctx context.Context, _ bun.Tx) error {
+					migrations.AfterCommitOnce(ctx, key{"a"}, hook("a"))
+					migrations.AfterCommitOnce(ctx, key{"b"}, hook("b"))
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			if runs["a"]+runs["b"] != before {
+				t.Error("a hook ran before the commit")
+			}
+			return fail
+		})
+	}
+	errRollback := errors.New("roll back")
+	if err := commit(errRollback); !errors.Is(err, errRollback) || runs["a"]+runs["b"] != 0 {
+		t.Fatalf("rollback: %v, runs %v", err, runs)
+	}
+	for i := 1; i <= 2; i++ {
+		if err := commit(nil); err != nil || runs["a"] != i || runs["b"] != i {
+			t.Fatalf("commit %d: %v, runs %v, want each key once per commit", i, err, runs)
+		}
+	}
+}

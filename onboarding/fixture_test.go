@@ -14,6 +14,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -78,7 +79,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
-	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
+	f.tenants = tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	f.store, err = onboarding.NewStore(db, outbox, onboarding.Options{Now: f.clock.Now, Links: onboarding.Links{
 		Cases:         web.LinkTo("https://sozial.example", "/admin/anbindung/{id}"),
 		Case:          web.LinkTo("https://sozial.example", "/admin/anbindung/fall/{cid}"),
@@ -164,8 +165,7 @@ func (f *fixture) mails(t testing.TB, template string) []mail.Stored {
 	return out
 }
 
-// tenantUser is a clerk account of the tenant (argon2 makes this slow:
-// use it sparingly).
+// tenantUser is a clerk account of the tenant.
 func tenantUser(email, tenantID string) tenant.NewUserInput {
 	return tenant.NewUserInput{Email: email, Name: "Test " + email, Password: "ein-langes-test-passwort", TenantID: tenantID,
 		Role: tenant.RoleMunicipalityClerk}

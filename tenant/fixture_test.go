@@ -9,6 +9,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // world is a small Sachsen-Anhalt: the Land, two Landkreise and a Gemeinde.
@@ -29,7 +30,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w := &world{db: db, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	w.store = tenant.NewStore(db, outbox, tenant.Options{Now: func() time.Time { return w.now }})
+	w.store = tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher(), Now: func() time.Time { return w.now }})
 	ctx := context.Background()
 	mk := func(parent *tenant.Tenant, kind tenant.Kind, name, k string) *tenant.Tenant {
 		tt := &tenant.Tenant{Kind: kind, Name: name, OfficialKey: key(k), Active: true}

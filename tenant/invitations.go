@@ -210,10 +210,7 @@ func (s *Store) AcceptInvitationNewAccount(ctx context.Context, token, name, pas
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password) // also for an existing address: the same work
-	if err != nil {
-		return nil, err
-	}
+	hash := s.opts.Passwords.Hash(password) // also for an existing address: the same work
 	var user *User
 	err = s.policyTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		inv, err := s.openInvitation(ctx, tx, token)

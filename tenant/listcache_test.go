@@ -12,6 +12,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/keyset"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // instance is one process of the platform: its own connections and its
@@ -27,7 +28,7 @@ func instance(t *testing.T, dsn string) (*migrations.DB, *tenant.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, tenant.NewStore(db, outbox, tenant.Options{})
+	return db, tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 }
 
 func names(t *testing.T, s *tenant.Store, f tenant.TenantFilter) map[string]string {

@@ -34,10 +34,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password, clientIP stri
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	if u == nil {
-		VerifyPassword(dummyHash, password)
+	hash := "" // no account: checked against the hasher's dummy, as slow
+	if u != nil {
+		hash = u.PasswordHash
 	}
-	if u == nil || !VerifyPassword(u.PasswordHash, password) || !u.Active {
+	if !s.opts.Passwords.Verify(hash, password) || !u.Active {
 		return nil, ErrInvalidLogin // the reservation stays counted as a failure
 	}
 	now := s.now()

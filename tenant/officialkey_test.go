@@ -63,25 +63,8 @@ func TestCheckIdentifierRejectsCasbinSeparator(t *testing.T) {
 	}
 }
 
-func TestPasswordHashing(t *testing.T) {
+func TestPasswordStrengthMinimum(t *testing.T) {
 	t.Parallel()
-	hash, err := tenant.HashPassword("korrekt pferd batterie")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !tenant.VerifyPassword(hash, "korrekt pferd batterie") {
-		t.Error("the right password does not verify")
-	}
-	if tenant.VerifyPassword(hash, "korrekt pferd batteriE") {
-		t.Error("a wrong password verifies")
-	}
-	if tenant.VerifyPassword("garbage", "x") || tenant.VerifyPassword("", "") {
-		t.Error("a malformed hash verifies")
-	}
-	other, _ := tenant.HashPassword("korrekt pferd batterie")
-	if other == hash {
-		t.Error("two hashes of one password are equal: no salt")
-	}
 	for pw, ok := range map[string]bool{"kurz": false, "            ": false, "genau-zwoelf": true} {
 		if (tenant.CheckPasswordStrength(pw) == nil) != ok {
 			t.Errorf("CheckPasswordStrength(%q) ok=%v", pw, !ok)

@@ -6,49 +6,124 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// argon2id parameters as the OWASP Password Storage Cheat Sheet recommends
-// (19 MiB, 2 passes, 1 lane). More memory per hash would make every login a
-// large allocation: 20 concurrent logins at RFC 9106's 64 MiB cost 1.3 GB,
-// an easy way to exhaust a server. Hashes keep their parameters, so older
-// ones still verify.
+// PasswordCost is the work argon2id spends on each new password hash.
+type PasswordCost struct {
+	Time      uint32 // passes over the memory
+	MemoryKiB uint32 // memory per hash in KiB
+	Threads   uint8  // lanes
+}
+
+// DefaultPasswordCost is the cost of every instance: the argon2id
+// parameters the OWASP Password Storage Cheat Sheet recommends (19 MiB,
+// 2 passes, 1 lane). More memory per hash would make every login a large
+// allocation: 20 concurrent logins at RFC 9106's 64 MiB cost 1.3 GB, an
+// easy way to exhaust a server. No flag or setting changes it; only tests
+// hand their stores a cheaper hasher (tenant/passwordtest).
+func DefaultPasswordCost() PasswordCost {
+	return PasswordCost{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
+}
+
+// String is the cost as the PHC string writes it ("m=19456,t=2,p=1").
+func (c PasswordCost) String() string {
+	return fmt.Sprintf("m=%d,t=%d,p=%d", c.MemoryKiB, c.Time, c.Threads)
+}
+
+// check refuses a cost argon2id cannot run as written: at least one pass
+// and lane, and 8 KiB per lane (less would be raised silently, and the
+// hash would carry parameters it was not made with).
+func (c PasswordCost) check() error {
+	switch {
+	case c.Time < 1:
+		return fmt.Errorf("password cost %s: at least one pass", c)
+	case c.Threads < 1:
+		return fmt.Errorf("password cost %s: at least one lane", c)
+	case c.MemoryKiB < 8*uint32(c.Threads):
+		return fmt.Errorf("password cost %s: at least 8 KiB per lane", c)
+	}
+	return nil
+}
+
 const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
 
-// HashPassword returns an argon2id hash in the PHC string format.
-func HashPassword(pw string) (string, error) {
-	salt := make([]byte, argonSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("password salt: %w", err)
-	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+// PasswordHasher makes argon2id hashes at one cost and checks hashes of any
+// cost: a hash carries its parameters (PHC string format), so hashes made
+// at an earlier cost still verify. An instance has one hasher, shared by
+// the stores that keep passwords; a store built without one uses
+// DefaultPasswordCost.
+type PasswordHasher struct {
+	cost PasswordCost
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
-// VerifyPassword reports whether pw matches a hash made by HashPassword.
-func VerifyPassword(hash, pw string) bool {
+// NewPasswordHasher returns a hasher for new hashes at cost.
+func NewPasswordHasher(cost PasswordCost) (*PasswordHasher, error) {
+	if err := cost.check(); err != nil {
+		return nil, err
+	}
+	return &PasswordHasher{cost: cost}, nil
+}
+
+// DefaultPasswordHasher returns a hasher at DefaultPasswordCost, for a
+// store whose options name none.
+func DefaultPasswordHasher() *PasswordHasher {
+	return &PasswordHasher{cost: DefaultPasswordCost()}
+}
+
+// Cost is the cost of the hashes h makes.
+func (h *PasswordHasher) Cost() PasswordCost { return h.cost }
+
+// Hash returns an argon2id hash of pw in the PHC string format, with a
+// fresh salt.
+func (h *PasswordHasher) Hash(pw string) string {
+	salt := make([]byte, argonSaltLen)
+	rand.Read(salt) // never fails: crypto/rand crashes the program instead
+	key := argon2.IDKey([]byte(pw), salt, h.cost.Time, h.cost.MemoryKiB, h.cost.Threads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$%s$%s$%s", argon2.Version, h.cost, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// Verify reports whether pw matches hash. An empty hash – no account, or
+// an account without a password – is checked against a dummy hash made at
+// h's cost and never matches: an answer for a missing account takes as long
+// as one for a wrong password, also when the instance's cost changes.
+func (h *PasswordHasher) Verify(hash, pw string) bool {
+	if hash == "" {
+		verifyPassword(h.dummyHash(), pw)
+		return false
+	}
+	return verifyPassword(hash, pw)
+}
+
+// dummyHash is a hash of a throw-away password at h's cost, made at its
+// first use.
+func (h *PasswordHasher) dummyHash() string {
+	h.dummyOnce.Do(func() { h.dummy = h.Hash(rand.Text()) })
+	return h.dummy
+}
+
+// verifyPassword reports whether pw matches an argon2id hash in the PHC
+// string format, with the parameters the hash names.
+func verifyPassword(hash, pw string) bool {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
 	}
 	var version int
-	var mem uint32
-	var t uint32
-	var p uint8
+	var c PasswordCost
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
 		return false
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &c.MemoryKiB, &c.Time, &c.Threads); err != nil || c.check() != nil {
 		return false
 	}
 	b64 := base64.RawStdEncoding
@@ -57,10 +132,6 @@ func VerifyPassword(hash, pw string) bool {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, mem, p, uint32(len(want)))
+	got := argon2.IDKey([]byte(pw), salt, c.Time, c.MemoryKiB, c.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
-
-// dummyHash is verified against when an e-mail address is unknown, so that a
-// login for a missing account takes as long as one with a wrong password.
-const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$mJWTOTJrXgOOnPUEko+5Sg$czBZPfQksonsFmL8Juqr5vFvN7XrzwDA90PYAusTPoo"

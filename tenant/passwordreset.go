@@ -77,7 +77,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) error
 	if !u.Active {
 		return ErrTokenInvalid
 	}
-	hash, err := newPasswordHash(u, password)
+	hash, err := s.newPasswordHash(u, password)
 	if err != nil {
 		return err
 	}

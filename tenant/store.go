@@ -27,6 +27,10 @@ type Options struct {
 	// reloads at once; other instances notice the revision within seconds.
 	PolicyChanged func()
 	Now           func() time.Time
+	// Passwords hashes and checks the users' passwords; nil: a hasher at
+	// DefaultPasswordCost. The instance's other password stores (citizen
+	// accounts) share it.
+	Passwords *PasswordHasher
 }
 
 // Store reads and changes the platform core's data.
@@ -53,11 +57,17 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	if opts.PolicyChanged == nil {
 		opts.PolicyChanged = func() {}
 	}
+	if opts.Passwords == nil {
+		opts.Passwords = DefaultPasswordHasher()
+	}
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: NewThrottle(db, opts.Now), tenantPages: newTenantListCache()}
 }
 
 // DB returns the database the store works on, for domains built on top.
 func (s *Store) DB() *migrations.DB { return s.db }
+
+// Passwords is the hasher of the store's passwords.
+func (s *Store) Passwords() *PasswordHasher { return s.opts.Passwords }
 
 // now is the store's clock in UTC, cut to microseconds as PostgreSQL keeps them.
 func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
@@ -70,16 +80,20 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 }
 
 // policyTx runs fn in a transaction that also bumps the access-policy
-// revision, and tells the local authorizer after the commit.
+// revision, and tells the local authorizer after the commit – once per
+// transaction, however many policy changes it joins.
 func (s *Store) policyTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
-		migrations.AfterCommit(ctx, s.opts.PolicyChanged)
+		migrations.AfterCommitOnce(ctx, policyChangedKey{s}, s.opts.PolicyChanged)
 		return BumpPolicyRevision(ctx, tx)
 	})
 }
+
+// policyChangedKey queues a store's PolicyChanged once per transaction.
+type policyChangedKey struct{ store *Store }
 
 // BumpPolicyRevision marks the access policy as changed; every instance
 // reloads its authorizer when it sees a new revision.

@@ -97,10 +97,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUserInput) (*User, error) 
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return nil, err
-	}
+	hash := s.opts.Passwords.Hash(in.Password)
 	now := s.now()
 	u := &User{ID: uuid.Must(uuid.NewV7()).String(), Email: email, Name: strings.TrimSpace(in.Name),
 		PasswordHash: hash, Active: true, CreatedAt: now, UpdatedAt: now, PasswordChangedAt: &now}
@@ -297,10 +294,10 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 	if err != nil {
 		return err
 	}
-	if !VerifyPassword(u.PasswordHash, current) {
+	if !s.opts.Passwords.Verify(u.PasswordHash, current) {
 		return fault.Field("currentPassword", "Das bisherige Passwort stimmt nicht.")
 	}
-	hash, err := newPasswordHash(u, next)
+	hash, err := s.newPasswordHash(u, next)
 	if err != nil {
 		return err
 	}
@@ -310,11 +307,11 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next string
 // newPasswordHash checks a new password against the rules and the
 // account's own words (address, name) and hashes it; a problem is a field
 // error on "password".
-func newPasswordHash(u *User, next string) (string, error) {
+func (s *Store) newPasswordHash(u *User, next string) (string, error) {
 	if err := CheckPasswordStrength(next, u.Email, u.Name); err != nil {
 		return "", fault.Field("password", "%s", err.Error())
 	}
-	return HashPassword(next)
+	return s.opts.Passwords.Hash(next), nil
 }
 
 // storePassword stores a new hash, ends all other sessions and every open

@@ -150,15 +150,25 @@ func (c *Shell) AddPages(fsys fs.FS, funcs template.FuncMap, parts []string, pat
 // kept only from its first use: a clone holds a copy of the whole layout,
 // and an instance need not hold the ~90 pages nobody opened (idle memory,
 // issue 9). Nothing is changed per request.
+//
+// The check at start parses the pages one after the other into a single
+// clone, which is dropped again: parsing finds the same errors there
+// (syntax, unknown functions; a page may redefine what another defined),
+// without copying the layout once per page – that copy was most of the
+// console's start-up work.
 func parsePages(base *template.Template, fsys fs.FS, pattern, prefix string) (map[string]*page, error) {
 	files, err := fs.Glob(fsys, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("admin templates %s: %w", pattern, err)
 	}
+	check, err := base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("admin templates %s: %w", pattern, err)
+	}
 	pages := make(map[string]*page, len(files))
 	for _, f := range files {
-		if _, err := buildPage(base, fsys, f); err != nil {
-			return nil, err
+		if _, err := check.ParseFS(fsys, f); err != nil {
+			return nil, fmt.Errorf("admin template %s: %w", f, err)
 		}
 		pages[prefix+strings.TrimSuffix(path.Base(f), ".html")] = &page{base: base, fsys: fsys, file: f}
 	}

@@ -58,6 +58,12 @@ type app struct {
 	delivery *delivery.Service   // delivery to the Fachverfahren (issue 7)
 	dvdv     *dvdv.Directory     // the DVDV directory for OSCI/XTA2 (issue 7)
 
+	// passwords hashes the passwords of staff and citizens alike, so that
+	// an unknown address costs the same in both logins.
+	passwords *tenant.PasswordHasher
+	// assets are the embedded static files every surface serves.
+	assets *web.Assets
+
 	// Online applications and citizen accounts (issue 6).
 	forms           *forms.Store
 	citizens        *citizen.Store
@@ -104,12 +110,19 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 }
 
 // newApp opens the database, applies migrations and builds every part.
+// Passwords are hashed at tenant.DefaultPasswordCost: no setting lowers it.
 func newApp(ctx context.Context, cfg *config, logger *slog.Logger) (*app, error) {
+	return newAppHashing(ctx, cfg, logger, tenant.DefaultPasswordHasher())
+}
+
+// newAppHashing is newApp with the password hasher given: the tests' apps
+// hash at passwordtest's cost.
+func newAppHashing(ctx context.Context, cfg *config, logger *slog.Logger, passwords *tenant.PasswordHasher) (*app, error) {
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, logger: logger, db: db}
+	a := &app{cfg: cfg, logger: logger, db: db, passwords: passwords}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -147,7 +160,8 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	a.store = tenant.NewStore(a.db, a.outbox, tenant.Options{
-		Links: admin.TenantLinks(a.cfg.BaseURL),
+		Links:     admin.TenantLinks(a.cfg.BaseURL),
+		Passwords: a.passwords,
 		PolicyChanged: func() {
 			if err := a.authz.Reload(context.WithoutCancel(ctx)); err != nil {
 				a.logger.Error("reload access policy", "err", err)
@@ -168,6 +182,11 @@ func (a *app) build(ctx context.Context) error {
 		return err
 	}
 	if a.formTokens, err = web.NewFormTokens(a.dataKeys.Derive("form tokens v1"), a.cfg.secure()); err != nil {
+		return err
+	}
+	// One set of static files for portal, console and API docs: built (and
+	// compressed on demand) once, not per surface.
+	if a.assets, err = web.NewAssets(); err != nil {
 		return err
 	}
 	if err := a.buildPortal(); err != nil {
@@ -245,11 +264,8 @@ func (a *app) buildOnboarding(ctx context.Context) error {
 // buildPortal builds the citizen portal (issue 5); onboarding tells it
 // which Antragsstrecken each municipality runs live.
 func (a *app) buildPortal() error {
-	assets, err := web.NewAssets()
-	if err != nil {
-		return err
-	}
-	a.portal, err = www.New(www.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: assets,
+	var err error
+	a.portal, err = www.New(www.Deps{DB: a.db, Store: a.store, Sessions: a.sessions, Outbox: a.outbox, Assets: a.assets,
 		Services: a.onboard, Logger: a.logger, Secure: a.cfg.secure(), CookieKey: a.dataKeys.Derive("portal cookie v1"),
 		FormTokens: a.formTokens})
 	if err != nil {

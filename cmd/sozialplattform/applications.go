@@ -85,7 +85,7 @@ func (a *app) buildApplications(ctx context.Context) error {
 		return err
 	}
 	a.onDeliveryStatus = a.forms.SetDeliveryStatus
-	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{Links: www.CitizenLinks(a.cfg.BaseURL)})
+	a.citizens = citizen.NewStore(a.db, a.outbox, citizen.Options{Links: www.CitizenLinks(a.cfg.BaseURL), Passwords: a.passwords})
 	a.citizenSessions = citizen.NewSessions(a.sessions)
 	if c.SAMLMetadata != "" {
 		md, err := citizen.LoadIDPMetadata(ctx, c.SAMLMetadata, &http.Client{Timeout: 15 * time.Second})

@@ -16,6 +16,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/api"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // testApp builds the whole application on a fresh database with the demo
@@ -50,7 +51,7 @@ func buildTestApp(t testing.TB, change func(*config)) (*app, *httptest.Server) {
 	if change != nil {
 		change(cfg)
 	}
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := newAppHashing(ctx, cfg, slog.New(slog.DiscardHandler), passwordtest.Hasher())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,10 +109,7 @@ func (a *app) routeTables(apiMux *http.ServeMux, reg *prometheus.Registry) (*rou
 	if err != nil {
 		return nil, err
 	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		return nil, err
-	}
+	assets := a.assets
 	docs, err := api.DocsHandler(humaAPI, []string{assets.Path("kern/kern.min.css"), assets.Path("kern/fonts/fira-sans.css"), assets.Path("app.css")})
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 type fixture struct {
@@ -41,7 +42,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	store := tenant.NewStore(db, outbox, tenant.Options{})
+	store := tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	market, err := marketplace.NewStore(db, store, outbox, marketplace.Options{MinistryOrderMailbox: "mid-55@mid.example"})
 	if err != nil {
 		t.Fatal(err)

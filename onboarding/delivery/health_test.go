@@ -14,6 +14,7 @@ import (
 	"sozialplattform/onboarding"
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // healthNow is "now" of the health tests.
@@ -32,7 +33,7 @@ type healthWorld struct {
 func newHealthWorld(t testing.TB) *healthWorld {
 	t.Helper()
 	db := testdb.New(t)
-	ts := tenant.NewStore(db, nil, tenant.Options{})
+	ts := tenant.NewStore(db, nil, tenant.Options{Passwords: passwordtest.Hasher()})
 	cases, err := onboarding.NewStore(db, nil, onboarding.Options{Now: func() time.Time { return healthNow }})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -47,7 +48,7 @@ func newFixture(t testing.TB, opts appointments.Options) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(monday)}
-	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
+	f.tenants = tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	opts.Now = f.clock.Now
 	opts.Links = appointments.Links{ // the portal's addresses (www.AppointmentLinks)
 		Booking:  web.LinkTo("https://sozial.example", "/{site}/termine/buchung/{token}"),

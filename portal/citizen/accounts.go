@@ -86,6 +86,10 @@ type Options struct {
 	ConfirmTTL time.Duration // default 48 hours
 	ResetTTL   time.Duration // default 1 hour
 	Now        func() time.Time
+	// Passwords hashes and checks the passwords; nil: a hasher at
+	// tenant.DefaultPasswordCost. The instance hands the staff accounts'
+	// hasher here, so that both check unknown addresses alike.
+	Passwords *tenant.PasswordHasher
 }
 
 // Store keeps the citizens' accounts.
@@ -106,6 +110,9 @@ func NewStore(db *migrations.DB, mailer Mailer, opts Options) *Store {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Passwords == nil {
+		opts.Passwords = tenant.DefaultPasswordHasher()
 	}
 	return &Store{db: db, mailer: mailer, opts: opts, throttle: tenant.NewThrottle(db, opts.Now)}
 }
@@ -148,10 +155,7 @@ func (s *Store) Register(ctx context.Context, email, password, name, site string
 		// Not confirmed yet: send a fresh link (the password stays).
 		return s.sendToken(ctx, existing, purposeConfirm, MailConfirm, s.opts.ConfirmTTL, site)
 	}
-	hash, err := tenant.HashPassword(password)
-	if err != nil {
-		return "", err
-	}
+	hash := s.opts.Passwords.Hash(password)
 	a := &Account{ID: uuid.NewString(), LoginEmail: &e, Email: e, Name: name, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	token := secret.New()
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -263,10 +267,6 @@ func (s *Store) Get(ctx context.Context, id string) (*Account, error) {
 	return a, nil
 }
 
-// dummyHash keeps a login for an unknown address as slow as a wrong
-// password (an argon2id hash of a throw-away password).
-const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$mJWTOTJrXgOOnPUEko+5Sg$czBZPfQksonsFmL8Juqr5vFvN7XrzwDA90PYAusTPoo"
-
 // Authenticate checks a password login. Unknown address and wrong
 // password answer the same after the same work; an unconfirmed account
 // answers ErrNotConfirmed only with the right password. Each attempt is
@@ -286,12 +286,12 @@ func (s *Store) Authenticate(ctx context.Context, email, password, clientIP stri
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	if a == nil || a.PasswordHash == "" {
-		tenant.VerifyPassword(dummyHash, password)
-		return nil, ErrInvalidLogin // the attempt stays counted
+	hash := "" // no account or no password: checked against the hasher's dummy, as slow
+	if a != nil {
+		hash = a.PasswordHash
 	}
-	if !tenant.VerifyPassword(a.PasswordHash, password) {
-		return nil, ErrInvalidLogin
+	if !s.opts.Passwords.Verify(hash, password) {
+		return nil, ErrInvalidLogin // the attempt stays counted
 	}
 	if err := res.Succeeded(ctx); err != nil {
 		return nil, err
@@ -342,10 +342,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (*Acc
 		fe.Add("password", "%s", err.Error())
 		return nil, fe
 	}
-	hash, err := tenant.HashPassword(password)
-	if err != nil {
-		return nil, err
-	}
+	hash := s.opts.Passwords.Hash(password)
 	var out *Account
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		a, err := s.useToken(ctx, tx, token, purposeReset)

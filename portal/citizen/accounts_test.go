@@ -15,6 +15,7 @@ import (
 	"sozialplattform/portal/citizen"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -45,7 +46,7 @@ func TestAccountLifecycle(t *testing.T) {
 	// clock, and on a busy machine it may end before the next attempt.
 	db := testdb.New(t)
 	m := &nopMailer{}
-	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})
+	s := citizen.NewStore(db, m, citizen.Options{Passwords: passwordtest.Hasher(), Links: testLinks})
 	ctx := context.Background()
 	const site = "landkreis-harz"
 	if _, err := s.Register(ctx, "kein-at", "kurz", "", site); err == nil || !strings.Contains(err.Error(), "email") || !strings.Contains(err.Error(), "password") {
@@ -129,7 +130,7 @@ func TestResetRequestsAreThrottledSilently(t *testing.T) {
 	// busy machine a lockout may end before the last attempt arrives.
 	db := testdb.New(t)
 	m := &nopMailer{}
-	s := citizen.NewStore(db, m, citizen.Options{Links: testLinks})
+	s := citizen.NewStore(db, m, citizen.Options{Passwords: passwordtest.Hasher(), Links: testLinks})
 	ctx := context.Background()
 	const site = "landkreis-harz"
 	token, err := s.Register(ctx, "jana@example.org", "ein-langes-passwort", "Jana", site)

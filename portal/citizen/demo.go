@@ -22,10 +22,7 @@ func (s *Store) LoadDemo(ctx context.Context) (tenant.DemoLogin, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return login, err
 	}
-	hash, err := tenant.HashPassword(tenant.DemoPassword)
-	if err != nil {
-		return login, err
-	}
+	hash := s.opts.Passwords.Hash(tenant.DemoPassword)
 	now := s.now()
 	email := DemoEmail
 	a := &Account{ID: uuid.NewString(), LoginEmail: &email, Email: email, Name: "Erika Mustermann", PasswordHash: hash,

@@ -20,6 +20,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // idpSessions answers every SSO request with one logged-in person.
@@ -49,7 +50,7 @@ func TestSAMLRoundTrip(t *testing.T) {
 	t.Parallel()
 	db := testdb.New(t)
 	mailer := &nopMailer{}
-	accounts := citizen.NewStore(db, mailer, citizen.Options{})
+	accounts := citizen.NewStore(db, mailer, citizen.Options{Passwords: passwordtest.Hasher()})
 	sessions := citizen.NewSessions(tenant.NewSessionStore(db, tenant.SessionOptions{}))
 
 	var spHandler, idpHandler http.Handler

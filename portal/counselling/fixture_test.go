@@ -13,6 +13,7 @@ import (
 	"sozialplattform/tenant/clock"
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -43,7 +44,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, outbox: outbox, clock: clocktest.New(seedNow), byKey: map[string]*tenant.Tenant{}}
-	f.tenants = tenant.NewStore(db, outbox, tenant.Options{})
+	f.tenants = tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	f.store, err = counselling.NewStore(db, f.tenants, outbox, counselling.Options{Now: f.clock.Now, Links: counselling.Links{
 		Centre:  web.LinkTo("https://sozial.example", "/admin/beratung/{id}"),
 		Reviews: web.LinkTo("https://sozial.example", "/admin/beratung/pruefung"),

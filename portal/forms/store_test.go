@@ -30,6 +30,7 @@ import (
 	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/mail/mailtest"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -75,7 +76,7 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := tenant.NewStore(db, outbox, tenant.Options{})
+	ts := tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	if _, err := ts.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}

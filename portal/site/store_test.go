@@ -12,13 +12,14 @@ import (
 
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // fixture is a migrated database with the demo tenants.
 func fixture(t *testing.T) (*Store, *tenant.Store) {
 	t.Helper()
 	db := testdb.New(t)
-	ts := tenant.NewStore(db, nil, tenant.Options{})
+	ts := tenant.NewStore(db, nil, tenant.Options{Passwords: passwordtest.Hasher()})
 	if _, err := ts.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}

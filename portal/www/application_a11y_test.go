@@ -13,6 +13,7 @@ import (
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // applicationEnv is a portal with the application forms and the
@@ -34,7 +35,7 @@ func applicationEnv(t *testing.T) (*env, *forms.Store, *citizen.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := citizen.NewStore(e.portal.db, outbox, citizen.Options{})
+	accounts := citizen.NewStore(e.portal.db, outbox, citizen.Options{Passwords: passwordtest.Hasher()})
 	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: store, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions), Keys: keys}); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -61,7 +62,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := tenant.NewStore(db, outbox, tenant.Options{})
+	store := tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	if _, err := store.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}

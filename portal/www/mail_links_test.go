@@ -19,6 +19,7 @@ import (
 	"sozialplattform/portal/forms/formstest"
 	"sozialplattform/tenant/envelope"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // citizenTemplates are the names of every mail template addressed to
@@ -306,7 +307,7 @@ func newAccountEnv(t *testing.T) (*counsellingEnv, *forms.Store, *citizen.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := citizen.NewStore(db, e.outbox, citizen.Options{Links: CitizenLinks(e.srv.URL)})
+	accounts := citizen.NewStore(db, e.outbox, citizen.Options{Passwords: passwordtest.Hasher(), Links: CitizenLinks(e.srv.URL)})
 	if err := e.portal.RegisterApplications(ApplicationDeps{Forms: fstore, Accounts: accounts, Sessions: citizen.NewSessions(e.portal.sessions),
 		Keys: keys}); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // pagingWorld is the core API on a real database with a Land, a Kreis and
@@ -40,7 +41,7 @@ func newPagingWorld(t *testing.T, gemeinden int) *pagingWorld {
 	if err := authz.SyncRules(ctx, db.Write, authz.DefaultRules); err != nil {
 		t.Fatal(err)
 	}
-	w := &pagingWorld{store: tenant.NewStore(db, outbox, tenant.Options{})}
+	w := &pagingWorld{store: tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})}
 	land := w.add(t, nil, tenant.KindLand, "15", "Sachsen-Anhalt")
 	w.kreis = w.add(t, land, tenant.KindLandkreis, "15085", "Landkreis Harz")
 	for i := 0; i < gemeinden; i++ {

@@ -10,6 +10,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 type fixture struct {
@@ -32,7 +33,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := authz.SyncRules(ctx, db.Write, authz.DefaultRules); err != nil {
 		t.Fatal(err)
 	}
-	f.store = tenant.NewStore(db, outbox, tenant.Options{PolicyChanged: func() {
+	f.store = tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher(), PolicyChanged: func() {
 		if f.az != nil {
 			if err := f.az.Reload(ctx); err != nil {
 				t.Errorf("reload: %v", err)

@@ -10,6 +10,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // instance is one server process's authentication: its own authorizer
@@ -95,7 +96,7 @@ func TestTokenCacheRecordsUse(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	store := tenant.NewStore(f.db, nil, tenant.Options{Now: func() time.Time { return now }})
+	store := tenant.NewStore(f.db, nil, tenant.Options{Passwords: passwordtest.Hasher(), Now: func() time.Time { return now }})
 	in := newInstance(t, f, store, f.az)
 	tok, secret, err := store.CreateAPIToken(ctx, f.harz.ID, "Fachverfahren", tenant.RoleMunicipalityClerk, nil)
 	if err != nil {
@@ -138,7 +139,7 @@ func TestTokenCacheExpiry(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	store := tenant.NewStore(f.db, nil, tenant.Options{Now: func() time.Time { return now }})
+	store := tenant.NewStore(f.db, nil, tenant.Options{Passwords: passwordtest.Hasher(), Now: func() time.Time { return now }})
 	in := newInstance(t, f, store, f.az)
 	expires := now.Add(10 * time.Second)
 	_, secret, err := store.CreateAPIToken(ctx, f.harz.ID, "kurz", tenant.RoleMunicipalityClerk, &expires)
