@@ -172,7 +172,7 @@ func (e *env) buildWorld(o envOptions, _ *slog.Logger, deps *admin.Deps) {
 			t.Fatal(err)
 		}
 		e.delivery.SetStored(e.forms.StoredDocuments)
-		e.citizens = citizen.NewStore(e.db, e.outbox, citizen.Options{Links: citizenLinks(e.srv.URL)})
+		e.citizens = citizen.NewStore(e.db, e.outbox, citizen.Options{Passwords: e.store.Passwords(), Links: citizenLinks(e.srv.URL)})
 		deps.Applications = e.forms
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sozialplattform/tenant/api/apitest"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // fixture is onboarding's API on a fresh database with the demo's
@@ -42,7 +43,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	store := tenant.NewStore(db, outbox, tenant.Options{})
+	store := tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	if _, err := store.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}

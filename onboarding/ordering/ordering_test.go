@@ -13,6 +13,7 @@ import (
 	"sozialplattform/onboarding/ordering"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 )
 
 // An order of a product with Antragsstrecken opens one onboarding case
@@ -29,7 +30,7 @@ func TestOrderOpensCasesAndNamesTheSprechstunde(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := tenant.NewStore(db, outbox, tenant.Options{})
+	store := tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	if _, err := store.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}

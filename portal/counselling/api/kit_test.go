@@ -15,6 +15,7 @@ import (
 	"sozialplattform/tenant/api/apitest"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
 
@@ -44,7 +45,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	store := tenant.NewStore(db, outbox, tenant.Options{})
+	store := tenant.NewStore(db, outbox, tenant.Options{Passwords: passwordtest.Hasher()})
 	if _, err := store.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
