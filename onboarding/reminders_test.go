@@ -107,6 +107,22 @@ func TestReminders(t *testing.T) {
 	if _, err := f.store.Register(ctx, next.ID, f.harz.ID, "Hannes Harz", "harz@example.org"); err != nil {
 		t.Fatal(err)
 	}
+	// The digest counts the Sprechstunde's registrations in proper German.
+	if !strings.Contains(dm[0].TextBody, "(0 Anmeldungen)") {
+		t.Errorf("digest without registrations:\n%s", dm[0].TextBody)
+	}
+	if _, err := f.store.SendDigest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	singular := 0
+	for _, m := range f.mails(t, onboarding.MailDigest) {
+		if strings.Contains(m.TextBody, "(1 Anmeldung)") && strings.Contains(m.HTMLBody, "(1 Anmeldung)") {
+			singular++
+		}
+	}
+	if singular != 1 {
+		t.Errorf("%d digests say \"(1 Anmeldung)\" in text and HTML, want the second one", singular)
+	}
 	f.clock.Set(next.StartsAt.Add(-26 * time.Hour)) // the day before, in the morning
 	if n, err := f.store.RemindConsultations(ctx); err != nil || n != 1 {
 		t.Fatalf("Sprechstunde reminders: %d, %v", n, err)
