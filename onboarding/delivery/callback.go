@@ -1,9 +1,11 @@
 package delivery
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"time"
 
 	"sozialplattform/onboarding/delivery/fitconnect"
 )
@@ -52,16 +54,48 @@ func (s *Service) CallbackHandler() http.Handler {
 				return
 			}
 			for _, id := range ids {
-				if _, err := s.db.Write.NewUpdate().Model((*row)(nil)).Set("follow_at = ?", s.now()).Where("id = ?", id).
-					Where("status = ?", StatusSent).Exec(ctx); err != nil {
+				if err := s.followNow(ctx, id); err != nil {
 					http.Error(w, "try again", http.StatusServiceUnavailable)
 					return
-				}
-				if err := s.runOne(ctx, phaseFollow, id); err != nil {
-					s.opts.Logger.Error("FIT-Connect callback: status check failed", "delivery", id, "err", err)
 				}
 			}
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// followNow runs the status check of a sent delivery at once. A check
+// already under way (the callback of an earlier event, the poller) holds
+// the delivery's lease and may have asked before this event existed; when
+// it ends it schedules the next poll, so this event would wait for that
+// poll. The callback therefore waits briefly for the lease and asks again.
+// It returns an error only when the database cannot be reached.
+func (s *Service) followNow(ctx context.Context, id string) error {
+	for try := 0; try < 20; try++ {
+		res, err := s.db.Write.NewUpdate().Model((*row)(nil)).Set("follow_at = ?", s.now()).Where("id = ?", id).
+			Where("status = ?", StatusSent).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // no longer sent: another check came to its end
+		}
+		rows, err := s.claim(ctx, phaseFollow, id, 1)
+		if err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			if err := s.work(ctx, phaseFollow, &rows[0]); err != nil {
+				s.opts.Logger.Error("FIT-Connect callback: status check failed", "delivery", id, "err", err)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	s.opts.Logger.Warn("FIT-Connect callback: status check still busy; the next poll reads the event", "delivery", id)
+	return nil
 }
