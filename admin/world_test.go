@@ -167,7 +167,7 @@ func (e *env) buildWorld(o envOptions, _ *slog.Logger, deps *admin.Deps) {
 			t.Fatal(err)
 		}
 		if e.forms, err = forms.NewStore(forms.Deps{DB: e.db, Keys: e.keys, Registry: reg, Tenants: e.store, Mailer: e.outbox,
-			Outbox: e.enqueueDelivery, Reader: e.onboard.ReaderIdentity,
+			Outbox: e.enqueueDelivery, Destination: e.formsDestination,
 			Options: forms.Options{Links: formsLinks(e.srv.URL), PlatformName: "Sozialplattform Sachsen-Anhalt"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -175,6 +175,18 @@ func (e *env) buildWorld(o envOptions, _ *slog.Logger, deps *admin.Deps) {
 		e.citizens = citizen.NewStore(e.db, e.outbox, citizen.Options{Passwords: e.store.Passwords(), Links: citizenLinks(e.srv.URL)})
 		deps.Applications = e.forms
 	}
+}
+
+// formsDestination takes the reader's Behördenkennung from onboarding, as
+// the server does, but every Antragsstrecke with a form as live: the
+// console walks submit without taking each case through its phases first.
+func (e *env) formsDestination(ctx context.Context, tenantID, strecke string) (forms.Destination, error) {
+	d, err := e.onboard.Destination(ctx, tenantID, strecke)
+	if err != nil {
+		return forms.Destination{}, err
+	}
+	_, live := e.forms.Registry().Latest(strecke)
+	return forms.Destination{Tenant: &d.Tenant, Live: live, Kennung: d.Kennung}, nil
 }
 
 // enqueueDelivery hands a submitted application to the delivery outbox

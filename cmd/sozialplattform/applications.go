@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +58,17 @@ func (a *app) enqueueDelivery(ctx context.Context, db bun.IDB, d forms.Delivery)
 	return delivery.Enqueue(ctx, db, doc)
 }
 
+// formsDestination is onboarding's Destination in the form store's terms:
+// one query names the municipality, whether the Antragsstrecke is live and
+// the Behördenkennung the case records.
+func (a *app) formsDestination(ctx context.Context, tenantID, strecke string) (forms.Destination, error) {
+	d, err := a.onboard.Destination(ctx, tenantID, strecke)
+	if err != nil {
+		return forms.Destination{}, err
+	}
+	return forms.Destination{Tenant: &d.Tenant, Live: d.Live, Kennung: d.Kennung}, nil
+}
+
 // buildApplications builds the online applications: the form store with
 // its delivery outbox, the citizen accounts, the SAML login and the
 // retention job. The portal pages and the API are registered in
@@ -71,12 +81,8 @@ func (a *app) buildApplications(ctx context.Context) error {
 	}
 	c := a.cfg.Apps
 	a.forms, err = forms.NewStore(forms.Deps{DB: a.db, Keys: keys, Registry: reg, Tenants: a.store, Mailer: a.outbox,
-		Outbox: a.enqueueDelivery,
-		Reader: a.onboard.ReaderIdentity,
-		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) {
-			live, err := a.onboard.LiveAntragsstrecken(ctx, tenantID)
-			return slices.Contains(live, strecke), err
-		},
+		Outbox:      a.enqueueDelivery,
+		Destination: a.formsDestination,
 		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
 			Author: xsozial.Party{Kennung: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
 			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,

@@ -42,7 +42,6 @@ func TestOnlyADraftIsDeleted(t *testing.T) {
 	reg, _ := forms.Load()
 	failing, err := forms.NewStore(forms.Deps{DB: f.db, Keys: f.keys, Registry: reg, Tenants: f.tenants, Mailer: f.outbox,
 		Outbox:  func(context.Context, bun.IDB, forms.Delivery) (string, error) { return "", errors.New("outbox down") },
-		Live:    func(context.Context, string, string) (bool, error) { return true, nil },
 		Options: forms.Options{Now: f.clock.Now}})
 	if err != nil {
 		t.Fatal(err)

@@ -81,11 +81,11 @@ func (s *Store) CreateDraft(ctx context.Context, citizenID, tenantID, strecke st
 	if !ok {
 		return nil, ErrNotFound
 	}
-	live, err := s.isLive(ctx, tenantID, strecke)
+	dest, err := s.dest(ctx, tenantID, strecke)
 	if err != nil {
 		return nil, err
 	}
-	if !live {
+	if !dest.Live {
 		return nil, ErrNotLive
 	}
 	n, err := s.db.Read.NewSelect().Model((*draftRow)(nil)).Where("citizen_id = ?", citizenID).Count(ctx)

@@ -44,12 +44,19 @@ type Attachment struct {
 // transaction (db) and returns the delivery's ID.
 type Outbox func(ctx context.Context, db bun.IDB, d Delivery) (string, error)
 
-// ReaderIdentity names the municipality's DVDV identity for an
-// Antragsstrecke (the leser of the XSozial-basis message).
-type ReaderIdentity func(ctx context.Context, tenantID, antragsstrecke string) (kennung, name string, err error)
+// Destination is where a municipality's applications of one
+// Antragsstrecke go: the municipality (the PDF's letterhead, the name of
+// the XSozial reader), whether it runs the Antragsstrecke live, and the
+// DVDV identity it reads under (the leser of the XSozial-basis message).
+type Destination struct {
+	Tenant  *tenant.Tenant
+	Live    bool
+	Kennung string
+}
 
-// IsLive tells whether a municipality runs an Antragsstrecke live.
-type IsLive func(ctx context.Context, tenantID, antragsstrecke string) (bool, error)
+// DestinationLookup reads a Destination; every submission asks, so one
+// query should answer.
+type DestinationLookup func(ctx context.Context, tenantID, antragsstrecke string) (Destination, error)
 
 // Mailer queues a mail inside the caller's transaction.
 type Mailer interface {
@@ -85,7 +92,7 @@ type Options struct {
 	Logger       *slog.Logger
 }
 
-// Deps are what the store works with. Outbox, Reader and Live may be nil:
+// Deps are what the store works with. Outbox and Destination may be nil:
 // then no delivery entry is written, the reader is derived from the
 // tenant's official key, and every Antragsstrecke with a definition is
 // taken as live.
@@ -96,9 +103,10 @@ type Deps struct {
 	Tenants  *tenant.Store
 	Mailer   Mailer
 	Outbox   Outbox
-	Reader   ReaderIdentity
-	Live     IsLive
-	Options  Options
+	// Destination is onboarding's in the server (the case's phase and
+	// recorded Behördenkennung).
+	Destination DestinationLookup
+	Options     Options
 }
 
 // Store keeps drafts, uploads and applications.
@@ -109,8 +117,7 @@ type Store struct {
 	tenants *tenant.Store
 	mailer  Mailer
 	outbox  Outbox
-	reader  ReaderIdentity
-	live    IsLive
+	dest    DestinationLookup
 	xml     *xsozial.Builder
 	pdf     *pdf.Renderer
 	opts    Options
@@ -179,9 +186,9 @@ func NewStore(d Deps) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: d.DB, keys: d.Keys, reg: d.Registry, tenants: d.Tenants, mailer: d.Mailer, outbox: d.Outbox,
-		reader: d.Reader, live: d.Live, xml: b, pdf: renderer, opts: o, loc: clock.Berlin()}
-	if s.reader == nil {
-		s.reader = s.defaultReader
+		dest: d.Destination, xml: b, pdf: renderer, opts: o, loc: clock.Berlin()}
+	if s.dest == nil {
+		s.dest = s.defaultDestination
 	}
 	return s, nil
 }
@@ -194,26 +201,18 @@ func (s *Store) Options() Options { return s.opts }
 
 func (s *Store) now() time.Time { return clock.Stamp(s.opts.Now()) }
 
-// defaultReader is the DVDV identity derived from the tenant's official
-// key (tenant.DefaultDVDVKennung), the tenant's name as name, for a
-// store without Reader; the server wires onboarding's ReaderIdentity,
-// which prefers the Behördenkennung the onboarding case records.
-func (s *Store) defaultReader(ctx context.Context, tenantID, _ string) (string, string, error) {
+// defaultDestination is for a store without onboarding: every
+// Antragsstrecke with a definition is live, and the reader is the DVDV
+// identity derived from the tenant's official key
+// (tenant.DefaultDVDVKennung). The server wires onboarding's Destination,
+// which asks the case.
+func (s *Store) defaultDestination(ctx context.Context, tenantID, strecke string) (Destination, error) {
 	t, err := s.tenants.GetTenant(ctx, tenantID)
 	if err != nil {
-		return "", "", err
+		return Destination{}, err
 	}
-	return t.DefaultDVDVKennung(), t.Name, nil
-}
-
-// isLive asks the injected check, or takes every defined Antragsstrecke
-// as live.
-func (s *Store) isLive(ctx context.Context, tenantID, strecke string) (bool, error) {
-	if s.live == nil {
-		_, ok := s.reg.Latest(strecke)
-		return ok, nil
-	}
-	return s.live(ctx, tenantID, strecke)
+	_, live := s.reg.Latest(strecke)
+	return Destination{Tenant: t, Live: live, Kennung: t.DefaultDVDVKennung()}, nil
 }
 
 // seal encrypts v under a new data key bound to aad.

@@ -105,7 +105,10 @@ func newFixtureDSN(t testing.TB, dsn string) *fixture {
 			migrations.AfterCommit(ctx, func() { f.mu.Lock(); f.delivered = append(f.delivered, d); f.mu.Unlock() })
 			return id, nil
 		},
-		Live: func(ctx context.Context, tenantID, strecke string) (bool, error) { return f.live[strecke], nil },
+		Destination: func(ctx context.Context, tenantID, strecke string) (forms.Destination, error) {
+			t, err := ts.GetTenant(ctx, tenantID)
+			return forms.Destination{Tenant: t, Live: f.live[strecke], Kennung: t.DefaultDVDVKennung()}, err
+		},
 		Options: forms.Options{Now: f.clock.Now, Links: forms.Links{ // the portal's addresses (www.FormsLinks)
 			Account:     web.LinkTo("https://sozial.example", "/{site}/servicekonto/{$}"),
 			Application: web.LinkTo("https://sozial.example", "/{site}/servicekonto/antraege/{app}"),

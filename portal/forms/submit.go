@@ -88,11 +88,11 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 	if !in.Trust.Satisfies(def.TrustLevel) {
 		return nil, &TrustError{Have: in.Trust, Need: def.TrustLevel}
 	}
-	live, err := s.isLive(ctx, d.TenantID, d.Antragsstrecke)
+	dest, err := s.dest(ctx, d.TenantID, d.Antragsstrecke)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("destination of %s: %w", d.TenantID, err)
 	}
-	if !live {
+	if !dest.Live {
 		return nil, ErrNotLive
 	}
 	now := s.now()
@@ -125,21 +125,13 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 	app.SubmittedAt = now
 
 	// The documents, outside any transaction.
-	t, err := s.tenants.GetTenant(ctx, d.TenantID)
-	if err != nil {
-		return nil, err
-	}
 	files := d.UploadsByField()
-	pdfBytes, err := s.renderPDF(def, answers, files, t, app.Reference, now, false, lang)
+	pdfBytes, err := s.renderPDF(def, answers, files, dest.Tenant, app.Reference, now, false, lang)
 	if err != nil {
 		return nil, err
-	}
-	kennung, readerName, err := s.reader(ctx, d.TenantID, d.Antragsstrecke)
-	if err != nil {
-		return nil, fmt.Errorf("reader identity of %s: %w", d.TenantID, err)
 	}
 	msgID, _ := uuid.NewRandom()
-	msg := def.message(answers, app, xsozial.Party{Kennung: kennung, Name: readerName}, s.opts.Author, s.opts.Product, msgID.String(), pdfBytes)
+	msg := def.message(answers, app, xsozial.Party{Kennung: dest.Kennung, Name: dest.Tenant.Name}, s.opts.Author, s.opts.Product, msgID.String(), pdfBytes)
 	xmlBytes, err := s.xml.Marshal(msg)
 	if err != nil {
 		return nil, fmt.Errorf("XSozial-basis message of %s: %w", app.Reference, err)
@@ -215,8 +207,8 @@ func (s *Store) Submit(ctx context.Context, draftID string, in SubmitInput) (*Re
 		}
 		if email := strings.TrimSpace(in.Email); email != "" {
 			m := mail.Message{TenantID: d.TenantID, To: email, Template: MailReceipt,
-				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: t.Name, SubmittedAt: now,
-					Link: s.opts.Links.Application.To(t.Slug, app.ID)}}
+				Data: ReceiptData{Reference: app.Reference, Title: def.Title.In("de"), Tenant: dest.Tenant.Name, SubmittedAt: now,
+					Link: s.opts.Links.Application.To(dest.Tenant.Slug, app.ID)}}
 			if bm, ok := s.mailer.(batchMailer); ok {
 				q, err := bm.EnqueueQuery(tx, m)
 				if err != nil {

@@ -151,24 +151,20 @@ func (s *Store) TestApplication(ctx context.Context, tenantID, strecke, referenc
 	if !ok {
 		return nil, nil, ErrNoForm
 	}
-	t, err := s.tenants.GetTenant(ctx, tenantID)
+	dest, err := s.dest(ctx, tenantID, strecke)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("destination of %s: %w", tenantID, err)
 	}
 	answers := def.Prune(def.TestPerson())
 	if ps := def.ValidateAll(answers, nil, "de", at).Errors(); len(ps) > 0 {
 		return nil, nil, fmt.Errorf("die Antworten der Testperson passen nicht zum Formular %s %s: %s", strecke, def.Version, ps[0].Message)
 	}
-	pdfBytes, err = s.renderPDF(def, answers, nil, t, reference, at, false, "de")
+	pdfBytes, err = s.renderPDF(def, answers, nil, dest.Tenant, reference, at, false, "de")
 	if err != nil {
 		return nil, nil, err
 	}
-	kennung, readerName, err := s.reader(ctx, tenantID, strecke)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reader identity of %s: %w", tenantID, err)
-	}
 	app := &Application{ID: uuid.NewString(), CitizenID: testAccount, Reference: reference, SubmittedAt: at}
-	msg := def.message(answers, app, xsozial.Party{Kennung: kennung, Name: readerName}, s.opts.Author, s.opts.Product, uuid.NewString(), pdfBytes)
+	msg := def.message(answers, app, xsozial.Party{Kennung: dest.Kennung, Name: dest.Tenant.Name}, s.opts.Author, s.opts.Product, uuid.NewString(), pdfBytes)
 	xml, err = s.xml.Marshal(msg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("XSozial-basis message of the test application: %w", err)
