@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -11,7 +12,6 @@ import (
 	"sozialplattform/migrations"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
-	"sozialplattform/portal/www"
 )
 
 // BenchmarkSubmission measures the whole submission of a complete HzL
@@ -23,20 +23,27 @@ import (
 // BENCH_PG_STATEMENTS=1 against a server of one's own that preloads
 // pg_stat_statements, it also reports the server's time and statements per
 // submission (the extension counts every database of the server).
+// BENCH_CPUPROFILE=file writes a CPU profile of the submissions alone;
+// BENCH_PARALLELISM=n runs n submitting goroutines per CPU.
 func BenchmarkSubmission(b *testing.B) {
-	a, _ := benchApp(b)
+	// The server's own form store, wired as in production (liveness and
+	// reader identity from onboarding, the delivery outbox); only the
+	// drafts per citizen are unlimited, since one citizen holds them all.
+	a, _ := buildTestApp(b, func(c *config) { c.Apps.MaxDrafts = 1 << 30 })
 	ctx := context.Background()
+	// The demo's orders and onboarding cases: Landkreis Harz runs HzL live.
+	if err := a.market.LoadDemo(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := a.onboard.LoadDemo(ctx); err != nil {
+		b.Fatal(err)
+	}
 	harz, err := a.store.ResolveTenant(ctx, "15085")
 	if err != nil {
 		b.Fatal(err)
 	}
 	acc := seedCitizen(b, a, "bench@example.org", harz.Slug)
-	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
-		Outbox:  a.enqueueDelivery,
-		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: 1 << 30}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	store := a.forms
 	drafts := make([]string, b.N)
 	for i := range drafts {
 		d, err := store.CreateDraft(ctx, acc, harz.ID, "hzl", nil)
@@ -64,6 +71,18 @@ func BenchmarkSubmission(b *testing.B) {
 		if _, err := a.db.Write.ExecContext(ctx, "SELECT public.pg_stat_statements_reset()"); err != nil {
 			b.Fatalf("BENCH_PG_STATEMENTS needs pg_stat_statements: %v", err)
 		}
+	}
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
+		// A profile of the submissions alone, without the drafts' set-up.
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	b.ResetTimer()
 	start := time.Now()
