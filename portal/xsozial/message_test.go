@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,6 +85,48 @@ func TestBuildGolden(t *testing.T) {
 	}
 	if e := doc.FindElement("//xsb:inhalt"); e == nil || e.Text() != "JVBERi0xLjQgdGVzdA==" {
 		t.Errorf("PDF content: %v", e)
+	}
+}
+
+// TestMarshalEqualsTheDocumentWritten: Marshal, which adds the documents'
+// Base64 after etree has written the rest, writes byte for byte what etree
+// writes for the whole document – with a dozen documents (markers 1 and 10
+// must not be mixed up), binary content whose Base64 has + / =, and a
+// citizen's text that looks like a marker.
+func TestMarshalEqualsTheDocumentWritten(t *testing.T) {
+	b, err := NewBuilder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sampleMessage()
+	m.Persons[0].Vorname = "inhalt-0."
+	m.Documents = nil
+	for i := range 12 {
+		content := make([]byte, 100*i+1)
+		for j := range content {
+			content[j] = byte(j*7 + i*31)
+		}
+		m.Documents = append(m.Documents, Document{ID: fmt.Sprintf("Dok_%d", i), Name: fmt.Sprintf("Anlage %d.pdf", i),
+			RepresentationID: fmt.Sprintf("Rep_%d", i), MimeType: "application/pdf", Content: content})
+	}
+	got, err := b.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := b.Build(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Indent(2)
+	want, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Marshal differs from the document etree writes:\n%s\n---\n%s", got, want)
+	}
+	if !bytes.Contains(want, []byte("+")) || !bytes.Contains(want, []byte("/")) {
+		t.Error("the contents do not exercise Base64's + and /")
 	}
 }
 
