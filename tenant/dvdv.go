@@ -4,7 +4,7 @@ import "strings"
 
 // DefaultDVDVKennung is the DVDV Behördenkennung a tenant reads under
 // until its onboarding case records the one the DVDV maintainer assigned
-// (onboarding.Store.ReaderIdentity): "sop:" and the official key filled
+// (onboarding.Store.Destination): "sop:" and the official key filled
 // with zeros to twelve digits (Landkreis Harz 15085 → sop:150850000000;
 // without a key sop:000000000000).
 func (t *Tenant) DefaultDVDVKennung() string {
