@@ -14,6 +14,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/tenant"
+	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
 	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
@@ -42,11 +43,14 @@ func mustB64(t *testing.T, s string) string {
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestAccountLifecycle(t *testing.T) {
-	// Not parallel: the login throttle's one-second lockout runs on the wall
-	// clock, and on a busy machine it may end before the next attempt.
+	t.Parallel()
 	db := testdb.New(t)
 	m := &nopMailer{}
-	s := citizen.NewStore(db, m, citizen.Options{Passwords: passwordtest.Hasher(), Links: testLinks})
+	// The test's clock, which moves only when told: the login throttle's
+	// one-second lockout cannot end between two attempts, however busy the
+	// machine is.
+	now := clocktest.New(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	s := citizen.NewStore(db, m, citizen.Options{Passwords: passwordtest.Hasher(), Links: testLinks, Now: now.Now})
 	ctx := context.Background()
 	const site = "landkreis-harz"
 	if _, err := s.Register(ctx, "kein-at", "kurz", "", site); err == nil || !strings.Contains(err.Error(), "email") || !strings.Contains(err.Error(), "password") {
@@ -126,11 +130,12 @@ func TestAccountLifecycle(t *testing.T) {
 // Issue 13 (4): ten reset requests sent ten mails. Now an address gets
 // three at once, and nobody can tell from the answer.
 func TestResetRequestsAreThrottledSilently(t *testing.T) {
-	// Not parallel: the throttle's lockout runs on the wall clock, and on a
-	// busy machine a lockout may end before the last attempt arrives.
+	t.Parallel()
 	db := testdb.New(t)
 	m := &nopMailer{}
-	s := citizen.NewStore(db, m, citizen.Options{Passwords: passwordtest.Hasher(), Links: testLinks})
+	// A clock that stands still: no lockout ends before the last attempt.
+	now := clocktest.New(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	s := citizen.NewStore(db, m, citizen.Options{Passwords: passwordtest.Hasher(), Links: testLinks, Now: now.Now})
 	ctx := context.Background()
 	const site = "landkreis-harz"
 	token, err := s.Register(ctx, "jana@example.org", "ein-langes-passwort", "Jana", site)
