@@ -71,7 +71,12 @@ const axeWait = 3 * time.Minute
 func runAxe(ctx context.Context, axe string) ([]axeViolation, error) {
 	ctx, cancel := context.WithTimeout(ctx, axeWait)
 	defer cancel()
-	script := `typeof axe === "undefined" ? null : axe.run(document, {runOnly: {type: "tag", values: ` + axeTags + `}, resultTypes: ["violations"]})
+	// preload only media: of the rules these tags run, only
+	// no-autoplay-audio preloads anything, and it needs media; the default
+	// also fetches every stylesheet again for the CSS object model, which
+	// only the experimental css-orientation-lock reads – a rule these tags
+	// do not run. Measured: about a quarter less time per page.
+	script := `typeof axe === "undefined" ? null : axe.run(document, {runOnly: {type: "tag", values: ` + axeTags + `}, resultTypes: ["violations"], preload: {assets: ["media"]}})
 		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
 			nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " – " + (n.failureSummary || "").replace(/\s+/g, " "))})))`
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](script, chromedp.EvalAwaitPromise))
