@@ -30,38 +30,53 @@ Sichern Sie außerdem getrennt von der Datenbank: den Datenschlüssel (--data-ke
 // above went to stderr.
 var errPostgresBackup = errors.New("backup and restore of PostgreSQL are done with pg_dump and pg_restore")
 
+// sqliteFileArgs reads the arguments of backup and restore, the two
+// commands that work on the SQLite database file itself, so that both
+// refuse alike: a PostgreSQL database (with the help above on stderr),
+// stray arguments, a missing file flag (file, with the message missing)
+// and a file that is the database itself. It returns the configuration and
+// the database's path.
+func sqliteFileArgs(name string, args []string, getenv func(string) string, stderr io.Writer,
+	flags func(*flag.FlagSet), file *string, missing string) (*config, string, error) {
+	cfg, rest, err := parseConfig(name, args, getenv, flags)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(rest) > 0 {
+		return nil, "", fmt.Errorf("%s: unexpected arguments %q", name, rest)
+	}
+	if migrations.KindOf(cfg.DB) == migrations.Postgres {
+		fmt.Fprintln(stderr, postgresBackupHelp)
+		return nil, "", errPostgresBackup
+	}
+	if *file == "" {
+		return nil, "", errors.New(name + ": " + missing)
+	}
+	db, err := migrations.SQLitePath(cfg.DB)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: --db: %w", name, err)
+	}
+	if same, err := sameFile(*file, db); err == nil && same {
+		return nil, "", fmt.Errorf("%s: %s is the database itself", name, *file)
+	}
+	return cfg, db, nil
+}
+
 // backupCmd writes a consistent copy of the SQLite database to --to while a
 // server may go on serving from it, in this or another process.
 func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var to string
 	var force bool
-	cfg, rest, err := parseConfig("backup", args, getenv, func(fs *flag.FlagSet) {
+	cfg, src, err := sqliteFileArgs("backup", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&to, "to", "", "Datei, in die gesichert wird")
 		fs.BoolVar(&force, "force", false, "eine vorhandene Datei ersetzen")
-	})
+	}, &to, "--to names the file to write (for example --to sicherung-2026-12-06.sqlite)")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("backup: unexpected arguments %q", rest)
-	}
-	if migrations.KindOf(cfg.DB) == migrations.Postgres {
-		fmt.Fprintln(stderr, postgresBackupHelp)
-		return errPostgresBackup
-	}
-	if to == "" {
-		return errors.New("backup: --to names the file to write (for example --to sicherung-2026-12-06.sqlite)")
-	}
-	src, err := migrations.SQLitePath(cfg.DB)
-	if err != nil {
-		return fmt.Errorf("backup: --db: %w", err)
 	}
 	if _, err := os.Stat(src); err != nil {
 		// Opening would create an empty database and save that.
 		return fmt.Errorf("backup: database %s: %w", src, err)
-	}
-	if same, err := sameFile(src, to); err == nil && same {
-		return fmt.Errorf("backup: %s is the database itself", to)
 	}
 	if _, err := os.Stat(to); err == nil && !force {
 		return fmt.Errorf("backup: %s exists; choose another name or add --force to replace it", to)

@@ -25,29 +25,12 @@ import (
 func restoreCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var from string
 	var force bool
-	cfg, rest, err := parseConfig("restore", args, getenv, func(fs *flag.FlagSet) {
+	cfg, target, err := sqliteFileArgs("restore", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&from, "from", "", "Sicherung, die wiederhergestellt wird")
 		fs.BoolVar(&force, "force", false, "auch wiederherstellen, wenn der Datenschlüssel die Anträge der Sicherung nicht öffnet")
-	})
+	}, &from, "--from names the backup to restore")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("restore: unexpected arguments %q", rest)
-	}
-	if migrations.KindOf(cfg.DB) == migrations.Postgres {
-		fmt.Fprintln(stderr, postgresBackupHelp)
-		return errPostgresBackup
-	}
-	if from == "" {
-		return errors.New("restore: --from names the backup to restore")
-	}
-	target, err := migrations.SQLitePath(cfg.DB)
-	if err != nil {
-		return fmt.Errorf("restore: --db: %w", err)
-	}
-	if same, err := sameFile(from, target); err == nil && same {
-		return fmt.Errorf("restore: %s is the database itself", from)
 	}
 	inUse, err := migrations.SQLiteInUse(target)
 	if err != nil {
