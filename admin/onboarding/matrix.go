@@ -37,13 +37,8 @@ func (o *Pages) FachverfahrenPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Pages) renderFachverfahren(w http.ResponseWriter, r *http.Request, status int, edit string, f *ui.Form) {
-	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjFachverfahren, authz.Read) {
-		o.Forbidden(w, r, "")
-		return
-	}
-	nav, err := o.nav(r, "fachverfahren")
-	if err != nil {
-		o.ServerError(w, r, err)
+	nav, ok := o.sharedPage(w, r, onboarding.ObjFachverfahren, "fachverfahren")
+	if !ok {
 		return
 	}
 	items, err := o.store.ListFachverfahren(r.Context())
@@ -206,13 +201,8 @@ func (o *Pages) TemplatesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Pages) renderTemplates(w http.ResponseWriter, r *http.Request, status int, edit string, f *ui.Form) {
-	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjChecklistTemplate, authz.Read) {
-		o.Forbidden(w, r, "")
-		return
-	}
-	nav, err := o.nav(r, "checklisten")
-	if err != nil {
-		o.ServerError(w, r, err)
+	nav, ok := o.sharedPage(w, r, onboarding.ObjChecklistTemplate, "checklisten")
+	if !ok {
 		return
 	}
 	ministry := o.isMinistry(r, onboarding.ObjChecklistTemplate, authz.Update)
