@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"sozialplattform/admin/ui"
@@ -94,26 +95,15 @@ func (c *Pages) Invite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Pages) RevokeInvitation(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.TenantFor(w, r, authz.ObjInvitation, authz.Delete)
-	if !ok {
-		return
-	}
-	if !c.Confirmed(w, r, ui.Confirmation{Heading: "Einladung zurückziehen?",
-		Text:   "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich.",
-		Button: "Ja, zurückziehen", Back: "/admin/koerperschaften/" + t.ID + "/einladungen"}) {
-		return
-	}
-	err := c.Store.RevokeInvitation(r.Context(), t.ID, r.PathValue("iid"))
-	switch {
-	case errors.Is(err, tenant.ErrNotFound):
-		f := ui.NewForm()
-		f.Fail("Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.")
-		c.renderInvitations(w, r, http.StatusConflict, t, f)
-	case err != nil:
-		c.ServerError(w, r, err)
-	default:
-		ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "zurueckgezogen")
-	}
+	c.revoke(w, r, revocation{obj: authz.ObjInvitation, list: "einladungen", render: c.renderInvitations,
+		ask: ui.Confirmation{Heading: "Einladung zurückziehen?",
+			Text:   "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich.",
+			Button: "Ja, zurückziehen"},
+		revoke: func(ctx context.Context, tenantID string) error {
+			return c.Store.RevokeInvitation(ctx, tenantID, r.PathValue("iid"))
+		},
+		gone:   "Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.",
+		notice: "zurueckgezogen"})
 }
 
 // acceptData fills the acceptance page. Who opens the link decides what

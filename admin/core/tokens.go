@@ -1,7 +1,7 @@
 package core
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"sozialplattform/admin/ui"
 	"time"
@@ -139,24 +139,13 @@ func (c *Pages) parseExpiry(f *ui.Form, r *http.Request, id string) (*time.Time,
 }
 
 func (c *Pages) RevokeToken(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.TenantFor(w, r, authz.ObjAPIToken, authz.Delete)
-	if !ok {
-		return
-	}
-	if !c.Confirmed(w, r, ui.Confirmation{Heading: "API-Token widerrufen?",
-		Text:   "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen.",
-		Button: "Ja, widerrufen", Back: "/admin/koerperschaften/" + t.ID + "/token"}) {
-		return
-	}
-	err := c.Store.RevokeAPIToken(r.Context(), t.ID, r.PathValue("tid"))
-	switch {
-	case errors.Is(err, tenant.ErrNotFound):
-		f := ui.NewForm()
-		f.Fail("Dieses Token ist bereits widerrufen oder gehört nicht zu dieser Körperschaft.")
-		c.renderTokens(w, r, http.StatusConflict, t, f)
-	case err != nil:
-		c.ServerError(w, r, err)
-	default:
-		ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID+"/token", "widerrufen")
-	}
+	c.revoke(w, r, revocation{obj: authz.ObjAPIToken, list: "token", render: c.renderTokens,
+		ask: ui.Confirmation{Heading: "API-Token widerrufen?",
+			Text:   "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen.",
+			Button: "Ja, widerrufen"},
+		revoke: func(ctx context.Context, tenantID string) error {
+			return c.Store.RevokeAPIToken(ctx, tenantID, r.PathValue("tid"))
+		},
+		gone:   "Dieses Token ist bereits widerrufen oder gehört nicht zu dieser Körperschaft.",
+		notice: "widerrufen"})
 }
