@@ -95,15 +95,12 @@ func (c *Pages) Invite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Pages) RevokeInvitation(w http.ResponseWriter, r *http.Request) {
-	c.revoke(w, r, revocation{obj: authz.ObjInvitation, list: "einladungen", render: c.renderInvitations,
-		ask: ui.Confirmation{Heading: "Einladung zurückziehen?",
-			Text:   "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich.",
-			Button: "Ja, zurückziehen"},
+	c.revoke(w, r, revocation{obj: authz.ObjInvitation, list: "einladungen", render: c.renderInvitations, notice: "zurueckgezogen",
+		ask:  ui.Confirmation{Heading: "Einladung zurückziehen?", Button: "Ja, zurückziehen", Text: "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich."},
+		gone: "Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.",
 		revoke: func(ctx context.Context, tenantID string) error {
 			return c.Store.RevokeInvitation(ctx, tenantID, r.PathValue("iid"))
-		},
-		gone:   "Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.",
-		notice: "zurueckgezogen"})
+		}})
 }
 
 // acceptData fills the acceptance page. Who opens the link decides what

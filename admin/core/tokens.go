@@ -139,13 +139,11 @@ func (c *Pages) parseExpiry(f *ui.Form, r *http.Request, id string) (*time.Time,
 }
 
 func (c *Pages) RevokeToken(w http.ResponseWriter, r *http.Request) {
-	c.revoke(w, r, revocation{obj: authz.ObjAPIToken, list: "token", render: c.renderTokens,
-		ask: ui.Confirmation{Heading: "API-Token widerrufen?",
-			Text:   "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen.",
-			Button: "Ja, widerrufen"},
+	c.revoke(w, r, revocation{obj: authz.ObjAPIToken, list: "token", render: c.renderTokens, notice: "widerrufen",
+		ask: ui.Confirmation{Heading: "API-Token widerrufen?", Button: "Ja, widerrufen",
+			Text: "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen."},
+		gone: "Dieses Token ist bereits widerrufen oder gehört nicht zu dieser Körperschaft.",
 		revoke: func(ctx context.Context, tenantID string) error {
 			return c.Store.RevokeAPIToken(ctx, tenantID, r.PathValue("tid"))
-		},
-		gone:   "Dieses Token ist bereits widerrufen oder gehört nicht zu dieser Körperschaft.",
-		notice: "widerrufen"})
+		}})
 }
