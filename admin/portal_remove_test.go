@@ -14,9 +14,9 @@ import (
 func TestPortalRemove(t *testing.T) {
 	t.Parallel()
 	e := portalEnv(t)
+	page := "/admin/koerperschaften/" + e.harz.ID + "/portal"
 	harz := e.client()
 	harz.login("admin@kreis-harz.de", harzPW)
-	page := "/admin/koerperschaften/" + e.harz.ID + "/portal"
 	if p := harz.submit(page, page+"/stellen", url.Values{"rechtskreis": {"sgb2"}, "name": {"Jobcenter Harz, Geschäftsstelle Wernigerode"},
 		"officeEmail": {"jc@harz.example"}, "street": {"Friedrich-Ebert-Straße 42"}, "postalCode": {"38820"}, "city": {"Halberstadt"},
 		"officePhone": {"03941 5970-0"}, "officeHours": {"Di 9–12 Uhr"}}); p.status != http.StatusOK {

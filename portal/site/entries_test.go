@@ -17,8 +17,8 @@ import (
 func TestEntryCapAndOwnership(t *testing.T) {
 	t.Parallel()
 	s, ts := fixture(t)
-	ctx := context.Background()
 	land, harz := tenantID(t, ts, "sachsen-anhalt"), tenantID(t, ts, "landkreis-harz")
+	ctx := context.Background()
 	var first *SignVideo
 	for _, name := range []string{"buergergeld", "wohngeld"} {
 		v := &SignVideo{TenantID: land, Title: name + " in DGS", URL: "https://video.example/" + name + ".mp4"}
