@@ -50,7 +50,7 @@ func (c *Pages) renderInvitations(w http.ResponseWriter, r *http.Request, status
 	}
 	roles := c.grantableRoles(r, t)
 	d := invitationsData{Nav: c.TenantNavFor(r, t, "einladungen", "Einladungen"), Invitations: rows, Form: f,
-		Roles:     ui.RoleOptions(roles),
+		Roles:     ui.Options(roles),
 		CanInvite: c.Allowed(r, t.ID, authz.ObjInvitation, authz.Create) && len(roles) > 0,
 		CanRevoke: c.Allowed(r, t.ID, authz.ObjInvitation, authz.Delete),
 	}
@@ -67,7 +67,7 @@ func (c *Pages) Invite(w http.ResponseWriter, r *http.Request) {
 	if email == "" {
 		f.Add("email", "Bitte geben Sie die E-Mail-Adresse der Person an.")
 	}
-	role := tenant.Role(f.Choice(r, "rolle", ui.RoleOptions(c.grantableRoles(r, t)),
+	role := tenant.Role(f.Choice(r, "rolle", ui.Options(c.grantableRoles(r, t)),
 		"Bitte wählen Sie eine Rolle, die Sie in dieser Körperschaft vergeben dürfen."))
 	if !f.Invalid() {
 		// The same rule as the API's checkGrant; the list above already

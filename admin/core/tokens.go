@@ -68,7 +68,7 @@ func (c *Pages) renderTokens(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	roles := c.grantableRoles(r, t)
-	d := tokensData{Nav: c.TenantNavFor(r, t, "token", "API-Token"), Tokens: rows, Orphans: orphans, Form: f, Roles: ui.RoleOptions(roles),
+	d := tokensData{Nav: c.TenantNavFor(r, t, "token", "API-Token"), Tokens: rows, Orphans: orphans, Form: f, Roles: ui.Options(roles),
 		CanCreate: c.Allowed(r, t.ID, authz.ObjAPIToken, authz.Create) && len(roles) > 0,
 		CanRevoke: c.Allowed(r, t.ID, authz.ObjAPIToken, authz.Delete),
 	}
@@ -85,7 +85,7 @@ func (c *Pages) CreateToken(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		f.Add("name", "Bitte geben Sie dem Token einen Namen, z. B. das Fachverfahren, das es nutzt.")
 	}
-	role := tenant.Role(f.Choice(r, "rolle", ui.RoleOptions(c.grantableRoles(r, t)),
+	role := tenant.Role(f.Choice(r, "rolle", ui.Options(c.grantableRoles(r, t)),
 		"Bitte wählen Sie eine Rolle, die Sie in dieser Körperschaft vergeben dürfen."))
 	expires, ok := c.parseExpiry(f, r, "ablauf")
 	if ok && expires != nil && !expires.After(time.Now()) {
