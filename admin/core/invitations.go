@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"sozialplattform/admin/ui"
@@ -49,7 +50,7 @@ func (c *Pages) renderInvitations(w http.ResponseWriter, r *http.Request, status
 	}
 	roles := c.grantableRoles(r, t)
 	d := invitationsData{Nav: c.TenantNavFor(r, t, "einladungen", "Einladungen"), Invitations: rows, Form: f,
-		Roles:     ui.RoleOptions(roles),
+		Roles:     ui.Options(roles),
 		CanInvite: c.Allowed(r, t.ID, authz.ObjInvitation, authz.Create) && len(roles) > 0,
 		CanRevoke: c.Allowed(r, t.ID, authz.ObjInvitation, authz.Delete),
 	}
@@ -66,7 +67,7 @@ func (c *Pages) Invite(w http.ResponseWriter, r *http.Request) {
 	if email == "" {
 		f.Add("email", "Bitte geben Sie die E-Mail-Adresse der Person an.")
 	}
-	role := tenant.Role(f.Choice(r, "rolle", ui.RoleOptions(c.grantableRoles(r, t)),
+	role := tenant.Role(f.Choice(r, "rolle", ui.Options(c.grantableRoles(r, t)),
 		"Bitte wählen Sie eine Rolle, die Sie in dieser Körperschaft vergeben dürfen."))
 	if !f.Invalid() {
 		// The same rule as the API's checkGrant; the list above already
@@ -94,26 +95,12 @@ func (c *Pages) Invite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Pages) RevokeInvitation(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.TenantFor(w, r, authz.ObjInvitation, authz.Delete)
-	if !ok {
-		return
-	}
-	if !c.Confirmed(w, r, ui.Confirmation{Heading: "Einladung zurückziehen?",
-		Text:   "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich.",
-		Button: "Ja, zurückziehen", Back: "/admin/koerperschaften/" + t.ID + "/einladungen"}) {
-		return
-	}
-	err := c.Store.RevokeInvitation(r.Context(), t.ID, r.PathValue("iid"))
-	switch {
-	case errors.Is(err, tenant.ErrNotFound):
-		f := ui.NewForm()
-		f.Fail("Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.")
-		c.renderInvitations(w, r, http.StatusConflict, t, f)
-	case err != nil:
-		c.ServerError(w, r, err)
-	default:
-		ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID+"/einladungen", "zurueckgezogen")
-	}
+	c.revoke(w, r, revocation{obj: authz.ObjInvitation, list: "einladungen", render: c.renderInvitations, notice: "zurueckgezogen",
+		ask:  ui.Confirmation{Heading: "Einladung zurückziehen?", Button: "Ja, zurückziehen", Text: "Der Link der Einladung gilt danach nicht mehr; eine neue Einladung ist jederzeit möglich."},
+		gone: "Diese Einladung ist nicht mehr offen; sie wurde schon angenommen, zurückgezogen oder gibt es nicht.",
+		revoke: func(ctx context.Context, tenantID string) error {
+			return c.Store.RevokeInvitation(ctx, tenantID, r.PathValue("iid"))
+		}})
 }
 
 // acceptData fills the acceptance page. Who opens the link decides what

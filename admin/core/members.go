@@ -60,7 +60,7 @@ func (c *Pages) renderMembers(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 		if row.CanRole {
-			row.Roles = ui.RoleOptions(grantable)
+			row.Roles = ui.Options(grantable)
 			if !slices.Contains(grantable, m.Role) {
 				row.Roles = append([]ui.Option{{Value: string(m.Role), Label: m.Role.Label()}}, row.Roles...)
 			}

@@ -310,14 +310,6 @@ func staleFields(f *ui.Form, t *tenant.Tenant, canKey bool) []staleField {
 	return out
 }
 
-func kindOptions(kinds []tenant.Kind) []ui.Option {
-	out := make([]ui.Option, len(kinds))
-	for i, k := range kinds {
-		out[i] = ui.Option{Value: string(k), Label: k.Label()}
-	}
-	return out
-}
-
 type newTenantData struct {
 	Parent *tenant.Tenant
 	Kinds  []ui.Option
@@ -338,7 +330,7 @@ func (c *Pages) NewTenantForm(w http.ResponseWriter, r *http.Request) {
 
 func (c *Pages) renderNewTenant(w http.ResponseWriter, r *http.Request, status int, parent *tenant.Tenant, f *ui.Form) {
 	c.Render(w, r, status, "koerperschaft-neu", &ui.View{Title: "Körperschaft anlegen",
-		Data: newTenantData{Parent: parent, Kinds: kindOptions(parent.Kind.ChildKinds()), Form: f}})
+		Data: newTenantData{Parent: parent, Kinds: ui.Options(parent.Kind.ChildKinds()), Form: f}})
 }
 
 func (c *Pages) CreateTenant(w http.ResponseWriter, r *http.Request) {
@@ -347,7 +339,7 @@ func (c *Pages) CreateTenant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := ui.NewForm()
-	kind := f.Choice(r, "kind", kindOptions(parent.Kind.ChildKinds()), "Bitte wählen Sie eine Art, die unter "+parent.Name+" stehen kann.")
+	kind := f.Choice(r, "kind", ui.Options(parent.Kind.ChildKinds()), "Bitte wählen Sie eine Art, die unter "+parent.Name+" stehen kann.")
 	t := &tenant.Tenant{ParentID: &parent.ID, Kind: tenant.Kind(kind), Active: true}
 	t.Name = f.Text(r, "name", tenant.MaxNameLen)
 	if key := f.Text(r, "officialKey", 20); key != "" {

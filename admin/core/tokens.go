@@ -1,7 +1,7 @@
 package core
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"sozialplattform/admin/ui"
 	"time"
@@ -68,7 +68,7 @@ func (c *Pages) renderTokens(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	roles := c.grantableRoles(r, t)
-	d := tokensData{Nav: c.TenantNavFor(r, t, "token", "API-Token"), Tokens: rows, Orphans: orphans, Form: f, Roles: ui.RoleOptions(roles),
+	d := tokensData{Nav: c.TenantNavFor(r, t, "token", "API-Token"), Tokens: rows, Orphans: orphans, Form: f, Roles: ui.Options(roles),
 		CanCreate: c.Allowed(r, t.ID, authz.ObjAPIToken, authz.Create) && len(roles) > 0,
 		CanRevoke: c.Allowed(r, t.ID, authz.ObjAPIToken, authz.Delete),
 	}
@@ -85,7 +85,7 @@ func (c *Pages) CreateToken(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		f.Add("name", "Bitte geben Sie dem Token einen Namen, z. B. das Fachverfahren, das es nutzt.")
 	}
-	role := tenant.Role(f.Choice(r, "rolle", ui.RoleOptions(c.grantableRoles(r, t)),
+	role := tenant.Role(f.Choice(r, "rolle", ui.Options(c.grantableRoles(r, t)),
 		"Bitte wählen Sie eine Rolle, die Sie in dieser Körperschaft vergeben dürfen."))
 	expires, ok := c.parseExpiry(f, r, "ablauf")
 	if ok && expires != nil && !expires.After(time.Now()) {
@@ -139,24 +139,11 @@ func (c *Pages) parseExpiry(f *ui.Form, r *http.Request, id string) (*time.Time,
 }
 
 func (c *Pages) RevokeToken(w http.ResponseWriter, r *http.Request) {
-	t, ok := c.TenantFor(w, r, authz.ObjAPIToken, authz.Delete)
-	if !ok {
-		return
-	}
-	if !c.Confirmed(w, r, ui.Confirmation{Heading: "API-Token widerrufen?",
-		Text:   "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen.",
-		Button: "Ja, widerrufen", Back: "/admin/koerperschaften/" + t.ID + "/token"}) {
-		return
-	}
-	err := c.Store.RevokeAPIToken(r.Context(), t.ID, r.PathValue("tid"))
-	switch {
-	case errors.Is(err, tenant.ErrNotFound):
-		f := ui.NewForm()
-		f.Fail("Dieses Token ist bereits widerrufen oder gehört nicht zu dieser Körperschaft.")
-		c.renderTokens(w, r, http.StatusConflict, t, f)
-	case err != nil:
-		c.ServerError(w, r, err)
-	default:
-		ui.SeeOther(w, r, "/admin/koerperschaften/"+t.ID+"/token", "widerrufen")
-	}
+	c.revoke(w, r, revocation{obj: authz.ObjAPIToken, list: "token", render: c.renderTokens, notice: "widerrufen",
+		ask: ui.Confirmation{Heading: "API-Token widerrufen?", Button: "Ja, widerrufen",
+			Text: "Das Token gilt sofort nicht mehr; ein Fachverfahren oder Skript, das es nutzt, braucht dann ein neues. Der Widerruf lässt sich nicht zurücknehmen."},
+		gone: "Dieses Token ist bereits widerrufen oder gehört nicht zu dieser Körperschaft.",
+		revoke: func(ctx context.Context, tenantID string) error {
+			return c.Store.RevokeAPIToken(ctx, tenantID, r.PathValue("tid"))
+		}})
 }

@@ -17,15 +17,6 @@ import (
 	"sozialplattform/tenant/download"
 )
 
-// orderStateOptions are the order states as select options.
-func orderStateOptions(states []marketplace.OrderState) []ui.Option {
-	out := make([]ui.Option, len(states))
-	for i, s := range states {
-		out[i] = ui.Option{Value: string(s), Label: s.Label()}
-	}
-	return out
-}
-
 // orderFilter reads the ministry's filter of the order list.
 func orderFilter(q url.Values, f *ui.Form) marketplace.OrderFilter {
 	var out marketplace.OrderFilter
@@ -68,7 +59,7 @@ func (m *Pages) OrdersPage(w http.ResponseWriter, r *http.Request) {
 		csv += "?" + q.Encode()
 	}
 	m.Render(w, r, http.StatusOK, "markt-bestellungen", m.page(r, "Bestellungen", ordersData{Orders: orders, Form: f,
-		States: orderStateOptions(marketplace.OrderStates), Filtered: len(q) > 0, CSVURL: csv, Nav: nav}))
+		States: ui.Options(marketplace.OrderStates), Filtered: len(q) > 0, CSVURL: csv, Nav: nav}))
 }
 
 // OrdersCSV downloads the (filtered) orders for Excel.
@@ -130,7 +121,7 @@ func (m *Pages) renderOrder(w http.ResponseWriter, r *http.Request, status int, 
 	d := orderData{Order: o, Form: f, Problem: problem, Nav: nav,
 		Ministry: m.Allowed(r, o.TenantID, marketplace.ObjOrder, authz.Update) && m.isMinistry(r, marketplace.ObjOrder, authz.Update)}
 	if d.Ministry {
-		d.Next = orderStateOptions(o.State.Next())
+		d.Next = ui.Options(o.State.Next())
 	}
 	if f.Get("version") == "" {
 		f.Set("version", strconv.Itoa(o.Version))

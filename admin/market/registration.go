@@ -169,7 +169,7 @@ func (m *Pages) RegistrationsPage(w http.ResponseWriter, r *http.Request) {
 		m.ServerError(w, r, err)
 		return
 	}
-	m.Render(w, r, http.StatusOK, "markt-registrierungen", m.page(r, "Registrierungen", registrationsData{Form: f, States: registrationStateOptions(), Items: items, Nav: nav, State: string(state)}))
+	m.Render(w, r, http.StatusOK, "markt-registrierungen", m.page(r, "Registrierungen", registrationsData{Form: f, States: ui.Options(marketplace.RegistrationStates), Items: items, Nav: nav, State: string(state)}))
 }
 
 func registrationStateKnown(s marketplace.RegistrationState) bool {
@@ -179,15 +179,6 @@ func registrationStateKnown(s marketplace.RegistrationState) bool {
 		}
 	}
 	return false
-}
-
-// registrationStateOptions are the states as select options.
-func registrationStateOptions() []ui.Option {
-	out := make([]ui.Option, len(marketplace.RegistrationStates))
-	for i, s := range marketplace.RegistrationStates {
-		out[i] = ui.Option{Value: string(s), Label: s.Label()}
-	}
-	return out
 }
 
 type registrationData struct {

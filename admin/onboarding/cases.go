@@ -93,7 +93,7 @@ func (o *Pages) renderCases(w http.ResponseWriter, r *http.Request, status int, 
 		f.Set("stand", string(onboarding.Completed))
 	}
 	d := casesData{Nav: nav, Tenant: t, CanEdit: o.Allowed(r, t.ID, onboarding.ObjCase, authz.Update), Problems: problems,
-		Phases: phaseOptions(), Form: f}
+		Phases: ui.Options(onboarding.Phases()), Form: f}
 	health, err := o.caseHealth(r, delivery.HealthFilter{TenantIDs: []string{t.ID}, Reasons: true})
 	if err != nil {
 		o.ServerError(w, r, err)
@@ -776,7 +776,7 @@ func (o *Pages) SetPhases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := ui.NewForm()
-	p := onboarding.Phase(f.Choice(r, "phase", phaseOptions(), "Bitte wählen Sie eine Phase."))
+	p := onboarding.Phase(f.Choice(r, "phase", ui.Options(onboarding.Phases()), "Bitte wählen Sie eine Phase."))
 	to := onboarding.Status(f.Choice(r, "stand", []ui.Option{{Value: string(onboarding.InProgress)}, {Value: string(onboarding.Completed)}},
 		"Bitte wählen Sie „beginnen“ oder „abschließen“."))
 	ids := r.PostForm["faelle"]

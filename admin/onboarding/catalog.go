@@ -27,13 +27,8 @@ func (o *Pages) CatalogPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Pages) renderCatalog(w http.ResponseWriter, r *http.Request, status int, edit string, f *ui.Form) {
-	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjCase, authz.Read) {
-		o.Forbidden(w, r, "")
-		return
-	}
-	nav, err := o.nav(r, "katalog")
-	if err != nil {
-		o.ServerError(w, r, err)
+	nav, ok := o.sharedPage(w, r, onboarding.ObjCase, "katalog")
+	if !ok {
 		return
 	}
 	items, err := o.store.Catalog(r.Context())

@@ -194,6 +194,23 @@ func (o *Pages) nav(r *http.Request, current string) (onbNav, error) {
 	return n, err
 }
 
+// sharedPage opens a page of data all bodies share (catalogue, support
+// contacts, Fachverfahren, checklist templates): whoever may read obj in
+// some body sees it, with the navigation marked at current. ok is false
+// once it has answered (403, or the error).
+func (o *Pages) sharedPage(w http.ResponseWriter, r *http.Request, obj, current string) (onbNav, bool) {
+	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), obj, authz.Read) {
+		o.Forbidden(w, r, "")
+		return onbNav{}, false
+	}
+	nav, err := o.nav(r, current)
+	if err != nil {
+		o.ServerError(w, r, err)
+		return onbNav{}, false
+	}
+	return nav, true
+}
+
 // caseTenants are the bodies of the person's memberships where they may
 // read cases (not the Land).
 func (o *Pages) caseTenants(r *http.Request) ([]tenant.Tenant, error) {

@@ -37,13 +37,8 @@ func (o *Pages) FachverfahrenPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Pages) renderFachverfahren(w http.ResponseWriter, r *http.Request, status int, edit string, f *ui.Form) {
-	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjFachverfahren, authz.Read) {
-		o.Forbidden(w, r, "")
-		return
-	}
-	nav, err := o.nav(r, "fachverfahren")
-	if err != nil {
-		o.ServerError(w, r, err)
+	nav, ok := o.sharedPage(w, r, onboarding.ObjFachverfahren, "fachverfahren")
+	if !ok {
 		return
 	}
 	items, err := o.store.ListFachverfahren(r.Context())
@@ -186,19 +181,7 @@ func scopeOptions() []ui.Option {
 }
 
 func factOptions() []ui.Option {
-	out := []ui.Option{{Value: "", Label: "Keine – Menschen haken den Punkt ab"}}
-	for _, f := range onboarding.Facts() {
-		out = append(out, ui.Option{Value: string(f), Label: f.Label()})
-	}
-	return out
-}
-
-func phaseOptions() []ui.Option {
-	var out []ui.Option
-	for _, p := range onboarding.Phases() {
-		out = append(out, ui.Option{Value: string(p), Label: p.Label()})
-	}
-	return out
+	return append([]ui.Option{{Value: "", Label: "Keine – Menschen haken den Punkt ab"}}, ui.Options(onboarding.Facts())...)
 }
 
 func (o *Pages) TemplatesPage(w http.ResponseWriter, r *http.Request) {
@@ -206,13 +189,8 @@ func (o *Pages) TemplatesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Pages) renderTemplates(w http.ResponseWriter, r *http.Request, status int, edit string, f *ui.Form) {
-	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjChecklistTemplate, authz.Read) {
-		o.Forbidden(w, r, "")
-		return
-	}
-	nav, err := o.nav(r, "checklisten")
-	if err != nil {
-		o.ServerError(w, r, err)
+	nav, ok := o.sharedPage(w, r, onboarding.ObjChecklistTemplate, "checklisten")
+	if !ok {
 		return
 	}
 	ministry := o.isMinistry(r, onboarding.ObjChecklistTemplate, authz.Update)
@@ -233,7 +211,7 @@ func (o *Pages) renderTemplates(w http.ResponseWriter, r *http.Request, status i
 		f.Set("umfang", string(onboarding.ScopeCase))
 	}
 	o.Render(w, r, status, "anbindung-checklisten", o.page(r, "Checklisten der Anbindung", templatesData{Nav: nav, Items: items,
-		Ministry: ministry, Edit: edit, Form: f, Variants: variantOptions(), Phases: phaseOptions(),
+		Ministry: ministry, Edit: edit, Form: f, Variants: variantOptions(), Phases: ui.Options(onboarding.Phases()),
 		Scopes: scopeOptions(), Facts: factOptions()}))
 }
 
@@ -267,7 +245,7 @@ func (o *Pages) SaveTemplate(w http.ResponseWriter, r *http.Request) {
 	id := f.Text(r, "id", 64)
 	v, _ := strconv.Atoi(f.Choice(r, "variante", variantOptions(), "Bitte wählen Sie eine Variante."))
 	in := onboarding.TemplateInput{Variant: onboarding.Variant(v),
-		Phase: onboarding.Phase(f.Choice(r, "phase", phaseOptions(), "Bitte wählen Sie eine Phase.")),
+		Phase: onboarding.Phase(f.Choice(r, "phase", ui.Options(onboarding.Phases()), "Bitte wählen Sie eine Phase.")),
 		Title: f.Text(r, "titel", 200), Description: f.LongText(r, "beschreibung", 2000), Active: r.PostForm.Get("aktiv") == "1",
 		Scope: onboarding.Scope(f.Choice(r, "umfang", scopeOptions(), "Bitte wählen Sie, ob der Punkt je Antragsstrecke oder einmal je Kommune gilt.")),
 		Fact:  onboarding.Fact(f.Choice(r, "nachweis", factOptions(), "Bitte wählen Sie eine Tatsache aus der Liste."))}

@@ -30,13 +30,8 @@ func (o *Pages) SupportContactsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Pages) renderSupportContacts(w http.ResponseWriter, r *http.Request, status int, edit string, f *ui.Form) {
-	if !o.Authz.AllowedAnywhere(authz.PrincipalFrom(r.Context()), onboarding.ObjSupportContact, authz.Read) {
-		o.Forbidden(w, r, "")
-		return
-	}
-	nav, err := o.nav(r, "ansprechstellen")
-	if err != nil {
-		o.ServerError(w, r, err)
+	nav, ok := o.sharedPage(w, r, onboarding.ObjSupportContact, "ansprechstellen")
+	if !ok {
 		return
 	}
 	items, err := o.store.ListSupportContacts(r.Context())

@@ -1,6 +1,7 @@
 package portalconfig
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -121,11 +122,17 @@ func (p *Pages) Page(w http.ResponseWriter, r *http.Request) {
 	p.show(w, r, http.StatusOK, d)
 }
 
-// fail shows the page again with the store's field errors on form f, or
-// answers the error.
+// fail shows the page again with the store's field errors on form f (on
+// the fields of the same name among known), or answers the error.
 func (p *Pages) fail(w http.ResponseWriter, r *http.Request, d *portalData, f *ui.Form, err error, known ...string) {
+	p.failAs(w, r, d, f, err, ui.SameIDs(known...))
+}
+
+// failAs is fail for a form whose field ids differ from the store's field
+// names: ids maps one to the other.
+func (p *Pages) failAs(w http.ResponseWriter, r *http.Request, d *portalData, f *ui.Form, err error, ids func(field string) string) {
 	switch {
-	case f.StoreErrors(err, ui.SameIDs(known...)):
+	case f.StoreErrors(err, ids):
 		p.show(w, r, http.StatusUnprocessableEntity, d)
 	case errors.Is(err, tenant.ErrStaleVersion):
 		d.Problem = "Jemand hat die Angaben zwischenzeitlich geändert. Bitte prüfen Sie die angezeigten Werte und speichern Sie erneut."
@@ -231,19 +238,8 @@ func (p *Pages) UploadLogo(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) RemoveLogo(w http.ResponseWriter, r *http.Request) {
-	t, d, ok := p.editable(w, r, authz.Update)
-	if !ok {
-		return
-	}
-	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Logo entfernen?", Text: "Das Logo wird aus dem Bürgerportal von " + t.Name + " entfernt.",
-		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
-		return
-	}
-	if err := p.site.RemoveLogo(r.Context(), t.ID); err != nil {
-		p.fail(w, r, d, d.SettingsForm, err)
-		return
-	}
-	p.back(w, r, t, "logo-entfernt")
+	p.remove(w, r, authz.Update, "Logo", "Das Logo", func(d *portalData) *ui.Form { return d.SettingsForm },
+		func(ctx context.Context, tenantID string) error { return p.site.RemoveLogo(ctx, tenantID) }, "logo-entfernt")
 }
 
 func (p *Pages) AddOffice(w http.ResponseWriter, r *http.Request) {
@@ -266,30 +262,17 @@ func (p *Pages) AddOffice(w http.ResponseWriter, r *http.Request) {
 	if err := p.site.SaveOffice(r.Context(), o); err != nil {
 		ids := map[string]string{"rechtskreis": "rechtskreis", "name": "name", "street": "street", "postalCode": "postalCode",
 			"city": "city", "phone": "officePhone", "email": "officeEmail", "website": "officeWebsite", "hours": "officeHours"}
-		if f.StoreErrors(err, func(field string) string { return ids[field] }) {
-			p.show(w, r, http.StatusUnprocessableEntity, d)
-			return
-		}
-		p.fail(w, r, d, f, err)
+		p.failAs(w, r, d, f, err, func(field string) string { return ids[field] })
 		return
 	}
 	p.back(w, r, t, "stelle")
 }
 
 func (p *Pages) DeleteOffice(w http.ResponseWriter, r *http.Request) {
-	t, d, ok := p.editable(w, r, authz.Update)
-	if !ok {
-		return
-	}
-	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Stelle entfernen?", Text: "Die Stelle wird aus dem Bürgerportal von " + t.Name + " entfernt.",
-		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
-		return
-	}
-	if err := p.site.DeleteOffice(r.Context(), t.ID, r.PathValue("oid")); err != nil {
-		p.fail(w, r, d, d.Office, err)
-		return
-	}
-	p.back(w, r, t, "stelle-entfernt")
+	p.remove(w, r, authz.Update, "Stelle", "Die Stelle", func(d *portalData) *ui.Form { return d.Office },
+		func(ctx context.Context, tenantID string) error {
+			return p.site.DeleteOffice(ctx, tenantID, r.PathValue("oid"))
+		}, "stelle-entfernt")
 }
 
 func (p *Pages) AddLink(w http.ResponseWriter, r *http.Request) {
@@ -313,19 +296,10 @@ func (p *Pages) AddLink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) DeleteLink(w http.ResponseWriter, r *http.Request) {
-	t, d, ok := p.editable(w, r, authz.Delete)
-	if !ok {
-		return
-	}
-	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Link entfernen?", Text: "Der Link wird aus dem Bürgerportal von " + t.Name + " entfernt.",
-		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
-		return
-	}
-	if err := p.site.DeleteLink(r.Context(), t.ID, r.PathValue("lid")); err != nil {
-		p.fail(w, r, d, d.Link, err)
-		return
-	}
-	p.back(w, r, t, "link-entfernt")
+	p.remove(w, r, authz.Delete, "Link", "Der Link", func(d *portalData) *ui.Form { return d.Link },
+		func(ctx context.Context, tenantID string) error {
+			return p.site.DeleteLink(ctx, tenantID, r.PathValue("lid"))
+		}, "link-entfernt")
 }
 
 func (p *Pages) AddVideo(w http.ResponseWriter, r *http.Request) {
@@ -343,28 +317,37 @@ func (p *Pages) AddVideo(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := p.site.AddSignVideo(r.Context(), v); err != nil {
 		ids := map[string]string{"title": "videoTitle", "url": "videoUrl", "description": "videoDescription"}
-		if f.StoreErrors(err, func(field string) string { return ids[field] }) {
-			p.show(w, r, http.StatusUnprocessableEntity, d)
-			return
-		}
-		p.fail(w, r, d, f, err)
+		p.failAs(w, r, d, f, err, func(field string) string { return ids[field] })
 		return
 	}
 	p.back(w, r, t, "video")
 }
 
 func (p *Pages) DeleteVideo(w http.ResponseWriter, r *http.Request) {
-	t, d, ok := p.editable(w, r, authz.Delete)
+	p.remove(w, r, authz.Delete, "Video", "Das Video", func(d *portalData) *ui.Form { return d.Video },
+		func(ctx context.Context, tenantID string) error {
+			return p.site.DeleteSignVideo(ctx, tenantID, r.PathValue("vid"))
+		}, "video-entfernt")
+}
+
+// remove is the flow of every "Entfernen" button on the portal page: the
+// tenant and the page data for act, a confirmation naming what goes
+// ("Logo entfernen?", "Das Logo wird … entfernt."), the removal, then back
+// to the page with notice, or the page again with the error on the
+// section's form.
+func (p *Pages) remove(w http.ResponseWriter, r *http.Request, act, what, subject string, form func(*portalData) *ui.Form,
+	del func(ctx context.Context, tenantID string) error, notice string) {
+	t, d, ok := p.editable(w, r, act)
 	if !ok {
 		return
 	}
-	if !p.Confirmed(w, r, ui.Confirmation{Heading: "Video entfernen?", Text: "Das Video wird aus dem Bürgerportal von " + t.Name + " entfernt.",
+	if !p.Confirmed(w, r, ui.Confirmation{Heading: what + " entfernen?", Text: subject + " wird aus dem Bürgerportal von " + t.Name + " entfernt.",
 		Button: "Ja, entfernen", Back: "/admin/koerperschaften/" + t.ID + "/portal"}) {
 		return
 	}
-	if err := p.site.DeleteSignVideo(r.Context(), t.ID, r.PathValue("vid")); err != nil {
-		p.fail(w, r, d, d.Video, err)
+	if err := del(r.Context(), t.ID); err != nil {
+		p.fail(w, r, d, form(d), err)
 		return
 	}
-	p.back(w, r, t, "video-entfernt")
+	p.back(w, r, t, notice)
 }

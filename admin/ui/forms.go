@@ -156,11 +156,20 @@ func Sentence(s string) string {
 	return s
 }
 
-// RoleOptions lists roles as select options.
-func RoleOptions(roles []tenant.Role) []Option {
-	out := make([]Option, len(roles))
-	for i, r := range roles {
-		out[i] = Option{Value: string(r), Label: r.Label()}
+// Labelled is a value of a closed list (a role, a tenant kind, a state, a
+// phase) that names itself to people.
+type Labelled interface {
+	~string
+	Label() string
+}
+
+// Options lists values as select options, each with its Label as text, in
+// the order given: the one conversion every closed list of the console
+// goes through.
+func Options[T Labelled](values []T) []Option {
+	out := make([]Option, len(values))
+	for i, v := range values {
+		out[i] = Option{Value: string(v), Label: v.Label()}
 	}
 	return out
 }

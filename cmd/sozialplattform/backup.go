@@ -30,38 +30,69 @@ Sichern Sie außerdem getrennt von der Datenbank: den Datenschlüssel (--data-ke
 // above went to stderr.
 var errPostgresBackup = errors.New("backup and restore of PostgreSQL are done with pg_dump and pg_restore")
 
-// backupCmd writes a consistent copy of the SQLite database to --to while a
-// server may go on serving from it, in this or another process.
-func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var to string
-	var force bool
-	cfg, rest, err := parseConfig("backup", args, getenv, func(fs *flag.FlagSet) {
-		fs.StringVar(&to, "to", "", "Datei, in die gesichert wird")
-		fs.BoolVar(&force, "force", false, "eine vorhandene Datei ersetzen")
+// fileFlag is the file flag of backup or restore (--to, --from) and what
+// their --force means there.
+type fileFlag struct {
+	name, help string
+	missing    string // the error when the flag is not given
+	force      string // the help of --force
+}
+
+// sqliteFile is what backup and restore work on.
+type sqliteFile struct {
+	cfg   *config
+	db    string // the SQLite database's path
+	file  string // the file the file flag names
+	force bool
+}
+
+// sqliteFileArgs reads the arguments of backup and restore, the two
+// commands that work on the SQLite database file itself, so that both
+// refuse alike: a PostgreSQL database (with the help above on stderr),
+// stray arguments, a missing file flag and a file that is the database
+// itself.
+func sqliteFileArgs(name string, args []string, getenv func(string) string, stderr io.Writer, f fileFlag) (sqliteFile, error) {
+	var a sqliteFile
+	cfg, rest, err := parseConfig(name, args, getenv, func(fs *flag.FlagSet) {
+		fs.StringVar(&a.file, f.name, "", f.help)
+		fs.BoolVar(&a.force, "force", false, f.force)
 	})
 	if err != nil {
-		return err
+		return a, err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("backup: unexpected arguments %q", rest)
+		return a, fmt.Errorf("%s: unexpected arguments %q", name, rest)
 	}
 	if migrations.KindOf(cfg.DB) == migrations.Postgres {
 		fmt.Fprintln(stderr, postgresBackupHelp)
-		return errPostgresBackup
+		return a, errPostgresBackup
 	}
-	if to == "" {
-		return errors.New("backup: --to names the file to write (for example --to sicherung-2026-12-06.sqlite)")
+	if a.file == "" {
+		return a, errors.New(name + ": " + f.missing)
 	}
-	src, err := migrations.SQLitePath(cfg.DB)
+	db, err := migrations.SQLitePath(cfg.DB)
 	if err != nil {
-		return fmt.Errorf("backup: --db: %w", err)
+		return a, fmt.Errorf("%s: --db: %w", name, err)
 	}
+	if same, err := sameFile(a.file, db); err == nil && same {
+		return a, fmt.Errorf("%s: %s is the database itself", name, a.file)
+	}
+	a.cfg, a.db = cfg, db
+	return a, nil
+}
+
+// backupCmd writes a consistent copy of the SQLite database to --to while a
+// server may go on serving from it, in this or another process.
+func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	a, err := sqliteFileArgs("backup", args, getenv, stderr, fileFlag{name: "to", help: "Datei, in die gesichert wird",
+		missing: "--to names the file to write (for example --to sicherung-2026-12-06.sqlite)", force: "eine vorhandene Datei ersetzen"})
+	if err != nil {
+		return err
+	}
+	cfg, src, to, force := a.cfg, a.db, a.file, a.force
 	if _, err := os.Stat(src); err != nil {
 		// Opening would create an empty database and save that.
 		return fmt.Errorf("backup: database %s: %w", src, err)
-	}
-	if same, err := sameFile(src, to); err == nil && same {
-		return fmt.Errorf("backup: %s is the database itself", to)
 	}
 	if _, err := os.Stat(to); err == nil && !force {
 		return fmt.Errorf("backup: %s exists; choose another name or add --force to replace it", to)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,32 +22,13 @@ import (
 // configured data key opens its applications. The database it replaces is
 // kept as <name>.before-restore-<time>, with its WAL files.
 func restoreCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var from string
-	var force bool
-	cfg, rest, err := parseConfig("restore", args, getenv, func(fs *flag.FlagSet) {
-		fs.StringVar(&from, "from", "", "Sicherung, die wiederhergestellt wird")
-		fs.BoolVar(&force, "force", false, "auch wiederherstellen, wenn der Datenschlüssel die Anträge der Sicherung nicht öffnet")
-	})
+	flags := fileFlag{name: "from", help: "Sicherung, die wiederhergestellt wird", missing: "--from names the backup to restore",
+		force: "auch wiederherstellen, wenn der Datenschlüssel die Anträge der Sicherung nicht öffnet"}
+	a, err := sqliteFileArgs("restore", args, getenv, stderr, flags)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("restore: unexpected arguments %q", rest)
-	}
-	if migrations.KindOf(cfg.DB) == migrations.Postgres {
-		fmt.Fprintln(stderr, postgresBackupHelp)
-		return errPostgresBackup
-	}
-	if from == "" {
-		return errors.New("restore: --from names the backup to restore")
-	}
-	target, err := migrations.SQLitePath(cfg.DB)
-	if err != nil {
-		return fmt.Errorf("restore: --db: %w", err)
-	}
-	if same, err := sameFile(from, target); err == nil && same {
-		return fmt.Errorf("restore: %s is the database itself", from)
-	}
+	cfg, target, from, force := a.cfg, a.db, a.file, a.force
 	inUse, err := migrations.SQLiteInUse(target)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)

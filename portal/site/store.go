@@ -306,14 +306,8 @@ func (s *Store) SaveOffice(ctx context.Context, o *Office) error {
 		action := "update"
 		o.UpdatedAt = now
 		if o.ID == "" {
-			n, err := tx.NewSelect().Model((*Office)(nil)).Where("tenant_id = ?", o.TenantID).Count(ctx)
-			if err != nil {
-				return fmt.Errorf("count offices: %w", err)
-			}
-			if n >= MaxOffices {
-				var fe tenant.FieldErrors
-				fe.Add("name", "Höchstens %d Stellen je Körperschaft.", MaxOffices)
-				return fe
+			if err := checkCap(ctx, tx, (*Office)(nil), "portal-office", o.TenantID, MaxOffices, "name", "Höchstens %d Stellen je Körperschaft."); err != nil {
+				return err
 			}
 			action = "create"
 			o.ID = uuid.Must(uuid.NewV7()).String()
@@ -400,22 +394,12 @@ func (s *Store) AddLink(ctx context.Context, l *Link) error {
 		return err
 	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		n, err := tx.NewSelect().Model((*Link)(nil)).Where("tenant_id = ?", l.TenantID).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("count links: %w", err)
-		}
-		if n >= MaxLinks {
-			var fe tenant.FieldErrors
-			fe.Add("url", "Höchstens %d Links je Körperschaft.", MaxLinks)
-			return fe
+		if err := checkCap(ctx, tx, (*Link)(nil), "portal-link", l.TenantID, MaxLinks, "url", "Höchstens %d Links je Körperschaft."); err != nil {
+			return err
 		}
 		l.ID = uuid.Must(uuid.NewV7()).String()
 		l.CreatedAt = s.clock()
-		if _, err := tx.NewInsert().Model(l).Exec(ctx); err != nil {
-			return fmt.Errorf("insert link: %w", err)
-		}
-		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: l.TenantID, Action: "create", ObjectType: "portal-link",
-			ObjectID: l.ID, Summary: map[string]any{"service": l.Service, "title": l.Title, "url": l.URL}})
+		return insertEntry(ctx, tx, l, "portal-link", l.TenantID, l.ID, map[string]any{"service": l.Service, "title": l.Title, "url": l.URL})
 	})
 }
 
@@ -458,41 +442,18 @@ func (s *Store) AddSignVideo(ctx context.Context, v *SignVideo) error {
 		return err
 	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		n, err := tx.NewSelect().Model((*SignVideo)(nil)).Where("tenant_id = ?", v.TenantID).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("count sign videos: %w", err)
-		}
-		if n >= MaxVideos {
-			var fe tenant.FieldErrors
-			fe.Add("url", "Höchstens %d Videos.", MaxVideos)
-			return fe
+		if err := checkCap(ctx, tx, (*SignVideo)(nil), "portal-sign-video", v.TenantID, MaxVideos, "url", "Höchstens %d Videos."); err != nil {
+			return err
 		}
 		v.ID = uuid.Must(uuid.NewV7()).String()
 		v.CreatedAt = s.clock()
-		if _, err := tx.NewInsert().Model(v).Exec(ctx); err != nil {
-			return fmt.Errorf("insert sign video: %w", err)
-		}
-		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: v.TenantID, Action: "create", ObjectType: "portal-sign-video",
-			ObjectID: v.ID, Summary: map[string]any{"title": v.Title, "url": v.URL}})
+		return insertEntry(ctx, tx, v, "portal-sign-video", v.TenantID, v.ID, map[string]any{"title": v.Title, "url": v.URL})
 	})
 }
 
 // DeleteSignVideo removes a DGS video of the tenant.
 func (s *Store) DeleteSignVideo(ctx context.Context, tenantID, id string) error {
 	return s.deleteOwned(ctx, (*SignVideo)(nil), "portal-sign-video", tenantID, id)
-}
-
-func (s *Store) deleteOwned(ctx context.Context, model any, objectType, tenantID, id string) error {
-	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewDelete().Model(model).Where("id = ? AND tenant_id = ?", id, tenantID).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("delete %s %s: %w", objectType, id, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("%s %s: %w", objectType, id, tenant.ErrNotFound)
-		}
-		return tenant.WriteAudit(ctx, tx, tenant.Audit{TenantID: tenantID, Action: "delete", ObjectType: objectType, ObjectID: id})
-	})
 }
 
 // checkText trims a text field and checks its length and characters

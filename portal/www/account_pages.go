@@ -239,11 +239,7 @@ func (a *applications) samlStart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *applications) logout(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 8<<10) {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
+	if !a.postedForm(w, r, 8<<10) {
 		return
 	}
 	if err := a.d.Sessions.Logout(w, r); err != nil {
@@ -322,11 +318,7 @@ type tokenData struct {
 }
 
 func (a *applications) confirm(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 8<<10) {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
+	if !a.postedForm(w, r, 8<<10) {
 		return
 	}
 	cat := a.p.cat(r)
@@ -350,11 +342,7 @@ func (a *applications) forgotForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *applications) forgot(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 8<<10) {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
+	if !a.postedForm(w, r, 8<<10) {
 		return
 	}
 	if _, err := a.d.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), stateFrom(r).site.Tenant.Slug, web.ClientIPFrom(r.Context())); err != nil {
@@ -374,11 +362,7 @@ func (a *applications) resetForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *applications) reset(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 8<<10) {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
+	if !a.postedForm(w, r, 8<<10) {
 		return
 	}
 	cat := a.p.cat(r)

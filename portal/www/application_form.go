@@ -660,15 +660,8 @@ func (a *applications) uploadRefused(w http.ResponseWriter, r *http.Request, c c
 func urlQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 func (a *applications) removeUpload(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 8<<10) {
-		return
-	}
-	c, ok := a.citizen(w, r)
+	c, ok := a.citizenForm(w, r, 8<<10)
 	if !ok {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
 		return
 	}
 	if err := a.d.Forms.RemoveUpload(r.Context(), c.ID, r.PathValue("draft"), r.PathValue("upload")); err != nil {
@@ -784,15 +777,8 @@ func (a *applications) renderSummary(w http.ResponseWriter, r *http.Request, c c
 // submit sends the application. A second tab or a repeated click gets the
 // receipt of the first submission.
 func (a *applications) submit(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 16<<10) {
-		return
-	}
-	c, ok := a.citizen(w, r)
+	c, ok := a.citizenForm(w, r, 16<<10)
 	if !ok {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
 		return
 	}
 	checked := map[string]bool{}
@@ -856,15 +842,8 @@ func (a *applications) deleteConfirm(w http.ResponseWriter, r *http.Request) {
 // draft: one being submitted is refused, one submitted leads to its
 // receipt.
 func (a *applications) deleteDraft(w http.ResponseWriter, r *http.Request) {
-	if !a.parseForm(w, r, 8<<10) {
-		return
-	}
-	c, ok := a.citizen(w, r)
+	c, ok := a.citizenForm(w, r, 8<<10)
 	if !ok {
-		return
-	}
-	if !a.checkCSRF(r) {
-		a.csrfFailed(w, r)
 		return
 	}
 	if err := a.d.Forms.DeleteDraft(r.Context(), c.ID, r.PathValue("draft")); err != nil {

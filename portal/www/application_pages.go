@@ -230,6 +230,39 @@ func (a *applications) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	a.notice(w, r, http.StatusForbidden, "danger", "error.csrf.title", a.p.cat(r).T("error.csrf.text"))
 }
 
+// postedForm reads a posted form up to limit bytes and checks its form
+// token, as every form action does before it changes anything; on failure
+// it has answered (400/413, 403).
+func (a *applications) postedForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	if !a.parseForm(w, r, limit) {
+		return false
+	}
+	if !a.checkCSRF(r) {
+		a.csrfFailed(w, r)
+		return false
+	}
+	return true
+}
+
+// citizenForm is postedForm for an action of a logged-in citizen: the
+// login is checked between the body and the token, so that a visitor
+// whose session ended is sent to the login (and back) rather than told
+// the form expired. On failure it has answered.
+func (a *applications) citizenForm(w http.ResponseWriter, r *http.Request, limit int64) (citizen.Principal, bool) {
+	if !a.parseForm(w, r, limit) {
+		return citizen.Principal{}, false
+	}
+	c, ok := a.citizen(w, r)
+	if !ok {
+		return citizen.Principal{}, false
+	}
+	if !a.checkCSRF(r) {
+		a.csrfFailed(w, r)
+		return citizen.Principal{}, false
+	}
+	return c, true
+}
+
 // localPath accepts only a path on this site as a return target.
 func localPath(s, fallback string) string {
 	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") || len(s) > 300 {

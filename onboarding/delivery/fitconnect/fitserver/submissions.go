@@ -48,18 +48,30 @@ func mediaType(r *http.Request) string {
 	return mt
 }
 
-func (s *Server) handleAnnounce(w http.ResponseWriter, r *http.Request) {
+// authorizeJSON checks the bearer token and decodes a JSON body into in,
+// as every submission call with a JSON body starts: the token first (401
+// before anything about the body), then the media type (415), then the
+// body (400). It returns the token, or nil once it has answered.
+func (s *Server) authorizeJSON(w http.ResponseWriter, r *http.Request, in any) *token {
 	t := s.authorize(w, r)
 	if t == nil {
-		return
+		return nil
 	}
 	if mediaType(r) != "application/json" {
 		problem(w, http.StatusUnsupportedMediaType, "Unsupported Media Type", "want application/json")
-		return
+		return nil
 	}
-	var in fitconnect.CreateSubmission
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(in); err != nil {
 		problem(w, http.StatusBadRequest, "Bad Request", "body: "+err.Error())
+		return nil
+	}
+	return t
+}
+
+func (s *Server) handleAnnounce(w http.ResponseWriter, r *http.Request) {
+	var in fitconnect.CreateSubmission
+	t := s.authorizeJSON(w, r, &in)
+	if t == nil {
 		return
 	}
 	switch {
@@ -169,17 +181,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
-	t := s.authorize(w, r)
-	if t == nil {
-		return
-	}
-	if mediaType(r) != "application/json" {
-		problem(w, http.StatusUnsupportedMediaType, "Unsupported Media Type", "want application/json")
-		return
-	}
 	var in fitconnect.SubmitSubmission
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		problem(w, http.StatusBadRequest, "Bad Request", "body: "+err.Error())
+	t := s.authorizeJSON(w, r, &in)
+	if t == nil {
 		return
 	}
 	if !isCompactJWE(in.EncryptedMetadata) || (in.EncryptedData != "" && !isCompactJWE(in.EncryptedData)) {
@@ -268,37 +272,42 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handleGetSubmission(w http.ResponseWriter, r *http.Request) {
+// readSubscribed runs read on the submission named in the path, under the
+// lock, for a subscriber of its destination; the answer is written after
+// the lock is released. It returns false once it has answered (401, 404).
+func (s *Server) readSubscribed(w http.ResponseWriter, r *http.Request, read func(sub *submission)) bool {
 	t := s.authorize(w, r)
 	if t == nil {
-		return
+		return false
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	sub := s.subscribed(w, t, r.PathValue("submissionId"))
 	if sub == nil {
-		s.mu.Unlock()
+		return false
+	}
+	read(sub)
+	return true
+}
+
+func (s *Server) handleGetSubmission(w http.ResponseWriter, r *http.Request) {
+	var out fitconnect.FetchedSubmission
+	if !s.readSubscribed(w, r, func(sub *submission) {
+		out = fitconnect.FetchedSubmission{DestinationID: sub.destinationID, SubmissionID: sub.id, CaseID: sub.caseID,
+			Attachments: slices.Clone(sub.announced), ServiceType: sub.service, EncryptedMetadata: sub.encryptedMetadata,
+			EncryptedData: sub.encryptedData}
+	}) {
 		return
 	}
-	out := fitconnect.FetchedSubmission{DestinationID: sub.destinationID, SubmissionID: sub.id, CaseID: sub.caseID,
-		Attachments: slices.Clone(sub.announced), ServiceType: sub.service, EncryptedMetadata: sub.encryptedMetadata,
-		EncryptedData: sub.encryptedData}
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleGetAttachment(w http.ResponseWriter, r *http.Request) {
-	t := s.authorize(w, r)
-	if t == nil {
+	var body string
+	var ok bool
+	if !s.readSubscribed(w, r, func(sub *submission) { body, ok = sub.attachments[r.PathValue("attachmentId")] }) {
 		return
 	}
-	s.mu.Lock()
-	sub := s.subscribed(w, t, r.PathValue("submissionId"))
-	if sub == nil {
-		s.mu.Unlock()
-		return
-	}
-	body, ok := sub.attachments[r.PathValue("attachmentId")]
-	s.mu.Unlock()
 	if !ok {
 		problem(w, http.StatusNotFound, "Not Found", "attachment unknown")
 		return
