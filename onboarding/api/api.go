@@ -50,6 +50,7 @@ func (a *API) Register(api huma.API) {
 	a.registerTemplates(api)
 	a.registerConsultations(api)
 	a.registerResponsibilities(api)
+	a.registerSupportContacts(api)
 }
 
 // Tags lists onboarding's tags in the order the documentation shows them.
@@ -58,6 +59,7 @@ func Tags() []*huma.Tag {
 		{Name: tagCases, Description: "Anbindungsfälle je bestellter Antragsstrecke: Variante, Fachverfahren, Anbindungsdaten, Checkliste mit Anhängen und die drei Phasen."},
 		{Name: tagFachverfahren, Description: "Übersicht der Fachverfahren und ihrer Schnittstellen; gepflegt vom Ministerium."},
 		{Name: tagConsultations, Description: "Sprechstunde „Anbindung zur Sozialplattform“: Termine, Regel, Anmeldungen und iCalendar-Feed."},
+		{Name: tagSupportContacts, Description: "Ansprechstellen der Anbindung (z. B. Anbindungssupport NRW, Dataport Roll-In-Management) mit den Varianten und Phasen, für die sie zuständig sind; gepflegt vom Ministerium, gelesen von den Kommunen."},
 		{Name: tagRollout, Description: "Umsetzungsstand über alle Kommunen für das Ministerium, mit CSV-Export."},
 	}
 }
@@ -68,6 +70,8 @@ const (
 	tagRollout       = "Umsetzungsstand"
 	tagFachverfahren = "Fachverfahren"
 	tagConsultations = "Sprechstunden"
+	// tagSupportContacts groups the support contacts ("Ansprechstellen").
+	tagSupportContacts = "Ansprechstellen"
 )
 
 // problem maps onboarding's errors, then the core's.
