@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -12,12 +11,15 @@ import (
 	"sozialplattform/tenant/authz"
 )
 
+// supportContactsUnpaged is why the lists of support contacts answer whole.
+const supportContactsUnpaged = "Ansprechstellen der Anbindung: eine Handvoll, vom Ministerium gepflegt"
+
 // SupportContactFields is what the ministry enters for a support contact,
 // alike for adding and changing one (exported because huma reads the
-// fields of an embedded struct only then). Name, role and mailbox are required,
-// but checked by the store (onboarding.SupportContactInput.Validate), so
-// that a missing one is named with the same German message as in the
-// console.
+// fields of an embedded struct only then). Name, role and mailbox are
+// required, but checked by the store (onboarding.SupportContactInput.
+// Validate), so that a missing one is named with the same German message
+// as in the console.
 type SupportContactFields struct {
 	Name     string               `json:"name,omitempty" maxLength:"120" doc:"Name der Stelle (Pflicht), z. B. Anbindungssupport NRW"`
 	Role     string               `json:"role,omitempty" maxLength:"500" doc:"wobei die Stelle hilft, in ein, zwei Sätzen (Pflicht)"`
@@ -71,68 +73,53 @@ type caseSupportContactsOutput struct {
 	}
 }
 
-// supportContactsUnpaged is why the lists of support contacts answer whole.
-const supportContactsUnpaged = "Ansprechstellen der Anbindung: eine Handvoll, vom Ministerium gepflegt"
-
 func (a *API) registerSupportContacts(api huma.API) {
-	read := coreapi.Access{Obj: onboarding.ObjSupportContact, Act: authz.Read}
+	obj, one := onboarding.ObjSupportContact, "/v1/support-contacts/{supportContactId}"
+	read := coreapi.Access{Obj: obj, Act: authz.Read}
+	// What a change and a removal say about the version they rest on.
+	const versioned = "`version` ist Pflicht; wurde die Stelle zwischenzeitlich geändert, antwortet die API mit 409. Nur für das Ministerium."
 	coreapi.Register(api, huma.Operation{
 		OperationID: "listSupportContacts", Method: http.MethodGet, Path: "/v1/support-contacts", Tags: []string{tagSupportContacts},
 		Extensions: map[string]any{coreapi.UnpagedKey: supportContactsUnpaged},
 		Summary:    "Ansprechstellen", Description: "Alle Stellen in der Reihenfolge des Ministeriums (position, Name).",
 	}, read, func(ctx context.Context, _ *struct{}) (*supportContactsOutput, error) {
 		items, err := a.store.ListSupportContacts(ctx)
-		if err != nil {
-			return nil, a.problem(ctx, err)
-		}
 		out := &supportContactsOutput{}
 		out.Body.Items = items
-		return out, nil
+		return answer(a, ctx, out, err)
 	})
 	coreapi.Register(api, huma.Operation{
-		OperationID: "getSupportContact", Method: http.MethodGet, Path: "/v1/support-contacts/{supportContactId}", Tags: []string{tagSupportContacts},
+		OperationID: "getSupportContact", Method: http.MethodGet, Path: one, Tags: []string{tagSupportContacts},
 		Summary: "Ansprechstelle lesen", Errors: []int{http.StatusNotFound},
 	}, read, func(ctx context.Context, in *supportContactPathInput) (*supportContactOutput, error) {
 		c, err := a.store.GetSupportContact(ctx, in.ID)
-		return a.supportContact(ctx, c, err)
+		return answer(a, ctx, &supportContactOutput{Body: c}, err)
 	})
-	coreapi.Register(api, huma.Operation{
+	registerLandChange(a, api, huma.Operation{
 		OperationID: "createSupportContact", Method: http.MethodPost, Path: "/v1/support-contacts", Tags: []string{tagSupportContacts},
 		Summary: "Ansprechstelle anlegen", Description: "Nur für das Ministerium. Falsche Angaben: 422 mit dem Feld.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
-	}, coreapi.Access{Obj: onboarding.ObjSupportContact, Act: authz.Create}, func(ctx context.Context, in *createSupportContactInput) (*supportContactOutput, error) {
-		if err := a.ministryOnly(ctx, onboarding.ObjSupportContact, authz.Create); err != nil {
-			return nil, err
-		}
+	}, obj, authz.Create, func(ctx context.Context, in *createSupportContactInput) (*supportContactOutput, error) {
 		c, err := a.store.CreateSupportContact(ctx, in.Body.input())
-		return a.supportContact(ctx, c, err)
+		return answer(a, ctx, &supportContactOutput{Body: c}, err)
 	})
-	coreapi.Register(api, huma.Operation{
-		OperationID: "updateSupportContact", Method: http.MethodPut, Path: "/v1/support-contacts/{supportContactId}", Tags: []string{tagSupportContacts},
-		Summary: "Ansprechstelle ändern",
-		Description: "Ersetzt alle Angaben der Stelle. `version` ist Pflicht; wurde die Stelle zwischenzeitlich geändert, antwortet die API mit 409. " +
-			"Nur für das Ministerium.",
+	registerLandChange(a, api, huma.Operation{
+		OperationID: "updateSupportContact", Method: http.MethodPut, Path: one, Tags: []string{tagSupportContacts},
+		Summary: "Ansprechstelle ändern", Description: "Ersetzt alle Angaben der Stelle. " + versioned,
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
-	}, coreapi.Access{Obj: onboarding.ObjSupportContact, Act: authz.Update}, func(ctx context.Context, in *updateSupportContactInput) (*supportContactOutput, error) {
-		if err := a.ministryOnly(ctx, onboarding.ObjSupportContact, authz.Update); err != nil {
-			return nil, err
-		}
+	}, obj, authz.Update, func(ctx context.Context, in *updateSupportContactInput) (*supportContactOutput, error) {
 		if in.Body.Version == 0 {
 			return nil, versionRequired("body.version")
 		}
 		c, err := a.store.UpdateSupportContact(ctx, in.ID, in.Body.Version, in.Body.input())
-		return a.supportContact(ctx, c, err)
+		return answer(a, ctx, &supportContactOutput{Body: c}, err)
 	})
-	coreapi.Register(api, huma.Operation{
-		OperationID: "deleteSupportContact", Method: http.MethodDelete, Path: "/v1/support-contacts/{supportContactId}", Tags: []string{tagSupportContacts},
-		Summary: "Ansprechstelle entfernen",
-		Description: "Die Stelle erscheint danach auf keiner Fallseite und in keiner Bestellbestätigung mehr. `version` ist Pflicht; " +
-			"wurde die Stelle zwischenzeitlich geändert, antwortet die API mit 409. Nur für das Ministerium.",
+	registerLandChange(a, api, huma.Operation{
+		OperationID: "deleteSupportContact", Method: http.MethodDelete, Path: one, Tags: []string{tagSupportContacts},
+		Summary:       "Ansprechstelle entfernen",
+		Description:   "Die Stelle erscheint danach auf keiner Fallseite und in keiner Bestellbestätigung mehr. " + versioned,
 		DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
-	}, coreapi.Access{Obj: onboarding.ObjSupportContact, Act: authz.Delete}, func(ctx context.Context, in *deleteSupportContactInput) (*struct{}, error) {
-		if err := a.ministryOnly(ctx, onboarding.ObjSupportContact, authz.Delete); err != nil {
-			return nil, err
-		}
+	}, obj, authz.Delete, func(ctx context.Context, in *deleteSupportContactInput) (*struct{}, error) {
 		if in.Version == 0 {
 			return nil, versionRequired("query.version")
 		}
@@ -154,38 +141,8 @@ func (a *API) registerSupportContacts(api huma.API) {
 			return nil, err
 		}
 		items, err := a.store.SupportContactsFor(ctx, c)
-		if err != nil {
-			return nil, a.problem(ctx, err)
-		}
 		out := &caseSupportContactsOutput{}
 		out.Body.CaseID, out.Body.Variant, out.Body.Phase, out.Body.Items = c.ID, c.Variant, c.CurrentPhase(), items
-		return out, nil
+		return answer(a, ctx, out, err)
 	})
-}
-
-// supportContact answers a support contact the store returned, or its
-// error as a problem.
-func (a *API) supportContact(ctx context.Context, c *onboarding.SupportContact, err error) (*supportContactOutput, error) {
-	if err != nil {
-		return nil, a.problem(ctx, err)
-	}
-	return &supportContactOutput{Body: c}, nil
-}
-
-// ministryOnly refuses a change to data all municipalities share unless
-// the caller holds the permission in the Land itself, as the console's
-// requireMinistry does: a right an operator granted within a municipality
-// does not reach state-wide data.
-func (a *API) ministryOnly(ctx context.Context, obj, act string) error {
-	if slices.ContainsFunc(a.authz.Tenants(authz.PrincipalFrom(ctx), obj, act), a.authz.IsRoot) {
-		return nil
-	}
-	return huma.Error403Forbidden("Das pflegt das Ministerium.")
-}
-
-// versionRequired is the answer to a change without the version it rests
-// on (location: where the version belongs).
-func versionRequired(location string) error {
-	return huma.Error422UnprocessableEntity("Bitte geben Sie die Version an, auf der Ihre Änderung beruht.",
-		&huma.ErrorDetail{Location: location, Message: "Pflichtfeld"})
 }
