@@ -12,10 +12,12 @@ import (
 
 // onboardingObjects are a municipality's onboarding objects for the
 // isolation matrix: a case with a checklist item and an attachment, plus
-// the shared Sprechstunde, Fachverfahren and template the paths name.
+// the shared Sprechstunde, Fachverfahren, template and support contact the
+// paths name.
 type onboardingObjects struct {
 	caseID, itemID, attachmentID                string
 	consultationID, fachverfahrenID, templateID string
+	supportContactID                            string
 }
 
 // minimalPDF is enough for http.DetectContentType to say application/pdf.
@@ -45,14 +47,26 @@ func seedOnboarding(t *testing.T, a *app, tt *tenant.Tenant) onboardingObjects {
 	if err != nil || len(cons) == 0 {
 		t.Fatalf("Sprechstunden: %v", err)
 	}
+	contacts, err := a.onboard.ListSupportContacts(ctx)
+	if err != nil || len(contacts) == 0 {
+		t.Fatalf("support contacts: %v", err)
+	}
 	return onboardingObjects{caseID: cases[0].ID, itemID: items[0].ID, attachmentID: att.ID, consultationID: cons[0].ID,
-		fachverfahrenID: "open-prosoz", templateID: "alle-vertrag"}
+		fachverfahrenID: "open-prosoz", templateID: "alle-vertrag", supportContactID: contacts[0].ID}
 }
 
 // replacements are the onboarding path parameters for scope.fill.
 func (o onboardingObjects) replacements() []string {
 	return []string{"{caseId}", o.caseID, "{itemId}", o.itemID, "{attachmentId}", o.attachmentID, "{phase}", "preparation",
-		"{consultationId}", o.consultationID, "{fachverfahrenId}", o.fachverfahrenID, "{templateId}", o.templateID, "{key}", "hzl"}
+		"{consultationId}", o.consultationID, "{fachverfahrenId}", o.fachverfahrenID, "{templateId}", o.templateID, "{key}", "hzl",
+		"{supportContactId}", o.supportContactID}
+}
+
+// sharedRead reports whether op reads an object no municipality owns and
+// every one may read: a support contact of the Land. Naming it is no reach
+// into another municipality (changing it stays the ministry's).
+func sharedRead(op operation) bool {
+	return op.method == http.MethodGet && op.path == "/api/v1/support-contacts/{supportContactId}"
 }
 
 // TestOnboardingIsolation: what the matrix cannot say in general – a

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -50,6 +51,7 @@ func (a *API) Register(api huma.API) {
 	a.registerTemplates(api)
 	a.registerConsultations(api)
 	a.registerResponsibilities(api)
+	a.registerSupportContacts(api)
 }
 
 // Tags lists onboarding's tags in the order the documentation shows them.
@@ -58,6 +60,7 @@ func Tags() []*huma.Tag {
 		{Name: tagCases, Description: "Anbindungsfälle je bestellter Antragsstrecke: Variante, Fachverfahren, Anbindungsdaten, Checkliste mit Anhängen und die drei Phasen."},
 		{Name: tagFachverfahren, Description: "Übersicht der Fachverfahren und ihrer Schnittstellen; gepflegt vom Ministerium."},
 		{Name: tagConsultations, Description: "Sprechstunde „Anbindung zur Sozialplattform“: Termine, Regel, Anmeldungen und iCalendar-Feed."},
+		{Name: tagSupportContacts, Description: "Ansprechstellen der Anbindung (z. B. Anbindungssupport NRW, Dataport Roll-In-Management) mit den Varianten und Phasen, für die sie zuständig sind; gepflegt vom Ministerium, gelesen von den Kommunen."},
 		{Name: tagRollout, Description: "Umsetzungsstand über alle Kommunen für das Ministerium, mit CSV-Export."},
 	}
 }
@@ -68,6 +71,8 @@ const (
 	tagRollout       = "Umsetzungsstand"
 	tagFachverfahren = "Fachverfahren"
 	tagConsultations = "Sprechstunden"
+	// tagSupportContacts groups the support contacts ("Ansprechstellen").
+	tagSupportContacts = "Ansprechstellen"
 )
 
 // problem maps onboarding's errors, then the core's.
@@ -101,6 +106,39 @@ func problemDetails(err error) []error {
 		out[i] = &huma.ErrorDetail{Location: "body." + e.Field, Message: e.Message}
 	}
 	return out
+}
+
+// answer is out, or the store's err as a problem.
+func answer[O any](a *API, ctx context.Context, out *O, err error) (*O, error) {
+	if err != nil {
+		return nil, a.problem(ctx, err)
+	}
+	return out, nil
+}
+
+// versionRequired is the answer to a change without the version it rests
+// on; location is where the version belongs (body.version, query.version).
+func versionRequired(location string) error {
+	return huma.Error422UnprocessableEntity("Bitte geben Sie die Version an, auf der Ihre Änderung beruht.",
+		&huma.ErrorDetail{Location: location, Message: "Pflichtfeld"})
+}
+
+// registerLandChange registers an operation that changes data all
+// municipalities share (support contacts): the caller needs the permission
+// act on obj – the guard checks it anywhere, as for every operation – and,
+// as the console's requireMinistry demands, in the Land itself, so that a
+// right an operator granted within a municipality does not reach
+// state-wide data. That second check runs after the guard and before the
+// body is read.
+func registerLandChange[I, O any](a *API, api huma.API, op huma.Operation, obj, act string, handler func(context.Context, *I) (*O, error)) {
+	op.Middlewares = append(op.Middlewares, func(ctx huma.Context, next func(huma.Context)) {
+		if !slices.ContainsFunc(a.authz.Tenants(authz.PrincipalFrom(ctx.Context()), obj, act), a.authz.IsRoot) {
+			huma.WriteErr(api, ctx, http.StatusForbidden, "Das pflegt das Ministerium.")
+			return
+		}
+		next(ctx)
+	})
+	coreapi.Register(api, op, coreapi.Access{Obj: obj, Act: act}, handler)
 }
 
 // caseFor loads a case and checks that the caller may act on it; a case

@@ -27,6 +27,7 @@ type fixture struct {
 	db      *migrations.DB
 	store   *tenant.Store
 	onboard *onboarding.Store
+	az      *authz.Authorizer
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -62,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	api := apitest.New(t, az, store, onboardingapi.New(onboardingapi.Deps{Store: onboard, Tenants: store, Authz: az}).Register)
-	return &fixture{t: t, api: api, db: db, store: store, onboard: onboard}
+	return &fixture{t: t, api: api, db: db, store: store, onboard: onboard, az: az}
 }
 
 // tenant resolves a Körperschaft by slug or official key.

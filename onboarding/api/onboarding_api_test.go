@@ -195,7 +195,8 @@ func TestOnboardingAPI(t *testing.T) {
 	}
 	for _, id := range []string{"listOnboardingCases", "updateOnboardingCase", "setOnboardingPhase", "updateChecklistItem",
 		"addChecklistAttachment", "getRollout", "listFachverfahren", "putFachverfahren", "listConsultations", "getOnboardingCalendar",
-		"adoptOnboardingConnection", "listMissingDVDVEntries"} {
+		"adoptOnboardingConnection", "listMissingDVDVEntries", "listSupportContacts", "getSupportContact", "createSupportContact",
+		"updateSupportContact", "deleteSupportContact", "listCaseSupportContacts"} {
 		if !bytes.Contains(body, []byte(`"operationId":"`+id+`"`)) && !bytes.Contains(body, []byte(`"operationId": "`+id+`"`)) {
 			t.Errorf("OpenAPI lacks %s", id)
 		}
