@@ -150,7 +150,7 @@ func TestMarketplaceConsole(t *testing.T) {
 	}
 	contains(t, min.mustPage(http.StatusOK, loc), "confirmed order", "Eingegangen → <strong>Bestätigt</strong> (ministerium@demo.example)")
 	_, hdr, csv := min.raw("/admin/marktplatz/bestellungen/export.csv")
-	if hdr.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.HasPrefix(string(csv), "\uFEFFBestellnummer;Datum;Behörde;AGS;") ||
+	if hdr.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.HasPrefix(string(csv), "\uFEFFBestellnummer;Datum;Behörde;Amtlicher Schlüssel;") ||
 		!strings.Contains(string(csv), "10174;") {
 		t.Errorf("CSV %s:\n%s", hdr.Get("Content-Type"), csv)
 	}
