@@ -88,11 +88,11 @@ func (m *Pages) OrdersCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 type orderData struct {
-	Order    *marketplace.Order
-	Cases    []onboarding.Case // the onboarding cases the order opened, if the person may see them
+	Order *marketplace.Order
+	Cases []onboarding.Case // the onboarding cases the order opened, if the person may see them
 	// Suggest is the state the cases say the order has reached when its
 	// own state lags behind ("" when it does not), for the ministry.
-	Suggest marketplace.OrderState
+	Suggest  marketplace.OrderState
 	Next     []ui.Option // states the ministry may move the order to
 	Form     *ui.Form
 	Problem  string
