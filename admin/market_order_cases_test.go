@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,15 +57,9 @@ func TestOrderPageLeadsToItsCases(t *testing.T) {
 				c.login(tt.who, tenant.DemoPassword)
 			}
 			page := c.mustPage(http.StatusOK, tt.order)
-			for _, s := range tt.want {
-				if !strings.Contains(page, s) {
-					t.Errorf("order page lacks %q", s)
-				}
-			}
-			for _, s := range tt.wantNot {
-				if strings.Contains(page, s) {
-					t.Errorf("order page shows %q", s)
-				}
+			contains(t, page, "order page", tt.want...)
+			if i := slices.IndexFunc(tt.wantNot, func(s string) bool { return strings.Contains(page, s) }); i >= 0 {
+				t.Errorf("order page shows %q", tt.wantNot[i])
 			}
 		})
 	}
