@@ -44,7 +44,7 @@ func TestMarketplaceConsole(t *testing.T) {
 		t.Error("Z–A order not applied")
 	}
 	page = anon.mustPage(http.StatusOK, "/marktplatz/produkte/SW10186")
-	contains(t, page, "product page", "Zur Vorschau", "10084", "0,00 €", "melden Sie sich an")
+	contains(t, page, "product page", "Zur Vorschau", "/leistungen/grusi\"", "10084", "0,00 €", "melden Sie sich an")
 	anon.mustPage(http.StatusNotFound, "/marktplatz/produkte/SW10181")
 
 	// Registration: errors next to the fields, input kept; then success.
