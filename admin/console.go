@@ -100,6 +100,9 @@ func New(d Deps) (*Console, error) {
 		if c.market, err = market.New(s, d.Marketplace); err != nil {
 			return nil, fmt.Errorf("console: %w", err)
 		}
+		if d.Onboarding != nil {
+			c.market.WithOnboarding(d.Onboarding)
+		}
 	}
 	if d.Onboarding != nil {
 		var failed onboarding.Deliveries

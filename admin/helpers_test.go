@@ -159,7 +159,8 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		if e.onboard, err = onboarding.NewStore(e.db, e.outbox, onboarding.Options{Links: admin.OnboardingLinks(e.srv.URL), MinistryMailbox: ministryMailbox}); err != nil {
 			t.Fatal(err)
 		}
-		mo := marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox}
+		mo := marketplace.Options{Links: admin.MarketLinks(e.srv.URL), MinistryOrderMailbox: ministryMailbox,
+			ServicePage: web.LinkTo(e.srv.URL, "/leistungen/{slug}")} // the portal's page, as the server wires it
 		if o.ordering {
 			mo = ordering.Options(mo, e.onboard) // as the server wires it
 		}

@@ -44,7 +44,7 @@ func TestMarketplaceConsole(t *testing.T) {
 		t.Error("Z–A order not applied")
 	}
 	page = anon.mustPage(http.StatusOK, "/marktplatz/produkte/SW10186")
-	contains(t, page, "product page", "Zur Vorschau", "10084", "0,00 €", "melden Sie sich an")
+	contains(t, page, "product page", "Zur Vorschau", "/leistungen/grusi\"", "10084", "0,00 €", "melden Sie sich an")
 	anon.mustPage(http.StatusNotFound, "/marktplatz/produkte/SW10181")
 
 	// Registration: errors next to the fields, input kept; then success.
@@ -150,7 +150,7 @@ func TestMarketplaceConsole(t *testing.T) {
 	}
 	contains(t, min.mustPage(http.StatusOK, loc), "confirmed order", "Eingegangen → <strong>Bestätigt</strong> (ministerium@demo.example)")
 	_, hdr, csv := min.raw("/admin/marktplatz/bestellungen/export.csv")
-	if hdr.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.HasPrefix(string(csv), "\uFEFFBestellnummer;Datum;Behörde;AGS;") ||
+	if hdr.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.HasPrefix(string(csv), "\uFEFFBestellnummer;Datum;Behörde;Amtlicher Schlüssel;") ||
 		!strings.Contains(string(csv), "10174;") {
 		t.Errorf("CSV %s:\n%s", hdr.Get("Content-Type"), csv)
 	}

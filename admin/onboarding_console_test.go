@@ -50,6 +50,11 @@ func TestOnboardingConsole(t *testing.T) {
 	body := w.mustPage(200, page)
 	contains(t, body, "case page", "Variante 1 (OSCI/XTA2)", "Machine-to-Machine-Kommunikation", "Gute Übergangslösung",
 		"Bedarf einer FIT-Connect-Schnittstelle", "Sub-Nachnutzungsvertrag unterzeichnet", "Vorbereitung technische Anbindung")
+	// The header names the order and the stage, no internal counter
+	// (finding m12: "Stand 7").
+	if strings.Contains(body, "· Stand "+ver()) || !strings.Contains(body, "bestellt am 16.09.2025") {
+		t.Error("the case header shows the internal version or lacks the order date")
+	}
 
 	// Choose variant 3 and Care 4: the page warns.
 	if st, loc, b := w.send(page, page+"/variante", url.Values{"variante": {"3"}, "version": {ver()}}, nil); st != http.StatusSeeOther {

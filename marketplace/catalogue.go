@@ -69,7 +69,7 @@ func (s *Store) ListProducts(ctx context.Context, f CatalogueFilter) (*Catalogue
 	if err != nil {
 		return nil, err
 	}
-	words := strings.Fields(strings.ToLower(f.Query))
+	words := strings.Fields(searchFold(f.Query))
 	var found []Product
 	for i := range rows {
 		p := rows[i].product()
@@ -117,11 +117,15 @@ func (s *Store) ListProducts(ctx context.Context, f CatalogueFilter) (*Catalogue
 	return out, nil
 }
 
+// searchFold lower-cases s and writes umlauts and ß out (ä → ae, ß → ss),
+// so that "mietrueckstaende" finds "Mietrückstände" and the other way round.
+func searchFold(s string) string { return umlautFold.Replace(strings.ToLower(s)) }
+
 func matchesWords(p *Product, words []string) bool {
 	if len(words) == 0 {
 		return true
 	}
-	hay := strings.ToLower(strings.Join([]string{p.Number, p.Name, p.ShortDescription, p.Description, p.OZGID,
+	hay := searchFold(strings.Join([]string{p.Number, p.Name, p.ShortDescription, p.Description, p.OZGID,
 		p.ServiceType, p.Topic, strings.Join(p.Antragsstrecken, " ")}, "\n"))
 	for _, w := range words {
 		if !strings.Contains(hay, w) {

@@ -63,6 +63,9 @@ func TestCatalogueFiltersCountsAndSorts(t *testing.T) {
 		{name: "two types", filter: marketplace.CatalogueFilter{Types: []string{"AM4.0", "AFM Online-Dienst"}}, wantCount: 5, wantFirst: "Ehrenamtskarte"},
 		{name: "Z–A", filter: marketplace.CatalogueFilter{Descending: true, Topics: []string{"Arbeit und Ruhestand"}}, wantCount: 8, wantFirst: seedEight[7]},
 		{name: "search ignores case, also for umlauts", filter: marketplace.CatalogueFilter{Query: "übernahme MIETRÜCK"}, wantCount: 1, wantFirst: seedEight[7]},
+		// Finding m26: a keyboard without umlauts writes them out.
+		{name: "search with umlauts written out", filter: marketplace.CatalogueFilter{Query: "mietrueckstaende"}, wantCount: 1, wantFirst: seedEight[7]},
+		{name: "search with umlauts written out, in capitals", filter: marketplace.CatalogueFilter{Query: "UEBERNAHME MIETRUECK"}, wantCount: 1, wantFirst: seedEight[7]},
 		{name: "search by OZG-ID", filter: marketplace.CatalogueFilter{Query: "10084"}, wantCount: 1, wantFirst: seedEight[4]},
 		{name: "search by product number", filter: marketplace.CatalogueFilter{Query: "sw10187"}, wantCount: 1, wantFirst: seedEight[5]},
 		{name: "search with a filter", filter: marketplace.CatalogueFilter{Query: "online", Types: []string{"EfA-Dienst"}}, wantCount: 10},

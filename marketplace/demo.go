@@ -29,6 +29,10 @@ import (
 // something to show: the seed names the sections Basisdienste and Geplante
 // Dienste and the filter "Vorlage im BUS" but not their members, so those
 // members are the demo's own.
+// demoPreviews are the portal's service pages the demo's products show
+// as "Zur Vorschau": the page where a citizen meets the Antragsstrecke.
+var demoPreviews = map[string]string{"SW10186": "grusi", "SW10187": "hzl", "SW10188": "asylblg", "SW10189": "mietrueckstaende"}
+
 var demoProducts = []ProductInput{
 	{Number: "SW10181", Name: "ELiA-Online", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand", OZGID: "10086",
 		Antragsstrecken: []string{"hzl", "eb-hzl"}, FreeForState: true,
@@ -52,7 +56,7 @@ var demoProducts = []ProductInput{
 		Description: "Antragsstrecken: Eingliederung von Langzeitarbeitslosen (LZA, § 16e SGB II), Teilhabe am Arbeitsmarkt (TAM, § 16i), " +
 			"Leistungen zur Eingliederung von Selbständigen (ESG, § 16b) und Freie Förderung (FRF, § 16f)."},
 	{PriceAfter: PriceAfterOrderable, Number: "SW10186", Name: "Sozialplattform: Grundsicherung im Alter und bei Erwerbsminderung", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
-		OZGID: "10084", Antragsstrecken: []string{"grusi"}, Published: true, PreviewURL: "https://sozialplattform.example/vorschau/grusi",
+		OZGID: "10084", Antragsstrecken: []string{"grusi"}, Published: true,
 		ShortDescription: "Grundsicherung im Alter und bei Erwerbsminderung (SGB XII, 4. Kapitel) online beantragen."},
 	{PriceAfter: PriceAfterOrderable, Number: "SW10187", Name: "Sozialplattform: Hilfe zum Lebensunterhalt", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
 		OZGID: "10086", Antragsstrecken: []string{"hzl", "eb-hzl"}, Published: true, FreeForState: true,
@@ -60,10 +64,10 @@ var demoProducts = []ProductInput{
 		Description: "Antragsstrecken: HzL 1.0 und EB-HzL – Einmalige Bedarfe (§ 31 SGB XII). Der Dienst wird auch von einer Landesbehörde genutzt " +
 			"und bleibt für die Kommunen daher unentgeltlich."},
 	{PriceAfter: PriceAfterOrderable, Number: "SW10188", Name: "Sozialplattform: Leistungen nach Asylbewerberleistungsgesetz (AsylbLG)", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
-		OZGID: "10606", Antragsstrecken: []string{"asylblg"}, Published: true, PreviewURL: "https://sozialplattform.example/vorschau/asylblg",
+		OZGID: "10606", Antragsstrecken: []string{"asylblg"}, Published: true,
 		ShortDescription: "Leistungen nach dem Asylbewerberleistungsgesetz online beantragen."},
 	{PriceAfter: PriceAfterOrderable, Number: "SW10189", Name: "Sozialplattform: Übernahme von Mietrückständen", ServiceType: "EfA-Dienst", Topic: "Arbeit und Ruhestand",
-		OZGID: "10090", Antragsstrecken: []string{"mrh"}, Published: true, PreviewURL: "https://sozialplattform.example/vorschau/mrh",
+		OZGID: "10090", Antragsstrecken: []string{"mrh"}, Published: true,
 		ShortDescription: "Übernahme von Mietschulden zur Sicherung der Unterkunft online beantragen (§ 36 SGB XII, § 22 Abs. 8 SGB II, § 6 AsylbLG)."},
 
 	{Number: "SW10101", Name: "Wohngeld online", ServiceType: "AFM Online-Dienst", Topic: "Bauen und Wohnen", Published: true, BUSTemplate: true,
@@ -146,6 +150,9 @@ func (s *Store) LoadDemo(ctx context.Context) error {
 			return fmt.Errorf("demo product %s: %w", in.Number, err)
 		}
 		in.Prices = demoPrices
+		if slug := demoPreviews[in.Number]; slug != "" {
+			in.PreviewURL = s.opts.ServicePage.To(slug)
+		}
 		if _, err := s.CreateProduct(ctx, in); err != nil {
 			return fmt.Errorf("demo product %s: %w", in.Number, err)
 		}

@@ -17,6 +17,10 @@ var (
 	ErrDuplicate = errors.New("bereits vorhanden")
 	// ErrLinkGone means a confirmation link expired or was used: 410.
 	ErrLinkGone = errors.New("Link nicht mehr gültig")
+	// ErrLinkUsed is the ErrLinkGone of a link that did its work: the
+	// Funktionspostfach is confirmed, so registering again would only be
+	// refused as a duplicate.
+	ErrLinkUsed = fmt.Errorf("%w: bereits verwendet", ErrLinkGone)
 )
 
 // Error is a refusal with a message that can be shown as it is.

@@ -9,7 +9,7 @@ import (
 )
 
 // csvHeader are the export's columns.
-var csvHeader = []string{"Bestellnummer", "Datum", "Behörde", "AGS", "Produktnr.", "Beschreibung", "Menge", "Preis", "Summe", "Status"}
+var csvHeader = []string{"Bestellnummer", "Datum", "Behörde", "Amtlicher Schlüssel", "Produktnr.", "Beschreibung", "Menge", "Preis", "Summe", "Status"}
 
 // WriteOrdersCSV writes orders as a CSV file for Excel (tenant/csvexport:
 // byte order mark, semicolons, formula-safe cells) with German decimal

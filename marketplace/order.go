@@ -130,6 +130,9 @@ type OrderPlaced struct {
 	TenantID    string
 	OrderedAt   time.Time
 	Items       []OrderedItem
+	// History marks an order recorded after the fact (the demo's orders
+	// of 2025): nothing that follows it is announced by mail.
+	History bool
 }
 
 // Antragsstrecken returns the keys of all Antragsstrecken of the order's
@@ -359,7 +362,7 @@ func (s *Store) createOrder(ctx context.Context, tx bun.IDB, n newOrder) (*Order
 		return nil, err
 	}
 	if s.opts.OnOrderPlaced != nil {
-		e := OrderPlaced{OrderID: o.ID, OrderNumber: o.Number, TenantID: o.TenantID, OrderedAt: o.OrderedAt}
+		e := OrderPlaced{OrderID: o.ID, OrderNumber: o.Number, TenantID: o.TenantID, OrderedAt: o.OrderedAt, History: !n.mail}
 		for _, it := range o.Items {
 			e.Items = append(e.Items, OrderedItem{ProductID: it.ProductID, ProductNumber: it.ProductNumber, Name: it.Name,
 				OZGID: it.OZGID, Antragsstrecken: slices.Clone(it.Antragsstrecken)})

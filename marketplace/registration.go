@@ -302,7 +302,7 @@ func (s *Store) checkNotRegistered(ctx context.Context, db bun.IDB, key string) 
 
 // ConfirmRegistration confirms the Funktionspostfach with the link's token.
 // The link works once and expires; both answer ErrLinkGone with a message
-// that says which.
+// that says which, a used link ErrLinkUsed.
 func (s *Store) ConfirmRegistration(ctx context.Context, token string) (*Registration, error) {
 	var out *Registration
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -327,7 +327,7 @@ func (s *Store) ConfirmRegistration(ctx context.Context, token string) (*Registr
 			return fmt.Errorf("confirm registration: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return refuse(ErrLinkGone, "Dieser Bestätigungslink wurde bereits verwendet.")
+			return refuse(ErrLinkUsed, "Dieser Bestätigungslink wurde bereits verwendet.")
 		}
 		r.State, r.ConfirmedAt, r.UpdatedAt, r.Version = RegistrationConfirmed, &now, now, r.Version+1
 		out = r
@@ -348,7 +348,7 @@ func (s *Store) ConfirmRegistration(ctx context.Context, token string) (*Registr
 func (s *Store) checkLink(r *Registration, now time.Time) error {
 	switch {
 	case r.ConfirmedAt != nil:
-		return refuse(ErrLinkGone, "Dieser Bestätigungslink wurde bereits verwendet: Das Funktionspostfach %s ist seit %s bestätigt.",
+		return refuse(ErrLinkUsed, "Dieser Bestätigungslink wurde bereits verwendet: Das Funktionspostfach %s ist seit %s bestätigt.",
 			r.FunctionMailbox, r.ConfirmedAt.In(s.loc).Format("02.01.2006 15:04 Uhr"))
 	case r.State != RegistrationUnconfirmed:
 		return refuse(ErrLinkGone, "Dieser Bestätigungslink gilt nicht mehr (Stand der Registrierung: %s).", r.State.Label())

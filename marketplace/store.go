@@ -33,6 +33,10 @@ type Options struct {
 	// the support contacts and the Anbindungs-Sprechstunde, as onboarding
 	// keeps them. Nil leaves both out of the mail.
 	OrderFollowUp func(ctx context.Context, tx bun.IDB) (FollowUp, error)
+	// ServicePage is the citizen portal's page of a service by its slug
+	// ("grusi"): the demo's products show it as "Zur Vorschau". Nil gives
+	// the demo's products no preview.
+	ServicePage tenant.Link
 	// ConfirmationTTL is how long a registration's confirmation link
 	// works (default 72 hours).
 	ConfirmationTTL time.Duration

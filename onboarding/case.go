@@ -300,6 +300,18 @@ func (s *Store) LiveAntragsstrecken(ctx context.Context, tenantID string) ([]str
 // that apply to every variant, is audited, and the municipality's function
 // mailbox gets one mail naming the new cases.
 func (s *Store) OpenCases(ctx context.Context, db bun.IDB, tenantID, orderID string, antragsstrecken []string, orderedAt time.Time) error {
+	return s.openCases(ctx, db, tenantID, orderID, antragsstrecken, orderedAt, true)
+}
+
+// RecordCases opens cases as OpenCases does, but sends no mail: for orders
+// recorded as history (the demo's order of February 2025 whose services
+// have long been live), whose municipality must not be told today that
+// its Anbindung starts.
+func (s *Store) RecordCases(ctx context.Context, db bun.IDB, tenantID, orderID string, antragsstrecken []string, orderedAt time.Time) error {
+	return s.openCases(ctx, db, tenantID, orderID, antragsstrecken, orderedAt, false)
+}
+
+func (s *Store) openCases(ctx context.Context, db bun.IDB, tenantID, orderID string, antragsstrecken []string, orderedAt time.Time, notify bool) error {
 	idx, err := s.streamIndex(ctx)
 	if err != nil {
 		return err
@@ -340,7 +352,7 @@ func (s *Store) OpenCases(ctx context.Context, db bun.IDB, tenantID, orderID str
 		}
 		opened = append(opened, idx[k].Label)
 	}
-	if len(opened) == 0 || s.mailer == nil {
+	if len(opened) == 0 || s.mailer == nil || !notify {
 		return nil
 	}
 	t, err := tenantByID(ctx, db, tenantID)

@@ -640,7 +640,7 @@ const MaxAttachmentsPerItem = 10
 // over the size limit is refused with a field error on "file".
 func (s *Store) AddAttachment(ctx context.Context, caseID, itemID, filename string, data []byte) (*Attachment, error) {
 	if int64(len(data)) > s.opts.MaxAttachmentBytes {
-		return nil, fmt.Errorf("%w: %w", ErrAttachmentTooLarge, fault.Field("file", "Die Datei ist größer als %s.", humanBytes(s.opts.MaxAttachmentBytes)))
+		return nil, fmt.Errorf("%w: %w", ErrAttachmentTooLarge, fault.Field("file", "Die Datei ist größer als %s.", SizeText(s.opts.MaxAttachmentBytes)))
 	}
 	if len(data) == 0 {
 		return nil, fault.Field("file", "Die Datei ist leer.")
@@ -753,12 +753,17 @@ func cleanFilename(name, contentType string) string {
 	return name
 }
 
-func humanBytes(n int64) string {
+// SizeText says a size limit in German as the console and the API show it,
+// in decimal-comma megabytes of 2^20 bytes: "5 MB", "1,5 MB", "512 KB". One
+// wording everywhere: the form's hint and the refusal name the same limit.
+func SizeText(n int64) string {
 	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
 	case n >= 1<<20:
-		return fmt.Sprintf("%d MiB", n>>20)
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
+		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d Byte", n)
 }

@@ -65,7 +65,7 @@ func TestAttachmentsAreCheckedByContent(t *testing.T) {
 		{"HTML", "x.pdf", []byte("<html><script>alert(1)</script></html>"), "", "", "text/html"},
 		{"Windows program", "setup.pdf", append([]byte("MZ"), make([]byte, 100)...), "", "", "application/"},
 		{"empty", "leer.pdf", nil, "", "", "leer"},
-		{"too large", "gross.pdf", big, "", "", "größer als 5 MiB"},
+		{"too large", "gross.pdf", big, "", "", "größer als 5 MB."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := f.store.AddAttachment(ctx, c.ID, contract.ID, tt.filename, tt.data)
@@ -193,5 +193,25 @@ func TestTemplatesFollowIntoOpenCases(t *testing.T) {
 	active, _ := f.store.ListTemplates(ctx, false)
 	if len(all) != len(active)+1 {
 		t.Errorf("%d templates, %d active", len(all), len(active))
+	}
+}
+
+// TestSizeText: limits read in one unit in the console's hint, the API's
+// description and the refusal (finding m29: "bis 5,0 MB" beside "größer
+// als 5 MiB").
+func TestSizeText(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		n    int64
+		want string
+	}{
+		{5 << 20, "5 MB"},
+		{3 << 19, "1,5 MB"},
+		{512 << 10, "512 KB"},
+		{100, "100 Byte"},
+	} {
+		if got := onboarding.SizeText(tt.n); got != tt.want {
+			t.Errorf("SizeText(%d) = %q, want %q", tt.n, got, tt.want)
+		}
 	}
 }

@@ -273,7 +273,7 @@ func (s *Store) ensureDemoCases(ctx context.Context, tenantID, orderID string, s
 		return nil
 	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.OpenCases(ctx, tx, tenantID, orderID, streams, orderedAt)
+		return s.RecordCases(ctx, tx, tenantID, orderID, streams, orderedAt)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 )
@@ -432,6 +433,9 @@ func summaryValue(key string, v any, n auditNames) string {
 		}
 	case float64:
 		s = strconv.FormatFloat(x, 'f', -1, 64)
+		if key == "number" && x == 0 {
+			s = "keine" // the Anbindungs-Sprechstunde has no number
+		}
 		if key == "variant" {
 			s = map[string]string{"0": "noch nicht gewählt", "1": "Variante 1 (OSCI/XTA2)", "2": "Variante 2 (OSCI-Client)", "3": "Variante 3 (FIT-Connect)"}[s]
 		}
@@ -442,7 +446,10 @@ func summaryValue(key string, v any, n auditNames) string {
 		case key == "role":
 			s = tenant.Role(x).Label()
 		case key == "kind":
-			s = tenant.Kind(x).Label()
+			// A tenant's kind, or a Sprechstunde's ("anbindung", "ozg").
+			if s = tenant.Kind(x).Label(); s == x {
+				s = onboarding.KindLabel(x)
+			}
 		case key == "status":
 			s = statusLabel(x)
 		case key == "phase":

@@ -82,3 +82,26 @@ func TestAuditDetailsInGerman(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditDetailsOfASprechstunde: a Sprechstunde's kind has its German
+// name, and the Anbindungs-Sprechstunde's missing number reads as none
+// (finding m19: the log showed "Art anbindung", "Nummer 0").
+func TestAuditDetailsOfASprechstunde(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	n := auditNames{loc: berlin}
+	for _, tt := range []struct {
+		summary map[string]any
+		want    []summaryLine
+	}{
+		{map[string]any{"kind": "anbindung", "number": 0.0},
+			[]summaryLine{{Label: "Art", Value: "Anbindungs-Sprechstunde"}, {Label: "Nummer", Value: "keine"}}},
+		{map[string]any{"kind": "ozg", "number": 63.0},
+			[]summaryLine{{Label: "Art", Value: "OZG-Sprechstunde"}, {Label: "Nummer", Value: "63"}}},
+		{map[string]any{"kind": "landkreis"},
+			[]summaryLine{{Label: "Art", Value: "Landkreis"}}},
+	} {
+		if got := summaryLines(tt.summary, n); !slices.Equal(got, tt.want) {
+			t.Errorf("%v:\n got %+v\nwant %+v", tt.summary, got, tt.want)
+		}
+	}
+}

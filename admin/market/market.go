@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"sozialplattform/marketplace"
+	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 )
@@ -21,7 +22,14 @@ import (
 type Pages struct {
 	*ui.Shell
 	store *marketplace.Store
+	// cases, when onboarding is wired, lists the onboarding cases an
+	// order opened, so that the order page leads to them (finding m5).
+	cases *onboarding.Store
 }
+
+// WithOnboarding lets the order pages list and link the onboarding cases
+// each order opened. Call it once at start, before serving.
+func (m *Pages) WithOnboarding(s *onboarding.Store) { m.cases = s }
 
 //go:embed templates
 var templateFS embed.FS

@@ -3,6 +3,7 @@ package market
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"sozialplattform/marketplace"
+	"sozialplattform/onboarding"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/authz"
 	"sozialplattform/tenant/download"
@@ -77,7 +79,11 @@ func (m *Pages) OrdersCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 type orderData struct {
-	Order    *marketplace.Order
+	Order *marketplace.Order
+	Cases []onboarding.Case // the onboarding cases the order opened, if the person may see them
+	// Suggest is the state the cases say the order has reached when its
+	// own state lags behind ("" when it does not), for the ministry.
+	Suggest  marketplace.OrderState
 	Next     []ui.Option // states the ministry may move the order to
 	Form     *ui.Form
 	Problem  string
@@ -122,6 +128,13 @@ func (m *Pages) renderOrder(w http.ResponseWriter, r *http.Request, status int, 
 		Ministry: m.Allowed(r, o.TenantID, marketplace.ObjOrder, authz.Update) && m.isMinistry(r, marketplace.ObjOrder, authz.Update)}
 	if d.Ministry {
 		d.Next = ui.Options(o.State.Next())
+	}
+	if d.Cases, err = m.orderCases(r, o); err != nil {
+		m.ServerError(w, r, err)
+		return
+	}
+	if d.Ministry {
+		d.Suggest = suggestedState(o.State, d.Cases)
 	}
 	if f.Get("version") == "" {
 		f.Set("version", strconv.Itoa(o.Version))
@@ -170,4 +183,46 @@ func (m *Pages) ChangeOrderState(w http.ResponseWriter, r *http.Request) {
 	default:
 		m.ServerError(w, r, err)
 	}
+}
+
+// orderCases returns the onboarding cases the order opened, in the
+// catalogue's order, when onboarding is wired and the person may read the
+// municipality's cases; the order's state is set by the ministry by hand,
+// so the cases show where the Anbindung really stands.
+func (m *Pages) orderCases(r *http.Request, o *marketplace.Order) ([]onboarding.Case, error) {
+	if m.cases == nil || !m.Allowed(r, o.TenantID, onboarding.ObjCase, authz.Read) {
+		return nil, nil
+	}
+	all, err := m.cases.ListCases(r.Context(), o.TenantID)
+	if err != nil {
+		return nil, fmt.Errorf("cases of order %d: %w", o.Number, err)
+	}
+	var out []onboarding.Case
+	for _, c := range all {
+		if c.OrderID == o.ID {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// suggestedState is the state the order's cases say it has reached, when
+// the order's own state lags behind: "In Anbindung" once a case has begun,
+// "Abgeschlossen" once every case is live; "" otherwise.
+func suggestedState(state marketplace.OrderState, cases []onboarding.Case) marketplace.OrderState {
+	if len(cases) == 0 || (state != marketplace.OrderReceived && state != marketplace.OrderConfirmed && state != marketplace.OrderConnecting) {
+		return ""
+	}
+	begun, live := false, true
+	for _, c := range cases {
+		begun = begun || c.Stage != onboarding.StageOrdered
+		live = live && c.Live()
+	}
+	switch {
+	case live:
+		return marketplace.OrderCompleted
+	case begun && state != marketplace.OrderConnecting:
+		return marketplace.OrderConnecting
+	}
+	return ""
 }

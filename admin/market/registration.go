@@ -94,8 +94,17 @@ func (m *Pages) renderStatic(w http.ResponseWriter, r *http.Request, page, title
 type confirmData struct {
 	Registration *marketplace.Registration
 	Problem      string
-	Done         bool
-	Nav          navLinks
+	// Reregister offers a new registration: for a link that is unknown,
+	// expired or of a rejected registration, not for one already used (the
+	// mailbox is confirmed; a new registration would be a duplicate).
+	Reregister bool
+	Done       bool
+	Nav        navLinks
+}
+
+// linkGone is the page for a confirmation link that no longer works.
+func linkGone(err error) confirmData {
+	return confirmData{Problem: refusal(err), Reregister: !errors.Is(err, marketplace.ErrLinkUsed)}
 }
 
 func (m *Pages) renderConfirm(w http.ResponseWriter, r *http.Request, status int, title string, d confirmData) {
@@ -114,7 +123,7 @@ func (m *Pages) renderConfirm(w http.ResponseWriter, r *http.Request, status int
 func (m *Pages) ConfirmForm(w http.ResponseWriter, r *http.Request) {
 	reg, err := m.store.LookupConfirmation(r.Context(), r.PathValue("token"))
 	if msg := refusal(err); msg != "" {
-		m.renderConfirm(w, r, statusOf(err), "Funktionspostfach bestätigen", confirmData{Problem: msg})
+		m.renderConfirm(w, r, statusOf(err), "Funktionspostfach bestätigen", linkGone(err))
 		return
 	}
 	if err != nil {
@@ -130,7 +139,7 @@ func (m *Pages) Confirm(w http.ResponseWriter, r *http.Request) {
 	}
 	reg, err := m.store.ConfirmRegistration(r.Context(), r.PathValue("token"))
 	if msg := refusal(err); msg != "" {
-		m.renderConfirm(w, r, statusOf(err), "Funktionspostfach bestätigen", confirmData{Problem: msg})
+		m.renderConfirm(w, r, statusOf(err), "Funktionspostfach bestätigen", linkGone(err))
 		return
 	}
 	if err != nil {

@@ -270,7 +270,7 @@ func (o *Pages) renderCase(w http.ResponseWriter, r *http.Request, status int, c
 	d := caseData{Nav: nav, Tenant: t, D: detail, Forms: forms,
 		CanEdit:    o.Allowed(r, t.ID, onboarding.ObjCase, authz.Update),
 		CanConfirm: o.Allowed(r, t.ID, onboarding.ObjGoLive, authz.Update),
-		MaxUpload:  ui.HumanSize(o.store.MaxAttachmentBytes())}
+		MaxUpload:  onboarding.SizeText(o.store.MaxAttachmentBytes())}
 	for _, v := range onboarding.Variants() {
 		d.Variants = append(d.Variants, v.Info())
 	}
@@ -540,7 +540,7 @@ func (o *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			o.ErrorPage(w, r, http.StatusRequestEntityTooLarge, "Datei zu groß", ui.ErrorData{
-				Heading: "Datei zu groß", Text: "Die Datei ist größer als " + ui.HumanSize(o.store.MaxAttachmentBytes()) + ". Bitte verkleinern Sie sie, z. B. als PDF mit geringerer Auflösung.",
+				Heading: "Datei zu groß", Text: "Die Datei ist größer als " + onboarding.SizeText(o.store.MaxAttachmentBytes()) + ". Bitte verkleinern Sie sie, z. B. als PDF mit geringerer Auflösung.",
 				Back: ui.BackLink(r), BackTo: "Zurück",
 			})
 			return

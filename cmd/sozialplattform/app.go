@@ -205,6 +205,7 @@ func (a *app) build(ctx context.Context) error {
 	a.market, err = marketplace.NewStore(a.db, a.store, a.outbox, ordering.Options(marketplace.Options{
 		Links:                admin.MarketLinks(a.cfg.BaseURL),
 		MinistryOrderMailbox: a.cfg.OrderMailbox,
+		ServicePage:          www.ServicePageLink(a.cfg.BaseURL),
 	}, a.onboard))
 	if err != nil {
 		return err

@@ -3,11 +3,13 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 
 	"sozialplattform/admin"
+	"sozialplattform/marketplace"
 	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/web"
@@ -70,5 +72,42 @@ func TestLinksResolveToRoutes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDemoPreviewsOpenServicePages: the demo catalogue's "Zur Vorschau"
+// opens the portal's page of the service on this server, not a placeholder
+// host that does not resolve (finding m25).
+func TestDemoPreviewsOpenServicePages(t *testing.T) {
+	t.Parallel()
+	a, srv := demoConsole(t, false)
+	cat, err := a.market.ListProducts(t.Context(), marketplace.CatalogueFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	previews := 0
+	for _, p := range cat.Items {
+		if p.PreviewURL == "" {
+			continue
+		}
+		previews++
+		u, err := url.Parse(p.PreviewURL)
+		// The host is the platform's configured address, as in every mail
+		// link; the test server listens elsewhere.
+		if err != nil || u.Host == "sozialplattform.example" || !strings.HasPrefix(u.Path, "/leistungen/") {
+			t.Errorf("%s: preview %q is not a service page of the portal", p.Number, p.PreviewURL)
+			continue
+		}
+		resp, err := srv.Client().Get(srv.URL + u.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: preview %s answers %d", p.Number, u.Path, resp.StatusCode)
+		}
+	}
+	if previews < 4 {
+		t.Errorf("%d products with a preview, want the four Antragsstrecken GruSi, HzL, AsylbLG and Mietrückstände", previews)
 	}
 }

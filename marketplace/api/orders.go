@@ -142,7 +142,7 @@ func (a *API) registerOrders(api huma.API) {
 	listOp := huma.Operation{
 		OperationID: "listOrders", Method: http.MethodGet, Path: "/v1/orders", Tags: []string{tagOrders},
 		Summary:     "Alle Bestellungen",
-		Description: "Das Ministerium sieht alle Bestellungen, andere die ihres Bereichs. Mit `format=csv` als Tabelle für Excel: eine Zeile je Produkt mit Bestellnummer, Datum, Behörde, AGS, Produktnr., Beschreibung, Menge, Preis, Summe und Status.",
+		Description: "Das Ministerium sieht alle Bestellungen, andere die ihres Bereichs. Mit `format=csv` als Tabelle für Excel: eine Zeile je Produkt mit Bestellnummer, Datum, Behörde, amtlicher Schlüssel (5-stelliger Kreisschlüssel oder 8-stelliger Gemeindeschlüssel), Produktnr., Beschreibung, Menge, Preis, Summe und Status.",
 		Responses: map[string]*huma.Response{"200": {Description: "Bestellungen als JSON oder CSV", Content: map[string]*huma.MediaType{
 			"application/json":        {Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[orderList](), true, "OrderList")},
 			"text/csv; charset=utf-8": {Schema: &huma.Schema{Type: "string"}},

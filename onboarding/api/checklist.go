@@ -71,7 +71,7 @@ func (a *API) registerChecklist(api huma.API) {
 		OperationID: "addChecklistAttachment", Method: http.MethodPost, Path: "/v1/onboarding-cases/{caseId}/checklist/{itemId}/attachments", Tags: []string{tagCases},
 		Summary: "Datei anhängen",
 		Description: fmt.Sprintf("Hängt eine Datei (multipart/form-data, Feld `file`) an einen Punkt der Checkliste, z. B. den unterzeichneten "+
-			"Sub-Nachnutzungsvertrag. Erlaubt sind PDF, PNG und JPEG – erkannt am Inhalt, nicht am Namen – bis %d MiB.", a.store.MaxAttachmentBytes()>>20),
+			"Sub-Nachnutzungsvertrag. Erlaubt sind PDF, PNG und JPEG – erkannt am Inhalt, nicht am Namen – bis %s.", onboarding.SizeText(a.store.MaxAttachmentBytes())),
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity},
 		MaxBodyBytes: a.store.MaxAttachmentBytes() + 64<<10,
 		// The handler reads the multipart body itself, after checking the

@@ -34,13 +34,18 @@ func Options(o marketplace.Options, s *onboarding.Store) marketplace.Options {
 }
 
 // OpenCases opens one case per ordered Antragsstrecke of the order, in
-// the order's transaction tx.
+// the order's transaction tx; the municipality is told by mail unless the
+// order is recorded history.
 func OpenCases(ctx context.Context, tx bun.IDB, s *onboarding.Store, e marketplace.OrderPlaced) error {
 	var keys []string
 	for _, it := range e.Items {
 		keys = append(keys, it.Antragsstrecken...)
 	}
-	if err := s.OpenCases(ctx, tx, e.TenantID, e.OrderID, keys, e.OrderedAt); err != nil {
+	open := s.OpenCases
+	if e.History {
+		open = s.RecordCases // no "Anbindungsprozess gestartet" for an order of the past
+	}
+	if err := open(ctx, tx, e.TenantID, e.OrderID, keys, e.OrderedAt); err != nil {
 		return fmt.Errorf("open the cases of order %s: %w", e.OrderID, err)
 	}
 	return nil

@@ -49,7 +49,7 @@ type appStartData struct {
 	SAMLURL   string
 	SAMLName  string
 	ServiceOK bool
-	Offline   string // the office's page when the login cannot reach the trust level here
+	Offline   string // the office's page when the service is not online here or the login cannot reach its trust level
 }
 
 func (a *applications) definition(w http.ResponseWriter, r *http.Request) (*forms.Definition, bool) {
@@ -89,6 +89,9 @@ func (a *applications) start(w http.ResponseWriter, r *http.Request) {
 		Action: a.base(r, def.Key), LoginURL: a.accountBase(r) + "/anmelden?ziel=" + st.path, Register: a.accountBase(r) + "/registrieren?ziel=" + st.path}
 	if a.d.SAML != nil {
 		d.SAMLURL, d.SAMLName = a.accountBase(r)+"/saml?ziel="+st.path, a.d.SAML.Name()
+	}
+	if !d.Live {
+		d.Offline = a.offlineWay(r, def.Key) // the office takes it another way
 	}
 	if c, ok, _ := a.d.Sessions.Current(r); ok {
 		d.Citizen = &c

@@ -58,6 +58,19 @@ func TestFinderFlow(t *testing.T) {
 			t.Errorf("result lacks %q", want)
 		}
 	}
+	// The secondary lists fold away (finding F26): what the finder does not
+	// check behind a summary on every card, the reasons of a "probably
+	// not" too; the reasons of a "possibly" stay open.
+	possible, unlikely, _ := strings.Cut(result, `id="status-unlikely"`)
+	if !strings.Contains(possible, `<h4 class="kern-heading-small">Warum?</h4>`) || strings.Contains(possible, "<summary>Warum?</summary>") {
+		t.Error(`the reasons of "Möglicherweise Anspruch" are not open`)
+	}
+	if unlikely == "" || !strings.Contains(unlikely, "<summary>Warum?</summary>") || strings.Contains(unlikely, `<h4 class="kern-heading-small">Warum?</h4>`) {
+		t.Error(`the reasons of "Wahrscheinlich kein Anspruch" are not folded`)
+	}
+	if strings.Contains(result, `<h4 class="kern-heading-small">Das prüft der Finder nicht</h4>`) || !strings.Contains(result, "<summary>Das prüft der Finder nicht</summary>") {
+		t.Error("what the finder does not check is not folded")
+	}
 	// Back goes one page back and keeps the answers.
 	page := b.get("/landkreis-harz/sozialleistungsfinder/schritt/2")
 	if !strings.Contains(page.body, `value="1955"`) {

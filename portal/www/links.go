@@ -4,6 +4,7 @@ import (
 	"sozialplattform/portal/appointments"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
+	"sozialplattform/tenant"
 	"sozialplattform/tenant/web"
 )
 
@@ -41,4 +42,11 @@ func AppointmentLinks(base string) appointments.Links {
 		Calendar: web.LinkTo(base, "/{site}/termine/buchung/{token}/termin.ics"),
 		Cancel:   web.LinkTo(base, "/{site}/termine/absagen/{token}"),
 	}
+}
+
+// ServicePageLink is the state-wide portal's page of a service by its slug
+// ("/leistungen/grusi"): what a service looks like to citizens, without a
+// municipality chosen (the marketplace demo's "Zur Vorschau").
+func ServicePageLink(base string) tenant.Link {
+	return web.LinkTo(base, "/leistungen/{slug}")
 }

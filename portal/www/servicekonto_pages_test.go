@@ -200,3 +200,36 @@ func TestAGemeindesAddressLeadsToTheKreisService(t *testing.T) {
 		}
 	}
 }
+
+// TestNotOnlineHereSaysSoFirst: a service that is not online in this
+// municipality does not begin with "Diesen Antrag stellen Sie online"; it
+// says that it is not online and leads to the office's other ways
+// (finding F23).
+func TestNotOnlineHereSaysSoFirst(t *testing.T) {
+	t.Parallel()
+	e, _, _ := newAccountEnv(t)
+	e.services.live[e.harz.ID] = []string{"hzl"}
+	b := e.browser(t)
+	for _, tt := range []struct {
+		path   string
+		live   bool
+		office string
+	}{
+		{"/landkreis-harz/antrag/hzl", true, ""},
+		{"/landkreis-harz/antrag/grusi", false, `href="/landkreis-harz/leistungen/grusi/beantragen"`},
+	} {
+		r := b.get(tt.path)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", tt.path, r.status)
+		}
+		if got := strings.Contains(r.body, "Diesen Antrag stellen Sie online"); got != tt.live {
+			t.Errorf("%s: says it is applied for online: %v, want %v", tt.path, got, tt.live)
+		}
+		if got := strings.Contains(r.body, "Nicht online verfügbar"); got == tt.live {
+			t.Errorf("%s: says it is not online: %v", tt.path, got)
+		}
+		if tt.office != "" && !strings.Contains(r.body, tt.office) {
+			t.Errorf("%s: no way to the office", tt.path)
+		}
+	}
+}
