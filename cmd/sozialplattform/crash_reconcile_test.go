@@ -45,11 +45,7 @@ func reconcileReceipts(t *testing.T, db *migrations.DB, receipts []crashReceipt,
 		byApp[rc.ApplicationID] = rc
 		byRef[rc.Reference]++
 	}
-	for ref, n := range byRef {
-		if n > 1 {
-			t.Errorf("reference number %s on %d receipts", ref, n)
-		}
-	}
+	repeated(t, byRef, "reference number %s on %d receipts")
 
 	appRows, err := applicationRows(db)
 	if err != nil {
@@ -79,11 +75,7 @@ func reconcileReceipts(t *testing.T, db *migrations.DB, receipts []crashReceipt,
 			t.Errorf("receipt %s (%s): %d applications", id, byApp[id].Reference, seen[id])
 		}
 	}
-	for d, n := range drafts {
-		if n > 1 {
-			t.Errorf("draft %s submitted as %d applications", d, n)
-		}
-	}
+	repeated(t, drafts, "draft %s submitted as %d applications")
 
 	rows, err := deliveryRows(db)
 	if err != nil {
@@ -102,6 +94,17 @@ func reconcileReceipts(t *testing.T, db *migrations.DB, receipts []crashReceipt,
 		}
 	}
 	return receiptRows{byApp: byApp, byRef: byRef, apps: len(appRows), deliveries: len(rows)}
+}
+
+// repeated reports every key counted more than once, with format (key,
+// count).
+func repeated(t *testing.T, counts map[string]int, format string) {
+	t.Helper()
+	for key, n := range counts {
+		if n > 1 {
+			t.Errorf(format, key, n)
+		}
+	}
 }
 
 // killAfterAnswer lets k kill the server after the transport answered a
