@@ -3,13 +3,13 @@ package admin_test
 import (
 	"bytes"
 	"encoding/json"
-	"html"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"sozialplattform/tenant/web/webtest"
 )
 
 // The walks through a domain's pages (market_console_test.go and its
@@ -86,39 +86,11 @@ func (c *client) mustPage(want int, path string) string {
 // file in the field "datei". It returns status, Location and body.
 func (c *client) send(from, action string, vals url.Values, file []byte) (int, string, string) {
 	c.t.Helper()
-	form := c.mustPage(http.StatusOK, from)
-	m := csrfField.FindStringSubmatch(form)
-	if m == nil {
-		c.t.Fatalf("no form token on %s", from)
-	}
-	if vals == nil {
-		vals = url.Values{}
-	}
-	vals.Set("csrf", html.UnescapeString(m[1]))
-	var body io.Reader
-	ct := "application/x-www-form-urlencoded"
+	var f *webtest.File
 	if file != nil {
-		var buf bytes.Buffer
-		w := multipart.NewWriter(&buf)
-		for k, vs := range vals {
-			for _, v := range vs {
-				w.WriteField(k, v)
-			}
-		}
-		part, _ := w.CreateFormFile("datei", "Vertrag.pdf")
-		part.Write(file)
-		w.Close()
-		body, ct = &buf, w.FormDataContentType()
-	} else {
-		body = strings.NewReader(vals.Encode())
+		f = &webtest.File{Field: "datei", Name: "Vertrag.pdf", Data: file}
 	}
-	req, err := http.NewRequest(http.MethodPost, c.e.srv.URL+action, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", ct)
-	req.Header.Set("Origin", c.e.srv.URL)
-	a := c.noFollow(req)
+	a := c.noFollow(webtest.FormPost(c.t, c.mustPage(http.StatusOK, from), from, c.e.srv.URL, action, vals, f))
 	return a.status, a.location, a.body
 }
 
@@ -126,26 +98,12 @@ func (c *client) send(from, action string, vals url.Values, file []byte) (int, s
 // form token of the page at path; it returns status, Location and body.
 func (c *client) upload(path, name, file string, fields map[string]string) (int, string, string) {
 	c.t.Helper()
-	m := csrfField.FindStringSubmatch(c.fetch(path).body)
-	if m == nil {
-		c.t.Fatalf("no form token on %s", path)
-	}
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	w.WriteField("csrf", html.UnescapeString(m[1]))
+	vals := url.Values{}
 	for k, v := range fields {
-		w.WriteField(k, v)
+		vals.Set(k, v)
 	}
-	fw, _ := w.CreateFormFile("datei", name)
-	io.WriteString(fw, file)
-	w.Close()
-	req, err := http.NewRequest(http.MethodPost, c.e.srv.URL+path, &buf)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Origin", c.e.srv.URL)
-	a := c.noFollow(req)
+	a := c.noFollow(webtest.FormPost(c.t, c.fetch(path).body, path, c.e.srv.URL, path, vals,
+		&webtest.File{Field: "datei", Name: name, Data: []byte(file)}))
 	return a.status, a.location, a.body
 }
 

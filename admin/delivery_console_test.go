@@ -2,18 +2,11 @@ package admin_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/uptrace/bun"
-
-	"sozialplattform/onboarding"
-	"sozialplattform/onboarding/delivery"
-	"sozialplattform/onboarding/delivery/dvdv"
-	"sozialplattform/onboarding/delivery/pki"
+	"sozialplattform/onboarding/delivery/deliverytest"
 	"sozialplattform/tenant"
 )
 
@@ -26,9 +19,6 @@ type mailboxObjects struct {
 // mailboxKennung is the DVDV entry seedMailbox makes sure of.
 const mailboxKennung = "sop:150850000100"
 
-// minimalPDF is the smallest file the upload checks take for a PDF.
-const minimalPDF = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 // seedMailbox loads onboarding's demo (idempotent), routes one of the
 // tenant's not yet prepared cases to the mailbox (variant 2), delivers an
 // application there and makes sure the DVDV directory has an entry.
@@ -39,79 +29,13 @@ func (e *env) seedMailbox(tt *tenant.Tenant) mailboxObjects {
 	if err := e.onboard.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cases, err := e.onboard.ListCases(ctx, tt.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A case in preparation of an Antragsstrecke with an online form (the
 	// connection test sends a test application of it); without one, a
 	// case opens as an order would open it.
 	hasForm := func(key string) bool { _, ok := e.forms.Registry().Latest(key); return ok }
-	find := func() *onboarding.Case {
-		for i := range cases {
-			if cases[i].Phase(onboarding.PhasePreparation).Status != onboarding.Completed && hasForm(cases[i].Antragsstrecke) {
-				return &cases[i]
-			}
-		}
-		return nil
-	}
-	c := find()
-	if c == nil {
-		have := map[string]bool{}
-		for _, cs := range cases {
-			have[cs.Antragsstrecke] = true
-		}
-		var strecke string
-		for _, k := range e.forms.Registry().Keys() {
-			if !have[k] {
-				strecke = k
-				break
-			}
-		}
-		if err := e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return e.onboard.OpenCases(ctx, tx, tt.ID, "konsole", []string{strecke}, time.Now())
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if cases, err = e.onboard.ListCases(ctx, tt.ID); err != nil {
-			t.Fatal(err)
-		}
-		if c = find(); c == nil {
-			t.Fatalf("%s has no case of an Antragsstrecke with a form", tt.Name)
-		}
-	}
-	if v := onboarding.VariantOSCIClient; c.Variant != v {
-		if _, err := e.onboard.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Variant: &v}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var id string
-	err = e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		id, err = delivery.Enqueue(ctx, tx, delivery.Document{ApplicationID: "isolation-" + tt.ID, TenantID: tt.ID, Antragsstrecke: c.Antragsstrecke,
-			ReferenceNumber: "ISO-" + tt.Key(), XML: []byte(`<?xml version="1.0"?><antrag/>`), PDF: []byte(minimalPDF)})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.delivery.Drive(ctx, id, 0); err != nil {
-		t.Fatal(err)
-	}
-	list, err := e.delivery.ListMailbox(ctx, tt.ID, delivery.MailboxFilter{})
-	if err != nil || len(list) == 0 {
-		t.Fatalf("mailbox of %s: %v (%d)", tt.Name, err, len(list))
-	}
-	if _, err := e.dir.Lookup(ctx, mailboxKennung); errors.Is(err, dvdv.ErrNotFound) {
-		ca, err := pki.NewCA("Test-Intermediär", time.Now(), 24*time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.dir.Put(ctx, "", mailboxKennung, 0, dvdv.Input{Name: "Landkreis Harz", Endpoint: "https://xta.example/ws",
-			Certificate: string(pki.CertPEM(ca.Cert)), Active: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return mailboxObjects{messageID: list[0].ID, deliveryID: id, caseID: c.ID}
+	m := deliverytest.Mailbox{DB: e.db, Cases: e.onboard, Delivery: e.delivery, DVDV: e.dir}
+	d := m.Deliver(t, tt, m.PreparingCase(t, tt, "konsole", e.forms.Registry().Keys(), hasForm), mailboxKennung)
+	return mailboxObjects{messageID: d.MessageID, deliveryID: d.DeliveryID, caseID: d.CaseID}
 }
 
 // TestDeliveryConsole walks the delivery pages as clerk, municipal admin

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"sozialplattform/migrations/testdb"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
@@ -162,18 +164,8 @@ func (w *world) product(t *testing.T, number, name string, strecken ...string) *
 // mails returns the outbox's messages (with bodies), oldest first.
 func (w *world) mails(t *testing.T) []mail.Stored {
 	t.Helper()
-	list, err := w.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]mail.Stored, len(list))
-	for i := range list {
-		m, err := w.outbox.Get(context.Background(), list[len(list)-1-i].ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[i] = m
-	}
+	out := mailtest.Listed(t, w.outbox, func(mail.Stored) bool { return true })
+	slices.Reverse(out)
 	return out
 }
 

@@ -14,6 +14,7 @@ import (
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/clock/clocktest"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 	"sozialplattform/tenant/passwordtest"
 	"sozialplattform/tenant/web"
 )
@@ -148,21 +149,7 @@ func (f *fixture) caseOf(t testing.TB, tenantID, key string) *onboarding.Case {
 // mails returns the queued mails of a template.
 func (f *fixture) mails(t testing.TB, template string) []mail.Stored {
 	t.Helper()
-	all, err := f.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []mail.Stored
-	for _, m := range all {
-		if m.Template == template {
-			full, err := f.outbox.Get(context.Background(), m.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, full)
-		}
-	}
-	return out
+	return mailtest.Listed(t, f.outbox, mailtest.OfTemplate(template))
 }
 
 // tenantUser is a clerk account of the tenant.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"path"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -106,81 +104,17 @@ func TestCrashSIGKILL(t *testing.T) {
 		run.loadTook.Round(time.Millisecond), run.drainTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
 }
 
-// reconcileCrash checks the receipts against the database and the
-// FIT-Connect endpoint; it returns the number of applications and of
-// delivery rows.
+// reconcileCrash checks the receipts against the database
+// (reconcileReceipts) and the FIT-Connect endpoint; it returns the number
+// of applications and of delivery rows.
 func reconcileCrash(t *testing.T, db *migrations.DB, fit *deliverytest.FIT, receipts []crashReceipt) (apps, deliveries int) {
 	t.Helper()
-	byApp, byRef, byDraft := map[string]crashReceipt{}, map[string]int{}, map[string]int{}
-	for _, rc := range receipts {
-		if prev, ok := byApp[rc.ApplicationID]; ok {
-			t.Errorf("application %s is the receipt of two drafts: %s and %s", rc.ApplicationID, prev.Draft, rc.Draft)
-		}
-		byApp[rc.ApplicationID] = rc
-		byRef[rc.Reference]++
-		byDraft[rc.Draft]++
-	}
-	for ref, n := range byRef {
-		if n > 1 {
-			t.Errorf("reference number %s on %d receipts", ref, n)
-		}
-	}
-
-	// Every receipt has exactly one application; every application has
-	// a receipt (no submit was given up); no draft became two.
-	appRows, err := applicationRows(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen, drafts := map[string]int{}, map[string]int{}
-	for _, a := range appRows {
-		seen[a.ID]++
-		drafts[a.DraftID]++
-		rc, ok := byApp[a.ID]
-		switch {
-		case !ok:
-			t.Errorf("application %s (%s, status %s) has no receipt", a.ID, a.Reference, a.Status)
-		case a.Reference != rc.Reference:
-			t.Errorf("application %s is %s, the receipt says %s", a.ID, a.Reference, rc.Reference)
-		case a.DraftID != path.Base(rc.Draft):
-			t.Errorf("application %s came from draft %s, the receipt's draft is %s", a.ID, a.DraftID, rc.Draft)
-		}
-		// The delivery's status reaches the application in the same
-		// transaction, so it is there for every handed-over delivery.
-		if a.Status != delivery.CitizenDelivered && a.Status != delivery.CitizenAccepted {
-			t.Errorf("application %s (%s): status %s, want %s", a.ID, a.Reference, a.Status, delivery.CitizenDelivered)
-		}
-	}
-	for id := range byApp {
-		if seen[id] != 1 {
-			t.Errorf("receipt %s (%s): %d applications", id, byApp[id].Reference, seen[id])
-		}
-	}
-	for d, n := range drafts {
-		if n > 1 {
-			t.Errorf("draft %s submitted as %d applications", d, n)
-		}
-	}
-
-	// Exactly one delivery row per application, handed over.
-	rows, err := deliveryRows(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	perApp := map[string]int{}
-	for _, r := range rows {
-		perApp[r.ApplicationID]++
-		if r.Status != delivery.StatusSent && r.Status != delivery.StatusAccepted {
-			t.Errorf("delivery %s of %s: %s", r.ID, r.ReferenceNumber, r.Status)
-		}
-	}
-	for id, rc := range byApp {
-		if perApp[id] != 1 {
-			t.Errorf("receipt %s: %d delivery rows", rc.Reference, perApp[id])
-		}
-	}
-	if len(rows) != len(byApp) {
-		t.Errorf("%d delivery rows for %d receipts", len(rows), len(byApp))
+	got := reconcileReceipts(t, db, receipts, receiptRules{sameDraft: true,
+		citizenStatus: []string{delivery.CitizenDelivered, delivery.CitizenAccepted},
+		handedOver:    []string{delivery.StatusSent, delivery.StatusAccepted}})
+	byRef := got.byRef
+	if got.deliveries != len(got.byApp) {
+		t.Errorf("%d delivery rows for %d receipts", got.deliveries, len(got.byApp))
 	}
 
 	// Exactly one submission per reference at the endpoint, nothing else.
@@ -219,7 +153,7 @@ func reconcileCrash(t *testing.T, db *migrations.DB, fit *deliverytest.FIT, rece
 	if st := fit.Env.Server.Stats(); st[fitserver.StateAccepted] != len(submitted) {
 		t.Errorf("FIT-Connect after the Fachverfahren's round: %v, want %d accepted", st, len(submitted))
 	}
-	return len(appRows), len(rows)
+	return got.apps, got.deliveries
 }
 
 // fitRoute puts Harz's HzL case on FIT-Connect to the test's destination
@@ -275,23 +209,10 @@ func senderRequest(r *http.Request) bool {
 // answer reaches the platform: the moment where a careless sender
 // submits twice.
 func killWhenSubmitted(k *killSwitch, hits *atomic.Int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return killAfterAnswer(k, hits, func(r *http.Request) bool {
 		p := r.URL.Path
-		if r.Method != http.MethodPut || !strings.HasPrefix(p, "/v1/submissions/") || strings.Count(p, "/") != 3 || !k.armed.Load() {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		if rec.Code == http.StatusAccepted && k.fire() {
-			hits.Add(1)
-		}
-		for key, v := range rec.Header() {
-			w.Header()[key] = v
-		}
-		w.WriteHeader(rec.Code)
-		w.Write(rec.Body.Bytes())
-	})
+		return r.Method == http.MethodPut && strings.HasPrefix(p, "/v1/submissions/") && strings.Count(p, "/") == 3
+	}, http.StatusAccepted, next)
 }
 
 // heldLeases counts the leases instance still holds: job leases and

@@ -192,23 +192,10 @@ func xtaSenderCall(r *http.Request) bool {
 // call of the given action with 200 and before the answer reaches the
 // platform.
 func killAfterXTA(k *killSwitch, hits *atomic.Int64, action string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return killAfterAnswer(k, hits, func(r *http.Request) bool {
 		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if params["action"] != action || !k.armed.Load() {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		if rec.Code == http.StatusOK && k.fire() {
-			hits.Add(1)
-		}
-		for key, v := range rec.Header() {
-			w.Header()[key] = v
-		}
-		w.WriteHeader(rec.Code)
-		w.Write(rec.Body.Bytes())
-	})
+		return params["action"] == action
+	}, http.StatusOK, next)
 }
 
 // routeHarzToXTA points the DVDV entry of Harz's HzL case (variant 1, as
@@ -235,62 +222,9 @@ func routeHarzToXTA(t *testing.T, ctx context.Context, a *app, harz *tenant.Tena
 // and the Fachverfahren fetches each once.
 func reconcileCrashXTA(t *testing.T, db *migrations.DB, ix *crashIntermediary, receipts []crashReceipt) (apps, deliveries int) {
 	t.Helper()
-	byApp, byRef := map[string]crashReceipt{}, map[string]int{}
-	for _, rc := range receipts {
-		if prev, ok := byApp[rc.ApplicationID]; ok {
-			t.Errorf("application %s is the receipt of two drafts: %s and %s", rc.ApplicationID, prev.Draft, rc.Draft)
-		}
-		byApp[rc.ApplicationID] = rc
-		byRef[rc.Reference]++
-	}
-	for ref, n := range byRef {
-		if n > 1 {
-			t.Errorf("reference number %s on %d receipts", ref, n)
-		}
-	}
-	appRows, err := applicationRows(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen, drafts := map[string]int{}, map[string]int{}
-	for _, a := range appRows {
-		seen[a.ID]++
-		drafts[a.DraftID]++
-		rc, ok := byApp[a.ID]
-		switch {
-		case !ok:
-			t.Errorf("application %s (%s, status %s) has no receipt", a.ID, a.Reference, a.Status)
-		case a.Reference != rc.Reference:
-			t.Errorf("application %s is %s, the receipt says %s", a.ID, a.Reference, rc.Reference)
-		}
-	}
-	for id := range byApp {
-		if seen[id] != 1 {
-			t.Errorf("receipt %s (%s): %d applications", id, byApp[id].Reference, seen[id])
-		}
-	}
-	for d, n := range drafts {
-		if n > 1 {
-			t.Errorf("draft %s submitted as %d applications", d, n)
-		}
-	}
-
-	rows, err := deliveryRows(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	perApp := map[string]int{}
-	for _, r := range rows {
-		perApp[r.ApplicationID]++
-		if r.Status != delivery.StatusSent && r.Status != delivery.StatusAccepted && r.Status != delivery.StatusPickedUp {
-			t.Errorf("delivery %s of %s: %s", r.ID, r.ReferenceNumber, r.Status)
-		}
-	}
-	for id, rc := range byApp {
-		if perApp[id] != 1 {
-			t.Errorf("receipt %s: %d delivery rows", rc.Reference, perApp[id])
-		}
-	}
+	got := reconcileReceipts(t, db, receipts, receiptRules{
+		handedOver: []string{delivery.StatusSent, delivery.StatusAccepted, delivery.StatusPickedUp}})
+	byRef := got.byRef
 
 	// One message per reference at the intermediary (the subject carries
 	// it: "Antrag <label> SP-…"), nothing else.
@@ -330,5 +264,5 @@ func reconcileCrashXTA(t *testing.T, db *migrations.DB, ix *crashIntermediary, r
 			t.Errorf("receipt %s: the Fachverfahren fetched %d messages", ref, fetched[ref])
 		}
 	}
-	return len(appRows), len(rows)
+	return got.apps, got.deliveries
 }

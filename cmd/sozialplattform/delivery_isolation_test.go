@@ -2,17 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
-	"time"
 
-	"github.com/uptrace/bun"
-
-	"sozialplattform/onboarding"
 	"sozialplattform/onboarding/delivery"
-	"sozialplattform/onboarding/delivery/dvdv"
-	"sozialplattform/onboarding/delivery/pki"
+	"sozialplattform/onboarding/delivery/deliverytest"
 	"sozialplattform/tenant"
 )
 
@@ -31,77 +25,10 @@ const isolationKennung = "sop:150850000100"
 // first.
 func seedDelivery(t *testing.T, a *app, tt *tenant.Tenant) deliveryObjects {
 	t.Helper()
-	ctx := tenant.WithActor(context.Background(), tenant.Actor{ID: "system", Label: "Test"})
-	cases, err := a.onboard.ListCases(ctx, tt.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c *onboarding.Case
-	for i := range cases {
-		if cases[i].Phase(onboarding.PhasePreparation).Status != onboarding.Completed {
-			c = &cases[i]
-			break
-		}
-	}
-	if c == nil { // every case is prepared: open one for an Antragsstrecke not ordered yet
-		have := map[string]bool{}
-		for _, cs := range cases {
-			have[cs.Antragsstrecke] = true
-		}
-		strecke := ""
-		for _, k := range []string{"mrh", "wbs", "asylblg", "lza", "esg"} {
-			if !have[k] {
-				strecke = k
-				break
-			}
-		}
-		if err := a.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return a.onboard.OpenCases(ctx, tx, tt.ID, "isolation", []string{strecke}, time.Now())
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if cases, err = a.onboard.ListCases(ctx, tt.ID); err != nil {
-			t.Fatal(err)
-		}
-		for i := range cases {
-			if cases[i].Antragsstrecke == strecke {
-				c = &cases[i]
-			}
-		}
-	}
-	if v := onboarding.VariantOSCIClient; c.Variant != v {
-		if _, err := a.onboard.UpdateCase(ctx, c.ID, 0, onboarding.CasePatch{Variant: &v}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var id string
-	err = a.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		id, err = delivery.Enqueue(ctx, tx, delivery.Document{ApplicationID: "isolation-" + tt.ID, TenantID: tt.ID, Antragsstrecke: c.Antragsstrecke,
-			ReferenceNumber: "ISO-" + tt.Key(), XML: []byte(`<?xml version="1.0"?><antrag/>`), PDF: []byte(minimalPDF)})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.delivery.Drive(ctx, id, 0); err != nil {
-		t.Fatal(err)
-	}
-	list, err := a.delivery.ListMailbox(ctx, tt.ID, delivery.MailboxFilter{})
-	if err != nil || len(list) == 0 {
-		t.Fatalf("mailbox of %s: %v (%d)", tt.Name, err, len(list))
-	}
-	if _, err := a.dvdv.Lookup(ctx, isolationKennung); errors.Is(err, dvdv.ErrNotFound) {
-		now := time.Now()
-		ca, err := pki.NewCA("Test-Intermediär", now, 24*time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.dvdv.Put(ctx, "", isolationKennung, 0, dvdv.Input{Name: "Landkreis Harz", Endpoint: "https://xta.example/ws",
-			Certificate: string(pki.CertPEM(ca.Cert)), Active: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return deliveryObjects{messageID: list[0].ID, deliveryID: id, caseID: c.ID}
+	m := deliverytest.Mailbox{DB: a.db, Cases: a.onboard, Delivery: a.delivery, DVDV: a.dvdv}
+	// Every case prepared: one opens for an Antragsstrecke not ordered yet.
+	d := m.Deliver(t, tt, m.PreparingCase(t, tt, "isolation", []string{"mrh", "wbs", "asylblg", "lza", "esg"}, nil), isolationKennung)
+	return deliveryObjects{messageID: d.MessageID, deliveryID: d.DeliveryID, caseID: d.CaseID}
 }
 
 // replacements are the delivery path parameters for scope.fill.

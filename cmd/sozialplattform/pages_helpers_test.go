@@ -3,25 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
-	"html"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"sozialplattform/onboarding"
 	"sozialplattform/portal/counselling"
+	"sozialplattform/tenant/web/webtest"
 )
 
 // The page helpers of the tests that walk console and portal pages
 // through the whole server (market_e2e_test.go, responsibility_test.go,
 // the browser tests …); the console's own walks are in admin/.
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // marketPage GETs a page like a browser without JavaScript and returns
 // status and body.
@@ -51,20 +47,15 @@ func (c *client) mustPage(want int, path string) string {
 func (c *client) marketForm(from, action string, vals url.Values) (int, string, string) {
 	c.t.Helper()
 	_, page := c.marketPage(from)
-	m := csrfField.FindStringSubmatch(page)
-	if m == nil {
-		c.t.Fatalf("no form token on %s", from)
-	}
-	if vals == nil {
-		vals = url.Values{}
-	}
-	vals.Set("csrf", html.UnescapeString(m[1]))
-	req, _ := http.NewRequest(http.MethodPost, c.base+action, strings.NewReader(vals.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", c.base)
+	return c.sendForm(webtest.FormPost(c.t, page, from, c.base, action, vals, nil))
+}
+
+// sendForm sends a form's POST and returns status, Location and body.
+func (c *client) sendForm(req *http.Request) (int, string, string) {
+	c.t.Helper()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.t.Fatalf("POST %s: %v", action, err)
+		c.t.Fatalf("POST %s: %v", req.URL.RequestURI(), err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -90,41 +81,11 @@ func (c *client) onbPage(want int, path string) string {
 // returns status, Location and body; files are sent as multipart.
 func (c *client) onbPost(from, action string, vals url.Values, file []byte) (int, string, string) {
 	c.t.Helper()
-	m := csrfField.FindStringSubmatch(c.onbPage(http.StatusOK, from))
-	if m == nil {
-		c.t.Fatalf("no form token on %s", from)
-	}
-	if vals == nil {
-		vals = url.Values{}
-	}
-	vals.Set("csrf", html.UnescapeString(m[1]))
-	var body io.Reader
-	ct := "application/x-www-form-urlencoded"
+	var f *webtest.File
 	if file != nil {
-		var buf bytes.Buffer
-		w := multipart.NewWriter(&buf)
-		for k, vs := range vals {
-			for _, v := range vs {
-				w.WriteField(k, v)
-			}
-		}
-		part, _ := w.CreateFormFile("datei", "Vertrag.pdf")
-		part.Write(file)
-		w.Close()
-		body, ct = &buf, w.FormDataContentType()
-	} else {
-		body = strings.NewReader(vals.Encode())
+		f = &webtest.File{Field: "datei", Name: "Vertrag.pdf", Data: file}
 	}
-	req, _ := http.NewRequest(http.MethodPost, c.base+action, body)
-	req.Header.Set("Content-Type", ct)
-	req.Header.Set("Origin", c.base)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatalf("POST %s: %v", action, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	return c.sendForm(webtest.FormPost(c.t, c.onbPage(http.StatusOK, from), from, c.base, action, vals, f))
 }
 
 func onbContains(t *testing.T, page, what string, wants ...string) {

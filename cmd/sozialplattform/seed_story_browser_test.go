@@ -15,24 +15,14 @@ import (
 	deliverydemo "sozialplattform/onboarding/delivery/demo"
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 )
 
 // mailLink is the path of the first link with prefix in the newest mail
 // to to.
 func mailLink(t *testing.T, a *app, to, prefix string) string {
 	t.Helper()
-	all, err := a.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range all {
-		if m.To != to {
-			continue
-		}
-		full, err := a.outbox.Get(context.Background(), m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, full := range mailtest.Listed(t, a.outbox, func(m mail.Stored) bool { return m.To == to }) {
 		// The mail's links carry the instance's configured address; the
 		// test server listens elsewhere, so the path is followed.
 		if i := strings.Index(full.TextBody, prefix); i >= 0 {

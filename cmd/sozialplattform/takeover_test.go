@@ -13,6 +13,7 @@ import (
 
 	"sozialplattform/tenant"
 	"sozialplattform/tenant/mail"
+	"sozialplattform/tenant/mail/mailtest"
 )
 
 // The account takeover paths of issue 13, each sent as the attack through
@@ -33,21 +34,7 @@ func demoTenantID(t *testing.T, a *app, key string) string {
 // mailsTo returns the mails of a template to an address, oldest last.
 func mailsTo(t *testing.T, a *app, template, to string) []mail.Stored {
 	t.Helper()
-	all, err := a.outbox.List(context.Background(), mail.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []mail.Stored
-	for _, m := range all {
-		if m.Template == template && m.To == to {
-			full, err := a.outbox.Get(context.Background(), m.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, full)
-		}
-	}
-	return out
+	return mailtest.Listed(t, a.outbox, func(m mail.Stored) bool { return m.Template == template && m.To == to })
 }
 
 // problemDetail is the "detail" of a problem answer.

@@ -1,7 +1,9 @@
 // Package deliverytest holds what the delivery tests share: RSA-4096 test
 // keys committed under testdata/ (generating them takes seconds), a local
 // FIT-Connect served by httptest, and Flaky, an http.Handler wrapper that
-// injects faults of every kind the issue names, deterministic by seed.
+// injects faults of every kind the issue names, deterministic by seed; and
+// Mailbox, which delivers a test application into a municipality's console
+// mailbox for the tests of the console and of the whole server.
 package deliverytest
 
 import (
