@@ -41,6 +41,10 @@ func startInstance(t *testing.T, env map[string]string, extra ...string) string 
 		done <- run(ctx, args, getenv, strings.NewReader(""), stdout, stderr)
 	}()
 	t.Cleanup(func() {
+		if t.Failed() {
+			// The server's warnings and errors say what a 500 hid.
+			t.Logf("warnings and errors of the server:\n%s", serverTrouble(stderr.String(), 8000))
+		}
 		cancel()
 		select {
 		case err := <-done:
@@ -68,6 +72,22 @@ func startInstance(t *testing.T, env map[string]string, extra ...string) string 
 	}
 	t.Fatalf("server did not start:\n%s\n%s", stdout.String(), stderr.String())
 	return ""
+}
+
+// serverTrouble keeps the log lines at level WARN or ERROR, at most the
+// last max bytes of them.
+func serverTrouble(log string, max int) string {
+	var keep []string
+	for line := range strings.Lines(log) {
+		if strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, `"level":"WARN"`) {
+			keep = append(keep, line)
+		}
+	}
+	out := strings.Join(keep, "")
+	if len(out) > max {
+		out = "…" + out[len(out)-max:]
+	}
+	return out
 }
 
 // waitForMailTo waits until the SMTP server has received a mail for addr.
