@@ -24,6 +24,7 @@ import (
 	counsellingapi "sozialplattform/portal/counselling/api"
 	"sozialplattform/portal/forms"
 	formsapi "sozialplattform/portal/forms/api"
+	"sozialplattform/portal/forms/handover"
 	"sozialplattform/tenant"
 	coreapi "sozialplattform/tenant/api"
 	"sozialplattform/tenant/authz"
@@ -167,7 +168,7 @@ func (e *env) buildWorld(o envOptions, _ *slog.Logger, deps *admin.Deps) {
 			t.Fatal(err)
 		}
 		if e.forms, err = forms.NewStore(forms.Deps{DB: e.db, Keys: e.keys, Registry: reg, Tenants: e.store, Mailer: e.outbox,
-			Outbox: e.enqueueDelivery, Destination: e.formsDestination,
+			Outbox: handover.Outbox(e.delivery.Enqueue), Destination: e.formsDestination,
 			Options: forms.Options{Links: formsLinks(e.srv.URL), PlatformName: "Sozialplattform Sachsen-Anhalt"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -181,24 +182,9 @@ func (e *env) buildWorld(o envOptions, _ *slog.Logger, deps *admin.Deps) {
 // the server does, but every Antragsstrecke with a form as live: the
 // console walks submit without taking each case through its phases first.
 func (e *env) formsDestination(ctx context.Context, tenantID, strecke string) (forms.Destination, error) {
-	d, err := e.onboard.Destination(ctx, tenantID, strecke)
-	if err != nil {
-		return forms.Destination{}, err
-	}
-	_, live := e.forms.Registry().Latest(strecke)
-	return forms.Destination{Tenant: &d.Tenant, Live: live, Kennung: d.Kennung}, nil
-}
-
-// enqueueDelivery hands a submitted application to the delivery outbox
-// in the submission's transaction, as the server does
-// (cmd/sozialplattform's enqueueDelivery).
-func (e *env) enqueueDelivery(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
-	atts := make([]delivery.Attachment, len(d.Attachments))
-	for i, at := range d.Attachments {
-		atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data, ID: at.ID}
-	}
-	return e.delivery.Enqueue(ctx, db, delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-		ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt, XMLID: d.XMLID, PDFID: d.PDFID})
+	d, err := handover.Destination(e.onboard.Destination)(ctx, tenantID, strecke)
+	_, d.Live = e.forms.Registry().Latest(strecke)
+	return d, err
 }
 
 // serveAPI puts the built domains' API under /api on mux, with the

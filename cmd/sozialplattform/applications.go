@@ -13,6 +13,7 @@ import (
 	"sozialplattform/onboarding/delivery"
 	"sozialplattform/portal/citizen"
 	"sozialplattform/portal/forms"
+	"sozialplattform/portal/forms/handover"
 	"sozialplattform/portal/www"
 	"sozialplattform/portal/xsozial"
 	"sozialplattform/tenant/jobs"
@@ -42,31 +43,13 @@ func parseDays(v string) (int, error) {
 	return n, nil
 }
 
-// enqueueDelivery hands a submitted application to the delivery outbox,
-// inside the submission's transaction db.
-func (a *app) enqueueDelivery(ctx context.Context, db bun.IDB, d forms.Delivery) (string, error) {
-	atts := make([]delivery.Attachment, len(d.Attachments))
-	for i, at := range d.Attachments {
-		atts[i] = delivery.Attachment{Name: at.Name, ContentType: at.ContentType, Data: at.Data, ID: at.ID}
-	}
-	doc := delivery.Document{ApplicationID: d.ApplicationID, TenantID: d.TenantID, Antragsstrecke: d.Antragsstrecke,
-		ReferenceNumber: d.ReferenceNumber, XML: d.XML, PDF: d.PDF, Attachments: atts, SubmittedAt: d.SubmittedAt,
-		XMLID: d.XMLID, PDFID: d.PDFID}
+// enqueueDelivery writes a delivery outbox entry: through the delivery
+// service when the server runs one, else straight into the table.
+func (a *app) enqueueDelivery(ctx context.Context, db bun.IDB, doc delivery.Document) (string, error) {
 	if a.delivery != nil {
 		return a.delivery.Enqueue(ctx, db, doc)
 	}
 	return delivery.Enqueue(ctx, db, doc)
-}
-
-// formsDestination is onboarding's Destination in the form store's terms:
-// one query names the municipality, whether the Antragsstrecke is live and
-// the Behördenkennung the case records.
-func (a *app) formsDestination(ctx context.Context, tenantID, strecke string) (forms.Destination, error) {
-	d, err := a.onboard.Destination(ctx, tenantID, strecke)
-	if err != nil {
-		return forms.Destination{}, err
-	}
-	return forms.Destination{Tenant: &d.Tenant, Live: d.Live, Kennung: d.Kennung}, nil
 }
 
 // buildApplications builds the online applications: the form store with
@@ -81,8 +64,8 @@ func (a *app) buildApplications(ctx context.Context) error {
 	}
 	c := a.cfg.Apps
 	a.forms, err = forms.NewStore(forms.Deps{DB: a.db, Keys: keys, Registry: reg, Tenants: a.store, Mailer: a.outbox,
-		Outbox:      a.enqueueDelivery,
-		Destination: a.formsDestination,
+		Outbox:      handover.Outbox(a.enqueueDelivery),
+		Destination: handover.Destination(a.onboard.Destination),
 		Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: c.MaxDrafts, PlatformName: a.cfg.Identity.Name,
 			Author: xsozial.Party{Kennung: a.cfg.Identity.Kennung, Name: a.cfg.Identity.Name}, DraftTTL: time.Duration(c.DraftDays) * 24 * time.Hour,
 			Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, ReminderBefore: time.Duration(c.ReminderDays) * 24 * time.Hour,

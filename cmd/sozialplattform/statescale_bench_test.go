@@ -27,6 +27,7 @@ import (
 	"sozialplattform/portal/counselling"
 	"sozialplattform/portal/forms"
 	"sozialplattform/portal/forms/formstest"
+	"sozialplattform/portal/forms/handover"
 	"sozialplattform/portal/www"
 	"sozialplattform/tenant"
 )
@@ -243,7 +244,7 @@ func benchRetention(b *testing.B, a *app, harz *tenant.Tenant) map[string]float6
 	}
 	acc := seedCitizen(b, a, "retention@example.org", harz.Slug)
 	store, err := forms.NewStore(forms.Deps{DB: a.db, Keys: a.dataKeys, Registry: a.forms.Registry(), Tenants: a.store, Mailer: a.outbox,
-		Outbox: a.enqueueDelivery, Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: 1 << 30}})
+		Outbox: handover.Outbox(a.enqueueDelivery), Options: forms.Options{Links: www.FormsLinks(a.cfg.BaseURL), MaxDrafts: 1 << 30}})
 	if err != nil {
 		b.Fatal(err)
 	}
