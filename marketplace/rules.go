@@ -30,5 +30,8 @@ func AuthzRules() []authz.Rule {
 		{Role: tenant.RoleMunicipalityClerk, Obj: ObjWishlist, Act: authz.Read},
 		{Role: tenant.RoleMunicipalityClerk, Obj: ObjCart, Act: authz.Read},
 		{Role: tenant.RoleMunicipalityClerk, Obj: ObjOrder, Act: authz.Read},
+		// The ministry's readers see the catalogue and every order.
+		{Role: tenant.RoleMinistryReader, Obj: ObjProduct, Act: authz.Read},
+		{Role: tenant.RoleMinistryReader, Obj: ObjOrder, Act: authz.Read},
 	}
 }

@@ -44,7 +44,7 @@ const (
 // of it (ObjRolloutOverview). A Landkreis' administration records which
 // Antragsstrecken it has delegated to its Gemeinden (the ministry may too).
 func Rules() []authz.Rule {
-	admin, clerk := tenant.RoleMunicipalityAdmin, tenant.RoleMunicipalityClerk
+	admin, clerk, reader := tenant.RoleMunicipalityAdmin, tenant.RoleMunicipalityClerk, tenant.RoleMinistryReader
 	return []authz.Rule{
 		{Role: admin, Obj: ObjCase, Act: authz.Read},
 		{Role: admin, Obj: ObjCase, Act: authz.Update},
@@ -69,5 +69,16 @@ func Rules() []authz.Rule {
 		{Role: admin, Obj: ObjResponsibility, Act: authz.Read},
 		{Role: admin, Obj: ObjResponsibility, Act: authz.Update},
 		{Role: clerk, Obj: ObjResponsibility, Act: authz.Read},
+
+		// The ministry's readers follow the rollout: every case and the
+		// data around it, read only.
+		{Role: reader, Obj: ObjCase, Act: authz.Read},
+		{Role: reader, Obj: ObjFachverfahren, Act: authz.Read},
+		{Role: reader, Obj: ObjChecklistTemplate, Act: authz.Read},
+		{Role: reader, Obj: ObjConsultation, Act: authz.Read},
+		{Role: reader, Obj: ObjSupportContact, Act: authz.Read},
+		{Role: reader, Obj: ObjRollout, Act: authz.Read},
+		{Role: reader, Obj: ObjRolloutOverview, Act: authz.Read},
+		{Role: reader, Obj: ObjResponsibility, Act: authz.Read},
 	}
 }

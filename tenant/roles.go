@@ -13,10 +13,16 @@ const (
 	RoleMunicipalityAdmin Role = "municipality-admin"
 	RoleMunicipalityClerk Role = "municipality-clerk"
 	RoleCounsellingEditor Role = "counselling-editor"
+	// RoleMinistryReader reads the rollout across the Land – orders,
+	// onboarding cases, Umsetzungsstand, counts of applications and
+	// deliveries – and changes nothing: for the ministry's reporting
+	// scripts and for staff who follow the rollout. It reads no personal
+	// data: no applications, mails, audit log or accounts.
+	RoleMinistryReader Role = "ministry-reader"
 )
 
 // Roles lists every role, the most powerful first.
-var Roles = []Role{RoleMinistryAdmin, RoleMunicipalityAdmin, RoleMunicipalityClerk, RoleCounsellingEditor}
+var Roles = []Role{RoleMinistryAdmin, RoleMunicipalityAdmin, RoleMunicipalityClerk, RoleCounsellingEditor, RoleMinistryReader}
 
 // Label is the German name of a role.
 func (r Role) Label() string {
@@ -29,6 +35,8 @@ func (r Role) Label() string {
 		return "Kommune: Sachbearbeitung"
 	case RoleCounsellingEditor:
 		return "Beratungsstelle: Redaktion"
+	case RoleMinistryReader:
+		return "Ministerium: Auswertung (nur lesen)"
 	}
 	return string(r)
 }
@@ -41,7 +49,7 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 // editors on their organisation.
 func (r Role) FitsKind(k Kind) bool {
 	switch r {
-	case RoleMinistryAdmin:
+	case RoleMinistryAdmin, RoleMinistryReader:
 		return k == KindLand
 	case RoleMunicipalityAdmin, RoleMunicipalityClerk:
 		return k == KindLandkreis || k == KindKreisfreieStadt || k == KindGemeinde || k == KindLandesbehoerde

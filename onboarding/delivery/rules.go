@@ -34,6 +34,9 @@ func Rules() []authz.Rule {
 		{Role: admin, Obj: ObjMailbox, Act: authz.Update},
 		{Role: clerk, Obj: ObjMailbox, Act: authz.Read},
 		{Role: clerk, Obj: ObjMailbox, Act: authz.Update},
+		// The ministry's readers count deliveries per municipality; the
+		// deliveries themselves name applications and stay closed to them.
+		{Role: tenant.RoleMinistryReader, Obj: ObjStatistics, Act: authz.Read},
 	}
 }
 

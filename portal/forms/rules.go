@@ -28,6 +28,9 @@ func Rules() []authz.Rule {
 		{Role: tenant.RoleMunicipalityClerk, Obj: ObjApplication, Act: authz.Read},
 		{Role: tenant.RoleMunicipalityClerk, Obj: ObjApplicationStats, Act: authz.Read},
 		{Role: tenant.RoleMunicipalityClerk, Obj: ObjApplicationSettings, Act: authz.Read},
+		// The ministry's readers count applications; their contents are
+		// the municipalities' alone.
+		{Role: tenant.RoleMinistryReader, Obj: ObjApplicationStats, Act: authz.Read},
 	}
 }
 

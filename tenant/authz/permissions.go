@@ -53,6 +53,11 @@ var DefaultRules = []Rule{
 
 	{tenant.RoleMunicipalityClerk, ObjTenant, Read},
 	{tenant.RoleCounsellingEditor, ObjTenant, Read},
+
+	// The ministry's readers see the bodies; the domains add what else
+	// they read. Accounts, invitations, tokens, the audit log and the mail
+	// outbox hold personal data and stay closed to them.
+	{tenant.RoleMinistryReader, ObjTenant, Read},
 }
 
 // SyncRules makes sure every given rule is stored (other domains pass
